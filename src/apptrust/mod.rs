@@ -1,0 +1,223 @@
+//! The AppTrust (and JFrog Access lifecycle) API as the action needs it.
+//!
+//! [`AppTrustApi`] carries only the calls the action makes; [`client::HttpAppTrust`] is the real
+//! implementation over reqwest. Everything the reference marks [INFERRED] (status codes of a
+//! policy rejection, enum casing, wire shapes) is decided in `client.rs` and `wire.rs` only, so a
+//! wrong guess is one place to change.
+
+pub mod client;
+pub mod error_body;
+pub mod oidc;
+pub mod wire;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use crate::stages::Lifecycle;
+
+/// What the action knows about one application version.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VersionContent {
+    /// The version string.
+    pub version: String,
+    /// Full stage name, `""` if never promoted.
+    pub current_stage: String,
+    /// `pre_release`, `released` or `trusted_release` (lower-cased).
+    pub release_status: String,
+    /// `COMPLETED`, `IN_PROGRESS`, … (upper-cased).
+    pub status: String,
+    /// Version tag, if any.
+    pub tag: Option<String>,
+    /// Every artifact of the version with its sha256 (empty string when AppTrust gave none).
+    pub artifacts: Vec<Artifact>,
+}
+
+/// One artifact of a version's content.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Artifact {
+    /// Repository path.
+    pub path: String,
+    /// sha256 as AppTrust reports it.
+    pub sha256: Option<String>,
+}
+
+/// One gate decision AppTrust reported with a promotion.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Evaluation {
+    /// `exit_gate`, `entry_gate` or `release_gate`.
+    pub gate: String,
+    /// Stage the gate belongs to.
+    pub stage: String,
+    /// `pass`, `warn` or `fail` (lower-cased).
+    pub decision: String,
+    /// AppTrust's explanation.
+    pub explanation: String,
+}
+
+/// AppTrust's answer to a promote or release request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub enum HopReply {
+    /// The request was accepted (it may still be applying when sent async).
+    Accepted {
+        /// AppTrust's `status` field, e.g. `success`.
+        status: String,
+        /// AppTrust's message.
+        message: String,
+        /// Gate decisions.
+        evaluations: Vec<Evaluation>,
+    },
+    /// AppTrust's own policy refused the promotion: a blocked run, not a failed one.
+    PolicyRejected {
+        /// AppTrust's message.
+        message: String,
+        /// Gate decisions (at least one `fail`).
+        evaluations: Vec<Evaluation>,
+    },
+}
+
+/// AppTrust's answer to a rollback.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RollbackReply {
+    /// Stage rolled back from.
+    pub from_stage: String,
+    /// Stage the version is in now (`""` when rolled back from the first stage).
+    pub to_stage: String,
+}
+
+/// One entry of a version's promotion history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PromotionEntry {
+    /// `SUCCESS`, `FAILED`, … (upper-cased).
+    pub status: String,
+    /// Stage before.
+    pub source_stage: String,
+    /// Stage after.
+    pub target_stage: String,
+    /// Who promoted.
+    pub promoted_by: String,
+    /// When (ISO-8601 as AppTrust wrote it).
+    pub promoted: String,
+}
+
+/// Parameters of a promote or release request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HopRequest {
+    /// Full target stage name (ignored by `/release`).
+    pub target_stage: String,
+    /// `copy`, `move` or `keep`.
+    pub promotion_type: String,
+}
+
+/// A failed call to a remote system: which call, what happened, what to do.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+#[error("{operation} failed: {what}{hint}")]
+pub struct RemoteError {
+    /// `METHOD path`, never with credentials.
+    pub operation: String,
+    /// The failure class.
+    pub kind: RemoteErrorKind,
+    /// Human description (status and server message, or transport error).
+    pub what: String,
+    /// Advice prefixed with "; " (or empty).
+    pub hint: String,
+}
+
+/// Failure classes, used for retries and for deciding whether a POST may have taken effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoteErrorKind {
+    /// The server answered with this non-success status.
+    Status(u16),
+    /// No answer: connection refused, reset, or TLS failure.
+    Transport,
+    /// No answer in time.
+    Timeout,
+    /// An answer that is not what the API documents.
+    Decode,
+}
+
+impl RemoteError {
+    /// A transport-level failure.
+    pub fn transport(operation: impl Into<String>, what: impl Into<String>) -> Self {
+        RemoteError {
+            operation: operation.into(),
+            kind: RemoteErrorKind::Transport,
+            what: what.into(),
+            hint: "; check that `jfrog-url` is right and reachable from the runner".into(),
+        }
+    }
+
+    /// Whether the request may have reached the server and taken effect even though no
+    /// complete answer came back (so a mutation must be verified by re-reading, not retried).
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self.kind,
+            RemoteErrorKind::Transport | RemoteErrorKind::Timeout | RemoteErrorKind::Decode
+        ) || matches!(self.kind, RemoteErrorKind::Status(s) if s >= 500)
+    }
+
+    /// Whether AppTrust reported a promotion of this version already running.
+    pub fn in_progress(&self) -> bool {
+        matches!(self.kind, RemoteErrorKind::Status(409))
+            && self.what.to_ascii_lowercase().contains("in progress")
+    }
+}
+
+/// The AppTrust calls the action makes. Generic (not `dyn`) so implementations stay simple.
+pub trait AppTrustApi {
+    /// The project's lifecycle (ordered promote stages and release stage).
+    fn lifecycle(
+        &self,
+        project: Option<&str>,
+    ) -> impl Future<Output = Result<Lifecycle, RemoteError>> + Send;
+    /// The newest version of an application (`None` when it has none).
+    fn newest_version(
+        &self,
+        app: &str,
+    ) -> impl Future<Output = Result<Option<String>, RemoteError>> + Send;
+    /// One version's content and stage.
+    fn content(
+        &self,
+        app: &str,
+        version: &str,
+    ) -> impl Future<Output = Result<VersionContent, RemoteError>> + Send;
+    /// Promotes to a project stage.
+    fn promote(
+        &self,
+        app: &str,
+        version: &str,
+        req: &HopRequest,
+    ) -> impl Future<Output = Result<HopReply, RemoteError>> + Send;
+    /// Releases to the release stage.
+    fn release(
+        &self,
+        app: &str,
+        version: &str,
+        req: &HopRequest,
+    ) -> impl Future<Output = Result<HopReply, RemoteError>> + Send;
+    /// Rolls back the latest promotion.
+    fn rollback(
+        &self,
+        app: &str,
+        version: &str,
+        from_stage: &str,
+    ) -> impl Future<Output = Result<RollbackReply, RemoteError>> + Send;
+    /// Promotion history, newest first.
+    fn promotions(
+        &self,
+        app: &str,
+        version: &str,
+    ) -> impl Future<Output = Result<Vec<PromotionEntry>, RemoteError>> + Send;
+    /// Predicate types of the evidence attached to a version.
+    fn evidence_types(
+        &self,
+        app: &str,
+        version: &str,
+    ) -> impl Future<Output = Result<Vec<String>, RemoteError>> + Send;
+    /// Sets version properties (the audit trail).
+    fn set_properties(
+        &self,
+        app: &str,
+        version: &str,
+        properties: &BTreeMap<String, Vec<String>>,
+    ) -> impl Future<Output = Result<(), RemoteError>> + Send;
+}

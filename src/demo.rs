@@ -1,0 +1,175 @@
+//! `promote-action demo`: the whole product on one machine, no network, no credentials.
+//!
+//! Starts the AppTrust simulator on a free loopback port, lays out a workspace with the bundled
+//! sample policy and reports, runs the action exactly as the runner would (same variables, same
+//! files) to promote `bookverse-inventory` 1.2.0 DEV→QA→STAGING→PROD, then prints the job summary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::action::{self, Settings};
+use crate::simulator::{SimConfig, Simulator};
+
+/// Sample files written into the demo workspace: (relative path, content). Produced by
+/// `scripts/gen-demo-reports.sh` with pytest, coverage.py, bandit and hyperfine.
+pub const SAMPLE_FILES: &[(&str, &str)] = &[
+    (
+        ".github/promotion-policy.yml",
+        include_str!("../demo/promotion-policy.yml"),
+    ),
+    (
+        "reports/junit/pytest.xml",
+        include_str!("../demo/reports/junit/pytest.xml"),
+    ),
+    (
+        "reports/coverage.xml",
+        include_str!("../demo/reports/coverage.xml"),
+    ),
+    (
+        "reports/bandit.sarif",
+        include_str!("../demo/reports/bandit.sarif"),
+    ),
+    (
+        "reports/bench.json",
+        include_str!("../demo/reports/bench.json"),
+    ),
+];
+
+/// The same project with a failing test and a shell-injection finding (`demo --failing`).
+pub const FAILING_FILES: &[(&str, &str)] = &[
+    (
+        ".github/promotion-policy.yml",
+        include_str!("../demo/promotion-policy.yml"),
+    ),
+    (
+        "reports/junit/pytest.xml",
+        include_str!("../demo/failing/junit/pytest.xml"),
+    ),
+    (
+        "reports/coverage.xml",
+        include_str!("../demo/failing/coverage.xml"),
+    ),
+    (
+        "reports/bandit.sarif",
+        include_str!("../demo/failing/bandit.sarif"),
+    ),
+    (
+        "reports/bench.json",
+        include_str!("../demo/failing/bench.json"),
+    ),
+];
+
+/// Writes a sample workspace under `dir`.
+pub fn write_workspace(dir: &Path, files: &[(&str, &str)]) -> std::io::Result<()> {
+    for (rel, content) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, content)?;
+    }
+    Ok(())
+}
+
+/// Runs the demo; returns the exit status of the promotion.
+/// With `failing`, the reports carry a failing test and a high-severity finding, so the run
+/// is blocked before QA.
+pub async fn run(vars: &[(String, String)], failing: bool, out: &mut impl Write) -> u8 {
+    let tmp = vars
+        .iter()
+        .find(|(k, _)| k == "TMPDIR")
+        .map(|(_, v)| PathBuf::from(v))
+        .unwrap_or_else(|| PathBuf::from("/tmp"));
+    let dir = tmp.join(format!("promote-action-demo-{}", uuid::Uuid::new_v4()));
+    let code = run_in(&dir, failing, out).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    code
+}
+
+async fn run_in(dir: &Path, failing: bool, out: &mut impl Write) -> u8 {
+    let workspace = dir.join("workspace");
+    if let Err(e) = std::fs::create_dir_all(&workspace).and_then(|_| {
+        write_workspace(
+            &workspace,
+            if failing { FAILING_FILES } else { SAMPLE_FILES },
+        )
+    }) {
+        let _ = writeln!(
+            out,
+            "demo: cannot prepare the workspace in {}: {e}",
+            dir.display()
+        );
+        return 3;
+    }
+    let sim = Simulator::seeded(SimConfig::default());
+    let addr = match sim.spawn().await {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(
+                out,
+                "demo: cannot start the AppTrust simulator on 127.0.0.1: {e}"
+            );
+            return 3;
+        }
+    };
+    let output = dir.join("github_output");
+    let summary = dir.join("step_summary");
+    let token = SimConfig::default()
+        .tokens
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let pairs: Vec<(&str, String)> = vec![
+        ("INPUT_JFROG-URL", format!("http://{addr}")),
+        ("INPUT_ACCESS-TOKEN", token),
+        ("INPUT_PROJECT", "bookverse".into()),
+        ("INPUT_APPLICATION", "bookverse-inventory".into()),
+        ("INPUT_VERSION", "1.2.0".into()),
+        ("INPUT_TARGET-STAGE", "PROD".into()),
+        ("INPUT_COMMAND", "promote".into()),
+        ("INPUT_POLICY", crate::inputs::DEFAULT_POLICY.into()),
+        ("GITHUB_WORKSPACE", workspace.display().to_string()),
+        ("RUNNER_TEMP", dir.display().to_string()),
+        ("GITHUB_OUTPUT", output.display().to_string()),
+        ("GITHUB_STEP_SUMMARY", summary.display().to_string()),
+        ("GITHUB_REPOSITORY", "bookverse/inventory".into()),
+        ("GITHUB_RUN_ID", "4242".into()),
+        (
+            "GITHUB_SHA",
+            "0123456789abcdef0123456789abcdef01234567".into(),
+        ),
+        ("GITHUB_ACTOR", "demo-user".into()),
+        ("GITHUB_EVENT_NAME", "workflow_dispatch".into()),
+    ];
+    let vars: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let _ = writeln!(
+        out,
+        "AppTrust simulator on http://{addr}; promoting bookverse-inventory 1.2.0 to PROD\n"
+    );
+    let started = std::time::Instant::now();
+    let code = action::run_action(vars, Settings::default(), out).await;
+    let took = started.elapsed();
+    let _ = writeln!(out, "\n──────── job summary ────────\n");
+    match std::fs::read_to_string(&summary) {
+        Ok(text) => {
+            let _ = writeln!(out, "{text}");
+        }
+        Err(e) => {
+            let _ = writeln!(out, "(no summary written: {e})");
+        }
+    }
+    let _ = writeln!(out, "──────── outputs ────────");
+    if let Ok(text) = std::fs::read_to_string(&output) {
+        if let Ok(values) = crate::report::outputs::parse(&text) {
+            for (k, v) in values {
+                let _ = writeln!(out, "{k} = {v}");
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\ndemo finished in {} ms with exit status {code}",
+        took.as_millis()
+    );
+    code
+}

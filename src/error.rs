@@ -1,0 +1,82 @@
+//! The top-level error type and the exit-code contract of SPEC.md.
+//!
+//! Every failure the action can meet is one variant of [`Error`], and each variant maps to one
+//! exit status: 2 for input and policy-file errors, 3 for remote errors. (Exit 1, "blocked", is
+//! not an error: it is a successful evaluation whose answer was "no", carried by the outcome.)
+
+use crate::apptrust::RemoteError;
+use crate::inputs::InputError;
+
+/// Anything that stops the action before it reaches a verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An `INPUT_*` value is missing or malformed.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The policy file cannot be read or is invalid.
+    #[error("{0}")]
+    Policy(String),
+    /// JFrog (or GitHub) was unreachable, refused the request or answered something unexpected.
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    /// The promotion cannot be planned (unknown stage, target behind the current stage, …).
+    #[error("{message}")]
+    Plan {
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// Writing an output file (`GITHUB_OUTPUT`, the summary, the record) failed.
+    #[error("cannot write {what} `{path}`: {source}")]
+    Output {
+        /// Which file (e.g. "GITHUB_OUTPUT").
+        what: &'static str,
+        /// Its path.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The process exit status for this error, per SPEC.md.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) | Error::Policy(_) | Error::Plan { .. } => 2,
+            Error::Remote(_) | Error::Output { .. } => 3,
+        }
+    }
+
+    /// A short title for the `::error` annotation.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Error::Input(_) => "promote-action: invalid input",
+            Error::Policy(_) => "promote-action: invalid policy file",
+            Error::Remote(_) => "promote-action: remote error",
+            Error::Plan { .. } => "promote-action: cannot plan the promotion",
+            Error::Output { .. } => "promote-action: cannot write output",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_spec() {
+        let input = Error::Input(InputError::Missing {
+            input: "application",
+        });
+        assert_eq!(input.exit_code(), 2);
+        assert_eq!(Error::Policy("x".into()).exit_code(), 2);
+        assert_eq!(
+            Error::Plan {
+                message: "x".into()
+            }
+            .exit_code(),
+            2
+        );
+        let remote = Error::Remote(RemoteError::transport("GET /x", "connection refused"));
+        assert_eq!(remote.exit_code(), 3);
+    }
+}

@@ -1,0 +1,558 @@
+//! Benchmark reader for the `benchmark` gate: one metric per benchmark from a hyperfine,
+//! pytest-benchmark or k6 summary JSON file, plus the worst (largest) of them.
+//!
+//! The format is detected from the content:
+//! - hyperfine `--export-json`: top-level `results[]` with `command`, `mean`, … (seconds);
+//! - pytest-benchmark `--benchmark-json`: `benchmarks[]` with `stats` (seconds);
+//! - k6: `--summary-export` (flat `metrics.<name>.{avg,med,p(95),…}`) or the `handleSummary`
+//!   data object (`metrics.<name>.{type,contains,values:{…}}`); trend times are milliseconds.
+//!
+//! Metric names: each format's own names plus aliases — `mean`/`avg`, `median`/`med`/`p50`,
+//! `pNN` for k6's `p(NN)`. For k6, a bare stat (`p95`) applies to every time trend metric
+//! (`http_req_duration`, `iteration_duration`, …); `name:stat` (split at the last `:`, so tagged
+//! sub-metrics like `http_req_duration{expected_response:true}:p95` work) picks one metric, of
+//! any type (a `rate` or `count` is then unit-less). Only time-valued pytest-benchmark stats
+//! are offered (not `ops`, `rounds`, `iterations`), so `unit` is always seconds there.
+//!
+//! Deserialization keeps only numbers and the few strings needed (serde skips the per-run
+//! `times`/`data` arrays and everything else), so memory is proportional to the number of
+//! benchmarks, not to the file size.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::EvidenceError;
+use super::json::{json_error, open_json};
+
+const EXPECTED: &str = "a benchmark report (hyperfine, pytest-benchmark or k6 summary JSON)";
+
+/// Which benchmark tool wrote the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BenchFormat {
+    Hyperfine,
+    PytestBenchmark,
+    K6,
+}
+
+impl BenchFormat {
+    fn name(self) -> &'static str {
+        match self {
+            BenchFormat::Hyperfine => "hyperfine",
+            BenchFormat::PytestBenchmark => "pytest-benchmark",
+            BenchFormat::K6 => "k6 summary",
+        }
+    }
+}
+
+/// One metric across the benchmarks of a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BenchSummary {
+    pub format: BenchFormat,
+    /// The metric as the format names it (`mean`, `p(95)`, `http_req_duration:p(95)`…).
+    pub metric: String,
+    /// `"s"` for hyperfine and pytest-benchmark, `"ms"` for k6 time trends, `""` for other
+    /// k6 metrics (rates, counts) picked by name.
+    pub unit: &'static str,
+    /// Per benchmark (command, test, or k6 metric) name → value, in file order.
+    pub entries: Vec<(String, f64)>,
+    /// The largest value in `entries`.
+    pub worst: f64,
+    pub file: PathBuf,
+}
+
+/// Reads `metric` from the benchmark report at `path`.
+pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, EvidenceError> {
+    let reader = open_json(path, "benchmark JSON", EXPECTED)?;
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let report =
+        RawReport::deserialize(&mut de).map_err(|e| json_error(path, "benchmark JSON", e))?;
+    de.end()
+        .map_err(|e| json_error(path, "benchmark JSON", e))?;
+    let metric = metric.trim();
+    let (format, name, unit, entries, available) = if let Some(results) = report
+        .results
+        .filter(|r| r.iter().any(|x| x.contains_key("mean")))
+    {
+        hyperfine(results, metric)
+    } else if let Some(benches) = report.benchmarks.filter(|b| !b.is_empty()) {
+        pytest_benchmark(benches, metric)
+    } else if let Some(metrics) = report.metrics {
+        k6(metrics, metric)
+    } else {
+        return Err(EvidenceError::UnknownFormat {
+            path: path.to_path_buf(),
+            expected: EXPECTED,
+            detail: "found JSON without `results` (hyperfine), `benchmarks` (pytest-benchmark) \
+                     or `metrics` (k6)"
+                .into(),
+        });
+    };
+    if entries.is_empty() {
+        return Err(EvidenceError::UnknownMetric {
+            path: path.to_path_buf(),
+            format: format.name(),
+            metric: metric.to_string(),
+            available,
+        });
+    }
+    let worst = entries
+        .iter()
+        .map(|(_, v)| *v)
+        .fold(f64::NEG_INFINITY, f64::max);
+    Ok(BenchSummary {
+        format,
+        metric: name,
+        unit,
+        entries,
+        worst,
+        file: path.to_path_buf(),
+    })
+}
+
+type Picked = (
+    BenchFormat,
+    String,
+    &'static str,
+    Vec<(String, f64)>,
+    Vec<String>,
+);
+
+fn alias(metric: &str) -> &str {
+    match metric {
+        "avg" | "average" => "mean",
+        "med" | "p50" | "p(50)" => "median",
+        other => other,
+    }
+}
+
+fn hyperfine(results: Vec<BTreeMap<String, Num>>, metric: &str) -> Picked {
+    const STATS: [&str; 7] = ["mean", "stddev", "median", "min", "max", "user", "system"];
+    let want = alias(metric);
+    let mut entries = Vec::new();
+    if STATS.contains(&want) {
+        for (i, r) in results.iter().enumerate() {
+            if let Some(Num::N(v)) = r.get(want) {
+                let name = match r.get("command") {
+                    Some(Num::S(s)) => s.clone(),
+                    _ => format!("#{i}"),
+                };
+                entries.push((name, *v));
+            }
+        }
+    }
+    let available = STATS.iter().map(|s| s.to_string()).collect();
+    (
+        BenchFormat::Hyperfine,
+        want.to_string(),
+        "s",
+        entries,
+        available,
+    )
+}
+
+fn pytest_benchmark(benches: Vec<RawPytestBench>, metric: &str) -> Picked {
+    const STATS: [&str; 11] = [
+        "mean", "median", "min", "max", "stddev", "iqr", "q1", "q3", "ld15iqr", "hd15iqr", "total",
+    ];
+    let want = alias(metric);
+    let mut entries = Vec::new();
+    if STATS.contains(&want) {
+        for b in &benches {
+            if let Some(Num::N(v)) = b.stats.get(want) {
+                let name = b.fullname.clone().unwrap_or_else(|| b.name.clone());
+                entries.push((name, *v));
+            }
+        }
+    }
+    let available = STATS.iter().map(|s| s.to_string()).collect();
+    (
+        BenchFormat::PytestBenchmark,
+        want.to_string(),
+        "s",
+        entries,
+        available,
+    )
+}
+
+/// k6 stat name for a user-facing one: `mean`→`avg`, `median`→`med`, `p95`→`p(95)`.
+fn k6_stat(stat: &str) -> String {
+    match stat {
+        "mean" | "average" => "avg".into(),
+        "median" | "p50" => "med".into(),
+        s if s.starts_with('p')
+            && s.len() > 1
+            && s[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
+        {
+            format!("p({})", &s[1..])
+        }
+        s => s.into(),
+    }
+}
+
+fn k6(metrics: BTreeMap<String, BTreeMap<String, Num>>, metric: &str) -> Picked {
+    // (name, is_time_trend, stats)
+    let mut flat: Vec<(String, bool, BTreeMap<String, f64>)> = Vec::new();
+    for (name, fields) in metrics {
+        let kind = match fields.get("type") {
+            Some(Num::S(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let contains = match fields.get("contains") {
+            Some(Num::S(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let stats: BTreeMap<String, f64> = match fields.get("values") {
+            Some(Num::Map(values)) => values
+                .iter()
+                .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), n)))
+                .collect(),
+            _ => fields
+                .iter()
+                .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), n)))
+                .collect(),
+        };
+        let trend = match kind.as_deref() {
+            Some(t) => t == "trend" && contains.as_deref().is_none_or(|c| c == "time"),
+            None => stats.contains_key("avg") && stats.contains_key("med"),
+        };
+        flat.push((name, trend, stats));
+    }
+    let (only, stat) = match metric.rsplit_once(':') {
+        Some((name, stat)) if !name.is_empty() => (Some(name), k6_stat(stat)),
+        _ => (None, k6_stat(metric)),
+    };
+    let mut entries = Vec::new();
+    let mut unit = "ms";
+    for (name, trend, stats) in &flat {
+        let selected = match only {
+            Some(o) => o == name,
+            None => *trend,
+        };
+        if !selected {
+            continue;
+        }
+        if let Some(v) = stats.get(&stat) {
+            if !*trend {
+                unit = "";
+            }
+            entries.push((name.clone(), *v));
+        }
+    }
+    let mut available: Vec<String> = Vec::new();
+    for (name, trend, stats) in &flat {
+        if *trend {
+            for k in stats.keys() {
+                if !available.contains(k) {
+                    available.push(k.clone());
+                }
+            }
+        } else if let Some(k) = stats.keys().next() {
+            let hint = format!("{name}:{k}");
+            if available.len() < 40 {
+                available.push(hint);
+            }
+        }
+    }
+    let shown = match only {
+        Some(o) => format!("{o}:{stat}"),
+        None => stat,
+    };
+    (BenchFormat::K6, shown, unit, entries, available)
+}
+
+// ---- deserialization: numbers and short strings only --------------------------------------
+
+#[derive(Deserialize)]
+struct RawReport {
+    results: Option<Vec<BTreeMap<String, Num>>>,
+    benchmarks: Option<Vec<RawPytestBench>>,
+    metrics: Option<BTreeMap<String, BTreeMap<String, Num>>>,
+}
+
+#[derive(Deserialize)]
+struct RawPytestBench {
+    #[serde(default)]
+    name: String,
+    fullname: Option<String>,
+    #[serde(default)]
+    stats: BTreeMap<String, Num>,
+}
+
+/// A JSON value reduced to what benchmark reports need: numbers, strings, one level of
+/// nested object (k6 `values`); arrays and deeper structure are skipped, not stored.
+enum Num {
+    N(f64),
+    S(String),
+    Map(BTreeMap<String, Num>),
+    Skip,
+}
+
+impl Num {
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Num::N(v) => Some(*v),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
+        d.deserialize_any(NumVisitor { depth: 0 })
+    }
+}
+
+struct NumVisitor {
+    depth: u8,
+}
+
+impl<'de> Visitor<'de> for NumVisitor {
+    type Value = Num;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
+        Ok(Num::N(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
+        Ok(Num::N(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
+        Ok(Num::N(v as f64))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Num, E> {
+        Ok(Num::S(super::truncate_chars(v, 500)))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Num, E> {
+        Ok(Num::Skip)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Num, E> {
+        Ok(Num::Skip)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Num, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Num::Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Num, A::Error> {
+        if self.depth >= 1 {
+            while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Num::Skip);
+        }
+        let mut out = BTreeMap::new();
+        while let Some(k) = m.next_key::<String>()? {
+            let v = m.next_value_seed(NumSeed {
+                depth: self.depth + 1,
+            })?;
+            out.insert(k, v);
+        }
+        Ok(Num::Map(out))
+    }
+}
+
+struct NumSeed {
+    depth: u8,
+}
+
+impl<'de> de::DeserializeSeed<'de> for NumSeed {
+    type Value = Num;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Num, D::Error> {
+        d.deserialize_any(NumVisitor { depth: self.depth })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::fixture;
+
+    #[test]
+    fn formats_metrics_and_entries() {
+        struct Row {
+            file: &'static str,
+            metric: &'static str,
+            format: BenchFormat,
+            unit: &'static str,
+            names: &'static [&'static str],
+        }
+        let table = [
+            Row {
+                file: "bench/hyperfine.json",
+                metric: "mean",
+                format: BenchFormat::Hyperfine,
+                unit: "s",
+                names: &["sleep 0.01", "sleep 0.02"],
+            },
+            Row {
+                file: "bench/hyperfine.json",
+                metric: "p50",
+                format: BenchFormat::Hyperfine,
+                unit: "s",
+                names: &["sleep 0.01", "sleep 0.02"],
+            },
+            Row {
+                file: "bench/hyperfine.json",
+                metric: "max",
+                format: BenchFormat::Hyperfine,
+                unit: "s",
+                names: &["sleep 0.01", "sleep 0.02"],
+            },
+            Row {
+                file: "bench/pytest-benchmark.json",
+                metric: "median",
+                format: BenchFormat::PytestBenchmark,
+                unit: "s",
+                names: &[
+                    "benchmarks/test_bench.py::test_bench_add",
+                    "benchmarks/test_bench.py::test_bench_clamp",
+                    "benchmarks/test_bench.py::test_bench_sum",
+                ],
+            },
+            Row {
+                file: "bench/k6-summary-export.json",
+                metric: "p95",
+                format: BenchFormat::K6,
+                unit: "ms",
+                names: K6_TRENDS,
+            },
+            Row {
+                file: "bench/k6-handle-summary.json",
+                metric: "p(95)",
+                format: BenchFormat::K6,
+                unit: "ms",
+                names: K6_TRENDS,
+            },
+            Row {
+                file: "bench/k6-handle-summary.json",
+                metric: "mean",
+                format: BenchFormat::K6,
+                unit: "ms",
+                names: K6_TRENDS,
+            },
+            Row {
+                file: "bench/k6-summary-export.json",
+                metric: "http_req_duration:p99",
+                format: BenchFormat::K6,
+                unit: "ms",
+                names: &["http_req_duration"],
+            },
+            Row {
+                file: "bench/k6-handle-summary.json",
+                metric: "http_req_failed:rate",
+                format: BenchFormat::K6,
+                unit: "",
+                names: &["http_req_failed"],
+            },
+            Row {
+                file: "bench/k6-handle-summary.json",
+                metric: "http_req_duration{expected_response:true}:p95",
+                format: BenchFormat::K6,
+                unit: "ms",
+                names: &["http_req_duration{expected_response:true}"],
+            },
+        ];
+        for r in table {
+            let s = read_benchmark(&fixture(r.file), r.metric)
+                .unwrap_or_else(|e| panic!("{} {}: {e}", r.file, r.metric));
+            assert_eq!(s.format, r.format, "{} {}", r.file, r.metric);
+            assert_eq!(s.unit, r.unit, "{} {}", r.file, r.metric);
+            let names: Vec<&str> = s.entries.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names, r.names, "{} {}", r.file, r.metric);
+            let max = s.entries.iter().map(|e| e.1).fold(f64::MIN, f64::max);
+            assert_eq!(s.worst, max);
+            assert!(s.entries.iter().all(|e| e.1.is_finite() && e.1 >= 0.0));
+        }
+    }
+
+    const K6_TRENDS: &[&str] = &[
+        "http_req_blocked",
+        "http_req_connecting",
+        "http_req_duration",
+        "http_req_duration{expected_response:true}",
+        "http_req_receiving",
+        "http_req_sending",
+        "http_req_tls_handshaking",
+        "http_req_waiting",
+        "iteration_duration",
+    ];
+
+    #[test]
+    fn exact_values() {
+        let s = read_benchmark(
+            &fixture("bench/k6-summary-export.json"),
+            "http_req_duration:p(95)",
+        )
+        .unwrap();
+        assert_eq!(s.entries, vec![("http_req_duration".to_string(), 187.32)]);
+        let s = read_benchmark(
+            &fixture("bench/k6-handle-summary.json"),
+            "http_req_failed:rate",
+        )
+        .unwrap();
+        assert_eq!(s.worst, 0.0125);
+        let raw: serde_json::Value =
+            serde_json::from_reader(std::fs::File::open(fixture("bench/hyperfine.json")).unwrap())
+                .unwrap();
+        let s = read_benchmark(&fixture("bench/hyperfine.json"), "mean").unwrap();
+        assert_eq!(s.entries[1].1, raw["results"][1]["mean"].as_f64().unwrap());
+    }
+
+    #[test]
+    fn unknown_metric_lists_available() {
+        let table: &[(&str, &str, &str)] = &[
+            ("bench/hyperfine.json", "p95", "median"),
+            ("bench/pytest-benchmark.json", "ops", "stddev"),
+            ("bench/k6-summary-export.json", "p42", "p(95)"),
+            (
+                "bench/k6-handle-summary.json",
+                "nope:avg",
+                "http_req_failed:",
+            ),
+        ];
+        for (file, metric, listed) in table {
+            let e = read_benchmark(&fixture(file), metric).unwrap_err();
+            assert!(
+                matches!(e, EvidenceError::UnknownMetric { .. }),
+                "{file}: {e:?}"
+            );
+            assert!(e.to_string().contains(listed), "{file}: {e}");
+        }
+    }
+
+    #[test]
+    fn wrong_and_hostile_inputs() {
+        use EvidenceError as E;
+        let table: &[(&str, crate::evidence::ErrCheck)] = &[
+            ("sarif/eslint.sarif", |e| {
+                matches!(e, E::UnknownFormat { .. })
+            }),
+            ("coverage/coverage-py.json", |e| {
+                matches!(e, E::UnknownFormat { .. })
+            }),
+            ("junit/nextest.xml", |e| {
+                matches!(e, E::UnknownFormat { .. })
+            }),
+            ("hostile/truncated.json", |e| {
+                matches!(e, E::Malformed { .. })
+            }),
+            ("hostile/invalid.json", |e| matches!(e, E::Malformed { .. })),
+            ("hostile/deeply-nested.json", |e| {
+                matches!(e, E::Malformed { .. })
+            }),
+            ("hostile/empty.json", |e| matches!(e, E::Malformed { .. })),
+            ("hostile/single-line-5mb.sarif", |e| {
+                matches!(e, E::UnknownFormat { .. })
+            }),
+        ];
+        for (file, ok) in table {
+            match read_benchmark(&fixture(file), "mean") {
+                Ok(s) => panic!("{file}: expected an error, got {s:?}"),
+                Err(e) => assert!(ok(&e), "{file}: unexpected {e:?}"),
+            }
+        }
+    }
+}

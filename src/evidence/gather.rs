@@ -1,0 +1,81 @@
+//! Gathers the file-based evidence one gate needs, resolving paths against the workspace.
+//!
+//! Any failure to read (no match, malformed, unsafe) becomes [`Evidence::Unavailable`] with the
+//! reader's message, so the gate fails naming the file and the fix: evidence never passes
+//! silently.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{
+    EvidenceError, expand_globs, read_benchmark, read_coverage, read_json_pointer, read_junit,
+    read_sarif,
+};
+use crate::gates::Evidence;
+use crate::policy::GateSpec;
+
+fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
+    let files = expand_globs(workspace, &[pattern.to_string()])?;
+    // A single-file gate given a glob reads the first match in sorted order.
+    files.into_iter().next().ok_or(EvidenceError::NoMatch {
+        pattern: pattern.to_string(),
+    })
+}
+
+/// Reads the evidence of a file-based gate; `None` for gates whose evidence is remote
+/// (`checks`, `integrity`, `evidence`).
+pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Evidence> {
+    let result: Result<Evidence, EvidenceError> = match spec {
+        GateSpec::Junit { paths, .. } => expand_globs(workspace, paths)
+            .and_then(|f| read_junit(&f))
+            .map(Evidence::Junit),
+        GateSpec::Coverage { path, .. } => one(workspace, path)
+            .and_then(|p| read_coverage(&p))
+            .map(Evidence::Coverage),
+        GateSpec::Sarif { paths, .. } => expand_globs(workspace, paths)
+            .and_then(|f| read_sarif(&f))
+            .map(Evidence::Sarif),
+        GateSpec::Benchmark { path, metric, .. } => one(workspace, path)
+            .and_then(|p| read_benchmark(&p, metric))
+            .map(Evidence::Benchmark),
+        GateSpec::Json { path, pointer, .. } => one(workspace, path)
+            .and_then(|p| read_json_pointer(&p, pointer))
+            .map(Evidence::Json),
+        GateSpec::Checks { .. } | GateSpec::Integrity { .. } | GateSpec::Evidence { .. } => {
+            return None;
+        }
+    };
+    Some(result.unwrap_or_else(|e| Evidence::Unavailable(e.to_string())))
+}
+
+/// sha256 (lower-case hex) of each local file matched by the patterns.
+pub fn local_digests(
+    workspace: &Path,
+    patterns: &[String],
+) -> Result<Vec<(String, String)>, EvidenceError> {
+    let mut out = Vec::new();
+    for path in expand_globs(workspace, patterns)? {
+        let mut file = std::fs::File::open(&path).map_err(|source| EvidenceError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut file, &mut hasher).map_err(|source| EvidenceError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let hex: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let shown = path
+            .strip_prefix(workspace)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        out.push((shown, hex));
+    }
+    Ok(out)
+}

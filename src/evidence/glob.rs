@@ -1,0 +1,238 @@
+//! Expands the report globs of a gate (`reports/junit/**/*.xml`) into files, relative to the
+//! workspace, so a gate whose reports are missing fails loudly instead of passing on nothing.
+//!
+//! Semantics: `*` and `?` do not cross `/`, `**` does, `{a,b}` alternates, `[ab]` classes.
+//! Each pattern is walked only from its literal leading directory (so `reports/**` does not
+//! descend into `node_modules/` or `target/`), `.git/` is never entered, symlinks are not
+//! followed, and only regular files match. The result is sorted and deduplicated; a pattern
+//! that matches nothing is a `NoMatch` error naming that pattern.
+
+use std::path::{Component, Path, PathBuf};
+
+use globset::{GlobBuilder, GlobMatcher};
+use walkdir::WalkDir;
+
+use super::EvidenceError;
+
+/// Files under `workspace` matching any of `patterns`, sorted and deduplicated.
+pub fn expand_globs(workspace: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, EvidenceError> {
+    let mut out = Vec::new();
+    for pattern in patterns {
+        let before = out.len();
+        expand_one(workspace, pattern, &mut out)?;
+        if out.len() == before {
+            return Err(EvidenceError::NoMatch {
+                pattern: pattern.clone(),
+            });
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn expand_one(
+    workspace: &Path,
+    pattern: &str,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), EvidenceError> {
+    let trimmed = pattern.trim();
+    let rel = trimmed.trim_start_matches("./");
+    if rel.is_empty() {
+        return Err(EvidenceError::BadPattern {
+            pattern: pattern.to_string(),
+            detail: "the pattern is empty".into(),
+        });
+    }
+    if Path::new(rel)
+        .components()
+        .any(|c| matches!(c, Component::ParentDir))
+    {
+        return Err(EvidenceError::BadPattern {
+            pattern: pattern.to_string(),
+            detail: "`..` is not allowed; reports must be inside the workspace".into(),
+        });
+    }
+    let absolute = Path::new(rel).is_absolute();
+    let matcher = compile(pattern, rel)?;
+    let base = literal_prefix(rel);
+    let root = if absolute {
+        PathBuf::from(&base)
+    } else if base.is_empty() {
+        workspace.to_path_buf()
+    } else {
+        workspace.join(&base)
+    };
+    if !root.exists() {
+        return Ok(());
+    }
+    let walker = WalkDir::new(&root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| root.clone());
+            let source = e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
+            EvidenceError::Io { path, source }
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let full = entry.path();
+        let candidate = if absolute {
+            full.to_path_buf()
+        } else {
+            match full.strip_prefix(workspace) {
+                Ok(r) => r.to_path_buf(),
+                Err(_) => continue,
+            }
+        };
+        if matcher.is_match(&candidate) {
+            out.push(full.to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+fn compile(pattern: &str, rel: &str) -> Result<GlobMatcher, EvidenceError> {
+    GlobBuilder::new(rel)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| EvidenceError::BadPattern {
+            pattern: pattern.to_string(),
+            detail: e.kind().to_string(),
+        })
+}
+
+/// The leading directories of `pattern` that contain no glob syntax; walking starts there.
+fn literal_prefix(pattern: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = pattern.split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let is_last = i + 1 == segments.len();
+        if seg.contains(['*', '?', '[', ']', '{', '}', '\\']) {
+            break;
+        }
+        if is_last {
+            // A fully literal pattern: walk the file itself (WalkDir yields it).
+            parts.push(seg);
+            break;
+        }
+        parts.push(seg);
+    }
+    let joined = parts.join("/");
+    if pattern.starts_with('/') && !joined.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn workspace() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "reports/junit/a.xml",
+            "reports/junit/sub/b.xml",
+            "reports/junit/sub/deeper/c.xml",
+            "reports/coverage.xml",
+            "reports/notes.txt",
+            "node_modules/pkg/junit.xml",
+            ".git/x.xml",
+            "top.sarif",
+        ] {
+            let p = dir.path().join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "x").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn patterns_expand_relative_sorted_and_deduped() {
+        let ws = workspace();
+        let table: &[(&[&str], &[&str])] = &[
+            (
+                &["reports/junit/**/*.xml"],
+                &[
+                    "reports/junit/a.xml",
+                    "reports/junit/sub/b.xml",
+                    "reports/junit/sub/deeper/c.xml",
+                ],
+            ),
+            (&["reports/junit/*.xml"], &["reports/junit/a.xml"]),
+            (&["./reports/coverage.xml"], &["reports/coverage.xml"]),
+            (&["*.sarif", "top.sarif"], &["top.sarif"]),
+            (
+                &["reports/{coverage.xml,notes.txt}"],
+                &["reports/coverage.xml", "reports/notes.txt"],
+            ),
+            (&["**/junit.xml"], &["node_modules/pkg/junit.xml"]),
+            (&["**/x.xml", "top.sarif"], &[]),
+        ];
+        for (patterns, want) in table {
+            let pats: Vec<String> = patterns.iter().map(|s| s.to_string()).collect();
+            let got = expand_globs(ws.path(), &pats);
+            if want.is_empty() {
+                assert!(
+                    matches!(got, Err(EvidenceError::NoMatch { ref pattern }) if pattern == "**/x.xml"),
+                    "{patterns:?}: {got:?}"
+                );
+                continue;
+            }
+            let got: Vec<String> = got
+                .unwrap_or_else(|e| panic!("{patterns:?}: {e}"))
+                .iter()
+                .map(|p| {
+                    p.strip_prefix(ws.path())
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/")
+                })
+                .collect();
+            assert_eq!(got, *want, "{patterns:?}");
+        }
+    }
+
+    #[test]
+    fn no_match_names_the_pattern() {
+        let ws = workspace();
+        let e = expand_globs(ws.path(), &["reports/missing/*.xml".to_string()]).unwrap_err();
+        assert!(e.to_string().contains("reports/missing/*.xml"), "{e}");
+    }
+
+    #[test]
+    fn bad_patterns_are_rejected() {
+        let ws = workspace();
+        for p in ["", "reports/[", "../etc/passwd"] {
+            let e = expand_globs(ws.path(), &[p.to_string()]).unwrap_err();
+            assert!(matches!(e, EvidenceError::BadPattern { .. }), "{p}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn literal_prefixes() {
+        let table = [
+            ("reports/junit/**/*.xml", "reports/junit"),
+            ("reports/coverage.xml", "reports/coverage.xml"),
+            ("*.sarif", ""),
+            ("/abs/dir/*.xml", "/abs/dir"),
+        ];
+        for (p, want) in table {
+            assert_eq!(literal_prefix(p), want, "{p}");
+        }
+    }
+}

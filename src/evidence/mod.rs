@@ -1,0 +1,173 @@
+//! Evidence readers: turn the report files a promotion gate points at (JUnit XML, coverage,
+//! SARIF, benchmark JSON, any JSON value) into small summaries the gates compare with bounds.
+//!
+//! Every reader streams its input (quick-xml events over a `BufReader`, serde_json visitors
+//! over a reader) so memory stays bounded whatever the report size, refuses DTDs and entity
+//! declarations instead of expanding them, and turns every bad input into an
+//! [`EvidenceError`] that names the file and says what to do — never a panic.
+
+mod bench;
+mod coverage;
+pub mod gather;
+mod glob;
+mod json;
+mod junit;
+mod sarif;
+mod xml;
+
+use std::io;
+use std::path::PathBuf;
+
+pub use bench::{BenchFormat, BenchSummary, read_benchmark};
+pub use coverage::{CoverageFormat, CoverageSummary, read_coverage};
+pub use glob::expand_globs;
+pub use json::read_json_pointer;
+pub use junit::{FailedCase, FailureKind, JunitSummary, read_junit};
+pub use sarif::{Finding, SarifSummary, read_sarif};
+
+/// How many failed test cases / SARIF findings a summary keeps verbatim; the totals keep
+/// counting past it.
+pub const MAX_LISTED: usize = 100;
+
+/// Longest message kept for a failed case or finding, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 500;
+
+/// Everything that can go wrong reading evidence. Each message names the file (or pattern)
+/// and says what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error(
+        "no file matches `{pattern}`: check the path in the policy (relative to the workspace) \
+         and that the step producing the report ran before this action"
+    )]
+    NoMatch { pattern: String },
+
+    #[error("invalid glob pattern `{pattern}`: {detail}; fix the pattern in the policy")]
+    BadPattern { pattern: String, detail: String },
+
+    #[error("cannot read {}: {source}; check that the file exists and is readable", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error(
+        "{} is not valid {format}: {detail}; regenerate the report (was it truncated or \
+         written by a crashed step?)",
+        path.display()
+    )]
+    Malformed {
+        path: PathBuf,
+        format: &'static str,
+        detail: String,
+    },
+
+    #[error(
+        "{} was refused: {detail}; evidence files must not use DTDs or entity declarations, \
+         produce the report without them",
+        path.display()
+    )]
+    Unsafe { path: PathBuf, detail: String },
+
+    #[error("{} is not {expected}: {detail}; point the gate at the right report", path.display())]
+    UnknownFormat {
+        path: PathBuf,
+        expected: &'static str,
+        detail: String,
+    },
+
+    #[error("{}: JSON pointer `{pointer}` {detail}; fix the pointer in the policy", path.display())]
+    Pointer {
+        path: PathBuf,
+        pointer: String,
+        detail: String,
+    },
+
+    #[error(
+        "{}: metric `{metric}` is not in this {format} report; use one of: {}",
+        path.display(),
+        available.join(", ")
+    )]
+    UnknownMetric {
+        path: PathBuf,
+        format: &'static str,
+        metric: String,
+        available: Vec<String>,
+    },
+}
+
+impl EvidenceError {
+    pub(crate) fn io(path: &std::path::Path, source: io::Error) -> Self {
+        EvidenceError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub(crate) fn malformed(
+        path: &std::path::Path,
+        format: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        EvidenceError::Malformed {
+            path: path.to_path_buf(),
+            format,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// First non-empty line of `text`, trimmed and cut to [`MAX_MESSAGE_CHARS`] characters.
+pub(crate) fn first_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    truncate_chars(line, MAX_MESSAGE_CHARS)
+}
+
+/// `s` cut to at most `max` characters (on a char boundary).
+pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((idx, _)) => s[..idx].to_string(),
+        None => s.to_string(),
+    }
+}
+
+/// A predicate on an error, for table-driven tests.
+#[cfg(test)]
+pub(crate) type ErrCheck = fn(&EvidenceError) -> bool;
+
+#[cfg(test)]
+pub(crate) fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_line_skips_blank_lines_and_truncates() {
+        let cases: &[(&str, &str)] = &[("", ""), ("\n\n  hello  \nworld", "hello"), ("one", "one")];
+        for (input, want) in cases {
+            assert_eq!(first_line(input), *want, "input {input:?}");
+        }
+        let long = "é".repeat(600);
+        assert_eq!(first_line(&long).chars().count(), MAX_MESSAGE_CHARS);
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let e = EvidenceError::malformed(std::path::Path::new("r/x.xml"), "JUnit XML", "bad");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("r/x.xml") && msg.contains("regenerate"),
+            "{msg}"
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! The one place XML is read: a thin, safe wrapper over quick-xml's pull parser shared by the
+//! JUnit and coverage readers.
+//!
+//! Why a wrapper: every XML reader must behave the same on hostile input. This module
+//! - streams events from a 64 KiB `BufReader` into a caller-owned, reused buffer (no DOM, so
+//!   memory does not grow with the file);
+//! - refuses any `<!DOCTYPE` carrying an internal subset or `<!ENTITY` declaration (`Unsafe`)
+//!   — nothing is ever expanded or fetched; a DOCTYPE with only a PUBLIC/SYSTEM id (JaCoCo,
+//!   coverage.py write one) is harmless and accepted without being resolved;
+//! - accepts only the five predefined entities and character references, reporting any other
+//!   `&name;` as `Malformed`;
+//! - sniffs the first bytes so empty files, UTF-16 (refused with a conversion hint; only UTF-8
+//!   is supported) and JSON-where-XML-was-expected give clear errors;
+//! - turns an end of file with elements still open into a "truncated" error, and every parser
+//!   error into `Malformed` with the byte offset.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use super::EvidenceError;
+
+/// Read buffer size for every evidence file.
+pub(crate) const BUF_CAPACITY: usize = 64 * 1024;
+
+/// Longest failure/message text collected from element content; the rest is skipped.
+pub(crate) const MAX_TEXT_BYTES: usize = 16 * 1024;
+
+/// What the first meaningful bytes of a file look like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sniffed {
+    Xml,
+    Json,
+    Other,
+}
+
+/// Opens `path` with a 64 KiB buffer and classifies its first non-blank byte. Empty and
+/// UTF-16 files are errors; a UTF-8 byte order mark is skipped.
+pub(crate) fn open_sniffed(
+    path: &Path,
+    format: &'static str,
+) -> Result<(BufReader<File>, Sniffed), EvidenceError> {
+    let file = File::open(path).map_err(|e| EvidenceError::io(path, e))?;
+    let mut reader = BufReader::with_capacity(BUF_CAPACITY, file);
+    let head = reader.fill_buf().map_err(|e| EvidenceError::io(path, e))?;
+    if head.is_empty() {
+        return Err(EvidenceError::malformed(path, format, "the file is empty"));
+    }
+    let utf16 = head.starts_with(&[0xFE, 0xFF])
+        || head.starts_with(&[0xFF, 0xFE])
+        || (head.len() >= 2 && (head[0] == 0 || head[1] == 0));
+    if utf16 {
+        return Err(EvidenceError::malformed(
+            path,
+            format,
+            "the file is UTF-16 encoded and only UTF-8 is supported; convert it first \
+             (e.g. `iconv -f UTF-16 -t UTF-8`)",
+        ));
+    }
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let first = head[bom..]
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace());
+    let kind = match first {
+        Some(b'<') => Sniffed::Xml,
+        Some(b'{') | Some(b'[') => Sniffed::Json,
+        Some(_) => Sniffed::Other,
+        None if head.len() < BUF_CAPACITY => {
+            return Err(EvidenceError::malformed(
+                path,
+                format,
+                "the file contains only whitespace",
+            ));
+        }
+        None => Sniffed::Other,
+    };
+    reader.consume(bom);
+    Ok((reader, kind))
+}
+
+/// A safe event stream over one XML file.
+pub(crate) struct XmlStream {
+    reader: Reader<BufReader<File>>,
+    path: PathBuf,
+    format: &'static str,
+    depth: usize,
+    seen_root: bool,
+}
+
+impl XmlStream {
+    /// Wraps an already sniffed reader (see [`open_sniffed`]).
+    pub(crate) fn new(inner: BufReader<File>, path: &Path, format: &'static str) -> Self {
+        let mut reader = Reader::from_reader(inner);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        XmlStream {
+            reader,
+            path: path.to_path_buf(),
+            format,
+            depth: 0,
+            seen_root: false,
+        }
+    }
+
+    /// The decoder for attribute values (UTF-8 only).
+    pub(crate) fn decoder(&self) -> quick_xml::encoding::Decoder {
+        self.reader.decoder()
+    }
+
+    /// Number of currently open elements (1 inside the root element).
+    pub(crate) fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// A `Malformed` error for this file at the current position.
+    pub(crate) fn malformed(&self, detail: impl std::fmt::Display) -> EvidenceError {
+        EvidenceError::malformed(
+            &self.path,
+            self.format,
+            format!("{detail} (near byte {})", self.reader.buffer_position()),
+        )
+    }
+
+    /// Next event, with DTD/entity refusal, truncation detection and error mapping applied.
+    /// `buf` is cleared first so callers can reuse one buffer for the whole file.
+    pub(crate) fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>, EvidenceError> {
+        buf.clear();
+        let event = match self.reader.read_event_into(buf) {
+            Ok(ev) => ev,
+            Err(e) => {
+                return Err(EvidenceError::malformed(
+                    &self.path,
+                    self.format,
+                    format!("{e} at byte {}", self.reader.error_position()),
+                ));
+            }
+        };
+        match &event {
+            Event::Start(_) => {
+                self.depth += 1;
+                self.seen_root = true;
+            }
+            Event::Empty(_) => self.seen_root = true,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::DocType(text) => {
+                let raw: &[u8] = text;
+                if raw.contains(&b'[') || contains(raw, b"ENTITY") {
+                    return Err(EvidenceError::Unsafe {
+                        path: self.path.clone(),
+                        detail: format!(
+                            "it has a <!DOCTYPE> with an internal subset or entity \
+                             declarations (near byte {})",
+                            self.reader.buffer_position()
+                        ),
+                    });
+                }
+            }
+            Event::GeneralRef(r) => {
+                self.resolve_ref(r)?;
+            }
+            Event::Eof => {
+                if self.depth > 0 {
+                    return Err(self.malformed(format!(
+                        "unexpected end of file with {} element(s) still open; the file looks \
+                         truncated",
+                        self.depth
+                    )));
+                }
+                if !self.seen_root {
+                    return Err(self.malformed("no root element"));
+                }
+            }
+            _ => {}
+        }
+        Ok(event)
+    }
+
+    /// The text a `&...;` reference stands for: predefined entities and character references
+    /// only; anything else is `Malformed` (no DTD means no other entity can be defined).
+    pub(crate) fn resolve_ref(&self, r: &BytesRef<'_>) -> Result<char, EvidenceError> {
+        if r.is_char_ref() {
+            return match r.resolve_char_ref() {
+                Ok(Some(c)) => Ok(c),
+                Ok(None) => Err(self.malformed("character reference is not a number")),
+                Err(e) => Err(self.malformed(format!("bad character reference: {e}"))),
+            };
+        }
+        let name: &[u8] = r;
+        match name {
+            b"lt" => Ok('<'),
+            b"gt" => Ok('>'),
+            b"amp" => Ok('&'),
+            b"apos" => Ok('\''),
+            b"quot" => Ok('"'),
+            other => Err(self.malformed(format!(
+                "undefined entity `&{};` (custom entities need a DTD, which is not allowed)",
+                String::from_utf8_lossy(other)
+            ))),
+        }
+    }
+
+    /// Decodes and unescapes attribute `key` of `e` into `out` (cleared first). Returns
+    /// whether the attribute was present.
+    pub(crate) fn attr_into(
+        &self,
+        e: &BytesStart<'_>,
+        key: &[u8],
+        out: &mut String,
+    ) -> Result<bool, EvidenceError> {
+        out.clear();
+        for attr in e.attributes() {
+            let attr = attr.map_err(|err| self.malformed(format!("bad attribute: {err}")))?;
+            if attr.key.local_name().as_ref() == key {
+                let value = attr
+                    .decode_and_unescape_value(self.reader.decoder())
+                    .map_err(|err| {
+                        self.malformed(format!(
+                            "attribute `{}`: {err}",
+                            String::from_utf8_lossy(key)
+                        ))
+                    })?;
+                out.push_str(&value);
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Attribute `key` parsed as a number, `None` when absent. Unparseable numbers are
+    /// `Malformed`.
+    pub(crate) fn attr_num<T: std::str::FromStr>(
+        &self,
+        e: &BytesStart<'_>,
+        key: &[u8],
+        scratch: &mut String,
+    ) -> Result<Option<T>, EvidenceError> {
+        if !self.attr_into(e, key, scratch)? {
+            return Ok(None);
+        }
+        let trimmed = scratch.trim();
+        trimmed.parse::<T>().map(Some).map_err(|_| {
+            self.malformed(format!(
+                "attribute `{}` is `{trimmed}`, not a number",
+                String::from_utf8_lossy(key)
+            ))
+        })
+    }
+
+    /// Appends the character content of `event` (text, CDATA or a reference) to `out`,
+    /// keeping `out` under [`MAX_TEXT_BYTES`].
+    pub(crate) fn append_text(
+        &self,
+        event: &Event<'_>,
+        out: &mut String,
+    ) -> Result<(), EvidenceError> {
+        if out.len() >= MAX_TEXT_BYTES {
+            return Ok(());
+        }
+        match event {
+            Event::Text(t) => {
+                let s = t
+                    .decode()
+                    .map_err(|e| self.malformed(format!("text is not UTF-8: {e}")))?;
+                push_bounded(out, &s);
+            }
+            Event::CData(t) => {
+                let s = t
+                    .decode()
+                    .map_err(|e| self.malformed(format!("CDATA is not UTF-8: {e}")))?;
+                push_bounded(out, &s);
+            }
+            Event::GeneralRef(r) => {
+                out.push(self.resolve_ref(r)?);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn push_bounded(out: &mut String, s: &str) {
+    let room = MAX_TEXT_BYTES.saturating_sub(out.len());
+    if s.len() <= room {
+        out.push_str(s);
+    } else {
+        let mut end = room;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push_str(&s[..end]);
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Local name of an element as UTF-8 for messages.
+pub(crate) fn display_name(e: &BytesStart<'_>) -> String {
+    String::from_utf8_lossy(e.local_name().as_ref()).into_owned()
+}

@@ -1,0 +1,253 @@
+//! What a run decided and did: the single value every reporter renders.
+//!
+//! Promotion builds an [`Outcome`]; the outputs file, the job summary, the annotations, the
+//! record and the exit status are all pure functions of it, so they can never disagree.
+
+use crate::apptrust::{Evaluation, PromotionEntry};
+use crate::inputs::Command;
+use crate::stages::Lifecycle;
+
+/// The `result` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunResult {
+    /// Reached a project stage.
+    Promoted,
+    /// Reached the release stage.
+    Released,
+    /// Rolled back.
+    RolledBack,
+    /// Dry run evaluated.
+    Planned,
+    /// Already at the target; nothing sent.
+    Unchanged,
+    /// Outside a window on a scheduled run; nothing promoted.
+    Deferred,
+    /// A gate or policy said no.
+    Blocked,
+    /// Input, config or remote error.
+    Failed,
+}
+
+impl RunResult {
+    /// The value written to the `result` output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunResult::Promoted => "promoted",
+            RunResult::Released => "released",
+            RunResult::RolledBack => "rolled-back",
+            RunResult::Planned => "planned",
+            RunResult::Unchanged => "unchanged",
+            RunResult::Deferred => "deferred",
+            RunResult::Blocked => "blocked",
+            RunResult::Failed => "failed",
+        }
+    }
+}
+
+/// What one hop was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HopAction {
+    /// `/promote`.
+    Promote,
+    /// `/release`.
+    Release,
+    /// `/rollback`.
+    Rollback,
+}
+
+/// How one hop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HopStatus {
+    /// Applied and verified by re-reading the version.
+    Done,
+    /// Would be applied (plan).
+    Planned,
+    /// Stopped by our gates or AppTrust's policy.
+    Blocked,
+    /// A remote error; the version did not move.
+    Failed,
+    /// Not attempted because an earlier hop stopped.
+    NotReached,
+}
+
+/// One stage-to-stage step.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hop {
+    /// Full stage name before (`""` = never promoted).
+    pub from: String,
+    /// Full stage name after.
+    pub to: String,
+    /// Promote, release or rollback.
+    pub action: HopAction,
+    /// `copy`, `move` or `keep`.
+    pub promotion_type: String,
+    /// How it ended.
+    pub status: HopStatus,
+    /// Wall time of the request and verification.
+    pub duration_ms: Option<u64>,
+    /// AppTrust's gate decisions.
+    pub evaluations: Vec<Evaluation>,
+    /// A one-line explanation (AppTrust's message, the error, or why it was skipped).
+    pub message: String,
+}
+
+/// Verdict of one gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GateStatus {
+    /// Within bounds.
+    Pass,
+    /// Out of bounds or evidence missing.
+    Fail,
+    /// Passed with a remark.
+    Warn,
+    /// Not evaluated (hotfix skip, or a later stage not reached).
+    Skip,
+}
+
+/// One gate's result, as in the `gates` output plus figures for the summary.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GateResult {
+    /// Full stage name the gate guards.
+    pub stage: String,
+    /// Gate name.
+    pub gate: String,
+    /// Gate kind (`junit`, `coverage`, …).
+    pub kind: String,
+    /// Verdict.
+    pub status: GateStatus,
+    /// One-line reason.
+    pub detail: String,
+    /// Measured figure, human readable.
+    #[serde(skip)]
+    pub figure: String,
+    /// Threshold, human readable.
+    #[serde(skip)]
+    pub threshold: String,
+}
+
+/// A failing item worth showing (test, finding), for annotations and collapsed details.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Finding {
+    /// `test` or `finding`.
+    pub category: &'static str,
+    /// Test name or rule id.
+    pub title: String,
+    /// Message.
+    pub message: String,
+    /// Repository-relative file.
+    pub file: Option<String>,
+    /// Line.
+    pub line: Option<u32>,
+}
+
+/// The error that ended a failed run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Failure {
+    /// Annotation title.
+    pub title: String,
+    /// What happened and what to do.
+    pub message: String,
+    /// Exit status (2 or 3).
+    pub exit_code: u8,
+}
+
+/// Everything a run decided and did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Outcome {
+    /// The command run.
+    pub command: Command,
+    /// The verdict.
+    pub result: RunResult,
+    /// Application key.
+    pub application: String,
+    /// Version acted on (`""` when it could not be resolved).
+    pub version: String,
+    /// Stage before the run.
+    pub from_stage: String,
+    /// Stage after the run (where the version really is).
+    pub to_stage: String,
+    /// Requested target, full name when resolved.
+    pub target_stage: Option<String>,
+    /// The lifecycle, when it was read.
+    pub lifecycle: Option<Lifecycle>,
+    /// Hops attempted or planned.
+    pub hops: Vec<Hop>,
+    /// Gate results.
+    pub gates: Vec<GateResult>,
+    /// Failing tests and findings (first ones).
+    pub findings: Vec<Finding>,
+    /// Total failing items, including those not kept in `findings`.
+    pub findings_total: usize,
+    /// Promotion history (status command).
+    pub history: Vec<PromotionEntry>,
+    /// Remarks for the summary (missing default policy, …).
+    pub warnings: Vec<String>,
+    /// The error, for failed runs.
+    pub failure: Option<Failure>,
+    /// Whether this was a hotfix run, and why.
+    pub hotfix_reason: Option<String>,
+}
+
+impl Outcome {
+    /// An outcome that has done nothing yet.
+    pub fn new(command: Command, application: &str, version: &str) -> Self {
+        Outcome {
+            command,
+            result: RunResult::Failed,
+            application: application.to_string(),
+            version: version.to_string(),
+            from_stage: String::new(),
+            to_stage: String::new(),
+            target_stage: None,
+            lifecycle: None,
+            hops: Vec::new(),
+            gates: Vec::new(),
+            findings: Vec::new(),
+            findings_total: 0,
+            history: Vec::new(),
+            warnings: Vec::new(),
+            failure: None,
+            hotfix_reason: None,
+        }
+    }
+
+    /// Marks the run failed with an error.
+    pub fn fail(&mut self, error: &crate::error::Error) {
+        self.result = RunResult::Failed;
+        self.failure = Some(Failure {
+            title: error.title().to_string(),
+            message: error.to_string(),
+            exit_code: error.exit_code(),
+        });
+    }
+
+    /// Exit status per SPEC.md.
+    pub fn exit_code(&self) -> u8 {
+        match self.result {
+            RunResult::Blocked => 1,
+            RunResult::Failed => self.failure.as_ref().map_or(3, |f| f.exit_code),
+            _ => 0,
+        }
+    }
+
+    /// Display form of a stage name.
+    pub fn display<'a>(&self, stage: &'a str) -> &'a str {
+        match &self.lifecycle {
+            Some(l) => l.display(stage),
+            None => stage,
+        }
+    }
+
+    /// Names of failed gates.
+    pub fn failed_gates(&self) -> Vec<&str> {
+        self.gates
+            .iter()
+            .filter(|g| g.status == GateStatus::Fail)
+            .map(|g| g.gate.as_str())
+            .collect()
+    }
+}

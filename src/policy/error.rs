@@ -1,0 +1,170 @@
+//! Errors for the policy file.
+//!
+//! Every problem with a policy file — not YAML, an unknown or misspelled key, a wrong type, a
+//! value out of range, an unknown stage — becomes one [`PolicyError`] that names the file, the
+//! line and column, the key path (`stages.QA.gates[1].coverage.min-line`), what is wrong and
+//! what to do about it, so that the action can print a single useful `::error` annotation.
+
+use std::fmt;
+
+/// What class of problem a [`PolicyError`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// The text is not valid YAML.
+    Syntax,
+    /// The file is empty or holds only comments.
+    Empty,
+    /// A key that the policy format does not know (typo, wrong level).
+    UnknownKey,
+    /// A required key is missing.
+    MissingKey,
+    /// A key appears twice in one mapping.
+    DuplicateKey,
+    /// A value has the wrong type (a string where a number is expected, …).
+    InvalidType,
+    /// A value has the right type but is not allowed (out of range, malformed, …).
+    InvalidValue,
+    /// `version` is not a version this action supports.
+    UnsupportedVersion,
+    /// A stage key names no stage of the application's lifecycle.
+    UnknownStage,
+    /// Two stage keys name the same lifecycle stage.
+    DuplicateStage,
+}
+
+/// A problem with a policy file, located in its text.
+///
+/// `Display` renders one line (plus the help sentence) such as:
+///
+/// ```text
+/// .github/promotion-policy.yml: unknown field `max-failure` at line 7 column 11 (in `stages.QA.gates[0].junit`). Did you mean `max-failures`? Valid keys here: `paths`, `max-failures`, `min-tests`.
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct PolicyError {
+    /// The class of problem.
+    pub kind: ErrorKind,
+    /// The file name as given to [`crate::policy::parse`] (for messages and annotations).
+    pub source_name: String,
+    /// 1-based line of the offending key or value.
+    pub line: usize,
+    /// 1-based column of the offending key or value.
+    pub column: usize,
+    /// Key path of the offending item, e.g. `stages.QA.gates[1].coverage.min-line`; empty for
+    /// the document as a whole.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it (may be empty).
+    pub help: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} at line {} column {}",
+            self.source_name, self.message, self.line, self.column
+        )?;
+        if self.path.is_empty() {
+            f.write_str(" (at the top level)")?;
+        } else {
+            write!(f, " (in `{}`)", self.path)?;
+        }
+        f.write_str(".")?;
+        if !self.help.is_empty() {
+            write!(f, " {}", self.help)?;
+        }
+        Ok(())
+    }
+}
+
+impl PolicyError {
+    /// Builds an error; used by the parser and validator.
+    pub(crate) fn new(
+        kind: ErrorKind,
+        source_name: &str,
+        (line, column): (usize, usize),
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        PolicyError {
+            kind,
+            source_name: source_name.to_string(),
+            line,
+            column,
+            path: path.into(),
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// Returns the candidate closest to `word`, if any is close enough to be a plausible typo.
+///
+/// Case, `_` vs `-` and camelCase differences count as exact matches; otherwise the best
+/// Jaro-Winkler match above 0.8 or a Levenshtein distance of at most 2 wins.
+pub(crate) fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    fn squash(s: &str) -> String {
+        s.chars()
+            .filter(|c| *c != '-' && *c != '_' && *c != ' ')
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+    let w = squash(word);
+    let mut best: Option<(&'a str, f64)> = None;
+    for c in candidates {
+        let sc = squash(c);
+        let score = if sc == w {
+            2.0
+        } else {
+            let jw = strsim::jaro_winkler(&w, &sc);
+            let lev = strsim::levenshtein(&w, &sc);
+            if lev <= 2 && w.len() > 2 {
+                1.0 + jw / 10.0
+            } else if jw >= 0.8 {
+                jw
+            } else {
+                continue;
+            }
+        };
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((c, score));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// Formats a list of names as `` `a`, `b`, `c` ``.
+pub(crate) fn backticked<'a, I>(names: I) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    names
+        .into_iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_handles_typos_and_styles() {
+        let keys = ["paths", "max-failures", "min-tests"];
+        assert_eq!(closest("max-failure", keys), Some("max-failures"));
+        assert_eq!(closest("max_failures", keys), Some("max-failures"));
+        assert_eq!(closest("maxFailures", keys), Some("max-failures"));
+        assert_eq!(closest("path", keys), Some("paths"));
+        assert_eq!(closest("timeout", keys), None);
+        let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        assert_eq!(closest("monday", days), Some("mon"));
+        assert_eq!(closest("thurs", days), Some("thu"));
+    }
+}

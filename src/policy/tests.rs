@@ -1,0 +1,627 @@
+//! Tests of parsing, validation errors and stage resolution.
+
+use super::*;
+
+/// The example from SPEC.md ("Policy file"), verbatim.
+const SPEC_EXAMPLE: &str = r##"version: 1
+stages:
+  QA:                                 # display name or full name (bookverse-QA)
+    gates:
+      - name: unit tests              # optional; default derived from the kind
+        junit:
+          paths: ["reports/junit/**/*.xml"]
+          max-failures: 0             # failures + errors
+          min-tests: 1
+      - name: line coverage
+        coverage:
+          path: reports/coverage.xml  # format detected: cobertura | lcov | jacoco
+          min-line: 80                # percent
+          min-branch: 60
+  STAGING:
+    gates:
+      - sarif:
+          paths: ["reports/*.sarif"]
+          max-level: { error: 0, warning: 25 }
+          max-severity: { critical: 0, high: 0 }   # properties.security-severity buckets
+      - checks:
+          required: ["build", "integration-tests"] # check runs on the commit must have succeeded
+      - benchmark:
+          path: reports/bench.json    # format detected: hyperfine | pytest-benchmark | k6 summary
+          metric: mean                # or p95, median, …
+          max: 0.250                  # seconds (or the tool's unit, stated in docs)
+      - json:                         # any JSON report: a value at a JSON pointer vs a bound
+          path: reports/load.json
+          pointer: /metrics/http_req_failed/rate
+          max: 0.01
+      - integrity: {}                 # AppTrust version content is COMPLETED; every artifact
+                                      # has a sha256; local files given in `files:` match it
+      - evidence:
+          required: ["https://in-toto.io/attestation/test-result/v0.1"]
+  PROD:
+    approvals:
+      environment: production
+      min: 2                          # distinct approvers of this run's environment gate
+      forbid-self-approval: true      # the actor who triggered the run does not count
+    windows:
+      - days: [mon, tue, wed, thu]
+        start: "09:00"
+        end: "16:00"
+        timezone: America/New_York
+    freezes:
+      - from: 2026-12-20T00:00:00Z
+        to: 2027-01-04T00:00:00Z
+        reason: year-end freeze
+    on-window-closed: defer           # scheduled runs: `defer` (exit 0, result=deferred) or `fail`
+    hotfix:
+      skip: [windows, freezes]        # what a hotfix may bypass; gates listed here too if allowed
+"##;
+
+/// The example shipped with the action (covers every key).
+const EXAMPLE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/promotion-policy.yml"
+));
+
+const FILE: &str = ".github/promotion-policy.yml";
+
+fn lifecycle() -> Vec<String> {
+    ["bookverse-DEV", "bookverse-QA", "bookverse-STAGING", "PROD"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn err(text: &str) -> PolicyError {
+    match parse(FILE, text) {
+        Ok(p) => panic!("expected an error, parsed {p:#?}"),
+        Err(e) => e,
+    }
+}
+
+fn ok(text: &str) -> Policy {
+    match parse(FILE, text) {
+        Ok(p) => p,
+        Err(e) => panic!("expected success, got: {e}"),
+    }
+}
+
+/// A policy with one QA stage whose body is `stage` (indented by 4).
+fn qa(stage: &str) -> String {
+    let body: String = stage.lines().map(|l| format!("    {l}\n")).collect();
+    format!("version: 1\nstages:\n  QA:\n{body}")
+}
+
+/// A policy with one QA gate whose item body is `gate` (indented under `- `).
+fn gate(gate: &str) -> String {
+    let mut lines = gate.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut body = format!("gates:\n  - {first}\n");
+    for l in lines {
+        body.push_str(&format!("    {l}\n"));
+    }
+    qa(&body)
+}
+
+#[test]
+fn spec_example_parses() {
+    let p = ok(SPEC_EXAMPLE);
+    assert_eq!(p.version, 1);
+    assert_eq!(p.source_name, FILE);
+    let keys: Vec<&str> = p.stages.iter().map(|s| s.key.as_str()).collect();
+    assert_eq!(keys, ["QA", "STAGING", "PROD"]);
+
+    let qa = &p.stages[0];
+    assert_eq!((qa.line, qa.column), (3, 3));
+    assert_eq!(qa.normalized_key, "qa");
+    assert_eq!(
+        qa.gates,
+        vec![
+            Gate {
+                name: "unit tests".into(),
+                spec: GateSpec::Junit {
+                    paths: vec!["reports/junit/**/*.xml".into()],
+                    max_failures: 0,
+                    min_tests: 1
+                }
+            },
+            Gate {
+                name: "line coverage".into(),
+                spec: GateSpec::Coverage {
+                    path: "reports/coverage.xml".into(),
+                    min_line: Some(80.0),
+                    min_branch: Some(60.0)
+                }
+            },
+        ]
+    );
+    assert_eq!(qa.on_window_closed, OnWindowClosed::Fail);
+    assert!(qa.approvals.is_none() && qa.windows.is_empty() && qa.freezes.is_empty());
+
+    let staging = &p.stages[1];
+    let names: Vec<&str> = staging.gates.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "sarif",
+            "checks",
+            "benchmark",
+            "json",
+            "integrity",
+            "evidence"
+        ]
+    );
+    let kinds: Vec<&str> = staging.gates.iter().map(|g| g.spec.kind()).collect();
+    assert_eq!(kinds, names);
+    assert_eq!(
+        staging.gates[0].spec,
+        GateSpec::Sarif {
+            paths: vec!["reports/*.sarif".into()],
+            max_level: LevelBounds {
+                error: Some(0),
+                warning: Some(25),
+                note: None
+            },
+            max_severity: SeverityBounds {
+                critical: Some(0),
+                high: Some(0),
+                medium: None,
+                low: None
+            },
+        }
+    );
+    assert_eq!(
+        staging.gates[1].spec,
+        GateSpec::Checks {
+            required: vec!["build".into(), "integration-tests".into()],
+            allow_neutral: false,
+            allow_skipped: false
+        }
+    );
+    assert_eq!(
+        staging.gates[2].spec,
+        GateSpec::Benchmark {
+            path: "reports/bench.json".into(),
+            metric: "mean".into(),
+            max: 0.25
+        }
+    );
+    assert_eq!(
+        staging.gates[3].spec,
+        GateSpec::Json {
+            path: "reports/load.json".into(),
+            pointer: "/metrics/http_req_failed/rate".into(),
+            max: Some(0.01),
+            min: None
+        }
+    );
+    assert_eq!(staging.gates[4].spec, GateSpec::Integrity { files: vec![] });
+    assert_eq!(
+        staging.gates[5].spec,
+        GateSpec::Evidence {
+            required: vec!["https://in-toto.io/attestation/test-result/v0.1".into()]
+        }
+    );
+
+    let prod = &p.stages[2];
+    assert!(prod.gates.is_empty());
+    assert_eq!(
+        prod.approvals,
+        Some(Approvals {
+            environment: "production".into(),
+            min: 2,
+            forbid_self_approval: true
+        })
+    );
+    assert_eq!(prod.windows.len(), 1);
+    let w = &prod.windows[0];
+    assert_eq!(
+        w.days,
+        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu]
+    );
+    assert_eq!(
+        (w.start.to_string(), w.end.to_string()),
+        ("09:00".into(), "16:00".into())
+    );
+    assert_eq!(w.timezone, "America/New_York");
+    assert_eq!(
+        prod.freezes,
+        vec![Freeze {
+            from: "2026-12-20T00:00:00Z".parse().expect("ts"),
+            to: "2027-01-04T00:00:00Z".parse().expect("ts"),
+            reason: "year-end freeze".into()
+        }]
+    );
+    assert_eq!(prod.on_window_closed, OnWindowClosed::Defer);
+    assert_eq!(prod.hotfix_skip, ["windows", "freezes"]);
+    assert!(prod.hotfix_skips("windows") && !prod.hotfix_skips("approvals"));
+
+    // Windows and freezes from the file drive the schedule.
+    let d = evaluate(
+        &prod.windows,
+        &prod.freezes,
+        "2026-12-22T15:00:00Z".parse().expect("ts"),
+    );
+    assert!(matches!(d, WindowDecision::Frozen { .. }), "{d:?}");
+}
+
+#[test]
+fn spec_example_serializes_to_json() {
+    let p = ok(SPEC_EXAMPLE);
+    let v = serde_json::to_value(&p).expect("serialize");
+    assert_eq!(v["stages"][0]["gates"][0]["spec"]["kind"], "junit");
+    assert_eq!(v["stages"][0]["gates"][0]["spec"]["max_failures"], 0);
+    assert_eq!(v["stages"][2]["windows"][0]["start"], "09:00");
+    assert_eq!(v["stages"][2]["freezes"][0]["to"], "2027-01-04T00:00:00Z");
+    assert_eq!(v["stages"][2]["on_window_closed"], "defer");
+}
+
+#[test]
+fn shipped_example_parses_and_resolves() {
+    let mut p = ok(EXAMPLE);
+    p.resolve_stages(&lifecycle(), Some("bookverse"))
+        .expect("resolve");
+    let qa = p.stage("bookverse-QA").expect("QA");
+    assert_eq!(qa.hotfix_skip, ["line coverage"]);
+    let staging = p.stage("BOOKVERSE-staging").expect("STAGING");
+    assert_eq!(staging.gates.len(), 6);
+    assert_eq!(staging.gates[3].name, "load test error rate");
+    assert_eq!(
+        staging.gates[0].spec,
+        GateSpec::Sarif {
+            paths: vec!["reports/*.sarif".into()],
+            max_level: LevelBounds {
+                error: Some(0),
+                warning: Some(25),
+                note: Some(100)
+            },
+            max_severity: SeverityBounds {
+                critical: Some(0),
+                high: Some(0),
+                medium: Some(10),
+                low: Some(50)
+            },
+        }
+    );
+    let prod = p.stage("PROD").expect("PROD");
+    assert_eq!(prod.full_name.as_deref(), Some("PROD"));
+    assert_eq!(prod.windows.len(), 2);
+    assert!(p.stage("bookverse-DEV").is_none());
+}
+
+/// Every key of the schema appears in the shipped example (so it really "covers every key").
+#[test]
+fn shipped_example_covers_every_schema_key() {
+    fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                m.values().for_each(|x| collect(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
+            _ => {}
+        }
+    }
+    let mut keys = Vec::new();
+    collect(&json_schema(), &mut keys);
+    keys.sort();
+    keys.dedup();
+    assert!(keys.len() > 30, "{keys:?}");
+    let missing: Vec<&String> = keys
+        .iter()
+        .filter(|k| !EXAMPLE.contains(&format!("{k}:")))
+        .collect();
+    assert!(missing.is_empty(), "example lacks keys {missing:?}");
+}
+
+#[test]
+fn defaults_and_single_string_paths() {
+    let p = ok(&gate("junit:\n  paths: reports/*.xml"));
+    assert_eq!(
+        p.stages[0].gates[0].spec,
+        GateSpec::Junit {
+            paths: vec!["reports/*.xml".into()],
+            max_failures: 0,
+            min_tests: 1
+        }
+    );
+    let p = ok(&gate("benchmark: { path: b.json, max: 1 }"));
+    assert_eq!(
+        p.stages[0].gates[0].spec,
+        GateSpec::Benchmark {
+            path: "b.json".into(),
+            metric: "mean".into(),
+            max: 1.0
+        }
+    );
+    let p = ok(&qa("approvals: { environment: prod }"));
+    assert_eq!(
+        p.stages[0].approvals,
+        Some(Approvals {
+            environment: "prod".into(),
+            min: 1,
+            forbid_self_approval: true
+        })
+    );
+    // `integrity:` with no value is an integrity gate without files.
+    let p = ok(&gate("integrity:"));
+    assert_eq!(
+        p.stages[0].gates[0].spec,
+        GateSpec::Integrity { files: vec![] }
+    );
+    // An empty stage and an empty stages mapping are fine.
+    let p = ok("version: 1\nstages:\n  QA:\n");
+    assert_eq!(p.stages.len(), 1);
+    assert!(p.stages[0].gates.is_empty());
+    assert!(ok("version: 1\n").stages.is_empty());
+    // JSON pointer "" (whole document) and min-only bound.
+    let p = ok(&gate("json: { path: x.json, pointer: \"\", min: -5 }"));
+    assert_eq!(
+        p.stages[0].gates[0].spec,
+        GateSpec::Json {
+            path: "x.json".into(),
+            pointer: "".into(),
+            max: None,
+            min: Some(-5.0)
+        }
+    );
+    // Unquoted times are read as text too.
+    let p = ok(&qa(
+        "windows:\n  - { days: [sat], start: 09:00, end: 24:00, timezone: Asia/Kolkata }",
+    ));
+    assert_eq!(p.stages[0].windows[0].end.to_string(), "24:00");
+}
+
+#[test]
+fn default_gate_names_are_unique() {
+    let text = qa(r#"gates:
+  - junit: { paths: a }
+  - junit: { paths: b }
+  - name: "junit #3"
+    junit: { paths: c }
+  - junit: { paths: d }
+  - coverage: { path: c.xml, min-line: 1 }
+  - name: coverage
+    evidence: { required: [x] }
+hotfix:
+  skip: ["junit #2", "coverage #2"]"#);
+    let p = ok(&text);
+    let names: Vec<&str> = p.stages[0].gates.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "junit",
+            "junit #2",
+            "junit #3",
+            "junit #4",
+            "coverage #2",
+            "coverage"
+        ]
+    );
+    assert_eq!(p.stages[0].hotfix_skip, ["junit #2", "coverage #2"]);
+}
+
+/// Exact text of a few errors, as users see them.
+#[test]
+fn pinned_messages() {
+    let e = err(&gate("junit:\n  paths: a\n  max-failure: 0"));
+    insta::assert_snapshot!(e.to_string(), @r#".github/promotion-policy.yml: unknown field `max-failure` at line 7 column 11 (in `stages.QA.gates[0].junit`). Did you mean `max-failures`? Valid keys here: `paths`, `max-failures`, `min-tests`."#);
+    assert_eq!((e.kind, e.line, e.column), (ErrorKind::UnknownKey, 7, 11));
+
+    let e = err(&gate(
+        "junit: { paths: a }\ncoverage: { path: b, min-line: 1 }",
+    ));
+    insta::assert_snapshot!(e.to_string(), @r#".github/promotion-policy.yml: gate has two kind keys, `junit` and `coverage` at line 6 column 9 (in `stages.QA.gates[0].coverage`). A gate item has exactly one kind key: split it into two gate items (`- junit: …` and `- coverage: …`)."#);
+
+    let e = err(&gate(
+        "name: line coverage\ncoverage:\n  path: c.xml\n  min-line: 150",
+    ));
+    insta::assert_snapshot!(e.to_string(), @r#".github/promotion-policy.yml: `min-line` is 150, but a percentage must be between 0 and 100 at line 8 column 21 (in `stages.QA.gates[0].coverage.min-line`). Write the minimum percentage as a number, e.g. `min-line: 80`."#);
+    assert_eq!(e.path, "stages.QA.gates[0].coverage.min-line");
+
+    let e = err("version: 2\nstages: {}\n");
+    insta::assert_snapshot!(e.to_string(), @r#".github/promotion-policy.yml: unsupported policy version 2 at line 1 column 10 (in `version`). This action supports policy `version: 1` only; set `version: 1`."#);
+
+    let mut p = ok("version: 1\nstages:\n  QA: {}\n  STAGNG: {}\n");
+    let e = p
+        .resolve_stages(&lifecycle(), Some("bookverse"))
+        .expect_err("unknown stage");
+    insta::assert_snapshot!(e.to_string(), @r#".github/promotion-policy.yml: unknown stage `STAGNG` at line 4 column 3 (in `stages.STAGNG`). Did you mean `STAGING`? Valid stages: `DEV`, `QA`, `STAGING`, `bookverse-DEV`, `bookverse-QA`, `bookverse-STAGING`, `PROD`."#);
+
+    let e = err("");
+    insta::assert_snapshot!(e.to_string(), @r#".github/promotion-policy.yml: the policy file is empty at line 1 column 1 (at the top level). Write at least `version: 1` and a `stages` mapping (see the example policy), or delete the file to run without gates."#);
+}
+
+/// name, text, kind, key path, (line, column), message fragment
+type ErrorCase = (
+    &'static str,
+    String,
+    ErrorKind,
+    &'static str,
+    (usize, usize),
+    &'static str,
+);
+
+/// name, stage keys, project, resolved full names or error fragment
+type ResolveCase = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Result<Vec<&'static str>, &'static str>,
+);
+
+/// One row per error class: text, kind, key path, line, column, and a fragment of the message.
+#[test]
+fn error_table() {
+    #[rustfmt::skip]
+    let cases: Vec<ErrorCase> = vec![
+        ("empty", "".into(), ErrorKind::Empty, "", (1, 1), "empty"),
+        ("only comments", "# nothing\n\n".into(), ErrorKind::Empty, "", (1, 1), "empty"),
+        ("not yaml", "version: 1\nstages:\n  QA: { gates: [ }\n".into(), ErrorKind::Syntax, "", (3, 18), "invalid YAML"),
+        ("bad indentation", "version: 1\nstages:\n  QA:\n    gates: []\n   windows: []\n".into(), ErrorKind::Syntax, "", (5, 4), "invalid YAML"),
+        ("tab indentation", "version: 1\nstages:\n\tQA: {}\n".into(), ErrorKind::Syntax, "", (3, 1), "spaces, not tabs"),
+        ("two documents", "version: 1\n---\nversion: 1\n".into(), ErrorKind::Syntax, "", (1, 1), "single YAML document"),
+        ("scalar document", "hello\n".into(), ErrorKind::InvalidType, "", (1, 1), "expected a policy mapping"),
+        ("list document", "- a\n".into(), ErrorKind::InvalidType, "", (1, 1), "found sequence"),
+        ("missing version", "stages: {}\n".into(), ErrorKind::MissingKey, "", (1, 1), "Add `version: 1`"),
+        ("version 2", "version: 2\n".into(), ErrorKind::UnsupportedVersion, "version", (1, 10), "supports policy `version: 1` only"),
+        ("version string", "version: \"1\"\n".into(), ErrorKind::InvalidType, "version", (1, 10), "found string"),
+        ("unknown top key", "version: 1\nstage: {}\n".into(), ErrorKind::UnknownKey, "", (2, 1), "Did you mean `stages`?"),
+        ("unknown stage key", qa("gate: []"), ErrorKind::UnknownKey, "stages.QA", (4, 5), "Did you mean `gates`?"),
+        ("gate kind at stage level", qa("junit: { paths: a }"), ErrorKind::UnknownKey, "stages.QA", (4, 5), "Gates go in the `gates` list"),
+        ("snake_case key", gate("junit: { paths: a, max_failures: 1 }"), ErrorKind::UnknownKey, "stages.QA.gates[0].junit", (5, 28), "Did you mean `max-failures`?"),
+        ("unknown gate kind", gate("junitt: { paths: a }"), ErrorKind::UnknownKey, "stages.QA.gates[0]", (5, 9), "Did you mean `junit`?"),
+        ("unknown sarif level", gate("sarif: { paths: a, max-level: { errors: 0 } }"), ErrorKind::UnknownKey, "stages.QA.gates[0].sarif.max-level", (5, 41), "Did you mean `error`?"),
+        ("duplicate top key", "version: 1\nversion: 1\n".into(), ErrorKind::DuplicateKey, "", (2, 1), "duplicate key `version`"),
+        ("duplicate stage key", qa("gates: []\ngates: []"), ErrorKind::DuplicateKey, "stages.QA", (5, 5), "duplicate key `gates`"),
+        ("duplicate nested key", gate("junit:\n  paths: a\n  paths: b"), ErrorKind::DuplicateKey, "stages.QA.gates[0].junit", (7, 11), "duplicate key `paths`"),
+        ("duplicate stage", "version: 1\nstages:\n  QA: {}\n  qa: {}\n".into(), ErrorKind::DuplicateKey, "stages", (4, 3), "duplicate stage `qa` (already given as `QA`)"),
+        ("stages not a map", "version: 1\nstages: [QA]\n".into(), ErrorKind::InvalidType, "stages", (2, 9), "expected a mapping from stage names"),
+        ("gates not a list", qa("gates: {}"), ErrorKind::InvalidType, "stages.QA.gates", (4, 12), "expected a list"),
+        ("no kind", gate("name: x"), ErrorKind::MissingKey, "stages.QA.gates[0]", (5, 9), "gate has no kind key"),
+        ("two kinds", gate("junit: { paths: a }\nsarif: { paths: a, max-level: { error: 0 } }"), ErrorKind::InvalidValue, "stages.QA.gates[0].sarif", (6, 9), "two kind keys, `junit` and `sarif`"),
+        ("empty name", gate("name: \"\"\njunit: { paths: a }"), ErrorKind::InvalidValue, "stages.QA.gates[0].name", (5, 15), "gate `name` is empty"),
+        ("duplicate gate names", qa("gates:\n  - { name: t, junit: { paths: a } }\n  - { name: t, junit: { paths: b } }"), ErrorKind::DuplicateKey, "stages.QA.gates[1].name", (6, 17), "duplicate gate name `t` (also used by gates[0])"),
+        ("junit missing paths", gate("junit: { max-failures: 0 }"), ErrorKind::MissingKey, "stages.QA.gates[0].junit", (5, 16), "missing field `paths`"),
+        ("junit empty paths", gate("junit: { paths: [] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].junit.paths", (5, 25), "`paths` is empty"),
+        ("junit negative", gate("junit: { paths: a, max-failures: -1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].junit.max-failures", (5, 42), "negative number -1"),
+        ("junit fraction", gate("junit: { paths: a, min-tests: 1.5 }"), ErrorKind::InvalidType, "stages.QA.gates[0].junit.min-tests", (5, 39), "expected a whole number"),
+        ("junit text", gate("junit: { paths: a, min-tests: many }"), ErrorKind::InvalidType, "stages.QA.gates[0].junit.min-tests", (5, 39), "found string \"many\""),
+        ("paths not strings", gate("junit: { paths: { a: b } }"), ErrorKind::InvalidType, "stages.QA.gates[0].junit.paths", (5, 25), "a glob pattern or a list"),
+        ("coverage no min", gate("coverage: { path: c.xml }"), ErrorKind::MissingKey, "stages.QA.gates[0].coverage", (5, 9), "no threshold"),
+        ("coverage > 100", gate("coverage: { path: c.xml, min-branch: 100.5 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].coverage.min-branch", (5, 46), "between 0 and 100"),
+        ("coverage negative", gate("coverage: { path: c.xml, min-line: -1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].coverage.min-line", (5, 44), "between 0 and 100"),
+        ("coverage NaN", gate("coverage: { path: c.xml, min-line: .nan }"), ErrorKind::InvalidValue, "stages.QA.gates[0].coverage.min-line", (5, 44), "is NaN"),
+        ("coverage infinite", gate("coverage: { path: c.xml, min-line: .inf }"), ErrorKind::InvalidValue, "stages.QA.gates[0].coverage.min-line", (5, 44), "is inf"),
+        ("coverage percent sign", gate("coverage: { path: c.xml, min-line: 80% }"), ErrorKind::InvalidType, "stages.QA.gates[0].coverage.min-line", (5, 44), "without quotes or units"),
+        ("coverage empty path", gate("coverage: { path: \"\", min-line: 1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].coverage.path", (5, 27), "`path` is empty"),
+        ("sarif no bound", gate("sarif: { paths: a }"), ErrorKind::MissingKey, "stages.QA.gates[0].sarif", (5, 9), "no bound"),
+        ("sarif empty bounds", gate("sarif: { paths: a, max-level: {}, max-severity: {} }"), ErrorKind::MissingKey, "stages.QA.gates[0].sarif", (5, 9), "no bound"),
+        ("sarif unknown severity", gate("sarif: { paths: a, max-severity: { severe: 0 } }"), ErrorKind::UnknownKey, "stages.QA.gates[0].sarif.max-severity", (5, 44), "`critical`, `high`, `medium`, `low`"),
+        ("checks empty", gate("checks: { required: [] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].checks.required", (5, 29), "`required` is empty"),
+        ("checks bool", gate("checks: { required: [b], allow-neutral: maybe }"), ErrorKind::InvalidType, "stages.QA.gates[0].checks.allow-neutral", (5, 49), "Write `true` or `false`"),
+        ("benchmark negative", gate("benchmark: { path: b, max: -0.1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].benchmark.max", (5, 36), "finite number ≥ 0"),
+        ("benchmark missing max", gate("benchmark: { path: b }"), ErrorKind::MissingKey, "stages.QA.gates[0].benchmark", (5, 20), "missing field `max`"),
+        ("json bad pointer", gate("json: { path: l.json, pointer: metrics.rate, max: 1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].json.pointer", (5, 40), "e.g. `/metrics/rate`"),
+        ("json no bound", gate("json: { path: l.json, pointer: /a }"), ErrorKind::MissingKey, "stages.QA.gates[0].json", (5, 9), "json gate has no bound"),
+        ("json min > max", gate("json: { path: l.json, pointer: /a, min: 2, max: 1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].json.min", (5, 49), "greater than `max`"),
+        ("evidence empty", gate("evidence: { required: [] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.required", (5, 31), "`required` is empty"),
+        ("evidence missing", gate("evidence: {}"), ErrorKind::MissingKey, "stages.QA.gates[0].evidence", (5, 19), "missing field `required`"),
+        ("approvals zero", qa("approvals: { environment: prod, min: 0 }"), ErrorKind::InvalidValue, "stages.QA.approvals.min", (4, 42), "between 1 and 10"),
+        ("approvals eleven", qa("approvals: { environment: prod, min: 11 }"), ErrorKind::InvalidValue, "stages.QA.approvals.min", (4, 42), "between 1 and 10"),
+        ("approvals no env", qa("approvals: { min: 1 }"), ErrorKind::MissingKey, "stages.QA.approvals", (4, 16), "missing field `environment`"),
+        ("window no days", qa("windows:\n  - { days: [], start: \"09:00\", end: \"10:00\", timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].days", (5, 17), "`days` is empty"),
+        ("window duplicate day", qa("windows:\n  - { days: [mon, tue, mon], start: \"09:00\", end: \"10:00\", timezone: UTC }"), ErrorKind::DuplicateKey, "stages.QA.windows[0].days[2]", (5, 28), "day `mon` is listed twice"),
+        ("window bad day", qa("windows:\n  - { days: [monday], start: \"09:00\", end: \"10:00\", timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].days[0]", (5, 18), "Did you mean `mon`?"),
+        ("window bad time", qa("windows:\n  - { days: [mon], start: \"9am\", end: \"10:00\", timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].start", (5, 31), "not a time of day"),
+        ("window 24:00 start", qa("windows:\n  - { days: [mon], start: \"24:00\", end: \"24:00\", timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].start", (5, 31), "not a time of day"),
+        ("window 25:00", qa("windows:\n  - { days: [mon], start: \"09:00\", end: \"25:00\", timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].end", (5, 45), "not a time of day"),
+        ("window overnight", qa("windows:\n  - { days: [mon], start: \"22:00\", end: \"06:00\", timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].end", (5, 45), "as two windows"),
+        ("window empty", qa("windows:\n  - { days: [mon], start: \"09:00\", end: \"09:00\", timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].end", (5, 45), "not after `start`"),
+        ("window bad tz", qa("windows:\n  - { days: [mon], start: \"09:00\", end: \"10:00\", timezone: Europe/Londn }"), ErrorKind::InvalidValue, "stages.QA.windows[0].timezone", (5, 64), "unknown time zone `Europe/Londn`"),
+        ("window missing tz", qa("windows:\n  - { days: [mon], start: \"09:00\", end: \"10:00\" }"), ErrorKind::MissingKey, "stages.QA.windows[0]", (5, 9), "missing field `timezone`"),
+        ("freeze date only", qa("freezes:\n  - { from: 2026-12-20, to: 2027-01-04T00:00:00Z, reason: x }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].from", (5, 17), "not an RFC 3339 timestamp"),
+        ("freeze reversed", qa("freezes:\n  - { from: 2027-01-04T00:00:00Z, to: 2026-12-20T00:00:00Z, reason: x }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].to", (5, 43), "is not after `from`"),
+        ("freeze no reason", qa("freezes:\n  - { from: 2026-12-20T00:00:00Z, to: 2027-01-04T00:00:00Z, reason: \" \" }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].reason", (5, 73), "`reason` is empty"),
+        ("on-window-closed", qa("on-window-closed: later"), ErrorKind::InvalidValue, "stages.QA.on-window-closed", (4, 23), "Valid values: `defer`, `fail`"),
+        ("hotfix unknown", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [window, unit, units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `windows`? Valid entries for this stage: `windows`, `freezes`, `approvals`, `unit`."),
+        ("hotfix unknown gate", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `unit`?"),
+    ];
+    let mut failures = Vec::new();
+    for (name, text, kind, path, pos, fragment) in &cases {
+        match parse(FILE, text) {
+            Ok(_) => failures.push(format!("{name}: parsed OK")),
+            Err(e) => {
+                let shown = e.to_string();
+                if e.kind != *kind
+                    || e.path != *path
+                    || (e.line, e.column) != *pos
+                    || !shown.contains(fragment)
+                    || !shown.starts_with(FILE)
+                    || !shown.contains(&format!("line {} column {}", e.line, e.column))
+                {
+                    failures.push(format!(
+                        "{name}: expected {kind:?} at {path:?} {pos:?} containing {fragment:?}\n   got {:?} at {:?} ({}, {}): {shown}",
+                        e.kind, e.path, e.line, e.column
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn resolve_stages_table() {
+    #[rustfmt::skip]
+    let cases: Vec<ResolveCase> = vec![
+        ("display names", "QA: {}\nSTAGING: {}\nPROD: {}", Some("bookverse"), Ok(vec!["bookverse-QA", "bookverse-STAGING", "PROD"])),
+        ("full names", "bookverse-QA: {}\nPROD: {}", Some("bookverse"), Ok(vec!["bookverse-QA", "PROD"])),
+        ("any case", "qa: {}\nBookverse-Staging: {}\nprod: {}", Some("bookverse"), Ok(vec!["bookverse-QA", "bookverse-STAGING", "PROD"])),
+        ("no project: prefix stripped", "QA: {}\nDEV: {}", None, Ok(vec!["bookverse-QA", "bookverse-DEV"])),
+        ("no project: full name", "bookverse-QA: {}", None, Ok(vec!["bookverse-QA"])),
+        ("empty project = none", "QA: {}", Some(""), Ok(vec!["bookverse-QA"])),
+        ("unknown", "QA: {}\nSTAGNG: {}", Some("bookverse"), Err("unknown stage `STAGNG` at line 4 column 3 (in `stages.STAGNG`). Did you mean `STAGING`? Valid stages: `DEV`, `QA`, `STAGING`, `bookverse-DEV`, `bookverse-QA`, `bookverse-STAGING`, `PROD`.")),
+        ("unknown, no suggestion", "UAT: {}", Some("bookverse"), Err("unknown stage `UAT` at line 3 column 3")),
+        ("wrong project prefix", "other-QA: {}", Some("bookverse"), Err("unknown stage `other-QA`")),
+        ("same stage twice", "QA: {}\nbookverse-qa: {}", Some("bookverse"), Err("stages `QA` (line 3) and `bookverse-qa` both name stage `bookverse-QA` at line 4 column 3")),
+    ];
+    let mut failures = Vec::new();
+    for (name, stages, project, expected) in cases {
+        let body: String = stages.lines().map(|l| format!("  {l}\n")).collect();
+        let mut p = ok(&format!("version: 1\nstages:\n{body}"));
+        let got = p.resolve_stages(&lifecycle(), project);
+        match (&got, &expected) {
+            (Ok(()), Ok(full)) => {
+                let names: Vec<&str> = p
+                    .stages
+                    .iter()
+                    .filter_map(|s| s.full_name.as_deref())
+                    .collect();
+                if names != *full {
+                    failures.push(format!("{name}: expected {full:?}, got {names:?}"));
+                }
+                for f in full {
+                    if p.stage(f).is_none() {
+                        failures.push(format!("{name}: stage({f}) not found"));
+                    }
+                }
+            }
+            (Err(e), Err(fragment)) if e.to_string().contains(fragment) => {}
+            _ => failures.push(format!(
+                "{name}: expected {expected:?}, got {:?}",
+                got.map_err(|e| e.to_string())
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn resolve_stages_ambiguous_without_project() {
+    let lc: Vec<String> = ["a-QA", "b-QA", "PROD"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut p = ok("version: 1\nstages:\n  QA: {}\n");
+    let e = p.resolve_stages(&lc, None).expect_err("ambiguous");
+    assert_eq!(e.kind, ErrorKind::UnknownStage);
+    assert!(e.to_string().contains("matches `a-QA`, `b-QA`"), "{e}");
+    assert!(p.resolve_stages(&lc, Some("b")).is_ok());
+    assert_eq!(p.stages[0].full_name.as_deref(), Some("b-QA"));
+}
+
+#[test]
+fn stage_lookup_before_resolution_uses_keys() {
+    let p = ok("version: 1\nstages:\n  PROD: {}\n  bookverse-QA: {}\n");
+    assert!(p.stage("prod").is_some());
+    assert!(p.stage("bookverse-qa").is_some());
+    assert!(p.stage("bookverse-STAGING").is_none());
+}

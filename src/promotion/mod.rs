@@ -1,0 +1,384 @@
+//! Walks a version through its lifecycle one stage at a time.
+//!
+//! For each stage on the path: ask the gate checker, then `/promote` (or `/release` for the
+//! release stage), then re-read the version to confirm where it is. The outcome always says
+//! where the version really is: a hop whose answer was lost is verified by re-reading, never
+//! retried blindly, so a version is never promoted twice.
+
+use std::time::{Duration, Instant};
+
+use crate::apptrust::{AppTrustApi, HopReply, HopRequest, RemoteError, VersionContent};
+use crate::outcome::{
+    Finding, GateResult, GateStatus, Hop, HopAction, HopStatus, Outcome, RunResult,
+};
+use crate::stages::Lifecycle;
+
+/// What the gate checker says about entering one stage.
+#[derive(Debug, Clone, Default)]
+pub struct StageVerdict {
+    /// Gate results for the stage.
+    pub gates: Vec<GateResult>,
+    /// Failing tests and findings behind failed gates.
+    pub findings: Vec<Finding>,
+    /// Total failing items (may exceed `findings`).
+    pub findings_total: usize,
+    /// Policy remarks that block without a gate (approvals, windows), as gate results too.
+    pub blocked: bool,
+    /// Set when a closed window defers a scheduled run: the reason and next opening.
+    pub deferred: Option<String>,
+}
+
+/// Tunables of the walk.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Dry run: evaluate, send nothing that mutates.
+    pub plan_only: bool,
+    /// `copy`, `move` or `keep`.
+    pub promotion_type: String,
+    /// How long to wait out "promotion already in progress".
+    pub in_progress_wait: Duration,
+    /// Poll interval while waiting.
+    pub poll: Duration,
+}
+
+/// The result of walking: hops done, and where the version is.
+pub struct Walk {
+    /// Final content as last read.
+    pub content: VersionContent,
+}
+
+#[allow(clippy::too_many_arguments)] // one call site; a params struct would only rename them
+/// Walks `path` (full stage names) from `content.current_stage`, filling `outcome`.
+/// Returns `Err` only for remote failures; `outcome` is filled either way.
+pub async fn walk<A, G>(
+    api: &A,
+    lifecycle: &Lifecycle,
+    app: &str,
+    mut content: VersionContent,
+    path: &[String],
+    options: &WalkOptions,
+    mut gate_check: G,
+    outcome: &mut Outcome,
+) -> Result<Walk, RemoteError>
+where
+    A: AppTrustApi,
+    G: FnMut(&str) -> StageVerdict,
+{
+    let version = content.version.clone();
+    let mut current = content.current_stage.clone();
+    for (i, stage) in path.iter().enumerate() {
+        let action = if lifecycle.is_release(stage) {
+            HopAction::Release
+        } else {
+            HopAction::Promote
+        };
+        let mut hop = Hop {
+            from: current.clone(),
+            to: stage.clone(),
+            action,
+            promotion_type: options.promotion_type.clone(),
+            status: HopStatus::Planned,
+            duration_ms: None,
+            evaluations: Vec::new(),
+            message: String::new(),
+        };
+        let verdict = gate_check(stage);
+        if let Some(why) = &verdict.deferred {
+            outcome.gates.extend(verdict.gates);
+            hop.status = HopStatus::NotReached;
+            hop.message = format!("deferred: {why}");
+            outcome.warnings.push(format!(
+                "Deferred before {}: {why}",
+                lifecycle.display(stage)
+            ));
+            outcome.hops.push(hop);
+            not_reached(lifecycle, &path[i + 1..], stage, options, outcome);
+            outcome.result = RunResult::Deferred;
+            outcome.to_stage = current;
+            return Ok(Walk { content });
+        }
+        let gates_failed =
+            verdict.blocked || verdict.gates.iter().any(|g| g.status == GateStatus::Fail);
+        outcome.gates.extend(verdict.gates);
+        outcome.findings.extend(verdict.findings);
+        outcome.findings_total += verdict.findings_total;
+        if gates_failed {
+            hop.status = HopStatus::Blocked;
+            hop.message = format!(
+                "gates for {} failed; nothing was promoted to it",
+                lifecycle.display(stage)
+            );
+            outcome.hops.push(hop);
+            not_reached(lifecycle, &path[i + 1..], stage, options, outcome);
+            outcome.result = RunResult::Blocked;
+            outcome.to_stage = current;
+            return Ok(Walk { content });
+        }
+        if options.plan_only {
+            outcome.hops.push(hop);
+            current = stage.clone();
+            continue;
+        }
+        let started = Instant::now();
+        let request = HopRequest {
+            target_stage: stage.clone(),
+            promotion_type: options.promotion_type.clone(),
+        };
+        let reply = send_hop(api, app, &version, action, &request, options).await;
+        match reply {
+            Ok(HopReply::Accepted {
+                message,
+                evaluations,
+                ..
+            }) => {
+                hop.evaluations = evaluations;
+                hop.message = message;
+            }
+            Ok(HopReply::PolicyRejected {
+                message,
+                evaluations,
+            }) => {
+                hop.status = HopStatus::Blocked;
+                hop.evaluations = evaluations;
+                hop.message = if message.is_empty() {
+                    "AppTrust's policy refused the promotion".into()
+                } else {
+                    message
+                };
+                hop.duration_ms = Some(started.elapsed().as_millis() as u64);
+                outcome.hops.push(hop);
+                not_reached(lifecycle, &path[i + 1..], stage, options, outcome);
+                outcome.result = RunResult::Blocked;
+                outcome.to_stage = current;
+                return Ok(Walk { content });
+            }
+            Err(err) if err.outcome_unknown() || err.in_progress() => {
+                // The answer was lost or another promotion is running: learn the truth.
+                match api.content(app, &version).await {
+                    Ok(now) if &now.current_stage == stage => {
+                        hop.message = format!(
+                            "the answer was lost ({}), but re-reading the version shows it reached {}",
+                            err.what,
+                            lifecycle.display(stage)
+                        );
+                        content = now;
+                    }
+                    Ok(now) => {
+                        content = now;
+                        return Err(fail_hop(
+                            hop,
+                            err,
+                            started,
+                            &content,
+                            lifecycle,
+                            &path[i + 1..],
+                            options,
+                            outcome,
+                        ));
+                    }
+                    Err(_) => {
+                        return Err(fail_hop(
+                            hop,
+                            err,
+                            started,
+                            &content,
+                            lifecycle,
+                            &path[i + 1..],
+                            options,
+                            outcome,
+                        ));
+                    }
+                }
+            }
+            Err(err) => {
+                return Err(fail_hop(
+                    hop,
+                    err,
+                    started,
+                    &content,
+                    lifecycle,
+                    &path[i + 1..],
+                    options,
+                    outcome,
+                ));
+            }
+        }
+        // Verify: AppTrust answered success; the version must now be in the stage.
+        let now = if content.current_stage == *stage {
+            Ok(content.clone())
+        } else {
+            api.content(app, &version).await
+        };
+        match now {
+            Ok(now) if &now.current_stage == stage => {
+                content = now;
+                hop.status = HopStatus::Done;
+                hop.duration_ms = Some(started.elapsed().as_millis() as u64);
+                current = stage.clone();
+                outcome.to_stage = current.clone();
+                outcome.hops.push(hop);
+            }
+            Ok(now) => {
+                let err = RemoteError {
+                    operation: format!(
+                        "POST …/{}",
+                        if action == HopAction::Release {
+                            "release"
+                        } else {
+                            "promote"
+                        }
+                    ),
+                    kind: crate::apptrust::RemoteErrorKind::Decode,
+                    what: format!(
+                        "AppTrust accepted the promotion to {} but the version is still in {}",
+                        lifecycle.display(stage),
+                        if now.current_stage.is_empty() {
+                            "no stage"
+                        } else {
+                            lifecycle.display(&now.current_stage)
+                        }
+                    ),
+                    hint: "; check the version in JFrog; a re-run resumes from its current stage"
+                        .into(),
+                };
+                content = now;
+                return Err(fail_hop(
+                    hop,
+                    err,
+                    started,
+                    &content,
+                    lifecycle,
+                    &path[i + 1..],
+                    options,
+                    outcome,
+                ));
+            }
+            Err(err) => {
+                return Err(fail_hop(
+                    hop,
+                    err,
+                    started,
+                    &content,
+                    lifecycle,
+                    &path[i + 1..],
+                    options,
+                    outcome,
+                ));
+            }
+        }
+    }
+    outcome.to_stage = current.clone();
+    outcome.result = if options.plan_only {
+        RunResult::Planned
+    } else if lifecycle.is_release(&current) {
+        RunResult::Released
+    } else {
+        RunResult::Promoted
+    };
+    if options.plan_only {
+        // A plan changes nothing: the version is still where it was.
+        outcome.to_stage = content.current_stage.clone();
+    }
+    Ok(Walk { content })
+}
+
+/// Sends one promote/release; waits out "promotion already in progress" (bounded) and retries
+/// once it clears, because that answer means nothing was applied for this request.
+async fn send_hop<A: AppTrustApi>(
+    api: &A,
+    app: &str,
+    version: &str,
+    action: HopAction,
+    request: &HopRequest,
+    options: &WalkOptions,
+) -> Result<HopReply, RemoteError> {
+    let deadline = Instant::now() + options.in_progress_wait;
+    loop {
+        let reply = match action {
+            HopAction::Release => api.release(app, version, request).await,
+            _ => api.promote(app, version, request).await,
+        };
+        match reply {
+            Err(e) if e.in_progress() => {
+                if Instant::now() >= deadline {
+                    return Err(RemoteError {
+                        hint: format!(
+                            "; another promotion of this version was still running after {} s — wait for it to finish in JFrog, then re-run",
+                            options.in_progress_wait.as_secs()
+                        ),
+                        ..e
+                    });
+                }
+                tokio::time::sleep(options.poll).await;
+                // If the other promotion took the version to our target, we are done.
+                if let Ok(now) = api.content(app, version).await {
+                    if now.current_stage == request.target_stage
+                        || (action == HopAction::Release
+                            && now.release_status.contains("release")
+                            && now.release_status != "pre_release")
+                    {
+                        return Ok(HopReply::Accepted {
+                            status: "success".into(),
+                            message: "another run completed this promotion while we waited".into(),
+                            evaluations: Vec::new(),
+                        });
+                    }
+                }
+            }
+            other => return other,
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fail_hop(
+    mut hop: Hop,
+    err: RemoteError,
+    started: Instant,
+    content: &VersionContent,
+    lifecycle: &Lifecycle,
+    rest: &[String],
+    options: &WalkOptions,
+    outcome: &mut Outcome,
+) -> RemoteError {
+    hop.status = HopStatus::Failed;
+    hop.duration_ms = Some(started.elapsed().as_millis() as u64);
+    let err = RemoteError {
+        what: format!("{} while entering {}", err.what, lifecycle.display(&hop.to)),
+        ..err
+    };
+    hop.message = err.to_string();
+    let now = content.current_stage.clone();
+    let next_from = hop.to.clone();
+    outcome.hops.push(hop);
+    not_reached(lifecycle, rest, &next_from, options, outcome);
+    outcome.to_stage = now;
+    err
+}
+
+fn not_reached(
+    lifecycle: &Lifecycle,
+    rest: &[String],
+    from: &str,
+    options: &WalkOptions,
+    outcome: &mut Outcome,
+) {
+    let mut prev = from.to_string();
+    for stage in rest {
+        outcome.hops.push(Hop {
+            from: prev.clone(),
+            to: stage.clone(),
+            action: if lifecycle.is_release(stage) {
+                HopAction::Release
+            } else {
+                HopAction::Promote
+            },
+            promotion_type: options.promotion_type.clone(),
+            status: HopStatus::NotReached,
+            duration_ms: None,
+            evaluations: Vec::new(),
+            message: String::new(),
+        });
+        prev = stage.clone();
+    }
+}

@@ -1,0 +1,115 @@
+//! The JSON audit record: inputs (secrets redacted), every decision, every request, final state.
+//!
+//! Written next to the run (`$RUNNER_TEMP`, else the workspace) and named by the `record` output,
+//! so a workflow can upload it as an artifact.
+
+use std::path::{Path, PathBuf};
+
+use crate::apptrust::client::RequestLog;
+use crate::inputs::{Inputs, RunContext};
+use crate::outcome::Outcome;
+
+/// Schema version of the record; bump on incompatible change.
+pub const RECORD_VERSION: u32 = 1;
+
+/// The record document.
+#[derive(Debug, serde::Serialize)]
+pub struct Record<'a> {
+    /// Schema version.
+    pub record_version: u32,
+    /// Tool and version.
+    pub tool: String,
+    /// When the record was written (RFC 3339, UTC).
+    pub written_at: String,
+    /// Inputs, secrets shown only as set/unset.
+    pub inputs: serde_json::Value,
+    /// Run context.
+    pub run: serde_json::Value,
+    /// Decisions and final state.
+    pub outcome: &'a Outcome,
+    /// Requests made to AppTrust.
+    pub requests: &'a [RequestLog],
+}
+
+/// Inputs as JSON with every secret replaced by `"***"` (or null when unset).
+pub fn redacted_inputs(i: &Inputs) -> serde_json::Value {
+    let secret = |s: &Option<crate::inputs::Secret>| {
+        if s.is_some() {
+            serde_json::json!("***")
+        } else {
+            serde_json::Value::Null
+        }
+    };
+    serde_json::json!({
+        "jfrog-url": i.jfrog_url,
+        "access-token": secret(&i.access_token),
+        "oidc-provider-name": i.oidc_provider_name,
+        "oidc-audience": i.oidc_audience,
+        "project": i.project,
+        "application": i.application,
+        "version": i.version,
+        "command": i.command,
+        "target-stage": i.target_stage,
+        "policy": i.policy.path,
+        "promotion-type": i.promotion_type,
+        "hotfix": i.hotfix,
+        "reason": i.reason,
+        "from-stage": i.from_stage,
+        "github-token": secret(&i.github_token),
+        "check-run": i.check_run,
+        "deployment": i.deployment,
+        "notify-issue": i.notify_issue,
+        "notify-webhook": secret(&i.notify_webhook),
+        "summary": i.summary,
+    })
+}
+
+/// Where the record goes.
+pub fn path_for(ctx: &RunContext, outcome: &Outcome) -> PathBuf {
+    let dir: &Path = ctx.runner_temp.as_deref().unwrap_or(&ctx.workspace);
+    let safe: String = format!("{}-{}", outcome.application, outcome.version)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let run = ctx
+        .run_id
+        .clone()
+        .unwrap_or_else(|| jiff::Timestamp::now().as_second().to_string());
+    dir.join(format!("promote-action-record-{safe}-{run}.json"))
+}
+
+/// Serialises the record.
+pub fn render(
+    inputs: Option<&Inputs>,
+    ctx: &RunContext,
+    outcome: &Outcome,
+    requests: &[RequestLog],
+) -> String {
+    let record = Record {
+        record_version: RECORD_VERSION,
+        tool: format!("promote-action {}", env!("CARGO_PKG_VERSION")),
+        written_at: jiff::Timestamp::now().to_string(),
+        inputs: inputs
+            .map(redacted_inputs)
+            .unwrap_or(serde_json::Value::Null),
+        run: serde_json::json!({
+            "repository": ctx.repository,
+            "run_id": ctx.run_id,
+            "run_url": ctx.run_url(),
+            "sha": ctx.sha,
+            "actor": ctx.actor,
+            "event": ctx.event_name,
+            "ref": ctx.git_ref,
+        }),
+        outcome,
+        requests,
+    };
+    serde_json::to_string_pretty(&record)
+        .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise the record: {e}\"}}"))
+}

@@ -1,0 +1,525 @@
+//! The job summary: what a reviewer reads on the run page.
+//!
+//! First the verdict (result, version, from → to), then the lifecycle path with the current
+//! position, the hops, the gates, AppTrust's evaluations, the first failures collapsed, and what
+//! to do next. Pure: `Outcome` in, markdown out, bounded below GitHub's 1 MiB limit.
+
+use std::fmt::Write;
+
+use super::markdown::{code, cut, escape};
+use crate::outcome::{GateStatus, HopAction, HopStatus, Outcome, RunResult};
+
+/// GitHub drops summaries above 1 MiB entirely; stay well below.
+pub const MAX_BYTES: usize = 1_000_000;
+/// Rows shown per details table.
+const MAX_ROWS: usize = 50;
+
+/// Links and provenance shown with the summary.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// Workflow run URL.
+    pub run_url: Option<String>,
+    /// Run id, for the link text.
+    pub run_id: Option<String>,
+    /// Commit SHA.
+    pub sha: Option<String>,
+    /// Commit URL.
+    pub commit_url: Option<String>,
+    /// Policy file and its digest.
+    pub policy: Option<String>,
+    /// Record file.
+    pub record: Option<String>,
+}
+
+fn stage_icon(status: HopStatus) -> &'static str {
+    match status {
+        HopStatus::Done => "✅",
+        HopStatus::Planned => "📝",
+        HopStatus::Blocked => "⛔",
+        HopStatus::Failed => "❌",
+        HopStatus::NotReached => "⏭️",
+    }
+}
+
+fn headline(o: &Outcome) -> String {
+    let app = escape(&o.application);
+    let version = escape(&o.version);
+    let to = escape(o.display(&o.to_stage));
+    let from = if o.from_stage.is_empty() {
+        "(no stage)".to_string()
+    } else {
+        escape(o.display(&o.from_stage))
+    };
+    let stopped_at = o
+        .hops
+        .iter()
+        .find(|h| matches!(h.status, HopStatus::Blocked | HopStatus::Failed))
+        .map(|h| escape(o.display(&h.to)));
+    match o.result {
+        RunResult::Promoted => format!("## ✅ {app} {version} promoted {from} → {to}"),
+        RunResult::Released => format!("## 🚀 {app} {version} released {from} → {to}"),
+        RunResult::RolledBack => format!(
+            "## ↩️ {app} {version} rolled back {from} → {}",
+            if o.to_stage.is_empty() {
+                "(no stage)".into()
+            } else {
+                to
+            }
+        ),
+        RunResult::Planned => format!(
+            "## 📝 Plan: {app} {version} {from} → {}",
+            o.target_stage
+                .as_deref()
+                .map(|t| escape(o.display(t)))
+                .unwrap_or(to)
+        ),
+        RunResult::Unchanged => format!("## ➖ {app} {version} already at {to}: nothing to do"),
+        RunResult::Deferred => {
+            format!("## ⏸️ {app} {version} deferred: the promotion window is closed")
+        }
+        RunResult::Blocked => match stopped_at {
+            Some(s) => format!("## ⛔ {app} {version} blocked before {s}"),
+            None => format!("## ⛔ {app} {version} blocked"),
+        },
+        RunResult::Failed => match stopped_at {
+            Some(s) => format!("## ❌ {app} {version} failed before {s}"),
+            None => format!("## ❌ {app} {version} failed"),
+        },
+    }
+}
+
+fn path_line(o: &Outcome, links: &Links) -> Option<String> {
+    let l = o.lifecycle.as_ref()?;
+    let mut parts = Vec::new();
+    for stage in &l.stages {
+        let name = code(l.display(stage));
+        let hop = o.hops.iter().find(|h| &h.to == stage);
+        let reached = l
+            .index(stage)
+            .zip(l.index(&o.to_stage))
+            .is_some_and(|(i, cur)| i <= cur);
+        let icon = match hop {
+            Some(h) => format!(" {}", stage_icon(h.status)),
+            None if reached => " ✅".to_string(),
+            None => String::new(),
+        };
+        if stage == &o.to_stage {
+            parts.push(format!("**{name}**{icon}"));
+        } else {
+            parts.push(format!("{name}{icon}"));
+        }
+    }
+    let mut line = parts.join(" → ");
+    let now = if o.to_stage.is_empty() {
+        "no stage".to_string()
+    } else {
+        escape(l.display(&o.to_stage))
+    };
+    let _ = write!(line, "  ·  now at **{now}**");
+    if let (Some(url), Some(id)) = (&links.run_url, &links.run_id) {
+        let _ = write!(line, " · run [#{}]({url})", escape(id));
+    }
+    if let Some(sha) = &links.sha {
+        let short: String = sha.chars().take(7).collect();
+        match &links.commit_url {
+            Some(u) => {
+                let _ = write!(line, " · commit [{}]({u})", code(&short));
+            }
+            None => {
+                let _ = write!(line, " · commit {}", code(&short));
+            }
+        }
+    }
+    Some(line)
+}
+
+fn hop_table(o: &Outcome, out: &mut String) {
+    if o.hops.is_empty() {
+        return;
+    }
+    out.push_str("| hop | result | gates | took |\n|---|---|---|---|\n");
+    for h in &o.hops {
+        let from = if h.from.is_empty() {
+            "(none)"
+        } else {
+            o.display(&h.from)
+        };
+        let verb = match (h.action, h.status) {
+            (HopAction::Release, HopStatus::Done) => format!("released ({})", h.promotion_type),
+            (HopAction::Rollback, HopStatus::Done) => "rolled back".to_string(),
+            (_, HopStatus::Done) => format!("promoted ({})", h.promotion_type),
+            (_, HopStatus::Planned) => format!(
+                "would {} ({})",
+                if h.action == HopAction::Release {
+                    "release"
+                } else {
+                    "promote"
+                },
+                h.promotion_type
+            ),
+            (_, HopStatus::Blocked) => "blocked".to_string(),
+            (_, HopStatus::Failed) => "failed".to_string(),
+            (_, HopStatus::NotReached) => "not reached".to_string(),
+        };
+        let gates: Vec<_> = o
+            .gates
+            .iter()
+            .filter(|g| g.stage == h.to && g.status != GateStatus::Skip)
+            .collect();
+        let passed = gates
+            .iter()
+            .filter(|g| g.status != GateStatus::Fail)
+            .count();
+        let gate_cell = if gates.is_empty() {
+            "—".to_string()
+        } else {
+            format!("{passed} / {} passed", gates.len())
+        };
+        let took = h
+            .duration_ms
+            .map(|ms| {
+                if ms < 1000 {
+                    format!("{ms} ms")
+                } else {
+                    format!("{:.1} s", ms as f64 / 1000.0)
+                }
+            })
+            .unwrap_or_else(|| "—".into());
+        let _ = writeln!(
+            out,
+            "| {} → {} | {} {} | {} | {} |",
+            escape(from),
+            escape(o.display(&h.to)),
+            stage_icon(h.status),
+            verb,
+            gate_cell,
+            took
+        );
+    }
+    out.push('\n');
+    for h in o.hops.iter().filter(|h| {
+        matches!(h.status, HopStatus::Blocked | HopStatus::Failed) && !h.message.is_empty()
+    }) {
+        let _ = writeln!(
+            out,
+            "> {} → {}: {}\n",
+            escape(o.display(&h.from)),
+            escape(o.display(&h.to)),
+            escape(&cut(&h.message, 500))
+        );
+    }
+}
+
+fn gate_tables(o: &Outcome, out: &mut String) {
+    let mut stages: Vec<&str> = Vec::new();
+    for g in &o.gates {
+        if !stages.contains(&g.stage.as_str()) {
+            stages.push(&g.stage);
+        }
+    }
+    for stage in stages {
+        let _ = writeln!(out, "### Gates for {}\n", escape(o.display(stage)));
+        out.push_str("| gate | kind | figure | threshold | verdict |\n|---|---|---|---|---|\n");
+        for g in o.gates.iter().filter(|g| g.stage == stage) {
+            let verdict = match g.status {
+                GateStatus::Pass => "✅ pass",
+                GateStatus::Fail => "❌ fail",
+                GateStatus::Warn => "⚠️ warn",
+                GateStatus::Skip => "⏭️ skip",
+            };
+            let figure = if g.figure.is_empty() {
+                &g.detail
+            } else {
+                &g.figure
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                escape(&g.gate),
+                escape(&g.kind),
+                escape(&cut(figure, 300)),
+                escape(&g.threshold),
+                verdict
+            );
+        }
+        out.push('\n');
+    }
+}
+
+fn evaluations(o: &Outcome, out: &mut String) {
+    // Per hop, the exit gate of the stage left comes before the entry gate of the stage entered.
+    let evals: Vec<_> = o
+        .hops
+        .iter()
+        .flat_map(|h| {
+            let mut e: Vec<_> = h.evaluations.iter().collect();
+            e.sort_by_key(|e| e.gate != "exit_gate");
+            e
+        })
+        .collect();
+    if evals.is_empty() {
+        return;
+    }
+    out.push_str("### AppTrust policy evaluations\n\n| stage | gate | decision | explanation |\n|---|---|---|---|\n");
+    for e in evals {
+        let icon = match e.decision.as_str() {
+            "pass" => "✅",
+            "fail" => "❌",
+            _ => "⚠️",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {icon} {} | {} |",
+            escape(o.display(&e.stage)),
+            escape(&e.gate),
+            escape(&e.decision),
+            escape(&cut(&e.explanation, 500))
+        );
+    }
+    out.push('\n');
+}
+
+fn findings(o: &Outcome, out: &mut String) {
+    for (category, noun) in [("test", "failing test"), ("finding", "security finding")] {
+        let items: Vec<_> = o
+            .findings
+            .iter()
+            .filter(|f| f.category == category)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<details><summary>{} {noun}{}</summary>\n",
+            items.len(),
+            if items.len() == 1 { "" } else { "s" }
+        );
+        out.push_str("| name | location | message |\n|---|---|---|\n");
+        for f in items.iter().take(MAX_ROWS) {
+            let location = match (&f.file, f.line) {
+                (Some(file), Some(line)) => format!("{}:{line}", escape(file)),
+                (Some(file), None) => escape(file),
+                _ => "—".into(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {location} | {} |",
+                code(&cut(&f.title, 200)),
+                escape(&cut(&f.message, 300))
+            );
+        }
+        if items.len() > MAX_ROWS {
+            let _ = writeln!(out, "\nand {} more", items.len() - MAX_ROWS);
+        }
+        out.push_str("\n</details>\n\n");
+    }
+    if o.findings_total > o.findings.len() {
+        let _ = writeln!(
+            out,
+            "_{} more failures are not listed; see the report files._\n",
+            o.findings_total - o.findings.len()
+        );
+    }
+}
+
+fn history(o: &Outcome, out: &mut String) {
+    if o.history.is_empty() {
+        return;
+    }
+    out.push_str(
+        "### Promotion history\n\n| when | from | to | status | by |\n|---|---|---|---|---|\n",
+    );
+    for p in o.history.iter().take(MAX_ROWS) {
+        let from = if p.source_stage.is_empty() {
+            "(none)"
+        } else {
+            o.display(&p.source_stage)
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            escape(&p.promoted),
+            escape(from),
+            escape(o.display(&p.target_stage)),
+            escape(&p.status),
+            escape(&p.promoted_by)
+        );
+    }
+    out.push('\n');
+}
+
+fn next_steps(o: &Outcome, out: &mut String) {
+    match o.result {
+        RunResult::Blocked => {
+            let now = if o.to_stage.is_empty() {
+                "no stage".to_string()
+            } else {
+                escape(o.display(&o.to_stage))
+            };
+            let _ = writeln!(
+                out,
+                "**What next:** fix the failures above and re-run; the version stays in {now} until every gate passes.\n\
+                 Emergency? Re-run with `hotfix: true` and a `reason` (skips only what the policy's `hotfix.skip` lists).\n"
+            );
+        }
+        RunResult::Failed => {
+            if let Some(f) = &o.failure {
+                let _ = writeln!(out, "**Error:** {}\n", escape(&f.message));
+            }
+            let now = if o.to_stage.is_empty() {
+                "no stage".to_string()
+            } else {
+                escape(o.display(&o.to_stage))
+            };
+            let _ = writeln!(
+                out,
+                "**Where the version is:** {now}. A re-run resumes from there; nothing is promoted twice.\n"
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Renders the whole summary.
+pub fn render(o: &Outcome, links: &Links) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", headline(o));
+    if let Some(line) = path_line(o, links) {
+        let _ = writeln!(out, "{line}\n");
+    }
+    if let Some(reason) = &o.hotfix_reason {
+        let _ = writeln!(out, "> 🚑 **Hotfix** — reason: {}\n", escape(reason));
+    }
+    for w in &o.warnings {
+        let _ = writeln!(out, "> ⚠️ {}\n", escape(w));
+    }
+    hop_table(o, &mut out);
+    gate_tables(o, &mut out);
+    evaluations(o, &mut out);
+    findings(o, &mut out);
+    history(o, &mut out);
+    next_steps(o, &mut out);
+    let mut footer = format!("<sub>promote-action {}", env!("CARGO_PKG_VERSION"));
+    if let Some(p) = &links.policy {
+        let _ = write!(footer, " · policy {}", code(p));
+    }
+    if let Some(r) = &links.record {
+        let _ = write!(footer, " · record {}", code(r));
+    }
+    footer.push_str("</sub>\n");
+    truncate(out, &footer)
+}
+
+/// Keeps the summary under [`MAX_BYTES`], cutting at a line boundary and saying so.
+fn truncate(mut body: String, footer: &str) -> String {
+    const NOTE: &str = "\n\n_The summary was cut to stay under GitHub's 1 MiB limit; the JSON record has everything._\n\n";
+    let budget = MAX_BYTES - footer.len() - NOTE.len();
+    if body.len() > budget {
+        let mut cut_at = budget;
+        while !body.is_char_boundary(cut_at) {
+            cut_at -= 1;
+        }
+        if let Some(nl) = body[..cut_at].rfind('\n') {
+            cut_at = nl;
+        }
+        body.truncate(cut_at);
+        // Close a <details> block that the cut left open, so the footer renders.
+        if body.matches("<details>").count() > body.matches("</details>").count() {
+            body.push_str("\n</details>");
+        }
+        body.push_str(NOTE);
+    }
+    body.push_str(footer);
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::Command;
+    use crate::outcome::{Finding, Hop};
+    use crate::stages::Lifecycle;
+
+    fn outcome() -> Outcome {
+        let mut o = Outcome::new(Command::Promote, "inventory", "1.2.0");
+        o.lifecycle = Some(Lifecycle {
+            stages: ["bookverse-DEV", "bookverse-QA", "bookverse-STAGING", "PROD"]
+                .map(String::from)
+                .to_vec(),
+            release_stage: "PROD".into(),
+            project: Some("bookverse".into()),
+        });
+        o.from_stage = "bookverse-DEV".into();
+        o.to_stage = "bookverse-QA".into();
+        o.result = RunResult::Promoted;
+        o.hops.push(Hop {
+            from: "bookverse-DEV".into(),
+            to: "bookverse-QA".into(),
+            action: HopAction::Promote,
+            promotion_type: "copy".into(),
+            status: HopStatus::Done,
+            duration_ms: Some(400),
+            evaluations: vec![],
+            message: String::new(),
+        });
+        o
+    }
+
+    #[test]
+    fn promoted_summary_leads_with_the_verdict() {
+        let s = render(&outcome(), &Links::default());
+        assert!(
+            s.starts_with("## ✅ inventory 1.2.0 promoted DEV → QA\n"),
+            "{s}"
+        );
+        assert!(
+            s.contains("`DEV` ✅ → **`QA`** ✅ → `STAGING` → `PROD`"),
+            "{s}"
+        );
+        assert!(
+            s.contains("| DEV → QA | ✅ promoted (copy) | — | 400 ms |"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn untrusted_text_is_escaped() {
+        let mut o = outcome();
+        o.findings.push(Finding {
+            category: "test",
+            title: "t`|x".into(),
+            message: "<img src=x onerror=alert(1)> @team | ::error::boom".into(),
+            file: Some("a|b.py".into()),
+            line: Some(3),
+        });
+        o.findings_total = 1;
+        let s = render(&o, &Links::default());
+        assert!(!s.contains("<img"));
+        assert!(s.contains("&lt;img"));
+        assert!(!s.contains("@team"));
+        assert!(s.contains("a&#124;b.py:3"));
+    }
+
+    #[test]
+    fn a_huge_summary_stays_under_the_limit() {
+        let mut o = outcome();
+        o.result = RunResult::Blocked;
+        for i in 0..100_000 {
+            o.findings.push(Finding {
+                category: if i % 2 == 0 { "test" } else { "finding" },
+                title: format!("test_{i}"),
+                message: "x".repeat(200),
+                file: None,
+                line: None,
+            });
+        }
+        o.warnings = (0..20_000)
+            .map(|i| format!("warning {i} {}", "y".repeat(60)))
+            .collect();
+        let s = render(&o, &Links::default());
+        assert!(s.len() <= MAX_BYTES, "{}", s.len());
+        assert!(s.contains("1 MiB limit"));
+        assert!(s.ends_with("</sub>\n"));
+    }
+}

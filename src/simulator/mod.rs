@@ -1,0 +1,296 @@
+//! A stateful, in-process imitation of the JFrog AppTrust and Access REST APIs.
+//!
+//! It exists so the real HTTP client, the integration tests and `promote-action demo` /
+//! `promote-action simulator` can exercise promotions without a JFrog instance or network. It is
+//! an axum server bound to loopback, seeded with the "bookverse" project (see [`seed`]), with
+//! injectable faults (see [`faults`]) and a control API under `/_sim/`. The promotion rules and
+//! the status codes chosen where the public documentation is silent are documented in `routes`.
+
+mod faults;
+mod routes;
+mod seed;
+mod state;
+#[cfg(test)]
+mod tests;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use faults::{ENUM_KEYS, Fault, FaultKind, MISSING_FIELDS};
+pub use seed::{
+    APP_INVENTORY, APP_WEB, EVIDENCE_SLSA, EVIDENCE_TEST_RESULT, PROJECT, STAGE_DEV, STAGE_PROD,
+    STAGE_QA, STAGE_STAGING, seed_artifact_bytes, sha256_hex,
+};
+pub use state::{
+    Application, Artifact, Evaluations, Evidence, Gate, InFlight, Project, PromotionRecord,
+    Releasable, State, VersionState,
+};
+
+/// The username AppTrust reports for OIDC-minted tokens.
+pub const OIDC_USERNAME: &str = "github-actions";
+/// The username reported for the statically configured tokens.
+pub const ADMIN_USERNAME: &str = "admin";
+
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Accepted bearer tokens.
+    pub tokens: Vec<String>,
+    /// Accepted `provider_name` for the OIDC exchange.
+    pub oidc_provider: String,
+    /// How long an `async=true` operation stays in progress.
+    pub async_delay: Duration,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            tokens: vec!["simulator-token".into()],
+            oidc_provider: "github-oidc".into(),
+            async_delay: Duration::from_millis(300),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("cannot access simulator state file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("simulator state file {path} is not valid simulator state: {source}")]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
+
+/// One request as the simulator saw and answered it (control-API calls under `/_sim/` are not
+/// logged, so the log shows only what a client under test sent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    /// Status line sent; for dropped connections, the status in the headers before the drop.
+    pub status: u16,
+    pub had_valid_auth: bool,
+    /// Request body, for POST/PUT/PATCH.
+    pub body: Option<String>,
+    /// The injected fault applied to this request, if any (e.g. `status 503`).
+    pub fault: Option<String>,
+    pub at: String,
+}
+
+struct Shared {
+    config: SimConfig,
+    /// What `POST /_sim/reset` goes back to: the seed or the loaded state file.
+    initial: State,
+    state: Mutex<State>,
+    faults: Mutex<Vec<Fault>>,
+    log: Mutex<Vec<LoggedRequest>>,
+}
+
+#[derive(Clone)]
+pub struct Simulator {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator").finish_non_exhaustive()
+    }
+}
+
+/// A poisoned lock only means a handler panicked mid-request; the data is still the best we have.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Simulator {
+    /// The bookverse seed: project `bookverse`, apps `bookverse-inventory` and `bookverse-web`.
+    pub fn seeded(config: SimConfig) -> Self {
+        Self::with_initial_state(seed::seeded_state(), config)
+    }
+
+    pub fn with_initial_state(state: State, config: SimConfig) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                config,
+                initial: state.clone(),
+                state: Mutex::new(state),
+                faults: Mutex::new(Vec::new()),
+                log: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    pub fn from_state_file(path: &Path, config: SimConfig) -> Result<Self, SimError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SimError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let state: State = serde_json::from_str(&text).map_err(|source| SimError::Json {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Self::with_initial_state(state, config))
+    }
+
+    pub fn save_state(&self, path: &Path) -> Result<(), SimError> {
+        let state = self.state();
+        let text = serde_json::to_string_pretty(&state).map_err(|source| SimError::Json {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        std::fs::write(path, text).map_err(|source| SimError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    pub fn config(&self) -> &SimConfig {
+        &self.shared.config
+    }
+
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.clone())
+    }
+
+    /// Serves on `listener` until this future is dropped.
+    pub async fn serve(&self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        axum::serve(listener, self.router()).await
+    }
+
+    /// Binds `127.0.0.1:0`, serves on a background task, and returns the bound address.
+    pub async fn spawn(&self) -> std::io::Result<SocketAddr> {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        let sim = self.clone();
+        tokio::spawn(async move {
+            // The task only ends on an accept-loop I/O error; there is no one left to tell.
+            let _ = sim.serve(listener).await;
+        });
+        Ok(addr)
+    }
+
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    pub fn faults(&self) -> Vec<Fault> {
+        lock(&self.shared.faults).clone()
+    }
+
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared.log).clone()
+    }
+
+    pub fn clear_requests(&self) {
+        lock(&self.shared.log).clear();
+    }
+
+    pub fn promotions_applied(&self) -> usize {
+        self.with_state(|s| s.promotions_applied)
+    }
+
+    pub fn version(&self, app: &str, version: &str) -> Option<VersionState> {
+        self.with_state(|s| s.version(app, version).ok().cloned())
+    }
+
+    /// A snapshot of the whole state (after landing any due async operations).
+    pub fn state(&self) -> State {
+        self.with_state(|s| s.clone())
+    }
+
+    /// Makes AppTrust's own entry gate of `stage` fail (`QA` and `bookverse-QA` both work).
+    pub fn set_stage_policy_failure(&self, stage: &str, explanation: Option<String>) {
+        self.with_state(|s| {
+            let stage = s.canonical_stage(stage);
+            let explanation = explanation.unwrap_or_else(|| {
+                format!("policy '{stage}-entry' failed: required evidence is missing")
+            });
+            s.policy_failures.insert(stage, explanation);
+        });
+    }
+
+    pub fn clear_stage_policy_failure(&self, stage: &str) {
+        self.with_state(|s| {
+            let stage = s.canonical_stage(stage);
+            s.policy_failures.remove(&stage);
+        });
+    }
+
+    /// Sets the content status (e.g. `IN_PROGRESS`); unknown app/version is ignored.
+    pub fn set_version_status(&self, app: &str, version: &str, status: &str) {
+        self.with_version(app, version, |v| v.status = status.to_string());
+    }
+
+    /// Attaches verified evidence of `predicate_type` to a version.
+    pub fn add_evidence(&self, app: &str, version: &str, predicate_type: &str) {
+        self.with_state(|s| {
+            let at = s.next_millis();
+            if let Some(v) = s.versions.get_mut(app).and_then(|m| m.get_mut(version)) {
+                let slug = predicate_type
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .nth(1)
+                    .unwrap_or(predicate_type)
+                    .to_string();
+                v.evidence.push(Evidence {
+                    predicate_type: predicate_type.to_string(),
+                    predicate_slug: slug,
+                    created_millis: at,
+                    created_by: ADMIN_USERNAME.into(),
+                    verified: true,
+                });
+            }
+        });
+    }
+
+    /// Back to the initial state (seed or loaded file), with no faults, log or minted tokens.
+    pub fn reset(&self) {
+        *lock(&self.shared.state) = self.shared.initial.clone();
+        self.clear_faults();
+        self.clear_requests();
+    }
+
+    fn with_version(&self, app: &str, version: &str, f: impl FnOnce(&mut VersionState)) {
+        self.with_state(|s| {
+            if let Some(v) = s.versions.get_mut(app).and_then(|m| m.get_mut(version)) {
+                f(v);
+            }
+        });
+    }
+
+    /// Every state access goes through here so due async operations land first.
+    fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut guard = lock(&self.shared.state);
+        guard.settle(state::now_real_millis());
+        f(&mut guard)
+    }
+
+    /// The username behind an accepted bearer token.
+    fn user_for_token(&self, token: &str) -> Option<String> {
+        if self.shared.config.tokens.iter().any(|t| t == token) {
+            return Some(ADMIN_USERNAME.into());
+        }
+        lock(&self.shared.state).minted_tokens.get(token).cloned()
+    }
+
+    fn take_fault(&self, method: &str, target: &str) -> Option<Fault> {
+        faults::take_matching(&mut lock(&self.shared.faults), method, target)
+    }
+
+    fn log(&self, entry: LoggedRequest) {
+        lock(&self.shared.log).push(entry);
+    }
+}

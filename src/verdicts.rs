@@ -1,0 +1,290 @@
+//! Decides every stage on the path before the first hop: gathers evidence, then applies gates,
+//! windows, freezes, approvals and the hotfix rules.
+//!
+//! Evidence is gathered once, up front, so a plan shows every stage and a promotion never
+//! stops half-way because a later report is unreadable only after an earlier hop went through:
+//! each hop still only proceeds when its own stage passed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::apptrust::{AppTrustApi, VersionContent};
+use crate::evidence::gather;
+use crate::gates::{self, Evidence, IntegrityFacts};
+use crate::github::GitHubFacts;
+use crate::outcome::{GateResult, GateStatus};
+use crate::policy::schedule::{self, WindowDecision};
+use crate::policy::{GateSpec, OnWindowClosed, Policy, StagePolicy};
+use crate::promotion::StageVerdict;
+
+/// What the decisions need to know about the run.
+#[derive(Debug, Clone)]
+pub struct RunFacts<'a> {
+    /// Workspace for report paths.
+    pub workspace: &'a Path,
+    /// Now (the only clock read happens in the caller).
+    pub now: jiff::Timestamp,
+    /// Whether this is a scheduled run (`on-window-closed: defer` applies).
+    pub scheduled: bool,
+    /// Hotfix run.
+    pub hotfix: bool,
+    /// Hotfix reason.
+    pub reason: Option<&'a str>,
+    /// Who triggered the run.
+    pub actor: Option<&'a str>,
+}
+
+fn row(
+    stage: &str,
+    gate: &str,
+    kind: &str,
+    status: GateStatus,
+    figure: String,
+    threshold: String,
+    detail: String,
+) -> GateResult {
+    GateResult {
+        stage: stage.to_string(),
+        gate: gate.to_string(),
+        kind: kind.to_string(),
+        status,
+        detail,
+        figure,
+        threshold,
+    }
+}
+
+/// Verdicts for every stage of `path` that the policy names.
+pub async fn decide_all<A: AppTrustApi>(
+    policy: &Policy,
+    path: &[String],
+    api: &A,
+    app: &str,
+    content: &VersionContent,
+    github: &GitHubFacts,
+    facts: &RunFacts<'_>,
+) -> BTreeMap<String, StageVerdict> {
+    let mut out = BTreeMap::new();
+    for stage in path {
+        let Some(sp) = policy.stage(stage) else {
+            continue;
+        };
+        let mut evidence = Vec::new();
+        for gate in &sp.gates {
+            let e = match &gate.spec {
+                GateSpec::Integrity { files } => integrity(facts.workspace, content, files),
+                GateSpec::Evidence { .. } => {
+                    match api.evidence_types(app, &content.version).await {
+                        Ok(types) => Evidence::EvidenceTypes(types),
+                        Err(e) => Evidence::Unavailable(format!(
+                            "cannot read the version's evidence from AppTrust: {e}"
+                        )),
+                    }
+                }
+                GateSpec::Checks { .. } => github.checks.clone(),
+                spec => gather::file_evidence(facts.workspace, spec)
+                    .unwrap_or_else(|| Evidence::Unavailable("no reader for this gate".into())),
+            };
+            evidence.push(e);
+        }
+        out.insert(
+            stage.clone(),
+            decide_stage(stage, sp, &evidence, github, facts),
+        );
+    }
+    out
+}
+
+fn integrity(workspace: &Path, content: &VersionContent, files: &[String]) -> Evidence {
+    let mut facts = IntegrityFacts {
+        status: content.status.clone(),
+        artifacts: content.artifacts.len(),
+        missing_sha: content
+            .artifacts
+            .iter()
+            .filter(|a| a.sha256.as_deref().is_none_or(str::is_empty))
+            .map(|a| a.path.clone())
+            .collect(),
+        ..IntegrityFacts::default()
+    };
+    if !files.is_empty() {
+        match gather::local_digests(workspace, files) {
+            Ok(digests) => {
+                facts.local_checked = digests.len();
+                facts.local_mismatches = digests
+                    .into_iter()
+                    .filter(|(_, sha)| {
+                        !content.artifacts.iter().any(|a| {
+                            a.sha256
+                                .as_deref()
+                                .is_some_and(|s| s.eq_ignore_ascii_case(sha))
+                        })
+                    })
+                    .collect();
+            }
+            Err(e) => return Evidence::Unavailable(e.to_string()),
+        }
+    }
+    Evidence::Integrity(facts)
+}
+
+/// Pure: one stage's verdict from its policy and the gathered evidence.
+pub fn decide_stage(
+    stage: &str,
+    sp: &StagePolicy,
+    evidence: &[Evidence],
+    github: &GitHubFacts,
+    facts: &RunFacts<'_>,
+) -> StageVerdict {
+    let mut v = StageVerdict::default();
+    let hotfix_skip = |what: &str| facts.hotfix && sp.hotfix_skips(what);
+    let why_skip = format!("skipped by hotfix: {}", facts.reason.unwrap_or_default());
+    for (gate, e) in sp.gates.iter().zip(evidence) {
+        let eval = if hotfix_skip(&gate.name) {
+            gates::skipped(stage, gate, &why_skip)
+        } else {
+            gates::evaluate(stage, gate, e)
+        };
+        v.findings.extend(eval.findings);
+        v.findings_total += eval.findings_total;
+        v.gates.push(eval.result);
+    }
+    // Windows and freezes.
+    if !sp.windows.is_empty() || !sp.freezes.is_empty() {
+        let decision = schedule::evaluate(&sp.windows, &sp.freezes, facts.now);
+        let (status, figure, detail, closed) = match &decision {
+            WindowDecision::Open { window } => (
+                GateStatus::Pass,
+                "open".to_string(),
+                format!("inside the window {window}"),
+                false,
+            ),
+            WindowDecision::NoWindows => (
+                GateStatus::Pass,
+                "no window".to_string(),
+                "no promotion window configured".to_string(),
+                false,
+            ),
+            WindowDecision::Closed {
+                next_open,
+                description,
+            } => {
+                let next = next_open
+                    .map(|t| format!("; next window opens {t}"))
+                    .unwrap_or_default();
+                (
+                    GateStatus::Fail,
+                    "closed".to_string(),
+                    format!("outside the promotion windows ({description}){next}"),
+                    true,
+                )
+            }
+            WindowDecision::Frozen { reason, until } => (
+                GateStatus::Fail,
+                "frozen".to_string(),
+                format!("inside the freeze `{reason}` until {until}"),
+                true,
+            ),
+        };
+        let kind = if matches!(decision, WindowDecision::Frozen { .. }) {
+            "freezes"
+        } else {
+            "windows"
+        };
+        let status = if closed && hotfix_skip(kind) {
+            GateStatus::Skip
+        } else {
+            status
+        };
+        let detail = if status == GateStatus::Skip {
+            format!("{detail}; {why_skip}")
+        } else {
+            detail
+        };
+        if closed
+            && status == GateStatus::Fail
+            && facts.scheduled
+            && sp.on_window_closed == OnWindowClosed::Defer
+        {
+            v.deferred = Some(detail.clone());
+        }
+        v.gates.push(row(
+            stage,
+            kind,
+            kind,
+            status,
+            figure,
+            "inside a window, outside freezes".into(),
+            detail,
+        ));
+    }
+    // Approvals.
+    if let Some(a) = &sp.approvals {
+        let gate = if hotfix_skip("approvals") {
+            row(
+                stage,
+                "approvals",
+                "approvals",
+                GateStatus::Skip,
+                "—".into(),
+                format!("≥ {}", a.min),
+                why_skip.clone(),
+            )
+        } else {
+            match &github.approvals {
+                Err(why) => row(
+                    stage,
+                    "approvals",
+                    "approvals",
+                    GateStatus::Fail,
+                    "unverified".into(),
+                    format!("≥ {} distinct", a.min),
+                    why.clone(),
+                ),
+                Ok(list) => {
+                    let mut people: Vec<&str> = list
+                        .iter()
+                        .filter(|ap| {
+                            ap.environments
+                                .iter()
+                                .any(|e| e.eq_ignore_ascii_case(&a.environment))
+                        })
+                        .filter(|ap| ap.state == "approved")
+                        .map(|ap| ap.user.as_str())
+                        .collect();
+                    people.sort_unstable();
+                    people.dedup();
+                    let self_approved = a.forbid_self_approval
+                        && facts.actor.is_some_and(|act| people.contains(&act));
+                    if a.forbid_self_approval {
+                        people.retain(|p| Some(*p) != facts.actor);
+                    }
+                    let n = people.len() as u32;
+                    let mut detail = if people.is_empty() {
+                        format!("no approval of environment `{}` on this run", a.environment)
+                    } else {
+                        format!("approved by {}", people.join(", "))
+                    };
+                    if self_approved {
+                        detail.push_str(" (the actor's own approval does not count)");
+                    }
+                    row(
+                        stage,
+                        "approvals",
+                        "approvals",
+                        if n >= a.min {
+                            GateStatus::Pass
+                        } else {
+                            GateStatus::Fail
+                        },
+                        format!("{n} distinct"),
+                        format!("≥ {} distinct", a.min),
+                        detail,
+                    )
+                }
+            }
+        };
+        v.gates.push(gate);
+    }
+    v
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary: runs the real `promote-action` binary with a scrubbed
+//! environment against the AppTrust simulator, and pins the client's wire format with wiremock.
+
+mod common;
+mod e2e;
+mod wire;
