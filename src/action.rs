@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::apptrust::client::{ClientOptions, HttpAppTrust, RequestLog};
 use crate::apptrust::{AppTrustApi, VersionContent, oidc};
+use crate::audit::{self, AuditContext};
 use crate::error::Error;
 use crate::gates::Evidence;
 use crate::github::{GitHubClient, GitHubFacts};
@@ -19,6 +20,7 @@ use crate::policy::Policy;
 use crate::promotion::{self, WalkOptions};
 use crate::report::commands::{self, Level};
 use crate::report::{outputs, summary};
+use crate::retag;
 use crate::stages::Lifecycle;
 use crate::verdicts::{self, RunFacts};
 use std::collections::BTreeMap;
@@ -43,6 +45,8 @@ pub struct Settings {
     pub poll: Duration,
     /// Fixed "now" for windows (tests, demo); `None` = the clock.
     pub now: Option<jiff::Timestamp>,
+    /// Quarantine a rolled-back release and move `latest` (see `retag`).
+    pub retag_on_rollback: bool,
 }
 
 impl Default for Settings {
@@ -52,6 +56,7 @@ impl Default for Settings {
             in_progress_wait: Duration::from_secs(120),
             poll: Duration::from_secs(3),
             now: None,
+            retag_on_rollback: true,
         }
     }
 }
@@ -74,6 +79,9 @@ impl Settings {
         if let Some(secs) = num("PROMOTE_ACTION_IN_PROGRESS_WAIT_S") {
             s.in_progress_wait = Duration::from_secs(secs);
             s.poll = Duration::from_millis((secs * 100).clamp(50, 3000));
+        }
+        if let Some(v) = get("PROMOTE_ACTION_RETAG_ON_ROLLBACK") {
+            s.retag_on_rollback = !matches!(v, "false" | "False" | "FALSE");
         }
         if let Some(t) = get("PROMOTE_ACTION_NOW").and_then(|v| v.parse().ok()) {
             s.now = Some(t);
@@ -259,7 +267,12 @@ async fn execute_inner<A: AppTrustApi>(
             outcome.result = RunResult::Unchanged;
             Ok(())
         }
-        Command::Rollback => rollback(inputs, api, &lifecycle, content, outcome, log).await,
+        Command::Rollback => {
+            rollback(
+                inputs, ctx, settings, api, &lifecycle, content, outcome, log,
+            )
+            .await
+        }
         Command::Promote | Command::Plan => {
             let policy = match policy {
                 Some(mut p) => {
@@ -370,6 +383,11 @@ async fn promote<A: AppTrustApi>(
         outcome,
     )
     .await;
+    if !options.plan_only {
+        let audit = audit_context(inputs, ctx, settings);
+        let warnings = audit::record_hops(api, outcome, &audit).await;
+        outcome.warnings.extend(warnings);
+    }
     for hop in &outcome.hops {
         log_hop(lifecycle, hop, log);
     }
@@ -378,6 +396,8 @@ async fn promote<A: AppTrustApi>(
 
 async fn rollback<A: AppTrustApi>(
     inputs: &Inputs,
+    ctx: &RunContext,
+    settings: &Settings,
     api: &A,
     lifecycle: &Lifecycle,
     content: VersionContent,
@@ -464,7 +484,34 @@ async fn rollback<A: AppTrustApi>(
     outcome.result = RunResult::RolledBack;
     log_hop(lifecycle, &hop, log);
     outcome.hops.push(hop);
+    let audit = audit_context(inputs, ctx, settings);
+    let warnings = audit::record_hops(api, outcome, &audit).await;
+    outcome.warnings.extend(warnings);
+    if settings.retag_on_rollback && lifecycle.is_release(&from) {
+        let r = retag::after_rollback(
+            api,
+            &inputs.application,
+            &content.version,
+            content.tag.as_deref(),
+        )
+        .await;
+        outcome.notes.extend(r.notes);
+        outcome.warnings.extend(r.warnings);
+    }
     Ok(())
+}
+
+fn audit_context(inputs: &Inputs, ctx: &RunContext, settings: &Settings) -> AuditContext {
+    AuditContext {
+        actor: ctx.actor.clone(),
+        run_url: ctx.run_url(),
+        reason: inputs.reason.clone(),
+        hotfix: inputs.hotfix,
+        now: settings
+            .now
+            .unwrap_or_else(jiff::Timestamp::now)
+            .to_string(),
+    }
 }
 
 fn log_hop(lifecycle: &Lifecycle, hop: &Hop, log: &mut impl Write) {

@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod apptrust;
+pub mod audit;
 pub mod cli;
 pub mod demo;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod policy;
 pub mod promotion;
 pub mod record;
 pub mod report;
+pub mod retag;
 pub mod simulator;
 pub mod stages;
 pub mod verdicts;

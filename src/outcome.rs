@@ -186,6 +186,8 @@ pub struct Outcome {
     pub history: Vec<PromotionEntry>,
     /// Remarks for the summary (missing default policy, …).
     pub warnings: Vec<String>,
+    /// Neutral facts for the summary (retagging done, …).
+    pub notes: Vec<String>,
     /// The error, for failed runs.
     pub failure: Option<Failure>,
     /// Whether this was a hotfix run, and why.
@@ -210,6 +212,7 @@ impl Outcome {
             findings_total: 0,
             history: Vec::new(),
             warnings: Vec::new(),
+            notes: Vec::new(),
             failure: None,
             hotfix_reason: None,
         }

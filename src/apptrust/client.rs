@@ -16,7 +16,7 @@ use serde_json::json;
 use super::wire::{ContentBody, HopBody, LifecycleBody, PromotionsBody, RollbackBody, VersionList};
 use super::{
     AppTrustApi, HopReply, HopRequest, PromotionEntry, RemoteError, RemoteErrorKind, RollbackReply,
-    VersionContent, error_body,
+    VersionContent, VersionSummary, error_body,
 };
 use crate::inputs::Secret;
 use crate::stages::Lifecycle;
@@ -437,17 +437,38 @@ impl AppTrustApi for HttpAppTrust {
             .collect())
     }
 
-    async fn set_properties(
+    async fn list_versions(&self, app: &str) -> Result<Vec<VersionSummary>, RemoteError> {
+        let path = format!(
+            "/apptrust/api/v1/applications/{}/versions?order_by=created&order_asc=false&limit=1000",
+            seg(app)
+        );
+        let list: VersionList = self.get_json(&path).await?;
+        Ok(list
+            .versions
+            .into_iter()
+            .map(|v| VersionSummary {
+                version: v.version,
+                tag: v.tag.unwrap_or_default(),
+                release_status: v.release_status.unwrap_or_default().to_ascii_lowercase(),
+                current_stage: v.current_stage.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    async fn update_version(
         &self,
         app: &str,
         version: &str,
+        tag: Option<&str>,
         properties: &BTreeMap<String, Vec<String>>,
     ) -> Result<(), RemoteError> {
         let path = Self::version_path(app, version);
         let op = format!("PATCH {path}");
-        let (status, text) = self
-            .post_once(Method::PATCH, &path, &json!({"properties": properties}))
-            .await?;
+        let mut body = json!({ "properties": properties });
+        if let Some(t) = tag {
+            body["tag"] = json!(t);
+        }
+        let (status, text) = self.post_once(Method::PATCH, &path, &body).await?;
         if status.is_success() {
             Ok(())
         } else {

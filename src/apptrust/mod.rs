@@ -99,6 +99,19 @@ pub struct PromotionEntry {
     pub promoted: String,
 }
 
+/// One item of the version list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VersionSummary {
+    /// Version string.
+    pub version: String,
+    /// Tag (empty when none).
+    pub tag: String,
+    /// Release status, lower-cased.
+    pub release_status: String,
+    /// Current stage.
+    pub current_stage: String,
+}
+
 /// Parameters of a promote or release request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HopRequest {
@@ -213,11 +226,17 @@ pub trait AppTrustApi {
         app: &str,
         version: &str,
     ) -> impl Future<Output = Result<Vec<String>, RemoteError>> + Send;
-    /// Sets version properties (the audit trail).
-    fn set_properties(
+    /// Every version (newest first) with tag and release status, for retagging.
+    fn list_versions(
+        &self,
+        app: &str,
+    ) -> impl Future<Output = Result<Vec<VersionSummary>, RemoteError>> + Send;
+    /// Sets version properties (the audit trail) and, when given, the tag (`""` removes it).
+    fn update_version(
         &self,
         app: &str,
         version: &str,
+        tag: Option<&str>,
         properties: &BTreeMap<String, Vec<String>>,
     ) -> impl Future<Output = Result<(), RemoteError>> + Send;
 }

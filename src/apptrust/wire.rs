@@ -78,6 +78,12 @@ pub struct VersionList {
 pub struct VersionItem {
     /// Version string.
     pub version: String,
+    /// Tag.
+    pub tag: Option<String>,
+    /// Release status, any case.
+    pub release_status: Option<String>,
+    /// Current stage.
+    pub current_stage: Option<String>,
 }
 
 /// `GET …/versions/{v}/content`.

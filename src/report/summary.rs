@@ -391,6 +391,9 @@ pub fn render(o: &Outcome, links: &Links) -> String {
     if let Some(reason) = &o.hotfix_reason {
         let _ = writeln!(out, "> 🚑 **Hotfix** — reason: {}\n", escape(reason));
     }
+    for n in &o.notes {
+        let _ = writeln!(out, "> ℹ️ {}\n", escape(n));
+    }
     for w in &o.warnings {
         let _ = writeln!(out, "> ⚠️ {}\n", escape(w));
     }

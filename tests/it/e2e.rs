@@ -282,3 +282,107 @@ fn version_flag_and_help() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn every_hop_leaves_audit_properties_on_the_version() {
+    let sim = Sim::start();
+    let run = Action::new(&sim, APP)
+        .input("version", "1.3.0")
+        .input("target-stage", "QA")
+        .input("reason", "sprint 48")
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let v = sim.sim.version(APP, "1.3.0").expect("version");
+    let props = serde_json::to_value(&v.properties).expect("json");
+    for stage in ["DEV", "QA"] {
+        assert_eq!(
+            props[format!("promote-action.{stage}.by")][0],
+            "alice",
+            "{props}"
+        );
+        assert_eq!(
+            props[format!("promote-action.{stage}.reason")][0],
+            "sprint 48"
+        );
+        assert_eq!(
+            props[format!("promote-action.{stage}.run")][0],
+            "https://github.com/bookverse/inventory/actions/runs/77"
+        );
+        assert_eq!(props[format!("promote-action.{stage}.hotfix")][0], "false");
+    }
+}
+
+#[test]
+fn rollback_from_qa_goes_back_to_dev_without_retagging() {
+    let sim = Sim::start();
+    let run = Action::new(&sim, APP).input("version", "1.2.0").run();
+    assert_eq!(run.out("to-stage"), "bookverse-QA");
+    let run = Action::new(&sim, APP)
+        .input("version", "1.2.0")
+        .input("command", "rollback")
+        .input("reason", "flaky")
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.out("from-stage"), "bookverse-QA");
+    assert_eq!(run.out("to-stage"), "bookverse-DEV");
+    let v = sim.sim.version(APP, "1.2.0").expect("version");
+    assert_ne!(v.tag.as_str(), "quarantine");
+}
+
+#[test]
+fn rollback_of_the_latest_release_quarantines_it_and_moves_latest() {
+    let sim = Sim::start();
+    let run = Action::new(&sim, APP)
+        .input("version", "1.1.0")
+        .input("target-stage", "PROD")
+        .run();
+    assert_eq!(run.out("result"), "released");
+    let run = Action::new(&sim, APP)
+        .input("version", "1.0.0")
+        .input("command", "rollback")
+        .input("reason", "CVE in 1.0.0")
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let old = sim.sim.version(APP, "1.0.0").expect("1.0.0");
+    assert_eq!(old.tag.as_str(), "quarantine");
+    let props = serde_json::to_value(&old.properties).expect("json");
+    assert_eq!(
+        props["original_tag_before_quarantine"][0], "latest",
+        "{props}"
+    );
+    let new = sim.sim.version(APP, "1.1.0").expect("1.1.0");
+    assert_eq!(new.tag.as_str(), "latest");
+    assert!(
+        run.summary.contains("latest moved to 1.1.0"),
+        "{}",
+        run.summary
+    );
+}
+
+#[test]
+fn retagging_can_be_turned_off() {
+    let sim = Sim::start();
+    let run = Action::new(&sim, APP)
+        .input("version", "1.0.0")
+        .input("command", "rollback")
+        .input("reason", "x")
+        .env("PROMOTE_ACTION_RETAG_ON_ROLLBACK", "false")
+        .run();
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        sim.sim.version(APP, "1.0.0").expect("v").tag.as_str(),
+        "latest"
+    );
+}
+
+#[test]
+fn rollback_without_reason_is_an_input_error() {
+    let sim = Sim::start();
+    let run = Action::new(&sim, APP)
+        .input("version", "1.0.0")
+        .input("command", "rollback")
+        .run();
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("`reason`"), "{}", run.stdout);
+    assert!(sim.sim.requests().is_empty());
+}

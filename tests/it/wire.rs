@@ -152,7 +152,7 @@ async fn properties_are_patched() {
     let mut props = std::collections::BTreeMap::new();
     props.insert("promote-action.by".to_string(), vec!["alice".to_string()]);
     client(&server)
-        .set_properties("inv", "1.0.0", &props)
+        .update_version("inv", "1.0.0", None, &props)
         .await
         .expect("patch");
 }

@@ -1,0 +1,298 @@
+//! Gated promotions end to end: policy file + real-tool reports in the workspace.
+
+use crate::common::{Action, Sim, fixture};
+
+const APP: &str = "bookverse-inventory";
+
+fn demo_file(rel: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("demo")
+            .join(rel),
+    )
+    .expect("demo file")
+}
+
+fn with_reports(action: &mut Action, failing: bool) {
+    let dir = if failing { "failing" } else { "reports" };
+    action
+        .file(
+            ".github/promotion-policy.yml",
+            &demo_file("promotion-policy.yml"),
+        )
+        .file(
+            "reports/junit/pytest.xml",
+            &demo_file(&format!("{dir}/junit/pytest.xml")),
+        )
+        .file(
+            "reports/coverage.xml",
+            &demo_file(&format!("{dir}/coverage.xml")),
+        )
+        .file(
+            "reports/bandit.sarif",
+            &demo_file(&format!("{dir}/bandit.sarif")),
+        )
+        .file(
+            "reports/bench.json",
+            &demo_file(&format!("{dir}/bench.json")),
+        );
+}
+
+#[test]
+fn passing_reports_promote_all_the_way() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0").input("target-stage", "PROD");
+    with_reports(&mut a, false);
+    let run = a.run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.out("result"), "released");
+    let gates: serde_json::Value = serde_json::from_str(run.out("gates")).expect("gates is JSON");
+    assert_eq!(gates.as_array().expect("array").len(), 8);
+    assert!(
+        gates
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|g| g["status"] == "pass"),
+        "{gates}"
+    );
+    assert_eq!(run.out("failed-gates"), "");
+}
+
+#[test]
+fn a_failing_test_blocks_before_qa_with_annotations_and_no_post() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0").input("target-stage", "PROD");
+    with_reports(&mut a, true);
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.out("result"), "blocked");
+    assert_eq!(run.out("to-stage"), "bookverse-DEV");
+    assert_eq!(run.out("failed-gates"), "unit tests");
+    assert!(
+        run.stdout.contains("::error file=tests/test_stock.py,line=22,title=tests.test_stock%3A%3Atest_grade_boundary[51-F]::AssertionError: assert 'C' == 'F'"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        sim.sim.requests().iter().all(|r| r.method == "GET"),
+        "no promote request for a blocked stage"
+    );
+    assert!(
+        run.summary
+            .contains("<details><summary>1 failing test</summary>"),
+        "{}",
+        run.summary
+    );
+}
+
+#[test]
+fn a_high_severity_finding_blocks_staging_after_qa_went_through() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0").input("target-stage", "STAGING");
+    with_reports(&mut a, false);
+    a.file("reports/bandit.sarif", &demo_file("failing/bandit.sarif"));
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        run.out("to-stage"),
+        "bookverse-QA",
+        "QA passed and was promoted; STAGING was not"
+    );
+    assert_eq!(run.out("failed-gates"), "security scan");
+    assert_eq!(sim.sim.promotions_applied(), 1);
+    assert!(
+        run.stdout.contains("::error file=inventory/stock.py"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn missing_reports_fail_the_gate_naming_the_pattern() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0").file(
+        ".github/promotion-policy.yml",
+        &demo_file("promotion-policy.yml"),
+    );
+    let run = a.run();
+    assert_eq!(run.code, 1);
+    assert!(
+        run.out("gates")
+            .contains("no file matches `reports/junit/**/*.xml`"),
+        "{}",
+        run.out("gates")
+    );
+    assert_eq!(sim.sim.promotions_applied(), 0);
+}
+
+#[test]
+fn hostile_reports_fail_cleanly() {
+    for (name, expect) in [
+        ("hostile/billion-laughs.xml", "refused"),
+        ("hostile/xxe.xml", "refused"),
+        ("hostile/truncated.xml", "not valid"),
+        ("hostile/json-as-xml.xml", ""),
+    ] {
+        let sim = Sim::start();
+        let mut a = Action::new(&sim, APP);
+        a.input("version", "1.2.0");
+        with_reports(&mut a, false);
+        a.file(
+            "reports/junit/pytest.xml",
+            &std::fs::read_to_string(fixture(name)).unwrap_or_default(),
+        );
+        let run = a.run();
+        assert_eq!(run.code, 1, "{name}: {}", run.stdout);
+        assert!(
+            run.out("gates").contains(expect),
+            "{name}: {}",
+            run.out("gates")
+        );
+        assert!(
+            !run.out("gates").contains("root:"),
+            "{name}: no file content leaks"
+        );
+    }
+}
+
+#[test]
+fn default_policy_absent_warns_and_explicit_absent_is_an_input_error() {
+    let sim = Sim::start();
+    let run = Action::new(&sim, APP).input("version", "1.2.0").run();
+    assert_eq!(run.code, 0);
+    assert!(run.summary.contains("No policy file at"), "{}", run.summary);
+    let run = Action::new(&sim, APP)
+        .input("version", "1.3.0")
+        .input("policy", "ci/policy.yml")
+        .run();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("input `policy`: the file `ci/policy.yml` does not exist"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn invalid_policy_exits_2_with_line_and_suggestion_before_any_request() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0").file(".github/promotion-policy.yml", "version: 1\nstages:\n  QA:\n    gates:\n      - junit:\n          paths: [a.xml]\n          max-failure: 0\n");
+    let run = a.run();
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("line 7 column 11"), "{}", run.stdout);
+    assert!(run.stdout.contains("max-failures"), "{}", run.stdout);
+    assert!(sim.sim.requests().is_empty());
+}
+
+#[test]
+fn unknown_stage_in_policy_is_named() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0").file(
+        ".github/promotion-policy.yml",
+        "version: 1\nstages:\n  UAT:\n    gates: []\n",
+    );
+    let run = a.run();
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("UAT"), "{}", run.stdout);
+}
+
+const WINDOWED: &str = "version: 1
+stages:
+  QA:
+    windows:
+      - days: [mon, tue, wed, thu, fri]
+        start: \"09:00\"
+        end: \"17:00\"
+        timezone: America/New_York
+    freezes:
+      - from: 2026-12-20T00:00:00Z
+        to: 2027-01-04T00:00:00Z
+        reason: year-end freeze
+    on-window-closed: defer
+    hotfix:
+      skip: [windows, freezes]
+";
+
+#[test]
+fn scheduled_runs_outside_the_window_defer() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    // Saturday 2026-11-28 12:00 New York time.
+    a.input("version", "1.2.0")
+        .file(".github/promotion-policy.yml", WINDOWED)
+        .env("PROMOTE_ACTION_NOW", "2026-11-28T17:00:00Z")
+        .env("GITHUB_EVENT_NAME", "schedule");
+    let run = a.run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.out("result"), "deferred");
+    assert_eq!(sim.sim.promotions_applied(), 0);
+    assert!(
+        run.summary
+            .contains("next window opens 2026-11-30T14:00:00Z"),
+        "{}",
+        run.summary
+    );
+}
+
+#[test]
+fn manual_runs_outside_the_window_are_blocked_and_hotfix_skips_it() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0")
+        .file(".github/promotion-policy.yml", WINDOWED)
+        .env("PROMOTE_ACTION_NOW", "2026-12-22T15:00:00Z");
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.out("failed-gates"), "freezes");
+    assert!(run.out("gates").contains("year-end freeze"));
+    a.input("hotfix", "true")
+        .input("reason", "CVE-2026-1234 fix");
+    let run = a.run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.out("result"), "promoted");
+    assert!(
+        run.out("gates").contains("\"status\":\"skip\""),
+        "{}",
+        run.out("gates")
+    );
+    assert!(run.summary.contains("Hotfix"), "{}", run.summary);
+    assert!(run.summary.contains("CVE-2026-1234 fix"));
+}
+
+#[test]
+fn validate_command_checks_a_policy_file() {
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_promote-action"))
+        .args([
+            "validate",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/promotion-policy.yml"),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    let bad = dir.path().join("p.yml");
+    std::fs::write(&bad, "version: 2\n").expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_promote-action"))
+        .args(["validate", bad.to_str().expect("utf8")])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_promote-action"))
+        .args(["validate", "/nonexistent/p.yml"])
+        .output()
+        .expect("runs");
+    assert_eq!(missing.status.code(), Some(2));
+}
