@@ -268,10 +268,14 @@ async fn execute_inner<A: AppTrustApi>(
             Ok(())
         }
         Command::Rollback => {
-            rollback(
-                inputs, ctx, settings, api, &lifecycle, content, outcome, log,
-            )
-            .await
+            let run = Run {
+                inputs,
+                ctx,
+                settings,
+                api,
+                lifecycle: &lifecycle,
+            };
+            rollback(&run, content, outcome, log).await
         }
         Command::Promote | Command::Plan => {
             let policy = match policy {
@@ -282,34 +286,42 @@ async fn execute_inner<A: AppTrustApi>(
                 }
                 None => None,
             };
-            promote(
+            let run = Run {
                 inputs,
                 ctx,
-                policy.as_ref(),
-                api,
-                &lifecycle,
-                content,
                 settings,
-                outcome,
-                log,
-            )
-            .await
+                api,
+                lifecycle: &lifecycle,
+            };
+            promote(&run, policy.as_ref(), content, outcome, log).await
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)] // the run's whole context; split further it only gets renamed
+/// What every command needs: the inputs, the run context, the settings, AppTrust and the
+/// lifecycle already read.
+struct Run<'a, A> {
+    inputs: &'a Inputs,
+    ctx: &'a RunContext,
+    settings: &'a Settings,
+    api: &'a A,
+    lifecycle: &'a Lifecycle,
+}
+
 async fn promote<A: AppTrustApi>(
-    inputs: &Inputs,
-    ctx: &RunContext,
+    run: &Run<'_, A>,
     policy: Option<&Policy>,
-    api: &A,
-    lifecycle: &Lifecycle,
     content: VersionContent,
-    settings: &Settings,
     outcome: &mut Outcome,
     log: &mut impl Write,
 ) -> Result<(), Error> {
+    let Run {
+        inputs,
+        ctx,
+        settings,
+        api,
+        lifecycle,
+    } = *run;
     let target = match &inputs.target_stage {
         Some(t) => Some(
             lifecycle
@@ -395,15 +407,18 @@ async fn promote<A: AppTrustApi>(
 }
 
 async fn rollback<A: AppTrustApi>(
-    inputs: &Inputs,
-    ctx: &RunContext,
-    settings: &Settings,
-    api: &A,
-    lifecycle: &Lifecycle,
+    run: &Run<'_, A>,
     content: VersionContent,
     outcome: &mut Outcome,
     log: &mut impl Write,
 ) -> Result<(), Error> {
+    let Run {
+        inputs,
+        ctx,
+        settings,
+        api,
+        lifecycle,
+    } = *run;
     let current = content.current_stage.clone();
     if current.is_empty() {
         return Err(Error::Plan {
