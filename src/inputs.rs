@@ -43,7 +43,7 @@ pub enum InputError {
 }
 
 /// What the run does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Command {
     /// Evaluate the policy and promote up to the target stage.
@@ -57,7 +57,7 @@ pub enum Command {
 }
 
 /// AppTrust promotion type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PromotionType {
     /// Copy artifacts to the target stage repositories (AppTrust's default).
@@ -80,7 +80,7 @@ impl PromotionType {
 }
 
 /// The policy file to load and whether the user named it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct PolicySource {
     /// Path as given (relative to the workspace unless absolute).
     pub path: String,

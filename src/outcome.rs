@@ -8,7 +8,7 @@ use crate::inputs::Command;
 use crate::stages::Lifecycle;
 
 /// The `result` output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RunResult {
     /// Reached a project stage.
@@ -46,7 +46,7 @@ impl RunResult {
 }
 
 /// What one hop was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum HopAction {
     /// `/promote`.
@@ -58,7 +58,7 @@ pub enum HopAction {
 }
 
 /// How one hop ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum HopStatus {
     /// Applied and verified by re-reading the version.
@@ -74,7 +74,7 @@ pub enum HopStatus {
 }
 
 /// One stage-to-stage step.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Hop {
     /// Full stage name before (`""` = never promoted).
     pub from: String,
@@ -95,7 +95,7 @@ pub struct Hop {
 }
 
 /// Verdict of one gate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum GateStatus {
     /// Within bounds.
@@ -109,7 +109,7 @@ pub enum GateStatus {
 }
 
 /// One gate's result, as in the `gates` output plus figures for the summary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct GateResult {
     /// Full stage name the gate guards.
     pub stage: String,
@@ -130,7 +130,7 @@ pub struct GateResult {
 }
 
 /// A failing item worth showing (test, finding), for annotations and collapsed details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// `test` or `finding`.
     pub category: &'static str,
@@ -145,7 +145,7 @@ pub struct Finding {
 }
 
 /// The error that ended a failed run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Failure {
     /// Annotation title.
     pub title: String,
@@ -156,7 +156,7 @@ pub struct Failure {
 }
 
 /// Everything a run decided and did.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Outcome {
     /// The command run.
     pub command: Command,

@@ -5,7 +5,7 @@
 //! name and shows the display name (prefix stripped) to people.
 
 /// The ordered promote stages of a project, the last being the release stage.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Lifecycle {
     /// Full API stage names, in promotion order (the release stage last).
     pub stages: Vec<String>,

@@ -22,7 +22,7 @@ use crate::inputs::Secret;
 use crate::stages::Lifecycle;
 
 /// One request made, for the audit record.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct RequestLog {
     /// HTTP method.
     pub method: String,

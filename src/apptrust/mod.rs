@@ -16,7 +16,7 @@ use std::future::Future;
 use crate::stages::Lifecycle;
 
 /// What the action knows about one application version.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct VersionContent {
     /// The version string.
     pub version: String,
@@ -33,7 +33,7 @@ pub struct VersionContent {
 }
 
 /// One artifact of a version's content.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Artifact {
     /// Repository path.
     pub path: String,
@@ -42,7 +42,7 @@ pub struct Artifact {
 }
 
 /// One gate decision AppTrust reported with a promotion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Evaluation {
     /// `exit_gate`, `entry_gate` or `release_gate`.
     pub gate: String,
@@ -55,7 +55,7 @@ pub struct Evaluation {
 }
 
 /// AppTrust's answer to a promote or release request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub enum HopReply {
     /// The request was accepted (it may still be applying when sent async).
     Accepted {
@@ -76,7 +76,7 @@ pub enum HopReply {
 }
 
 /// AppTrust's answer to a rollback.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct RollbackReply {
     /// Stage rolled back from.
     pub from_stage: String,
@@ -85,7 +85,7 @@ pub struct RollbackReply {
 }
 
 /// One entry of a version's promotion history.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct PromotionEntry {
     /// `SUCCESS`, `FAILED`, … (upper-cased).
     pub status: String,
@@ -100,7 +100,7 @@ pub struct PromotionEntry {
 }
 
 /// One item of the version list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct VersionSummary {
     /// Version string.
     pub version: String,

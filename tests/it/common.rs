@@ -76,6 +76,8 @@ pub struct Action {
     pub inputs: BTreeMap<String, String>,
     pub env: BTreeMap<String, String>,
     pub dir: tempfile::TempDir,
+    /// Further secret values the leak scan of [`Action::run`] looks for (OIDC tokens, …).
+    pub extra_secrets: Vec<String>,
 }
 
 impl Action {
@@ -87,6 +89,7 @@ impl Action {
             inputs: BTreeMap::new(),
             env: BTreeMap::new(),
             dir,
+            extra_secrets: Vec::new(),
         };
         a.input("jfrog-url", &sim.url)
             .input("access-token", TOKEN)
@@ -106,6 +109,21 @@ impl Action {
 
     pub fn env(&mut self, name: &str, value: &str) -> &mut Self {
         self.env.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    /// Short timeouts and backoffs for fault scenarios: 400 ms per request, 20 ms backoff,
+    /// 2 retries, 1 s of waiting out "promotion already in progress".
+    pub fn fast(&mut self) -> &mut Self {
+        self.env("PROMOTE_ACTION_HTTP_TIMEOUT_MS", "400")
+            .env("PROMOTE_ACTION_RETRY_BACKOFF_MS", "20")
+            .env("PROMOTE_ACTION_MAX_RETRIES", "2")
+            .env("PROMOTE_ACTION_IN_PROGRESS_WAIT_S", "1")
+    }
+
+    /// Adds a value the leak scan of [`Action::run`] must not find.
+    pub fn secret(&mut self, value: &str) -> &mut Self {
+        self.extra_secrets.push(value.to_string());
         self
     }
 
@@ -167,6 +185,9 @@ impl Action {
             summary: std::fs::read_to_string(&summary_file).unwrap_or_default(),
             record,
         };
+        if let Some(record) = &run.record {
+            assert_valid_record(record);
+        }
         run.assert_no_secret(&self.secrets());
         assert!(!run.stderr.contains("panicked at"), "panic: {}", run.stderr);
         run
@@ -176,6 +197,7 @@ impl Action {
         ["access-token", "github-token", "notify-webhook"]
             .iter()
             .filter_map(|k| self.inputs.get(*k))
+            .chain(self.extra_secrets.iter())
             .filter(|v| v.len() >= 4)
             .cloned()
             .collect()
@@ -219,8 +241,88 @@ impl Run {
     }
 }
 
+/// A stand-in for GitHub's ID-token endpoint (`ACTIONS_ID_TOKEN_REQUEST_URL`) on loopback:
+/// answers `{"value": <id_token>}` to `Authorization: Bearer <request_token>`, 401 otherwise,
+/// and remembers the query string of every request (the `audience`).
+pub struct IdTokenServer {
+    pub url: String,
+    pub queries: std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>,
+    _rt: tokio::runtime::Runtime,
+}
+
+impl IdTokenServer {
+    pub fn start(request_token: &str, id_token: &str) -> IdTokenServer {
+        use axum::http::{HeaderMap, StatusCode, Uri};
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let queries = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = queries.clone();
+        let expected = format!("Bearer {request_token}");
+        let body = serde_json::json!({ "value": id_token }).to_string();
+        let app = axum::Router::new().route(
+            "/idtoken",
+            axum::routing::get(move |headers: HeaderMap, uri: Uri| {
+                let ok = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v == expected);
+                seen.lock()
+                    .expect("lock")
+                    .push(uri.query().map(str::to_string));
+                let body = body.clone();
+                async move {
+                    if ok {
+                        (StatusCode::OK, body)
+                    } else {
+                        (
+                            StatusCode::UNAUTHORIZED,
+                            r#"{"message":"bad request token"}"#.to_string(),
+                        )
+                    }
+                }
+            }),
+        );
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        rt.spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        IdTokenServer {
+            url: format!("http://{addr}/idtoken"),
+            queries,
+            _rt: rt,
+        }
+    }
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(rel)
+}
+
+/// Every record written must validate against the committed schema.
+pub fn assert_valid_record(record: &serde_json::Value) {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = SCHEMA.get_or_init(|| {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/record.schema.json"),
+        )
+        .expect("schema file");
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+        jsonschema::validator_for(&schema).expect("schema compiles")
+    });
+    let errors: Vec<String> = validator
+        .iter_errors(record)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "record does not match schema/record.schema.json: {errors:?}"
+    );
 }

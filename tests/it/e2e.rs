@@ -386,3 +386,14 @@ fn rollback_without_reason_is_an_input_error() {
     assert!(run.stdout.contains("`reason`"), "{}", run.stdout);
     assert!(sim.sim.requests().is_empty());
 }
+
+#[test]
+fn the_record_schema_rejects_a_tampered_record() {
+    let sim = Sim::start();
+    let run = Action::new(&sim, APP).input("version", "1.2.0").run();
+    let mut record = run.record.expect("record");
+    crate::common::assert_valid_record(&record);
+    record["outcome"]["result"] = serde_json::json!("teleported");
+    let tampered = std::panic::catch_unwind(|| crate::common::assert_valid_record(&record));
+    assert!(tampered.is_err(), "an unknown result must not validate");
+}

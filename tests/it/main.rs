@@ -4,4 +4,5 @@
 mod common;
 mod e2e;
 mod gates;
+mod github_gates;
 mod wire;
