@@ -266,7 +266,7 @@ impl State {
 
     pub fn next_id(&mut self, prefix: &str) -> String {
         self.id_counter += 1;
-        format!("{prefix}-{:016x}", seed::random_u64(self.id_counter))
+        format!("{prefix}-{}", seed::random_hex(self.id_counter, 8))
     }
 
     pub fn application(&self, app: &str) -> Result<&Application, ApiError> {

@@ -296,3 +296,86 @@ fn validate_command_checks_a_policy_file() {
         .expect("runs");
     assert_eq!(missing.status.code(), Some(2));
 }
+
+const INTEGRITY_POLICY: &str = "version: 1\nstages:\n  QA:\n    gates:\n      - name: artifacts\n        integrity:\n          files: [\"dist/**\"]\n";
+
+fn write_artifacts(sim: &Sim, a: &mut Action, version: &str) {
+    let v = sim.sim.version(APP, version).expect("version");
+    for (i, r) in v.releasables.iter().enumerate() {
+        for art in &r.artifacts {
+            let bytes = promote_action::simulator::seed_artifact_bytes(&art.path);
+            a.file(
+                &format!("dist/{i}/{}", art.path.rsplit('/').next().unwrap_or("a")),
+                &String::from_utf8(bytes).expect("utf8"),
+            );
+        }
+    }
+}
+
+#[test]
+fn integrity_passes_when_local_files_match_the_version() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0")
+        .file(".github/promotion-policy.yml", INTEGRITY_POLICY);
+    write_artifacts(&sim, &mut a, "1.2.0");
+    let run = a.run();
+    assert_eq!(run.code, 0, "{}", run.out("gates"));
+    assert!(
+        run.summary.contains("local files checked"),
+        "{}",
+        run.summary
+    );
+}
+
+#[test]
+fn integrity_fails_on_a_tampered_file_or_an_incomplete_version() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0")
+        .file(".github/promotion-policy.yml", INTEGRITY_POLICY);
+    write_artifacts(&sim, &mut a, "1.2.0");
+    a.file("dist/0/tampered.bin", "not what AppTrust has");
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.out("gates"));
+    assert!(
+        run.out("gates").contains("dist/0/tampered.bin"),
+        "{}",
+        run.out("gates")
+    );
+
+    let sim = Sim::start();
+    sim.sim.set_version_status(APP, "1.2.0", "IN_PROGRESS");
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0")
+        .file(".github/promotion-policy.yml", INTEGRITY_POLICY);
+    write_artifacts(&sim, &mut a, "1.2.0");
+    let run = a.run();
+    assert_eq!(run.code, 1);
+    assert!(
+        run.out("gates").contains("content status is IN_PROGRESS"),
+        "{}",
+        run.out("gates")
+    );
+    assert_eq!(sim.sim.promotions_applied(), 0);
+}
+
+#[test]
+fn evidence_gate_reads_the_versions_attestations() {
+    let policy = "version: 1\nstages:\n  DEV:\n    gates:\n      - evidence:\n          required: [\"https://slsa.dev/provenance/v1\"]\n";
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.3.0")
+        .file(".github/promotion-policy.yml", policy);
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.out("gates"));
+    assert!(
+        run.out("gates")
+            .contains("missing evidence: https://slsa.dev/provenance/v1")
+    );
+    sim.sim
+        .add_evidence(APP, "1.3.0", "https://slsa.dev/provenance/v1");
+    let run = a.run();
+    assert_eq!(run.code, 0, "{}", run.out("gates"));
+    assert_eq!(run.out("to-stage"), "bookverse-DEV");
+}
