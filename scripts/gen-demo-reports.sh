@@ -87,9 +87,11 @@ for variant in pass fail; do
   make_project "$d" "$variant"
   out="$ROOT/demo/reports"; [ "$variant" = fail ] && out="$ROOT/demo/failing"
   mkdir -p "$out/junit"
-  (cd "$d" && "$PY/coverage" run --branch -m pytest -q -o junit_family=xunit1 --junitxml="$out/junit/pytest.xml" tests || true)
+  # pytest exits 1 when a test fails; the failing variant is meant to.
+  (cd "$d" && { "$PY/coverage" run --branch -m pytest -q -o junit_family=xunit1 --junitxml="$out/junit/pytest.xml" tests || true; })
   (cd "$d" && "$PY/coverage" xml -o "$out/coverage.xml" && "$PY/coverage" report --format=total > "$out/coverage-total.txt")
-  (cd "$d" && "$PY/bandit" -q -r inventory -f sarif -o "$out/bandit.sarif" || true)
+  # bandit exits 1 when it finds something; the failing variant is meant to.
+  (cd "$d" && { "$PY/bandit" -q -r inventory -f sarif -o "$out/bandit.sarif" || true; })
   hyperfine --runs 5 --warmup 1 --export-json "$out/bench.json" --command-name grade-20k \
     "$PY/python -c 'import sys; sys.path.insert(0, \"$d\"); from inventory.stock import grade; [grade(i % 100) for i in range(20000)]'" >/dev/null
   sed -i "s#$WORK#/tmp/demo-work#g" "$out"/junit/pytest.xml "$out"/coverage.xml "$out"/bandit.sarif "$out"/bench.json

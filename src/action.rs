@@ -153,10 +153,12 @@ pub async fn run_action(
                 inputs.version.as_deref().unwrap_or_default(),
             );
             outcome.fail(&e);
-            return finish(Some(&inputs), &ctx, &outcome, &[], &minted, log);
+            let code = finish(Some(&inputs), &ctx, &outcome, &[], &minted, log);
+            report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
+            return code;
         }
     };
-    let client = match HttpAppTrust::new(&inputs.jfrog_url, token, client_options) {
+    let client = match HttpAppTrust::new(&inputs.jfrog_url, token, client_options.clone()) {
         Ok(c) => c,
         Err(message) => {
             let mut outcome = Outcome::new(
@@ -167,12 +169,38 @@ pub async fn run_action(
             outcome.fail(&Error::Input(crate::inputs::InputError::Combination {
                 message,
             }));
-            return finish(Some(&inputs), &ctx, &outcome, &[], &minted, log);
+            let code = finish(Some(&inputs), &ctx, &outcome, &[], &minted, log);
+            report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
+            return code;
         }
     };
     let outcome = execute(&inputs, &ctx, &client, &settings, log).await;
     let requests = client.requests();
-    finish(Some(&inputs), &ctx, &outcome, &requests, &minted, log)
+    let code = finish(Some(&inputs), &ctx, &outcome, &requests, &minted, log);
+    report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
+    code
+}
+
+/// GitHub-side reports (check run, deployments, failure issue, webhook). Runs after outputs and
+/// summary are written; its problems are warnings, never a different exit status.
+async fn report_to_github(
+    inputs: &Inputs,
+    ctx: &RunContext,
+    outcome: &Outcome,
+    options: &ClientOptions,
+    minted: &[Secret],
+    log: &mut impl Write,
+) {
+    for w in crate::github::report::report_run(inputs, ctx, outcome, options, minted).await {
+        let line = commands::annotation(
+            Level::Warning,
+            "promote-action: GitHub report",
+            &w,
+            None,
+            None,
+        );
+        let _ = log.write_all(line.as_bytes());
+    }
 }
 
 /// The access token: given, or minted through OIDC.
@@ -634,7 +662,18 @@ pub fn finish(
                 policy: inputs.map(|i| i.policy.path.clone()),
                 record: record.clone(),
             };
-            let text = scrub(summary::render(outcome, &links));
+            let version_url = inputs.and_then(|i| {
+                crate::github::report::apptrust_version_url(
+                    &i.jfrog_url,
+                    &outcome.application,
+                    &outcome.version,
+                )
+            });
+            let text = scrub(summary::render_with(
+                outcome,
+                &links,
+                version_url.as_deref(),
+            ));
             if let Err(e) = outputs::append_file(file, &text) {
                 let _ = log.write_all(
                     commands::annotation(
@@ -649,6 +688,12 @@ pub fn finish(
             }
         }
     }
+    for w in outcome.warnings.iter().take(10) {
+        let line = commands::annotation(Level::Warning, "promote-action", w, None, None);
+        let _ = log.write_all(scrub(line).as_bytes());
+    }
+    // The runner turns only the first 10 errors of a step into annotations; the rest are in the
+    // summary's collapsed tables.
     for f in outcome.findings.iter().take(10) {
         let _ = log.write_all(
             scrub(commands::annotation(

@@ -1,7 +1,8 @@
 //! The audit trail on the AppTrust version: who moved it, when, from which run, why, and what
 //! the gates said — as version properties, so it travels with the version itself.
 //!
-//! Properties are written after each completed hop (and after a rollback). A failure to write
+//! Properties of every completed hop (and of a rollback) are written when the walk ends,
+//! whether it finished or stopped. A failure to write
 //! them never undoes or fails a promotion that happened: it becomes a warning, and the JSON
 //! record still has everything.
 
@@ -70,31 +71,35 @@ pub fn properties(
     p
 }
 
-/// Writes the properties of every completed hop; returns warnings for those that failed.
+/// Writes the properties of every completed hop in one PATCH (one request per run rather than
+/// per hop keeps the action at or below a shell script's request count); returns a warning when
+/// it failed.
 pub async fn record_hops<A: AppTrustApi>(
     api: &A,
     outcome: &Outcome,
     ctx: &AuditContext,
 ) -> Vec<String> {
-    let mut warnings = Vec::new();
+    let mut props = BTreeMap::new();
     for hop in outcome.hops.iter().filter(|h| h.status == HopStatus::Done) {
         let stage = if hop.action == HopAction::Rollback {
             &hop.from
         } else {
             &hop.to
         };
-        let props = properties(hop, outcome.display(stage), &outcome.gates, ctx);
-        if let Err(e) = api
-            .update_version(&outcome.application, &outcome.version, None, &props)
-            .await
-        {
-            warnings.push(format!(
-                "the audit properties for {} were not written to the version: {e}",
-                outcome.display(stage)
-            ));
-        }
+        props.extend(properties(hop, outcome.display(stage), &outcome.gates, ctx));
     }
-    warnings
+    if props.is_empty() {
+        return Vec::new();
+    }
+    match api
+        .update_version(&outcome.application, &outcome.version, None, &props)
+        .await
+    {
+        Ok(()) => Vec::new(),
+        Err(e) => vec![format!(
+            "the audit properties were not written to the version: {e}"
+        )],
+    }
 }
 
 #[cfg(test)]

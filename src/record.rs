@@ -81,7 +81,12 @@ pub fn path_for(ctx: &RunContext, outcome: &Outcome) -> PathBuf {
         .run_id
         .clone()
         .unwrap_or_else(|| jiff::Timestamp::now().as_second().to_string());
-    dir.join(format!("promote-action-record-{safe}-{run}.json"))
+    // A job may run the action several times for one version: never overwrite a record.
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    dir.join(format!(
+        "promote-action-record-{safe}-{run}-{}.json",
+        &unique[..8]
+    ))
 }
 
 /// Serialises the record.

@@ -165,20 +165,12 @@ pub fn decide_stage(
                 "no promotion window configured".to_string(),
                 false,
             ),
-            WindowDecision::Closed {
-                next_open,
-                description,
-            } => {
-                let next = next_open
-                    .map(|t| format!("; next window opens {t}"))
-                    .unwrap_or_default();
-                (
-                    GateStatus::Fail,
-                    "closed".to_string(),
-                    format!("outside the promotion windows ({description}){next}"),
-                    true,
-                )
-            }
+            WindowDecision::Closed { description, .. } => (
+                GateStatus::Fail,
+                "closed".to_string(),
+                description.clone(),
+                true,
+            ),
             WindowDecision::Frozen { reason, until } => (
                 GateStatus::Fail,
                 "frozen".to_string(),
@@ -201,13 +193,17 @@ pub fn decide_stage(
         } else {
             detail
         };
-        if closed
+        // A deferral is not a failure: the gate shows as a warning and failed-gates stays empty.
+        let status = if closed
             && status == GateStatus::Fail
             && facts.scheduled
             && sp.on_window_closed == OnWindowClosed::Defer
         {
             v.deferred = Some(detail.clone());
-        }
+            GateStatus::Warn
+        } else {
+            status
+        };
         v.gates.push(row(
             stage,
             kind,

@@ -1,10 +1,12 @@
-//! GitHub REST calls the action needs: check runs and environment approvals (read), and later
-//! the reporting calls (write).
+//! GitHub REST calls the action needs: check runs and environment approvals (read), and the
+//! reporting calls (write, in [`report`]).
 //!
 //! A small reqwest client instead of octocrab: octocrab's default retry policy retries POSTs
 //! blindly (duplicate issues and comments), and six endpoints do not justify its build weight in
 //! a 10 MB static image. Base URL from `GITHUB_API_URL` (GHES works), API version pinned,
 //! rate limits honoured (`Retry-After`, then `x-ratelimit-reset`).
+
+pub mod report;
 
 use std::time::Duration;
 
@@ -122,6 +124,12 @@ impl GitHubClient {
             .bearer_auth(self.token.expose())
             .header("Accept", "application/vnd.github+json")
             .header("X-GitHub-Api-Version", "2022-11-28")
+    }
+
+    /// The underlying HTTP client (its roots and timeouts), for calls that are not to GitHub,
+    /// such as the notify webhook.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// GET with rate-limit handling; returns the body text.

@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{GitHubClient, rate_limit_wait};
-use crate::inputs::Secret;
+use crate::inputs::{Inputs, RunContext, Secret};
 use crate::outcome::{GateStatus, HopAction, HopStatus, Outcome, RunResult};
 use crate::report::markdown::{cut, escape};
 
@@ -55,6 +55,8 @@ pub struct ReportRequest<'a> {
     pub notify_webhook: Option<&'a Secret>,
     /// The rendered job summary, reused as the check-run summary and in the issue body.
     pub summary: &'a str,
+    /// Secret values (tokens) replaced by `***` in everything sent.
+    pub redact: &'a [&'a str],
 }
 
 impl ReportRequest<'_> {
@@ -94,13 +96,112 @@ pub async fn report(
         }
     }
     // Belt and braces: whatever a server echoed back, the webhook URL never leaves this function.
-    if let Some(url) = req.notify_webhook.map(Secret::expose).filter(|u| u.len() >= 4) {
+    if let Some(url) = req
+        .notify_webhook
+        .map(Secret::expose)
+        .filter(|u| u.len() >= 4)
+    {
         for w in &mut warnings {
             if w.contains(url) {
                 *w = w.replace(url, "the notify-webhook URL");
             }
         }
     }
+    warnings
+}
+
+/// The action's entry point: everything [`report`] needs, derived from the inputs and the run
+/// context — the client (same TLS roots and timeouts as the JFrog client), the PR head SHA, the
+/// run and AppTrust links, and the summary markdown (secrets in `minted` and the inputs are
+/// redacted from everything sent). Returns warnings for `::warning`.
+pub async fn report_run(
+    inputs: &Inputs,
+    ctx: &RunContext,
+    outcome: &Outcome,
+    options: &crate::apptrust::client::ClientOptions,
+    minted: &[Secret],
+) -> Vec<String> {
+    let webhook = inputs.notify_webhook.as_ref();
+    let github_asked = inputs.check_run || inputs.deployment || inputs.notify_issue;
+    if !github_asked && webhook.is_none() {
+        return Vec::new();
+    }
+    let http = match crate::apptrust::client::http_client(options) {
+        Ok(h) => h,
+        Err(e) => {
+            return vec![format!(
+                "GitHub reports and notifications were not sent: {e}"
+            )];
+        }
+    };
+    let mut warnings = Vec::new();
+    let what = "check run, deployments and failure issue were not created";
+    let github_ok = match (&inputs.github_token, &ctx.repository) {
+        (Some(_), Some(_)) => true,
+        (None, _) if github_asked => {
+            warnings.push(format!(
+                "{what}: input `github-token` is empty; pass `github-token: ${{{{ github.token }}}}`"
+            ));
+            false
+        }
+        (_, None) if github_asked => {
+            warnings.push(format!(
+                "{what}: GITHUB_REPOSITORY is not set; run the action inside a GitHub workflow"
+            ));
+            false
+        }
+        _ => false,
+    };
+    // Without a token only the webhook is sent; the client then only lends its HTTP client.
+    let token = inputs
+        .github_token
+        .clone()
+        .unwrap_or_else(|| Secret::new(String::new()));
+    let client = GitHubClient::new(http, &ctx.api_url, token);
+    let event = ctx
+        .event_path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    let sha = super::head_sha(
+        ctx.event_name.as_deref(),
+        event.as_deref(),
+        ctx.sha.as_deref(),
+    );
+    let run_url = ctx.run_url();
+    let version_url =
+        apptrust_version_url(&inputs.jfrog_url, &outcome.application, &outcome.version);
+    let links = crate::report::summary::Links {
+        run_url: run_url.clone(),
+        run_id: ctx.run_id.clone(),
+        sha: ctx.sha.clone(),
+        commit_url: ctx
+            .repository
+            .as_ref()
+            .zip(ctx.sha.as_ref())
+            .map(|(r, s)| format!("{}/{r}/commit/{s}", ctx.server_url.trim_end_matches('/'))),
+        policy: Some(inputs.policy.path.clone()),
+        // The record is a file on the runner: no use in a check run or an issue.
+        record: None,
+    };
+    let mut secrets: Vec<&str> = inputs.secrets().into_iter().map(Secret::expose).collect();
+    secrets.extend(minted.iter().map(Secret::expose));
+    let summary = redacted(
+        &crate::report::summary::render_with(outcome, &links, version_url.as_deref()),
+        &secrets,
+    );
+    let req = ReportRequest {
+        repo: ctx.repository.as_deref().unwrap_or_default(),
+        sha: sha.as_deref(),
+        run_url: run_url.as_deref(),
+        jfrog_url: &inputs.jfrog_url,
+        check_run: github_ok && inputs.check_run,
+        deployment: github_ok && inputs.deployment,
+        notify_issue: github_ok && inputs.notify_issue,
+        notify_webhook: webhook,
+        summary: &summary,
+        redact: &secrets,
+    };
+    warnings.extend(report(&client, &req, outcome).await);
     warnings
 }
 
@@ -201,7 +302,14 @@ fn failed_gates(o: &Outcome) -> Vec<String> {
     o.gates
         .iter()
         .filter(|g| g.status == GateStatus::Fail)
-        .map(|g| format!("{} ({}): {}", g.gate, o.display(&g.stage), cut(&g.detail, 300)))
+        .map(|g| {
+            format!(
+                "{} ({}): {}",
+                g.gate,
+                o.display(&g.stage),
+                cut(&g.detail, 300)
+            )
+        })
         .collect()
 }
 
@@ -210,12 +318,15 @@ fn failed_gates(o: &Outcome) -> Vec<String> {
 struct ApiError {
     status: Option<u16>,
     message: String,
+    /// Still rate-limited after the resends: advice differs from a permission 403.
+    rate_limited: bool,
 }
 
 /// Sends one request. Only a rate-limited answer is sent again (GitHub did not apply it); a
 /// lost answer or a 5xx to a POST is not, because the POST may have taken effect.
 async fn call(
     client: &GitHubClient,
+    redact: &[&str],
     method: Method,
     path: &str,
     body: Option<&Value>,
@@ -224,11 +335,14 @@ async fn call(
     loop {
         let mut rb = client.request(method.clone(), path);
         if let Some(b) = body {
-            rb = rb.json(b);
+            rb = rb
+                .header("content-type", "application/json")
+                .body(redacted(&b.to_string(), redact));
         }
         let resp = rb.send().await.map_err(|e| ApiError {
             status: None,
             message: format!("GitHub is unreachable ({})", e.without_url()),
+            rate_limited: false,
         })?;
         let status = resp.status().as_u16();
         if let Some(wait) = rate_limit_wait(status, resp.headers()) {
@@ -243,6 +357,7 @@ async fn call(
                     "GitHub's rate limit was reached (it asks to wait {} s)",
                     wait.as_secs()
                 ),
+                rate_limited: true,
             });
         }
         let text = resp.text().await.unwrap_or_default();
@@ -255,15 +370,32 @@ async fn call(
                 } else {
                     format!("GitHub answered HTTP {status} ({msg})")
                 },
+                rate_limited: false,
             });
         }
         return Ok(serde_json::from_str(&text).unwrap_or(Value::Null));
     }
 }
 
+/// `text` with every secret replaced by `***`: bodies carry report-derived text (test output,
+/// error messages), which could quote a token; this is the one place all of it leaves through.
+fn redacted(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.len() >= 4) {
+        if out.contains(s) {
+            out = out.replace(s, "***");
+        }
+    }
+    out
+}
+
 /// A warning naming the object, what GitHub said, and the fix.
 fn warning(what: &str, permission: &str, input: &str, e: &ApiError) -> String {
     let advice = match e.status {
+        _ if e.rate_limited => "re-run the job later".to_string(),
+        None => {
+            "check `GITHUB_API_URL` and the runner's network, or re-run the job later".to_string()
+        }
         Some(401) => "pass a valid `github-token`".to_string(),
         Some(403) if e.message.contains("not accessible") => format!(
             "the token cannot write here — read-only (pull requests from forks get read-only tokens) or without `{permission}`; add `permissions: {permission}` to the job, or set `{input}: false`"
@@ -275,7 +407,6 @@ fn warning(what: &str, permission: &str, input: &str, e: &ApiError) -> String {
             "the feature is disabled in this repository; enable it, or set `{input}: false`"
         ),
         Some(422) => "GitHub rejected the request as invalid; please report this".to_string(),
-        Some(403 | 429) | None => "re-run the job later".to_string(),
         Some(_) => "GitHub had a problem; re-run the job later".to_string(),
     };
     format!(
@@ -358,7 +489,9 @@ async fn check_run(
         ));
     };
     let note = match req.run_url {
-        Some(u) => format!("_Cut to fit a check run; the whole summary is on the [workflow run]({u})._"),
+        Some(u) => {
+            format!("_Cut to fit a check run; the whole summary is on the [workflow run]({u})._")
+        }
         None => "_Cut to fit a check run; the whole summary is on the workflow run._".to_string(),
     };
     let summary = bounded(req.summary, MAX_CHECK_SUMMARY, &note);
@@ -379,6 +512,7 @@ async fn check_run(
     }
     let created = call(
         client,
+        req.redact,
         Method::POST,
         &format!("/repos/{}/check-runs", req.repo),
         Some(&body),
@@ -397,6 +531,7 @@ async fn check_run(
         });
         if let Err(e) = call(
             client,
+            req.redact,
             Method::PATCH,
             &format!("/repos/{}/check-runs/{id}", req.repo),
             Some(&patch),
@@ -499,6 +634,7 @@ async fn deployments(client: &GitHubClient, req: &ReportRequest<'_>, o: &Outcome
         });
         let created = match call(
             client,
+            req.redact,
             Method::POST,
             &format!("/repos/{}/deployments", req.repo),
             Some(&body),
@@ -554,6 +690,7 @@ async fn deployments(client: &GitHubClient, req: &ReportRequest<'_>, o: &Outcome
             }
             if let Err(e) = call(
                 client,
+                req.redact,
                 Method::POST,
                 &format!("/repos/{}/deployments/{id}/statuses", req.repo),
                 Some(&status),
@@ -603,7 +740,10 @@ fn issue_body(req: &ReportRequest<'_>, o: &Outcome) -> String {
         head.push('\n');
     }
     if let Some(f) = &o.failure {
-        head.push_str(&format!("**Error:** {}\n\n", escape(&cut(&f.message, 2000))));
+        head.push_str(&format!(
+            "**Error:** {}\n\n",
+            escape(&cut(&f.message, 2000))
+        ));
     }
     match req.run_url {
         Some(u) => head.push_str(&format!("Workflow run: {u}\n\n")),
@@ -629,11 +769,13 @@ fn issue_body(req: &ReportRequest<'_>, o: &Outcome) -> String {
 /// issues endpoint lists them too).
 async fn find_issue(
     client: &GitHubClient,
-    repo: &str,
+    req: &ReportRequest<'_>,
     title: &str,
 ) -> Result<Option<u64>, ApiError> {
+    let repo = req.repo;
     let list = call(
         client,
+        req.redact,
         Method::GET,
         &format!("/repos/{repo}/issues?labels={LABEL}&state=open&per_page=100"),
         None,
@@ -655,7 +797,7 @@ async fn issue(client: &GitHubClient, req: &ReportRequest<'_>, o: &Outcome) -> R
     }
     let title = issue_title(o);
     let what = format!("failure issue `{title}`");
-    let existing = find_issue(client, req.repo, &title).await.map_err(|e| {
+    let existing = find_issue(client, req, &title).await.map_err(|e| {
         warning(
             &format!("{what} could not be looked up"),
             "issues: write",
@@ -683,6 +825,7 @@ async fn issue(client: &GitHubClient, req: &ReportRequest<'_>, o: &Outcome) -> R
         };
         call(
             client,
+            req.redact,
             Method::POST,
             &format!("/repos/{repo}/issues/{n}/comments"),
             Some(&json!({ "body": comment })),
@@ -691,6 +834,7 @@ async fn issue(client: &GitHubClient, req: &ReportRequest<'_>, o: &Outcome) -> R
         .map_err(fail)?;
         call(
             client,
+            req.redact,
             Method::PATCH,
             &format!("/repos/{repo}/issues/{n}"),
             Some(&json!({ "state": "closed", "state_reason": "completed" })),
@@ -703,6 +847,7 @@ async fn issue(client: &GitHubClient, req: &ReportRequest<'_>, o: &Outcome) -> R
     match existing {
         Some(n) => call(
             client,
+            req.redact,
             Method::POST,
             &format!("/repos/{repo}/issues/{n}/comments"),
             Some(&json!({ "body": body })),
@@ -719,6 +864,7 @@ async fn issue(client: &GitHubClient, req: &ReportRequest<'_>, o: &Outcome) -> R
         }),
         None => call(
             client,
+            req.redact,
             Method::POST,
             &format!("/repos/{repo}/issues"),
             Some(&json!({ "title": title, "body": body, "labels": [LABEL] })),
@@ -792,12 +938,13 @@ async fn webhook(
     o: &Outcome,
 ) -> Result<(), String> {
     let what = "the notify-webhook URL was not notified";
-    let body = json!({ "text": webhook_text(o, req.run_url) });
+    let body = json!({ "text": webhook_text(o, req.run_url) }).to_string();
     // Sent once: a chat message sent twice is noise, and a lost answer may have been delivered.
     let resp = http
         .post(url.expose())
         .timeout(WEBHOOK_TIMEOUT)
-        .json(&body)
+        .header("content-type", "application/json")
+        .body(redacted(&body, req.redact))
         .send()
         .await
         .map_err(|e| {
@@ -817,12 +964,9 @@ async fn webhook(
     if status.is_success() {
         return Ok(());
     }
-    let text = resp.text().await.unwrap_or_default();
-    let said = crate::apptrust::error_body::message(&text)
-        .map(|m| format!(" ({})", cut(&m, 200)))
-        .unwrap_or_default();
+    // The answer body is not quoted: a chat service may echo the request path, the secret.
     Err(format!(
-        "{what}: it answered HTTP {}{said}; check the notify-webhook secret (a revoked or mistyped webhook answers 403/404). The promotion itself is not affected.",
+        "{what}: it answered HTTP {}; check the notify-webhook secret (a revoked or mistyped webhook answers 403/404). The promotion itself is not affected.",
         status.as_u16()
     ))
 }
@@ -896,17 +1040,23 @@ mod tests {
             "{t}"
         );
         assert!(t.contains("unit &lt;tests&gt; (QA): 1 failed"), "{t}");
-        assert!(t.ends_with("Run: https://github.com/o/r/actions/runs/1"), "{t}");
+        assert!(
+            t.ends_with("Run: https://github.com/o/r/actions/runs/1"),
+            "{t}"
+        );
     }
 
     #[test]
     fn long_text_is_bounded_and_details_closed() {
-        let text = format!("<details><summary>x</summary>\n\n{}", "line\n".repeat(50_000));
+        let text = format!(
+            "<details><summary>x</summary>\n\n{}",
+            "line\n".repeat(50_000)
+        );
         let b = bounded(&text, MAX_CHECK_SUMMARY, "_cut_");
         assert!(b.len() <= MAX_CHECK_SUMMARY);
         assert!(b.ends_with("</details>\n\n_cut_"), "{}", &b[b.len() - 40..]);
         assert_eq!(bounded("short", 10, "_cut_"), "short");
-        assert_eq!(cut_bytes("ééé", 5), "…");
+        assert_eq!(cut_bytes("ééé", 5), "é…");
     }
 
     #[test]
@@ -932,6 +1082,7 @@ mod tests {
             notify_issue: true,
             notify_webhook: None,
             summary: &summary,
+            redact: &[],
         };
         let body = issue_body(&req, &o);
         assert!(body.chars().count() <= MAX_ISSUE_BODY, "{}", body.len());

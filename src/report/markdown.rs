@@ -38,7 +38,9 @@ pub fn code(s: &str) -> String {
         })
         .filter(|c| !c.is_control())
         .collect();
-    format!("`{}`", cleaned.replace('<', "&lt;"))
+    // Code spans are literal in GitHub's renderer: a `<` there is text, never a tag, and an
+    // entity would show as `&lt;`.
+    format!("`{cleaned}`")
 }
 
 /// Cuts text to `max` characters with an ellipsis.
@@ -77,6 +79,11 @@ mod tests {
     #[test]
     fn code_spans_cannot_be_closed() {
         assert_eq!(code("a`b|c"), "`a'b¦c`");
+        assert_eq!(
+            code("<init>"),
+            "`<init>`",
+            "code spans are literal: no entity"
+        );
         assert_eq!(cut("abcdef", 3), "abc…");
         assert_eq!(cut("abc", 3), "abc");
     }

@@ -93,12 +93,20 @@ fn path_line(o: &Outcome, links: &Links) -> Option<String> {
     let mut parts = Vec::new();
     for stage in &l.stages {
         let name = code(l.display(stage));
-        let hop = o.hops.iter().find(|h| &h.to == stage);
+        // A rollback's target was reached long ago; what this run did is leave its source.
+        let hop = o
+            .hops
+            .iter()
+            .find(|h| h.action != HopAction::Rollback && &h.to == stage);
+        let left = o.hops.iter().any(|h| {
+            h.action == HopAction::Rollback && h.status == HopStatus::Done && &h.from == stage
+        });
         let reached = l
             .index(stage)
             .zip(l.index(&o.to_stage))
             .is_some_and(|(i, cur)| i <= cur);
         let icon = match hop {
+            _ if left => " ↩️".to_string(),
             Some(h) => format!(" {}", stage_icon(h.status)),
             None if reached => " ✅".to_string(),
             None => String::new(),
@@ -145,9 +153,11 @@ fn hop_table(o: &Outcome, out: &mut String) {
             o.display(&h.from)
         };
         let verb = match (h.action, h.status) {
-            (HopAction::Release, HopStatus::Done) => format!("released ({})", h.promotion_type),
+            (HopAction::Release, HopStatus::Done) => {
+                format!("released ({})", escape(&h.promotion_type))
+            }
             (HopAction::Rollback, HopStatus::Done) => "rolled back".to_string(),
-            (_, HopStatus::Done) => format!("promoted ({})", h.promotion_type),
+            (_, HopStatus::Done) => format!("promoted ({})", escape(&h.promotion_type)),
             (_, HopStatus::Planned) => format!(
                 "would {} ({})",
                 if h.action == HopAction::Release {
@@ -155,7 +165,7 @@ fn hop_table(o: &Outcome, out: &mut String) {
                 } else {
                     "promote"
                 },
-                h.promotion_type
+                escape(&h.promotion_type)
             ),
             (_, HopStatus::Blocked) => "blocked".to_string(),
             (_, HopStatus::Failed) => "failed".to_string(),
@@ -190,15 +200,28 @@ fn hop_table(o: &Outcome, out: &mut String) {
             "| {} → {} | {} {} | {} | {} |",
             escape(from),
             escape(o.display(&h.to)),
-            stage_icon(h.status),
+            if h.action == HopAction::Rollback && h.status == HopStatus::Done {
+                "↩️"
+            } else {
+                stage_icon(h.status)
+            },
             verb,
             gate_cell,
             took
         );
     }
     out.push('\n');
+    for h in o
+        .hops
+        .iter()
+        .filter(|h| h.action == HopAction::Rollback && !h.message.is_empty())
+    {
+        let _ = writeln!(out, "> ↩️ Reason: {}\n", escape(&cut(&h.message, 500)));
+    }
     for h in o.hops.iter().filter(|h| {
-        matches!(h.status, HopStatus::Blocked | HopStatus::Failed) && !h.message.is_empty()
+        h.action != HopAction::Rollback
+            && matches!(h.status, HopStatus::Blocked | HopStatus::Failed)
+            && !h.message.is_empty()
     }) {
         let _ = writeln!(
             out,
@@ -221,14 +244,24 @@ fn gate_tables(o: &Outcome, out: &mut String) {
         let _ = writeln!(out, "### Gates for {}\n", escape(o.display(stage)));
         out.push_str("| gate | kind | figure | threshold | verdict |\n|---|---|---|---|---|\n");
         for g in o.gates.iter().filter(|g| g.stage == stage) {
+            // A no-break space: a wrapped verdict column showed the icon and the word on two lines.
             let verdict = match g.status {
-                GateStatus::Pass => "✅ pass",
-                GateStatus::Fail => "❌ fail",
-                GateStatus::Warn => "⚠️ warn",
-                GateStatus::Skip => "⏭️ skip",
+                GateStatus::Pass => "✅\u{a0}pass",
+                GateStatus::Fail => "❌\u{a0}fail",
+                GateStatus::Warn => "⚠️\u{a0}warn",
+                GateStatus::Skip => "⏭️\u{a0}skip",
             };
-            let figure = if g.figure.is_empty() {
+            // Approvals, windows and freezes are decisions, not measurements: the detail (who
+            // approved, which window) is what a reviewer needs, so it follows the short figure.
+            // Skipped gates say why they were skipped the same way.
+            let decision = matches!(g.kind.as_str(), "approvals" | "windows" | "freezes")
+                || g.status == GateStatus::Skip;
+            let combined;
+            let figure = if g.figure.is_empty() || g.figure == "—" {
                 &g.detail
+            } else if decision && !g.detail.is_empty() && g.detail != g.figure {
+                combined = format!("{} — {}", g.figure, g.detail);
+                &combined
             } else {
                 &g.figure
             };
@@ -359,7 +392,7 @@ fn next_steps(o: &Outcome, out: &mut String) {
             };
             let _ = writeln!(
                 out,
-                "**What next:** fix the failures above and re-run; the version stays in {now} until every gate passes.\n\
+                "**What next:** fix the failures above and re-run; the version stays in {now} until every gate passes.\n\n\
                  Emergency? Re-run with `hotfix: true` and a `reason` (skips only what the policy's `hotfix.skip` lists).\n"
             );
         }
@@ -377,12 +410,82 @@ fn next_steps(o: &Outcome, out: &mut String) {
                 "**Where the version is:** {now}. A re-run resumes from there; nothing is promoted twice.\n"
             );
         }
+        RunResult::Deferred => {
+            let now = if o.to_stage.is_empty() {
+                "no stage".to_string()
+            } else {
+                escape(o.display(&o.to_stage))
+            };
+            let _ = writeln!(
+                out,
+                "**What next:** nothing was promoted; the version stays in {now}. A scheduled run inside the window promotes it, or run the workflow by hand.\n"
+            );
+        }
+        RunResult::Planned => {
+            let _ = writeln!(
+                out,
+                "**What next:** this was a dry run; nothing was changed. Run with `command: promote` to apply it.\n"
+            );
+        }
         _ => {}
     }
 }
 
+/// A URL made safe for a markdown link destination: no space or parenthesis can end it early.
+fn link_url(u: &str) -> String {
+    let mut out = String::with_capacity(u.len());
+    for c in u.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '"' => out.push_str("%22"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The links line at the bottom: run, commit and the version in AppTrust. Also shown when the
+/// run failed before the lifecycle was read (then the path line with run and commit is absent).
+fn links_line(o: &Outcome, links: &Links, version_url: Option<&str>) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(url) = &links.run_url {
+        let text = match &links.run_id {
+            Some(id) => format!("workflow run #{}", escape(id)),
+            None => "workflow run".to_string(),
+        };
+        parts.push(format!("[{text}]({})", link_url(url)));
+    }
+    if let Some(sha) = &links.sha {
+        let short: String = sha.chars().take(7).collect();
+        parts.push(match &links.commit_url {
+            Some(u) => format!("[commit {}]({})", code(&short), link_url(u)),
+            None => format!("commit {}", code(&short)),
+        });
+    }
+    if let Some(u) = version_url {
+        parts.push(format!(
+            "[{} {} in AppTrust]({})",
+            escape(&o.application),
+            escape(&o.version),
+            link_url(u)
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("**Links:** {}\n\n", parts.join(" · ")))
+}
+
 /// Renders the whole summary.
 pub fn render(o: &Outcome, links: &Links) -> String {
+    render_with(o, links, None)
+}
+
+/// Renders the whole summary, linking the version's AppTrust page when `version_url` is given
+/// (see `github::report::apptrust_version_url`).
+pub fn render_with(o: &Outcome, links: &Links, version_url: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", headline(o));
     if let Some(line) = path_line(o, links) {
@@ -403,7 +506,9 @@ pub fn render(o: &Outcome, links: &Links) -> String {
     findings(o, &mut out);
     history(o, &mut out);
     next_steps(o, &mut out);
-    let mut footer = format!("<sub>promote-action {}", env!("CARGO_PKG_VERSION"));
+    // The links live in the footer so a cut for size never drops them.
+    let mut footer = links_line(o, links, version_url).unwrap_or_default();
+    let _ = write!(footer, "<sub>promote-action {}", env!("CARGO_PKG_VERSION"));
     if let Some(p) = &links.policy {
         let _ = write!(footer, " · policy {}", code(p));
     }
@@ -524,5 +629,418 @@ mod tests {
         assert!(s.len() <= MAX_BYTES, "{}", s.len());
         assert!(s.contains("1 MiB limit"));
         assert!(s.ends_with("</sub>\n"));
+    }
+
+    // ---- snapshots: the whole summary for each kind of run, reviewed as text ----
+
+    fn links() -> Links {
+        Links {
+            run_url: Some("https://github.com/bookverse/inventory/actions/runs/4242".into()),
+            run_id: Some("4242".into()),
+            sha: Some("0123456789abcdef0123456789abcdef01234567".into()),
+            commit_url: Some(
+                "https://github.com/bookverse/inventory/commit/0123456789abcdef0123456789abcdef01234567"
+                    .into(),
+            ),
+            policy: Some(".github/promotion-policy.yml".into()),
+            record: Some("promotion-record.json".into()),
+        }
+    }
+
+    const VERSION_URL: &str =
+        "https://acme.jfrog.io/ui/apptrust/applications/inventory/versions/1.2.0";
+
+    fn gate(
+        stage: &str,
+        name: &str,
+        kind: &str,
+        status: GateStatus,
+        figure: &str,
+        threshold: &str,
+        detail: &str,
+    ) -> crate::outcome::GateResult {
+        crate::outcome::GateResult {
+            stage: stage.into(),
+            gate: name.into(),
+            kind: kind.into(),
+            status,
+            detail: detail.into(),
+            figure: figure.into(),
+            threshold: threshold.into(),
+        }
+    }
+
+    fn hop(
+        from: &str,
+        to: &str,
+        action: HopAction,
+        status: HopStatus,
+        ms: Option<u64>,
+        message: &str,
+    ) -> Hop {
+        Hop {
+            from: from.into(),
+            to: to.into(),
+            action,
+            promotion_type: "copy".into(),
+            status,
+            duration_ms: ms,
+            evaluations: vec![],
+            message: message.into(),
+        }
+    }
+
+    fn eval(
+        stage: &str,
+        gate: &str,
+        decision: &str,
+        explanation: &str,
+    ) -> crate::apptrust::Evaluation {
+        crate::apptrust::Evaluation {
+            gate: gate.into(),
+            stage: stage.into(),
+            decision: decision.into(),
+            explanation: explanation.into(),
+        }
+    }
+
+    /// DEV → PROD with every kind of gate passing, approvals and a window included.
+    fn passing() -> Outcome {
+        let mut o = outcome();
+        o.result = RunResult::Released;
+        o.to_stage = "PROD".into();
+        o.target_stage = Some("PROD".into());
+        o.hops = vec![
+            hop(
+                "bookverse-DEV",
+                "bookverse-QA",
+                HopAction::Promote,
+                HopStatus::Done,
+                Some(420),
+                "",
+            ),
+            hop(
+                "bookverse-QA",
+                "bookverse-STAGING",
+                HopAction::Promote,
+                HopStatus::Done,
+                Some(1_350),
+                "",
+            ),
+            hop(
+                "bookverse-STAGING",
+                "PROD",
+                HopAction::Release,
+                HopStatus::Done,
+                Some(2_100),
+                "",
+            ),
+        ];
+        o.hops[2].evaluations = vec![
+            eval(
+                "PROD",
+                "entry_gate",
+                "pass",
+                "all entry gate policies passed",
+            ),
+            eval(
+                "bookverse-STAGING",
+                "exit_gate",
+                "pass",
+                "all exit gate policies passed",
+            ),
+        ];
+        o.gates = vec![
+            gate(
+                "bookverse-QA",
+                "unit tests",
+                "junit",
+                GateStatus::Pass,
+                "0 failed of 1,204 (2 skipped)",
+                "failures ≤ 0",
+                "1,204 tests, 0 failed",
+            ),
+            gate(
+                "bookverse-QA",
+                "line coverage",
+                "coverage",
+                GateStatus::Pass,
+                "line 81.4 % (cobertura)",
+                "line ≥ 80 %",
+                "line 81.4 %",
+            ),
+            gate(
+                "bookverse-STAGING",
+                "security scan",
+                "sarif",
+                GateStatus::Warn,
+                "0 errors, 3 warnings [bandit]",
+                "error ≤ 0 · high ≤ 0",
+                "within bounds",
+            ),
+            gate(
+                "bookverse-STAGING",
+                "required checks",
+                "checks",
+                GateStatus::Pass,
+                "2 of 2 succeeded",
+                "build, integration-tests",
+                "every required check succeeded",
+            ),
+            gate(
+                "PROD",
+                "approvals",
+                "approvals",
+                GateStatus::Pass,
+                "2 distinct",
+                "≥ 2 distinct",
+                "approved by alice, bob",
+            ),
+            gate(
+                "PROD",
+                "windows",
+                "windows",
+                GateStatus::Pass,
+                "open",
+                "inside a window, outside freezes",
+                "inside the window mon,tue,wed,thu 09:00-16:00 America/New_York",
+            ),
+        ];
+        o
+    }
+
+    /// Blocked before STAGING by a failing test, a security finding and AppTrust's own policy;
+    /// the report texts are hostile on purpose.
+    fn blocked() -> Outcome {
+        let mut o = outcome();
+        o.result = RunResult::Blocked;
+        o.target_stage = Some("PROD".into());
+        let mut stop = hop(
+            "bookverse-QA",
+            "bookverse-STAGING",
+            HopAction::Promote,
+            HopStatus::Blocked,
+            None,
+            "gates for STAGING failed; nothing was promoted to it",
+        );
+        stop.evaluations = vec![eval(
+            "bookverse-STAGING",
+            "entry_gate",
+            "fail",
+            "policy `no-critical-cves` failed: 1 critical CVE in inventory:1.2.0",
+        )];
+        o.hops.push(stop);
+        o.hops.push(hop(
+            "bookverse-STAGING",
+            "PROD",
+            HopAction::Release,
+            HopStatus::NotReached,
+            None,
+            "",
+        ));
+        o.gates = vec![
+            gate(
+                "bookverse-QA",
+                "unit tests",
+                "junit",
+                GateStatus::Pass,
+                "0 failed of 1,204",
+                "failures ≤ 0",
+                "",
+            ),
+            gate(
+                "bookverse-STAGING",
+                "unit tests",
+                "junit",
+                GateStatus::Fail,
+                "1 failed of 1,204 (2 skipped)",
+                "max-failures 0",
+                "1 tests failed",
+            ),
+            gate(
+                "bookverse-STAGING",
+                "line coverage",
+                "coverage",
+                GateStatus::Pass,
+                "81.4 %",
+                "≥ 80 %",
+                "",
+            ),
+            gate(
+                "bookverse-STAGING",
+                "security scan",
+                "sarif",
+                GateStatus::Fail,
+                "1 error, 3 warnings · high 1",
+                "error ≤ 0 · high ≤ 0",
+                "1 error",
+            ),
+            gate(
+                "bookverse-STAGING",
+                "freeze",
+                "freezes",
+                GateStatus::Skip,
+                "frozen",
+                "inside a window, outside freezes",
+                "inside the freeze `year-end` until 2027-01-04; skipped by hotfix",
+            ),
+        ];
+        o.findings = vec![
+            Finding {
+                category: "test",
+                title: "tests.test_calc::test_grade[51-F]".into(),
+                message: "assert 'C' == 'F' | <b>bold</b> @octocat ::error::x".into(),
+                file: Some("tests/test_calc.py".into()),
+                line: Some(14),
+            },
+            Finding {
+                category: "finding",
+                title: "B602".into(),
+                message: "subprocess call with shell=True identified, security issue.".into(),
+                file: Some("app/calc.py".into()),
+                line: Some(18),
+            },
+        ];
+        o.findings_total = 2;
+        o
+    }
+
+    fn rolled_back() -> Outcome {
+        let mut o = Outcome::new(Command::Rollback, "inventory", "1.2.0");
+        o.lifecycle = outcome().lifecycle;
+        o.result = RunResult::RolledBack;
+        o.from_stage = "PROD".into();
+        o.to_stage = "bookverse-STAGING".into();
+        o.hops = vec![hop(
+            "PROD",
+            "bookverse-STAGING",
+            HopAction::Rollback,
+            HopStatus::Done,
+            Some(640),
+            "INC-1234: checkout errors after release",
+        )];
+        o
+    }
+
+    fn planned() -> Outcome {
+        let mut o = outcome();
+        o.command = Command::Plan;
+        o.result = RunResult::Planned;
+        o.to_stage = "bookverse-DEV".into();
+        o.target_stage = Some("bookverse-STAGING".into());
+        o.hops = vec![
+            hop(
+                "bookverse-DEV",
+                "bookverse-QA",
+                HopAction::Promote,
+                HopStatus::Planned,
+                None,
+                "",
+            ),
+            hop(
+                "bookverse-QA",
+                "bookverse-STAGING",
+                HopAction::Promote,
+                HopStatus::Planned,
+                None,
+                "",
+            ),
+        ];
+        o.gates = vec![
+            gate(
+                "bookverse-QA",
+                "unit tests",
+                "junit",
+                GateStatus::Pass,
+                "0 failed of 1,204",
+                "failures ≤ 0",
+                "",
+            ),
+            gate(
+                "bookverse-STAGING",
+                "approvals",
+                "approvals",
+                GateStatus::Pass,
+                "1 distinct",
+                "≥ 1 distinct",
+                "approved by carol (the actor's own approval does not count)",
+            ),
+        ];
+        o
+    }
+
+    fn deferred() -> Outcome {
+        let mut o = outcome();
+        o.result = RunResult::Deferred;
+        o.from_stage = "bookverse-STAGING".into();
+        o.to_stage = "bookverse-STAGING".into();
+        o.target_stage = Some("PROD".into());
+        o.hops = vec![hop(
+            "bookverse-STAGING",
+            "PROD",
+            HopAction::Release,
+            HopStatus::NotReached,
+            None,
+            "deferred: outside the promotion window",
+        )];
+        o.gates = vec![gate(
+            "PROD",
+            "windows",
+            "windows",
+            GateStatus::Fail,
+            "closed",
+            "inside a window, outside freezes",
+            "outside every window; the next opens Mon 09:00 America/New_York",
+        )];
+        o.warnings.push(
+            "Deferred before PROD: outside every window; the next opens Mon 09:00 America/New_York"
+                .into(),
+        );
+        o
+    }
+
+    #[test]
+    fn snapshot_passing() {
+        insta::assert_snapshot!(render_with(&passing(), &links(), Some(VERSION_URL)));
+    }
+
+    #[test]
+    fn snapshot_blocked() {
+        let s = render_with(&blocked(), &links(), Some(VERSION_URL));
+        assert!(!s.contains("<b>") && !s.contains("@octocat"), "{s}");
+        insta::assert_snapshot!(s);
+    }
+
+    #[test]
+    fn snapshot_rollback() {
+        insta::assert_snapshot!(render_with(&rolled_back(), &links(), Some(VERSION_URL)));
+    }
+
+    #[test]
+    fn snapshot_plan() {
+        insta::assert_snapshot!(render_with(&planned(), &links(), None));
+    }
+
+    #[test]
+    fn snapshot_deferred() {
+        insta::assert_snapshot!(render_with(&deferred(), &Links::default(), None));
+    }
+
+    #[test]
+    fn links_survive_a_cut_and_cannot_break_out() {
+        let mut o = outcome();
+        for i in 0..20_000 {
+            o.warnings.push(format!("warning {i} {}", "y".repeat(60)));
+        }
+        let mut l = links();
+        l.run_url = Some("https://x/runs/1) [evil](https://e".into());
+        let s = render_with(&o, &l, Some(VERSION_URL));
+        assert!(s.len() <= MAX_BYTES);
+        assert!(
+            s.contains("[workflow run #4242](https://x/runs/1%29%20[evil]%28https://e)"),
+            "{}",
+            &s[s.len() - 600..]
+        );
+        assert!(s.contains("[inventory 1.2.0 in AppTrust](https://acme.jfrog.io/"));
     }
 }

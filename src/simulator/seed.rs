@@ -86,7 +86,7 @@ pub fn seeded_state() -> State {
             &[EVIDENCE_TEST_RESULT, EVIDENCE_SLSA],
         ),
         ("1.2.0", 1, STATUS_COMPLETED, "", &[EVIDENCE_TEST_RESULT]),
-        ("1.3.0", 0, STATUS_COMPLETED, "", &[]),
+        ("1.3.0", 0, STATUS_COMPLETED, "", &[EVIDENCE_TEST_RESULT]),
         ("1.4.0", 0, "IN_PROGRESS", "", &[]),
     ];
     let mut counter = 0u64;

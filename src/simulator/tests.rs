@@ -615,10 +615,10 @@ async fn evidence_is_seeded() {
     assert_eq!(body["evidence"][0]["verified"], true);
     let (_, body) = h.get(&vpath(APP_INVENTORY, "1.2.0", "/evidence")).await;
     assert_eq!(body["evidence"].as_array().unwrap().len(), 1);
-    let (_, body) = h.get(&vpath(APP_INVENTORY, "1.3.0", "/evidence")).await;
+    let (_, body) = h.get(&vpath(APP_INVENTORY, "1.4.0", "/evidence")).await;
     assert_eq!(body["evidence"], json!([]));
-    h.sim.add_evidence(APP_INVENTORY, "1.3.0", EVIDENCE_SLSA);
-    let (_, body) = h.get(&vpath(APP_INVENTORY, "1.3.0", "/evidence")).await;
+    h.sim.add_evidence(APP_INVENTORY, "1.4.0", EVIDENCE_SLSA);
+    let (_, body) = h.get(&vpath(APP_INVENTORY, "1.4.0", "/evidence")).await;
     assert_eq!(body["evidence"][0]["predicate_slug"], "provenance");
 }
 

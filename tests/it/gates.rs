@@ -233,10 +233,10 @@ fn scheduled_runs_outside_the_window_defer() {
     let run = a.run();
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.out("result"), "deferred");
+    assert_eq!(run.out("failed-gates"), "", "a deferral fails no gate");
     assert_eq!(sim.sim.promotions_applied(), 0);
     assert!(
-        run.summary
-            .contains("next window opens 2026-11-30T14:00:00Z"),
+        run.summary.contains("next opening at 2026-11-30T14:00:00Z"),
         "{}",
         run.summary
     );

@@ -2,7 +2,9 @@
 //! environment against the AppTrust simulator, and pins the client's wire format with wiremock.
 
 mod common;
+mod docs;
 mod e2e;
 mod gates;
+mod github;
 mod github_gates;
 mod wire;
