@@ -289,6 +289,7 @@ async fn execute_inner<A: AppTrustApi>(
     let content = api.content(&inputs.application, &version).await?;
     outcome.from_stage = content.current_stage.clone();
     outcome.to_stage = content.current_stage.clone();
+    outcome.release_status = content.release_status.clone();
     match inputs.command {
         Command::Status => {
             outcome.history = api.promotions(&inputs.application, &version).await?;

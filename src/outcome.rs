@@ -170,6 +170,8 @@ pub struct Outcome {
     pub from_stage: String,
     /// Stage after the run (where the version really is).
     pub to_stage: String,
+    /// Release status as last read (`pre_release`, `released`, `trusted_release`; `""` unknown).
+    pub release_status: String,
     /// Requested target, full name when resolved.
     pub target_stage: Option<String>,
     /// The lifecycle, when it was read.
@@ -204,6 +206,7 @@ impl Outcome {
             version: version.to_string(),
             from_stage: String::new(),
             to_stage: String::new(),
+            release_status: String::new(),
             target_stage: None,
             lifecycle: None,
             hops: Vec::new(),

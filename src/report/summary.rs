@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use super::markdown::{code, cut, escape};
+use crate::inputs::Command;
 use crate::outcome::{GateStatus, HopAction, HopStatus, Outcome, RunResult};
 
 /// GitHub drops summaries above 1 MiB entirely; stay well below.
@@ -55,6 +56,19 @@ fn headline(o: &Outcome) -> String {
         .iter()
         .find(|h| matches!(h.status, HopStatus::Blocked | HopStatus::Failed))
         .map(|h| escape(o.display(&h.to)));
+    if o.command == Command::Status && o.failure.is_none() {
+        let stage = if o.to_stage.is_empty() {
+            "no stage yet".to_string()
+        } else {
+            escape(o.display(&o.to_stage))
+        };
+        let status = if o.release_status.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", escape(&o.release_status))
+        };
+        return format!("## 📍 {app} {version} is in {stage}{status}");
+    }
     match o.result {
         RunResult::Promoted => format!("## ✅ {app} {version} promoted {from} → {to}"),
         RunResult::Released => format!("## 🚀 {app} {version} released {from} → {to}"),
