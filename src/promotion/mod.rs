@@ -120,144 +120,34 @@ where
             continue;
         }
         let started = Instant::now();
-        let request = HopRequest {
-            target_stage: stage.clone(),
-            promotion_type: options.promotion_type.clone(),
-        };
-        let reply = send_hop(api, app, &version, action, &request, options).await;
-        match reply {
-            Ok(HopReply::Accepted {
-                message,
-                evaluations,
-                ..
-            }) => {
-                hop.evaluations = evaluations;
-                hop.message = message;
+        let end = apply_hop(
+            api, app, &version, action, stage, lifecycle, options, &mut hop,
+        )
+        .await;
+        hop.duration_ms = Some(started.elapsed().as_millis() as u64);
+        match end {
+            HopEnd::Done(now) => {
+                content = now;
+                hop.status = HopStatus::Done;
+                current = stage.clone();
+                outcome.to_stage = current.clone();
+                outcome.hops.push(hop);
             }
-            Ok(HopReply::PolicyRejected {
-                message,
-                evaluations,
-            }) => {
+            HopEnd::Rejected => {
                 hop.status = HopStatus::Blocked;
-                hop.evaluations = evaluations;
-                hop.message = if message.is_empty() {
-                    "AppTrust's policy refused the promotion".into()
-                } else {
-                    message
-                };
-                hop.duration_ms = Some(started.elapsed().as_millis() as u64);
                 outcome.hops.push(hop);
                 not_reached(lifecycle, &path[i + 1..], stage, options, outcome);
                 outcome.result = RunResult::Blocked;
                 outcome.to_stage = current;
                 return Ok(Walk { content });
             }
-            Err(err) if err.outcome_unknown() || err.in_progress() => {
-                // The answer was lost or another promotion is running: learn the truth.
-                match api.content(app, &version).await {
-                    Ok(now) if &now.current_stage == stage => {
-                        hop.message = format!(
-                            "the answer was lost ({}), but re-reading the version shows it reached {}",
-                            err.what,
-                            lifecycle.display(stage)
-                        );
-                        content = now;
-                    }
-                    Ok(now) => {
-                        content = now;
-                        return Err(fail_hop(
-                            hop,
-                            err,
-                            started,
-                            &content,
-                            lifecycle,
-                            &path[i + 1..],
-                            options,
-                            outcome,
-                        ));
-                    }
-                    Err(_) => {
-                        return Err(fail_hop(
-                            hop,
-                            err,
-                            started,
-                            &content,
-                            lifecycle,
-                            &path[i + 1..],
-                            options,
-                            outcome,
-                        ));
-                    }
+            HopEnd::Failed(err, now) => {
+                if let Some(now) = now {
+                    content = now;
                 }
-            }
-            Err(err) => {
                 return Err(fail_hop(
                     hop,
                     err,
-                    started,
-                    &content,
-                    lifecycle,
-                    &path[i + 1..],
-                    options,
-                    outcome,
-                ));
-            }
-        }
-        // Verify: AppTrust answered success; the version must now be in the stage.
-        let now = if content.current_stage == *stage {
-            Ok(content.clone())
-        } else {
-            api.content(app, &version).await
-        };
-        match now {
-            Ok(now) if &now.current_stage == stage => {
-                content = now;
-                hop.status = HopStatus::Done;
-                hop.duration_ms = Some(started.elapsed().as_millis() as u64);
-                current = stage.clone();
-                outcome.to_stage = current.clone();
-                outcome.hops.push(hop);
-            }
-            Ok(now) => {
-                let err = RemoteError {
-                    operation: format!(
-                        "POST …/{}",
-                        if action == HopAction::Release {
-                            "release"
-                        } else {
-                            "promote"
-                        }
-                    ),
-                    kind: crate::apptrust::RemoteErrorKind::Decode,
-                    what: format!(
-                        "AppTrust accepted the promotion to {} but the version is still in {}",
-                        lifecycle.display(stage),
-                        if now.current_stage.is_empty() {
-                            "no stage"
-                        } else {
-                            lifecycle.display(&now.current_stage)
-                        }
-                    ),
-                    hint: "; check the version in JFrog; a re-run resumes from its current stage"
-                        .into(),
-                };
-                content = now;
-                return Err(fail_hop(
-                    hop,
-                    err,
-                    started,
-                    &content,
-                    lifecycle,
-                    &path[i + 1..],
-                    options,
-                    outcome,
-                ));
-            }
-            Err(err) => {
-                return Err(fail_hop(
-                    hop,
-                    err,
-                    started,
                     &content,
                     lifecycle,
                     &path[i + 1..],
@@ -280,6 +170,103 @@ where
         outcome.to_stage = content.current_stage.clone();
     }
     Ok(Walk { content })
+}
+
+/// How one hop ended.
+enum HopEnd {
+    /// Applied and verified; the content as re-read.
+    Done(VersionContent),
+    /// AppTrust's policy refused it (evaluations and message are on the hop).
+    Rejected,
+    /// Not applied, or not verifiably; the content if it was re-read.
+    Failed(RemoteError, Option<VersionContent>),
+}
+
+/// Sends one hop and learns the truth about it: on success the version is re-read and must be
+/// in the stage; when the answer was lost (timeout, dropped connection, 5xx) or another
+/// promotion was running, the version is re-read instead of re-sending the request.
+#[allow(clippy::too_many_arguments)] // one private call site; the walk's state, spelled out
+async fn apply_hop<A: AppTrustApi>(
+    api: &A,
+    app: &str,
+    version: &str,
+    action: HopAction,
+    stage: &str,
+    lifecycle: &Lifecycle,
+    options: &WalkOptions,
+    hop: &mut Hop,
+) -> HopEnd {
+    let request = HopRequest {
+        target_stage: stage.to_string(),
+        promotion_type: options.promotion_type.clone(),
+    };
+    match send_hop(api, app, version, action, &request, options).await {
+        Ok(HopReply::Accepted {
+            message,
+            evaluations,
+            ..
+        }) => {
+            hop.evaluations = evaluations;
+            hop.message = message;
+        }
+        Ok(HopReply::PolicyRejected {
+            message,
+            evaluations,
+        }) => {
+            hop.evaluations = evaluations;
+            hop.message = if message.is_empty() {
+                "AppTrust's policy refused the promotion".into()
+            } else {
+                message
+            };
+            return HopEnd::Rejected;
+        }
+        Err(err) if err.outcome_unknown() || err.in_progress() => {
+            return match api.content(app, version).await {
+                Ok(now) if now.current_stage == stage => {
+                    hop.message = format!(
+                        "the answer was lost ({}), but re-reading the version shows it reached {}",
+                        err.what,
+                        lifecycle.display(stage)
+                    );
+                    HopEnd::Done(now)
+                }
+                Ok(now) => HopEnd::Failed(err, Some(now)),
+                Err(_) => HopEnd::Failed(err, None),
+            };
+        }
+        Err(err) => return HopEnd::Failed(err, None),
+    }
+    // AppTrust answered success: the version must now be in the stage.
+    match api.content(app, version).await {
+        Ok(now) if now.current_stage == stage => HopEnd::Done(now),
+        Ok(now) => {
+            let err = RemoteError {
+                operation: format!(
+                    "POST …/{}",
+                    if action == HopAction::Release {
+                        "release"
+                    } else {
+                        "promote"
+                    }
+                ),
+                kind: crate::apptrust::RemoteErrorKind::Decode,
+                what: format!(
+                    "AppTrust accepted the promotion to {} but the version is still in {}",
+                    lifecycle.display(stage),
+                    if now.current_stage.is_empty() {
+                        "no stage"
+                    } else {
+                        lifecycle.display(&now.current_stage)
+                    }
+                ),
+                hint: "; check the version in JFrog; a re-run resumes from its current stage"
+                    .into(),
+            };
+            HopEnd::Failed(err, Some(now))
+        }
+        Err(err) => HopEnd::Failed(err, None),
+    }
 }
 
 /// Sends one promote/release; waits out "promotion already in progress" (bounded) and retries
@@ -330,11 +317,9 @@ async fn send_hop<A: AppTrustApi>(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn fail_hop(
     mut hop: Hop,
     err: RemoteError,
-    started: Instant,
     content: &VersionContent,
     lifecycle: &Lifecycle,
     rest: &[String],
@@ -342,7 +327,6 @@ fn fail_hop(
     outcome: &mut Outcome,
 ) -> RemoteError {
     hop.status = HopStatus::Failed;
-    hop.duration_ms = Some(started.elapsed().as_millis() as u64);
     let err = RemoteError {
         what: format!("{} while entering {}", err.what, lifecycle.display(&hop.to)),
         ..err
