@@ -138,14 +138,8 @@ pub async fn run_action(
         }
     }
     let mut minted: Vec<Secret> = Vec::new();
-    let token = match token(&inputs, &ctx, &client_options).await {
-        Ok(t) => {
-            if inputs.access_token.is_none() {
-                let _ = log.write_all(commands::add_mask(t.expose()).as_bytes());
-                minted.push(t.clone());
-            }
-            t
-        }
+    let token = match token(&inputs, &ctx, &client_options, &mut minted, log).await {
+        Ok(t) => t,
         Err(e) => {
             let mut outcome = Outcome::new(
                 inputs.command,
@@ -208,6 +202,8 @@ async fn token(
     inputs: &Inputs,
     ctx: &RunContext,
     options: &ClientOptions,
+    minted: &mut Vec<Secret>,
+    log: &mut impl Write,
 ) -> Result<Secret, Error> {
     if let Some(t) = &inputs.access_token {
         return Ok(t.clone());
@@ -223,6 +219,9 @@ async fn token(
         .map_err(|message| Error::Input(crate::inputs::InputError::Combination { message }))?;
     let id_token =
         oidc::github_id_token(&http, url, request_token, inputs.oidc_audience.as_deref()).await?;
+    // Both OIDC tokens are secrets: mask each the moment it exists.
+    let _ = log.write_all(commands::add_mask(id_token.expose()).as_bytes());
+    minted.push(id_token.clone());
     let ctx = oidc::ExchangeContext {
         provider_name: provider,
         project_key: inputs.project.clone(),
@@ -233,7 +232,10 @@ async fn token(
         revision: ctx.sha.clone(),
         branch: ctx.git_ref.clone(),
     };
-    Ok(oidc::exchange(&http, &inputs.jfrog_url, &id_token, &ctx).await?)
+    let access = oidc::exchange(&http, &inputs.jfrog_url, &id_token, &ctx).await?;
+    let _ = log.write_all(commands::add_mask(access.expose()).as_bytes());
+    minted.push(access.clone());
+    Ok(access)
 }
 
 /// Executes the command; never fails: errors are recorded in the outcome.

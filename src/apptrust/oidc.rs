@@ -4,7 +4,6 @@
 //! `permissions: id-token: write`) and exchanges it at `/access/api/v1/oidc/token`, the way
 //! setup-jfrog-cli does. Both tokens are secrets: masked by the caller, never logged.
 
-use serde::Deserialize;
 use serde_json::json;
 
 use super::{RemoteError, RemoteErrorKind, error_body};
@@ -31,14 +30,46 @@ pub struct ExchangeContext {
     pub branch: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct IdTokenBody {
-    value: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ExchangeBody {
-    access_token: Option<String>,
+/// Sends a token request and returns the non-empty string at `field` of its JSON answer.
+async fn token_from(
+    op: &str,
+    request: reqwest::RequestBuilder,
+    field: &str,
+    hint: String,
+) -> Result<Secret, RemoteError> {
+    let resp = request
+        .send()
+        .await
+        .map_err(|e| RemoteError::transport(op, e.to_string()))?;
+    let status = resp.status();
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| RemoteError::transport(op, e.to_string()))?;
+    if !status.is_success() {
+        let server = error_body::message(&text)
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        return Err(RemoteError {
+            operation: op.to_string(),
+            kind: RemoteErrorKind::Status(status.as_u16()),
+            what: format!("HTTP {}{server}", status.as_u16()),
+            hint,
+        });
+    }
+    let decode = |what: String| RemoteError {
+        operation: op.to_string(),
+        kind: RemoteErrorKind::Decode,
+        what,
+        hint: String::new(),
+    };
+    let body: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| decode(format!("the answer is not JSON ({e})")))?;
+    body.get(field)
+        .and_then(serde_json::Value::as_str)
+        .filter(|t| !t.is_empty())
+        .map(|t| Secret::new(t.to_string()))
+        .ok_or_else(|| decode(format!("the answer has no `{field}`")))
 }
 
 /// The exact line users must add when the ID-token variables are missing.
@@ -67,48 +98,14 @@ pub async fn github_id_token(
         url.push_str("audience=");
         url.push_str(&encoded);
     }
-    let op = "GET ACTIONS_ID_TOKEN_REQUEST_URL".to_string();
-    let resp = http
-        .get(url)
-        .bearer_auth(request_token.expose())
-        .send()
-        .await
-        .map_err(|e| RemoteError::transport(op.clone(), e.to_string()))?;
-    let status = resp.status();
-    let text = resp
-        .text()
-        .await
-        .map_err(|e| RemoteError::transport(op.clone(), e.to_string()))?;
-    if !status.is_success() {
-        return Err(RemoteError {
-            operation: op,
-            kind: RemoteErrorKind::Status(status.as_u16()),
-            what: format!(
-                "HTTP {}{}",
-                status.as_u16(),
-                error_body::message(&text)
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            ),
-            hint: "; GitHub did not issue an ID token — check `permissions: id-token: write`"
-                .into(),
-        });
-    }
-    let body: IdTokenBody = serde_json::from_str(&text).map_err(|e| RemoteError {
-        operation: op.clone(),
-        kind: RemoteErrorKind::Decode,
-        what: format!("the ID-token answer is not JSON ({e})"),
-        hint: String::new(),
-    })?;
-    body.value
-        .filter(|v| !v.is_empty())
-        .map(Secret::new)
-        .ok_or(RemoteError {
-            operation: op,
-            kind: RemoteErrorKind::Decode,
-            what: "the ID-token answer has no `value`".into(),
-            hint: String::new(),
-        })
+    let request = http.get(url).bearer_auth(request_token.expose());
+    token_from(
+        "GET ACTIONS_ID_TOKEN_REQUEST_URL",
+        request,
+        "value",
+        "; GitHub did not issue an ID token — check `permissions: id-token: write`".into(),
+    )
+    .await
 }
 
 /// Exchanges the ID token for a JFrog access token.
@@ -118,7 +115,6 @@ pub async fn exchange(
     id_token: &Secret,
     ctx: &ExchangeContext,
 ) -> Result<Secret, RemoteError> {
-    let op = "POST /access/api/v1/oidc/token".to_string();
     let body = json!({
         "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
         "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
@@ -132,51 +128,21 @@ pub async fn exchange(
         "gh_revision": ctx.revision,
         "gh_branch": ctx.branch,
     });
-    let resp = http
+    let request = http
         .post(format!(
             "{}/access/api/v1/oidc/token",
             jfrog_url.trim_end_matches('/')
         ))
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| RemoteError::transport(op.clone(), e.to_string()))?;
-    let status = resp.status();
-    let text = resp
-        .text()
-        .await
-        .map_err(|e| RemoteError::transport(op.clone(), e.to_string()))?;
-    if !status.is_success() {
-        return Err(RemoteError {
-            operation: op,
-            kind: RemoteErrorKind::Status(status.as_u16()),
-            what: format!(
-                "HTTP {}{}",
-                status.as_u16(),
-                error_body::message(&text)
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            ),
-            hint: format!(
-                "; check that the JFrog OIDC provider `{}` exists and trusts this repository (identity mapping)",
-                ctx.provider_name
-            ),
-        });
-    }
-    let parsed: ExchangeBody = serde_json::from_str(&text).map_err(|e| RemoteError {
-        operation: op.clone(),
-        kind: RemoteErrorKind::Decode,
-        what: format!("the token-exchange answer is not JSON ({e})"),
-        hint: String::new(),
-    })?;
-    parsed
-        .access_token
-        .filter(|t| !t.is_empty())
-        .map(Secret::new)
-        .ok_or(RemoteError {
-            operation: op,
-            kind: RemoteErrorKind::Decode,
-            what: "the token-exchange answer has no `access_token`".into(),
-            hint: String::new(),
-        })
+        .json(&body);
+    let hint = format!(
+        "; check that the JFrog OIDC provider `{}` exists and trusts this repository (identity mapping)",
+        ctx.provider_name
+    );
+    token_from(
+        "POST /access/api/v1/oidc/token",
+        request,
+        "access_token",
+        hint,
+    )
+    .await
 }
