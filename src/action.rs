@@ -105,16 +105,18 @@ pub async fn run_action(
     let inputs = match Inputs::from_vars(vars.iter().cloned()) {
         Ok(i) => i,
         Err(e) => {
-            let app = vars
-                .iter()
-                .find(|(k, _)| k == "INPUT_APPLICATION")
-                .map(|(_, v)| v.trim().to_string())
-                .unwrap_or_default();
-            let version = vars
-                .iter()
-                .find(|(k, _)| k == "INPUT_VERSION")
-                .map(|(_, v)| v.trim().to_string())
-                .unwrap_or_default();
+            // Carry the raw values into the outputs only when they look like what they name:
+            // a rejected input may be huge or hostile.
+            let plausible = |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.trim())
+                    .filter(|v| v.len() <= 128 && !v.chars().any(|c| c.is_control() || c == '/'))
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let app = plausible("INPUT_APPLICATION");
+            let version = plausible("INPUT_VERSION");
             let mut outcome = Outcome::new(Command::Promote, &app, &version);
             outcome.fail(&Error::Input(e));
             return finish(None, &ctx, &outcome, &[], &[], log);
@@ -777,7 +779,20 @@ fn load_policy(
     ctx: &RunContext,
     outcome: &mut Outcome,
 ) -> Result<Option<Policy>, Error> {
-    let path = ctx.workspace.join(&inputs.policy.path);
+    // The policy input comes from the workflow, but the file may come from a pull request:
+    // keep it inside the workspace, so an error can never quote an arbitrary file of the runner.
+    let rel = std::path::Path::new(&inputs.policy.path);
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(Error::Policy(format!(
+            "input `policy`: `{}` is outside the workspace; give a path relative to the repository root, such as .github/promotion-policy.yml",
+            inputs.policy.path
+        )));
+    }
+    let path = ctx.workspace.join(rel);
     if !path.exists() {
         if inputs.policy.explicit {
             return Err(Error::Policy(format!(

@@ -134,6 +134,16 @@ impl HttpAppTrust {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// The list's items; an answer without a `versions` key is not the documented shape.
+    fn versions_of(list: VersionList) -> Result<Vec<super::wire::VersionItem>, RemoteError> {
+        list.versions.ok_or_else(|| RemoteError {
+            operation: "GET /apptrust/api/v1/applications/{app}/versions".into(),
+            kind: RemoteErrorKind::Decode,
+            what: "the answer has no `versions` list".into(),
+            hint: "; check that `jfrog-url` points at the JFrog platform root".into(),
+        })
+    }
+
     fn version_path(app: &str, version: &str) -> String {
         format!(
             "/apptrust/api/v1/applications/{}/versions/{}",
@@ -347,8 +357,7 @@ impl AppTrustApi for HttpAppTrust {
             seg(app)
         );
         let list: VersionList = self.get_json(&path).await?;
-        Ok(list
-            .versions
+        Ok(Self::versions_of(list)?
             .into_iter()
             .map(|v| v.version)
             .find(|v| !v.is_empty()))
@@ -443,8 +452,7 @@ impl AppTrustApi for HttpAppTrust {
             seg(app)
         );
         let list: VersionList = self.get_json(&path).await?;
-        Ok(list
-            .versions
+        Ok(Self::versions_of(list)?
             .into_iter()
             .map(|v| VersionSummary {
                 version: v.version,

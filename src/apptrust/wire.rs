@@ -68,8 +68,9 @@ impl LifecycleBody {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct VersionList {
-    /// Items, newest first when ordered by `created` descending.
-    pub versions: Vec<VersionItem>,
+    /// Items, newest first when ordered by `created` descending. `None` when the key is absent,
+    /// which is an unexpected answer, not an empty application.
+    pub versions: Option<Vec<VersionItem>>,
 }
 
 /// One item of the version list.

@@ -41,6 +41,31 @@ pub const DEFAULT_POLICY_PATH: &str = ".github/promotion-policy.yml";
 /// Stage keys are kept as written; call [`Policy::resolve_stages`] once the application's
 /// lifecycle is known.
 pub fn parse(source_name: &str, text: &str) -> Result<Policy, PolicyError> {
+    // A policy is a page of YAML; the parser's cost grows with nesting, so a file far larger
+    // or deeper than any real policy is refused before it is parsed.
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(PolicyError::new(
+            ErrorKind::InvalidValue,
+            source_name,
+            (1, 1),
+            "",
+            format!(
+                "the policy file is {} bytes, more than the {MAX_POLICY_BYTES} allowed",
+                text.len()
+            ),
+            "A policy lists stages and gates; split generated content out of it, or check that `policy` names the right file.",
+        ));
+    }
+    if let Some((line, column)) = too_deep(text) {
+        return Err(PolicyError::new(
+            ErrorKind::InvalidValue,
+            source_name,
+            (line, column),
+            "",
+            format!("the policy nests brackets more than {MAX_FLOW_DEPTH} levels deep"),
+            "Write stages and gates as block mappings and lists; no policy key needs deep nesting.",
+        ));
+    }
     if is_blank(text) {
         return Err(PolicyError::new(
             ErrorKind::Empty,
@@ -54,6 +79,36 @@ pub fn parse(source_name: &str, text: &str) -> Result<Policy, PolicyError> {
     let raw: raw::RawPolicy =
         yaml_serde::from_str(text).map_err(|e| from_yaml_error(source_name, text, &e))?;
     validate::Ctx { source_name, text }.policy(raw)
+}
+
+/// Largest policy file accepted, in bytes.
+pub const MAX_POLICY_BYTES: usize = 256 * 1024;
+/// Deepest `[`/`{` flow nesting accepted.
+pub const MAX_FLOW_DEPTH: usize = 32;
+
+/// Line and column where unquoted flow brackets first nest deeper than [`MAX_FLOW_DEPTH`].
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((n + 1, col + 1));
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// True when the text holds nothing but whitespace, comments and document markers.

@@ -141,6 +141,27 @@ where
                 outcome.to_stage = current;
                 return Ok(Walk { content });
             }
+            HopEnd::Unconfirmed(err) => {
+                // Where the version is, as far as anyone knows: AppTrust said it is in `stage`.
+                hop.status = HopStatus::Done;
+                hop.message = format!(
+                    "AppTrust accepted the promotion to {}, but re-reading the version failed ({})",
+                    lifecycle.display(stage),
+                    err.what
+                );
+                content.current_stage = stage.clone();
+                outcome.to_stage = stage.clone();
+                outcome.hops.push(hop);
+                not_reached(lifecycle, &path[i + 1..], stage, options, outcome);
+                return Err(RemoteError {
+                    what: format!(
+                        "{} after AppTrust accepted the promotion to {}",
+                        err.what,
+                        lifecycle.display(stage)
+                    ),
+                    ..err
+                });
+            }
             HopEnd::Failed(err, now) => {
                 if let Some(now) = now {
                     content = now;
@@ -180,6 +201,9 @@ enum HopEnd {
     Rejected,
     /// Not applied, or not verifiably; the content if it was re-read.
     Failed(RemoteError, Option<VersionContent>),
+    /// AppTrust answered success (sent with async=false, so the promotion is done), but the
+    /// version could not be re-read to confirm it.
+    Unconfirmed(RemoteError),
 }
 
 /// Sends one hop and learns the truth about it: on success the version is re-read and must be
@@ -265,7 +289,7 @@ async fn apply_hop<A: AppTrustApi>(
             };
             HopEnd::Failed(err, Some(now))
         }
-        Err(err) => HopEnd::Failed(err, None),
+        Err(err) => HopEnd::Unconfirmed(err),
     }
 }
 

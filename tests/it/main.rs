@@ -4,7 +4,10 @@
 mod common;
 mod docs;
 mod e2e;
+mod faults;
 mod gates;
 mod github;
 mod github_gates;
+mod hostile;
+mod props;
 mod wire;
