@@ -10,4 +10,5 @@ mod github;
 mod github_gates;
 mod hostile;
 mod props;
+mod schemas;
 mod wire;
