@@ -730,7 +730,15 @@ pub fn finish(
                 scrub(commands::annotation(
                     Level::Error,
                     &f.title,
-                    &format!("{}{where_now}", f.message),
+                    &format!(
+                        "{}{}{where_now}",
+                        f.message,
+                        if where_now.is_empty() || f.message.ends_with('.') {
+                            ""
+                        } else {
+                            "."
+                        }
+                    ),
                     None,
                     None,
                 ))

@@ -514,6 +514,7 @@ scenarios! {
     promote_502_is_sent_once_and_verified => promote_fails().fault(once(PROMOTE, status(502)));
     promote_503_is_sent_once_and_verified => promote_fails().fault(once(PROMOTE, status(503)));
     promote_503_persistent_fails => promote_fails().fault(always(PROMOTE, status(503)));
+    promote_500_persistent_names_the_stage => promote_fails().fault(always(PROMOTE, status(500))).says("while entering QA");
     promote_429_with_retry_after_is_not_resent => promote_fails().fault(once(PROMOTE, retry_after(429, 1)));
     promote_429_without_retry_after_is_not_resent => promote_fails().fault(once(PROMOTE, status(429)));
     promote_401_fails => promote_fails().fault(once(PROMOTE, status(401))).says("access-token");

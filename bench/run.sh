@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole benchmark (issue 9) in one command: report readers vs junitparser and jq
+# (bench/readers.sh), then end to end, request counts and footprint vs bash/curl/jq
+# (bench/e2e.sh). Both build in release mode and measure ours and the peer in the same run.
+# Needs: cargo, python3 (venv), jq, curl, hyperfine, /usr/bin/time; about 3 minutes.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+echo "## promote-action benchmark ($(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m))"
+echo
+echo "### Report readers"
+bash "$here/readers.sh" | sed -n '/^| input/,$p'
+echo
+echo "### End to end and footprint"
+bash "$here/e2e.sh" | sed -n '/^| figure/,$p'
