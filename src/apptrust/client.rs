@@ -13,6 +13,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use super::percent_encode;
 use super::wire::{ContentBody, HopBody, LifecycleBody, PromotionsBody, RollbackBody, VersionList};
 use super::{
     AppTrustApi, HopReply, HopRequest, PromotionEntry, RemoteError, RemoteErrorKind, RollbackReply,
@@ -104,19 +105,6 @@ impl std::fmt::Debug for HttpAppTrust {
     }
 }
 
-/// Percent-encodes one path segment (versions may carry `+` build metadata).
-fn seg(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 impl HttpAppTrust {
     /// A client for `base` (the JFrog platform URL) authenticating with `token`.
     pub fn new(base: &str, token: Secret, options: ClientOptions) -> Result<Self, String> {
@@ -147,8 +135,8 @@ impl HttpAppTrust {
     fn version_path(app: &str, version: &str) -> String {
         format!(
             "/apptrust/api/v1/applications/{}/versions/{}",
-            seg(app),
-            seg(version)
+            percent_encode(app),
+            percent_encode(version)
         )
     }
 
@@ -339,7 +327,7 @@ impl HttpAppTrust {
 impl AppTrustApi for HttpAppTrust {
     async fn lifecycle(&self, project: Option<&str>) -> Result<Lifecycle, RemoteError> {
         let path = match project {
-            Some(p) => format!("/access/api/v2/lifecycle?project_key={}", seg(p)),
+            Some(p) => format!("/access/api/v2/lifecycle?project_key={}", percent_encode(p)),
             None => "/access/api/v2/lifecycle".to_string(),
         };
         let body: LifecycleBody = self.get_json(&path).await?;
@@ -354,7 +342,7 @@ impl AppTrustApi for HttpAppTrust {
     async fn newest_version(&self, app: &str) -> Result<Option<String>, RemoteError> {
         let path = format!(
             "/apptrust/api/v1/applications/{}/versions?order_by=created&order_asc=false&limit=1",
-            seg(app)
+            percent_encode(app)
         );
         let list: VersionList = self.get_json(&path).await?;
         Ok(Self::versions_of(list)?
@@ -449,7 +437,7 @@ impl AppTrustApi for HttpAppTrust {
     async fn list_versions(&self, app: &str) -> Result<Vec<VersionSummary>, RemoteError> {
         let path = format!(
             "/apptrust/api/v1/applications/{}/versions?order_by=created&order_asc=false&limit=1000",
-            seg(app)
+            percent_encode(app)
         );
         let list: VersionList = self.get_json(&path).await?;
         Ok(Self::versions_of(list)?
@@ -491,9 +479,9 @@ mod tests {
 
     #[test]
     fn path_segments_are_encoded() {
-        assert_eq!(seg("1.2.3+build.7"), "1.2.3%2Bbuild.7");
-        assert_eq!(seg("a/b"), "a%2Fb");
-        assert_eq!(seg("bookverse-inventory"), "bookverse-inventory");
+        assert_eq!(percent_encode("1.2.3+build.7"), "1.2.3%2Bbuild.7");
+        assert_eq!(percent_encode("a/b"), "a%2Fb");
+        assert_eq!(percent_encode("bookverse-inventory"), "bookverse-inventory");
     }
 
     #[test]

@@ -15,6 +15,20 @@ use std::future::Future;
 
 use crate::stages::Lifecycle;
 
+/// Percent-encodes everything but RFC 3986 unreserved characters: for URL path segments
+/// (versions may carry `+` build metadata) and query values.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// What the action knows about one application version.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct VersionContent {

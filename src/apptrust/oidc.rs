@@ -84,19 +84,9 @@ pub async fn github_id_token(
 ) -> Result<Secret, RemoteError> {
     let mut url = request_url.to_string();
     if let Some(a) = audience {
-        let encoded: String = a
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
         url.push(if url.contains('?') { '&' } else { '?' });
         url.push_str("audience=");
-        url.push_str(&encoded);
+        url.push_str(&super::percent_encode(a));
     }
     let request = http.get(url).bearer_auth(request_token.expose());
     token_from(

@@ -214,22 +214,9 @@ pub fn apptrust_version_url(jfrog_url: &str, application: &str, version: &str) -
     Some(format!(
         "{}/ui/apptrust/applications/{}/versions/{}",
         jfrog_url.trim().trim_end_matches('/'),
-        encode_segment(application),
-        encode_segment(version)
+        crate::apptrust::percent_encode(application),
+        crate::apptrust::percent_encode(version)
     ))
-}
-
-/// Percent-encodes a URL path segment (versions may carry `+` or `/`).
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn is_failure(result: RunResult) -> bool {
