@@ -152,7 +152,7 @@ async fn run_in(dir: &Path, failing: bool, out: &mut impl Write) -> u8 {
     let _ = writeln!(out, "\n──────── job summary ────────\n");
     match std::fs::read_to_string(&summary) {
         Ok(text) => {
-            let _ = writeln!(out, "{text}");
+            let _ = writeln!(out, "{}", crate::report::terminal::plain(&text));
         }
         Err(e) => {
             let _ = writeln!(out, "(no summary written: {e})");

@@ -7,3 +7,4 @@ pub mod commands;
 pub mod markdown;
 pub mod outputs;
 pub mod summary;
+pub mod terminal;

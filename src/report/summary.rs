@@ -202,7 +202,9 @@ fn hop_table(o: &Outcome, out: &mut String) {
         let took = h
             .duration_ms
             .map(|ms| {
-                if ms < 1000 {
+                if ms == 0 {
+                    "< 1 ms".to_string()
+                } else if ms < 1000 {
                     format!("{ms} ms")
                 } else {
                     format!("{:.1} s", ms as f64 / 1000.0)
