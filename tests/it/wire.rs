@@ -277,3 +277,72 @@ async fn non_json_success_is_a_decode_error() {
         .expect_err("html");
     assert_eq!(err.kind, RemoteErrorKind::Decode);
 }
+
+#[tokio::test]
+async fn promotions_history_request_shape() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{V}/promotions")))
+        .and(query_param("order_by", "created"))
+        .and(query_param("order_asc", "false"))
+        .and(header("authorization", "Bearer tok"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"promotions": [
+            {"status": "success", "source_stage": "bookverse-DEV", "target_stage": "bookverse-QA", "promoted_by": "ci", "promoted": "2026-11-25T10:00:00Z"},
+            {"status": "FAILED", "source_stage": "", "target_stage": "bookverse-DEV", "created_by": "bot", "created": "2026-11-24T10:00:00Z"}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let history = client(&server)
+        .promotions("inv", "1.0.0")
+        .await
+        .expect("history");
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].status, "SUCCESS");
+    assert_eq!(
+        history[1].promoted_by, "bot",
+        "Terraform's field names are read too"
+    );
+}
+
+#[tokio::test]
+async fn evidence_request_shape() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{V}/evidence")))
+        .and(header("authorization", "Bearer tok"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"evidence": [
+                {"predicate_type": "https://slsa.dev/provenance/v1", "predicate_slug": "provenance"}
+            ]})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let types = client(&server)
+        .evidence_types("inv", "1.0.0")
+        .await
+        .expect("evidence");
+    assert_eq!(types, ["https://slsa.dev/provenance/v1"]);
+}
+
+#[tokio::test]
+async fn versions_with_build_metadata_are_encoded_in_the_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/apptrust/api/v1/applications/inv/versions/1.0.0%2Bbuild.7/content",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"version": "1.0.0+build.7", "current_stage": ""})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server)
+        .content("inv", "1.0.0+build.7")
+        .await
+        .expect("content");
+    assert_eq!(c.version, "1.0.0+build.7");
+}
