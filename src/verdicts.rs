@@ -65,6 +65,7 @@ pub async fn decide_all<A: AppTrustApi>(
     facts: &RunFacts<'_>,
 ) -> BTreeMap<String, StageVerdict> {
     let mut out = BTreeMap::new();
+    let mut attached: Option<Evidence> = None;
     for stage in path {
         let Some(sp) = policy.stage(stage) else {
             continue;
@@ -73,14 +74,20 @@ pub async fn decide_all<A: AppTrustApi>(
         for gate in &sp.gates {
             let e = match &gate.spec {
                 GateSpec::Integrity { files } => integrity(facts.workspace, content, files),
-                GateSpec::Evidence { .. } => {
-                    match api.evidence_types(app, &content.version).await {
-                        Ok(types) => Evidence::EvidenceTypes(types),
-                        Err(e) => Evidence::Unavailable(format!(
-                            "cannot read the version's evidence from AppTrust: {e}"
-                        )),
+                GateSpec::Evidence { .. } => match &attached {
+                    Some(e) => e.clone(),
+                    None => {
+                        // Read once per run, however many stages require evidence.
+                        let e = match api.evidence_types(app, &content.version).await {
+                            Ok(types) => Evidence::EvidenceTypes(types),
+                            Err(e) => Evidence::Unavailable(format!(
+                                "cannot read the version's evidence from AppTrust: {e}"
+                            )),
+                        };
+                        attached = Some(e.clone());
+                        e
                     }
-                }
+                },
                 GateSpec::Checks { .. } => github.checks.clone(),
                 spec => gather::file_evidence(facts.workspace, spec)
                     .unwrap_or_else(|| Evidence::Unavailable("no reader for this gate".into())),
