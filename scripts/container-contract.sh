@@ -361,9 +361,13 @@ check "promote: no ::error annotation" test "$(error_count promote)" = 0
 check "promote: job summary written" test -s "$summary_file"
 check "promote: job summary names the version" grep -qF 1.2.0 "$summary_file"
 record=$(output promote record) || record=""
-check "promote: audit record '$record' exists in the container" test -n "$record" -a -f "$mnt$record"
-if [[ -n $record && -f $mnt$record ]]; then
-    check "promote: audit record is JSON" jq -e . "$mnt$record" >/dev/null
+# Inside the container the record output is relative to the workspace (later steps on the
+# host run there); it must not be an absolute container path the host cannot open.
+check "promote: record output '$record' is workspace-relative" test -n "$record" -a "${record#/}" = "$record"
+record_file="$mnt/github/workspace/$record"
+check "promote: audit record exists in the workspace" test -f "$record_file"
+if [[ -f $record_file ]]; then
+    check "promote: audit record is JSON" jq -e . "$record_file" >/dev/null
 fi
 check "promote: access token never leaks" secret_kept promote "$ACCESS_TOKEN"
 check "promote: github token never leaks" secret_kept promote "$GITHUB_TOKEN_FAKE"

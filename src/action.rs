@@ -603,8 +603,9 @@ pub fn finish(
     minted: &[Secret],
     log: &mut impl Write,
 ) -> u8 {
-    let record_path: Option<PathBuf> =
-        (!outcome.application.is_empty()).then(|| crate::record::path_for(ctx, outcome));
+    let record_location: Option<(PathBuf, String)> =
+        (!outcome.application.is_empty()).then(|| crate::record::location(ctx, outcome));
+    let record_path = record_location.as_ref().map(|(p, _)| p);
     let mut secrets: Vec<&str> = inputs
         .map(|i| i.secrets().into_iter().map(Secret::expose).collect())
         .unwrap_or_default();
@@ -634,7 +635,7 @@ pub fn finish(
             );
         }
     }
-    let record = record_path.as_ref().map(|p| p.display().to_string());
+    let record = record_location.as_ref().map(|(_, shown)| shown.clone());
     if let Some(file) = &ctx.output_file {
         let text = scrub(outputs::render(&outputs::values(
             outcome,

@@ -64,9 +64,28 @@ pub fn redacted_inputs(i: &Inputs) -> serde_json::Value {
     })
 }
 
-/// Where the record goes.
-pub fn path_for(ctx: &RunContext, outcome: &Outcome) -> PathBuf {
+/// Where the runner mounts the workspace inside a container action.
+const CONTAINER_WORKSPACE: &str = "/github/workspace";
+
+/// Where the record is written, and the path the `record` output gives for it.
+///
+/// On a host runner: `$RUNNER_TEMP/<name>`, absolute. Inside the action's container,
+/// `$RUNNER_TEMP` is `/github/runner_temp`, a path later steps on the host cannot open (outputs
+/// are not translated back), so the record goes into the workspace and the output is relative
+/// to it: later steps run with the workspace as working directory, and `actions/upload-artifact`
+/// resolves relative paths against it.
+pub fn location(ctx: &RunContext, outcome: &Outcome) -> (PathBuf, String) {
+    let name = file_name(ctx, outcome);
+    if ctx.workspace.starts_with(CONTAINER_WORKSPACE) {
+        return (ctx.workspace.join(&name), name);
+    }
     let dir: &Path = ctx.runner_temp.as_deref().unwrap_or(&ctx.workspace);
+    let path = dir.join(&name);
+    let shown = path.display().to_string();
+    (path, shown)
+}
+
+fn file_name(ctx: &RunContext, outcome: &Outcome) -> String {
     let safe: String = format!("{}-{}", outcome.application, outcome.version)
         .chars()
         .map(|c| {
@@ -83,10 +102,7 @@ pub fn path_for(ctx: &RunContext, outcome: &Outcome) -> PathBuf {
         .unwrap_or_else(|| jiff::Timestamp::now().as_second().to_string());
     // A job may run the action several times for one version: never overwrite a record.
     let unique = uuid::Uuid::new_v4().simple().to_string();
-    dir.join(format!(
-        "promote-action-record-{safe}-{run}-{}.json",
-        &unique[..8]
-    ))
+    format!("promote-action-record-{safe}-{run}-{}.json", &unique[..8])
 }
 
 /// Serialises the record.
@@ -122,4 +138,40 @@ pub fn render(
 /// The JSON Schema of the record (committed as `schema/record.schema.json`).
 pub fn json_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Record<'static>)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::Command;
+
+    fn ctx(workspace: &str, temp: Option<&str>) -> RunContext {
+        RunContext {
+            workspace: PathBuf::from(workspace),
+            runner_temp: temp.map(PathBuf::from),
+            run_id: Some("7".into()),
+            ..RunContext::default()
+        }
+    }
+
+    #[test]
+    fn host_runs_use_runner_temp_and_container_runs_a_workspace_relative_path() {
+        let o = Outcome::new(Command::Promote, "inv", "1.0.0+b/1");
+        let (path, shown) = location(
+            &ctx("/home/runner/work/r/r", Some("/home/runner/work/_temp")),
+            &o,
+        );
+        assert!(path.starts_with("/home/runner/work/_temp"));
+        assert_eq!(shown, path.display().to_string());
+        assert!(
+            shown.contains("promote-action-record-inv-1.0.0_b_1-7-"),
+            "{shown}"
+        );
+        let (path, shown) = location(&ctx("/github/workspace", Some("/github/runner_temp")), &o);
+        assert!(path.starts_with("/github/workspace"));
+        assert!(
+            !shown.starts_with('/'),
+            "later host steps resolve it against the workspace: {shown}"
+        );
+    }
 }
