@@ -256,6 +256,13 @@ pub async fn execute<A: AppTrustApi>(
     if inputs.hotfix {
         outcome.hotfix_reason = inputs.reason.clone();
     }
+    if let Some(now) = settings.now {
+        // Windows and freezes were judged at this instant, not the real time: say so wherever
+        // the run is audited.
+        outcome.warnings.push(format!(
+            "PROMOTE_ACTION_NOW is set: windows and freezes were evaluated at {now}, not at the current time"
+        ));
+    }
     if let Err(e) = execute_inner(inputs, ctx, api, settings, &mut outcome, log).await {
         outcome.fail(&e);
     }

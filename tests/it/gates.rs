@@ -234,6 +234,17 @@ fn scheduled_runs_outside_the_window_defer() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.out("result"), "deferred");
     assert_eq!(run.out("failed-gates"), "", "a deferral fails no gate");
+    assert!(
+        run.stdout
+            .contains("::warning title=promote-action::PROMOTE_ACTION_NOW is set"),
+        "an overridden clock is never silent: {}",
+        run.stdout
+    );
+    assert!(
+        run.summary.contains("PROMOTE\\_ACTION\\_NOW is set"),
+        "{}",
+        run.summary
+    );
     assert_eq!(sim.sim.promotions_applied(), 0);
     assert!(
         run.summary.contains("next opening at 2026-11-30T14:00:00Z"),
