@@ -215,3 +215,92 @@ fn a_rate_limited_approvals_read_waits_for_retry_after() {
     let run = action(&sim, &gh, APPROVALS_POLICY).run();
     assert_eq!(run.code, 0, "{}", run.out("gates"));
 }
+
+// ------------------------------------------------------------------ reporting through the binary
+
+#[test]
+fn the_binary_reports_a_check_run_a_deployment_and_a_failure_issue() {
+    let (sim, gh) = (Sim::start(), Gh::start());
+    gh.mount(
+        Mock::given(method("POST"))
+            .and(path("/repos/bookverse/inventory/check-runs"))
+            .and(header("authorization", "Bearer ghs_test_token_value"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1}))),
+    );
+    gh.mount(
+        Mock::given(method("POST"))
+            .and(path("/repos/bookverse/inventory/deployments"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 9}))),
+    );
+    gh.mount(
+        Mock::given(method("POST"))
+            .and(path("/repos/bookverse/inventory/deployments/9/statuses"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1}))),
+    );
+    let mut a = action(&sim, &gh, "version: 1\nstages: {}\n");
+    a.input("check-run", "true")
+        .input("deployment", "true")
+        .input("notify-issue", "true");
+    let run = a.run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let requests = gh
+        .rt
+        .block_on(gh.server.received_requests())
+        .expect("recorded");
+    let check: Vec<_> = requests
+        .iter()
+        .filter(|r| r.url.path().ends_with("/check-runs"))
+        .collect();
+    assert_eq!(check.len(), 1, "one check run");
+    let body: serde_json::Value = serde_json::from_slice(&check[0].body).expect("json");
+    assert_eq!(body["name"], "promotion: QA");
+    assert_eq!(body["conclusion"], "success");
+    let deployment = requests
+        .iter()
+        .find(|r| r.url.path().ends_with("/deployments"))
+        .expect("a deployment");
+    let body: serde_json::Value = serde_json::from_slice(&deployment.body).expect("json");
+    assert_eq!(body["environment"], "QA");
+    assert_eq!(body["auto_merge"], false);
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.url.path().ends_with("/issues") && r.method.as_str() == "POST"),
+        "no failure issue on success"
+    );
+}
+
+#[test]
+fn a_blocked_run_opens_one_failure_issue() {
+    let (sim, gh) = (Sim::start(), Gh::start());
+    gh.mount(
+        Mock::given(method("GET"))
+            .and(path("/repos/bookverse/inventory/issues"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([]))),
+    );
+    gh.mount(
+        Mock::given(method("POST"))
+            .and(path("/repos/bookverse/inventory/issues"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"number": 5}))),
+    );
+    let mut a = action(
+        &sim,
+        &gh,
+        "version: 1\nstages:\n  QA:\n    gates:\n      - junit: { paths: [missing.xml] }\n",
+    );
+    a.input("notify-issue", "true");
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let requests = gh
+        .rt
+        .block_on(gh.server.received_requests())
+        .expect("recorded");
+    let created: Vec<_> = requests
+        .iter()
+        .filter(|r| r.method.as_str() == "POST" && r.url.path().ends_with("/issues"))
+        .collect();
+    assert_eq!(created.len(), 1);
+    let body: serde_json::Value = serde_json::from_slice(&created[0].body).expect("json");
+    assert_eq!(body["title"], "Promotion failure: bookverse-inventory → QA");
+    assert_eq!(body["labels"][0], "promotion-failure");
+}
