@@ -443,7 +443,7 @@ async fn promote<A: AppTrustApi>(
     for hop in &outcome.hops {
         log_hop(lifecycle, hop, log);
     }
-    result.map(|_| ()).map_err(Error::Remote)
+    result.map_err(Error::Remote)
 }
 
 async fn rollback<A: AppTrustApi>(

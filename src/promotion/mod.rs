@@ -22,8 +22,6 @@ pub struct StageVerdict {
     pub findings: Vec<Finding>,
     /// Total failing items (may exceed `findings`).
     pub findings_total: usize,
-    /// Policy remarks that block without a gate (approvals, windows), as gate results too.
-    pub blocked: bool,
     /// Set when a closed window defers a scheduled run: the reason and next opening.
     pub deferred: Option<String>,
 }
@@ -41,12 +39,6 @@ pub struct WalkOptions {
     pub poll: Duration,
 }
 
-/// The result of walking: hops done, and where the version is.
-pub struct Walk {
-    /// Final content as last read.
-    pub content: VersionContent,
-}
-
 #[allow(clippy::too_many_arguments)] // one call site; a params struct would only rename them
 /// Walks `path` (full stage names) from `content.current_stage`, filling `outcome`.
 /// Returns `Err` only for remote failures; `outcome` is filled either way.
@@ -59,7 +51,7 @@ pub async fn walk<A, G>(
     options: &WalkOptions,
     mut gate_check: G,
     outcome: &mut Outcome,
-) -> Result<Walk, RemoteError>
+) -> Result<(), RemoteError>
 where
     A: AppTrustApi,
     G: FnMut(&str) -> StageVerdict,
@@ -95,10 +87,9 @@ where
             not_reached(lifecycle, &path[i + 1..], stage, options, outcome);
             outcome.result = RunResult::Deferred;
             outcome.to_stage = current;
-            return Ok(Walk { content });
+            return Ok(());
         }
-        let gates_failed =
-            verdict.blocked || verdict.gates.iter().any(|g| g.status == GateStatus::Fail);
+        let gates_failed = verdict.gates.iter().any(|g| g.status == GateStatus::Fail);
         outcome.gates.extend(verdict.gates);
         outcome.findings.extend(verdict.findings);
         outcome.findings_total += verdict.findings_total;
@@ -112,7 +103,7 @@ where
             not_reached(lifecycle, &path[i + 1..], stage, options, outcome);
             outcome.result = RunResult::Blocked;
             outcome.to_stage = current;
-            return Ok(Walk { content });
+            return Ok(());
         }
         if options.plan_only {
             outcome.hops.push(hop);
@@ -139,7 +130,7 @@ where
                 not_reached(lifecycle, &path[i + 1..], stage, options, outcome);
                 outcome.result = RunResult::Blocked;
                 outcome.to_stage = current;
-                return Ok(Walk { content });
+                return Ok(());
             }
             HopEnd::Unconfirmed(err) => {
                 // Where the version is, as far as anyone knows: AppTrust said it is in `stage`.
@@ -190,7 +181,7 @@ where
         // A plan changes nothing: the version is still where it was.
         outcome.to_stage = content.current_stage.clone();
     }
-    Ok(Walk { content })
+    Ok(())
 }
 
 /// How one hop ended.
