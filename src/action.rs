@@ -617,15 +617,7 @@ pub fn finish(
         .map(|i| i.secrets().into_iter().map(Secret::expose).collect())
         .unwrap_or_default();
     secrets.extend(minted.iter().map(Secret::expose));
-    let scrub = |text: String| -> String {
-        let mut t = text;
-        for s in &secrets {
-            if s.len() >= 4 {
-                t = t.replace(s, "***");
-            }
-        }
-        t
-    };
+    let scrub = |text: String| -> String { crate::report::redact(&text, &secrets) };
     let mut exit = outcome.exit_code();
     if let Some(path) = &record_path {
         let text = scrub(crate::record::render(inputs, ctx, outcome, requests));

@@ -185,7 +185,7 @@ pub async fn report_run(
     };
     let mut secrets: Vec<&str> = inputs.secrets().into_iter().map(Secret::expose).collect();
     secrets.extend(minted.iter().map(Secret::expose));
-    let summary = redacted(
+    let summary = crate::report::redact(
         &crate::report::summary::render_with(outcome, &links, version_url.as_deref()),
         &secrets,
     );
@@ -324,7 +324,7 @@ async fn call(
         if let Some(b) = body {
             rb = rb
                 .header("content-type", "application/json")
-                .body(redacted(&b.to_string(), redact));
+                .body(crate::report::redact(&b.to_string(), redact));
         }
         let resp = rb.send().await.map_err(|e| ApiError {
             status: None,
@@ -362,18 +362,6 @@ async fn call(
         }
         return Ok(serde_json::from_str(&text).unwrap_or(Value::Null));
     }
-}
-
-/// `text` with every secret replaced by `***`: bodies carry report-derived text (test output,
-/// error messages), which could quote a token; this is the one place all of it leaves through.
-fn redacted(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_string();
-    for s in secrets.iter().filter(|s| s.len() >= 4) {
-        if out.contains(s) {
-            out = out.replace(s, "***");
-        }
-    }
-    out
 }
 
 /// A warning naming the object, what GitHub said, and the fix.
@@ -931,7 +919,7 @@ async fn webhook(
         .post(url.expose())
         .timeout(WEBHOOK_TIMEOUT)
         .header("content-type", "application/json")
-        .body(redacted(&body, req.redact))
+        .body(crate::report::redact(&body, req.redact))
         .send()
         .await
         .map_err(|e| {
