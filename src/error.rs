@@ -4,7 +4,7 @@
 //! exit status: 2 for input and policy-file errors, 3 for remote errors. (Exit 1, "blocked", is
 //! not an error: it is a successful evaluation whose answer was "no", carried by the outcome.)
 
-use crate::apptrust::RemoteError;
+use crate::http::RemoteError;
 use crate::inputs::InputError;
 
 /// Anything that stops the action before it reaches a verdict.
@@ -76,7 +76,7 @@ mod tests {
             .exit_code(),
             2
         );
-        let remote = Error::Remote(RemoteError::transport("GET /x", "connection refused"));
+        let remote = Error::Remote(RemoteError::transport("GET /x", "connection refused", ""));
         assert_eq!(remote.exit_code(), 3);
     }
 }

@@ -5,10 +5,11 @@
 //! core forms. Parsing takes an iterator of variables so that only `main.rs` touches the real
 //! environment and tests can feed any set.
 
-use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+pub use crate::secret::Secret;
 
 /// The default policy path; when it is absent the run has no gates (with a warning).
 pub const DEFAULT_POLICY: &str = ".github/promotion-policy.yml";
@@ -86,27 +87,6 @@ pub struct PolicySource {
     pub path: String,
     /// True when the `policy` input was set; an explicit path that is absent is an error.
     pub explicit: bool,
-}
-
-/// A secret value: `Debug` prints `[REDACTED]`, and the value is exposed only where it is sent.
-#[derive(Clone)]
-pub struct Secret(SecretString);
-
-impl Secret {
-    /// Wraps a value.
-    pub fn new(value: String) -> Self {
-        Secret(SecretString::from(value))
-    }
-    /// The value, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        self.0.expose_secret()
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret([REDACTED])")
-    }
 }
 
 /// Every input of SPEC.md, validated.

@@ -6,22 +6,23 @@
 
 #![forbid(unsafe_code)]
 
-pub mod action;
+// The flow, in order.
+pub mod evidence;
+pub mod gates;
+pub mod inputs;
+pub mod policy;
+pub mod promotion;
+pub mod report;
+
+// The remote systems, over one HTTP layer.
 pub mod apptrust;
-pub mod audit;
+pub mod github;
+pub mod http;
+
+// Wiring and the local commands.
+pub mod action;
 pub mod cli;
 pub mod demo;
 pub mod error;
-pub mod evidence;
-pub mod gates;
-pub mod github;
-pub mod inputs;
-pub mod outcome;
-pub mod policy;
-pub mod promotion;
-pub mod record;
-pub mod report;
-pub mod retag;
+pub mod secret;
 pub mod simulator;
-pub mod stages;
-pub mod verdicts;

@@ -1,134 +1,97 @@
-//! The real AppTrust client: reqwest with rustls and compiled-in CA roots.
+//! The real AppTrust client: typed calls over the shared HTTP layer ([`crate::http`]).
 //!
-//! Idempotent GETs are retried on 408/429/5xx and transport errors with backoff, honouring
-//! `Retry-After`. Mutations are sent once: when their outcome is unknown (timeout, dropped
-//! connection, 5xx) the caller re-reads the version instead of retrying blindly. Every request is
-//! logged (method, path, status, duration) for the audit record; nothing secret is logged.
+//! Reads go through [`Remote::get`] (retried on 408/429/5xx with backoff and `Retry-After`).
+//! Mutations are sent once: when their outcome is unknown (timeout, dropped connection, 5xx) the
+//! caller re-reads the version instead of retrying blindly. Every request lands in the shared
+//! [`RequestRecorder`] for the audit record.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::percent_encode;
 use super::wire::{ContentBody, HopBody, LifecycleBody, PromotionsBody, RollbackBody, VersionList};
 use super::{
-    AppTrustApi, HopReply, HopRequest, PromotionEntry, RemoteError, RemoteErrorKind, RollbackReply,
-    VersionContent, VersionSummary, error_body,
+    AppTrustApi, HopReply, HopRequest, PromotionEntry, RollbackReply, VersionContent,
+    VersionSummary,
 };
-use crate::inputs::Secret;
-use crate::stages::Lifecycle;
+use crate::apptrust::lifecycle::Lifecycle;
+use crate::http::{
+    Advice, Body, ClientOptions, Remote, RemoteError, RequestLog, RequestRecorder, build_client,
+    operation, percent_encode,
+};
+use crate::secret::Secret;
 
-/// One request made, for the audit record.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct RequestLog {
-    /// HTTP method.
-    pub method: String,
-    /// Path and query (no credentials ever travel in URLs).
-    pub path: String,
-    /// Status, or `None` when no answer came.
-    pub status: Option<u16>,
-    /// Wall time in milliseconds.
-    pub duration_ms: u64,
-}
+/// How JFrog failures are explained to the user.
+pub const JFROG_ADVICE: Advice = Advice {
+    transport: "; check that `jfrog-url` is right and reachable from the runner",
+    timeout: "; JFrog may be overloaded — re-run the job (a re-run resumes from the version's current stage)",
+    broken: "; re-run the job (a re-run resumes from the version's current stage)",
+    wait_too_long: "; JFrog asked to wait {secs} s, longer than the action waits — re-run later",
+    status: jfrog_status_hint,
+};
 
-/// Tunables, injectable so tests run fast.
-#[derive(Debug, Clone)]
-pub struct ClientOptions {
-    /// Per-request timeout.
-    pub timeout: Duration,
-    /// Retries of idempotent requests.
-    pub max_retries: u32,
-    /// First backoff; doubles per retry.
-    pub backoff: Duration,
-    /// Longest `Retry-After` honoured; longer waits fail with a clear message.
-    pub max_retry_after: Duration,
-    /// Extra PEM CA certificates (self-hosted JFrog with a private CA).
-    pub extra_ca_pem: Option<Vec<u8>>,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        ClientOptions {
-            timeout: Duration::from_secs(30),
-            max_retries: 3,
-            backoff: Duration::from_millis(500),
-            max_retry_after: Duration::from_secs(60),
-            extra_ca_pem: None,
+fn jfrog_status_hint(status: u16) -> &'static str {
+    match status {
+        401 => {
+            "; the JFrog token is missing, expired or invalid — check `access-token` or the OIDC provider"
         }
+        403 => "; the token lacks permission for this application or stage — grant it in JFrog",
+        404 => "; check `jfrog-url`, `project`, `application` and `version`",
+        409 => "; AppTrust refused the change in the version's current state",
+        429 => "; JFrog is rate-limiting this token — retry later",
+        s if s >= 500 => "; JFrog had an internal error — re-run the job later",
+        _ => "",
     }
-}
-
-/// Builds the shared reqwest client: UA, timeouts, rustls with webpki roots plus extra CAs.
-pub fn http_client(options: &ClientOptions) -> Result<reqwest::Client, String> {
-    let mut builder = reqwest::Client::builder()
-        .user_agent(concat!("promote-action/", env!("CARGO_PKG_VERSION")))
-        .timeout(options.timeout)
-        .connect_timeout(Duration::from_secs(10).min(options.timeout));
-    if let Some(pem) = &options.extra_ca_pem {
-        let certs = reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|e| format!("SSL_CERT_FILE holds no usable PEM certificate: {e}"))?;
-        if certs.is_empty() {
-            return Err(
-                "SSL_CERT_FILE holds no PEM certificate: point it at a PEM bundle of your JFrog CA"
-                    .into(),
-            );
-        }
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
-    builder
-        .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
 
 /// AppTrust over HTTP.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct HttpAppTrust {
-    http: reqwest::Client,
-    base: String,
-    token: Secret,
-    options: ClientOptions,
-    log: Arc<Mutex<Vec<RequestLog>>>,
-}
-
-impl std::fmt::Debug for HttpAppTrust {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HttpAppTrust")
-            .field("base", &self.base)
-            .field("token", &self.token)
-            .finish()
-    }
+    remote: Remote,
+    recorder: RequestRecorder,
 }
 
 impl HttpAppTrust {
     /// A client for `base` (the JFrog platform URL) authenticating with `token`.
     pub fn new(base: &str, token: Secret, options: ClientOptions) -> Result<Self, String> {
-        Ok(HttpAppTrust {
-            http: http_client(&options)?,
-            base: base.trim_end_matches('/').to_string(),
+        let http = build_client(&options)?;
+        Ok(Self::with_http(
+            http,
+            base,
             token,
             options,
-            log: Arc::new(Mutex::new(Vec::new())),
-        })
+            RequestRecorder::default(),
+        ))
     }
 
-    /// Every request made so far.
+    /// A client sharing an HTTP client and a request log with the other JFrog clients.
+    pub fn with_http(
+        http: reqwest::Client,
+        base: &str,
+        token: Secret,
+        options: ClientOptions,
+        recorder: RequestRecorder,
+    ) -> Self {
+        let remote = Remote::new(http, base, Some(token), options, &JFROG_ADVICE)
+            .with_recorder(recorder.clone());
+        HttpAppTrust { remote, recorder }
+    }
+
+    /// Every request made so far (by every client sharing this one's log).
     pub fn requests(&self) -> Vec<RequestLog> {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.recorder.entries()
     }
 
     /// The list's items; an answer without a `versions` key is not the documented shape.
     fn versions_of(list: VersionList) -> Result<Vec<super::wire::VersionItem>, RemoteError> {
-        list.versions.ok_or_else(|| RemoteError {
-            operation: "GET /apptrust/api/v1/applications/{app}/versions".into(),
-            kind: RemoteErrorKind::Decode,
-            what: "the answer has no `versions` list".into(),
-            hint: "; check that `jfrog-url` points at the JFrog platform root".into(),
+        list.versions.ok_or_else(|| {
+            RemoteError::decode(
+                "GET /apptrust/api/v1/applications/{app}/versions",
+                "the answer has no `versions` list",
+                "; check that `jfrog-url` points at the JFrog platform root",
+            )
         })
     }
 
@@ -140,168 +103,50 @@ impl HttpAppTrust {
         )
     }
 
-    /// Sends one request and returns status + body; transport failures become errors.
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<(StatusCode, String, Option<Duration>), RemoteError> {
-        let op = format!("{method} {}", path.split('?').next().unwrap_or(path));
-        let mut req = self
-            .http
-            .request(method.clone(), format!("{}{}", self.base, path))
-            .bearer_auth(self.token.expose())
-            .header("Accept", "application/json");
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let started = Instant::now();
-        let result = req.send().await;
-        let outcome = match result {
-            Ok(resp) => {
-                let status = resp.status();
-                let retry_after = resp
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs);
-                match resp.text().await {
-                    Ok(text) => Ok((status, text, retry_after)),
-                    Err(e) => Err(self.transport_error(&op, &e)),
-                }
-            }
-            Err(e) => Err(self.transport_error(&op, &e)),
-        };
-        let entry = RequestLog {
-            method: method.to_string(),
-            path: path.to_string(),
-            status: outcome.as_ref().ok().map(|(s, _, _)| s.as_u16()),
-            duration_ms: started.elapsed().as_millis() as u64,
-        };
-        self.log
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(entry);
-        outcome
-    }
-
-    fn transport_error(&self, op: &str, e: &reqwest::Error) -> RemoteError {
-        // reqwest's Display includes the URL; ours carry no credentials, but keep messages short.
-        let mut what = e.to_string();
-        let mut src = std::error::Error::source(e);
-        while let Some(s) = src {
-            what.push_str(": ");
-            what.push_str(&s.to_string());
-            src = s.source();
-        }
-        if e.is_timeout() {
-            RemoteError {
-                operation: op.to_string(),
-                kind: RemoteErrorKind::Timeout,
-                what: format!("no answer within {} s", self.options.timeout.as_secs_f32()),
-                hint: "; JFrog may be overloaded — re-run the job (a re-run resumes from the version's current stage)".into(),
-            }
-        } else if e.is_body() || e.is_decode() {
-            RemoteError {
-                operation: op.to_string(),
-                kind: RemoteErrorKind::Transport,
-                what: format!("the connection broke while reading the answer ({what})"),
-                hint: "; re-run the job (a re-run resumes from the version's current stage)".into(),
-            }
-        } else {
-            RemoteError::transport(op, what)
-        }
-    }
-
-    fn status_error(op: &str, status: StatusCode, body: &str) -> RemoteError {
-        let server = error_body::message(body)
-            .map(|m| format!(": {m}"))
-            .unwrap_or_default();
-        let hint = match status.as_u16() {
-            401 => "; the JFrog token is missing, expired or invalid — check `access-token` or the OIDC provider".to_string(),
-            403 => "; the token lacks permission for this application or stage — grant it in JFrog".to_string(),
-            404 => "; check `jfrog-url`, `project`, `application` and `version`".to_string(),
-            409 => "; AppTrust refused the change in the version's current state".to_string(),
-            429 => "; JFrog is rate-limiting this token — retry later".to_string(),
-            s if s >= 500 => "; JFrog had an internal error — re-run the job later".to_string(),
-            _ => String::new(),
-        };
-        RemoteError {
-            operation: op.to_string(),
-            kind: RemoteErrorKind::Status(status.as_u16()),
-            what: format!("HTTP {}{server}", status.as_u16()),
-            hint,
-        }
-    }
-
     /// GET with retries; returns the parsed body.
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, RemoteError> {
-        let op = format!("GET {}", path.split('?').next().unwrap_or(path));
-        let mut attempt = 0;
-        loop {
-            let outcome = self.send(Method::GET, path, None).await;
-            let retryable = match &outcome {
-                Ok((status, body, retry_after)) if status.is_success() => {
-                    return serde_json::from_str(body).map_err(|e| RemoteError {
-                        operation: op.clone(),
-                        kind: RemoteErrorKind::Decode,
-                        what: format!("the answer is not the JSON AppTrust documents ({e})"),
-                        hint: "; check that `jfrog-url` points at the JFrog platform root, not at /artifactory".into(),
-                    });
-                }
-                Ok((status, body, retry_after)) => {
-                    let s = status.as_u16();
-                    let err = Self::status_error(&op, *status, body);
-                    if s == 408 || s == 429 || s >= 500 {
-                        Some((err, *retry_after))
-                    } else {
-                        return Err(err);
-                    }
-                }
-                Err(e) => Some((e.clone(), None)),
-            };
-            if let Some((err, retry_after)) = retryable {
-                if attempt >= self.options.max_retries {
-                    return Err(err);
-                }
-                let wait = match retry_after {
-                    Some(w) if w > self.options.max_retry_after => {
-                        return Err(RemoteError {
-                            hint: format!(
-                                "; JFrog asked to wait {} s, longer than the action waits — re-run later",
-                                w.as_secs()
-                            ),
-                            ..err
-                        });
-                    }
-                    Some(w) => w,
-                    None => self.options.backoff * 2u32.saturating_pow(attempt),
-                };
-                attempt += 1;
-                tokio::time::sleep(wait).await;
-            }
+        let op = operation(&Method::GET, path);
+        let reply = self.remote.get(path).await?;
+        if !reply.is_success() {
+            return Err(self.remote.status_error(&op, &reply));
         }
+        serde_json::from_str(&reply.text).map_err(|e| {
+            RemoteError::decode(
+                op,
+                format!("the answer is not the JSON AppTrust documents ({e})"),
+                "; check that `jfrog-url` points at the JFrog platform root, not at /artifactory",
+            )
+        })
     }
 
-    /// A mutation: sent exactly once.
-    async fn post_once(
+    /// A mutation: sent exactly once; any non-success status is an error.
+    async fn mutate(
         &self,
         method: Method,
         path: &str,
         body: &serde_json::Value,
-    ) -> Result<(StatusCode, String), RemoteError> {
-        let (status, text, _) = self.send(method, path, Some(body)).await?;
-        Ok((status, text))
+    ) -> Result<String, RemoteError> {
+        let op = operation(&method, path);
+        let reply = self
+            .remote
+            .send(method, path, Some(Body::Json(body)))
+            .await?;
+        if reply.is_success() {
+            Ok(reply.text)
+        } else {
+            Err(self.remote.status_error(&op, &reply))
+        }
     }
 
     async fn hop(&self, path: String, body: serde_json::Value) -> Result<HopReply, RemoteError> {
-        let op = format!("POST {}", path.split('?').next().unwrap_or(&path));
-        let (status, text) = self.post_once(Method::POST, &path, &body).await?;
+        let op = operation(&Method::POST, &path);
+        let reply = self
+            .remote
+            .send(Method::POST, &path, Some(Body::Json(&body)))
+            .await?;
         // The HTTP status of a policy rejection is undocumented ([INFERRED]): whatever the
         // status, a body whose evaluations contain a `fail` is a policy decision, not an error.
-        let parsed: Option<HopBody> = serde_json::from_str(&text).ok();
+        let parsed: Option<HopBody> = serde_json::from_str(&reply.text).ok();
         if let Some(hop) = &parsed {
             let evaluations = hop.evaluations();
             if evaluations.iter().any(|e| e.decision == "fail") {
@@ -311,8 +156,8 @@ impl HttpAppTrust {
                 });
             }
         }
-        if !status.is_success() {
-            return Err(Self::status_error(&op, status, &text));
+        if !reply.is_success() {
+            return Err(self.remote.status_error(&op, &reply));
         }
         let hop = parsed.unwrap_or_default();
         let evaluations = hop.evaluations();
@@ -331,11 +176,12 @@ impl AppTrustApi for HttpAppTrust {
             None => "/access/api/v2/lifecycle".to_string(),
         };
         let body: LifecycleBody = self.get_json(&path).await?;
-        body.into_lifecycle(project).ok_or_else(|| RemoteError {
-            operation: "GET /access/api/v2/lifecycle".into(),
-            kind: RemoteErrorKind::Decode,
-            what: "the lifecycle has no promote stages".into(),
-            hint: "; define the project's lifecycle in JFrog (Platform → Lifecycle) or check the `project` input".into(),
+        body.into_lifecycle(project).ok_or_else(|| {
+            RemoteError::decode(
+                "GET /access/api/v2/lifecycle",
+                "the lifecycle has no promote stages",
+                "; define the project's lifecycle in JFrog (Platform → Lifecycle) or check the `project` input",
+            )
         })
     }
 
@@ -389,13 +235,9 @@ impl AppTrustApi for HttpAppTrust {
         from_stage: &str,
     ) -> Result<RollbackReply, RemoteError> {
         let path = format!("{}/rollback?async=false", Self::version_path(app, version));
-        let op = format!("POST {}", path.split('?').next().unwrap_or(&path));
-        let (status, text) = self
-            .post_once(Method::POST, &path, &json!({"from_stage": from_stage}))
+        let text = self
+            .mutate(Method::POST, &path, &json!({"from_stage": from_stage}))
             .await?;
-        if !status.is_success() {
-            return Err(Self::status_error(&op, status, &text));
-        }
         let body: RollbackBody = serde_json::from_str(&text).unwrap_or_default();
         Ok(RollbackReply {
             from_stage: body
@@ -459,30 +301,17 @@ impl AppTrustApi for HttpAppTrust {
         properties: &BTreeMap<String, Vec<String>>,
     ) -> Result<(), RemoteError> {
         let path = Self::version_path(app, version);
-        let op = format!("PATCH {path}");
         let mut body = json!({ "properties": properties });
         if let Some(t) = tag {
             body["tag"] = json!(t);
         }
-        let (status, text) = self.post_once(Method::PATCH, &path, &body).await?;
-        if status.is_success() {
-            Ok(())
-        } else {
-            Err(Self::status_error(&op, status, &text))
-        }
+        self.mutate(Method::PATCH, &path, &body).await.map(|_| ())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn path_segments_are_encoded() {
-        assert_eq!(percent_encode("1.2.3+build.7"), "1.2.3%2Bbuild.7");
-        assert_eq!(percent_encode("a/b"), "a%2Fb");
-        assert_eq!(percent_encode("bookverse-inventory"), "bookverse-inventory");
-    }
 
     #[test]
     fn debug_hides_the_token() {
@@ -496,23 +325,27 @@ mod tests {
     }
 
     #[test]
-    fn bad_extra_ca_is_reported() {
-        let options = ClientOptions {
-            extra_ca_pem: Some(b"not a pem".to_vec()),
-            ..ClientOptions::default()
-        };
-        let err = http_client(&options).unwrap_err();
-        assert!(err.contains("SSL_CERT_FILE"), "{err}");
-    }
-
-    #[test]
     fn unknown_outcomes_are_classified() {
-        let e = HttpAppTrust::status_error("POST /x", StatusCode::BAD_GATEWAY, "");
+        let c = HttpAppTrust::new(
+            "https://x.example",
+            Secret::new("t".into()),
+            ClientOptions::default(),
+        )
+        .unwrap();
+        let reply = |status: u16, text: &str| crate::http::Reply {
+            status,
+            text: text.into(),
+            headers: Default::default(),
+            wait_refused: None,
+        };
+        let e = c.remote.status_error("POST /x", &reply(502, ""));
         assert!(e.outcome_unknown());
-        let e = HttpAppTrust::status_error(
+        let e = c.remote.status_error(
             "POST /x",
-            StatusCode::CONFLICT,
-            r#"{"errors":[{"message":"promotion already in progress"}]}"#,
+            &reply(
+                409,
+                r#"{"errors":[{"message":"promotion already in progress"}]}"#,
+            ),
         );
         assert!(!e.outcome_unknown());
         assert!(e.in_progress());

@@ -6,28 +6,15 @@
 //! wrong guess is one place to change.
 
 pub mod client;
-pub mod error_body;
+pub mod lifecycle;
 pub mod oidc;
 pub mod wire;
 
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use crate::stages::Lifecycle;
-
-/// Percent-encodes everything but RFC 3986 unreserved characters: for URL path segments
-/// (versions may carry `+` build metadata) and query values.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+use crate::http::RemoteError;
+use lifecycle::Lifecycle;
 
 /// What the action knows about one application version.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
@@ -133,60 +120,6 @@ pub struct HopRequest {
     pub target_stage: String,
     /// `copy`, `move` or `keep`.
     pub promotion_type: String,
-}
-
-/// A failed call to a remote system: which call, what happened, what to do.
-#[derive(Debug, Clone, thiserror::Error, PartialEq)]
-#[error("{operation} failed: {what}{hint}")]
-pub struct RemoteError {
-    /// `METHOD path`, never with credentials.
-    pub operation: String,
-    /// The failure class.
-    pub kind: RemoteErrorKind,
-    /// Human description (status and server message, or transport error).
-    pub what: String,
-    /// Advice prefixed with "; " (or empty).
-    pub hint: String,
-}
-
-/// Failure classes, used for retries and for deciding whether a POST may have taken effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RemoteErrorKind {
-    /// The server answered with this non-success status.
-    Status(u16),
-    /// No answer: connection refused, reset, or TLS failure.
-    Transport,
-    /// No answer in time.
-    Timeout,
-    /// An answer that is not what the API documents.
-    Decode,
-}
-
-impl RemoteError {
-    /// A transport-level failure.
-    pub fn transport(operation: impl Into<String>, what: impl Into<String>) -> Self {
-        RemoteError {
-            operation: operation.into(),
-            kind: RemoteErrorKind::Transport,
-            what: what.into(),
-            hint: "; check that `jfrog-url` is right and reachable from the runner".into(),
-        }
-    }
-
-    /// Whether the request may have reached the server and taken effect even though no
-    /// complete answer came back (so a mutation must be verified by re-reading, not retried).
-    pub fn outcome_unknown(&self) -> bool {
-        matches!(
-            self.kind,
-            RemoteErrorKind::Transport | RemoteErrorKind::Timeout | RemoteErrorKind::Decode
-        ) || matches!(self.kind, RemoteErrorKind::Status(s) if s >= 500)
-    }
-
-    /// Whether AppTrust reported a promotion of this version already running.
-    pub fn in_progress(&self) -> bool {
-        matches!(self.kind, RemoteErrorKind::Status(409))
-            && self.what.to_ascii_lowercase().contains("in progress")
-    }
 }
 
 /// The AppTrust calls the action makes. Generic (not `dyn`) so implementations stay simple.

@@ -4,10 +4,12 @@
 //! `permissions: id-token: write`) and exchanges it at `/access/api/v1/oidc/token`, the way
 //! setup-jfrog-cli does. Both tokens are secrets: masked by the caller, never logged.
 
+use reqwest::Method;
 use serde_json::json;
 
-use super::{RemoteError, RemoteErrorKind, error_body};
-use crate::inputs::Secret;
+use super::client::JFROG_ADVICE;
+use crate::http::{Body, ClientOptions, Remote, RemoteError, RemoteErrorKind, operation};
+use crate::secret::Secret;
 
 /// What the exchange needs besides the ID token.
 #[derive(Debug, Clone, Default)]
@@ -30,46 +32,37 @@ pub struct ExchangeContext {
     pub branch: Option<String>,
 }
 
-/// Sends a token request and returns the non-empty string at `field` of its JSON answer.
+/// Sends a token request once (a token exchange is not re-sent: a lost answer may have minted
+/// one) and returns the non-empty string at `field` of its JSON answer.
 async fn token_from(
-    op: &str,
-    request: reqwest::RequestBuilder,
+    remote: &Remote,
+    method: Method,
+    path: &str,
+    body: Option<&serde_json::Value>,
     field: &str,
     hint: String,
 ) -> Result<Secret, RemoteError> {
-    let resp = request
-        .send()
-        .await
-        .map_err(|e| RemoteError::transport(op, e.to_string()))?;
-    let status = resp.status();
-    let text = resp
-        .text()
-        .await
-        .map_err(|e| RemoteError::transport(op, e.to_string()))?;
-    if !status.is_success() {
-        let server = error_body::message(&text)
+    let op = operation(&method, path);
+    let reply = remote.send(method, path, body.map(Body::Json)).await?;
+    if !reply.is_success() {
+        let server = reply
+            .server_message()
             .map(|m| format!(": {m}"))
             .unwrap_or_default();
         return Err(RemoteError {
-            operation: op.to_string(),
-            kind: RemoteErrorKind::Status(status.as_u16()),
-            what: format!("HTTP {}{server}", status.as_u16()),
+            operation: op,
+            kind: RemoteErrorKind::Status(reply.status),
+            what: format!("HTTP {}{server}", reply.status),
             hint,
         });
     }
-    let decode = |what: String| RemoteError {
-        operation: op.to_string(),
-        kind: RemoteErrorKind::Decode,
-        what,
-        hint: String::new(),
-    };
-    let body: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| decode(format!("the answer is not JSON ({e})")))?;
+    let body: serde_json::Value = serde_json::from_str(&reply.text)
+        .map_err(|e| RemoteError::decode(&op, format!("the answer is not JSON ({e})"), ""))?;
     body.get(field)
         .and_then(serde_json::Value::as_str)
         .filter(|t| !t.is_empty())
         .map(|t| Secret::new(t.to_string()))
-        .ok_or_else(|| decode(format!("the answer has no `{field}`")))
+        .ok_or_else(|| RemoteError::decode(&op, format!("the answer has no `{field}`"), ""))
 }
 
 /// The exact line users must add when the ID-token variables are missing.
@@ -78,6 +71,7 @@ pub const MISSING_PERMISSION: &str = "OIDC needs the job permission `id-token: w
 /// Requests the GitHub ID token.
 pub async fn github_id_token(
     http: &reqwest::Client,
+    options: &ClientOptions,
     request_url: &str,
     request_token: &Secret,
     audience: Option<&str>,
@@ -86,21 +80,35 @@ pub async fn github_id_token(
     if let Some(a) = audience {
         url.push(if url.contains('?') { '&' } else { '?' });
         url.push_str("audience=");
-        url.push_str(&super::percent_encode(a));
+        url.push_str(&crate::http::percent_encode(a));
     }
-    let request = http.get(url).bearer_auth(request_token.expose());
+    // The request URL is a whole URL with its own query: it is the base, the path is empty.
+    let remote = Remote::new(
+        http.clone(),
+        &url,
+        Some(request_token.clone()),
+        options.clone(),
+        &JFROG_ADVICE,
+    );
     token_from(
-        "GET ACTIONS_ID_TOKEN_REQUEST_URL",
-        request,
+        &remote,
+        Method::GET,
+        "",
+        None,
         "value",
         "; GitHub did not issue an ID token — check `permissions: id-token: write`".into(),
     )
     .await
+    .map_err(|e| RemoteError {
+        operation: "GET ACTIONS_ID_TOKEN_REQUEST_URL".into(),
+        ..e
+    })
 }
 
 /// Exchanges the ID token for a JFrog access token.
 pub async fn exchange(
     http: &reqwest::Client,
+    options: &ClientOptions,
     jfrog_url: &str,
     id_token: &Secret,
     ctx: &ExchangeContext,
@@ -118,19 +126,22 @@ pub async fn exchange(
         "gh_revision": ctx.revision,
         "gh_branch": ctx.branch,
     });
-    let request = http
-        .post(format!(
-            "{}/access/api/v1/oidc/token",
-            jfrog_url.trim_end_matches('/')
-        ))
-        .json(&body);
+    let remote = Remote::new(
+        http.clone(),
+        jfrog_url,
+        None,
+        options.clone(),
+        &JFROG_ADVICE,
+    );
     let hint = format!(
         "; check that the JFrog OIDC provider `{}` exists and trusts this repository (identity mapping)",
         ctx.provider_name
     );
     token_from(
-        "POST /access/api/v1/oidc/token",
-        request,
+        &remote,
+        Method::POST,
+        "/access/api/v1/oidc/token",
+        Some(&body),
         "access_token",
         hint,
     )

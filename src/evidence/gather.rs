@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::facts::Evidence;
 use super::{
     EvidenceError, expand_globs, read_benchmark, read_coverage, read_json_pointer, read_junit,
     read_sarif,
 };
-use crate::gates::Evidence;
 use crate::policy::GateSpec;
 
 fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {

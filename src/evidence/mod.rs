@@ -8,6 +8,7 @@
 
 mod bench;
 mod coverage;
+pub mod facts;
 pub mod gather;
 mod glob;
 mod json;

@@ -3,7 +3,11 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::evidence::{BenchFormat, CoverageFormat, FailedCase, FailureKind};
+use crate::evidence::facts::{CheckRun, IntegrityFacts};
+use crate::evidence::{
+    BenchFormat, BenchSummary, CoverageFormat, CoverageSummary, FailedCase, FailureKind,
+    JunitSummary, SarifSummary,
+};
 use crate::policy::{LevelBounds, SeverityBounds};
 
 fn gate(spec: GateSpec) -> Gate {

@@ -7,24 +7,15 @@
 
 use std::time::{Duration, Instant};
 
-use crate::apptrust::{AppTrustApi, HopReply, HopRequest, RemoteError, VersionContent};
-use crate::outcome::{
-    Finding, GateResult, GateStatus, Hop, HopAction, HopStatus, Outcome, RunResult,
-};
-use crate::stages::Lifecycle;
+pub mod audit;
+pub mod outcome;
+pub mod retag;
 
-/// What the gate checker says about entering one stage.
-#[derive(Debug, Clone, Default)]
-pub struct StageVerdict {
-    /// Gate results for the stage.
-    pub gates: Vec<GateResult>,
-    /// Failing tests and findings behind failed gates.
-    pub findings: Vec<Finding>,
-    /// Total failing items (may exceed `findings`).
-    pub findings_total: usize,
-    /// Set when a closed window defers a scheduled run: the reason and next opening.
-    pub deferred: Option<String>,
-}
+use crate::apptrust::lifecycle::Lifecycle;
+use crate::apptrust::{AppTrustApi, HopReply, HopRequest, VersionContent};
+use crate::gates::{GateStatus, StageVerdict};
+use crate::http::{RemoteError, RemoteErrorKind};
+use outcome::{Hop, HopAction, HopStatus, Outcome, RunResult};
 
 /// Tunables of the walk.
 #[derive(Debug, Clone)]
@@ -265,7 +256,7 @@ async fn apply_hop<A: AppTrustApi>(
                         "promote"
                     }
                 ),
-                kind: crate::apptrust::RemoteErrorKind::Decode,
+                kind: RemoteErrorKind::Decode,
                 what: format!(
                     "AppTrust accepted the promotion to {} but the version is still in {}",
                     lifecycle.display(stage),

@@ -6,18 +6,20 @@
 pub mod commands;
 pub mod markdown;
 pub mod outputs;
+pub mod record;
 pub mod summary;
 pub mod terminal;
 
-/// `text` with every secret replaced by `***`. Everything that leaves the action (outputs,
-/// summary, record, annotations, GitHub bodies) passes through here; values shorter than four
-/// characters are left alone, since masking them would mangle ordinary text.
-pub fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_string();
-    for s in secrets.iter().filter(|s| s.len() >= 4) {
-        if out.contains(s) {
-            out = out.replace(s, "***");
-        }
+/// The AppTrust UI page of a version. [INFERRED] from the JFrog platform UI's routes
+/// (`/ui/apptrust/applications/<app>/versions/<version>`); not a documented API.
+pub fn apptrust_version_url(jfrog_url: &str, application: &str, version: &str) -> Option<String> {
+    if jfrog_url.trim().is_empty() || application.is_empty() || version.is_empty() {
+        return None;
     }
-    out
+    Some(format!(
+        "{}/ui/apptrust/applications/{}/versions/{}",
+        jfrog_url.trim().trim_end_matches('/'),
+        crate::http::percent_encode(application),
+        crate::http::percent_encode(version)
+    ))
 }

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::outcome::Outcome;
+use crate::promotion::outcome::Outcome;
 
 /// The outputs of SPEC.md, in order, for an outcome. `record` is the record file path, if any.
 pub fn values(outcome: &Outcome, record: Option<&str>) -> Vec<(&'static str, String)> {

@@ -7,8 +7,9 @@
 use std::fmt::Write;
 
 use super::markdown::{code, cut, escape};
+use crate::gates::GateStatus;
 use crate::inputs::Command;
-use crate::outcome::{GateStatus, HopAction, HopStatus, Outcome, RunResult};
+use crate::promotion::outcome::{HopAction, HopStatus, Outcome, RunResult};
 
 /// GitHub drops summaries above 1 MiB entirely; stay well below.
 pub const MAX_BYTES: usize = 1_000_000;
@@ -561,9 +562,10 @@ fn truncate(mut body: String, footer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apptrust::lifecycle::Lifecycle;
+    use crate::gates::Finding;
     use crate::inputs::Command;
-    use crate::outcome::{Finding, Hop};
-    use crate::stages::Lifecycle;
+    use crate::promotion::outcome::Hop;
 
     fn outcome() -> Outcome {
         let mut o = Outcome::new(Command::Promote, "inventory", "1.2.0");
@@ -674,8 +676,8 @@ mod tests {
         figure: &str,
         threshold: &str,
         detail: &str,
-    ) -> crate::outcome::GateResult {
-        crate::outcome::GateResult {
+    ) -> crate::gates::GateResult {
+        crate::gates::GateResult {
             stage: stage.into(),
             gate: name.into(),
             kind: kind.into(),

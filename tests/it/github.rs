@@ -4,13 +4,12 @@
 
 use std::time::{Duration, Instant};
 
+use promote_action::apptrust::lifecycle::Lifecycle;
+use promote_action::gates::{Finding, GateResult, GateStatus};
 use promote_action::github::GitHubClient;
 use promote_action::github::report::{ReportRequest, report};
 use promote_action::inputs::{Command, Secret};
-use promote_action::outcome::{
-    Finding, GateResult, GateStatus, Hop, HopAction, HopStatus, Outcome, RunResult,
-};
-use promote_action::stages::Lifecycle;
+use promote_action::promotion::outcome::{Hop, HopAction, HopStatus, Outcome, RunResult};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

@@ -4,10 +4,9 @@
 use proptest::prelude::*;
 
 use promote_action::apptrust::Evaluation;
+use promote_action::gates::{Finding, GateResult, GateStatus};
 use promote_action::inputs::Command;
-use promote_action::outcome::{
-    Failure, Finding, GateResult, GateStatus, Hop, HopAction, HopStatus, Outcome, RunResult,
-};
+use promote_action::promotion::outcome::{Failure, Hop, HopAction, HopStatus, Outcome, RunResult};
 use promote_action::report::commands::{self, Level};
 use promote_action::report::{markdown, outputs, summary};
 

@@ -28,7 +28,7 @@ fn policy_schema_is_up_to_date() {
 fn record_schema_is_up_to_date() {
     let generated = format!(
         "{}\n",
-        serde_json::to_string_pretty(&promote_action::record::json_schema())
+        serde_json::to_string_pretty(&promote_action::report::record::json_schema())
             .expect("schema serialises")
     );
     check("schema/record.schema.json", generated);

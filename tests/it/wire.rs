@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use promote_action::apptrust::client::{ClientOptions, HttpAppTrust};
-use promote_action::apptrust::{AppTrustApi, HopReply, HopRequest, RemoteErrorKind};
+use promote_action::apptrust::client::HttpAppTrust;
+use promote_action::apptrust::{AppTrustApi, HopReply, HopRequest};
+use promote_action::http::{ClientOptions, RemoteErrorKind};
 use promote_action::inputs::Secret;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};

@@ -3,9 +3,10 @@
 //! Promotion builds an [`Outcome`]; the outputs file, the job summary, the annotations, the
 //! record and the exit status are all pure functions of it, so they can never disagree.
 
+use crate::apptrust::lifecycle::Lifecycle;
 use crate::apptrust::{Evaluation, PromotionEntry};
+use crate::gates::{Finding, GateResult, GateStatus};
 use crate::inputs::Command;
-use crate::stages::Lifecycle;
 
 /// The `result` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -92,56 +93,6 @@ pub struct Hop {
     pub evaluations: Vec<Evaluation>,
     /// A one-line explanation (AppTrust's message, the error, or why it was skipped).
     pub message: String,
-}
-
-/// Verdict of one gate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum GateStatus {
-    /// Within bounds.
-    Pass,
-    /// Out of bounds or evidence missing.
-    Fail,
-    /// Passed with a remark.
-    Warn,
-    /// Not evaluated (hotfix skip, or a later stage not reached).
-    Skip,
-}
-
-/// One gate's result, as in the `gates` output plus figures for the summary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct GateResult {
-    /// Full stage name the gate guards.
-    pub stage: String,
-    /// Gate name.
-    pub gate: String,
-    /// Gate kind (`junit`, `coverage`, …).
-    pub kind: String,
-    /// Verdict.
-    pub status: GateStatus,
-    /// One-line reason.
-    pub detail: String,
-    /// Measured figure, human readable.
-    #[serde(skip)]
-    pub figure: String,
-    /// Threshold, human readable.
-    #[serde(skip)]
-    pub threshold: String,
-}
-
-/// A failing item worth showing (test, finding), for annotations and collapsed details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct Finding {
-    /// `test` or `finding`.
-    pub category: &'static str,
-    /// Test name or rule id.
-    pub title: String,
-    /// Message.
-    pub message: String,
-    /// Repository-relative file.
-    pub file: Option<String>,
-    /// Line.
-    pub line: Option<u32>,
 }
 
 /// The error that ended a failed run.

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
+use super::outcome::{Hop, HopAction, HopStatus, Outcome};
 use crate::apptrust::AppTrustApi;
-use crate::outcome::{GateResult, Hop, HopAction, HopStatus, Outcome};
+use crate::gates::GateResult;
 
 /// Who and why, for the properties.
 #[derive(Debug, Clone, Default)]
@@ -105,7 +106,7 @@ pub async fn record_hops<A: AppTrustApi>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::GateStatus;
+    use crate::gates::GateStatus;
 
     fn hop(action: HopAction) -> Hop {
         Hop {

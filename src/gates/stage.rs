@@ -1,27 +1,19 @@
-//! Decides every stage on the path before the first hop: gathers evidence, then applies gates,
-//! windows, freezes, approvals and the hotfix rules.
+//! One stage's verdict: its gates over the gathered evidence, then windows and freezes, approvals
+//! and what a hotfix may skip.
 //!
-//! Evidence is gathered once, up front, so a plan shows every stage and a promotion never
-//! stops half-way because a later report is unreadable only after an earlier hop went through:
-//! each hop still only proceeds when its own stage passed.
+//! Pure: every fact (evidence, approvals, the instant) is gathered before this runs, so the
+//! decision can be tested table-style without a server or a clock.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use crate::apptrust::{AppTrustApi, VersionContent};
-use crate::evidence::gather;
-use crate::gates::{self, Evidence, IntegrityFacts};
-use crate::github::GitHubFacts;
-use crate::outcome::{GateResult, GateStatus};
+use crate::evidence::facts::{Evidence, GitHubFacts};
+use crate::gates::{self, GateResult, GateStatus, StageVerdict};
 use crate::policy::schedule::{self, WindowDecision};
-use crate::policy::{GateSpec, OnWindowClosed, Policy, StagePolicy};
-use crate::promotion::StageVerdict;
+use crate::policy::{OnWindowClosed, Policy, StagePolicy};
 
-/// What the decisions need to know about the run.
+/// What the decision needs to know about the run.
 #[derive(Debug, Clone)]
 pub struct RunFacts<'a> {
-    /// Workspace for report paths.
-    pub workspace: &'a Path,
     /// Now (the only clock read happens in the caller).
     pub now: jiff::Timestamp,
     /// Whether this is a scheduled run (`on-window-closed: defer` applies).
@@ -54,89 +46,25 @@ fn row(
     }
 }
 
-/// Verdicts for every stage of `path` that the policy names.
-pub async fn decide_all<A: AppTrustApi>(
+/// Verdicts for every stage whose evidence was gathered (full stage name → verdict).
+pub fn decide_path(
     policy: &Policy,
-    path: &[String],
-    api: &A,
-    app: &str,
-    content: &VersionContent,
+    evidence: &BTreeMap<String, Vec<Evidence>>,
     github: &GitHubFacts,
     facts: &RunFacts<'_>,
 ) -> BTreeMap<String, StageVerdict> {
-    let mut out = BTreeMap::new();
-    let mut attached: Option<Evidence> = None;
-    for stage in path {
-        let Some(sp) = policy.stage(stage) else {
-            continue;
-        };
-        let mut evidence = Vec::new();
-        for gate in &sp.gates {
-            let e = match &gate.spec {
-                GateSpec::Integrity { files } => integrity(facts.workspace, content, files),
-                GateSpec::Evidence { .. } => match &attached {
-                    Some(e) => e.clone(),
-                    None => {
-                        // Read once per run, however many stages require evidence.
-                        let e = match api.evidence_types(app, &content.version).await {
-                            Ok(types) => Evidence::EvidenceTypes(types),
-                            Err(e) => Evidence::Unavailable(format!(
-                                "cannot read the version's evidence from AppTrust: {e}"
-                            )),
-                        };
-                        attached = Some(e.clone());
-                        e
-                    }
-                },
-                GateSpec::Checks { .. } => github.checks.clone(),
-                spec => gather::file_evidence(facts.workspace, spec)
-                    .unwrap_or_else(|| Evidence::Unavailable("no reader for this gate".into())),
-            };
-            evidence.push(e);
-        }
-        out.insert(
-            stage.clone(),
-            decide_stage(stage, sp, &evidence, github, facts),
-        );
-    }
-    out
+    evidence
+        .iter()
+        .filter_map(|(stage, e)| {
+            let sp = policy.stage(stage)?;
+            Some((stage.clone(), decide(stage, sp, e, github, facts)))
+        })
+        .collect()
 }
 
-fn integrity(workspace: &Path, content: &VersionContent, files: &[String]) -> Evidence {
-    let mut facts = IntegrityFacts {
-        status: content.status.clone(),
-        artifacts: content.artifacts.len(),
-        missing_sha: content
-            .artifacts
-            .iter()
-            .filter(|a| a.sha256.as_deref().is_none_or(str::is_empty))
-            .map(|a| a.path.clone())
-            .collect(),
-        ..IntegrityFacts::default()
-    };
-    if !files.is_empty() {
-        match gather::local_digests(workspace, files) {
-            Ok(digests) => {
-                facts.local_checked = digests.len();
-                facts.local_mismatches = digests
-                    .into_iter()
-                    .filter(|(_, sha)| {
-                        !content.artifacts.iter().any(|a| {
-                            a.sha256
-                                .as_deref()
-                                .is_some_and(|s| s.eq_ignore_ascii_case(sha))
-                        })
-                    })
-                    .collect();
-            }
-            Err(e) => return Evidence::Unavailable(e.to_string()),
-        }
-    }
-    Evidence::Integrity(facts)
-}
-
-/// Pure: one stage's verdict from its policy and the gathered evidence.
-pub fn decide_stage(
+/// One stage's verdict from its policy and the gathered evidence (one entry per gate, in
+/// policy order).
+pub fn decide(
     stage: &str,
     sp: &StagePolicy,
     evidence: &[Evidence],

@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::apptrust::client::RequestLog;
+use crate::http::RequestLog;
 use crate::inputs::{Inputs, RunContext};
-use crate::outcome::Outcome;
+use crate::promotion::outcome::Outcome;
 
 /// Schema version of the record; bump on incompatible change.
 pub const RECORD_VERSION: u32 = 1;

@@ -1,0 +1,58 @@
+//! The JFrog access token: the `access-token` input, or a GitHub OIDC ID token exchanged at
+//! JFrog Access. Both OIDC tokens are masked the moment they exist.
+
+use std::io::Write;
+
+use crate::apptrust::oidc;
+use crate::error::Error;
+use crate::http::ClientOptions;
+use crate::inputs::{InputError, Inputs, RunContext};
+use crate::report::commands;
+use crate::secret::Secret;
+
+/// The access token: given, or minted through OIDC.
+pub(super) async fn token(
+    inputs: &Inputs,
+    ctx: &RunContext,
+    options: &ClientOptions,
+    minted: &mut Vec<Secret>,
+    log: &mut impl Write,
+) -> Result<Secret, Error> {
+    if let Some(t) = &inputs.access_token {
+        return Ok(t.clone());
+    }
+    let provider = inputs.oidc_provider_name.clone().unwrap_or_default();
+    let (Some(url), Some(request_token)) = (&ctx.id_token_request_url, &ctx.id_token_request_token)
+    else {
+        return Err(Error::Input(InputError::Combination {
+            message: oidc::MISSING_PERMISSION.to_string(),
+        }));
+    };
+    let http = crate::http::build_client(options)
+        .map_err(|message| Error::Input(InputError::Combination { message }))?;
+    let id_token = oidc::github_id_token(
+        &http,
+        options,
+        url,
+        request_token,
+        inputs.oidc_audience.as_deref(),
+    )
+    .await?;
+    // Both OIDC tokens are secrets: mask each the moment it exists.
+    let _ = log.write_all(commands::add_mask(id_token.expose()).as_bytes());
+    minted.push(id_token.clone());
+    let ctx = oidc::ExchangeContext {
+        provider_name: provider,
+        project_key: inputs.project.clone(),
+        application_key: Some(inputs.application.clone()),
+        repository: ctx.repository.clone(),
+        run_id: ctx.run_id.clone(),
+        job_id: ctx.job.clone(),
+        revision: ctx.sha.clone(),
+        branch: ctx.git_ref.clone(),
+    };
+    let access = oidc::exchange(&http, options, &inputs.jfrog_url, &id_token, &ctx).await?;
+    let _ = log.write_all(commands::add_mask(access.expose()).as_bytes());
+    minted.push(access.clone());
+    Ok(access)
+}

@@ -1,0 +1,146 @@
+//! Action mode: the whole run from environment variables to exit status.
+//!
+//! [`run_action`] masks secrets first, parses inputs, authenticates ([`auth`]), executes the
+//! command ([`execute`] → [`promote`] or [`rollback`], gathering facts in [`gather`]), then
+//! reports ([`finish`]: outputs, summary, annotations, record; then the GitHub-side reports).
+//! Every path, including input errors, ends in the same reporting so `result` is always written.
+
+mod auth;
+mod execute;
+mod finish;
+mod gather;
+mod policy_file;
+mod promote;
+mod rollback;
+mod settings;
+
+pub use execute::execute;
+pub use finish::finish;
+pub use policy_file::load_policy_file;
+pub use settings::Settings;
+
+use std::io::Write;
+
+use crate::apptrust::client::HttpAppTrust;
+use crate::error::Error;
+use crate::http::ClientOptions;
+use crate::inputs::{Command, InputError, Inputs, RunContext};
+use crate::promotion::outcome::Outcome;
+use crate::report::commands::{self, Level};
+use crate::secret::Secret;
+
+/// Variables whose values are secrets, masked before anything else is printed.
+const SECRET_VARS: &[&str] = &[
+    "INPUT_ACCESS-TOKEN",
+    "INPUT_GITHUB-TOKEN",
+    "INPUT_NOTIFY-WEBHOOK",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "ACTIONS_RUNTIME_TOKEN",
+];
+
+/// Runs the action; returns the exit status. `log` is the process stdout (workflow commands).
+pub async fn run_action(
+    vars: Vec<(String, String)>,
+    settings: Settings,
+    log: &mut impl Write,
+) -> u8 {
+    for (k, v) in &vars {
+        if SECRET_VARS.contains(&k.as_str()) && !v.trim().is_empty() {
+            let _ = log.write_all(commands::add_mask(v.trim()).as_bytes());
+        }
+    }
+    let ctx = RunContext::from_vars(vars.iter().cloned());
+    let inputs = match Inputs::from_vars(vars.iter().cloned()) {
+        Ok(i) => i,
+        Err(e) => {
+            // Carry the raw values into the outputs only when they look like what they name:
+            // a rejected input may be huge or hostile.
+            let plausible = |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.trim())
+                    .filter(|v| v.len() <= 128 && !v.chars().any(|c| c.is_control() || c == '/'))
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let app = plausible("INPUT_APPLICATION");
+            let version = plausible("INPUT_VERSION");
+            let mut outcome = Outcome::new(Command::Promote, &app, &version);
+            outcome.fail(&Error::Input(e));
+            return finish(None, &ctx, &outcome, &[], &[], log);
+        }
+    };
+    let mut client_options = settings.client.clone();
+    if let Some(ca) = &ctx.extra_ca_file {
+        match std::fs::read(ca) {
+            Ok(pem) => client_options.extra_ca_pem = Some(pem),
+            Err(e) => {
+                let mut outcome = Outcome::new(
+                    inputs.command,
+                    &inputs.application,
+                    inputs.version.as_deref().unwrap_or_default(),
+                );
+                outcome.fail(&Error::Input(InputError::Combination {
+                    message: format!("SSL_CERT_FILE `{}` cannot be read ({e}): point it at a PEM bundle of your JFrog CA or unset it", ca.display()),
+                }));
+                return finish(Some(&inputs), &ctx, &outcome, &[], &[], log);
+            }
+        }
+    }
+    let mut minted: Vec<Secret> = Vec::new();
+    let token = match auth::token(&inputs, &ctx, &client_options, &mut minted, log).await {
+        Ok(t) => t,
+        Err(e) => {
+            let mut outcome = Outcome::new(
+                inputs.command,
+                &inputs.application,
+                inputs.version.as_deref().unwrap_or_default(),
+            );
+            outcome.fail(&e);
+            let code = finish(Some(&inputs), &ctx, &outcome, &[], &minted, log);
+            report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
+            return code;
+        }
+    };
+    let client = match HttpAppTrust::new(&inputs.jfrog_url, token, client_options.clone()) {
+        Ok(c) => c,
+        Err(message) => {
+            let mut outcome = Outcome::new(
+                inputs.command,
+                &inputs.application,
+                inputs.version.as_deref().unwrap_or_default(),
+            );
+            outcome.fail(&Error::Input(InputError::Combination { message }));
+            let code = finish(Some(&inputs), &ctx, &outcome, &[], &minted, log);
+            report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
+            return code;
+        }
+    };
+    let outcome = execute(&inputs, &ctx, &client, &settings, log).await;
+    let requests = client.requests();
+    let code = finish(Some(&inputs), &ctx, &outcome, &requests, &minted, log);
+    report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
+    code
+}
+
+/// GitHub-side reports (check run, deployments, failure issue, webhook). Runs after outputs and
+/// summary are written; its problems are warnings, never a different exit status.
+async fn report_to_github(
+    inputs: &Inputs,
+    ctx: &RunContext,
+    outcome: &Outcome,
+    options: &ClientOptions,
+    minted: &[Secret],
+    log: &mut impl Write,
+) {
+    for w in crate::github::report::report_run(inputs, ctx, outcome, options, minted).await {
+        let line = commands::annotation(
+            Level::Warning,
+            "promote-action: GitHub report",
+            &w,
+            None,
+            None,
+        );
+        let _ = log.write_all(line.as_bytes());
+    }
+}

@@ -1,0 +1,60 @@
+//! Reading the policy file: kept inside the workspace (the file may come from a pull request),
+//! absent default path tolerated with a warning, explicit path required.
+
+use crate::error::Error;
+use crate::inputs::{Inputs, RunContext};
+use crate::policy::Policy;
+use crate::promotion::outcome::Outcome;
+
+/// Loads the policy named by the inputs: `None` (with a warning) when the default path is
+/// absent, an error when an explicit path is absent or the file is invalid.
+pub(super) fn load_policy(
+    inputs: &Inputs,
+    ctx: &RunContext,
+    outcome: &mut Outcome,
+) -> Result<Option<Policy>, Error> {
+    // The policy input comes from the workflow, but the file may come from a pull request:
+    // keep it inside the workspace, so an error can never quote an arbitrary file of the runner.
+    let rel = std::path::Path::new(&inputs.policy.path);
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(Error::Policy(format!(
+            "input `policy`: `{}` is outside the workspace; give a path relative to the repository root, such as .github/promotion-policy.yml",
+            inputs.policy.path
+        )));
+    }
+    let path = ctx.workspace.join(rel);
+    if !path.exists() {
+        if inputs.policy.explicit {
+            return Err(Error::Policy(format!(
+                "input `policy`: the file `{}` does not exist in the workspace; fix the path, or check out the repository before this step",
+                inputs.policy.path
+            )));
+        }
+        outcome.warnings.push(format!(
+            "No policy file at `{}`: promoting without gates.",
+            inputs.policy.path
+        ));
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::Policy(format!(
+            "cannot read policy file `{}`: {e}",
+            inputs.policy.path
+        ))
+    })?;
+    crate::policy::parse(&inputs.policy.path, &text)
+        .map(Some)
+        .map_err(|e| Error::Policy(e.to_string()))
+}
+
+/// Loads and parses a policy file.
+pub fn load_policy_file(path: &std::path::Path) -> Result<crate::policy::Policy, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Policy(format!("cannot read policy file `{}`: {e}", path.display())))?;
+    crate::policy::parse(&path.display().to_string(), &text)
+        .map_err(|e| Error::Policy(e.to_string()))
+}

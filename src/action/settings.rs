@@ -1,0 +1,62 @@
+//! Knobs that are not inputs: timeouts, retries, waits and the clock, set by the binary from the
+//! documented `PROMOTE_ACTION_*` tuning variables and overridden by tests.
+
+use std::time::Duration;
+
+use crate::http::ClientOptions;
+
+/// Knobs the binary sets and tests override.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// HTTP client options.
+    pub client: ClientOptions,
+    /// How long to wait out "promotion already in progress".
+    pub in_progress_wait: Duration,
+    /// Poll interval while waiting.
+    pub poll: Duration,
+    /// Fixed "now" for windows (tests, demo); `None` = the clock.
+    pub now: Option<jiff::Timestamp>,
+    /// Quarantine a rolled-back release and move `latest` (see `retag`).
+    pub retag_on_rollback: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            client: ClientOptions::default(),
+            in_progress_wait: Duration::from_secs(120),
+            poll: Duration::from_secs(3),
+            now: None,
+            retag_on_rollback: true,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, adjusted by the documented `PROMOTE_ACTION_*` tuning variables.
+    pub fn from_vars(vars: &[(String, String)]) -> Settings {
+        let mut s = Settings::default();
+        let get = |k: &str| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim());
+        let num = |k: &str| get(k).and_then(|v| v.parse::<u64>().ok());
+        if let Some(ms) = num("PROMOTE_ACTION_HTTP_TIMEOUT_MS") {
+            s.client.timeout = Duration::from_millis(ms.max(1));
+        }
+        if let Some(ms) = num("PROMOTE_ACTION_RETRY_BACKOFF_MS") {
+            s.client.backoff = Duration::from_millis(ms);
+        }
+        if let Some(n) = num("PROMOTE_ACTION_MAX_RETRIES") {
+            s.client.max_retries = n.min(10) as u32;
+        }
+        if let Some(secs) = num("PROMOTE_ACTION_IN_PROGRESS_WAIT_S") {
+            s.in_progress_wait = Duration::from_secs(secs);
+            s.poll = Duration::from_millis((secs * 100).clamp(50, 3000));
+        }
+        if let Some(v) = get("PROMOTE_ACTION_RETAG_ON_ROLLBACK") {
+            s.retag_on_rollback = !matches!(v, "false" | "False" | "FALSE");
+        }
+        if let Some(t) = get("PROMOTE_ACTION_NOW").and_then(|v| v.parse().ok()) {
+            s.now = Some(t);
+        }
+        s
+    }
+}

@@ -1,0 +1,52 @@
+//! The test-results gate (`tests:` / `junit:`): failures plus errors against a bound, a minimum
+//! number of tests, and the failing cases behind a failure.
+
+use super::{Decision, pass_fail, thousands};
+use crate::evidence::JunitSummary;
+use crate::gates::Finding;
+
+pub(super) fn tests(j: &JunitSummary, max_failures: u64, min_tests: u64) -> Decision {
+    let bad = j.failures + j.errors;
+    let mut figure = format!("{} failed of {}", thousands(bad), thousands(j.tests));
+    if j.skipped > 0 {
+        figure.push_str(&format!(" ({} skipped)", thousands(j.skipped)));
+    }
+    let ok = bad <= max_failures && j.tests >= min_tests;
+    let detail = if j.tests < min_tests {
+        format!(
+            "only {} tests found, at least {min_tests} required",
+            j.tests
+        )
+    } else if bad > max_failures {
+        format!(
+            "{bad} tests failed ({} failures, {} errors), at most {max_failures} allowed",
+            j.failures, j.errors
+        )
+    } else {
+        format!("{} tests, {bad} failed", j.tests)
+    };
+    let findings = j
+        .failed
+        .iter()
+        .map(|c| Finding {
+            category: "test",
+            title: if c.classname.is_empty() {
+                c.name.clone()
+            } else {
+                format!("{}::{}", c.classname, c.name)
+            },
+            message: c.message.clone(),
+            file: c.file.clone(),
+            line: c.line,
+        })
+        .collect();
+    let total = if ok { 0 } else { j.failed_total as usize };
+    (
+        pass_fail(ok),
+        figure,
+        format!("failures ≤ {max_failures} · tests ≥ {min_tests}"),
+        detail,
+        if ok { Vec::new() } else { findings },
+        total,
+    )
+}

@@ -1,0 +1,65 @@
+//! What the decisions produce: one gate's result, the failing items behind it, and a stage's
+//! verdict — the values promotion acts on and every reporter renders.
+
+/// Verdict of one gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GateStatus {
+    /// Within bounds.
+    Pass,
+    /// Out of bounds or evidence missing.
+    Fail,
+    /// Passed with a remark.
+    Warn,
+    /// Not evaluated (hotfix skip, or a later stage not reached).
+    Skip,
+}
+
+/// One gate's result, as in the `gates` output plus figures for the summary.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct GateResult {
+    /// Full stage name the gate guards.
+    pub stage: String,
+    /// Gate name.
+    pub gate: String,
+    /// Gate kind (`junit`, `coverage`, …).
+    pub kind: String,
+    /// Verdict.
+    pub status: GateStatus,
+    /// One-line reason.
+    pub detail: String,
+    /// Measured figure, human readable.
+    #[serde(skip)]
+    pub figure: String,
+    /// Threshold, human readable.
+    #[serde(skip)]
+    pub threshold: String,
+}
+
+/// A failing item worth showing (test, finding), for annotations and collapsed details.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct Finding {
+    /// `test` or `finding`.
+    pub category: &'static str,
+    /// Test name or rule id.
+    pub title: String,
+    /// Message.
+    pub message: String,
+    /// Repository-relative file.
+    pub file: Option<String>,
+    /// Line.
+    pub line: Option<u32>,
+}
+
+/// What the gate checker says about entering one stage.
+#[derive(Debug, Clone, Default)]
+pub struct StageVerdict {
+    /// Gate results for the stage.
+    pub gates: Vec<GateResult>,
+    /// Failing tests and findings behind failed gates.
+    pub findings: Vec<Finding>,
+    /// Total failing items (may exceed `findings`).
+    pub findings_total: usize,
+    /// Set when a closed window defers a scheduled run: the reason and next opening.
+    pub deferred: Option<String>,
+}

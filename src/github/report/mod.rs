@@ -1,0 +1,324 @@
+//! GitHub-side reporting: a check run, deployments, a failure issue and a chat webhook.
+//!
+//! All of it is optional (`check-run`, `deployment`, `notify-issue`, `notify-webhook`) and none of
+//! it may change the verdict: the promotion already happened when this runs. Every problem —
+//! a read-only token on a fork's pull request, a missing permission, an unreachable webhook —
+//! becomes a warning string the caller prints with `::warning`. Mutations are sent once; only a
+//! rate-limited answer (which GitHub did not apply) is waited out and sent again, so a retry can
+//! never create a second issue or comment.
+
+mod check_run;
+mod deployments;
+mod issue;
+mod text;
+mod webhook;
+
+pub use check_run::{ANNOTATIONS_PER_REQUEST, MAX_CHECK_SUMMARY};
+pub use issue::{LABEL, MAX_ISSUE_BODY, issue_title};
+pub use text::{conclusion, stage_of};
+pub use webhook::webhook_text;
+
+use super::GitHubClient;
+use crate::http::ClientOptions;
+use crate::inputs::{Inputs, RunContext};
+use crate::promotion::outcome::Outcome;
+use crate::secret::Secret;
+use text::is_failure;
+
+/// What the reporter needs besides the outcome; everything is borrowed from the run context.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportRequest<'a> {
+    /// `owner/repo` (`GITHUB_REPOSITORY`).
+    pub repo: &'a str,
+    /// Commit to report on: the PR head for pull requests ([`super::head_sha`]).
+    pub sha: Option<&'a str>,
+    /// Workflow run URL (`RunContext::run_url`).
+    pub run_url: Option<&'a str>,
+    /// JFrog platform base URL, for the AppTrust version link.
+    pub jfrog_url: &'a str,
+    /// Input `check-run`.
+    pub check_run: bool,
+    /// Input `deployment`.
+    pub deployment: bool,
+    /// Input `notify-issue`.
+    pub notify_issue: bool,
+    /// Input `notify-webhook` (a secret: chat webhook URLs embed their credential).
+    pub notify_webhook: Option<&'a Secret>,
+    /// The rendered job summary, reused as the check-run summary and in the issue body.
+    pub summary: &'a str,
+    /// Secret values (tokens) replaced by `***` in everything sent.
+    pub redact: &'a [&'a str],
+}
+
+impl ReportRequest<'_> {
+    /// Whether any GitHub-side report was asked for (else [`report`] sends nothing).
+    pub fn wanted(&self) -> bool {
+        self.check_run || self.deployment || self.notify_issue || self.notify_webhook.is_some()
+    }
+}
+
+/// Sends every report asked for, in order (check run, deployments, issue, webhook), and returns
+/// warnings for what could not be done. Never fails and never panics: reporting must not turn a
+/// promotion that happened into a failed step.
+pub async fn report(
+    client: &GitHubClient,
+    req: &ReportRequest<'_>,
+    outcome: &Outcome,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if req.check_run {
+        if let Err(w) = check_run::check_run(client, req, outcome).await {
+            warnings.push(w);
+        }
+    }
+    if req.deployment {
+        warnings.extend(deployments::deployments(client, req, outcome).await);
+    }
+    if req.notify_issue {
+        if let Err(w) = issue::issue(client, req, outcome).await {
+            warnings.push(w);
+        }
+    }
+    if let Some(url) = req.notify_webhook {
+        if is_failure(outcome.result) {
+            if let Err(w) = webhook::webhook(client.http(), url, req, outcome).await {
+                warnings.push(w);
+            }
+        }
+    }
+    // Belt and braces: whatever a server echoed back, the webhook URL never leaves this function.
+    if let Some(url) = req
+        .notify_webhook
+        .map(Secret::expose)
+        .filter(|u| u.len() >= 4)
+    {
+        for w in &mut warnings {
+            if w.contains(url) {
+                *w = w.replace(url, "the notify-webhook URL");
+            }
+        }
+    }
+    warnings
+}
+
+/// The action's entry point: everything [`report`] needs, derived from the inputs and the run
+/// context — the client (same TLS roots and timeouts as the JFrog client), the PR head SHA, the
+/// run and AppTrust links, and the summary markdown (secrets in `minted` and the inputs are
+/// redacted from everything sent). Returns warnings for `::warning`.
+pub async fn report_run(
+    inputs: &Inputs,
+    ctx: &RunContext,
+    outcome: &Outcome,
+    options: &ClientOptions,
+    minted: &[Secret],
+) -> Vec<String> {
+    let webhook = inputs.notify_webhook.as_ref();
+    let github_asked = inputs.check_run || inputs.deployment || inputs.notify_issue;
+    if !github_asked && webhook.is_none() {
+        return Vec::new();
+    }
+    let http = match crate::http::build_client(options) {
+        Ok(h) => h,
+        Err(e) => {
+            return vec![format!(
+                "GitHub reports and notifications were not sent: {e}"
+            )];
+        }
+    };
+    let mut warnings = Vec::new();
+    let what = "check run, deployments and failure issue were not created";
+    let github_ok = match (&inputs.github_token, &ctx.repository) {
+        (Some(_), Some(_)) => true,
+        (None, _) if github_asked => {
+            warnings.push(format!(
+                "{what}: input `github-token` is empty; pass `github-token: ${{{{ github.token }}}}`"
+            ));
+            false
+        }
+        (_, None) if github_asked => {
+            warnings.push(format!(
+                "{what}: GITHUB_REPOSITORY is not set; run the action inside a GitHub workflow"
+            ));
+            false
+        }
+        _ => false,
+    };
+    // Without a token only the webhook is sent; the client then only lends its HTTP client.
+    let token = inputs
+        .github_token
+        .clone()
+        .unwrap_or_else(|| Secret::new(String::new()));
+    let client = GitHubClient::with_options(http, &ctx.api_url, token, options.clone());
+    let event = ctx
+        .event_path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    let sha = super::head_sha(
+        ctx.event_name.as_deref(),
+        event.as_deref(),
+        ctx.sha.as_deref(),
+    );
+    let run_url = ctx.run_url();
+    let version_url = crate::report::apptrust_version_url(
+        &inputs.jfrog_url,
+        &outcome.application,
+        &outcome.version,
+    );
+    let links = crate::report::summary::Links {
+        run_url: run_url.clone(),
+        run_id: ctx.run_id.clone(),
+        sha: ctx.sha.clone(),
+        commit_url: ctx
+            .repository
+            .as_ref()
+            .zip(ctx.sha.as_ref())
+            .map(|(r, s)| format!("{}/{r}/commit/{s}", ctx.server_url.trim_end_matches('/'))),
+        policy: Some(inputs.policy.path.clone()),
+        // The record is a file on the runner: no use in a check run or an issue.
+        record: None,
+    };
+    let mut secrets: Vec<&str> = inputs.secrets().into_iter().map(Secret::expose).collect();
+    secrets.extend(minted.iter().map(Secret::expose));
+    let summary = crate::secret::redact(
+        &crate::report::summary::render_with(outcome, &links, version_url.as_deref()),
+        &secrets,
+    );
+    let req = ReportRequest {
+        repo: ctx.repository.as_deref().unwrap_or_default(),
+        sha: sha.as_deref(),
+        run_url: run_url.as_deref(),
+        jfrog_url: &inputs.jfrog_url,
+        check_run: github_ok && inputs.check_run,
+        deployment: github_ok && inputs.deployment,
+        notify_issue: github_ok && inputs.notify_issue,
+        notify_webhook: webhook,
+        summary: &summary,
+        redact: &secrets,
+    };
+    warnings.extend(report(&client, &req, outcome).await);
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::issue::issue_body;
+    use super::text::{bounded, cut_bytes};
+    use super::*;
+    use crate::apptrust::lifecycle::Lifecycle;
+    use crate::gates::{GateResult, GateStatus};
+    use crate::inputs::Command;
+    use crate::promotion::outcome::{Hop, HopAction, HopStatus, RunResult};
+    use crate::report::apptrust_version_url;
+
+    fn blocked() -> Outcome {
+        let mut o = Outcome::new(Command::Promote, "inventory", "1.2.0");
+        o.lifecycle = Some(Lifecycle {
+            stages: ["bookverse-DEV", "bookverse-QA", "PROD"]
+                .map(String::from)
+                .to_vec(),
+            release_stage: "PROD".into(),
+            project: Some("bookverse".into()),
+        });
+        o.result = RunResult::Blocked;
+        o.from_stage = "bookverse-DEV".into();
+        o.to_stage = "bookverse-DEV".into();
+        o.target_stage = Some("PROD".into());
+        o.hops.push(Hop {
+            from: "bookverse-DEV".into(),
+            to: "bookverse-QA".into(),
+            action: HopAction::Promote,
+            promotion_type: "copy".into(),
+            status: HopStatus::Blocked,
+            duration_ms: None,
+            evaluations: vec![],
+            message: "gates failed".into(),
+        });
+        o.gates.push(GateResult {
+            stage: "bookverse-QA".into(),
+            gate: "unit <tests>".into(),
+            kind: "junit".into(),
+            status: GateStatus::Fail,
+            detail: "1 failed".into(),
+            figure: String::new(),
+            threshold: String::new(),
+        });
+        o
+    }
+
+    #[test]
+    fn names_follow_the_target_stage() {
+        let o = blocked();
+        assert_eq!(stage_of(&o), "PROD");
+        assert_eq!(issue_title(&o), "Promotion failure: inventory → PROD");
+        let mut o = o;
+        o.target_stage = None;
+        assert_eq!(stage_of(&o), "QA");
+        o.hops.clear();
+        assert_eq!(stage_of(&o), "DEV");
+    }
+
+    #[test]
+    fn conclusions_map_every_result() {
+        assert_eq!(conclusion(RunResult::RolledBack), "success");
+        assert_eq!(conclusion(RunResult::Deferred), "neutral");
+        assert_eq!(conclusion(RunResult::Failed), "failure");
+    }
+
+    #[test]
+    fn webhook_text_is_escaped_for_slack() {
+        let t = webhook_text(&blocked(), Some("https://github.com/o/r/actions/runs/1"));
+        assert!(
+            t.starts_with("⛔ Promotion blocked: inventory 1.2.0 → PROD\n"),
+            "{t}"
+        );
+        assert!(t.contains("unit &lt;tests&gt; (QA): 1 failed"), "{t}");
+        assert!(
+            t.ends_with("Run: https://github.com/o/r/actions/runs/1"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn long_text_is_bounded_and_details_closed() {
+        let text = format!(
+            "<details><summary>x</summary>\n\n{}",
+            "line\n".repeat(50_000)
+        );
+        let b = bounded(&text, MAX_CHECK_SUMMARY, "_cut_");
+        assert!(b.len() <= MAX_CHECK_SUMMARY);
+        assert!(b.ends_with("</details>\n\n_cut_"), "{}", &b[b.len() - 40..]);
+        assert_eq!(bounded("short", 10, "_cut_"), "short");
+        assert_eq!(cut_bytes("ééé", 5), "é…");
+    }
+
+    #[test]
+    fn version_urls_are_encoded() {
+        assert_eq!(
+            apptrust_version_url("https://acme.jfrog.io/", "inv", "1.2.0+b/7").as_deref(),
+            Some("https://acme.jfrog.io/ui/apptrust/applications/inv/versions/1.2.0%2Bb%2F7")
+        );
+        assert_eq!(apptrust_version_url("https://a", "inv", ""), None);
+    }
+
+    #[test]
+    fn issue_bodies_fit_github() {
+        let o = blocked();
+        let summary = "x\n".repeat(100_000);
+        let req = ReportRequest {
+            repo: "o/r",
+            sha: Some("abc"),
+            run_url: Some("https://github.com/o/r/actions/runs/1"),
+            jfrog_url: "https://acme.jfrog.io",
+            check_run: false,
+            deployment: false,
+            notify_issue: true,
+            notify_webhook: None,
+            summary: &summary,
+            redact: &[],
+        };
+        let body = issue_body(&req, &o);
+        assert!(body.chars().count() <= MAX_ISSUE_BODY, "{}", body.len());
+        assert!(body.contains("unit &lt;tests&gt; (QA): 1 failed"));
+        assert!(body.ends_with("</details>\n"));
+    }
+}

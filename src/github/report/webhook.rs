@@ -1,0 +1,101 @@
+//! The chat webhook (`notify-webhook`): one Slack-compatible `{"text": …}` message per blocked or
+//! failed run. The URL is a secret: it never appears in a message or a warning.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::ReportRequest;
+use super::text::{failed_gates, stage_of};
+use crate::promotion::outcome::{Outcome, RunResult};
+use crate::report::markdown::cut;
+use crate::secret::{Secret, redact};
+
+/// A chat webhook that does not answer in this time is given up on.
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Slack's three escapes for message text; the rest is literal.
+fn slack_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The `text` of the chat message.
+pub fn webhook_text(o: &Outcome, run_url: Option<&str>) -> String {
+    let icon = if o.result == RunResult::Blocked {
+        "⛔"
+    } else {
+        "❌"
+    };
+    let mut lines = vec![format!(
+        "{icon} Promotion {}: {} {} → {}",
+        o.result.as_str(),
+        slack_escape(&o.application),
+        slack_escape(&o.version),
+        slack_escape(&stage_of(o))
+    )];
+    let now = if o.to_stage.is_empty() {
+        "(no stage)"
+    } else {
+        o.display(&o.to_stage)
+    };
+    lines.push(format!("Now in: {}", slack_escape(now)));
+    let gates = failed_gates(o);
+    if !gates.is_empty() {
+        let shown: Vec<_> = gates.iter().take(10).map(|g| slack_escape(g)).collect();
+        let more = if gates.len() > 10 {
+            format!(" and {} more", gates.len() - 10)
+        } else {
+            String::new()
+        };
+        lines.push(format!("Failed gates: {}{more}", shown.join("; ")));
+    }
+    if let Some(f) = &o.failure {
+        lines.push(format!("Error: {}", slack_escape(&cut(&f.message, 500))));
+    }
+    if let Some(u) = run_url {
+        lines.push(format!("Run: {u}"));
+    }
+    lines.join("\n")
+}
+
+pub(super) async fn webhook(
+    http: &reqwest::Client,
+    url: &Secret,
+    req: &ReportRequest<'_>,
+    o: &Outcome,
+) -> Result<(), String> {
+    let what = "the notify-webhook URL was not notified";
+    let body = json!({ "text": webhook_text(o, req.run_url) }).to_string();
+    // Sent once: a chat message sent twice is noise, and a lost answer may have been delivered.
+    let resp = http
+        .post(url.expose())
+        .timeout(WEBHOOK_TIMEOUT)
+        .header("content-type", "application/json")
+        .body(redact(&body, req.redact))
+        .send()
+        .await
+        .map_err(|e| {
+            // reqwest puts the URL in its errors; the URL is the secret.
+            let why = if e.is_timeout() {
+                format!("no answer within {} s", WEBHOOK_TIMEOUT.as_secs())
+            } else if e.is_builder() {
+                "it is not a valid URL".to_string()
+            } else {
+                format!("it could not be reached ({})", e.without_url())
+            };
+            format!(
+                "{what}: {why}; check the notify-webhook secret. The promotion itself is not affected."
+            )
+        })?;
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    // The answer body is not quoted: a chat service may echo the request path, the secret.
+    Err(format!(
+        "{what}: it answered HTTP {}; check the notify-webhook secret (a revoked or mistyped webhook answers 403/404). The promotion itself is not affected.",
+        status.as_u16()
+    ))
+}

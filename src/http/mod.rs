@@ -1,0 +1,42 @@
+//! The one HTTP layer under every remote client (AppTrust, Artifactory, evidence, GitHub).
+//!
+//! It owns what the clients share: building the reqwest client (rustls with webpki roots plus
+//! `SSL_CERT_FILE`, user agent, timeouts), the retry policy, the request log that feeds the
+//! audit record, error-body decoding and the error type. Typed clients on top only build paths,
+//! read bodies and word their advice.
+
+pub mod error;
+pub mod error_body;
+mod log;
+mod remote;
+pub mod retry;
+
+pub use error::{Advice, RemoteError, RemoteErrorKind};
+pub use log::{RequestLog, RequestRecorder};
+pub use remote::{Body, ClientOptions, Remote, Reply, build_client, operation};
+
+/// Percent-encodes everything but RFC 3986 unreserved characters: for URL path segments
+/// (versions may carry `+` build metadata) and query values.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(percent_encode("1.2.3+build.7"), "1.2.3%2Bbuild.7");
+        assert_eq!(percent_encode("a/b"), "a%2Fb");
+        assert_eq!(percent_encode("bookverse-inventory"), "bookverse-inventory");
+    }
+}
