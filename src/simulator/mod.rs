@@ -8,10 +8,12 @@
 
 mod faults;
 mod routes;
+mod rules;
 mod seed;
 mod state;
 #[cfg(test)]
 mod tests;
+mod views;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};

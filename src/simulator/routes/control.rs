@@ -1,0 +1,106 @@
+//! The `/_sim/` control API: read the request log and state, inject faults, set policy
+//! failures and content status, reset — what tests and demos use to steer the simulator.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{json_response, parse_body};
+use crate::simulator::Simulator;
+use crate::simulator::faults::Fault;
+use crate::simulator::state::ApiError;
+
+pub(super) async fn ctl_requests(State(sim): State<Simulator>) -> Response {
+    json_response(200, &json!(sim.requests()))
+}
+
+pub(super) async fn ctl_state(State(sim): State<Simulator>) -> Response {
+    json_response(200, &json!(sim.state()))
+}
+
+pub(super) async fn ctl_faults(State(sim): State<Simulator>) -> Response {
+    json_response(200, &json!(sim.faults()))
+}
+
+/// Accepts one fault or an array of faults.
+pub(super) async fn ctl_add_fault(State(sim): State<Simulator>, body: Bytes) -> Response {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(Fault),
+        Many(Vec<Fault>),
+    }
+    match serde_json::from_slice::<OneOrMany>(&body) {
+        Ok(OneOrMany::One(f)) => sim.inject(f),
+        Ok(OneOrMany::Many(fs)) => fs.into_iter().for_each(|f| sim.inject(f)),
+        Err(e) => return ApiError::bad_request(format!("invalid fault: {e}")).into_response(),
+    }
+    json_response(201, &json!(sim.faults()))
+}
+
+pub(super) async fn ctl_clear_faults(State(sim): State<Simulator>) -> StatusCode {
+    sim.clear_faults();
+    StatusCode::NO_CONTENT
+}
+
+pub(super) async fn ctl_reset(State(sim): State<Simulator>) -> StatusCode {
+    sim.reset();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PolicyBody {
+    #[serde(default)]
+    explanation: Option<String>,
+}
+
+pub(super) async fn ctl_set_policy(
+    State(sim): State<Simulator>,
+    Path(stage): Path<String>,
+    body: Bytes,
+) -> Response {
+    match parse_body::<PolicyBody>(&body) {
+        Ok(b) => {
+            sim.set_stage_policy_failure(&stage, b.explanation);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub(super) async fn ctl_clear_policy(
+    State(sim): State<Simulator>,
+    Path(stage): Path<String>,
+) -> StatusCode {
+    sim.clear_stage_policy_failure(&stage);
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct StatusBody {
+    #[serde(default)]
+    status: String,
+}
+
+pub(super) async fn ctl_set_status(
+    State(sim): State<Simulator>,
+    Path((app, version)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let b = match parse_body::<StatusBody>(&body) {
+        Ok(b) if !b.status.is_empty() => b,
+        Ok(_) => return ApiError::bad_request("missing 'status'").into_response(),
+        Err(e) => return e.into_response(),
+    };
+    if sim.version(&app, &version).is_none() {
+        return ApiError::not_found(format!(
+            "Application version '{version}' of '{app}' not found"
+        ))
+        .into_response();
+    }
+    sim.set_version_status(&app, &version, &b.status);
+    StatusCode::NO_CONTENT.into_response()
+}

@@ -1,0 +1,380 @@
+//! The rules that change the simulator state: promote, release, rollback, tag and property
+//! updates, and settling asynchronous operations — each checked the way AppTrust checks it.
+
+use serde_json::{Value, json};
+
+use super::state::{
+    ApiError, Evaluations, Gate, InFlight, OpContext, OpOutcome, Operation, PatchBody, PromoteBody,
+    PromotionRecord, RELEASE_PRE, RELEASE_RELEASED, RollbackBody, STATUS_COMPLETED, State,
+    VersionState, display_stage, iso, now_real_millis,
+};
+
+impl State {
+    pub fn patch_version(
+        &mut self,
+        app: &str,
+        version: &str,
+        body: &PatchBody,
+        user: &str,
+    ) -> Result<Value, ApiError> {
+        if let Some(tag) = &body.tag {
+            validate_tag(tag)?;
+        }
+        let now = self.next_millis();
+        let v = self.version_mut(app, version)?;
+        if let Some(tag) = &body.tag {
+            v.tag = tag.clone();
+        }
+        if let Some(props) = &body.properties {
+            for (k, vals) in props {
+                v.properties.insert(k.clone(), vals.clone());
+            }
+        }
+        for k in body.delete_properties.iter().flatten() {
+            v.properties.remove(k);
+        }
+        v.modified_by = Some(user.to_string());
+        v.modified_millis = Some(now);
+        let tag = if v.tag.is_empty() {
+            Value::Null
+        } else {
+            json!(v.tag)
+        };
+        Ok(json!({
+            "application_key": v.application_key,
+            "version": v.version,
+            "tag": tag,
+            "properties": v.properties,
+            "modified_by": user,
+            "modified_at": iso(now),
+            "status": v.status,
+        }))
+    }
+
+    /// Promote or release. See the module docs of `routes` for the status-code contract.
+    pub fn promote(
+        &mut self,
+        app: &str,
+        version: &str,
+        body: &PromoteBody,
+        op: Operation,
+        ctx: &OpContext,
+    ) -> Result<OpOutcome, ApiError> {
+        let project = self.project_of(app)?;
+        let current = self.version(app, version)?.current_stage.clone();
+        let promotion_type = body
+            .promotion_type
+            .clone()
+            .unwrap_or_else(|| "copy".into())
+            .to_ascii_lowercase();
+        if !["copy", "move", "keep", "dry_run"].contains(&promotion_type.as_str()) {
+            return Err(ApiError::bad_request(format!(
+                "invalid promotion_type '{promotion_type}': expected copy, move, keep or dry_run"
+            )));
+        }
+        let target = match op {
+            Operation::Promote => {
+                let target = body
+                    .target_stage
+                    .clone()
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| ApiError::bad_request("target_stage is required"))?;
+                if target == project.release_stage {
+                    return Err(ApiError::bad_request(format!(
+                        "'{target}' is the release stage: use release (POST …/release) to move a version to it"
+                    )));
+                }
+                if !project.promote_stages.contains(&target) {
+                    return Err(ApiError::bad_request(format!(
+                        "stage '{target}' is not part of the lifecycle of project '{}'",
+                        project.key
+                    )));
+                }
+                target
+            }
+            Operation::Release => project.release_stage.clone(),
+        };
+        let v = self.version(app, version)?;
+        if v.in_flight.is_some() {
+            return Err(ApiError::conflict(format!(
+                "promotion already in progress for application version '{version}'"
+            )));
+        }
+        if v.status != STATUS_COMPLETED {
+            return Err(ApiError::conflict(format!(
+                "application version '{version}' is not ready: status is {} (expected COMPLETED)",
+                v.status
+            )));
+        }
+        match op {
+            Operation::Promote => {
+                let expected = if current.is_empty() {
+                    project.promote_stages.first().cloned()
+                } else {
+                    let idx = project.promote_stages.iter().position(|s| *s == current);
+                    idx.and_then(|i| project.promote_stages.get(i + 1).cloned())
+                };
+                if expected.as_deref() != Some(target.as_str()) {
+                    let why = if current == target {
+                        "the version is already at that stage".to_string()
+                    } else {
+                        match &expected {
+                            Some(n) => format!("the next stage is '{n}'"),
+                            None if current == project.release_stage => {
+                                "the version is already released".to_string()
+                            }
+                            None => "there is no next promote stage; use release".to_string(),
+                        }
+                    };
+                    return Err(ApiError::conflict(format!(
+                        "cannot promote from '{}' to '{target}': {why}",
+                        display_stage(&current)
+                    )));
+                }
+            }
+            Operation::Release => {
+                let last = project.promote_stages.last().cloned().unwrap_or_default();
+                if current != last {
+                    return Err(ApiError::conflict(format!(
+                        "cannot release from '{}' to '{target}': release is only allowed from '{last}'",
+                        display_stage(&current)
+                    )));
+                }
+            }
+        }
+
+        let exit_id = self.next_id("eval");
+        let entry_id = self.next_id("eval");
+        let failure = self.policy_failures.get(&target).cloned();
+        let passed = |stage: &str, id: String, what: &str| Gate {
+            stage: stage.to_string(),
+            eval_id: id,
+            decision: "pass".into(),
+            explanation: format!("all {what} policies passed"),
+        };
+        let evaluations = Evaluations {
+            exit_gate: passed(&current, exit_id, "exit gate"),
+            entry_gate: match &failure {
+                Some(expl) => Gate {
+                    stage: target.clone(),
+                    eval_id: entry_id,
+                    decision: "fail".into(),
+                    explanation: expl.clone(),
+                },
+                None => passed(&target, entry_id, "entry gate"),
+            },
+        };
+        let now = self.next_millis();
+        let is_dry_run = promotion_type == "dry_run";
+        let mut response = json!({
+            "application_key": app,
+            "version": version,
+            "project_key": project.key,
+            "source_stage": current,
+            "target_stage": target,
+            "promotion_type": promotion_type,
+            "included_repository_keys": body.included_repository_keys,
+            "excluded_repository_keys": body.excluded_repository_keys,
+            "artifact_additional_properties": body.artifact_additional_properties.clone().unwrap_or_else(|| json!([])),
+            "timestamp": iso(now),
+            "evaluations": evaluations,
+        });
+        let set = |response: &mut Value, status: &str, message: String| {
+            if let Some(o) = response.as_object_mut() {
+                o.insert("status".into(), json!(status));
+                o.insert("message".into(), json!(message));
+            }
+        };
+        let route = format!("from '{}' to '{target}'", display_stage(&current));
+        if failure.is_some() {
+            let message = format!(
+                "{promotion_type} promotion from '{current}' to '{target}' failed due to policy violations"
+            );
+            set(&mut response, "failed", message.clone());
+            if !is_dry_run {
+                let user = ctx.user.clone();
+                let v = self.version_mut(app, version)?;
+                v.history.push(PromotionRecord {
+                    status: "FAILED".into(),
+                    operation: op.as_str().into(),
+                    source_stage: current,
+                    target_stage: target,
+                    promotion_type,
+                    promoted_by: user,
+                    created_millis: now,
+                    message: Some(message),
+                    evaluations: Some(evaluations),
+                });
+            }
+            return Ok(OpOutcome {
+                http_status: 422,
+                body: response,
+            });
+        }
+        if is_dry_run {
+            set(
+                &mut response,
+                "success",
+                format!("dry run: {} {route} would succeed", op.as_str()),
+            );
+            return Ok(OpOutcome {
+                http_status: 200,
+                body: response,
+            });
+        }
+        let record = PromotionRecord {
+            status: if ctx.is_async { "PENDING" } else { "SUCCESS" }.into(),
+            operation: op.as_str().into(),
+            source_stage: current.clone(),
+            target_stage: target.clone(),
+            promotion_type: promotion_type.clone(),
+            promoted_by: ctx.user.clone(),
+            created_millis: now,
+            message: None,
+            evaluations: Some(evaluations),
+        };
+        let v = self.version_mut(app, version)?;
+        v.history.push(record);
+        if ctx.is_async {
+            v.in_flight = Some(InFlight {
+                operation: op.as_str().into(),
+                target_stage: target.clone(),
+                completes_at_millis: now_real_millis() + ctx.async_delay_ms,
+                record_millis: Some(now),
+            });
+            set(
+                &mut response,
+                "in_progress",
+                format!("{promotion_type} {} {route} started", op.as_str()),
+            );
+            return Ok(OpOutcome {
+                http_status: 202,
+                body: response,
+            });
+        }
+        v.current_stage = target;
+        if op == Operation::Release {
+            v.release_status = RELEASE_RELEASED.into();
+        }
+        self.promotions_applied += 1;
+        set(
+            &mut response,
+            "success",
+            format!("{promotion_type} {} {route} completed", op.as_str()),
+        );
+        if let Some(o) = response
+            .as_object_mut()
+            .filter(|_| op == Operation::Release)
+        {
+            o.insert("release_status".into(), json!(RELEASE_RELEASED));
+        }
+        Ok(OpOutcome {
+            http_status: 200,
+            body: response,
+        })
+    }
+
+    pub fn rollback(
+        &mut self,
+        app: &str,
+        version: &str,
+        body: &RollbackBody,
+        ctx: &OpContext,
+    ) -> Result<OpOutcome, ApiError> {
+        let project = self.project_of(app)?;
+        let from = body
+            .from_stage
+            .clone()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| ApiError::bad_request("from_stage is required"))?;
+        let v = self.version(app, version)?;
+        if v.in_flight.is_some() {
+            return Err(ApiError::conflict(format!(
+                "promotion already in progress for application version '{version}'"
+            )));
+        }
+        if v.current_stage != from {
+            return Err(ApiError::conflict(format!(
+                "cannot roll back from '{from}': the version's current stage is '{}'",
+                display_stage(&v.current_stage)
+            )));
+        }
+        let to = v
+            .history
+            .iter()
+            .rev()
+            .find(|r| r.status == "SUCCESS")
+            .map(|r| r.source_stage.clone())
+            .unwrap_or_default();
+        let v = self.version_mut(app, version)?;
+        let response = json!({
+            "application_key": app,
+            "version": version,
+            "project_key": project.key,
+            "rollback_from_stage": from,
+            "rollback_to_stage": to,
+        });
+        if ctx.is_async {
+            v.in_flight = Some(InFlight {
+                operation: "rollback".into(),
+                target_stage: to,
+                completes_at_millis: now_real_millis() + ctx.async_delay_ms,
+                record_millis: None,
+            });
+            return Ok(OpOutcome {
+                http_status: 202,
+                body: response,
+            });
+        }
+        apply_rollback(v);
+        self.promotions_applied += 1;
+        Ok(OpOutcome {
+            http_status: 200,
+            body: response,
+        })
+    }
+}
+/// Pops the latest successful promotion and returns the version to that promotion's source.
+pub(super) fn apply_rollback(v: &mut VersionState) {
+    match v.history.iter().rposition(|r| r.status == "SUCCESS") {
+        Some(i) => {
+            let popped = v.history.remove(i);
+            v.current_stage = popped.source_stage;
+            // Leaving the release stage withdraws the release.
+            if popped.operation == "release" {
+                v.release_status = RELEASE_PRE.into();
+            }
+        }
+        None => v.current_stage.clear(),
+    }
+}
+
+pub(super) fn tag_matches(pattern: &str, tag: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => tag.starts_with(prefix),
+        None => pattern == tag,
+    }
+}
+
+fn validate_tag(tag: &str) -> Result<(), ApiError> {
+    if tag.is_empty() {
+        return Ok(());
+    }
+    let ok_edges = tag
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && tag
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    let ok_chars = tag
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if tag.len() > 128 || !ok_edges || !ok_chars {
+        return Err(ApiError::bad_request(format!(
+            "invalid tag '{tag}': at most 128 characters, alphanumeric at both ends, '-', '_' or '.' inside"
+        )));
+    }
+    Ok(())
+}
