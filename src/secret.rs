@@ -28,6 +28,11 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// The values of `secrets`, for [`redact`].
+pub fn exposed<'a>(secrets: impl IntoIterator<Item = &'a Secret>) -> Vec<&'a str> {
+    secrets.into_iter().map(Secret::expose).collect()
+}
+
 /// `text` with every secret replaced by `***`. Values shorter than four characters are left
 /// alone, since masking them would mangle ordinary text.
 pub fn redact(text: &str, secrets: &[&str]) -> String {

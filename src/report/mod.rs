@@ -1,14 +1,45 @@
 //! Everything the action tells the runner and the people reading it.
 //!
 //! Renderers are pure (`Outcome` → `String`); the only I/O is appending to the files the runner
-//! names, in [`outputs::append_file`].
+//! names, in [`outputs::append_file`]. [`log`] renders the job-log lines, [`summary`] the job
+//! summary, [`outputs`] the step outputs, [`record`] the JSON audit record.
 
 pub mod commands;
+pub mod log;
 pub mod markdown;
 pub mod outputs;
 pub mod record;
 pub mod summary;
 pub mod terminal;
+
+use crate::inputs::{Inputs, RunContext};
+use crate::promotion::outcome::Outcome;
+
+/// The job summary of a run, as written to `GITHUB_STEP_SUMMARY` and reused by the check run and
+/// the failure issue. `record` is the record file to link (`None` where a link to a file on the
+/// runner means nothing).
+pub fn run_summary(
+    inputs: Option<&Inputs>,
+    ctx: &RunContext,
+    outcome: &Outcome,
+    record: Option<String>,
+) -> String {
+    let links = summary::Links {
+        run_url: ctx.run_url(),
+        run_id: ctx.run_id.clone(),
+        sha: ctx.sha.clone(),
+        commit_url: ctx
+            .repository
+            .as_ref()
+            .zip(ctx.sha.as_ref())
+            .map(|(r, s)| format!("{}/{r}/commit/{s}", ctx.server_url.trim_end_matches('/'))),
+        policy: inputs.map(|i| i.policy.path.clone()),
+        record,
+    };
+    let version_url = inputs
+        .and_then(|i| apptrust_version_url(&i.jfrog_url, &outcome.application, &outcome.version));
+    summary::render_with(outcome, &links, version_url.as_deref())
+}
 
 /// The AppTrust UI page of a version. [INFERRED] from the JFrog platform UI's routes
 /// (`/ui/apptrust/applications/<app>/versions/<version>`); not a documented API.

@@ -22,7 +22,7 @@ use super::GitHubClient;
 use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
 use crate::promotion::outcome::Outcome;
-use crate::secret::Secret;
+use crate::secret::{Secret, exposed, redact};
 use text::is_failure;
 
 /// What the reporter needs besides the outcome; everything is borrowed from the run context.
@@ -159,28 +159,10 @@ pub async fn report_run(
         ctx.sha.as_deref(),
     );
     let run_url = ctx.run_url();
-    let version_url = crate::report::apptrust_version_url(
-        &inputs.jfrog_url,
-        &outcome.application,
-        &outcome.version,
-    );
-    let links = crate::report::summary::Links {
-        run_url: run_url.clone(),
-        run_id: ctx.run_id.clone(),
-        sha: ctx.sha.clone(),
-        commit_url: ctx
-            .repository
-            .as_ref()
-            .zip(ctx.sha.as_ref())
-            .map(|(r, s)| format!("{}/{r}/commit/{s}", ctx.server_url.trim_end_matches('/'))),
-        policy: Some(inputs.policy.path.clone()),
-        // The record is a file on the runner: no use in a check run or an issue.
-        record: None,
-    };
-    let mut secrets: Vec<&str> = inputs.secrets().into_iter().map(Secret::expose).collect();
-    secrets.extend(minted.iter().map(Secret::expose));
-    let summary = crate::secret::redact(
-        &crate::report::summary::render_with(outcome, &links, version_url.as_deref()),
+    let secrets = exposed(inputs.secrets().into_iter().chain(minted));
+    // The record is a file on the runner: no use in a check run or an issue.
+    let summary = redact(
+        &crate::report::run_summary(Some(inputs), ctx, outcome, None),
         &secrets,
     );
     let req = ReportRequest {
