@@ -219,3 +219,159 @@ pub fn decide(
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::facts::Approval;
+
+    const POLICY: &str = r#"
+version: 1
+stages:
+  PROD:
+    approvals: { environment: production, min: 2, forbid-self-approval: true }
+    windows:
+      - { days: [mon, tue, wed, thu], start: "09:00", end: "16:00", timezone: America/New_York }
+    freezes:
+      - { from: 2026-12-20T00:00:00Z, to: 2027-01-04T00:00:00Z, reason: year-end freeze }
+    on-window-closed: defer
+    hotfix:
+      skip: [windows, freezes]
+"#;
+
+    fn approval(user: &str, state: &str) -> Approval {
+        Approval {
+            user: user.into(),
+            state: state.into(),
+            environments: vec!["production".into()],
+            comment: String::new(),
+        }
+    }
+
+    struct Case {
+        name: &'static str,
+        now: &'static str,
+        scheduled: bool,
+        hotfix: bool,
+        approvers: &'static [(&'static str, &'static str)],
+        /// (gate, status) expected, in order.
+        want: &'static [(&'static str, GateStatus)],
+        deferred: bool,
+    }
+
+    #[test]
+    fn windows_freezes_approvals_and_hotfix() {
+        use GateStatus::*;
+        let mut policy = crate::policy::parse("p.yml", POLICY).expect("policy");
+        policy
+            .resolve_stages(&["PROD".to_string()], None)
+            .expect("stages");
+        let cases = [
+            Case {
+                name: "open window, two distinct approvers",
+                now: "2026-12-01T15:00:00Z", // Tue 10:00 New York
+                scheduled: false,
+                hotfix: false,
+                approvers: &[("bob", "approved"), ("carol", "approved")],
+                want: &[("windows", Pass), ("approvals", Pass)],
+                deferred: false,
+            },
+            Case {
+                name: "self-approval does not count",
+                now: "2026-12-01T15:00:00Z",
+                scheduled: false,
+                hotfix: false,
+                approvers: &[("alice", "approved"), ("carol", "approved")],
+                want: &[("windows", Pass), ("approvals", Fail)],
+                deferred: false,
+            },
+            Case {
+                name: "rejections and duplicates do not count",
+                now: "2026-12-01T15:00:00Z",
+                scheduled: false,
+                hotfix: false,
+                approvers: &[("bob", "approved"), ("bob", "approved"), ("dan", "rejected")],
+                want: &[("windows", Pass), ("approvals", Fail)],
+                deferred: false,
+            },
+            Case {
+                name: "closed window on a manual run fails",
+                now: "2026-12-05T15:00:00Z", // Saturday
+                scheduled: false,
+                hotfix: false,
+                approvers: &[("bob", "approved"), ("carol", "approved")],
+                want: &[("windows", Fail), ("approvals", Pass)],
+                deferred: false,
+            },
+            Case {
+                name: "closed window on a scheduled run defers",
+                now: "2026-12-05T15:00:00Z",
+                scheduled: true,
+                hotfix: false,
+                approvers: &[("bob", "approved"), ("carol", "approved")],
+                want: &[("windows", Warn), ("approvals", Pass)],
+                deferred: true,
+            },
+            Case {
+                name: "freeze blocks",
+                now: "2026-12-22T15:00:00Z", // Tuesday inside the freeze
+                scheduled: false,
+                hotfix: false,
+                approvers: &[("bob", "approved"), ("carol", "approved")],
+                want: &[("freezes", Fail), ("approvals", Pass)],
+                deferred: false,
+            },
+            Case {
+                name: "hotfix skips the freeze but not the approvals",
+                now: "2026-12-22T15:00:00Z",
+                scheduled: false,
+                hotfix: true,
+                approvers: &[("bob", "approved")],
+                want: &[("freezes", Skip), ("approvals", Fail)],
+                deferred: false,
+            },
+        ];
+        for c in cases {
+            let github = GitHubFacts {
+                checks: Evidence::Unavailable("not needed".into()),
+                approvals: Ok(c.approvers.iter().map(|(u, s)| approval(u, s)).collect()),
+            };
+            let facts = RunFacts {
+                now: c.now.parse().expect("instant"),
+                scheduled: c.scheduled,
+                hotfix: c.hotfix,
+                reason: Some("CVE-2026-1"),
+                actor: Some("alice"),
+            };
+            let sp = policy.stage("PROD").expect("PROD policy");
+            let v = decide("PROD", sp, &[], &github, &facts);
+            let got: Vec<(&str, GateStatus)> =
+                v.gates.iter().map(|g| (g.gate.as_str(), g.status)).collect();
+            assert_eq!(got, c.want, "{}", c.name);
+            assert_eq!(v.deferred.is_some(), c.deferred, "{}", c.name);
+        }
+    }
+
+    #[test]
+    fn unreadable_approvals_fail_naming_why() {
+        let mut policy = crate::policy::parse("p.yml", POLICY).expect("policy");
+        policy
+            .resolve_stages(&["PROD".to_string()], None)
+            .expect("stages");
+        let github = GitHubFacts {
+            checks: Evidence::Unavailable("not needed".into()),
+            approvals: Err("input `github-token` is empty".into()),
+        };
+        let facts = RunFacts {
+            now: "2026-12-01T15:00:00Z".parse().expect("instant"),
+            scheduled: false,
+            hotfix: false,
+            reason: None,
+            actor: None,
+        };
+        let v = decide("PROD", policy.stage("PROD").expect("PROD"), &[], &github, &facts);
+        let approvals = v.gates.iter().find(|g| g.gate == "approvals").expect("row");
+        assert_eq!(approvals.status, GateStatus::Fail);
+        assert!(approvals.detail.contains("github-token"), "{}", approvals.detail);
+    }
+}
