@@ -6,9 +6,9 @@ use std::io::Write;
 use super::policy_file::load_policy;
 use super::{Settings, promote, rollback};
 use crate::apptrust::AppTrustApi;
-use crate::apptrust::lifecycle::Lifecycle;
 use crate::error::Error;
 use crate::inputs::{Command, Inputs, RunContext};
+use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Outcome, RunResult};
 
 /// Executes the command; never fails: errors are recorded in the outcome.
@@ -72,22 +72,20 @@ async fn execute_inner<A: AppTrustApi>(
     outcome.from_stage = content.current_stage.clone();
     outcome.to_stage = content.current_stage.clone();
     outcome.release_status = content.release_status.clone();
+    let run = Run {
+        inputs,
+        ctx,
+        settings,
+        api,
+        lifecycle: &lifecycle,
+    };
     match inputs.command {
         Command::Status => {
             outcome.history = api.promotions(&inputs.application, &version).await?;
             outcome.result = RunResult::Unchanged;
             Ok(())
         }
-        Command::Rollback => {
-            let run = Run {
-                inputs,
-                ctx,
-                settings,
-                api,
-                lifecycle: &lifecycle,
-            };
-            rollback::rollback(&run, content, outcome, log).await
-        }
+        Command::Rollback => rollback::rollback(&run, content, outcome, log).await,
         Command::Promote | Command::Plan => {
             let policy = match policy {
                 Some(mut p) => {
@@ -96,13 +94,6 @@ async fn execute_inner<A: AppTrustApi>(
                     Some(p)
                 }
                 None => None,
-            };
-            let run = Run {
-                inputs,
-                ctx,
-                settings,
-                api,
-                lifecycle: &lifecycle,
             };
             promote::promote(&run, policy.as_ref(), content, outcome, log).await
         }

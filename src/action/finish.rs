@@ -4,10 +4,10 @@
 use std::io::Write;
 
 use super::Settings;
-use crate::apptrust::lifecycle::Lifecycle;
 use crate::http::RequestLog;
 use crate::inputs::{Inputs, RunContext};
 use crate::promotion::audit::AuditContext;
+use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Hop, Outcome};
 use crate::report::commands::{self, Level};
 use crate::report::{self, outputs};

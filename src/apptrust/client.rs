@@ -16,11 +16,11 @@ use super::{
     AppTrustApi, HopReply, HopRequest, PromotionEntry, RollbackReply, VersionContent,
     VersionSummary,
 };
-use crate::apptrust::lifecycle::Lifecycle;
 use crate::http::{
     Advice, Body, ClientOptions, Remote, RemoteError, RequestLog, RequestRecorder, build_client,
     operation, percent_encode,
 };
+use crate::promotion::lifecycle::Lifecycle;
 use crate::secret::Secret;
 
 /// How JFrog failures are explained to the user.

@@ -6,7 +6,6 @@
 //! wrong guess is one place to change.
 
 pub mod client;
-pub mod lifecycle;
 pub mod oidc;
 pub mod wire;
 
@@ -14,7 +13,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use crate::http::RemoteError;
-use lifecycle::Lifecycle;
+use crate::promotion::lifecycle::Lifecycle;
 
 /// What the action knows about one application version.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]

@@ -290,7 +290,11 @@ stages:
                 now: "2026-12-01T15:00:00Z",
                 scheduled: false,
                 hotfix: false,
-                approvers: &[("bob", "approved"), ("bob", "approved"), ("dan", "rejected")],
+                approvers: &[
+                    ("bob", "approved"),
+                    ("bob", "approved"),
+                    ("dan", "rejected"),
+                ],
                 want: &[("windows", Pass), ("approvals", Fail)],
                 deferred: false,
             },
@@ -345,8 +349,11 @@ stages:
             };
             let sp = policy.stage("PROD").expect("PROD policy");
             let v = decide("PROD", sp, &[], &github, &facts);
-            let got: Vec<(&str, GateStatus)> =
-                v.gates.iter().map(|g| (g.gate.as_str(), g.status)).collect();
+            let got: Vec<(&str, GateStatus)> = v
+                .gates
+                .iter()
+                .map(|g| (g.gate.as_str(), g.status))
+                .collect();
             assert_eq!(got, c.want, "{}", c.name);
             assert_eq!(v.deferred.is_some(), c.deferred, "{}", c.name);
         }
@@ -369,9 +376,19 @@ stages:
             reason: None,
             actor: None,
         };
-        let v = decide("PROD", policy.stage("PROD").expect("PROD"), &[], &github, &facts);
+        let v = decide(
+            "PROD",
+            policy.stage("PROD").expect("PROD"),
+            &[],
+            &github,
+            &facts,
+        );
         let approvals = v.gates.iter().find(|g| g.gate == "approvals").expect("row");
         assert_eq!(approvals.status, GateStatus::Fail);
-        assert!(approvals.detail.contains("github-token"), "{}", approvals.detail);
+        assert!(
+            approvals.detail.contains("github-token"),
+            "{}",
+            approvals.detail
+        );
     }
 }

@@ -8,13 +8,14 @@
 use std::time::{Duration, Instant};
 
 pub mod audit;
+pub mod lifecycle;
 pub mod outcome;
 pub mod retag;
 
-use crate::apptrust::lifecycle::Lifecycle;
 use crate::apptrust::{AppTrustApi, HopReply, HopRequest, VersionContent};
 use crate::gates::{GateStatus, StageVerdict};
 use crate::http::{RemoteError, RemoteErrorKind};
+use lifecycle::Lifecycle;
 use outcome::{Hop, HopAction, HopStatus, Outcome, RunResult};
 
 /// Tunables of the walk.

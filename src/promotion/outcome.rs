@@ -3,7 +3,7 @@
 //! Promotion builds an [`Outcome`]; the outputs file, the job summary, the annotations, the
 //! record and the exit status are all pure functions of it, so they can never disagree.
 
-use crate::apptrust::lifecycle::Lifecycle;
+use super::lifecycle::Lifecycle;
 use crate::apptrust::{Evaluation, PromotionEntry};
 use crate::gates::{Finding, GateResult, GateStatus};
 use crate::inputs::Command;

@@ -5,7 +5,7 @@
 //! Pure renderers: the caller writes the text (and redacts secrets from it).
 
 use super::commands::{self, Level};
-use crate::apptrust::lifecycle::Lifecycle;
+use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 
 /// The runner turns only the first 10 annotations of each level into UI annotations; the rest

@@ -562,9 +562,9 @@ fn truncate(mut body: String, footer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apptrust::lifecycle::Lifecycle;
     use crate::gates::Finding;
     use crate::inputs::Command;
+    use crate::promotion::lifecycle::Lifecycle;
     use crate::promotion::outcome::Hop;
 
     fn outcome() -> Outcome {

@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use promote_action::apptrust::lifecycle::Lifecycle;
 use promote_action::gates::{Finding, GateResult, GateStatus};
 use promote_action::github::GitHubClient;
 use promote_action::github::report::{ReportRequest, report};
 use promote_action::inputs::{Command, Secret};
+use promote_action::promotion::lifecycle::Lifecycle;
 use promote_action::promotion::outcome::{Hop, HopAction, HopStatus, Outcome, RunResult};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};

@@ -186,9 +186,9 @@ mod tests {
     use super::issue::issue_body;
     use super::text::{bounded, cut_bytes};
     use super::*;
-    use crate::apptrust::lifecycle::Lifecycle;
     use crate::gates::{GateResult, GateStatus};
     use crate::inputs::Command;
+    use crate::promotion::lifecycle::Lifecycle;
     use crate::promotion::outcome::{Hop, HopAction, HopStatus, RunResult};
     use crate::report::apptrust_version_url;
 

@@ -1,4 +1,5 @@
-//! The lifecycle: ordered promote stages ending with the release stage, and stage-name handling.
+//! The lifecycle a promotion walks: ordered promote stages ending with the release stage, the
+//! path between two stages, and stage-name handling.
 //!
 //! AppTrust names project stages with the project prefix (`bookverse-QA`) and global stages
 //! without (`PROD`). Users may write either form; everything inside the action uses the full API
