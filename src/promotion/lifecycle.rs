@@ -5,6 +5,8 @@
 //! without (`PROD`). Users may write either form; everything inside the action uses the full API
 //! name and shows the display name (prefix stripped) to people.
 
+use super::outcome::HopAction;
+
 /// The ordered promote stages of a project, the last being the release stage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Lifecycle {
@@ -104,6 +106,23 @@ impl Lifecycle {
     /// Position of a full stage name; `None` for "" (never promoted) or unknown names.
     pub fn index(&self, full: &str) -> Option<usize> {
         self.stages.iter().position(|s| s == full)
+    }
+
+    /// Whether a version in `current` ("" = never promoted) is in `stage` or past it.
+    pub fn reached(&self, current: &str, stage: &str) -> bool {
+        match (self.index(current), self.index(stage)) {
+            (Some(c), Some(s)) => c >= s,
+            _ => false,
+        }
+    }
+
+    /// `/release` for the release stage, `/promote` for every other.
+    pub fn action_into(&self, stage: &str) -> HopAction {
+        if self.is_release(stage) {
+            HopAction::Release
+        } else {
+            HopAction::Promote
+        }
     }
 
     /// Whether a stage is the release stage.

@@ -50,12 +50,27 @@ where
 {
     let version = content.version.clone();
     let mut current = content.current_stage.clone();
+    // Set when another run moved the version while this one walked: where it put it.
+    let mut moved_by_other: Option<String> = None;
     for (i, stage) in path.iter().enumerate() {
-        let action = if lifecycle.is_release(stage) {
-            HopAction::Release
-        } else {
-            HopAction::Promote
-        };
+        if lifecycle.reached(&current, stage) {
+            // Another run already took the version into (or past) this stage.
+            outcome.hops.push(Hop {
+                from: current.clone(),
+                to: stage.clone(),
+                action: lifecycle.action_into(stage),
+                promotion_type: options.promotion_type.clone(),
+                status: HopStatus::NotReached,
+                duration_ms: None,
+                evaluations: Vec::new(),
+                message: format!(
+                    "another run already promoted the version to {}",
+                    lifecycle.display(&current)
+                ),
+            });
+            continue;
+        }
+        let action = lifecycle.action_into(stage);
         let mut hop = Hop {
             from: current.clone(),
             to: stage.clone(),
@@ -116,6 +131,27 @@ where
                 outcome.to_stage = current.clone();
                 outcome.hops.push(hop);
             }
+            HopEnd::Moved { now, applied } => {
+                hop.status = if applied {
+                    HopStatus::Done
+                } else {
+                    HopStatus::NotReached
+                };
+                current = now.current_stage.clone();
+                hop.message = format!(
+                    "{}another run moved the version to {} meanwhile",
+                    if applied {
+                        "applied; "
+                    } else {
+                        "not applied: "
+                    },
+                    lifecycle.display(&current)
+                );
+                content = now;
+                outcome.to_stage = current.clone();
+                moved_by_other = Some(current.clone());
+                outcome.hops.push(hop);
+            }
             HopEnd::Rejected => {
                 hop.status = HopStatus::Blocked;
                 outcome.hops.push(hop);
@@ -162,8 +198,21 @@ where
         }
     }
     outcome.to_stage = current.clone();
+    let own_last = outcome
+        .hops
+        .iter()
+        .rev()
+        .find(|h| h.status == HopStatus::Done)
+        .map(|h| h.to.as_str());
     outcome.result = if options.plan_only {
         RunResult::Planned
+    } else if let Some(there) = moved_by_other.filter(|_| own_last != Some(current.as_str())) {
+        // The version reached the target, but not by this run's last hop: say so, change nothing.
+        outcome.notes.push(format!(
+            "Another run moved {version} to {} while this run was promoting it; nothing more to do.",
+            lifecycle.display(&there)
+        ));
+        RunResult::Unchanged
     } else if lifecycle.is_release(&current) {
         RunResult::Released
     } else {
@@ -180,6 +229,14 @@ where
 enum HopEnd {
     /// Applied and verified; the content as re-read.
     Done(VersionContent),
+    /// Another run moved the version: it is at or past this hop's stage, as re-read.
+    /// `applied`: this run's request was accepted too (it moved on since).
+    Moved {
+        /// The content as re-read.
+        now: VersionContent,
+        /// Whether this run's own request was applied.
+        applied: bool,
+    },
     /// AppTrust's policy refused it (evaluations and message are on the hop).
     Rejected,
     /// Not applied, or not verifiably; the content if it was re-read.
@@ -207,19 +264,39 @@ async fn apply_hop<A: AppTrustApi>(
         target_stage: stage.to_string(),
         promotion_type: options.promotion_type.clone(),
     };
-    match send_hop(api, app, version, action, &request, options).await {
-        Ok(HopReply::Accepted {
+    let reply = match send_hop(api, app, version, action, &request, lifecycle, options).await {
+        Ok(Sent::Reply(reply)) => reply,
+        Ok(Sent::MovedByOther(now)) => {
+            return HopEnd::Moved {
+                now,
+                applied: false,
+            };
+        }
+        Err(err) => {
+            let lost = err.what.clone();
+            let end = learn_after_error(api, app, version, stage, lifecycle, err).await;
+            if matches!(end, HopEnd::Done(_)) {
+                hop.message = format!(
+                    "the answer was lost ({lost}), but re-reading the version shows it reached {}",
+                    lifecycle.display(stage)
+                );
+            }
+            return end;
+        }
+    };
+    match reply {
+        HopReply::Accepted {
             message,
             evaluations,
             ..
-        }) => {
+        } => {
             hop.evaluations = evaluations;
             hop.message = message;
         }
-        Ok(HopReply::PolicyRejected {
+        HopReply::PolicyRejected {
             message,
             evaluations,
-        }) => {
+        } => {
             hop.evaluations = evaluations;
             hop.message = if message.is_empty() {
                 "AppTrust's policy refused the promotion".into()
@@ -228,25 +305,13 @@ async fn apply_hop<A: AppTrustApi>(
             };
             return HopEnd::Rejected;
         }
-        Err(err) if err.outcome_unknown() || err.in_progress() => {
-            return match api.content(app, version).await {
-                Ok(now) if now.current_stage == stage => {
-                    hop.message = format!(
-                        "the answer was lost ({}), but re-reading the version shows it reached {}",
-                        err.what,
-                        lifecycle.display(stage)
-                    );
-                    HopEnd::Done(now)
-                }
-                Ok(now) => HopEnd::Failed(err, Some(now)),
-                Err(_) => HopEnd::Failed(err, None),
-            };
-        }
-        Err(err) => return HopEnd::Failed(err, None),
     }
     // AppTrust answered success: the version must now be in the stage.
     match api.content(app, version).await {
         Ok(now) if now.current_stage == stage => HopEnd::Done(now),
+        Ok(now) if lifecycle.reached(&now.current_stage, stage) => {
+            HopEnd::Moved { now, applied: true }
+        }
         Ok(now) => {
             let err = RemoteError {
                 operation: format!(
@@ -276,16 +341,52 @@ async fn apply_hop<A: AppTrustApi>(
     }
 }
 
-/// Sends one promote/release; waits out "promotion already in progress" (bounded) and retries
-/// once it clears, because that answer means nothing was applied for this request.
+/// What became of an error answer, learnt by re-reading the version (never by re-sending):
+/// a lost answer (timeout, dropped connection, 5xx) may have been applied, and a conflict means
+/// another run may have moved the version.
+async fn learn_after_error<A: AppTrustApi>(
+    api: &A,
+    app: &str,
+    version: &str,
+    stage: &str,
+    lifecycle: &Lifecycle,
+    err: RemoteError,
+) -> HopEnd {
+    let conflict = err.status() == Some(409);
+    if !err.outcome_unknown() && !conflict {
+        return HopEnd::Failed(err, None);
+    }
+    match api.content(app, version).await {
+        Ok(now) if err.outcome_unknown() && now.current_stage == stage => HopEnd::Done(now),
+        Ok(now) if lifecycle.reached(&now.current_stage, stage) => HopEnd::Moved {
+            now,
+            applied: false,
+        },
+        Ok(now) => HopEnd::Failed(err, Some(now)),
+        Err(_) => HopEnd::Failed(err, None),
+    }
+}
+
+/// What sending a hop led to.
+enum Sent {
+    /// AppTrust's answer to this run's request.
+    Reply(HopReply),
+    /// While this run waited out another promotion, that one took the version to (or past) the
+    /// stage: nothing of this run's was applied.
+    MovedByOther(VersionContent),
+}
+
+/// Sends one promote/release; waits out "promotion already in progress" (bounded) and sends
+/// again once it clears, because that answer means nothing was applied for this request.
 async fn send_hop<A: AppTrustApi>(
     api: &A,
     app: &str,
     version: &str,
     action: HopAction,
     request: &HopRequest,
+    lifecycle: &Lifecycle,
     options: &WalkOptions,
-) -> Result<HopReply, RemoteError> {
+) -> Result<Sent, RemoteError> {
     let deadline = Instant::now() + options.in_progress_wait;
     loop {
         let reply = match action {
@@ -304,22 +405,13 @@ async fn send_hop<A: AppTrustApi>(
                     });
                 }
                 tokio::time::sleep(options.poll).await;
-                // If the other promotion took the version to our target, we are done.
                 if let Ok(now) = api.content(app, version).await {
-                    if now.current_stage == request.target_stage
-                        || (action == HopAction::Release
-                            && now.release_status.contains("release")
-                            && now.release_status != "pre_release")
-                    {
-                        return Ok(HopReply::Accepted {
-                            status: "success".into(),
-                            message: "another run completed this promotion while we waited".into(),
-                            evaluations: Vec::new(),
-                        });
+                    if lifecycle.reached(&now.current_stage, &request.target_stage) {
+                        return Ok(Sent::MovedByOther(now));
                     }
                 }
             }
-            other => return other,
+            other => return other.map(Sent::Reply),
         }
     }
 }
@@ -359,11 +451,7 @@ fn not_reached(
         outcome.hops.push(Hop {
             from: prev.clone(),
             to: stage.clone(),
-            action: if lifecycle.is_release(stage) {
-                HopAction::Release
-            } else {
-                HopAction::Promote
-            },
+            action: lifecycle.action_into(stage),
             promotion_type: options.promotion_type.clone(),
             status: HopStatus::NotReached,
             duration_ms: None,

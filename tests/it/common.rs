@@ -47,12 +47,20 @@ impl Sim {
     }
 
     pub fn with(config: SimConfig) -> Sim {
+        Self::with_state(
+            promote_action::simulator::Simulator::seeded(config.clone()).state(),
+            config,
+        )
+    }
+
+    /// A simulator starting from `state`.
+    pub fn with_state(state: promote_action::simulator::State, config: SimConfig) -> Sim {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .expect("runtime");
-        let sim = Simulator::seeded(config);
+        let sim = Simulator::with_initial_state(state, config);
         let addr = rt.block_on(sim.spawn()).expect("simulator starts");
         Sim {
             sim,
@@ -140,6 +148,12 @@ impl Action {
     }
 
     pub fn run(&self) -> Run {
+        let output = self.command().output().expect("binary runs");
+        self.collect(output)
+    }
+
+    /// The binary with this action's environment, not started (for runs in parallel).
+    pub fn command(&self) -> Command {
         let out_file = self.dir.path().join("output");
         let summary_file = self.dir.path().join("summary");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_promote-action"));
@@ -166,7 +180,13 @@ impl Action {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let output = cmd.output().expect("binary runs");
+        cmd
+    }
+
+    /// Reads what a finished run left (outputs, summary, record) and checks it for leaks.
+    pub fn collect(&self, output: std::process::Output) -> Run {
+        let out_file = self.dir.path().join("output");
+        let summary_file = self.dir.path().join("summary");
         let outputs_text = std::fs::read_to_string(&out_file).unwrap_or_default();
         let outputs: BTreeMap<String, String> = outputs::parse(&outputs_text)
             .expect("GITHUB_OUTPUT parses like the runner parses it")

@@ -842,7 +842,12 @@ fn concurrent_async_promotion_is_waited_out_without_promoting_twice() {
             .status()
     });
     assert_eq!(status.as_u16(), 202);
-    let s = promote_ok().max_posts(100);
+    // The other run moved the version while this one waited: this run applied nothing, so it
+    // says `unchanged` and why (issue 14), not `promoted`.
+    let s = promote_next()
+        .expect(0, "unchanged", QA)
+        .max_posts(100)
+        .summary_says("Another run moved 1.2.0 to QA");
     let started = Instant::now();
     let run = check(&s, &sim, None);
     assert!(started.elapsed() < WALL);

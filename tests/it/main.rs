@@ -9,6 +9,7 @@ mod gates;
 mod github;
 mod github_gates;
 mod hostile;
+mod parallel;
 mod props;
 mod schemas;
 mod wire;
