@@ -12,3 +12,6 @@ bash "$here/readers.sh" | sed -n '/^| input/,$p'
 echo
 echo "### End to end and footprint"
 bash "$here/e2e.sh" | sed -n '/^| figure/,$p'
+echo
+echo "### Many runs at once"
+bash "$here/parallel.sh" | sed -n '/^| 20 processes/,$p'
