@@ -14,6 +14,7 @@ use crate::inputs::Command;
 use crate::policy::Policy;
 use crate::promotion::outcome::{Outcome, RunResult};
 use crate::promotion::{self, WalkOptions, audit};
+use crate::report;
 
 pub(super) async fn promote<A: AppTrustApi>(
     run: &Run<'_, A>,
@@ -90,7 +91,12 @@ pub(super) async fn promote<A: AppTrustApi>(
         }
         None => BTreeMap::new(),
     };
-    let gate_check = |stage: &str| verdicts.get(stage).cloned().unwrap_or_default();
+    // Each stage's verdicts are printed as the walk reaches it, before its hop.
+    let gate_check = |stage: &str| {
+        let v = verdicts.get(stage).cloned().unwrap_or_default();
+        let _ = log.write_all(report::log::stage_verdicts(lifecycle, stage, &v).as_bytes());
+        v
+    };
     let result = promotion::walk(
         api,
         lifecycle,

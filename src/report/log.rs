@@ -1,16 +1,59 @@
-//! What the action prints to the job log besides workflow outputs: one line per hop, and the
-//! lines that close a run (its warnings and failing items as annotations, the result line, and
-//! the `::error` that says what happened and what to do).
+//! What the action prints to the job log besides workflow outputs: one line per gate verdict
+//! (stages that passed folded into a `::group::`), one line per hop, and the lines that close a
+//! run (its warnings and failing items as annotations, the result line, and the `::error` that
+//! says what happened — naming each failed gate with its figure — and what to do).
 //!
 //! Pure renderers: the caller writes the text (and redacts secrets from it).
 
 use super::commands::{self, Level};
+use super::markdown::cut;
+use crate::gates::{GateResult, GateStatus, StageVerdict};
 use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 
 /// The runner turns only the first 10 annotations of each level into UI annotations; the rest
 /// are in the summary's collapsed tables.
 const MAX_ANNOTATIONS: usize = 10;
+
+/// Longest gate detail quoted in the blocked `::error`, in characters.
+const MAX_DETAIL: usize = 200;
+/// Failed gates named one by one in the blocked `::error`.
+const MAX_NAMED: usize = 10;
+
+/// One gate's verdict: `QA · line coverage: line coverage 61.0 % is below 80 % → fail`. A pass
+/// shows the figure and the bound it met; anything else shows why.
+pub fn verdict_line(stage: &str, g: &GateResult) -> String {
+    let (what, status) = match g.status {
+        GateStatus::Pass if g.threshold.is_empty() => (g.figure.clone(), "pass"),
+        GateStatus::Pass => (format!("{}, needs {}", g.figure, g.threshold), "pass"),
+        GateStatus::Fail => (g.detail.clone(), "fail"),
+        GateStatus::Warn => (g.detail.clone(), "warn"),
+        GateStatus::Skip => (g.detail.clone(), "skip"),
+    };
+    format!(
+        "{stage} · {}: {} → {status}\n",
+        commands::neutralise(&g.gate),
+        commands::neutralise(&what)
+    )
+}
+
+/// The verdict lines of one stage: folded into a `::group::` when nothing failed, so the log
+/// opens on what matters; printed in full otherwise.
+pub fn stage_verdicts(lifecycle: &Lifecycle, stage: &str, v: &StageVerdict) -> String {
+    if v.gates.is_empty() {
+        return String::new();
+    }
+    let name = lifecycle.display(stage);
+    let lines: String = v.gates.iter().map(|g| verdict_line(name, g)).collect();
+    if v.gates.iter().any(|g| g.status == GateStatus::Fail) {
+        return lines;
+    }
+    let n = v.gates.len();
+    format!(
+        "::group::{name} · {n} {} passed\n{lines}::endgroup::\n",
+        if n == 1 { "check" } else { "checks" }
+    )
+}
 
 /// `promote-action: DEV → QA: done (12 ms)`, with the hop's message when it has one.
 pub fn hop_line(lifecycle: &Lifecycle, hop: &Hop) -> String {
@@ -103,7 +146,12 @@ fn final_error(outcome: &Outcome) -> Option<(String, String)> {
     if outcome.result != RunResult::Blocked {
         return None;
     }
-    let failed = outcome.failed_gates().join(", ");
+    let failed: Vec<String> = outcome
+        .gates
+        .iter()
+        .filter(|g| g.status == GateStatus::Fail)
+        .map(|g| format!("{} ({})", g.gate, cut(&g.detail, MAX_DETAIL)))
+        .collect();
     let stopped = outcome
         .hops
         .iter()
@@ -114,9 +162,111 @@ fn final_error(outcome: &Outcome) -> Option<(String, String)> {
     let message = if failed.is_empty() {
         format!("promotion to {stopped} was blocked by policy; the version stays in {stays}")
     } else {
+        let more = failed.len().saturating_sub(MAX_NAMED);
+        let mut named = failed
+            .into_iter()
+            .take(MAX_NAMED)
+            .collect::<Vec<_>>()
+            .join("; ");
+        if more > 0 {
+            named.push_str(&format!("; and {more} more (see the job summary)"));
+        }
         format!(
-            "promotion to {stopped} was blocked by failed gates: {failed}; the version stays in {stays}"
+            "promotion to {stopped} was blocked by failed gates: {named}; the version stays in {stays}"
         )
     };
     Some(("promote-action: blocked".to_string(), message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(
+        gate: &str,
+        status: GateStatus,
+        figure: &str,
+        threshold: &str,
+        detail: &str,
+    ) -> GateResult {
+        GateResult {
+            stage: "p-QA".into(),
+            gate: gate.into(),
+            kind: "coverage".into(),
+            status,
+            detail: detail.into(),
+            figure: figure.into(),
+            threshold: threshold.into(),
+        }
+    }
+
+    fn lifecycle() -> Lifecycle {
+        Lifecycle {
+            stages: vec!["p-DEV".into(), "p-QA".into(), "PROD".into()],
+            release_stage: "PROD".into(),
+            project: Some("p".into()),
+        }
+    }
+
+    #[test]
+    fn verdict_lines_show_the_figure_or_the_reason() {
+        let table = [
+            (
+                g("cov", GateStatus::Pass, "line 85.0 %", "line ≥ 80 %", "ok"),
+                "QA · cov: line 85.0 %, needs line ≥ 80 % → pass\n",
+            ),
+            (
+                g(
+                    "cov",
+                    GateStatus::Fail,
+                    "line 61.0 %",
+                    "line ≥ 80 %",
+                    "line coverage 61.0 % is below 80 %",
+                ),
+                "QA · cov: line coverage 61.0 % is below 80 % → fail\n",
+            ),
+            (
+                g(
+                    "windows",
+                    GateStatus::Skip,
+                    "—",
+                    "—",
+                    "skipped by hotfix: CVE",
+                ),
+                "QA · windows: skipped by hotfix: CVE → skip\n",
+            ),
+            (
+                g("x\n::error::boom", GateStatus::Warn, "", "", "a\nb"),
+                "QA · x ::error::boom: a b → warn\n",
+            ),
+        ];
+        for (gate, want) in table {
+            assert_eq!(verdict_line("QA", &gate), want);
+        }
+    }
+
+    #[test]
+    fn passing_stages_are_folded_failing_ones_are_not() {
+        let pass = StageVerdict {
+            gates: vec![g("cov", GateStatus::Pass, "line 85.0 %", "line ≥ 80 %", "")],
+            ..StageVerdict::default()
+        };
+        let text = stage_verdicts(&lifecycle(), "p-QA", &pass);
+        assert!(text.starts_with("::group::QA · 1 check passed\n"), "{text}");
+        assert!(text.ends_with("::endgroup::\n"), "{text}");
+        let fail = StageVerdict {
+            gates: vec![
+                g("cov", GateStatus::Pass, "line 85.0 %", "line ≥ 80 %", ""),
+                g("tests", GateStatus::Fail, "", "", "2 tests failed"),
+            ],
+            ..StageVerdict::default()
+        };
+        let text = stage_verdicts(&lifecycle(), "p-QA", &fail);
+        assert!(!text.contains("::group::"), "{text}");
+        assert_eq!(text.lines().count(), 2);
+        assert_eq!(
+            stage_verdicts(&lifecycle(), "p-QA", &StageVerdict::default()),
+            ""
+        );
+    }
 }

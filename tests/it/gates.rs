@@ -409,3 +409,73 @@ fn evidence_is_read_once_however_many_stages_require_it() {
         .count();
     assert_eq!(reads, 1);
 }
+
+#[test]
+fn the_log_explains_every_verdict_and_the_blocked_error_names_each_figure() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0").input("target-stage", "PROD");
+    // The failing demo: one failed test, and line coverage 93.3 % against a raised bound.
+    with_reports(&mut a, true);
+    let policy = demo_file("promotion-policy.yml").replace("min-line: 80", "min-line: 95");
+    assert_ne!(
+        policy,
+        demo_file("promotion-policy.yml"),
+        "the demo policy has min-line: 80"
+    );
+    a.file(".github/promotion-policy.yml", &policy);
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    // One line per gate of the stage that failed, not folded, each with its figure.
+    assert!(
+        lines.iter().any(
+            |l| l.starts_with("QA · coverage: line coverage 93.3 % is below 95 %")
+                && l.ends_with("→ fail")
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("QA · unit tests: 1 tests failed") && l.ends_with("→ fail")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("::group::QA"), "{}", run.stdout);
+    // The blocked error names each failed gate with its figure (`%` is `%25` in a command).
+    let error = lines
+        .iter()
+        .find(|l| l.starts_with("::error title=promote-action%3A blocked::"))
+        .expect("blocked ::error");
+    assert!(
+        error.contains("blocked by failed gates: unit tests (1 tests failed (1 failures, 0 errors), at most 0 allowed); coverage (line coverage 93.3 %25 is below 95 %25); the version stays in DEV"),
+        "{error}"
+    );
+}
+
+#[test]
+fn stages_that_passed_are_folded_into_a_group() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", "1.2.0").input("target-stage", "PROD");
+    with_reports(&mut a, false);
+    let run = a.run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    for stage in ["QA", "STAGING"] {
+        let open = run
+            .stdout
+            .find(&format!("::group::{stage} · "))
+            .unwrap_or_else(|| panic!("no group for {stage}:\n{}", run.stdout));
+        let close = open + run.stdout[open..].find("::endgroup::").expect("endgroup");
+        let inside = &run.stdout[open..close];
+        assert!(
+            inside
+                .lines()
+                .skip(1)
+                .all(|l| l.starts_with(&format!("{stage} · ")) && l.ends_with("→ pass")),
+            "{inside}"
+        );
+    }
+}
