@@ -230,7 +230,7 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
             )
         }
         (GateSpec::Integrity { .. }, Evidence::Integrity(f)) => integrity(f),
-        (GateSpec::Evidence { required }, Evidence::EvidenceTypes(present)) => {
+        (GateSpec::Evidence { required, .. }, Evidence::EvidenceTypes(present)) => {
             let missing: Vec<&String> = required
                 .iter()
                 .filter(|r| !present.iter().any(|p| p == *r))
@@ -343,7 +343,7 @@ fn threshold_of(spec: &GateSpec) -> String {
             "COMPLETED, every artifact has a sha256".into()
         }
         GateSpec::Integrity { .. } => "COMPLETED, sha256 present and matching local files".into(),
-        GateSpec::Evidence { required } => required.join(", "),
+        GateSpec::Evidence { required, .. } => required.join(", "),
     }
 }
 

@@ -119,6 +119,7 @@ fn spec_example_parses() {
             Gate {
                 name: "unit tests".into(),
                 spec: GateSpec::Junit {
+                    key: TestsKey::Junit,
                     paths: vec!["reports/junit/**/*.xml".into()],
                     max_failures: 0,
                     min_tests: 1
@@ -198,7 +199,10 @@ fn spec_example_parses() {
     assert_eq!(
         staging.gates[5].spec,
         GateSpec::Evidence {
-            required: vec!["https://in-toto.io/attestation/test-result/v0.1".into()]
+            required: vec!["https://in-toto.io/attestation/test-result/v0.1".into()],
+            signed_by: vec![],
+            allow_unverified: false,
+            conditions: vec![],
         }
     );
 
@@ -213,7 +217,9 @@ fn spec_example_parses() {
         })
     );
     assert_eq!(prod.windows.len(), 1);
-    let w = &prod.windows[0];
+    let Window::Weekly(w) = &prod.windows[0] else {
+        panic!("expected a weekly window: {:?}", prod.windows[0]);
+    };
     assert_eq!(
         w.days,
         [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu]
@@ -225,11 +231,11 @@ fn spec_example_parses() {
     assert_eq!(w.timezone, "America/New_York");
     assert_eq!(
         prod.freezes,
-        vec![Freeze {
-            from: "2026-12-20T00:00:00Z".parse().expect("ts"),
-            to: "2027-01-04T00:00:00Z".parse().expect("ts"),
-            reason: "year-end freeze".into()
-        }]
+        vec![Freeze::period(
+            "2026-12-20T00:00:00Z".parse().expect("ts"),
+            "2027-01-04T00:00:00Z".parse().expect("ts"),
+            "year-end freeze"
+        )]
     );
     assert_eq!(prod.on_window_closed, OnWindowClosed::Defer);
     assert_eq!(prod.hotfix_skip, ["windows", "freezes"]);
@@ -321,6 +327,7 @@ fn defaults_and_single_string_paths() {
     assert_eq!(
         p.stages[0].gates[0].spec,
         GateSpec::Junit {
+            key: TestsKey::Junit,
             paths: vec!["reports/*.xml".into()],
             max_failures: 0,
             min_tests: 1
@@ -370,7 +377,11 @@ fn defaults_and_single_string_paths() {
     let p = ok(&qa(
         "windows:\n  - { days: [sat], start: 09:00, end: 24:00, timezone: Asia/Kolkata }",
     ));
-    assert_eq!(p.stages[0].windows[0].end.to_string(), "24:00");
+    assert!(
+        matches!(&p.stages[0].windows[0], Window::Weekly(w) if w.end.to_string() == "24:00"),
+        "{:?}",
+        p.stages[0].windows
+    );
 }
 
 #[test]
@@ -507,7 +518,7 @@ fn error_table() {
         ("json no bound", gate("json: { path: l.json, pointer: /a }"), ErrorKind::MissingKey, "stages.QA.gates[0].json", (5, 9), "json gate has no bound"),
         ("json min > max", gate("json: { path: l.json, pointer: /a, min: 2, max: 1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].json.min", (5, 49), "greater than `max`"),
         ("evidence empty", gate("evidence: { required: [] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.required", (5, 31), "`required` is empty"),
-        ("evidence missing", gate("evidence: {}"), ErrorKind::MissingKey, "stages.QA.gates[0].evidence", (5, 19), "missing field `required`"),
+        ("evidence missing", gate("evidence: {}"), ErrorKind::MissingKey, "stages.QA.gates[0].evidence", (5, 19), "evidence gate has neither `required` nor `where`"),
         ("approvals zero", qa("approvals: { environment: prod, min: 0 }"), ErrorKind::InvalidValue, "stages.QA.approvals.min", (4, 42), "between 1 and 10"),
         ("approvals eleven", qa("approvals: { environment: prod, min: 11 }"), ErrorKind::InvalidValue, "stages.QA.approvals.min", (4, 42), "between 1 and 10"),
         ("approvals no env", qa("approvals: { min: 1 }"), ErrorKind::MissingKey, "stages.QA.approvals", (4, 16), "missing field `environment`"),
@@ -525,7 +536,7 @@ fn error_table() {
         ("freeze reversed", qa("freezes:\n  - { from: 2027-01-04T00:00:00Z, to: 2026-12-20T00:00:00Z, reason: x }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].to", (5, 43), "is not after `from`"),
         ("freeze no reason", qa("freezes:\n  - { from: 2026-12-20T00:00:00Z, to: 2027-01-04T00:00:00Z, reason: \" \" }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].reason", (5, 73), "`reason` is empty"),
         ("on-window-closed", qa("on-window-closed: later"), ErrorKind::InvalidValue, "stages.QA.on-window-closed", (4, 23), "Valid values: `defer`, `fail`"),
-        ("hotfix unknown", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [window, unit, units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `windows`? Valid entries for this stage: `windows`, `freezes`, `approvals`, `unit`."),
+        ("hotfix unknown", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [window, unit, units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `windows`? Valid entries for this stage: `windows`, `freezes`, `approvals`, `emergency-stop`, `unit`."),
         ("hotfix unknown gate", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `unit`?"),
     ];
     let mut failures = Vec::new();
