@@ -82,3 +82,31 @@ fn policy_schema_accepts_what_the_parser_accepts() {
         );
     }
 }
+
+/// `promote-action validate` reads the new keys: a bad rule is exit 2 with the file, line and
+/// column of the offending part in the `::error` it prints.
+#[test]
+fn validate_command_points_at_a_bad_rrule_part() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("promotion-policy.yml");
+    std::fs::write(
+        &file,
+        "version: 1\nemergency-stop: { label: promotion-freeze }\nstages:\n  PROD:\n    windows:\n      - rrule: \"FREQ=MONTHLY;BYDAY=1XX;BYHOUR=10\"\n        duration: 4h\n        timezone: Europe/Berlin\n",
+    )
+    .expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_promote-action"))
+        .args(["validate", file.to_str().expect("utf8")])
+        .output()
+        .expect("runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("BYDAY \"1XX\" is not a weekday at line 6 column 30"),
+        "{text}"
+    );
+    assert!(text.contains("stages.PROD.windows[0].rrule"), "{text}");
+}

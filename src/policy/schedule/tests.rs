@@ -278,6 +278,7 @@ fn recurrence_table() {
         ("NY gap: opens at the jump", vec![ny_gap()], vec![], "2026-03-08T06:00:00Z", "closed 2026-03-08T07:00:00Z"),
         ("NY gap: open after the jump", vec![ny_gap()], vec![], "2026-03-08T07:00:00Z", "open"),
         ("NY gap: ends 03:30 EDT; next year again at the jump", vec![ny_gap()], vec![], "2026-03-08T07:30:00Z", "closed 2027-03-14T07:00:00Z"),
+        ("NY gap: an opening inside the skipped hour does not happen", vec![rule("FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;BYHOUR=2;BYMINUTE=10", "30m", "America/New_York")], vec![], "2026-03-08T06:00:00Z", "closed never"),
         ("Berlin gap: opens at the jump", vec![berlin_gap()], vec![], "2026-03-29T00:59:59Z", "closed 2026-03-29T01:00:00Z"),
         ("Berlin gap: ends 04:30 CEST", vec![berlin_gap()], vec![], "2026-03-29T02:29:59Z", "open"),
         ("Berlin gap: closed after, next in April", vec![berlin_gap()], vec![], "2026-03-29T02:30:00Z", "closed 2026-04-26T00:30:00Z"),
