@@ -33,12 +33,11 @@ pub use model::{
     Policy, SeverityBounds, StagePolicy, TestsKey,
 };
 pub use recurrence::Recurrence;
-pub use windows::{
-    Freeze, FreezePeriod, OnWindowClosed, RecurringFreeze, TimeOfDay, WeeklyWindow, Weekday,
-    Window,
-};
 pub use schedule::{WindowDecision, evaluate};
 pub use schema::{json_schema, json_schema_string};
+pub use windows::{
+    Freeze, FreezePeriod, OnWindowClosed, RecurringFreeze, TimeOfDay, Weekday, WeeklyWindow, Window,
+};
 
 use error::{backticked, closest};
 

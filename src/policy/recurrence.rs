@@ -38,7 +38,7 @@ pub struct Recurrence {
     pub dtstart: Option<DateTime>,
     /// The parsed rule.
     #[serde(skip)]
-    pub rule: RRule,
+    pub rule: Box<RRule>,
     /// The resolved time zone.
     #[serde(skip)]
     pub tz: TimeZone,
@@ -66,7 +66,7 @@ impl Recurrence {
             duration,
             timezone: timezone.to_string(),
             dtstart,
-            rule,
+            rule: Box::new(rule),
             tz,
         })
     }
@@ -148,10 +148,12 @@ pub fn first_instant(tz: &TimeZone, dt: DateTime) -> Option<Timestamp> {
 /// most [`MAX_DURATION`]. Errors are (message, help).
 pub fn parse_duration(s: &str) -> Result<SignedDuration, (String, String)> {
     let help = "Write hours and minutes such as `4h`, `30m`, `1h30m`, `24h` or ISO 8601 `PT4H` (days: `48h`).";
-    let d: SignedDuration = s
-        .trim()
-        .parse()
-        .map_err(|_| (format!("`duration` {s:?} is not a duration"), help.to_string()))?;
+    let d: SignedDuration = s.trim().parse().map_err(|_| {
+        (
+            format!("`duration` {s:?} is not a duration"),
+            help.to_string(),
+        )
+    })?;
     if d <= SignedDuration::ZERO {
         return Err((
             format!("`duration` {s:?} is not longer than zero"),
@@ -161,7 +163,8 @@ pub fn parse_duration(s: &str) -> Result<SignedDuration, (String, String)> {
     if d > MAX_DURATION {
         return Err((
             format!("`duration` {s:?} is longer than 366 days"),
-            "An opening lasts at most a year; use a classic `from`/`to` freeze for longer periods.".to_string(),
+            "An opening lasts at most a year; use a classic `from`/`to` freeze for longer periods."
+                .to_string(),
         ));
     }
     Ok(d)
@@ -186,7 +189,12 @@ pub fn parse_dtstart(s: &str) -> Result<DateTime, (String, String)> {
     }
     t.parse::<Date>()
         .map(|d| d.to_datetime(Time::midnight()))
-        .map_err(|_| (format!("`dtstart` {s:?} is not a date-time"), help.to_string()))
+        .map_err(|_| {
+            (
+                format!("`dtstart` {s:?} is not a date-time"),
+                help.to_string(),
+            )
+        })
 }
 
 /// Rules whose meaning depends on where they start need `dtstart`: COUNT (counted from the

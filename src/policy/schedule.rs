@@ -220,7 +220,12 @@ impl<'a> Timeline<'a> {
     /// The open window at `now`, with the current occurrence for a recurring one.
     fn describe_open(&self, i: usize, t: Timestamp) -> String {
         let w = &self.windows[i];
-        match (w, self.window_intervals.get(i).and_then(|ivs| containing(ivs, t))) {
+        match (
+            w,
+            self.window_intervals
+                .get(i)
+                .and_then(|ivs| containing(ivs, t)),
+        ) {
             (Window::Recurring(r), Some((s, e))) => {
                 let fmt = |x: Timestamp| x.to_zoned(r.tz.clone()).strftime("%a %Y-%m-%d %H:%M %Z");
                 format!("{} (this opening: {} to {})", w.describe(), fmt(s), fmt(e))

@@ -785,10 +785,19 @@ fn stage_lookup_before_resolution_uses_keys() {
 #[test]
 fn new_keys_parse_and_round_trip() {
     // `tests:` and `junit:` are one gate; the kind (and default name) follows the key.
-    let p = ok(&qa("gates:\n  - tests: { paths: a }\n  - tests: { paths: b }\n  - junit: { paths: c, max-failures: 2, min-tests: 5 }\nhotfix:\n  skip: [\"tests #2\", emergency-stop]"));
+    let p = ok(&qa(
+        "gates:\n  - tests: { paths: a }\n  - tests: { paths: b }\n  - junit: { paths: c, max-failures: 2, min-tests: 5 }\nhotfix:\n  skip: [\"tests #2\", emergency-stop]",
+    ));
     let g = &p.stages[0].gates;
     let names: Vec<(&str, &str)> = g.iter().map(|g| (g.name.as_str(), g.spec.kind())).collect();
-    assert_eq!(names, [("tests", "tests"), ("tests #2", "tests"), ("junit", "junit")]);
+    assert_eq!(
+        names,
+        [
+            ("tests", "tests"),
+            ("tests #2", "tests"),
+            ("junit", "junit")
+        ]
+    );
     assert_eq!(
         g[2].spec,
         GateSpec::Junit {
@@ -825,15 +834,32 @@ fn new_keys_parse_and_round_trip() {
     assert_eq!(
         checks,
         [
-            ("b", "", &ConditionCheck::Range { min: Some(1.0), max: Some(2.0) }),
+            (
+                "b",
+                "",
+                &ConditionCheck::Range {
+                    min: Some(1.0),
+                    max: Some(2.0)
+                }
+            ),
             ("a", "/ok", &ConditionCheck::Equals(serde_json::json!(true))),
-            ("b", "/name", &ConditionCheck::Equals(serde_json::json!("x"))),
-            ("c", "/a~1b/~0c", &ConditionCheck::Equals(serde_json::Value::Null)),
+            (
+                "b",
+                "/name",
+                &ConditionCheck::Equals(serde_json::json!("x"))
+            ),
+            (
+                "c",
+                "/a~1b/~0c",
+                &ConditionCheck::Equals(serde_json::Value::Null)
+            ),
             ("c", "/n", &ConditionCheck::Equals(serde_json::json!(3.5))),
         ]
     );
     // `where` alone is enough; `allow-unverified` defaults to false.
-    let p = ok(&gate("evidence:\n  where: [{ predicate-type: t, pointer: /x, min: 0 }]"));
+    let p = ok(&gate(
+        "evidence:\n  where: [{ predicate-type: t, pointer: /x, min: 0 }]",
+    ));
     assert!(matches!(
         &p.stages[0].gates[0].spec,
         GateSpec::Evidence { required, allow_unverified: false, signed_by, .. }
@@ -841,25 +867,47 @@ fn new_keys_parse_and_round_trip() {
     ));
 
     // Durations and anchors in every documented form.
-    for (duration, hours) in [("4h", 4.0), ("30m", 0.5), ("1h30m", 1.5), ("24h", 24.0), ("PT4H", 4.0), ("pt1h30m", 1.5), ("90 minutes", 1.5)] {
-        let p = ok(&qa(&format!("windows:\n  - {{ rrule: \"FREQ=DAILY;BYHOUR=9\", duration: \"{duration}\", timezone: UTC }}")));
+    for (duration, hours) in [
+        ("4h", 4.0),
+        ("30m", 0.5),
+        ("1h30m", 1.5),
+        ("24h", 24.0),
+        ("PT4H", 4.0),
+        ("pt1h30m", 1.5),
+        ("90 minutes", 1.5),
+    ] {
+        let p = ok(&qa(&format!(
+            "windows:\n  - {{ rrule: \"FREQ=DAILY;BYHOUR=9\", duration: \"{duration}\", timezone: UTC }}"
+        )));
         let Window::Recurring(r) = &p.stages[0].windows[0] else {
             panic!("{:?}", p.stages[0].windows);
         };
         assert_eq!(r.duration.as_secs_f64() / 3600.0, hours, "{duration}");
     }
-    for (dtstart, expected) in [("2026-01-05", "2026-01-05T00:00:00"), ("\"2026-01-05T09:30\"", "2026-01-05T09:30:00"), ("2026-01-05T09:30:15", "2026-01-05T09:30:15")] {
-        let p = ok(&qa(&format!("freezes:\n  - {{ rrule: \"FREQ=WEEKLY;INTERVAL=2\", duration: 1h, timezone: UTC, dtstart: {dtstart}, reason: r }}")));
+    for (dtstart, expected) in [
+        ("2026-01-05", "2026-01-05T00:00:00"),
+        ("\"2026-01-05T09:30\"", "2026-01-05T09:30:00"),
+        ("2026-01-05T09:30:15", "2026-01-05T09:30:15"),
+    ] {
+        let p = ok(&qa(&format!(
+            "freezes:\n  - {{ rrule: \"FREQ=WEEKLY;INTERVAL=2\", duration: 1h, timezone: UTC, dtstart: {dtstart}, reason: r }}"
+        )));
         let Freeze::Recurring(f) = &p.stages[0].freezes[0] else {
             panic!("{:?}", p.stages[0].freezes);
         };
-        assert_eq!(f.recurrence.dtstart.map(|d| d.to_string()).as_deref(), Some(expected));
+        assert_eq!(
+            f.recurrence.dtstart.map(|d| d.to_string()).as_deref(),
+            Some(expected)
+        );
     }
 
     // Serialized policy (as the record and debug output see it).
     let p = ok(EXAMPLE);
     let v = serde_json::to_value(&p).expect("serialize");
-    assert_eq!(v["emergency_stop"], serde_json::json!({"label": "promotion-freeze"}));
+    assert_eq!(
+        v["emergency_stop"],
+        serde_json::json!({"label": "promotion-freeze"})
+    );
     assert_eq!(v["stages"][0]["gates"][0]["spec"]["key"], "tests");
     assert_eq!(v["stages"][0]["gates"][1]["spec"]["key"], "junit");
     let prod = &v["stages"][2];
@@ -874,7 +922,10 @@ fn new_keys_parse_and_round_trip() {
         serde_json::json!({"rrule": "FREQ=MONTHLY;BYDAY=-1FR", "duration": "24h", "timezone": "America/New_York", "dtstart": null, "reason": "month-end close"})
     );
     let staging_evidence = &v["stages"][1]["gates"][5]["spec"];
-    assert_eq!(staging_evidence["signed_by"], serde_json::json!([".github/keys/ci.pub"]));
+    assert_eq!(
+        staging_evidence["signed_by"],
+        serde_json::json!([".github/keys/ci.pub"])
+    );
     assert_eq!(
         staging_evidence["conditions"][1]["check"],
         serde_json::json!({"equals": "PASSED"})

@@ -91,7 +91,11 @@ fn rejects_invalid_parts() {
             Ok(r) => failures.push(format!("{text:?}: parsed as {r:?}")),
             Err(e) => {
                 let shown = e.to_string();
-                if e.offset != offset || e.part != part || !shown.contains(fragment) || e.help.is_empty() {
+                if e.offset != offset
+                    || e.part != part
+                    || !shown.contains(fragment)
+                    || e.help.is_empty()
+                {
                     failures.push(format!(
                         "{text:?}: expected ({offset}, {part:?}, {fragment:?}), got ({}, {:?}, {shown:?})",
                         e.offset, e.part
@@ -107,7 +111,14 @@ fn rejects_invalid_parts() {
 /// printed by `tests/fixtures/rrule/expected.py`.
 #[test]
 fn occurrences_match_dateutil() {
-    type Case = (&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static [&'static str]);
+    type Case = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+    );
     #[rustfmt::skip]
     let cases: Vec<Case> = vec![
         ("first saturday 10:00", "FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10", None, "2026-01-01T00:00", "2026-07-01T00:00", &["2026-01-03T10:00", "2026-02-07T10:00", "2026-03-07T10:00", "2026-04-04T10:00", "2026-05-02T10:00", "2026-06-06T10:00"]),
@@ -139,7 +150,9 @@ fn occurrences_match_dateutil() {
             .map(|d| d.strftime("%Y-%m-%dT%H:%M").to_string())
             .collect();
         if got != expected {
-            failures.push(format!("{name}: {rule}\n  expected {expected:?}\n  got      {got:?}"));
+            failures.push(format!(
+                "{name}: {rule}\n  expected {expected:?}\n  got      {got:?}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -150,10 +163,20 @@ fn occurrences_match_dateutil() {
 #[test]
 fn impossible_rules_end() {
     let r = RRule::parse("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=5").expect("parse");
-    let got = r.occurrences(dt("1970-01-01T00:00"), None, dt("2026-01-01T00:00"), dt("2027-02-01T00:00"));
+    let got = r.occurrences(
+        dt("1970-01-01T00:00"),
+        None,
+        dt("2026-01-01T00:00"),
+        dt("2027-02-01T00:00"),
+    );
     assert!(got.is_empty(), "{got:?}");
     let r = RRule::parse("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30").expect("parse");
-    let got = r.occurrences(dt("1970-01-01T00:00"), None, dt("2026-01-01T00:00"), dt("2030-01-01T00:00"));
+    let got = r.occurrences(
+        dt("1970-01-01T00:00"),
+        None,
+        dt("2026-01-01T00:00"),
+        dt("2030-01-01T00:00"),
+    );
     assert!(got.is_empty(), "{got:?}");
 }
 
@@ -161,6 +184,6 @@ fn impossible_rules_end() {
 fn weekday_codes_round_trip() {
     for (code, day) in WEEKDAYS {
         assert_eq!(weekday_code(day), code);
-        assert_eq!(weekday(&code.to_ascii_lowercase()), Some(day));
+        assert_eq!(parse::weekday(&code.to_ascii_lowercase()), Some(day));
     }
 }

@@ -238,7 +238,13 @@ fn rule_freeze(rrule: &str, duration: &str, tz: &str, reason: &str) -> Freeze {
     })
 }
 
-type RuleCase = (&'static str, Vec<Window>, Vec<Freeze>, &'static str, &'static str);
+type RuleCase = (
+    &'static str,
+    Vec<Window>,
+    Vec<Freeze>,
+    &'static str,
+    &'static str,
+);
 
 /// Recurring windows and freezes, alone and mixed with classic ones, around their boundaries
 /// and across DST changes in Europe/Berlin and America/New_York.
@@ -250,20 +256,52 @@ fn recurrence_table() {
     // Every last Friday, all day, New York.
     let last_fri = || rule("FREQ=MONTHLY;BYDAY=-1FR", "24h", "America/New_York");
     // 02:30 on New York's spring-forward day (2026-03-08, 02:00 EST -> 03:00 EDT at 07:00Z).
-    let ny_gap = || rule("FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;BYHOUR=2;BYMINUTE=30", "1h", "America/New_York");
+    let ny_gap = || {
+        rule(
+            "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;BYHOUR=2;BYMINUTE=30",
+            "1h",
+            "America/New_York",
+        )
+    };
     // 02:30 on Berlin's spring-forward day (2026-03-29, 02:00 CET -> 03:00 CEST at 01:00Z).
-    let berlin_gap = || rule("FREQ=MONTHLY;BYDAY=-1SU;BYHOUR=2;BYMINUTE=30", "2h", "Europe/Berlin");
+    let berlin_gap = || {
+        rule(
+            "FREQ=MONTHLY;BYDAY=-1SU;BYHOUR=2;BYMINUTE=30",
+            "2h",
+            "Europe/Berlin",
+        )
+    };
     // 01:30 on New York's fall-back day (2026-11-01: 01:30 EDT = 05:30Z, 01:30 EST = 06:30Z).
-    let ny_fold = || rule("FREQ=WEEKLY;BYDAY=SU;BYHOUR=1;BYMINUTE=30", "1h", "America/New_York");
+    let ny_fold = || {
+        rule(
+            "FREQ=WEEKLY;BYDAY=SU;BYHOUR=1;BYMINUTE=30",
+            "1h",
+            "America/New_York",
+        )
+    };
     // 02:30 on Berlin's fall-back day (2026-10-25: 02:30 CEST = 00:30Z, 02:30 CET = 01:30Z).
     let berlin_fold = || rule("FREQ=DAILY;BYHOUR=2;BYMINUTE=30", "30m", "Europe/Berlin");
     // Whole last Sunday of March in Berlin: the day has 23 hours.
     let berlin_sunday = || rule("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "24h", "Europe/Berlin");
     // Every other Monday from 2026-01-05, 09:00-11:00 UTC.
-    let fortnightly = || rule_from("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9", "2h", "UTC", "2026-01-05");
+    let fortnightly = || {
+        rule_from(
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9",
+            "2h",
+            "UTC",
+            "2026-01-05",
+        )
+    };
     let twice = || rule_from("FREQ=DAILY;COUNT=2;BYHOUR=9", "1h", "UTC", "2026-01-05");
     let until = || rule("FREQ=DAILY;UNTIL=20260106T235959Z;BYHOUR=9", "1h", "UTC");
-    let ny_weekdays = || win(&[Mon, Tue, Wed, Thu, Fri], "09:00", "16:00", "America/New_York");
+    let ny_weekdays = || {
+        win(
+            &[Mon, Tue, Wed, Thu, Fri],
+            "09:00",
+            "16:00",
+            "America/New_York",
+        )
+    };
 
     #[rustfmt::skip]
     let cases: Vec<RuleCase> = vec![
@@ -332,10 +370,22 @@ fn endless_recurring_freeze_is_bounded() {
     };
     assert_eq!(reason, "always");
     let days = until.duration_since(now).as_hours() / 24;
-    assert!((SEARCH_DAYS - 1..=SEARCH_DAYS + 1).contains(&days), "{until}");
+    assert!(
+        (SEARCH_DAYS - 1..=SEARCH_DAYS + 1).contains(&days),
+        "{until}"
+    );
     let windows = [win(&[Mon], "09:00", "10:00", "UTC")];
     let d = evaluate(&windows, &[], now);
-    assert!(matches!(d, WindowDecision::Closed { next_open: Some(_), .. }), "{d:?}");
+    assert!(
+        matches!(
+            d,
+            WindowDecision::Closed {
+                next_open: Some(_),
+                ..
+            }
+        ),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -357,13 +407,26 @@ fn recurrence_descriptions_name_the_opening_in_both_zones() {
             window: "FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10 for 4h Europe/Berlin (this opening: Sat 2026-04-04 10:00 CEST to Sat 2026-04-04 14:00 CEST)".into()
         }
     );
-    let f = rule_freeze("FREQ=MONTHLY;BYDAY=-1FR", "24h", "America/New_York", "month-end close");
+    let f = rule_freeze(
+        "FREQ=MONTHLY;BYDAY=-1FR",
+        "24h",
+        "America/New_York",
+        "month-end close",
+    );
     let d = evaluate(&[], &[f], ts("2026-03-27T14:00:00Z"));
     let json = serde_json::to_value(&d).expect("serialize");
     assert_eq!(
         json,
         serde_json::json!({"state": "frozen", "reason": "month-end close", "until": "2026-03-28T04:00:00Z"})
     );
-    let from = rule_from("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9", "1h30m", "UTC", "2026-01-05T08:00");
-    assert_eq!(from.describe(), "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9 for 1h 30m UTC from 2026-01-05T08:00");
+    let from = rule_from(
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9",
+        "1h30m",
+        "UTC",
+        "2026-01-05T08:00",
+    );
+    assert_eq!(
+        from.describe(),
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9 for 1h 30m UTC from 2026-01-05T08:00"
+    );
 }

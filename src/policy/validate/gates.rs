@@ -25,7 +25,6 @@ pub(crate) const GATE_KINDS: [&str; 9] = [
 ];
 
 impl Ctx<'_> {
-
     /// Checks that exactly one kind key is present and validates its settings.
     pub(super) fn gate_spec(&self, gp: &KeyPath, g: RawGate) -> Result<GateSpec, PolicyError> {
         let present: Vec<&str> = [
@@ -379,7 +378,10 @@ impl Ctx<'_> {
             let (key, message) = if self.has_key(&p.key("required")) {
                 (p.key("required"), "`required` is empty")
             } else {
-                (p.clone(), "evidence gate has neither `required` nor `where`")
+                (
+                    p.clone(),
+                    "evidence gate has neither `required` nor `where`",
+                )
             };
             return Err(self.err(
                 if key == *p { ErrorKind::MissingKey } else { ErrorKind::InvalidValue },
@@ -429,18 +431,15 @@ impl Ctx<'_> {
     /// A `signed-by` entry: a workspace-relative file path, no `..`, not absolute.
     fn key_path(&self, p: &KeyPath, v: &str) -> Result<String, PolicyError> {
         let t = v.trim();
-        let help = "Give the public key file relative to the workspace, e.g. `.github/keys/ci.pub`.";
+        let help =
+            "Give the public key file relative to the workspace, e.g. `.github/keys/ci.pub`.";
         if t.is_empty() {
             return Err(self.invalid(p, At::Value, "empty key path", help));
         }
-        let windows_drive = t.len() >= 2 && t.as_bytes()[1] == b':' && t.as_bytes()[0].is_ascii_alphabetic();
+        let windows_drive =
+            t.len() >= 2 && t.as_bytes()[1] == b':' && t.as_bytes()[0].is_ascii_alphabetic();
         if t.starts_with(['/', '\\']) || t.starts_with('~') || windows_drive {
-            return Err(self.invalid(
-                p,
-                At::Value,
-                format!("key path `{t}` is absolute"),
-                help,
-            ));
+            return Err(self.invalid(p, At::Value, format!("key path `{t}` is absolute"), help));
         }
         if t.split(['/', '\\']).any(|seg| seg == "..") {
             return Err(self.invalid(
@@ -455,8 +454,11 @@ impl Ctx<'_> {
 
     /// One `where` condition.
     fn condition(&self, p: &KeyPath, w: RawWhere) -> Result<EvidenceCondition, PolicyError> {
-        let predicate_type =
-            self.non_empty(&p.key("predicate-type"), &w.predicate_type, "the predicate type of the record to read")?;
+        let predicate_type = self.non_empty(
+            &p.key("predicate-type"),
+            &w.predicate_type,
+            "the predicate type of the record to read",
+        )?;
         self.json_pointer(&p.key("pointer"), &w.pointer)?;
         for (k, v) in [("min", w.min), ("max", w.max)] {
             if let Some(v) = v.filter(|v| !v.is_finite()) {

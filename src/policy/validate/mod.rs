@@ -203,7 +203,12 @@ impl Ctx<'_> {
     }
 
     /// Validates a non-empty string (trimmed).
-    pub(super) fn non_empty(&self, p: &KeyPath, v: &str, what: &str) -> Result<String, PolicyError> {
+    pub(super) fn non_empty(
+        &self,
+        p: &KeyPath,
+        v: &str,
+        what: &str,
+    ) -> Result<String, PolicyError> {
         let t = v.trim();
         if t.is_empty() {
             let key = p.0.last().map(|s| match s {

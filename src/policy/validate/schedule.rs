@@ -255,7 +255,7 @@ impl Ctx<'_> {
             duration,
             timezone: k.timezone.trim().to_string(),
             dtstart,
-            rule,
+            rule: Box::new(rule),
             tz,
         })
     }
