@@ -171,7 +171,8 @@ pub fn parse_duration(s: &str) -> Result<SignedDuration, (String, String)> {
 }
 
 /// Parses a wall-clock `dtstart`: `2026-01-05T09:00`, `2026-01-05T09:00:00` or `2026-01-05`
-/// (midnight). An offset or `Z` is refused: the time zone is the entry's `timezone`.
+/// (midnight), in the years 1900 to 2200 (which bounds how far a COUNT rule is walked). An
+/// offset or `Z` is refused: the time zone is the entry's `timezone`.
 pub fn parse_dtstart(s: &str) -> Result<DateTime, (String, String)> {
     let t = s.trim();
     let help = "Write a wall-clock date and time in the entry's `timezone`, without offset, e.g. `dtstart: \"2026-01-05T09:00\"` or `dtstart: 2026-01-05`.";
@@ -184,17 +185,25 @@ pub fn parse_dtstart(s: &str) -> Result<DateTime, (String, String)> {
             help.to_string(),
         ));
     }
-    if let Ok(dt) = t.parse::<DateTime>() {
-        return Ok(dt);
+    let dt = match t.parse::<DateTime>() {
+        Ok(dt) => dt,
+        Err(_) => t
+            .parse::<Date>()
+            .map(|d| d.to_datetime(Time::midnight()))
+            .map_err(|_| {
+                (
+                    format!("`dtstart` {s:?} is not a date-time"),
+                    help.to_string(),
+                )
+            })?,
+    };
+    if !(1900..=2200).contains(&dt.year()) {
+        return Err((
+            format!("`dtstart` {s:?} is outside the years 1900 to 2200"),
+            "Anchor the rule near when it applies, e.g. at its first real opening.".to_string(),
+        ));
     }
-    t.parse::<Date>()
-        .map(|d| d.to_datetime(Time::midnight()))
-        .map_err(|_| {
-            (
-                format!("`dtstart` {s:?} is not a date-time"),
-                help.to_string(),
-            )
-        })
+    Ok(dt)
 }
 
 /// Rules whose meaning depends on where they start need `dtstart`: COUNT (counted from the

@@ -88,8 +88,12 @@ pub struct RRuleError {
 
 /// Most occurrences `COUNT` may ask for.
 pub const MAX_COUNT: u32 = 100_000;
-/// Most periods one expansion walks; a safety net far above any real policy's need.
-const MAX_PERIODS: u32 = 1_000_000;
+/// Most start times a rule may have in one day (`BYHOUR` × `BYMINUTE`): it bounds how many
+/// occurrences an evaluation expands (with [`crate::policy::schedule::SEARCH_DAYS`]).
+pub const MAX_STARTS_PER_DAY: usize = 24;
+/// Most periods one expansion walks: more than the days from the earliest allowed anchor
+/// (1900) to the latest (2200), so a safety net only.
+const MAX_PERIODS: u32 = 200_000;
 
 const WEEKDAYS: [(&str, Weekday); 7] = [
     ("MO", Weekday::Monday),

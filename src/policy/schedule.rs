@@ -34,6 +34,9 @@ use super::windows::{Freeze, WeeklyWindow, Window, ser_opt_timestamp, ser_timest
 
 /// How far ahead `next_open` is searched.
 pub const SEARCH_DAYS: i64 = 400;
+/// The first, short search; it grows sevenfold up to [`SEARCH_DAYS`] only when nothing is
+/// found, so the usual evaluation expands a week of recurrences, not a year.
+const FIRST_SEARCH_DAYS: i64 = 8;
 
 /// The result of evaluating windows and freezes at an instant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -76,76 +79,97 @@ impl WindowDecision {
 
 /// Evaluates `windows` and `freezes` at `now`.
 pub fn evaluate(windows: &[Window], freezes: &[Freeze], now: Timestamp) -> WindowDecision {
-    let tl = Timeline::new(windows, freezes, now);
-    if let Some((reason, end)) = tl.freeze_at(now) {
-        return WindowDecision::Frozen {
-            reason: reason.to_string(),
-            until: tl.freeze_end(end),
+    let mut days = FIRST_SEARCH_DAYS;
+    loop {
+        let last = days >= SEARCH_DAYS;
+        let tl = Timeline::new(windows, freezes, now, days.min(SEARCH_DAYS));
+        days = days.saturating_mul(7);
+        if let Some((reason, end)) = tl.freeze_at(now) {
+            let until = tl.freeze_end(end);
+            // A chain of freezes reaching the horizon may go on past it: look further.
+            if until < tl.horizon || last {
+                return WindowDecision::Frozen {
+                    reason: reason.to_string(),
+                    until,
+                };
+            }
+            continue;
+        }
+        if windows.is_empty() {
+            return WindowDecision::NoWindows;
+        }
+        if let Some(i) = tl.open_window(now) {
+            return WindowDecision::Open {
+                window: tl.describe_open(i, now),
+            };
+        }
+        let next_open = tl.next_open();
+        if next_open.is_none() && !last {
+            continue;
+        }
+        let list: Vec<String> = windows.iter().map(Window::describe).collect();
+        let description = match next_open {
+            Some(t) => format!(
+                "outside the promotion windows ({}); next opening {}",
+                list.join("; "),
+                tl.describe_instant(t)
+            ),
+            None => format!(
+                "outside the promotion windows ({}); no window opens outside a freeze in the next {SEARCH_DAYS} days",
+                list.join("; ")
+            ),
         };
-    }
-    if windows.is_empty() {
-        return WindowDecision::NoWindows;
-    }
-    if let Some(i) = tl.open_window(now) {
-        return WindowDecision::Open {
-            window: tl.describe_open(i, now),
+        return WindowDecision::Closed {
+            next_open,
+            description,
         };
-    }
-    let next_open = tl.next_open();
-    let list: Vec<String> = windows.iter().map(Window::describe).collect();
-    let description = match next_open {
-        Some(t) => format!(
-            "outside the promotion windows ({}); next opening {}",
-            list.join("; "),
-            tl.describe_instant(t)
-        ),
-        None => format!(
-            "outside the promotion windows ({}); no window opens outside a freeze in the next {SEARCH_DAYS} days",
-            list.join("; ")
-        ),
-    };
-    WindowDecision::Closed {
-        next_open,
-        description,
     }
 }
 
-/// Windows and freezes with their recurrences expanded over `[now, now + SEARCH_DAYS]`, so
-/// that each instant is checked against precomputed intervals.
+/// Windows and freezes with their recurrences expanded over `[now, now + days]`, so that each
+/// instant is checked against precomputed intervals.
 struct Timeline<'a> {
     windows: &'a [Window],
     freezes: &'a [Freeze],
     now: Timestamp,
+    /// How many days after `now` are searched.
+    days: i64,
     horizon: Timestamp,
-    /// Per window: its occurrences (empty for weekly windows).
+    /// Per window: its occurrences, sorted and merged (empty for weekly windows).
     window_intervals: Vec<Vec<(Timestamp, Timestamp)>>,
-    /// Per freeze: its occurrences (the one period for a fixed freeze).
+    /// Per freeze: its occurrences, sorted and merged (the one period for a fixed freeze).
     freeze_intervals: Vec<Vec<(Timestamp, Timestamp)>>,
 }
 
 impl<'a> Timeline<'a> {
-    fn new(windows: &'a [Window], freezes: &'a [Freeze], now: Timestamp) -> Timeline<'a> {
+    fn new(
+        windows: &'a [Window],
+        freezes: &'a [Freeze],
+        now: Timestamp,
+        days: i64,
+    ) -> Timeline<'a> {
         let horizon = now
-            .checked_add(SignedDuration::from_hours(24 * SEARCH_DAYS))
+            .checked_add(SignedDuration::from_hours(24 * days))
             .unwrap_or(Timestamp::MAX);
         let window_intervals = windows
             .iter()
             .map(|w| match w {
                 Window::Weekly(_) => Vec::new(),
-                Window::Recurring(r) => r.intervals(now, horizon),
+                Window::Recurring(r) => merged(r.intervals(now, horizon)),
             })
             .collect();
         let freeze_intervals = freezes
             .iter()
             .map(|f| match f {
                 Freeze::Period(p) => vec![(p.from, p.to)],
-                Freeze::Recurring(r) => r.recurrence.intervals(now, horizon),
+                Freeze::Recurring(r) => merged(r.recurrence.intervals(now, horizon)),
             })
             .collect();
         Timeline {
             windows,
             freezes,
             now,
+            days,
             horizon,
             window_intervals,
             freeze_intervals,
@@ -190,7 +214,7 @@ impl<'a> Timeline<'a> {
                     if !zones.contains(&&w.tz) {
                         zones.push(&w.tz);
                     }
-                    weekly_openings(w, self.now, &mut candidates);
+                    weekly_openings(w, self.now, self.days, &mut candidates);
                 }
                 Window::Recurring(_) => candidates.extend(ivs.iter().map(|(s, _)| *s)),
             }
@@ -252,13 +276,24 @@ impl<'a> Timeline<'a> {
     }
 }
 
-/// The interval of `ivs` containing `t` (start inclusive, end exclusive), the latest-ending
-/// one when several overlap.
+/// Sorts intervals and merges those that overlap or touch, so that lookups can bisect.
+fn merged(mut ivs: Vec<(Timestamp, Timestamp)>) -> Vec<(Timestamp, Timestamp)> {
+    ivs.sort();
+    let mut out: Vec<(Timestamp, Timestamp)> = Vec::with_capacity(ivs.len());
+    for (s, e) in ivs {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// The interval of sorted, disjoint `ivs` containing `t` (start inclusive, end exclusive).
 fn containing(ivs: &[(Timestamp, Timestamp)], t: Timestamp) -> Option<(Timestamp, Timestamp)> {
-    ivs.iter()
-        .filter(|(s, e)| *s <= t && t < *e)
-        .max_by_key(|(_, e)| *e)
-        .copied()
+    let i = ivs.partition_point(|(s, _)| *s <= t);
+    let (s, e) = *ivs.get(i.checked_sub(1)?)?;
+    (s <= t && t < e).then_some((s, e))
 }
 
 /// Whether the weekly window is open at `t` (wall-clock membership in the window's time zone).
@@ -291,8 +326,8 @@ fn instants(tz: &TimeZone, dt: DateTime) -> Vec<Timestamp> {
 }
 
 /// Pushes the instants at which the weekly window's `start` shows on its days, from the day
-/// before `now` for [`SEARCH_DAYS`] + 2 days (the extra days cover time zone offsets).
-fn weekly_openings(w: &WeeklyWindow, now: Timestamp, out: &mut Vec<Timestamp>) {
+/// before `now` for `days` + 2 days (the extra days cover time zone offsets).
+fn weekly_openings(w: &WeeklyWindow, now: Timestamp, days: i64, out: &mut Vec<Timestamp>) {
     let Some(mut date) = first_date(&w.tz, now) else {
         return;
     };
@@ -304,7 +339,7 @@ fn weekly_openings(w: &WeeklyWindow, now: Timestamp, out: &mut Vec<Timestamp>) {
     ) else {
         return;
     };
-    for _ in 0..(SEARCH_DAYS + 2) {
+    for _ in 0..(days + 2) {
         if w.days.iter().any(|d| d.to_jiff() == date.weekday()) {
             out.extend(instants(&w.tz, date.to_datetime(start)));
         }

@@ -3,7 +3,7 @@
 
 use jiff::civil::{Date, Time, Weekday};
 
-use super::{ByDay, Freq, MAX_COUNT, RRule, RRuleError, Until, WEEKDAYS};
+use super::{ByDay, Freq, MAX_COUNT, MAX_STARTS_PER_DAY, RRule, RRuleError, Until, WEEKDAYS};
 
 const SUPPORTED: &str = "Supported parts: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, COUNT, UNTIL, BYMONTH, BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSETPOS, WKST.";
 
@@ -65,6 +65,8 @@ struct Builder {
     by_day: Option<(Vec<ByDay>, usize, String)>,
     by_hour: Vec<i8>,
     by_minute: Vec<i8>,
+    /// Where `BYMINUTE` (else `BYHOUR`) was written, for the starts-per-day limit.
+    times_at: Option<(usize, String)>,
     by_set_pos: Option<(Vec<i16>, usize, String)>,
     wkst: Option<Weekday>,
     seen: Vec<String>,
@@ -189,6 +191,9 @@ impl Builder {
                     })?;
                     self.by_hour.push(small(n));
                 }
+                if self.times_at.is_none() {
+                    self.times_at = Some((offset, part.to_string()));
+                }
             }
             "BYMINUTE" => {
                 for v in list() {
@@ -200,6 +205,7 @@ impl Builder {
                     })?;
                     self.by_minute.push(small(n));
                 }
+                self.times_at = Some((offset, part.to_string()));
             }
             "BYSETPOS" => {
                 let mut pos = Vec::new();
@@ -300,6 +306,21 @@ impl Builder {
             v.dedup();
             v
         };
+        let (by_hour, by_minute) = (sorted(self.by_hour), sorted(self.by_minute));
+        let per_day = by_hour.len().max(1) * by_minute.len().max(1);
+        if let Some(o) = self
+            .times_at
+            .as_ref()
+            .filter(|_| per_day > MAX_STARTS_PER_DAY)
+        {
+            return Err(at(
+                o,
+                format!(
+                    "BYHOUR and BYMINUTE give {per_day} start times a day, more than {MAX_STARTS_PER_DAY}"
+                ),
+                "A promotion window opens a few times a day at most: list fewer hours or minutes, and give each opening a longer `duration`.",
+            ));
+        }
         Ok(RRule {
             freq,
             interval: self.interval.map_or(1, |i| i.0),
@@ -308,8 +329,8 @@ impl Builder {
             by_month: sorted(self.by_month),
             by_month_day: self.by_month_day.map(|d| d.0).unwrap_or_default(),
             by_day: self.by_day.map(|d| d.0).unwrap_or_default(),
-            by_hour: sorted(self.by_hour),
-            by_minute: sorted(self.by_minute),
+            by_hour,
+            by_minute,
             by_set_pos: self.by_set_pos.map(|d| d.0).unwrap_or_default(),
             wkst: self.wkst.unwrap_or(Weekday::Monday),
         })

@@ -84,6 +84,8 @@ fn rejects_invalid_parts() {
         ("FREQ=DAILY;BYHOUR=", 11, "BYHOUR=", "BYHOUR has no value"),
         ("  RRULE:FREQ=DAILY; BYDAY=XY", 20, "BYDAY=XY", "BYDAY \"XY\""),
         ("FREQ=MONTHLY;BYDAY=1SÄ", 13, "BYDAY=1SÄ", "is not a weekday"),
+        ("FREQ=DAILY;BYHOUR=8,9,10,11,12,13,14,15,16,17,18,19,20;BYMINUTE=0,30", 55, "BYMINUTE=0,30", "give 26 start times a day, more than 24"),
+        ("FREQ=DAILY;BYMINUTE=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24", 11, "BYMINUTE=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24", "25 start times a day"),
     ];
     let mut failures = Vec::new();
     for (text, offset, part, fragment) in cases {

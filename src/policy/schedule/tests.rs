@@ -330,6 +330,7 @@ fn recurrence_table() {
         ("Berlin 23-hour sunday: ends at local midnight", vec![berlin_sunday()], vec![], "2026-03-29T22:00:00Z", "closed 2027-03-27T23:00:00Z"),
         ("fortnightly: on week", vec![fortnightly()], vec![], "2026-01-19T09:30:00Z", "open"),
         ("fortnightly: off week", vec![fortnightly()], vec![], "2026-01-12T09:30:00Z", "closed 2026-01-19T09:00:00Z"),
+        ("overlapping occurrences merge", vec![rule("FREQ=DAILY;BYHOUR=9", "30h", "UTC")], vec![], "2026-01-06T05:00:00Z", "open"),
         ("COUNT=2: second", vec![twice()], vec![], "2026-01-06T09:00:00Z", "open"),
         ("COUNT=2: no third", vec![twice()], vec![], "2026-01-06T10:00:00Z", "closed never"),
         ("UNTIL: last one", vec![until()], vec![], "2026-01-05T12:00:00Z", "closed 2026-01-06T09:00:00Z"),
@@ -429,4 +430,37 @@ fn recurrence_descriptions_name_the_opening_in_both_zones() {
         from.describe(),
         "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9 for 1h 30m UTC from 2026-01-05T08:00"
     );
+}
+
+/// The largest calendar a policy may hold (50 recurring windows and 50 recurring freezes, each
+/// with the most start times a day) still evaluates; overlapping openings merge.
+#[test]
+fn largest_calendar_evaluates() {
+    let hours = "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23";
+    let windows: Vec<Window> = (0..50)
+        .map(|i| {
+            rule(
+                &format!("FREQ=WEEKLY;BYDAY=SA;BYHOUR={hours};BYMINUTE={}", i % 60),
+                "10m",
+                "Europe/Berlin",
+            )
+        })
+        .collect();
+    let freezes: Vec<Freeze> = (0..50)
+        .map(|i| {
+            rule_freeze(
+                &format!("FREQ=DAILY;BYHOUR={hours};BYMINUTE={}", i % 60),
+                "1m",
+                "America/New_York",
+                "busy",
+            )
+        })
+        .collect();
+    // Saturdays in Berlin are open all day (hourly openings of 10 minutes at minutes 0-49,
+    // merged); New York freezes minutes 0-49 of every hour; so the first moment open and not
+    // frozen is Saturday 00:50 CEST = Friday 22:50Z.
+    let d = evaluate(&windows, &freezes, ts("2026-06-01T12:55:00Z"));
+    assert_eq!(short(&d), "closed 2026-06-05T22:50:00Z");
+    let d = evaluate(&windows, &freezes, ts("2026-06-06T10:30:00Z"));
+    assert_eq!(short(&d), "frozen 2026-06-06T10:50:00Z");
 }

@@ -19,6 +19,10 @@ use crate::policy::windows::{
     Freeze, FreezePeriod, RecurringFreeze, TimeOfDay, WeeklyWindow, Window,
 };
 
+/// Most windows, and most freezes, one stage may list: far more than any calendar needs, and
+/// it keeps evaluating them fast and small.
+pub(crate) const MAX_ENTRIES: usize = 50;
+
 /// Help shown when an entry mixes the two forms.
 const TWO_FORMS: &str = "An entry is either classic (`days`, `start`, `end` for a window; `from`, `to` for a freeze) or a recurrence (`rrule`, `duration`, `timezone`); split it into two entries.";
 
@@ -37,6 +41,7 @@ impl Ctx<'_> {
         path: &KeyPath,
         raw: Vec<RawWindow>,
     ) -> Result<Vec<Window>, PolicyError> {
+        self.at_most(path, "windows", raw.len())?;
         let mut windows = Vec::with_capacity(raw.len());
         for (i, w) in raw.into_iter().enumerate() {
             let wp = path.index(i);
@@ -126,6 +131,7 @@ impl Ctx<'_> {
         path: &KeyPath,
         raw: Vec<RawFreeze>,
     ) -> Result<Vec<Freeze>, PolicyError> {
+        self.at_most(path, "freezes", raw.len())?;
         let mut freezes = Vec::with_capacity(raw.len());
         for (i, f) in raw.into_iter().enumerate() {
             let fp = path.index(i);
@@ -197,6 +203,19 @@ impl Ctx<'_> {
             freezes.push(freeze);
         }
         Ok(freezes)
+    }
+
+    /// Rejects a list longer than [`MAX_ENTRIES`], at its first extra entry.
+    fn at_most(&self, path: &KeyPath, what: &str, len: usize) -> Result<(), PolicyError> {
+        if len <= MAX_ENTRIES {
+            return Ok(());
+        }
+        Err(self.invalid(
+            &path.index(MAX_ENTRIES),
+            At::Value,
+            format!("{len} {what}, more than the {MAX_ENTRIES} a stage may list"),
+            "Combine entries: one window can list several `days`, and one `rrule` can name several days and times (e.g. `BYDAY=MO,WE;BYHOUR=9,14`).",
+        ))
     }
 
     /// Rejects keys of the other form (`present` pairs of key name and presence).
