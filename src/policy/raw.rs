@@ -3,7 +3,8 @@
 //! These structs mirror the YAML one to one (kebab-case keys, unknown keys rejected) so that
 //! `yaml_serde` reports syntax, type and unknown-key errors with positions, and so that the
 //! JSON Schema shipped for editors is generated from the same definitions (`///` docs become
-//! schema descriptions). Semantic checks happen afterwards in `validate.rs`.
+//! schema descriptions). Semantic checks happen afterwards in `validate/`; each gate kind's
+//! settings live in `raw_gates.rs`.
 
 use std::fmt;
 
