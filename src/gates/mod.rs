@@ -139,7 +139,7 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
             Evidence::Json(v),
         ) => measures::json(*v, pointer, *min, *max, threshold_of(spec)),
         (GateSpec::Integrity { .. }, Evidence::Integrity(f)) => version::integrity(f),
-        (GateSpec::Evidence { required }, Evidence::EvidenceTypes(present)) => {
+        (GateSpec::Evidence { required, .. }, Evidence::EvidenceTypes(present)) => {
             version::evidence_types(required, present, threshold_of(spec))
         }
         (
@@ -224,7 +224,7 @@ pub(crate) fn threshold_of(spec: &GateSpec) -> String {
             "COMPLETED, every artifact has a sha256".into()
         }
         GateSpec::Integrity { .. } => "COMPLETED, sha256 present and matching local files".into(),
-        GateSpec::Evidence { required } => required.join(", "),
+        GateSpec::Evidence { required, .. } => required.join(", "),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::evidence::{
     BenchFormat, BenchSummary, CoverageFormat, CoverageSummary, FailedCase, FailureKind,
     JunitSummary, SarifSummary,
 };
-use crate::policy::{LevelBounds, SeverityBounds};
+use crate::policy::{LevelBounds, SeverityBounds, TestsKey};
 
 fn gate(spec: GateSpec) -> Gate {
     Gate {
@@ -68,6 +68,7 @@ fn sarif(errors: u64, warnings: u64, high: u64, critical: u64) -> Evidence {
 fn junit_table() {
     let spec = |max_failures, min_tests| {
         gate(GateSpec::Junit {
+            key: TestsKey::Junit,
             paths: vec!["*.xml".into()],
             max_failures,
             min_tests,
@@ -250,6 +251,9 @@ fn benchmark_json_and_remote_kinds() {
 
     let ev = gate(GateSpec::Evidence {
         required: vec!["a".into(), "b".into()],
+        signed_by: vec![],
+        allow_unverified: false,
+        conditions: vec![],
     });
     assert_eq!(
         evaluate(
@@ -390,11 +394,17 @@ fn checks_table() {
 fn missing_evidence_fails_and_says_why() {
     for spec in [
         GateSpec::Junit {
+            key: TestsKey::Junit,
             paths: vec!["x".into()],
             max_failures: 0,
             min_tests: 0,
         },
-        GateSpec::Evidence { required: vec![] },
+        GateSpec::Evidence {
+            required: vec![],
+            signed_by: vec![],
+            allow_unverified: false,
+            conditions: vec![],
+        },
         GateSpec::Checks {
             required: vec![],
             allow_neutral: true,
@@ -440,6 +450,7 @@ fn missing_evidence_fails_and_says_why() {
 #[test]
 fn failing_junit_lists_its_cases() {
     let g = gate(GateSpec::Junit {
+        key: TestsKey::Junit,
         paths: vec!["*.xml".into()],
         max_failures: 0,
         min_tests: 1,

@@ -88,6 +88,11 @@ pub(crate) fn locate(text: &str, path: &KeyPath, at: At) -> (usize, usize) {
     }
 }
 
+/// Whether `path` is written in `text`.
+pub(crate) fn exists(text: &str, path: &KeyPath) -> bool {
+    probe(text, &path.0, At::Key).is_some()
+}
+
 /// Runs one probe for `segs`; `None` when the path does not exist in the text.
 fn probe(text: &str, segs: &[Seg], at: At) -> Option<(usize, usize)> {
     let de = yaml_serde::Deserializer::from_str(text);

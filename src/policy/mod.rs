@@ -1,10 +1,11 @@
 //! The promotion policy file (`.github/promotion-policy.yml`).
 //!
 //! The policy says, per lifecycle stage, which quality gates must pass, who must approve, when
-//! promotion is allowed (windows, freezes) and what a hotfix may bypass. This module parses it
-//! in two phases — `raw` (serde, shapes and positions) then `validate` (meaning) — into the
-//! typed [`Policy`], generates the JSON Schema shipped for editors (`schema`), and evaluates
-//! windows and freezes at a given instant (`schedule`). It reads no clock, no environment and
+//! promotion is allowed (windows, freezes, including RFC 5545 recurrences) and what a hotfix may
+//! bypass, plus a repository-wide emergency stop. This module parses it in two phases — `raw`
+//! (serde, shapes and positions) then `validate` (meaning) — into the typed [`Policy`],
+//! generates the JSON Schema shipped for editors (`schema`), and evaluates windows and freezes
+//! at a given instant (`schedule`, with `rrule` and `recurrence` for calendar rules). It reads no clock, no environment and
 //! no files: callers pass text and time in.
 //!
 //! ```text
@@ -17,18 +18,26 @@ mod error;
 mod locate;
 mod model;
 mod raw;
+mod raw_gates;
+pub mod recurrence;
+pub mod rrule;
 pub mod schedule;
 mod schema;
 mod stages;
 mod validate;
+mod windows;
 
 pub use error::{ErrorKind, PolicyError};
 pub use model::{
-    Approvals, Freeze, Gate, GateSpec, LevelBounds, OnWindowClosed, Policy, SeverityBounds,
-    StagePolicy, TimeOfDay, Weekday, Window,
+    Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec, LevelBounds,
+    Policy, SeverityBounds, StagePolicy, TestsKey,
 };
+pub use recurrence::Recurrence;
 pub use schedule::{WindowDecision, evaluate};
 pub use schema::{json_schema, json_schema_string};
+pub use windows::{
+    Freeze, FreezePeriod, OnWindowClosed, RecurringFreeze, TimeOfDay, Weekday, WeeklyWindow, Window,
+};
 
 use error::{backticked, closest};
 

@@ -5,11 +5,9 @@
 //! filled in and gate names are unique within a stage. They are built only by
 //! [`crate::policy::parse`] (or the constructors here), never deserialized directly.
 
-use std::fmt;
+use serde::Serialize;
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
-use serde::{Serialize, Serializer};
+use super::windows::{Freeze, OnWindowClosed, Window};
 
 /// A parsed and validated `.github/promotion-policy.yml`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,8 +16,19 @@ pub struct Policy {
     pub source_name: String,
     /// Policy format version (always 1).
     pub version: u32,
+    /// The stop-the-line switch: an open issue with this label blocks promotions.
+    pub emergency_stop: Option<EmergencyStop>,
     /// Per-stage policies, in file order.
     pub stages: Vec<StagePolicy>,
+}
+
+/// `emergency-stop`: while an open issue in the repository carries `label`, every promote and
+/// release is blocked (rollbacks are not; a hotfix only if `hotfix.skip` lists
+/// `emergency-stop`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmergencyStop {
+    /// The issue label that stops the line (non-empty, trimmed).
+    pub label: String,
 }
 
 /// The policy for one stage.
@@ -45,13 +54,14 @@ pub struct StagePolicy {
     pub freezes: Vec<Freeze>,
     /// What a scheduled run does outside every window.
     pub on_window_closed: OnWindowClosed,
-    /// What a hotfix promotion may bypass: `windows`, `freezes`, `approvals` or gate names.
+    /// What a hotfix promotion may bypass: `windows`, `freezes`, `approvals`, `emergency-stop`
+    /// or gate names.
     pub hotfix_skip: Vec<String>,
 }
 
 impl StagePolicy {
-    /// Whether a hotfix promotion may skip `what` (`windows`, `freezes`, `approvals` or a gate
-    /// name).
+    /// Whether a hotfix promotion may skip `what` (`windows`, `freezes`, `approvals`,
+    /// `emergency-stop` or a gate name).
     pub fn hotfix_skips(&self, what: &str) -> bool {
         self.hotfix_skip.iter().any(|s| s == what)
     }
@@ -60,7 +70,7 @@ impl StagePolicy {
 /// One quality gate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gate {
-    /// Gate name: as written, or derived from the kind (`junit`, `junit #2`, …).
+    /// Gate name: as written, or derived from the kind (`tests`, `junit`, `junit #2`, …).
     pub name: String,
     /// What the gate checks.
     pub spec: GateSpec,
@@ -70,8 +80,11 @@ pub struct Gate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum GateSpec {
-    /// JUnit XML reports: failures + errors at most `max_failures`, at least `min_tests` tests.
+    /// Test result reports (`tests:`, or `junit:` its older name): failures + errors at most
+    /// `max_failures`, at least `min_tests` tests.
     Junit {
+        /// Which key the policy used (decides [`GateSpec::kind`]).
+        key: TestsKey,
         /// Glob patterns of report files.
         paths: Vec<String>,
         /// Maximum failures + errors.
@@ -133,15 +146,27 @@ pub enum GateSpec {
     },
     /// Required evidence (attestation predicate types) on the AppTrust version.
     Evidence {
-        /// Predicate types that must be present.
+        /// Predicate types that must be present: those listed under `required`, then those
+        /// named by a `where` condition but not listed (a condition needs its record).
         required: Vec<String>,
+        /// Workspace-relative PEM public keys (`signed-by`); a required record's DSSE
+        /// signature must verify with one of them. Empty = JFrog's `verified` must be true.
+        signed_by: Vec<String>,
+        /// `allow-unverified`: presence of a record is enough.
+        allow_unverified: bool,
+        /// `where` conditions on the predicates, in file order.
+        conditions: Vec<EvidenceCondition>,
     },
 }
 
 impl GateSpec {
-    /// The gate kind as written in the policy file (`junit`, `coverage`, …).
+    /// The gate kind as written in the policy file (`tests`, `junit`, `coverage`, …).
     pub fn kind(&self) -> &'static str {
         match self {
+            GateSpec::Junit {
+                key: TestsKey::Tests,
+                ..
+            } => "tests",
             GateSpec::Junit { .. } => "junit",
             GateSpec::Coverage { .. } => "coverage",
             GateSpec::Sarif { .. } => "sarif",
@@ -152,6 +177,43 @@ impl GateSpec {
             GateSpec::Evidence { .. } => "evidence",
         }
     }
+}
+
+/// Which key a test-results gate was written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TestsKey {
+    /// `tests:` (format detected from each file's content).
+    Tests,
+    /// `junit:`, the older name of the same gate.
+    Junit,
+}
+
+/// One `where` condition of an evidence gate: the value at `pointer` in the predicate of the
+/// `predicate_type` record must satisfy `check`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceCondition {
+    /// The record's predicate type.
+    pub predicate_type: String,
+    /// RFC 6901 pointer into the predicate (`""` = the whole predicate).
+    pub pointer: String,
+    /// What the value must be.
+    pub check: ConditionCheck,
+}
+
+/// The test of an evidence `where` condition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConditionCheck {
+    /// A number within the bounds (inclusive); at least one bound is set, `min ≤ max`.
+    Range {
+        /// Smallest allowed value.
+        min: Option<f64>,
+        /// Largest allowed value.
+        max: Option<f64>,
+    },
+    /// Exactly this JSON scalar (string, number, boolean or null).
+    Equals(serde_json::Value),
 }
 
 /// Maximum SARIF result counts per level; `None` = unbounded.
@@ -187,203 +249,4 @@ pub struct Approvals {
     pub min: u32,
     /// Whether the actor who triggered the run is excluded from the count.
     pub forbid_self_approval: bool,
-}
-
-/// A day of the week, as written in `windows[].days`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, Serialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Weekday {
-    /// Monday.
-    Mon,
-    /// Tuesday.
-    Tue,
-    /// Wednesday.
-    Wed,
-    /// Thursday.
-    Thu,
-    /// Friday.
-    Fri,
-    /// Saturday.
-    Sat,
-    /// Sunday.
-    Sun,
-}
-
-impl Weekday {
-    /// The name as written in the policy file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Weekday::Mon => "mon",
-            Weekday::Tue => "tue",
-            Weekday::Wed => "wed",
-            Weekday::Thu => "thu",
-            Weekday::Fri => "fri",
-            Weekday::Sat => "sat",
-            Weekday::Sun => "sun",
-        }
-    }
-
-    /// The matching `jiff` weekday.
-    pub fn to_jiff(self) -> jiff::civil::Weekday {
-        match self {
-            Weekday::Mon => jiff::civil::Weekday::Monday,
-            Weekday::Tue => jiff::civil::Weekday::Tuesday,
-            Weekday::Wed => jiff::civil::Weekday::Wednesday,
-            Weekday::Thu => jiff::civil::Weekday::Thursday,
-            Weekday::Fri => jiff::civil::Weekday::Friday,
-            Weekday::Sat => jiff::civil::Weekday::Saturday,
-            Weekday::Sun => jiff::civil::Weekday::Sunday,
-        }
-    }
-}
-
-/// A wall-clock time of day with minute precision, `00:00` to `24:00` (the latter only as a
-/// window end, meaning midnight at the end of the day).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TimeOfDay {
-    /// Minutes since midnight, 0–1440.
-    minutes: u16,
-}
-
-impl TimeOfDay {
-    /// Parses `HH:MM` (24-hour, two digits each; `24:00` allowed).
-    pub fn parse(s: &str) -> Option<TimeOfDay> {
-        let b = s.as_bytes();
-        if b.len() != 5
-            || b[2] != b':'
-            || !b
-                .iter()
-                .enumerate()
-                .all(|(i, c)| i == 2 || c.is_ascii_digit())
-        {
-            return None;
-        }
-        let h = u16::from(b[0] - b'0') * 10 + u16::from(b[1] - b'0');
-        let m = u16::from(b[3] - b'0') * 10 + u16::from(b[4] - b'0');
-        if m > 59 || h > 24 || (h == 24 && m != 0) {
-            return None;
-        }
-        Some(TimeOfDay {
-            minutes: h * 60 + m,
-        })
-    }
-
-    /// Minutes since midnight (0–1440).
-    pub fn minutes(self) -> u16 {
-        self.minutes
-    }
-}
-
-impl fmt::Display for TimeOfDay {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}:{:02}", self.minutes / 60, self.minutes % 60)
-    }
-}
-
-impl Serialize for TimeOfDay {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// A recurring promotion window: on `days`, from `start` (inclusive) to `end` (exclusive),
-/// wall-clock time in `timezone`.
-///
-/// A window never crosses midnight: an overnight window is written as two windows
-/// (`22:00`–`24:00` on one day and `00:00`–`06:00` on the next).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Window {
-    /// Days on which the window opens.
-    pub days: Vec<Weekday>,
-    /// Opening wall-clock time (inclusive).
-    pub start: TimeOfDay,
-    /// Closing wall-clock time (exclusive), later than `start`.
-    pub end: TimeOfDay,
-    /// IANA time zone name as written.
-    pub timezone: String,
-    /// The resolved time zone.
-    #[serde(skip)]
-    pub tz: TimeZone,
-}
-
-impl Window {
-    /// Builds a window, checking the same rules as the policy parser.
-    pub fn new(days: &[Weekday], start: &str, end: &str, timezone: &str) -> Result<Window, String> {
-        if days.is_empty() {
-            return Err("`days` is empty".into());
-        }
-        let start_t = TimeOfDay::parse(start)
-            .filter(|t| t.minutes < 24 * 60)
-            .ok_or_else(|| format!("`start` {start:?} is not a time of day HH:MM"))?;
-        let end_t = TimeOfDay::parse(end)
-            .ok_or_else(|| format!("`end` {end:?} is not a time of day HH:MM"))?;
-        if end_t <= start_t {
-            return Err(format!("`end` {end} is not after `start` {start}"));
-        }
-        let tz =
-            TimeZone::get(timezone).map_err(|e| format!("unknown time zone {timezone:?}: {e}"))?;
-        Ok(Window {
-            days: days.to_vec(),
-            start: start_t,
-            end: end_t,
-            timezone: timezone.to_string(),
-            tz,
-        })
-    }
-
-    /// Human description, e.g. `mon,tue,wed,thu 09:00-16:00 America/New_York`.
-    pub fn describe(&self) -> String {
-        let days: Vec<&str> = self.days.iter().map(|d| d.as_str()).collect();
-        format!(
-            "{} {}-{} {}",
-            days.join(","),
-            self.start,
-            self.end,
-            self.timezone
-        )
-    }
-}
-
-/// A period during which promotion to the stage is blocked: `from` inclusive, `to` exclusive.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Freeze {
-    /// Start of the freeze (inclusive).
-    #[serde(serialize_with = "ser_timestamp")]
-    pub from: Timestamp,
-    /// End of the freeze (exclusive), later than `from`.
-    #[serde(serialize_with = "ser_timestamp")]
-    pub to: Timestamp,
-    /// Why the stage is frozen (shown to users).
-    pub reason: String,
-}
-
-/// What a scheduled run does when the stage's windows are closed.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum OnWindowClosed {
-    /// Exit 0 with `result=deferred`; a later scheduled run retries.
-    Defer,
-    /// Block the promotion (exit 1).
-    #[default]
-    Fail,
-}
-
-/// Serializes a timestamp as RFC 3339 (jiff's `serde` feature is not enabled).
-pub(crate) fn ser_timestamp<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(t)
-}
-
-/// Serializes an optional timestamp as RFC 3339 or `null`.
-pub(crate) fn ser_opt_timestamp<S: Serializer>(
-    t: &Option<Timestamp>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => s.collect_str(t),
-        None => s.serialize_none(),
-    }
 }

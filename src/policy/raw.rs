@@ -3,15 +3,20 @@
 //! These structs mirror the YAML one to one (kebab-case keys, unknown keys rejected) so that
 //! `yaml_serde` reports syntax, type and unknown-key errors with positions, and so that the
 //! JSON Schema shipped for editors is generated from the same definitions (`///` docs become
-//! schema descriptions). Semantic checks happen afterwards in `validate.rs`.
+//! schema descriptions). Semantic checks happen afterwards in `validate/`; each gate kind's
+//! settings live in `raw_gates.rs`.
 
 use std::fmt;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 
-use super::model::{OnWindowClosed, Weekday};
+use super::raw_gates::{
+    RawBenchmark, RawChecks, RawCoverage, RawEvidence, RawIntegrity, RawJson, RawJunit, RawSarif,
+    default_one, default_true,
+};
+use super::windows::{OnWindowClosed, Weekday};
 
 /// Promotion policy for `bookverse/promote-action` (`.github/promotion-policy.yml`): quality
 /// gates, approvals, promotion windows and freezes per lifecycle stage.
@@ -27,6 +32,9 @@ pub struct RawPolicy {
     /// Policy format version. Must be `1`.
     #[schemars(range(min = 1, max = 1))]
     pub version: u64,
+    /// Stop the line: while an OPEN issue in the repository carries this label, every promote
+    /// and release is blocked (rollbacks never are).
+    pub emergency_stop: Option<RawEmergencyStop>,
     /// Policy per stage. Keys are stage display names (`QA`) or full names (`bookverse-QA`),
     /// in any case; each stage may appear once.
     #[serde(default)]
@@ -134,7 +142,7 @@ impl<'de> Visitor<'de> for StageKey<'_> {
 #[schemars(rename = "Stage")]
 pub struct RawStage {
     /// Quality gates evaluated in order; all must pass. Each item has an optional `name` and
-    /// exactly one kind key (`junit`, `coverage`, `sarif`, `checks`, `benchmark`, `json`,
+    /// exactly one kind key (`tests`, `junit`, `coverage`, `sarif`, `checks`, `benchmark`, `json`,
     /// `integrity`, `evidence`).
     #[serde(default)]
     pub gates: Vec<RawGate>,
@@ -159,9 +167,10 @@ pub struct RawStage {
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
-    expecting = "a gate mapping with an optional `name` and one kind key (junit, coverage, sarif, checks, benchmark, json, integrity, evidence)"
+    expecting = "a gate mapping with an optional `name` and one kind key (tests, junit, coverage, sarif, checks, benchmark, json, integrity, evidence)"
 )]
 #[schemars(extend("oneOf" = [
+    { "required": ["tests"] },
     { "required": ["junit"] },
     { "required": ["coverage"] },
     { "required": ["sarif"] },
@@ -174,9 +183,13 @@ pub struct RawStage {
 #[schemars(rename = "Gate")]
 pub struct RawGate {
     /// Gate name shown in outputs and summaries; must be unique in the stage. Default: the kind
-    /// (`junit`, then `junit #2`, …).
+    /// (`tests`, then `tests #2`, …).
     pub name: Option<String>,
-    /// JUnit XML test reports.
+    /// Test result reports, format detected from each file's content (JUnit dialects, TRX,
+    /// NUnit, xUnit.net, Go test JSON, mocha, RSpec, Dart/Flutter JSON).
+    #[serde(default, deserialize_with = "present")]
+    pub tests: Option<RawJunit>,
+    /// JUnit XML test reports: the `tests` gate under its older name.
     #[serde(default, deserialize_with = "present")]
     pub junit: Option<RawJunit>,
     /// Coverage report (cobertura, lcov or jacoco; detected).
@@ -212,252 +225,6 @@ where
     T::deserialize(d).map(Some)
 }
 
-/// One glob pattern or a list of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Paths(
-    /// The patterns.
-    pub Vec<String>,
-);
-
-impl JsonSchema for Paths {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Paths".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "A glob pattern (relative to the workspace) or a list of them.",
-            "anyOf": [
-                { "type": "string", "minLength": 1 },
-                { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 },
-            ],
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Paths {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Paths;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a glob pattern or a list of glob patterns")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Paths, E> {
-                Ok(Paths(vec![v.to_string()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Paths, A::Error> {
-                let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    out.push(s);
-                }
-                Ok(Paths(out))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// Serde default: 1.
-fn default_one() -> u64 {
-    1
-}
-
-/// Serde default: true.
-fn default_true() -> bool {
-    true
-}
-
-/// Serde default: `mean`.
-fn default_mean() -> String {
-    "mean".to_string()
-}
-
-/// JUnit gate settings.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "a junit gate mapping (paths, max-failures, min-tests)"
-)]
-#[schemars(rename = "Junit")]
-pub struct RawJunit {
-    /// Glob pattern(s) of JUnit XML files; no matching file fails the gate.
-    pub paths: Paths,
-    /// Maximum failures + errors over all files. Default 0.
-    #[serde(default)]
-    pub max_failures: u64,
-    /// Minimum number of tests over all files. Default 1.
-    #[serde(default = "default_one")]
-    pub min_tests: u64,
-}
-
-/// Coverage gate settings; at least one of `min-line`, `min-branch`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "a coverage gate mapping (path, min-line, min-branch)"
-)]
-#[schemars(extend("anyOf" = [ { "required": ["min-line"] }, { "required": ["min-branch"] } ]))]
-#[schemars(rename = "Coverage")]
-pub struct RawCoverage {
-    /// Coverage report file (cobertura XML, lcov or jacoco XML; detected from the content).
-    pub path: String,
-    /// Minimum line coverage in percent (0–100).
-    #[schemars(range(min = 0, max = 100))]
-    pub min_line: Option<f64>,
-    /// Minimum branch coverage in percent (0–100).
-    #[schemars(range(min = 0, max = 100))]
-    pub min_branch: Option<f64>,
-}
-
-/// SARIF gate settings; at least one bound in `max-level` or `max-severity`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "a sarif gate mapping (paths, max-level, max-severity)"
-)]
-#[schemars(extend("anyOf" = [ { "required": ["max-level"] }, { "required": ["max-severity"] } ]))]
-#[schemars(rename = "Sarif")]
-pub struct RawSarif {
-    /// Glob pattern(s) of SARIF files; no matching file fails the gate.
-    pub paths: Paths,
-    /// Maximum number of results per SARIF `level`.
-    pub max_level: Option<RawLevelBounds>,
-    /// Maximum number of results per `properties.security-severity` bucket.
-    pub max_severity: Option<RawSeverityBounds>,
-}
-
-/// Maximum result counts per SARIF level.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "a mapping of SARIF levels (error, warning, note) to maximum counts"
-)]
-#[schemars(rename = "LevelBounds")]
-pub struct RawLevelBounds {
-    /// Maximum `error` results.
-    pub error: Option<u64>,
-    /// Maximum `warning` results.
-    pub warning: Option<u64>,
-    /// Maximum `note` results.
-    pub note: Option<u64>,
-}
-
-/// Maximum result counts per security-severity bucket (CVSS-style score in
-/// `properties.security-severity`).
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "a mapping of severities (critical, high, medium, low) to maximum counts"
-)]
-#[schemars(rename = "SeverityBounds")]
-pub struct RawSeverityBounds {
-    /// Maximum critical results (score ≥ 9.0).
-    pub critical: Option<u64>,
-    /// Maximum high results (7.0–8.9).
-    pub high: Option<u64>,
-    /// Maximum medium results (4.0–6.9).
-    pub medium: Option<u64>,
-    /// Maximum low results (0.1–3.9).
-    pub low: Option<u64>,
-}
-
-/// Checks gate settings.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "a checks gate mapping (required, allow-neutral, allow-skipped)"
-)]
-#[schemars(rename = "Checks")]
-pub struct RawChecks {
-    /// Names of check runs on the commit that must have concluded `success`.
-    #[schemars(length(min = 1))]
-    pub required: Vec<String>,
-    /// Count a `neutral` conclusion as success. Default false.
-    #[serde(default)]
-    pub allow_neutral: bool,
-    /// Count a `skipped` conclusion as success. Default false.
-    #[serde(default)]
-    pub allow_skipped: bool,
-}
-
-/// Benchmark gate settings.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "a benchmark gate mapping (path, metric, max)"
-)]
-#[schemars(rename = "Benchmark")]
-pub struct RawBenchmark {
-    /// Benchmark report (hyperfine JSON, pytest-benchmark JSON or k6 summary; detected).
-    pub path: String,
-    /// Metric to compare: `mean`, `median`, `p95`, … Default `mean`.
-    #[serde(default = "default_mean")]
-    pub metric: String,
-    /// Maximum value of the metric, in seconds for hyperfine and pytest-benchmark, in the
-    /// tool's unit (milliseconds) for k6.
-    #[schemars(range(min = 0))]
-    pub max: f64,
-}
-
-/// JSON gate settings; at least one of `max`, `min`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "a json gate mapping (path, pointer, max, min)"
-)]
-#[schemars(extend("anyOf" = [ { "required": ["max"] }, { "required": ["min"] } ]))]
-#[schemars(rename = "Json")]
-pub struct RawJson {
-    /// JSON file to read.
-    pub path: String,
-    /// RFC 6901 JSON pointer to a number, e.g. `/metrics/http_req_failed/rate` (`""` = the whole
-    /// document).
-    #[schemars(regex(pattern = r"^(/.*)?$"))]
-    pub pointer: String,
-    /// Maximum allowed value (inclusive).
-    pub max: Option<f64>,
-    /// Minimum allowed value (inclusive).
-    pub min: Option<f64>,
-}
-
-/// Integrity gate settings.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "an integrity gate mapping (files), or `{}`"
-)]
-#[schemars(rename = "Integrity")]
-pub struct RawIntegrity {
-    /// Glob pattern(s) of local files whose sha256 must match an artifact of the version.
-    #[serde(default)]
-    pub files: Paths,
-}
-
-/// Evidence gate settings.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "an evidence gate mapping (required)"
-)]
-#[schemars(rename = "Evidence")]
-pub struct RawEvidence {
-    /// Predicate types (e.g. `https://in-toto.io/attestation/test-result/v0.1`) that must be
-    /// present as evidence on the version.
-    #[schemars(length(min = 1))]
-    pub required: Vec<String>,
-}
-
 /// Required approvals.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(
@@ -479,48 +246,107 @@ pub struct RawApprovals {
     pub forbid_self_approval: bool,
 }
 
-/// A recurring promotion window. It does not cross midnight: write an overnight window as two
-/// windows (`22:00`–`24:00`, then `00:00`–`06:00` on the next days).
+/// A promotion window: weekly (`days`, `start`, `end`, `timezone`) or a calendar recurrence
+/// (`rrule`, `duration`, `timezone`, optional `dtstart`). A weekly window does not cross
+/// midnight: write an overnight window as two windows (`22:00`–`24:00`, then `00:00`–`06:00`).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
-    expecting = "a window mapping (days, start, end, timezone)"
+    expecting = "a window mapping (days, start, end, timezone) or (rrule, duration, timezone)"
 )]
+#[schemars(extend("oneOf" = [
+    { "required": ["days", "start", "end"], "not": { "anyOf": [ { "required": ["rrule"] }, { "required": ["duration"] }, { "required": ["dtstart"] } ] } },
+    { "required": ["rrule", "duration"], "not": { "anyOf": [ { "required": ["days"] }, { "required": ["start"] }, { "required": ["end"] } ] } },
+]))]
 #[schemars(rename = "Window")]
 pub struct RawWindow {
-    /// Days of the week on which the window opens (`mon` … `sun`), no duplicates.
+    /// Weekly window: days of the week on which it opens (`mon` … `sun`), no duplicates.
     #[schemars(length(min = 1))]
-    pub days: Vec<Weekday>,
-    /// Opening time, `HH:MM` 24-hour wall clock in `timezone` (inclusive). Quote it in YAML.
+    pub days: Option<Vec<Weekday>>,
+    /// Weekly window: opening time, `HH:MM` 24-hour wall clock in `timezone` (inclusive).
+    /// Quote it in YAML.
     #[schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
-    pub start: String,
-    /// Closing time, `HH:MM` (exclusive), later than `start`; `24:00` = end of the day.
+    pub start: Option<String>,
+    /// Weekly window: closing time, `HH:MM` (exclusive), later than `start`; `24:00` = end of
+    /// the day.
     #[schemars(regex(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"))]
-    pub end: String,
+    pub end: Option<String>,
     /// IANA time zone, e.g. `America/New_York`, `Europe/London`, `UTC`.
     #[schemars(length(min = 1))]
     pub timezone: String,
+    /// RFC 5545 recurrence rule saying when each opening starts, e.g. `FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10`. Supported
+    /// parts: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, COUNT, UNTIL, BYMONTH,
+    /// BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSETPOS, WKST.
+    #[schemars(length(min = 1))]
+    pub rrule: Option<String>,
+    /// How long each opening lasts, e.g. `4h`, `30m`, `1h30m`, `24h` or ISO 8601 `PT4H`; added
+    /// to the wall-clock start time. Required with `rrule`.
+    #[schemars(length(min = 1))]
+    pub duration: Option<String>,
+    /// Anchor of the rule (RFC 5545 DTSTART): a wall-clock date-time in `timezone` without
+    /// offset, e.g. `2026-01-05T09:00`. Default 1970-01-01T00:00; required with COUNT,
+    /// INTERVAL > 1, or FREQ=WEEKLY without BYDAY. Days and times the rule does not give come
+    /// from it.
+    #[schemars(length(min = 1))]
+    pub dtstart: Option<String>,
 }
 
-/// A freeze period: no promotion into the stage from `from` (inclusive) to `to` (exclusive).
+/// A freeze: fixed (`from`, `to`) or recurring (`rrule`, `duration`, `timezone`, optional
+/// `dtstart`); either way with a `reason`. No promotion into the stage while it is in force.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
-    expecting = "a freeze mapping (from, to, reason)"
+    expecting = "a freeze mapping (from, to, reason) or (rrule, duration, timezone, reason)"
 )]
+#[schemars(extend("oneOf" = [
+    { "required": ["from", "to"], "not": { "anyOf": [ { "required": ["rrule"] }, { "required": ["duration"] }, { "required": ["dtstart"] }, { "required": ["timezone"] } ] } },
+    { "required": ["rrule", "duration", "timezone"], "not": { "anyOf": [ { "required": ["from"] }, { "required": ["to"] } ] } },
+]))]
 #[schemars(rename = "Freeze")]
 pub struct RawFreeze {
-    /// Start, an RFC 3339 timestamp with offset, e.g. `2026-12-20T00:00:00Z`.
+    /// Fixed freeze: start, an RFC 3339 timestamp with offset, e.g. `2026-12-20T00:00:00Z`.
     #[schemars(extend("format" = "date-time"))]
-    pub from: String,
-    /// End (exclusive), an RFC 3339 timestamp later than `from`.
+    pub from: Option<String>,
+    /// Fixed freeze: end (exclusive), an RFC 3339 timestamp later than `from`.
     #[schemars(extend("format" = "date-time"))]
-    pub to: String,
+    pub to: Option<String>,
+    /// Recurring freeze: IANA time zone of the rule's wall-clock times.
+    #[schemars(length(min = 1))]
+    pub timezone: Option<String>,
+    /// RFC 5545 recurrence rule saying when each freeze starts, e.g. `FREQ=MONTHLY;BYDAY=-1FR`. Supported
+    /// parts: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, COUNT, UNTIL, BYMONTH,
+    /// BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSETPOS, WKST.
+    #[schemars(length(min = 1))]
+    pub rrule: Option<String>,
+    /// How long each freeze lasts, e.g. `4h`, `30m`, `1h30m`, `24h` or ISO 8601 `PT4H`; added
+    /// to the wall-clock start time. Required with `rrule`.
+    #[schemars(length(min = 1))]
+    pub duration: Option<String>,
+    /// Anchor of the rule (RFC 5545 DTSTART): a wall-clock date-time in `timezone` without
+    /// offset, e.g. `2026-01-05T09:00`. Default 1970-01-01T00:00; required with COUNT,
+    /// INTERVAL > 1, or FREQ=WEEKLY without BYDAY. Days and times the rule does not give come
+    /// from it.
+    #[schemars(length(min = 1))]
+    pub dtstart: Option<String>,
     /// Why promotion is frozen; shown in the summary and errors.
     #[schemars(length(min = 1))]
     pub reason: String,
+}
+
+/// The stop-the-line switch.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "an emergency-stop mapping (label)"
+)]
+#[schemars(rename = "EmergencyStop")]
+pub struct RawEmergencyStop {
+    /// Label of an open issue that stops every promote and release, e.g. `promotion-freeze`.
+    #[schemars(length(min = 1))]
+    pub label: String,
 }
 
 /// Hotfix settings.
@@ -532,8 +358,8 @@ pub struct RawFreeze {
 )]
 #[schemars(rename = "Hotfix")]
 pub struct RawHotfix {
-    /// What a hotfix may bypass: `windows`, `freezes`, `approvals`, or the name of a gate of
-    /// this stage (quote names containing ` #`, such as the default `"junit #2"`).
+    /// What a hotfix may bypass: `windows`, `freezes`, `approvals`, `emergency-stop`, or the
+    /// name of a gate of this stage (quote names containing ` #`, such as the default `"junit #2"`).
     #[serde(default)]
     pub skip: Vec<String>,
 }

@@ -1,22 +1,27 @@
 //! Promotion windows and freezes at a given instant.
 //!
 //! Pure logic, no clock reads: the caller passes `now`. Kept apart from the policy parser so
-//! the time arithmetic (time zones, DST, freeze overlaps) can be tested on its own.
+//! the time arithmetic (time zones, DST, freeze overlaps, recurrences) can be tested on its own.
 //!
 //! # Semantics
 //!
-//! * A window is **open** at instant `t` when, on the wall clock of the window's time zone, the
-//!   weekday of `t` is one of `days` and `start <= time < end`. Wall-clock membership makes DST
-//!   behave the way people read a window: a `09:00`–`16:00` America/New_York window opens at
-//!   09:00 local time on both sides of a DST change (its length in UTC does not matter).
+//! * A **weekly** window is open at instant `t` when, on the wall clock of the window's time
+//!   zone, the weekday of `t` is one of `days` and `start <= time < end`. Wall-clock membership
+//!   makes DST behave the way people read a window: a `09:00`–`16:00` America/New_York window
+//!   opens at 09:00 local time on both sides of a DST change (its length in UTC does not matter).
 //! * Around DST transitions: if `start` falls in a spring-forward **gap** (e.g. `02:30` on the
 //!   day New York jumps from 02:00 to 03:00), the window opens when the clock jumps past it
 //!   (03:00 local = the transition instant), because that is the first moment the wall clock
 //!   shows a time `>= start`. If `start` falls in a fall-back **fold** (a time that happens
 //!   twice), the window opens at the first occurrence; when the clock is set back before
 //!   `start`, the window closes and opens again at the second occurrence.
-//! * A freeze blocks from `from` (inclusive) to `to` (exclusive) and wins over every window.
-//!   Back-to-back or overlapping freezes are merged when reporting `until`.
+//! * A **recurring** window or freeze (`rrule`) is a series of intervals: each occurrence
+//!   starts at its wall-clock time and ends at that wall-clock time plus `duration`; each end
+//!   maps to the first instant the wall clock shows it (a gap time → the transition instant, a
+//!   fold time → its first occurrence; see `recurrence.rs`). Overlapping occurrences merge.
+//! * A freeze blocks from its start (inclusive) to its end (exclusive) and wins over every
+//!   window. Back-to-back or overlapping freezes (of either kind) are merged when reporting
+//!   `until`.
 //! * `next_open` is the earliest instant after `now` at which a window is open and no freeze is
 //!   in force: a window opening, or a freeze ending inside an open window. The search covers
 //!   [`SEARCH_DAYS`] days.
@@ -25,10 +30,13 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::{AmbiguousOffset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 
-use super::model::{Freeze, Window, ser_opt_timestamp, ser_timestamp};
+use super::windows::{Freeze, WeeklyWindow, Window, ser_opt_timestamp, ser_timestamp};
 
 /// How far ahead `next_open` is searched.
 pub const SEARCH_DAYS: i64 = 400;
+/// The first, short search; it grows sevenfold up to [`SEARCH_DAYS`] only when nothing is
+/// found, so the usual evaluation expands a week of recurrences, not a year.
+const FIRST_SEARCH_DAYS: i64 = 8;
 
 /// The result of evaluating windows and freezes at an instant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -71,61 +79,225 @@ impl WindowDecision {
 
 /// Evaluates `windows` and `freezes` at `now`.
 pub fn evaluate(windows: &[Window], freezes: &[Freeze], now: Timestamp) -> WindowDecision {
-    if let Some(f) = freezes.iter().find(|f| in_freeze(f, now)) {
-        return WindowDecision::Frozen {
-            reason: f.reason.clone(),
-            until: freeze_end(freezes, f.to),
-        };
-    }
-    if windows.is_empty() {
-        return WindowDecision::NoWindows;
-    }
-    if let Some(w) = windows.iter().find(|w| is_open(w, now)) {
-        return WindowDecision::Open {
-            window: w.describe(),
-        };
-    }
-    let next_open = next_open(windows, freezes, now);
-    let list: Vec<String> = windows.iter().map(Window::describe).collect();
-    let description = match next_open {
-        Some(t) => format!(
-            "outside the promotion windows ({}); next opening {}",
-            list.join("; "),
-            describe_instant(windows, t)
-        ),
-        None => format!(
-            "outside the promotion windows ({}); no window opens outside a freeze in the next {SEARCH_DAYS} days",
-            list.join("; ")
-        ),
-    };
-    WindowDecision::Closed {
-        next_open,
-        description,
-    }
-}
-
-/// Whether `t` is inside the freeze (`from` inclusive, `to` exclusive).
-fn in_freeze(f: &Freeze, t: Timestamp) -> bool {
-    f.from <= t && t < f.to
-}
-
-/// Whether any freeze is in force at `t`.
-fn frozen(freezes: &[Freeze], t: Timestamp) -> bool {
-    freezes.iter().any(|f| in_freeze(f, t))
-}
-
-/// Extends `until` through freezes that start at or before it and end later.
-fn freeze_end(freezes: &[Freeze], mut until: Timestamp) -> Timestamp {
+    let mut days = FIRST_SEARCH_DAYS;
     loop {
-        match freezes.iter().find(|f| in_freeze(f, until)) {
-            Some(f) => until = f.to,
-            None => return until,
+        let last = days >= SEARCH_DAYS;
+        let tl = Timeline::new(windows, freezes, now, days.min(SEARCH_DAYS));
+        days = days.saturating_mul(7);
+        if let Some((reason, end)) = tl.freeze_at(now) {
+            let until = tl.freeze_end(end);
+            // A chain of freezes reaching the horizon may go on past it: look further.
+            if until < tl.horizon || last {
+                return WindowDecision::Frozen {
+                    reason: reason.to_string(),
+                    until,
+                };
+            }
+            continue;
+        }
+        if windows.is_empty() {
+            return WindowDecision::NoWindows;
+        }
+        if let Some(i) = tl.open_window(now) {
+            return WindowDecision::Open {
+                window: tl.describe_open(i, now),
+            };
+        }
+        let next_open = tl.next_open();
+        if next_open.is_none() && !last {
+            continue;
+        }
+        let list: Vec<String> = windows.iter().map(Window::describe).collect();
+        let description = match next_open {
+            Some(t) => format!(
+                "outside the promotion windows ({}); next opening {}",
+                list.join("; "),
+                tl.describe_instant(t)
+            ),
+            None => format!(
+                "outside the promotion windows ({}); no window opens outside a freeze in the next {SEARCH_DAYS} days",
+                list.join("; ")
+            ),
+        };
+        return WindowDecision::Closed {
+            next_open,
+            description,
+        };
+    }
+}
+
+/// Windows and freezes with their recurrences expanded over `[now, now + days]`, so that each
+/// instant is checked against precomputed intervals.
+struct Timeline<'a> {
+    windows: &'a [Window],
+    freezes: &'a [Freeze],
+    now: Timestamp,
+    /// How many days after `now` are searched.
+    days: i64,
+    horizon: Timestamp,
+    /// Per window: its occurrences, sorted and merged (empty for weekly windows).
+    window_intervals: Vec<Vec<(Timestamp, Timestamp)>>,
+    /// Per freeze: its occurrences, sorted and merged (the one period for a fixed freeze).
+    freeze_intervals: Vec<Vec<(Timestamp, Timestamp)>>,
+}
+
+impl<'a> Timeline<'a> {
+    fn new(
+        windows: &'a [Window],
+        freezes: &'a [Freeze],
+        now: Timestamp,
+        days: i64,
+    ) -> Timeline<'a> {
+        let horizon = now
+            .checked_add(SignedDuration::from_hours(24 * days))
+            .unwrap_or(Timestamp::MAX);
+        let window_intervals = windows
+            .iter()
+            .map(|w| match w {
+                Window::Weekly(_) => Vec::new(),
+                Window::Recurring(r) => merged(r.intervals(now, horizon)),
+            })
+            .collect();
+        let freeze_intervals = freezes
+            .iter()
+            .map(|f| match f {
+                Freeze::Period(p) => vec![(p.from, p.to)],
+                Freeze::Recurring(r) => merged(r.recurrence.intervals(now, horizon)),
+            })
+            .collect();
+        Timeline {
+            windows,
+            freezes,
+            now,
+            days,
+            horizon,
+            window_intervals,
+            freeze_intervals,
+        }
+    }
+
+    /// The first freeze in force at `t`: its reason and the end of that occurrence.
+    fn freeze_at(&self, t: Timestamp) -> Option<(&'a str, Timestamp)> {
+        self.freezes
+            .iter()
+            .zip(&self.freeze_intervals)
+            .find_map(|(f, ivs)| containing(ivs, t).map(|(_, end)| (f.reason(), end)))
+    }
+
+    /// Extends `until` through freezes in force at it. Each step moves strictly later, and
+    /// recurrences are expanded only up to the horizon, so this ends.
+    fn freeze_end(&self, mut until: Timestamp) -> Timestamp {
+        while let Some((_, end)) = self.freeze_at(until) {
+            until = end;
+        }
+        until
+    }
+
+    /// The index of a window open at `t`.
+    fn open_window(&self, t: Timestamp) -> Option<usize> {
+        self.windows
+            .iter()
+            .zip(&self.window_intervals)
+            .position(|(w, ivs)| match w {
+                Window::Weekly(w) => is_open(w, t),
+                Window::Recurring(_) => containing(ivs, t).is_some(),
+            })
+    }
+
+    /// Earliest instant after `now` at which some window is open and no freeze is in force.
+    fn next_open(&self) -> Option<Timestamp> {
+        let mut candidates: Vec<Timestamp> = Vec::new();
+        let mut zones: Vec<&TimeZone> = Vec::new();
+        for (w, ivs) in self.windows.iter().zip(&self.window_intervals) {
+            match w {
+                Window::Weekly(w) => {
+                    if !zones.contains(&&w.tz) {
+                        zones.push(&w.tz);
+                    }
+                    weekly_openings(w, self.now, self.days, &mut candidates);
+                }
+                Window::Recurring(_) => candidates.extend(ivs.iter().map(|(s, _)| *s)),
+            }
+        }
+        // Clock changes can move the wall clock into a weekly window (a start inside a gap, or
+        // a fold that sets the clock back into the window).
+        for tz in zones {
+            for tr in tz.following(self.now) {
+                if tr.timestamp() > self.horizon {
+                    break;
+                }
+                candidates.push(tr.timestamp());
+            }
+        }
+        // A freeze ending inside an open window opens promotion.
+        for ivs in &self.freeze_intervals {
+            candidates.extend(ivs.iter().map(|(_, e)| *e));
+        }
+        candidates.sort();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter(|t| *t > self.now && *t <= self.horizon)
+            .find(|t| self.freeze_at(*t).is_none() && self.open_window(*t).is_some())
+    }
+
+    /// The open window at `now`, with the current occurrence for a recurring one.
+    fn describe_open(&self, i: usize, t: Timestamp) -> String {
+        let w = &self.windows[i];
+        match (
+            w,
+            self.window_intervals
+                .get(i)
+                .and_then(|ivs| containing(ivs, t)),
+        ) {
+            (Window::Recurring(r), Some((s, e))) => {
+                let fmt = |x: Timestamp| x.to_zoned(r.tz.clone()).strftime("%a %Y-%m-%d %H:%M %Z");
+                format!("{} (this opening: {} to {})", w.describe(), fmt(s), fmt(e))
+            }
+            _ => w.describe(),
+        }
+    }
+
+    /// `at 2026-03-09T13:00:00Z (Mon 2026-03-09 09:00 EDT America/New_York)` for the window open
+    /// at `t`.
+    fn describe_instant(&self, t: Timestamp) -> String {
+        match self.open_window(t).map(|i| &self.windows[i]) {
+            Some(w) => {
+                let z = t.to_zoned(w.tz().clone());
+                format!(
+                    "at {t} ({} {} {})",
+                    z.strftime("%a %Y-%m-%d %H:%M"),
+                    z.strftime("%Z"),
+                    w.timezone()
+                )
+            }
+            None => format!("at {t}"),
         }
     }
 }
 
-/// Whether the window is open at `t` (wall-clock membership in the window's time zone).
-pub fn is_open(w: &Window, t: Timestamp) -> bool {
+/// Sorts intervals and merges those that overlap or touch, so that lookups can bisect.
+fn merged(mut ivs: Vec<(Timestamp, Timestamp)>) -> Vec<(Timestamp, Timestamp)> {
+    ivs.sort();
+    let mut out: Vec<(Timestamp, Timestamp)> = Vec::with_capacity(ivs.len());
+    for (s, e) in ivs {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// The interval of sorted, disjoint `ivs` containing `t` (start inclusive, end exclusive).
+fn containing(ivs: &[(Timestamp, Timestamp)], t: Timestamp) -> Option<(Timestamp, Timestamp)> {
+    let i = ivs.partition_point(|(s, _)| *s <= t);
+    let (s, e) = *ivs.get(i.checked_sub(1)?)?;
+    (s <= t && t < e).then_some((s, e))
+}
+
+/// Whether the weekly window is open at `t` (wall-clock membership in the window's time zone).
+pub fn is_open(w: &WeeklyWindow, t: Timestamp) -> bool {
     let z = t.to_zoned(w.tz.clone());
     let day = z.weekday();
     if !w.days.iter().any(|d| d.to_jiff() == day) {
@@ -153,59 +325,29 @@ fn instants(tz: &TimeZone, dt: DateTime) -> Vec<Timestamp> {
         .collect()
 }
 
-/// Earliest instant after `now` at which some window is open and no freeze is in force.
-fn next_open(windows: &[Window], freezes: &[Freeze], now: Timestamp) -> Option<Timestamp> {
-    let horizon = now
-        .checked_add(SignedDuration::from_hours(24 * SEARCH_DAYS))
-        .ok()?;
-    let mut candidates: Vec<Timestamp> = Vec::new();
-
-    let mut zones: Vec<&TimeZone> = Vec::new();
-    for w in windows {
-        if !zones.contains(&&w.tz) {
-            zones.push(&w.tz);
+/// Pushes the instants at which the weekly window's `start` shows on its days, from the day
+/// before `now` for `days` + 2 days (the extra days cover time zone offsets).
+fn weekly_openings(w: &WeeklyWindow, now: Timestamp, days: i64, out: &mut Vec<Timestamp>) {
+    let Some(mut date) = first_date(&w.tz, now) else {
+        return;
+    };
+    let Ok(start) = jiff::civil::Time::new(
+        i8::try_from(w.start.minutes() / 60).unwrap_or(0),
+        i8::try_from(w.start.minutes() % 60).unwrap_or(0),
+        0,
+        0,
+    ) else {
+        return;
+    };
+    for _ in 0..(days + 2) {
+        if w.days.iter().any(|d| d.to_jiff() == date.weekday()) {
+            out.extend(instants(&w.tz, date.to_datetime(start)));
         }
-        let Some(mut date) = first_date(&w.tz, now) else {
-            continue;
-        };
-        let Ok(start) = jiff::civil::Time::new(
-            i8::try_from(w.start.minutes() / 60).unwrap_or(0),
-            i8::try_from(w.start.minutes() % 60).unwrap_or(0),
-            0,
-            0,
-        ) else {
-            continue;
-        };
-        // One extra day on each side covers time zone offsets.
-        for _ in 0..(SEARCH_DAYS + 2) {
-            if w.days.iter().any(|d| d.to_jiff() == date.weekday()) {
-                candidates.extend(instants(&w.tz, date.to_datetime(start)));
-            }
-            match date.tomorrow() {
-                Ok(d) => date = d,
-                Err(_) => break,
-            }
+        match date.tomorrow() {
+            Ok(d) => date = d,
+            Err(_) => break,
         }
     }
-    // Clock changes can move the wall clock into a window (a start inside a gap, or a fold
-    // that sets the clock back into the window).
-    for tz in zones {
-        for tr in tz.following(now) {
-            if tr.timestamp() > horizon {
-                break;
-            }
-            candidates.push(tr.timestamp());
-        }
-    }
-    // A freeze ending inside an open window opens promotion.
-    candidates.extend(freezes.iter().map(|f| f.to));
-
-    candidates.sort();
-    candidates.dedup();
-    candidates
-        .into_iter()
-        .filter(|t| *t > now && *t <= horizon)
-        .find(|t| !frozen(freezes, *t) && windows.iter().any(|w| is_open(w, *t)))
 }
 
 /// The local date of `now` in `tz`, minus one day.
@@ -213,248 +355,5 @@ fn first_date(tz: &TimeZone, now: Timestamp) -> Option<Date> {
     now.to_zoned(tz.clone()).date().yesterday().ok()
 }
 
-/// `2026-03-09T13:00:00Z (Mon 09:00 EDT, America/New_York)` for the window open at `t`.
-fn describe_instant(windows: &[Window], t: Timestamp) -> String {
-    match windows.iter().find(|w| is_open(w, t)) {
-        Some(w) => {
-            let z = t.to_zoned(w.tz.clone());
-            format!(
-                "at {t} ({} {} {})",
-                z.strftime("%a %Y-%m-%d %H:%M"),
-                z.strftime("%Z"),
-                w.timezone
-            )
-        }
-        None => format!("at {t}"),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::policy::model::Weekday::{self, *};
-
-    fn ts(s: &str) -> Timestamp {
-        s.parse().expect("timestamp")
-    }
-
-    fn win(days: &[Weekday], start: &str, end: &str, tz: &str) -> Window {
-        Window::new(days, start, end, tz).expect("window")
-    }
-
-    fn freeze(from: &str, to: &str, reason: &str) -> Freeze {
-        Freeze {
-            from: ts(from),
-            to: ts(to),
-            reason: reason.into(),
-        }
-    }
-
-    /// What `evaluate` returned, compressed for tables: "open", "none", "closed <next>",
-    /// "frozen <until>".
-    fn short(d: &WindowDecision) -> String {
-        match d {
-            WindowDecision::Open { .. } => "open".into(),
-            WindowDecision::NoWindows => "none".into(),
-            WindowDecision::Closed { next_open, .. } => match next_open {
-                Some(t) => format!("closed {t}"),
-                None => "closed never".into(),
-            },
-            WindowDecision::Frozen { until, .. } => format!("frozen {until}"),
-        }
-    }
-
-    #[test]
-    fn bundled_tzdb_has_the_zones_we_need() {
-        for name in [
-            "America/New_York",
-            "Europe/London",
-            "Asia/Kolkata",
-            "UTC",
-            "Australia/Lord_Howe",
-        ] {
-            assert!(
-                TimeZone::get(name).is_ok(),
-                "{name} missing from bundled tzdb"
-            );
-        }
-        assert!(TimeZone::get("Mars/Olympus_Mons").is_err());
-    }
-
-    #[test]
-    fn window_table() {
-        let ny = || win(&[Mon, Tue, Wed, Thu], "09:00", "16:00", "America/New_York");
-        let london = || {
-            win(
-                &[Mon, Tue, Wed, Thu, Fri],
-                "09:00",
-                "17:00",
-                "Europe/London",
-            )
-        };
-        let kolkata = || win(&[Mon, Tue, Wed, Thu, Fri], "10:00", "18:30", "Asia/Kolkata");
-        let sunday_ny = || win(&[Sun, Mon], "09:00", "16:00", "America/New_York");
-        // start inside the spring-forward gap (02:00 -> 03:00 on 2026-03-08 in New York)
-        let gap = || win(&[Sun], "02:30", "04:00", "America/New_York");
-        // start inside the fall-back fold (01:00-02:00 happens twice on 2026-11-01)
-        let fold = || win(&[Sun], "01:30", "03:00", "America/New_York");
-        let to_midnight = || win(&[Fri], "22:00", "24:00", "UTC");
-
-        #[rustfmt::skip]
-        let cases: Vec<(&str, Window, &str, &str)> = vec![
-            // name, window, now, expected
-            ("ny inside (EST)", ny(), "2026-01-05T14:00:00Z", "open"),
-            ("ny start inclusive", ny(), "2026-01-05T14:00:00Z", "open"),
-            ("ny one second before start", ny(), "2026-01-05T13:59:59Z", "closed 2026-01-05T14:00:00Z"),
-            ("ny end exclusive", ny(), "2026-01-05T21:00:00Z", "closed 2026-01-06T14:00:00Z"),
-            ("ny thursday evening -> monday", ny(), "2026-01-08T22:00:00Z", "closed 2026-01-12T14:00:00Z"),
-            ("ny friday -> monday", ny(), "2026-01-09T15:00:00Z", "closed 2026-01-12T14:00:00Z"),
-            ("ny inside (EDT)", ny(), "2026-07-06T13:00:00Z", "open"),
-            ("ny 09:00 EST is 14:00Z, not open at 13:00Z", ny(), "2026-01-05T13:00:00Z", "closed 2026-01-05T14:00:00Z"),
-            // DST change Sunday 2026-03-08: Friday evening -> Monday 09:00 EDT = 13:00Z
-            ("ny across spring forward", ny(), "2026-03-06T22:00:00Z", "closed 2026-03-09T13:00:00Z"),
-            ("ny monday after spring forward 13:00Z open", ny(), "2026-03-09T13:00:00Z", "open"),
-            ("ny monday after spring forward 19:59Z open", ny(), "2026-03-09T19:59:00Z", "open"),
-            ("ny monday after spring forward 20:00Z closed", ny(), "2026-03-09T20:00:00Z", "closed 2026-03-10T13:00:00Z"),
-            // fall back Sunday 2026-11-01: Monday 09:00 EST = 14:00Z
-            ("ny across fall back", ny(), "2026-10-30T21:00:00Z", "closed 2026-11-02T14:00:00Z"),
-            ("sun+mon window on spring-forward sunday", sunday_ny(), "2026-03-08T12:00:00Z", "closed 2026-03-08T13:00:00Z"),
-            ("sun+mon window on spring-forward sunday open", sunday_ny(), "2026-03-08T13:00:00Z", "open"),
-            ("sun+mon window on fall-back sunday", sunday_ny(), "2026-11-01T13:30:00Z", "closed 2026-11-01T14:00:00Z"),
-            ("sun+mon window on fall-back sunday open", sunday_ny(), "2026-11-01T20:59:00Z", "open"),
-            ("sun+mon window sunday -> monday", sunday_ny(), "2026-11-01T21:00:00Z", "closed 2026-11-02T14:00:00Z"),
-            // gap: 02:30 does not exist; the window opens at the jump, 03:00 EDT = 07:00Z
-            ("start in gap opens at transition", gap(), "2026-03-08T05:00:00Z", "closed 2026-03-08T07:00:00Z"),
-            ("start in gap open after jump", gap(), "2026-03-08T07:00:00Z", "open"),
-            ("start in gap closes at 04:00 EDT", gap(), "2026-03-08T08:00:00Z", "closed 2026-03-15T06:30:00Z"),
-            // fold: opens 01:30 EDT (05:30Z), closes when clocks go back to 01:00 EST (06:00Z),
-            // opens again at 01:30 EST (06:30Z)
-            ("start in fold first occurrence", fold(), "2026-11-01T05:00:00Z", "closed 2026-11-01T05:30:00Z"),
-            ("start in fold open (EDT)", fold(), "2026-11-01T05:45:00Z", "open"),
-            ("start in fold clock set back", fold(), "2026-11-01T06:10:00Z", "closed 2026-11-01T06:30:00Z"),
-            ("start in fold second occurrence", fold(), "2026-11-01T06:30:00Z", "open"),
-            // London: BST starts 2026-03-29 (01:00 GMT -> 02:00 BST)
-            ("london winter", london(), "2026-03-27T09:00:00Z", "open"),
-            ("london friday evening -> monday BST", london(), "2026-03-27T17:00:00Z", "closed 2026-03-30T08:00:00Z"),
-            ("london BST 08:30Z open", london(), "2026-03-30T08:30:00Z", "open"),
-            ("london BST 16:00Z closed", london(), "2026-03-30T16:00:00Z", "closed 2026-03-31T08:00:00Z"),
-            // Kolkata: +05:30, no DST
-            ("kolkata open", kolkata(), "2026-06-01T04:30:00Z", "open"),
-            ("kolkata before", kolkata(), "2026-06-01T04:29:59Z", "closed 2026-06-01T04:30:00Z"),
-            ("kolkata 18:30 IST closed", kolkata(), "2026-06-01T13:00:00Z", "closed 2026-06-02T04:30:00Z"),
-            ("kolkata saturday -> monday", kolkata(), "2026-06-06T04:30:00Z", "closed 2026-06-08T04:30:00Z"),
-            // 24:00 end
-            ("end of day 23:59:59", to_midnight(), "2026-01-02T23:59:59Z", "open"),
-            ("end of day midnight closed", to_midnight(), "2026-01-03T00:00:00Z", "closed 2026-01-09T22:00:00Z"),
-        ];
-        let mut failures = Vec::new();
-        for (name, w, now, expected) in cases {
-            let got = short(&evaluate(std::slice::from_ref(&w), &[], ts(now)));
-            if got != expected {
-                failures.push(format!("{name}: now {now}: expected {expected}, got {got}"));
-            }
-        }
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
-    }
-
-    /// name, windows, freezes, now, expected
-    type FreezeCase = (
-        &'static str,
-        Vec<Window>,
-        Vec<Freeze>,
-        &'static str,
-        &'static str,
-    );
-
-    #[test]
-    fn freeze_table() {
-        let ny = win(&[Mon, Tue, Wed, Thu], "09:00", "16:00", "America/New_York");
-        let year_end = freeze(
-            "2026-12-20T00:00:00Z",
-            "2027-01-04T00:00:00Z",
-            "year-end freeze",
-        );
-        // Freeze ending in the middle of Monday's window.
-        let midday = freeze("2027-01-04T00:00:00Z", "2027-01-04T17:00:00Z", "migration");
-        // Freeze covering all of Monday's window.
-        let monday = freeze("2027-01-11T14:00:00Z", "2027-01-11T21:00:00Z", "audit");
-
-        #[rustfmt::skip]
-        let cases: Vec<FreezeCase> = vec![
-            ("no windows no freezes", vec![], vec![], "2026-06-01T00:00:00Z", "none"),
-            ("freeze without windows", vec![], vec![year_end.clone()], "2026-12-25T00:00:00Z", "frozen 2027-01-04T00:00:00Z"),
-            ("freeze from is inclusive", vec![ny.clone()], vec![year_end.clone()], "2026-12-20T00:00:00Z", "frozen 2027-01-04T00:00:00Z"),
-            ("just before freeze", vec![], vec![year_end.clone()], "2026-12-19T23:59:59Z", "none"),
-            ("freeze to is exclusive", vec![], vec![year_end.clone()], "2027-01-04T00:00:00Z", "none"),
-            ("freeze wins over open window", vec![ny.clone()], vec![year_end.clone()], "2026-12-21T15:00:00Z", "frozen 2027-01-04T00:00:00Z"),
-            ("back-to-back freezes merge", vec![ny.clone()], vec![year_end.clone(), midday.clone()], "2026-12-21T15:00:00Z", "frozen 2027-01-04T17:00:00Z"),
-            ("closed before freeze: next open skips the freeze", vec![ny.clone()], vec![year_end.clone()], "2026-12-17T22:00:00Z", "closed 2027-01-04T14:00:00Z"),
-            ("freeze ending mid-window opens at its end", vec![ny.clone()], vec![year_end.clone(), midday.clone()], "2026-12-17T22:00:00Z", "closed 2027-01-04T17:00:00Z"),
-            ("freeze covering a whole window", vec![ny.clone()], vec![monday.clone()], "2027-01-08T12:00:00Z", "closed 2027-01-12T14:00:00Z"),
-            ("window open after freeze ends", vec![ny.clone()], vec![monday.clone()], "2027-01-12T14:00:00Z", "open"),
-            ("freeze forever", vec![ny.clone()], vec![freeze("2026-01-01T00:00:00Z", "2099-01-01T00:00:00Z", "forever")], "2025-12-31T22:00:00Z", "closed never"),
-        ];
-        let mut failures = Vec::new();
-        for (name, windows, freezes, now, expected) in cases {
-            let got = short(&evaluate(&windows, &freezes, ts(now)));
-            if got != expected {
-                failures.push(format!("{name}: now {now}: expected {expected}, got {got}"));
-            }
-        }
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
-    }
-
-    #[test]
-    fn multiple_windows_pick_the_earliest() {
-        let windows = vec![
-            win(&[Mon], "09:00", "10:00", "Europe/London"),
-            win(&[Mon], "09:00", "10:00", "Asia/Kolkata"),
-        ];
-        // Monday 2026-06-01: Kolkata 09:00 = 03:30Z, London 09:00 BST = 08:00Z.
-        let d = evaluate(&windows, &[], ts("2026-06-01T00:00:00Z"));
-        assert_eq!(short(&d), "closed 2026-06-01T03:30:00Z");
-        let d = evaluate(&windows, &[], ts("2026-06-01T05:00:00Z"));
-        assert_eq!(short(&d), "closed 2026-06-01T08:00:00Z");
-        let d = evaluate(&windows, &[], ts("2026-06-01T08:15:00Z"));
-        assert_eq!(
-            d,
-            WindowDecision::Open {
-                window: "mon 09:00-10:00 Europe/London".into()
-            }
-        );
-    }
-
-    #[test]
-    fn descriptions_are_readable() {
-        let w = win(&[Mon, Tue, Wed, Thu], "09:00", "16:00", "America/New_York");
-        let d = evaluate(std::slice::from_ref(&w), &[], ts("2026-03-06T22:00:00Z"));
-        let WindowDecision::Closed { description, .. } = d else {
-            panic!("expected closed, got {d:?}");
-        };
-        assert_eq!(
-            description,
-            "outside the promotion windows (mon,tue,wed,thu 09:00-16:00 America/New_York); \
-             next opening at 2026-03-09T13:00:00Z (Mon 2026-03-09 09:00 EDT America/New_York)"
-        );
-        let f = freeze(
-            "2026-12-20T00:00:00Z",
-            "2027-01-04T00:00:00Z",
-            "year-end freeze",
-        );
-        let d = evaluate(&[w], &[f], ts("2026-12-21T15:00:00Z"));
-        assert_eq!(
-            d,
-            WindowDecision::Frozen {
-                reason: "year-end freeze".into(),
-                until: ts("2027-01-04T00:00:00Z")
-            }
-        );
-        assert!(!d.allows_promotion());
-        assert!(WindowDecision::NoWindows.allows_promotion());
-        let json = serde_json::to_value(&d).expect("serialize");
-        assert_eq!(
-            json,
-            serde_json::json!({"state": "frozen", "reason": "year-end freeze", "until": "2027-01-04T00:00:00Z"})
-        );
-    }
-}
+mod tests;

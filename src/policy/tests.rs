@@ -4,14 +4,16 @@ use super::*;
 
 /// The example from SPEC.md ("Policy file"), verbatim.
 const SPEC_EXAMPLE: &str = r##"version: 1
+emergency-stop:                       # optional: an OPEN issue in this repository with this label
+  label: promotion-freeze             # blocks every promote and release (never a rollback)
 stages:
   QA:                                 # display name or full name (bookverse-QA)
     gates:
       - name: unit tests              # optional; default derived from the kind
-        junit:
-          paths: ["reports/junit/**/*.xml"]
-          max-failures: 0             # failures + errors
-          min-tests: 1
+        tests:                        # test results, format detected from each file's content:
+          paths: ["reports/junit/**/*.xml"]   # JUnit dialects, TRX, NUnit 2/3, xUnit.net, Go test
+          max-failures: 0             # JSON, mocha JSON, RSpec JSON, Dart/Flutter JSON
+          min-tests: 1                # (`junit:` is the same gate under its older name)
       - name: line coverage
         coverage:
           path: reports/coverage.xml  # format detected: cobertura | lcov | jacoco
@@ -35,8 +37,16 @@ stages:
           max: 0.01
       - integrity: {}                 # AppTrust version content is COMPLETED; every artifact
                                       # has a sha256; local files given in `files:` match it
-      - evidence:
+      - evidence:                     # evidence attached to the version in JFrog (see below)
           required: ["https://in-toto.io/attestation/test-result/v0.1"]
+          signed-by: [".github/keys/ci.pub"]  # PEM public keys (workspace files): each required
+                                      # record's DSSE signature must verify with one of them;
+                                      # without signed-by, JFrog's own `verified` must be true
+          allow-unverified: false     # true: presence is enough (says so in the summary)
+          where:                      # conditions on what evidence says
+            - predicate-type: https://jfrog.com/evidence/security/scan/v1
+              pointer: /summary/critical     # RFC 6901 pointer into the predicate
+              max: 0                         # or min / equals
   PROD:
     approvals:
       environment: production
@@ -47,13 +57,21 @@ stages:
         start: "09:00"
         end: "16:00"
         timezone: America/New_York
+      - rrule: "FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10"   # RFC 5545 recurrence: when each opening
+        duration: 4h                                # starts, and for how long
+        timezone: Europe/Berlin
     freezes:
       - from: 2026-12-20T00:00:00Z
         to: 2027-01-04T00:00:00Z
         reason: year-end freeze
+      - rrule: "FREQ=MONTHLY;BYDAY=-1FR"            # every last Friday of the month
+        duration: 24h
+        timezone: America/New_York
+        reason: month-end close
     on-window-closed: defer           # scheduled runs: `defer` (exit 0, result=deferred) or `fail`
     hotfix:
       skip: [windows, freezes]        # what a hotfix may bypass; gates listed here too if allowed
+                                      # (`emergency-stop` only if listed here)
 "##;
 
 /// The example shipped with the action (covers every key).
@@ -111,7 +129,7 @@ fn spec_example_parses() {
     assert_eq!(keys, ["QA", "STAGING", "PROD"]);
 
     let qa = &p.stages[0];
-    assert_eq!((qa.line, qa.column), (3, 3));
+    assert_eq!((qa.line, qa.column), (5, 3));
     assert_eq!(qa.normalized_key, "qa");
     assert_eq!(
         qa.gates,
@@ -119,6 +137,7 @@ fn spec_example_parses() {
             Gate {
                 name: "unit tests".into(),
                 spec: GateSpec::Junit {
+                    key: TestsKey::Tests,
                     paths: vec!["reports/junit/**/*.xml".into()],
                     max_failures: 0,
                     min_tests: 1
@@ -198,7 +217,20 @@ fn spec_example_parses() {
     assert_eq!(
         staging.gates[5].spec,
         GateSpec::Evidence {
-            required: vec!["https://in-toto.io/attestation/test-result/v0.1".into()]
+            required: vec![
+                "https://in-toto.io/attestation/test-result/v0.1".into(),
+                "https://jfrog.com/evidence/security/scan/v1".into()
+            ],
+            signed_by: vec![".github/keys/ci.pub".into()],
+            allow_unverified: false,
+            conditions: vec![EvidenceCondition {
+                predicate_type: "https://jfrog.com/evidence/security/scan/v1".into(),
+                pointer: "/summary/critical".into(),
+                check: ConditionCheck::Range {
+                    min: None,
+                    max: Some(0.0)
+                },
+            }],
         }
     );
 
@@ -212,8 +244,22 @@ fn spec_example_parses() {
             forbid_self_approval: true
         })
     );
-    assert_eq!(prod.windows.len(), 1);
-    let w = &prod.windows[0];
+    assert_eq!(prod.windows.len(), 2);
+    let Window::Recurring(r) = &prod.windows[1] else {
+        panic!("expected a recurring window: {:?}", prod.windows[1]);
+    };
+    assert_eq!(
+        (r.rrule.as_str(), r.duration, r.timezone.as_str(), r.dtstart),
+        (
+            "FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10",
+            jiff::SignedDuration::from_hours(4),
+            "Europe/Berlin",
+            None
+        )
+    );
+    let Window::Weekly(w) = &prod.windows[0] else {
+        panic!("expected a weekly window: {:?}", prod.windows[0]);
+    };
     assert_eq!(
         w.days,
         [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu]
@@ -223,13 +269,27 @@ fn spec_example_parses() {
         ("09:00".into(), "16:00".into())
     );
     assert_eq!(w.timezone, "America/New_York");
+    assert_eq!(prod.freezes.len(), 2);
     assert_eq!(
-        prod.freezes,
-        vec![Freeze {
-            from: "2026-12-20T00:00:00Z".parse().expect("ts"),
-            to: "2027-01-04T00:00:00Z".parse().expect("ts"),
-            reason: "year-end freeze".into()
-        }]
+        prod.freezes[0],
+        Freeze::period(
+            "2026-12-20T00:00:00Z".parse().expect("ts"),
+            "2027-01-04T00:00:00Z".parse().expect("ts"),
+            "year-end freeze"
+        )
+    );
+    let Freeze::Recurring(f) = &prod.freezes[1] else {
+        panic!("expected a recurring freeze: {:?}", prod.freezes[1]);
+    };
+    assert_eq!(
+        (f.recurrence.rrule.as_str(), f.reason.as_str()),
+        ("FREQ=MONTHLY;BYDAY=-1FR", "month-end close")
+    );
+    assert_eq!(
+        p.emergency_stop,
+        Some(EmergencyStop {
+            label: "promotion-freeze".into()
+        })
     );
     assert_eq!(prod.on_window_closed, OnWindowClosed::Defer);
     assert_eq!(prod.hotfix_skip, ["windows", "freezes"]);
@@ -242,6 +302,26 @@ fn spec_example_parses() {
         "2026-12-22T15:00:00Z".parse().expect("ts"),
     );
     assert!(matches!(d, WindowDecision::Frozen { .. }), "{d:?}");
+    // The recurring freeze: last Friday of March 2026, all day in New York.
+    let d = evaluate(
+        &prod.windows,
+        &prod.freezes,
+        "2026-03-27T15:00:00Z".parse().expect("ts"),
+    );
+    assert_eq!(
+        d,
+        WindowDecision::Frozen {
+            reason: "month-end close".into(),
+            until: "2026-03-28T04:00:00Z".parse().expect("ts")
+        }
+    );
+    // The recurring window: first Saturday of April 2026, 10:00 CEST.
+    let d = evaluate(
+        &prod.windows,
+        &prod.freezes,
+        "2026-04-04T08:30:00Z".parse().expect("ts"),
+    );
+    assert!(d.allows_promotion(), "{d:?}");
 }
 
 #[test]
@@ -284,7 +364,15 @@ fn shipped_example_parses_and_resolves() {
     );
     let prod = p.stage("PROD").expect("PROD");
     assert_eq!(prod.full_name.as_deref(), Some("PROD"));
-    assert_eq!(prod.windows.len(), 2);
+    assert_eq!(prod.windows.len(), 4);
+    assert_eq!(prod.freezes.len(), 2);
+    assert!(prod.hotfix_skips("emergency-stop"));
+    assert_eq!(
+        p.emergency_stop.as_ref().map(|e| e.label.as_str()),
+        Some("promotion-freeze")
+    );
+    let qa_kinds: Vec<&str> = qa.gates.iter().map(|g| g.spec.kind()).collect();
+    assert_eq!(qa_kinds, ["tests", "junit", "coverage"]);
     assert!(p.stage("bookverse-DEV").is_none());
 }
 
@@ -321,6 +409,7 @@ fn defaults_and_single_string_paths() {
     assert_eq!(
         p.stages[0].gates[0].spec,
         GateSpec::Junit {
+            key: TestsKey::Junit,
             paths: vec!["reports/*.xml".into()],
             max_failures: 0,
             min_tests: 1
@@ -370,7 +459,11 @@ fn defaults_and_single_string_paths() {
     let p = ok(&qa(
         "windows:\n  - { days: [sat], start: 09:00, end: 24:00, timezone: Asia/Kolkata }",
     ));
-    assert_eq!(p.stages[0].windows[0].end.to_string(), "24:00");
+    assert!(
+        matches!(&p.stages[0].windows[0], Window::Weekly(w) if w.end.to_string() == "24:00"),
+        "{:?}",
+        p.stages[0].windows
+    );
 }
 
 #[test]
@@ -507,7 +600,7 @@ fn error_table() {
         ("json no bound", gate("json: { path: l.json, pointer: /a }"), ErrorKind::MissingKey, "stages.QA.gates[0].json", (5, 9), "json gate has no bound"),
         ("json min > max", gate("json: { path: l.json, pointer: /a, min: 2, max: 1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].json.min", (5, 49), "greater than `max`"),
         ("evidence empty", gate("evidence: { required: [] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.required", (5, 31), "`required` is empty"),
-        ("evidence missing", gate("evidence: {}"), ErrorKind::MissingKey, "stages.QA.gates[0].evidence", (5, 19), "missing field `required`"),
+        ("evidence missing", gate("evidence: {}"), ErrorKind::MissingKey, "stages.QA.gates[0].evidence", (5, 19), "evidence gate has neither `required` nor `where`"),
         ("approvals zero", qa("approvals: { environment: prod, min: 0 }"), ErrorKind::InvalidValue, "stages.QA.approvals.min", (4, 42), "between 1 and 10"),
         ("approvals eleven", qa("approvals: { environment: prod, min: 11 }"), ErrorKind::InvalidValue, "stages.QA.approvals.min", (4, 42), "between 1 and 10"),
         ("approvals no env", qa("approvals: { min: 1 }"), ErrorKind::MissingKey, "stages.QA.approvals", (4, 16), "missing field `environment`"),
@@ -525,8 +618,72 @@ fn error_table() {
         ("freeze reversed", qa("freezes:\n  - { from: 2027-01-04T00:00:00Z, to: 2026-12-20T00:00:00Z, reason: x }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].to", (5, 43), "is not after `from`"),
         ("freeze no reason", qa("freezes:\n  - { from: 2026-12-20T00:00:00Z, to: 2027-01-04T00:00:00Z, reason: \" \" }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].reason", (5, 73), "`reason` is empty"),
         ("on-window-closed", qa("on-window-closed: later"), ErrorKind::InvalidValue, "stages.QA.on-window-closed", (4, 23), "Valid values: `defer`, `fail`"),
-        ("hotfix unknown", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [window, unit, units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `windows`? Valid entries for this stage: `windows`, `freezes`, `approvals`, `unit`."),
+        ("hotfix unknown", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [window, unit, units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `windows`? Valid entries for this stage: `windows`, `freezes`, `approvals`, `emergency-stop`, `unit`."),
         ("hotfix unknown gate", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `unit`?"),
+        // Recurring windows and freezes (rrule + duration + timezone); the column of a bad rule
+        // points at the offending part.
+        ("rrule bad weekday", qa("windows:\n  - rrule: \"FREQ=MONTHLY;BYDAY=1XX\"\n    duration: 4h\n    timezone: Europe/Berlin"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 30), "BYDAY \"1XX\" is not a weekday"),
+        ("rrule bad weekday unquoted", qa("windows:\n  - rrule: FREQ=MONTHLY;BYDAY=1XX\n    duration: 4h\n    timezone: Europe/Berlin"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 29), "BYDAY \"1XX\" is not a weekday"),
+        ("rrule bad weekday flow", qa("windows:\n  - { rrule: \"FREQ=MONTHLY;BYDAY=1XX\", duration: 4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 32), "BYDAY \"1XX\""),
+        ("rrule no FREQ", qa("windows:\n  - { rrule: \"BYDAY=MO\", duration: 4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 19), "the rule has no FREQ"),
+        ("rrule unsupported part", qa("windows:\n  - { rrule: \"FREQ=YEARLY;BYWEEKNO=20\", duration: 4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 31), "BYWEEKNO is not supported here"),
+        ("rrule ordinal out of range", qa("windows:\n  - { rrule: \"FREQ=MONTHLY;BYDAY=5SA,6SA\", duration: 4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 32), "ordinal 6 is out of range"),
+        ("rrule COUNT without dtstart", qa("windows:\n  - { rrule: \"FREQ=DAILY;COUNT=3\", duration: 1h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 30), "COUNT needs `dtstart`"),
+        ("rrule INTERVAL without dtstart", qa("windows:\n  - { rrule: \"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO\", duration: 1h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 31), "INTERVAL=2 needs `dtstart`"),
+        ("rrule weekly without day", qa("windows:\n  - { rrule: \"FREQ=WEEKLY\", duration: 1h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 19), "without BYDAY needs `dtstart`"),
+        ("rrule without duration", qa("windows:\n  - { rrule: \"FREQ=DAILY\", timezone: UTC }"), ErrorKind::MissingKey, "stages.QA.windows[0]", (5, 9), "window with `rrule` has no `duration`"),
+        ("duration zero", qa("windows:\n  - { rrule: \"FREQ=DAILY\", duration: 0m, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].duration", (5, 42), "is not longer than zero"),
+        ("duration negative", qa("windows:\n  - { rrule: \"FREQ=DAILY\", duration: -4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].duration", (5, 42), "is not longer than zero"),
+        ("duration not a duration", qa("windows:\n  - { rrule: \"FREQ=DAILY\", duration: 4 parsecs, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].duration", (5, 42), "is not a duration"),
+        ("duration bare number", qa("windows:\n  - { rrule: \"FREQ=DAILY\", duration: 4, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].duration", (5, 42), "`1h30m`"),
+        ("duration over a year", qa("windows:\n  - { rrule: \"FREQ=DAILY\", duration: 9000h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].duration", (5, 42), "longer than 366 days"),
+        ("rrule unknown time zone", qa("windows:\n  - { rrule: \"FREQ=DAILY\", duration: 1h, timezone: Europe/Berln }"), ErrorKind::InvalidValue, "stages.QA.windows[0].timezone", (5, 56), "unknown time zone `Europe/Berln`"),
+        ("dtstart with offset", qa("windows:\n  - { rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC, dtstart: \"2026-01-05T09:00Z\" }"), ErrorKind::InvalidValue, "stages.QA.windows[0].dtstart", (5, 70), "has a UTC offset"),
+        ("dtstart too early", qa("windows:\n  - { rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC, dtstart: 1066-10-14 }"), ErrorKind::InvalidValue, "stages.QA.windows[0].dtstart", (5, 70), "outside the years 1900 to 2200"),
+        ("51 windows", qa(&format!("windows:\n{}", "  - { rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC }\n".repeat(51))), ErrorKind::InvalidValue, "stages.QA.windows[50]", (55, 9), "51 windows, more than the 50 a stage may list"),
+        ("51 freezes", qa(&format!("freezes:\n{}", "  - { from: 2026-12-20T00:00:00Z, to: 2027-01-04T00:00:00Z, reason: x }\n".repeat(51))), ErrorKind::InvalidValue, "stages.QA.freezes[50]", (55, 9), "51 freezes, more than the 50"),
+        ("dtstart not a date", qa("windows:\n  - { rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC, dtstart: next monday }"), ErrorKind::InvalidValue, "stages.QA.windows[0].dtstart", (5, 70), "is not a date-time"),
+        ("days with rrule", qa("windows:\n  - { days: [mon], rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].days", (5, 11), "`days` cannot be combined with `rrule` in one window"),
+        ("start with rrule", qa("windows:\n  - rrule: \"FREQ=DAILY\"\n    start: \"09:00\"\n    duration: 1h\n    timezone: UTC"), ErrorKind::InvalidValue, "stages.QA.windows[0].start", (6, 9), "`start` cannot be combined with `rrule`"),
+        ("duration without rrule", qa("windows:\n  - { days: [mon], start: \"09:00\", end: \"10:00\", timezone: UTC, duration: 1h }"), ErrorKind::InvalidValue, "stages.QA.windows[0].duration", (5, 69), "`duration` is only used with `rrule`"),
+        ("dtstart without rrule", qa("windows:\n  - { days: [mon], start: \"09:00\", end: \"10:00\", timezone: UTC, dtstart: 2026-01-05 }"), ErrorKind::InvalidValue, "stages.QA.windows[0].dtstart", (5, 69), "`dtstart` is only used with `rrule`"),
+        ("weekly window without days", qa("windows:\n  - { start: \"09:00\", end: \"10:00\", timezone: UTC }"), ErrorKind::MissingKey, "stages.QA.windows[0]", (5, 9), "window has no `days`"),
+        ("weekly window without end", qa("windows:\n  - { days: [mon], start: \"09:00\", timezone: UTC }"), ErrorKind::MissingKey, "stages.QA.windows[0]", (5, 9), "window has no `end`"),
+        ("freeze rrule bad part", qa("freezes:\n  - { rrule: \"FREQ=MONTHLY;BYMONTHDAY=32\", duration: 24h, timezone: UTC, reason: x }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].rrule", (5, 32), "BYMONTHDAY \"32\" is not a day of the month"),
+        ("freeze rrule without timezone", qa("freezes:\n  - { rrule: \"FREQ=DAILY\", duration: 1h, reason: x }"), ErrorKind::MissingKey, "stages.QA.freezes[0]", (5, 9), "freeze with `rrule` has no `timezone`"),
+        ("freeze rrule without duration", qa("freezes:\n  - { rrule: \"FREQ=DAILY\", timezone: UTC, reason: x }"), ErrorKind::MissingKey, "stages.QA.freezes[0]", (5, 9), "freeze with `rrule` has no `duration`"),
+        ("freeze rrule with from", qa("freezes:\n  - { from: 2026-12-20T00:00:00Z, rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC, reason: x }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].from", (5, 11), "`from` cannot be combined with `rrule` in one freeze"),
+        ("freeze rrule empty reason", qa("freezes:\n  - { rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC, reason: \"\" }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].reason", (5, 69), "`reason` is empty"),
+        ("fixed freeze with timezone", qa("freezes:\n  - { from: 2026-12-20T00:00:00Z, to: 2027-01-04T00:00:00Z, timezone: UTC, reason: x }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].timezone", (5, 65), "`timezone` is only used with `rrule`"),
+        ("fixed freeze without to", qa("freezes:\n  - { from: 2026-12-20T00:00:00Z, reason: x }"), ErrorKind::MissingKey, "stages.QA.freezes[0]", (5, 9), "freeze has no `to`"),
+        ("freeze without reason", qa("freezes:\n  - { rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC }"), ErrorKind::MissingKey, "stages.QA.freezes[0]", (5, 9), "missing field `reason`"),
+        // Emergency stop.
+        ("emergency-stop empty label", "version: 1\nemergency-stop: { label: \" \" }\n".to_string(), ErrorKind::InvalidValue, "emergency-stop.label", (2, 26), "`label` is empty"),
+        ("emergency-stop no label", "version: 1\nemergency-stop: {}\n".to_string(), ErrorKind::MissingKey, "emergency-stop", (2, 17), "missing field `label`"),
+        ("emergency-stop typo", "version: 1\nemergency-stop: { labels: x }\n".to_string(), ErrorKind::UnknownKey, "emergency-stop", (2, 19), "Did you mean `label`?"),
+        ("emergency-stop as a string", "version: 1\nemergency-stop: promotion-freeze\n".to_string(), ErrorKind::InvalidType, "emergency-stop", (2, 17), "expected an emergency-stop mapping (label)"),
+        ("emergency stop misspelled", "version: 1\nemergency_stop: { label: x }\n".to_string(), ErrorKind::UnknownKey, "", (2, 1), "Did you mean `emergency-stop`?"),
+        // tests gate.
+        ("tests and junit in one gate", gate("tests: { paths: a }\njunit: { paths: b }"), ErrorKind::InvalidValue, "stages.QA.gates[0].junit", (6, 9), "gate has two kind keys, `tests` and `junit`"),
+        ("tests unknown key", gate("tests:\n  paths: a\n  max-failure: 0"), ErrorKind::UnknownKey, "stages.QA.gates[0].tests", (7, 11), "Did you mean `max-failures`?"),
+        ("tests empty paths", gate("tests: { paths: [] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].tests.paths", (5, 25), "`paths` is empty"),
+        // Evidence keys.
+        ("evidence signed-by absolute", gate("evidence: { required: [x], signed-by: [/etc/ci.pub] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.signed-by[0]", (5, 48), "key path `/etc/ci.pub` is absolute"),
+        ("evidence signed-by parent", gate("evidence: { required: [x], signed-by: [keys/../../ci.pub] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.signed-by[0]", (5, 48), "leaves the workspace"),
+        ("evidence signed-by drive", gate("evidence: { required: [x], signed-by: [\"C:\\\\keys\\\\ci.pub\"] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.signed-by[0]", (5, 48), "is absolute"),
+        ("evidence signed-by empty", gate("evidence: { required: [x], signed-by: [\"\"] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.signed-by[0]", (5, 48), "empty key path"),
+        ("evidence allow-unverified not bool", gate("evidence: { required: [x], allow-unverified: sure }"), ErrorKind::InvalidType, "stages.QA.gates[0].evidence.allow-unverified", (5, 54), "Write `true` or `false`"),
+        ("where pointer without slash", gate("evidence:\n  where:\n    - { predicate-type: t, pointer: summary.critical, max: 0 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.where[0].pointer", (7, 45), "e.g. `/summary/critical`"),
+        ("where pointer bad tilde", gate("evidence:\n  where:\n    - { predicate-type: t, pointer: /a~2b, max: 0 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.where[0].pointer", (7, 45), "`~` that is not `~0` or `~1`"),
+        ("where min and equals", gate("evidence:\n  where:\n    - { predicate-type: t, pointer: /a, min: 1, equals: 2 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.where[0].min", (7, 49), "`min` cannot be combined with `equals`"),
+        ("where no bound", gate("evidence:\n  where:\n    - { predicate-type: t, pointer: /a }"), ErrorKind::MissingKey, "stages.QA.gates[0].evidence.where[0]", (7, 15), "condition has no `min`, `max` or `equals`"),
+        ("where equals a list", gate("evidence:\n  where:\n    - { predicate-type: t, pointer: /a, equals: [1] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.where[0].equals", (7, 57), "`equals` is a list or mapping"),
+        ("where min > max", gate("evidence:\n  where:\n    - { predicate-type: t, pointer: /a, min: 3, max: 1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.where[0].min", (7, 54), "greater than `max`"),
+        ("where max not finite", gate("evidence:\n  where:\n    - { predicate-type: t, pointer: /a, max: .nan }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.where[0].max", (7, 54), "must be a finite number"),
+        ("where no predicate type", gate("evidence:\n  where:\n    - { pointer: /a, max: 0 }"), ErrorKind::MissingKey, "stages.QA.gates[0].evidence.where[0]", (7, 15), "missing field `predicate-type`"),
+        ("where empty predicate type", gate("evidence:\n  where:\n    - { predicate-type: \" \", pointer: /a, max: 0 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.where[0].predicate-type", (7, 33), "`predicate-type` is empty"),
+        ("where typo", gate("evidence:\n  where:\n    - { predicate-type: t, pointer: /a, maximum: 0 }"), ErrorKind::UnknownKey, "stages.QA.gates[0].evidence.where[0]", (7, 49), "Did you mean `max`?"),
+        ("json pointer bad tilde", gate("json: { path: l.json, pointer: /a~, max: 1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].json.pointer", (5, 40), "`~` that is not `~0` or `~1`"),
     ];
     let mut failures = Vec::new();
     for (name, text, kind, path, pos, fragment) in &cases {
@@ -624,4 +781,171 @@ fn stage_lookup_before_resolution_uses_keys() {
     assert!(p.stage("prod").is_some());
     assert!(p.stage("bookverse-qa").is_some());
     assert!(p.stage("bookverse-STAGING").is_none());
+}
+
+/// The keys added for recurrences, the emergency stop, the `tests` gate and evidence
+/// verification: accepted forms, defaults, and how they serialize.
+#[test]
+fn new_keys_parse_and_round_trip() {
+    // `tests:` and `junit:` are one gate; the kind (and default name) follows the key.
+    let p = ok(&qa(
+        "gates:\n  - tests: { paths: a }\n  - tests: { paths: b }\n  - junit: { paths: c, max-failures: 2, min-tests: 5 }\nhotfix:\n  skip: [\"tests #2\", emergency-stop]",
+    ));
+    let g = &p.stages[0].gates;
+    let names: Vec<(&str, &str)> = g.iter().map(|g| (g.name.as_str(), g.spec.kind())).collect();
+    assert_eq!(
+        names,
+        [
+            ("tests", "tests"),
+            ("tests #2", "tests"),
+            ("junit", "junit")
+        ]
+    );
+    assert_eq!(
+        g[2].spec,
+        GateSpec::Junit {
+            key: TestsKey::Junit,
+            paths: vec!["c".into()],
+            max_failures: 2,
+            min_tests: 5
+        }
+    );
+    assert_eq!(p.stages[0].hotfix_skip, ["tests #2", "emergency-stop"]);
+    assert!(p.emergency_stop.is_none());
+
+    // Evidence: `where` types are required too (after the listed ones, once each); `equals`
+    // takes any scalar; min and max combine.
+    let p = ok(&gate(
+        "evidence:\n  required: [a]\n  signed-by: [\" .github/keys/ci.pub \", keys/release.pem]\n  allow-unverified: true\n  where:\n    - { predicate-type: b, pointer: \"\", min: 1, max: 2 }\n    - { predicate-type: a, pointer: /ok, equals: true }\n    - { predicate-type: b, pointer: /name, equals: \"x\" }\n    - { predicate-type: c, pointer: /a~1b/~0c, equals: null }\n    - { predicate-type: c, pointer: /n, equals: 3.5 }",
+    ));
+    let GateSpec::Evidence {
+        required,
+        signed_by,
+        allow_unverified,
+        conditions,
+    } = &p.stages[0].gates[0].spec
+    else {
+        panic!("{:?}", p.stages[0].gates[0]);
+    };
+    assert_eq!(required, &["a", "b", "c"]);
+    assert_eq!(signed_by, &[".github/keys/ci.pub", "keys/release.pem"]);
+    assert!(*allow_unverified);
+    let checks: Vec<(&str, &str, &ConditionCheck)> = conditions
+        .iter()
+        .map(|c| (c.predicate_type.as_str(), c.pointer.as_str(), &c.check))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            (
+                "b",
+                "",
+                &ConditionCheck::Range {
+                    min: Some(1.0),
+                    max: Some(2.0)
+                }
+            ),
+            ("a", "/ok", &ConditionCheck::Equals(serde_json::json!(true))),
+            (
+                "b",
+                "/name",
+                &ConditionCheck::Equals(serde_json::json!("x"))
+            ),
+            (
+                "c",
+                "/a~1b/~0c",
+                &ConditionCheck::Equals(serde_json::Value::Null)
+            ),
+            ("c", "/n", &ConditionCheck::Equals(serde_json::json!(3.5))),
+        ]
+    );
+    // `where` alone is enough; `allow-unverified` defaults to false.
+    let p = ok(&gate(
+        "evidence:\n  where: [{ predicate-type: t, pointer: /x, min: 0 }]",
+    ));
+    assert!(matches!(
+        &p.stages[0].gates[0].spec,
+        GateSpec::Evidence { required, allow_unverified: false, signed_by, .. }
+            if required == &["t"] && signed_by.is_empty()
+    ));
+
+    // Durations and anchors in every documented form.
+    for (duration, hours) in [
+        ("4h", 4.0),
+        ("30m", 0.5),
+        ("1h30m", 1.5),
+        ("24h", 24.0),
+        ("PT4H", 4.0),
+        ("pt1h30m", 1.5),
+        ("90 minutes", 1.5),
+    ] {
+        let p = ok(&qa(&format!(
+            "windows:\n  - {{ rrule: \"FREQ=DAILY;BYHOUR=9\", duration: \"{duration}\", timezone: UTC }}"
+        )));
+        let Window::Recurring(r) = &p.stages[0].windows[0] else {
+            panic!("{:?}", p.stages[0].windows);
+        };
+        assert_eq!(r.duration.as_secs_f64() / 3600.0, hours, "{duration}");
+    }
+    for (dtstart, expected) in [
+        ("2026-01-05", "2026-01-05T00:00:00"),
+        ("\"2026-01-05T09:30\"", "2026-01-05T09:30:00"),
+        ("2026-01-05T09:30:15", "2026-01-05T09:30:15"),
+    ] {
+        let p = ok(&qa(&format!(
+            "freezes:\n  - {{ rrule: \"FREQ=WEEKLY;INTERVAL=2\", duration: 1h, timezone: UTC, dtstart: {dtstart}, reason: r }}"
+        )));
+        let Freeze::Recurring(f) = &p.stages[0].freezes[0] else {
+            panic!("{:?}", p.stages[0].freezes);
+        };
+        assert_eq!(
+            f.recurrence.dtstart.map(|d| d.to_string()).as_deref(),
+            Some(expected)
+        );
+    }
+
+    // Serialized policy (as the record and debug output see it).
+    let p = ok(EXAMPLE);
+    let v = serde_json::to_value(&p).expect("serialize");
+    assert_eq!(
+        v["emergency_stop"],
+        serde_json::json!({"label": "promotion-freeze"})
+    );
+    assert_eq!(v["stages"][0]["gates"][0]["spec"]["key"], "tests");
+    assert_eq!(v["stages"][0]["gates"][1]["spec"]["key"], "junit");
+    let prod = &v["stages"][2];
+    assert_eq!(
+        prod["windows"][2],
+        serde_json::json!({"rrule": "FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10", "duration": "4h", "timezone": "Europe/Berlin", "dtstart": null})
+    );
+    assert_eq!(prod["windows"][3]["dtstart"], "2026-01-05T18:00:00");
+    assert_eq!(prod["windows"][0]["start"], "09:00");
+    assert_eq!(
+        prod["freezes"][1],
+        serde_json::json!({"rrule": "FREQ=MONTHLY;BYDAY=-1FR", "duration": "24h", "timezone": "America/New_York", "dtstart": null, "reason": "month-end close"})
+    );
+    let staging_evidence = &v["stages"][1]["gates"][5]["spec"];
+    assert_eq!(
+        staging_evidence["signed_by"],
+        serde_json::json!([".github/keys/ci.pub"])
+    );
+    assert_eq!(
+        staging_evidence["conditions"][1]["check"],
+        serde_json::json!({"equals": "PASSED"})
+    );
+}
+
+/// The error a user sees for a bad rule names the file, line and column of the offending part,
+/// the key path and the part, and says what to write instead.
+#[test]
+fn pinned_rrule_message() {
+    let text = "version: 1\nstages:\n  PROD:\n    windows:\n      - days: [mon]\n        start: \"09:00\"\n        end: \"16:00\"\n        timezone: America/New_York\n      - rrule: \"FREQ=MONTHLY;BYDAY=1XX;BYHOUR=10\"\n        duration: 4h\n        timezone: Europe/Berlin\n";
+    let e = err(text);
+    assert_eq!(
+        e.to_string(),
+        ".github/promotion-policy.yml: BYDAY \"1XX\" is not a weekday at line 9 column 30 (in `stages.PROD.windows[1].rrule`). Write MO, TU, WE, TH, FR, SA or SU, optionally after an ordinal such as 1 (first) or -1 (last): `BYDAY=1SA`, `BYDAY=-1FR`."
+    );
+    // Column 30 is the `B` of `BYDAY=1XX`.
+    let line = text.lines().nth(8).expect("line 9");
+    assert_eq!(line.get(29..38), Some("BYDAY=1XX"));
 }

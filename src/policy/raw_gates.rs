@@ -1,0 +1,311 @@
+//! Serde view of each gate kind's settings, exactly as written.
+//!
+//! Split from `raw.rs` (the policy, stage and schedule shapes) so each stays readable; the same
+//! rules apply: kebab-case keys, unknown keys rejected, `///` docs become JSON Schema
+//! descriptions, meaning is checked later in `validate/gates.rs`.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde::de::{self, SeqAccess, Visitor};
+
+/// One glob pattern or a list of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paths(
+    /// The patterns.
+    pub Vec<String>,
+);
+
+impl JsonSchema for Paths {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Paths".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A glob pattern (relative to the workspace) or a list of them.",
+            "anyOf": [
+                { "type": "string", "minLength": 1 },
+                { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 },
+            ],
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Paths {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Paths;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a glob pattern or a list of glob patterns")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Paths, E> {
+                Ok(Paths(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Paths, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(Paths(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Serde default: 1.
+pub(super) fn default_one() -> u64 {
+    1
+}
+
+/// Serde default: true.
+pub(super) fn default_true() -> bool {
+    true
+}
+
+/// Serde default: `mean`.
+fn default_mean() -> String {
+    "mean".to_string()
+}
+
+/// Test results gate settings (`tests:`, or `junit:` its older name).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a tests gate mapping (paths, max-failures, min-tests)"
+)]
+#[schemars(rename = "Tests")]
+pub struct RawJunit {
+    /// Glob pattern(s) of test result files (JUnit XML and the other formats the gate detects
+    /// from each file's content); no matching file fails the gate.
+    pub paths: Paths,
+    /// Maximum failures + errors over all files. Default 0.
+    #[serde(default)]
+    pub max_failures: u64,
+    /// Minimum number of tests over all files. Default 1.
+    #[serde(default = "default_one")]
+    pub min_tests: u64,
+}
+
+/// Coverage gate settings; at least one of `min-line`, `min-branch`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a coverage gate mapping (path, min-line, min-branch)"
+)]
+#[schemars(extend("anyOf" = [ { "required": ["min-line"] }, { "required": ["min-branch"] } ]))]
+#[schemars(rename = "Coverage")]
+pub struct RawCoverage {
+    /// Coverage report file (cobertura XML, lcov or jacoco XML; detected from the content).
+    pub path: String,
+    /// Minimum line coverage in percent (0–100).
+    #[schemars(range(min = 0, max = 100))]
+    pub min_line: Option<f64>,
+    /// Minimum branch coverage in percent (0–100).
+    #[schemars(range(min = 0, max = 100))]
+    pub min_branch: Option<f64>,
+}
+
+/// SARIF gate settings; at least one bound in `max-level` or `max-severity`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a sarif gate mapping (paths, max-level, max-severity)"
+)]
+#[schemars(extend("anyOf" = [ { "required": ["max-level"] }, { "required": ["max-severity"] } ]))]
+#[schemars(rename = "Sarif")]
+pub struct RawSarif {
+    /// Glob pattern(s) of SARIF files; no matching file fails the gate.
+    pub paths: Paths,
+    /// Maximum number of results per SARIF `level`.
+    pub max_level: Option<RawLevelBounds>,
+    /// Maximum number of results per `properties.security-severity` bucket.
+    pub max_severity: Option<RawSeverityBounds>,
+}
+
+/// Maximum result counts per SARIF level.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a mapping of SARIF levels (error, warning, note) to maximum counts"
+)]
+#[schemars(rename = "LevelBounds")]
+pub struct RawLevelBounds {
+    /// Maximum `error` results.
+    pub error: Option<u64>,
+    /// Maximum `warning` results.
+    pub warning: Option<u64>,
+    /// Maximum `note` results.
+    pub note: Option<u64>,
+}
+
+/// Maximum result counts per security-severity bucket (CVSS-style score in
+/// `properties.security-severity`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a mapping of severities (critical, high, medium, low) to maximum counts"
+)]
+#[schemars(rename = "SeverityBounds")]
+pub struct RawSeverityBounds {
+    /// Maximum critical results (score ≥ 9.0).
+    pub critical: Option<u64>,
+    /// Maximum high results (7.0–8.9).
+    pub high: Option<u64>,
+    /// Maximum medium results (4.0–6.9).
+    pub medium: Option<u64>,
+    /// Maximum low results (0.1–3.9).
+    pub low: Option<u64>,
+}
+
+/// Checks gate settings.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a checks gate mapping (required, allow-neutral, allow-skipped)"
+)]
+#[schemars(rename = "Checks")]
+pub struct RawChecks {
+    /// Names of check runs on the commit that must have concluded `success`.
+    #[schemars(length(min = 1))]
+    pub required: Vec<String>,
+    /// Count a `neutral` conclusion as success. Default false.
+    #[serde(default)]
+    pub allow_neutral: bool,
+    /// Count a `skipped` conclusion as success. Default false.
+    #[serde(default)]
+    pub allow_skipped: bool,
+}
+
+/// Benchmark gate settings.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a benchmark gate mapping (path, metric, max)"
+)]
+#[schemars(rename = "Benchmark")]
+pub struct RawBenchmark {
+    /// Benchmark report (hyperfine JSON, pytest-benchmark JSON or k6 summary; detected).
+    pub path: String,
+    /// Metric to compare: `mean`, `median`, `p95`, … Default `mean`.
+    #[serde(default = "default_mean")]
+    pub metric: String,
+    /// Maximum value of the metric, in seconds for hyperfine and pytest-benchmark, in the
+    /// tool's unit (milliseconds) for k6.
+    #[schemars(range(min = 0))]
+    pub max: f64,
+}
+
+/// JSON gate settings; at least one of `max`, `min`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a json gate mapping (path, pointer, max, min)"
+)]
+#[schemars(extend("anyOf" = [ { "required": ["max"] }, { "required": ["min"] } ]))]
+#[schemars(rename = "Json")]
+pub struct RawJson {
+    /// JSON file to read.
+    pub path: String,
+    /// RFC 6901 JSON pointer to a number, e.g. `/metrics/http_req_failed/rate` (`""` = the whole
+    /// document).
+    #[schemars(regex(pattern = r"^(/.*)?$"))]
+    pub pointer: String,
+    /// Maximum allowed value (inclusive).
+    pub max: Option<f64>,
+    /// Minimum allowed value (inclusive).
+    pub min: Option<f64>,
+}
+
+/// Integrity gate settings.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "an integrity gate mapping (files), or `{}`"
+)]
+#[schemars(rename = "Integrity")]
+pub struct RawIntegrity {
+    /// Glob pattern(s) of local files whose sha256 must match an artifact of the version.
+    #[serde(default)]
+    pub files: Paths,
+}
+
+/// Evidence gate settings; at least one of `required`, `where`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "an evidence gate mapping (required, signed-by, allow-unverified, where)"
+)]
+#[schemars(extend("anyOf" = [ { "required": ["required"] }, { "required": ["where"] } ]))]
+#[schemars(rename = "Evidence")]
+pub struct RawEvidence {
+    /// Predicate types (e.g. `https://in-toto.io/attestation/test-result/v0.1`) that must be
+    /// present as evidence on the version. A type named only in `where` is required too.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub required: Vec<String>,
+    /// PEM public keys (workspace-relative paths, no `..`): each required record's DSSE
+    /// signature must verify with one of them. Without it, JFrog's own `verified` must be true.
+    #[serde(default)]
+    pub signed_by: Vec<String>,
+    /// Accept a record by its presence alone, unverified (the summary says so). Default false.
+    #[serde(default)]
+    pub allow_unverified: bool,
+    /// Conditions on what the evidence says: a value in a record's predicate vs a bound.
+    #[serde(default, rename = "where")]
+    pub conditions: Vec<RawWhere>,
+}
+
+/// One `where` condition: the value at `pointer` in the predicate of the record of
+/// `predicate-type` must be ≥ `min` and/or ≤ `max`, or equal `equals`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a where condition mapping (predicate-type, pointer, min, max, equals)"
+)]
+#[schemars(extend("oneOf" = [
+    { "anyOf": [ { "required": ["min"] }, { "required": ["max"] } ], "not": { "required": ["equals"] } },
+    { "required": ["equals"], "not": { "anyOf": [ { "required": ["min"] }, { "required": ["max"] } ] } },
+]))]
+#[schemars(rename = "EvidenceWhere")]
+pub struct RawWhere {
+    /// Predicate type of the record whose predicate is read.
+    #[schemars(length(min = 1))]
+    pub predicate_type: String,
+    /// RFC 6901 JSON pointer into the predicate, e.g. `/summary/critical` (`""` = the whole
+    /// predicate).
+    #[schemars(regex(pattern = r"^(/([^~]|~[01])*)*$"))]
+    pub pointer: String,
+    /// Smallest allowed number (inclusive); may be combined with `max`.
+    pub min: Option<f64>,
+    /// Largest allowed number (inclusive); may be combined with `min`.
+    pub max: Option<f64>,
+    /// The exact value required: a string, number, boolean or null.
+    #[schemars(schema_with = "scalar_schema")]
+    #[serde(default, deserialize_with = "scalar")]
+    pub equals: Option<serde_json::Value>,
+}
+
+/// Schema of a JSON scalar (for `equals`).
+fn scalar_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": ["string", "number", "boolean", "null"] })
+}
+
+/// Deserializes a present `equals` (even `null`) as `Some`.
+fn scalar<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(d).map(Some)
+}
