@@ -11,6 +11,7 @@ pub mod apptrust;
 pub mod audit;
 pub mod cli;
 pub mod demo;
+pub mod dsse;
 pub mod error;
 pub mod evidence;
 pub mod gates;
