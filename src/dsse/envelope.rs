@@ -204,17 +204,26 @@ impl Envelope {
 
     /// The envelope as JSON (standard padded base64), the body of an evidence upload.
     pub fn to_json(&self) -> String {
-        let signatures: Vec<serde_json::Value> = self
+        // Built by hand: base64 needs no JSON escaping, and a value tree would copy and re-scan
+        // a payload that can be megabytes.
+        let text = |s: &str| serde_json::Value::from(s).to_string();
+        let signatures: Vec<String> = self
             .signatures
             .iter()
-            .map(|s| serde_json::json!({ "keyid": s.keyid, "sig": b64::encode(&s.sig) }))
+            .map(|s| {
+                format!(
+                    r#"{{"keyid":{},"sig":"{}"}}"#,
+                    text(&s.keyid),
+                    b64::encode(&s.sig)
+                )
+            })
             .collect();
-        serde_json::json!({
-            "payload": b64::encode(&self.payload),
-            "payloadType": self.payload_type,
-            "signatures": signatures,
-        })
-        .to_string()
+        format!(
+            r#"{{"payload":"{}","payloadType":{},"signatures":[{}]}}"#,
+            b64::encode(&self.payload),
+            text(&self.payload_type),
+            signatures.join(",")
+        )
     }
 
     /// The in-toto Statement in the payload. Read it only from a verified envelope, unless the

@@ -86,3 +86,171 @@ pub use statement::{
     MAX_STATEMENT_BYTES, STATEMENT_TYPE_V01, STATEMENT_TYPE_V1, Statement, StatementError, Subject,
 };
 pub use verify::{NotVerified, SignatureScheme, Verified, verify_envelope};
+
+#[cfg(test)]
+mod tests {
+    //! The gate's and the attestation writer's whole flow, through the public API only.
+    use super::*;
+    use proptest::prelude::*;
+
+    macro_rules! fixture {
+        ($name:literal) => {
+            include_bytes!(concat!("../../tests/fixtures/keys/", $name)).as_slice()
+        };
+    }
+
+    const MANIFEST_SHA256: &str =
+        "2b7f2bd5e1a8a4e6b1b0a5bb1d1f5ad4c1e9b7e8a2d3c4f5061728394a5b6c7d";
+
+    fn dsse(bytes: &[u8]) -> Envelope {
+        match parse_evidence(bytes) {
+            Ok(Evidence::Dsse(envelope)) => envelope,
+            other => panic!("not a DSSE envelope: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn gate_flow_on_each_openssl_made_envelope() {
+        let keys: Vec<PublicKey> = [
+            fixture!("ed25519.pub"),
+            fixture!("p256.pub"),
+            fixture!("rsa2048.pub"),
+        ]
+        .iter()
+        .flat_map(|pem| PublicKey::from_pem("signed-by", pem).expect("fixture"))
+        .collect();
+        let cases: [(&[u8], &str, SignatureScheme); 4] = [
+            (
+                fixture!("ed25519.dsse.json"),
+                "ed25519",
+                SignatureScheme::Ed25519,
+            ),
+            (
+                fixture!("p256.dsse.json"),
+                "p256",
+                SignatureScheme::EcdsaP256Sha256,
+            ),
+            (
+                fixture!("rsa2048-pss-max.dsse.json"),
+                "rsa2048-pss-max",
+                SignatureScheme::RsaPssSha256,
+            ),
+            (
+                fixture!("rsa2048-pkcs1.dsse.json"),
+                "rsa2048-pkcs1",
+                SignatureScheme::RsaPkcs1Sha256,
+            ),
+        ];
+        for (bytes, keyid, scheme) in cases {
+            let envelope = dsse(bytes);
+            let verified =
+                verify_envelope(&envelope, &keys).unwrap_or_else(|e| panic!("{keyid}: {e}"));
+            assert_eq!((verified.keyid.as_str(), verified.scheme), (keyid, scheme));
+            let statement = envelope.statement().expect("in-toto statement");
+            assert!(statement.subject_matches(MANIFEST_SHA256), "{keyid}");
+            assert_eq!(
+                statement.predicate.pointer("/passed"),
+                Some(&serde_json::json!(41))
+            );
+        }
+    }
+
+    #[test]
+    fn attestation_flow_signs_what_the_gate_flow_accepts() {
+        let key =
+            SigningKey::from_pem("input `evidence-key`", fixture!("p256.key")).expect("loads");
+        let predicate = serde_json::json!({ "application": "app", "result": "promoted" });
+        let statement = Statement::new(
+            "application-versions/app/1.0.0/release-bundle.json.evd",
+            MANIFEST_SHA256,
+            "urn:gates",
+            predicate,
+        );
+        let envelope = key
+            .sign(IN_TOTO_PAYLOAD_TYPE, &statement.to_json(), "ci-key")
+            .expect("signs");
+        let body = envelope.to_json();
+        let read_back = dsse(body.as_bytes());
+        let verified =
+            verify_envelope(&read_back, std::slice::from_ref(key.public_key())).expect("verifies");
+        assert_eq!(verified.fingerprint, *key.fingerprint());
+        assert_eq!(read_back.statement().expect("statement"), statement);
+    }
+
+    #[test]
+    fn a_ten_megabyte_predicate_verifies_but_is_not_parsed() {
+        let key = SigningKey::from_pem("k", fixture!("ed25519.key")).expect("loads");
+        let payload = format!(
+            r#"{{"_type":"{STATEMENT_TYPE_V1}","subject":[{{"name":"s","digest":{{"sha256":"{MANIFEST_SHA256}"}}}}],"predicateType":"urn:big","predicate":{{"blob":"{}"}}}}"#,
+            "x".repeat(10 * 1024 * 1024)
+        );
+        let envelope = key
+            .sign(IN_TOTO_PAYLOAD_TYPE, payload.as_bytes(), "")
+            .expect("signs");
+        let read_back = dsse(envelope.to_json().as_bytes());
+        assert!(verify_envelope(&read_back, std::slice::from_ref(key.public_key())).is_ok());
+        assert_eq!(
+            read_back.statement(),
+            Err(StatementError::TooLarge {
+                size: payload.len(),
+                max: MAX_STATEMENT_BYTES
+            })
+        );
+    }
+
+    #[test]
+    fn a_statement_under_another_payload_type_is_refused() {
+        let mut envelope = dsse(fixture!("ed25519.dsse.json"));
+        envelope.payload_type = "text/plain".into();
+        assert_eq!(
+            envelope.statement(),
+            Err(StatementError::WrongPayloadType {
+                found: "text/plain".into()
+            })
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
+            let _ = parse_evidence(&bytes);
+            let _ = Statement::parse(&bytes);
+            prop_assert!(PublicKey::from_pem("f", &bytes).is_err() || bytes.windows(5).any(|w| w == b"BEGIN"));
+            let _ = SigningKey::from_pem("f", &bytes);
+        }
+
+        #[test]
+        fn corrupted_key_der_never_panics(which in 0usize..6, at in any::<prop::sample::Index>(), bit in 0u8..8) {
+            let pems: [&[u8]; 6] = [
+                fixture!("ed25519.key"), fixture!("p256.key"), fixture!("rsa2048.key"),
+                fixture!("p256-sec1.key"), fixture!("p256.pub"), fixture!("rsa2048.pub"),
+            ];
+            let text = std::str::from_utf8(pems[which]).expect("utf-8");
+            let (label, mut der) = pem_rfc7468::decode_vec(text.as_bytes()).expect("fixture");
+            let i = at.index(der.len());
+            der[i] ^= 1 << bit;
+            let pem = pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, &der).expect("encodes");
+            let _ = PublicKey::from_pem("f", pem.as_bytes());
+            let _ = SigningKey::from_pem("f", pem.as_bytes());
+        }
+
+        #[test]
+        fn corrupted_signatures_never_verify(which in 0usize..4, at in any::<prop::sample::Index>(), bit in 0u8..8) {
+            let envelopes: [&[u8]; 4] = [
+                fixture!("ed25519.dsse.json"), fixture!("p256.dsse.json"),
+                fixture!("rsa2048-pss-max.dsse.json"), fixture!("rsa2048-pkcs1.dsse.json"),
+            ];
+            let keys: Vec<PublicKey> = [fixture!("ed25519.pub"), fixture!("p256.pub"), fixture!("rsa2048.pub")]
+                .iter()
+                .flat_map(|pem| PublicKey::from_pem("k", pem).expect("fixture"))
+                .collect();
+            let mut envelope = dsse(envelopes[which]);
+            let sig = &mut envelope.signatures[0].sig;
+            let i = at.index(sig.len());
+            sig[i] ^= 1 << bit;
+            prop_assert!(verify_envelope(&envelope, &keys).is_err());
+        }
+    }
+}

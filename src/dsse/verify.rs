@@ -125,8 +125,12 @@ fn check(key: &PublicKey, pae: &[u8], sig: &[u8]) -> Option<SignatureScheme> {
         Material::EcdsaP256(point) => ok(&signature::ECDSA_P256_SHA256_ASN1, point)
             .then_some(SignatureScheme::EcdsaP256Sha256),
         Material::Rsa { pkcs1_der, key, .. } => {
+            // ring first: PKCS#1 v1.5 (what `jf evd` signs) and PSS with a 32-byte salt are the
+            // common cases and ring is fast even unoptimised; other salt lengths take the slow path.
             if ok(&signature::RSA_PKCS1_2048_8192_SHA256, pkcs1_der) {
                 Some(SignatureScheme::RsaPkcs1Sha256)
+            } else if ok(&signature::RSA_PSS_2048_8192_SHA256, pkcs1_der) {
+                Some(SignatureScheme::RsaPssSha256)
             } else {
                 rsa_pss::verify_any_salt(key, pae, sig).then_some(SignatureScheme::RsaPssSha256)
             }
