@@ -23,6 +23,7 @@ pub mod http;
 pub mod action;
 pub mod cli;
 pub mod demo;
+pub mod dsse;
 pub mod error;
 pub mod secret;
 pub mod simulator;
