@@ -413,6 +413,8 @@ pub struct RunContext {
     pub api_url: String,
     /// Ref.
     pub git_ref: Option<String>,
+    /// Short ref name (`main`, `v1.2.0`, `42/merge`).
+    pub ref_name: Option<String>,
     /// Workspace directory (relative report paths are resolved against it).
     pub workspace: PathBuf,
     /// Directory for the record file.
@@ -454,6 +456,7 @@ impl RunContext {
             server_url: get("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into()),
             api_url: get("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
             git_ref: get("GITHUB_REF"),
+            ref_name: get("GITHUB_REF_NAME"),
             workspace: get("GITHUB_WORKSPACE")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from(".")),

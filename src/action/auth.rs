@@ -49,7 +49,7 @@ pub(super) async fn token(
         run_id: ctx.run_id.clone(),
         job_id: ctx.job.clone(),
         revision: ctx.sha.clone(),
-        branch: ctx.git_ref.clone(),
+        branch: ctx.ref_name.clone(),
     };
     let access = oidc::exchange(&http, options, &inputs.jfrog_url, &id_token, &ctx).await?;
     let _ = log.write_all(commands::add_mask(access.expose()).as_bytes());

@@ -28,8 +28,38 @@ pub struct ExchangeContext {
     pub job_id: Option<String>,
     /// Commit.
     pub revision: Option<String>,
-    /// Ref.
+    /// Branch or tag name (`GITHUB_REF_NAME`).
     pub branch: Option<String>,
+}
+
+/// The exchange request, field for field what setup-jfrog-cli sends: every `gh_*` field and
+/// `project_key` as a string (`""` when unknown), and the AppTrust context (`repo`, `revision`,
+/// `branch`) only when known.
+pub fn exchange_body(id_token: &Secret, ctx: &ExchangeContext) -> serde_json::Value {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut body = json!({
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+        "subject_token": id_token.expose(),
+        "provider_name": ctx.provider_name,
+        "project_key": text(&ctx.project_key),
+        "gh_job_id": text(&ctx.job_id),
+        "gh_run_id": text(&ctx.run_id),
+        "gh_repo": text(&ctx.repository),
+        "gh_revision": text(&ctx.revision),
+        "gh_branch": text(&ctx.branch),
+        "application_key": text(&ctx.application_key),
+    });
+    for (key, value) in [
+        ("repo", &ctx.repository),
+        ("revision", &ctx.revision),
+        ("branch", &ctx.branch),
+    ] {
+        if let Some(v) = value {
+            body[key] = json!(v);
+        }
+    }
+    body
 }
 
 /// Sends a token request once (a token exchange is not re-sent: a lost answer may have minted
@@ -113,19 +143,7 @@ pub async fn exchange(
     id_token: &Secret,
     ctx: &ExchangeContext,
 ) -> Result<Secret, RemoteError> {
-    let body = json!({
-        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
-        "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
-        "subject_token": id_token.expose(),
-        "provider_name": ctx.provider_name,
-        "project_key": ctx.project_key,
-        "application_key": ctx.application_key,
-        "gh_repo": ctx.repository,
-        "gh_run_id": ctx.run_id,
-        "gh_job_id": ctx.job_id,
-        "gh_revision": ctx.revision,
-        "gh_branch": ctx.branch,
-    });
+    let body = exchange_body(id_token, ctx);
     let remote = Remote::new(
         http.clone(),
         jfrog_url,

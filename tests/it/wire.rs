@@ -347,3 +347,57 @@ async fn versions_with_build_metadata_are_encoded_in_the_path() {
         .expect("content");
     assert_eq!(c.version, "1.0.0+build.7");
 }
+
+#[tokio::test]
+async fn oidc_exchange_sends_what_setup_jfrog_cli_sends() {
+    use promote_action::apptrust::oidc::{ExchangeContext, exchange};
+    let server = MockServer::start().await;
+    let ctx = ExchangeContext {
+        provider_name: "github-oidc".into(),
+        project_key: None,
+        application_key: Some("bookverse-inventory".into()),
+        repository: Some("bookverse/inventory".into()),
+        run_id: Some("77".into()),
+        job_id: None,
+        revision: Some("0123abc".into()),
+        branch: Some("main".into()),
+    };
+    Mock::given(method("POST"))
+        .and(path("/access/api/v1/oidc/token"))
+        .and(body_json(json!({
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+            "subject_token": "id.token.jwt",
+            "provider_name": "github-oidc",
+            "project_key": "",
+            "gh_job_id": "",
+            "gh_run_id": "77",
+            "gh_repo": "bookverse/inventory",
+            "gh_revision": "0123abc",
+            "gh_branch": "main",
+            "repo": "bookverse/inventory",
+            "revision": "0123abc",
+            "branch": "main",
+            "application_key": "bookverse-inventory",
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "minted"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let token = exchange(
+        &reqwest::Client::new(),
+        &ClientOptions::default(),
+        &server.uri(),
+        &Secret::new("id.token.jwt".into()),
+        &ctx,
+    )
+    .await
+    .expect("exchange");
+    assert_eq!(token.expose(), "minted");
+    // Without a repository, the AppTrust context keys are left out, the gh_* ones are "".
+    let mut bare = ctx.clone();
+    bare.repository = None;
+    let body = promote_action::apptrust::oidc::exchange_body(&Secret::new("t".into()), &bare);
+    assert_eq!(body["gh_repo"], "");
+    assert!(body.get("repo").is_none(), "{body}");
+}
