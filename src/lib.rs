@@ -18,6 +18,7 @@ pub mod report;
 pub mod apptrust;
 pub mod github;
 pub mod http;
+pub mod jfrog_evidence;
 
 // Wiring and the local commands.
 pub mod action;

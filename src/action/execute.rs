@@ -8,6 +8,7 @@ use super::{Settings, promote, rollback};
 use crate::apptrust::AppTrustApi;
 use crate::error::Error;
 use crate::inputs::{Command, Inputs, RunContext};
+use crate::jfrog_evidence::EvidenceClient;
 use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Outcome, RunResult};
 
@@ -16,6 +17,7 @@ pub async fn execute<A: AppTrustApi>(
     inputs: &Inputs,
     ctx: &RunContext,
     api: &A,
+    evidence: &EvidenceClient,
     settings: &Settings,
     log: &mut impl Write,
 ) -> Outcome {
@@ -34,7 +36,7 @@ pub async fn execute<A: AppTrustApi>(
             "PROMOTE_ACTION_NOW is set: windows and freezes were evaluated at {now}, not at the current time"
         ));
     }
-    if let Err(e) = execute_inner(inputs, ctx, api, settings, &mut outcome, log).await {
+    if let Err(e) = execute_inner(inputs, ctx, api, evidence, settings, &mut outcome, log).await {
         outcome.fail(&e);
     }
     outcome
@@ -44,6 +46,7 @@ async fn execute_inner<A: AppTrustApi>(
     inputs: &Inputs,
     ctx: &RunContext,
     api: &A,
+    evidence: &EvidenceClient,
     settings: &Settings,
     outcome: &mut Outcome,
     log: &mut impl Write,
@@ -77,6 +80,7 @@ async fn execute_inner<A: AppTrustApi>(
         ctx,
         settings,
         api,
+        evidence,
         lifecycle: &lifecycle,
     };
     match inputs.command {
@@ -107,5 +111,6 @@ pub(super) struct Run<'a, A> {
     pub(super) ctx: &'a RunContext,
     pub(super) settings: &'a Settings,
     pub(super) api: &'a A,
+    pub(super) evidence: &'a EvidenceClient,
     pub(super) lifecycle: &'a Lifecycle,
 }

@@ -1,57 +1,82 @@
 //! Gathering every fact the stage decisions need, before any is decided: report files, the
-//! version's content and evidence from AppTrust, check runs and approvals from GitHub.
+//! version's content from AppTrust, its evidence from JFrog (AQL, GraphQL, downloads) and the
+//! `signed-by` keys from the workspace, check runs and approvals from GitHub.
 //!
 //! This is the I/O half of deciding; the pure half is [`crate::gates::stage`]. Evidence is
 //! gathered once, up front, so a plan shows every stage and a promotion never stops half-way
 //! because a later report is unreadable only after an earlier hop went through.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::apptrust::{AppTrustApi, VersionContent};
-use crate::evidence::facts::{Evidence, GitHubFacts, IntegrityFacts};
+use crate::apptrust::VersionContent;
+use crate::dsse::PublicKey;
+use crate::evidence::facts::{AttachedFacts, Evidence, GitHubFacts, IntegrityFacts, RecordFile};
 use crate::evidence::gather;
 use crate::github::GitHubClient;
 use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
+use crate::jfrog_evidence::{EvidenceClient, Subject};
 use crate::policy::{GateSpec, Policy};
 
+/// Where the facts come from: the version, its remotes and the workspace.
+pub(super) struct Sources<'a> {
+    /// JFrog's evidence service.
+    pub(super) evidence: &'a EvidenceClient,
+    /// JFrog project key.
+    pub(super) project: Option<&'a str>,
+    /// Application key.
+    pub(super) app: &'a str,
+    /// The version's content, as read.
+    pub(super) content: &'a VersionContent,
+    /// What was read from GitHub.
+    pub(super) github: &'a GitHubFacts,
+    /// Where report and key files are.
+    pub(super) workspace: &'a Path,
+}
+
 /// The evidence of every gate of every stage of `path` that the policy names, in gate order.
-pub(super) async fn stage_evidence<A: AppTrustApi>(
+pub(super) async fn stage_evidence(
     policy: &Policy,
     path: &[String],
-    api: &A,
-    app: &str,
-    content: &VersionContent,
-    github: &GitHubFacts,
-    workspace: &Path,
+    src: &Sources<'_>,
 ) -> BTreeMap<String, Vec<Evidence>> {
+    let stages: Vec<(&String, &crate::policy::StagePolicy)> = path
+        .iter()
+        .filter_map(|s| policy.stage(s).map(|sp| (s, sp)))
+        .collect();
+    // The predicate types any evidence gate on the path needs: only their files are downloaded.
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    for (_, sp) in &stages {
+        for g in &sp.gates {
+            if let GateSpec::Evidence { required, .. } = &g.spec {
+                wanted.extend(required.iter().map(String::as_str));
+            }
+        }
+    }
+    // Read once per run, however many stages require evidence.
+    let attached = if wanted.is_empty() {
+        None
+    } else {
+        Some(attached_records(src, &wanted).await)
+    };
     let mut out = BTreeMap::new();
-    let mut attached: Option<Evidence> = None;
-    for stage in path {
-        let Some(sp) = policy.stage(stage) else {
-            continue;
-        };
+    for (stage, sp) in stages {
         let mut evidence = Vec::new();
         for gate in &sp.gates {
             let e = match &gate.spec {
-                GateSpec::Integrity { files } => integrity(workspace, content, files),
-                GateSpec::Evidence { .. } => match &attached {
-                    Some(e) => e.clone(),
-                    None => {
-                        // Read once per run, however many stages require evidence.
-                        let e = match api.evidence_types(app, &content.version).await {
-                            Ok(types) => Evidence::EvidenceTypes(types),
-                            Err(e) => Evidence::Unavailable(format!(
-                                "cannot read the version's evidence from AppTrust: {e}"
-                            )),
-                        };
-                        attached = Some(e.clone());
-                        e
-                    }
+                GateSpec::Integrity { files } => integrity(src.workspace, src.content, files),
+                GateSpec::Evidence { signed_by, .. } => match &attached {
+                    Some(Ok(a)) => match signed_by_keys(src.workspace, signed_by) {
+                        Ok(keys) => Evidence::Attached(AttachedFacts { keys, ..a.clone() }),
+                        Err(why) => Evidence::Unavailable(why),
+                    },
+                    Some(Err(why)) => Evidence::Unavailable(why.clone()),
+                    None => Evidence::Unavailable("the evidence was not read".into()),
                 },
-                GateSpec::Checks { .. } => github.checks.clone(),
-                spec => gather::file_evidence(workspace, spec)
+                GateSpec::Checks { .. } => src.github.checks.clone(),
+                spec => gather::file_evidence(src.workspace, spec)
                     .unwrap_or_else(|| Evidence::Unavailable("no reader for this gate".into())),
             };
             evidence.push(e);
@@ -59,6 +84,92 @@ pub(super) async fn stage_evidence<A: AppTrustApi>(
         out.insert(stage.clone(), evidence);
     }
     out
+}
+
+/// The version manifest's records from JFrog, with the files of the `wanted` predicate types:
+/// AQL for the manifest's sha256, GraphQL for the records, one download per wanted record.
+async fn attached_records(
+    src: &Sources<'_>,
+    wanted: &BTreeSet<&str>,
+) -> Result<AttachedFacts, String> {
+    let subject = Subject::manifest(src.project, src.app, &src.content.version);
+    let shown = subject.full_path();
+    let sha = match src.evidence.sha256(&subject).await {
+        Ok(Some(sha)) => sha,
+        Ok(None) => {
+            return Err(format!(
+                "the version manifest {shown} is not in Artifactory, so no evidence can be attached to it; check `project` and that the version was created in AppTrust"
+            ));
+        }
+        Err(e) => return Err(format!("cannot read the version manifest's sha256: {e}")),
+    };
+    let records = src
+        .evidence
+        .records(&subject)
+        .await
+        .map_err(|e| format!("cannot search the version's evidence: {e}"))?;
+    let mut files = Vec::with_capacity(records.len());
+    for record in records {
+        let file = if wanted.contains(record.predicate_type.as_str()) {
+            Some(
+                src.evidence
+                    .download(&record.download_path)
+                    .await
+                    .map_err(|e| e.to_string()),
+            )
+        } else {
+            None
+        };
+        files.push(RecordFile { record, file });
+    }
+    Ok(AttachedFacts {
+        subject: shown,
+        manifest_sha256: sha,
+        records: Arc::new(files),
+        keys: Vec::new(),
+    })
+}
+
+/// The public keys of a gate's `signed-by` files (workspace-relative, never outside it).
+fn signed_by_keys(workspace: &Path, paths: &[String]) -> Result<Vec<PublicKey>, String> {
+    let mut keys = Vec::new();
+    for rel in paths {
+        let bytes = read_inside(workspace, rel)?;
+        let found = PublicKey::from_pem(&format!("signed-by key `{rel}`"), &bytes)
+            .map_err(|e| e.to_string())?;
+        keys.extend(found);
+    }
+    Ok(keys)
+}
+
+/// A workspace file's bytes, refusing one that resolves outside the workspace (a symlink).
+fn read_inside(workspace: &Path, rel: &str) -> Result<Vec<u8>, String> {
+    let path = workspace.join(rel);
+    let outside = || {
+        format!(
+            "signed-by key `{rel}` leads outside the workspace; commit the public key file itself"
+        )
+    };
+    let (Ok(root), Ok(real)) = (workspace.canonicalize(), path.canonicalize()) else {
+        return Err(format!(
+            "signed-by key `{rel}` does not exist in the workspace; fix the path in the policy, or check out the repository before this step"
+        ));
+    };
+    if !real.starts_with(&root) {
+        return Err(outside());
+    }
+    let meta =
+        std::fs::metadata(&real).map_err(|e| format!("cannot read signed-by key `{rel}`: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("signed-by key `{rel}` is not a file"));
+    }
+    if meta.len() > crate::dsse::MAX_KEY_FILE_BYTES as u64 {
+        return Err(format!(
+            "signed-by key `{rel}` is {} bytes, larger than a public key file can be",
+            meta.len()
+        ));
+    }
+    std::fs::read(&real).map_err(|e| format!("cannot read signed-by key `{rel}`: {e}"))
 }
 
 fn integrity(workspace: &Path, content: &VersionContent, files: &[String]) -> Evidence {

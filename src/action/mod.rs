@@ -23,8 +23,9 @@ use std::io::Write;
 
 use crate::apptrust::client::HttpAppTrust;
 use crate::error::Error;
-use crate::http::ClientOptions;
+use crate::http::{ClientOptions, RequestRecorder};
 use crate::inputs::{Command, InputError, Inputs, RunContext};
+use crate::jfrog_evidence::EvidenceClient;
 use crate::promotion::outcome::Outcome;
 use crate::report::commands::{self, Level};
 use crate::secret::Secret;
@@ -102,8 +103,8 @@ pub async fn run_action(
             return code;
         }
     };
-    let client = match HttpAppTrust::new(&inputs.jfrog_url, token, client_options.clone()) {
-        Ok(c) => c,
+    let http = match crate::http::build_client(&client_options) {
+        Ok(h) => h,
         Err(message) => {
             let mut outcome = Outcome::new(
                 inputs.command,
@@ -116,7 +117,23 @@ pub async fn run_action(
             return code;
         }
     };
-    let outcome = execute(&inputs, &ctx, &client, &settings, log).await;
+    // Every JFrog client shares one HTTP client and one request log (the record lists them all).
+    let recorder = RequestRecorder::default();
+    let client = HttpAppTrust::with_http(
+        http.clone(),
+        &inputs.jfrog_url,
+        token.clone(),
+        client_options.clone(),
+        recorder.clone(),
+    );
+    let evidence = EvidenceClient::new(
+        http,
+        &inputs.jfrog_url,
+        token,
+        client_options.clone(),
+        recorder,
+    );
+    let outcome = execute(&inputs, &ctx, &client, &evidence, &settings, log).await;
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &minted, log);
     report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;

@@ -29,6 +29,7 @@ pub(super) async fn promote<A: AppTrustApi>(
         settings,
         api,
         lifecycle,
+        ..
     } = *run;
     let target = match &inputs.target_stage {
         Some(t) => Some(
@@ -70,16 +71,15 @@ pub(super) async fn promote<A: AppTrustApi>(
     let verdicts = match policy {
         Some(policy) => {
             let github = gather::github_facts(policy, &path, inputs, ctx, &settings.client).await;
-            let evidence = gather::stage_evidence(
-                policy,
-                &path,
-                api,
-                &inputs.application,
-                &content,
-                &github,
-                &ctx.workspace,
-            )
-            .await;
+            let sources = gather::Sources {
+                evidence: run.evidence,
+                project: inputs.project.as_deref(),
+                app: &inputs.application,
+                content: &content,
+                github: &github,
+                workspace: &ctx.workspace,
+            };
+            let evidence = gather::stage_evidence(policy, &path, &sources).await;
             let facts = RunFacts {
                 now: settings.now.unwrap_or_else(jiff::Timestamp::now),
                 scheduled: ctx.event_name.as_deref() == Some("schedule"),

@@ -23,6 +23,7 @@ pub(super) async fn rollback<A: AppTrustApi>(
         settings,
         api,
         lifecycle,
+        ..
     } = *run;
     let current = content.current_stage.clone();
     if current.is_empty() {

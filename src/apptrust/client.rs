@@ -264,18 +264,6 @@ impl AppTrustApi for HttpAppTrust {
             .collect())
     }
 
-    async fn evidence_types(&self, app: &str, version: &str) -> Result<Vec<String>, RemoteError> {
-        // [INFERRED] endpoint and shape: see README "What is verified and what is inferred".
-        let path = format!("{}/evidence", Self::version_path(app, version));
-        let body: super::wire::EvidenceBody = self.get_json(&path).await?;
-        Ok(body
-            .evidence
-            .into_iter()
-            .map(|e| e.predicate_type)
-            .filter(|t| !t.is_empty())
-            .collect())
-    }
-
     async fn list_versions(&self, app: &str) -> Result<Vec<VersionSummary>, RemoteError> {
         let path = format!(
             "/apptrust/api/v1/applications/{}/versions?order_by=created&order_asc=false&limit=1000",

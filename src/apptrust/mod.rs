@@ -166,12 +166,6 @@ pub trait AppTrustApi {
         app: &str,
         version: &str,
     ) -> impl Future<Output = Result<Vec<PromotionEntry>, RemoteError>> + Send;
-    /// Predicate types of the evidence attached to a version.
-    fn evidence_types(
-        &self,
-        app: &str,
-        version: &str,
-    ) -> impl Future<Output = Result<Vec<String>, RemoteError>> + Send;
     /// Every version (newest first) with tag and release status, for retagging.
     fn list_versions(
         &self,

@@ -257,22 +257,6 @@ impl From<PromotionBody> for PromotionEntry {
     }
 }
 
-/// `GET …/versions/{v}/evidence` [INFERRED].
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct EvidenceBody {
-    /// Attached evidence.
-    pub evidence: Vec<EvidenceItem>,
-}
-
-/// One piece of evidence.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct EvidenceItem {
-    /// in-toto predicate type URI.
-    pub predicate_type: String,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,11 @@
 //! them without doing any I/O. A fact that could not be gathered is
 //! [`Evidence::Unavailable`] with the reason, so the decision fails naming it.
 
+use std::sync::Arc;
+
+use crate::dsse::PublicKey;
 use crate::evidence::{BenchSummary, CoverageSummary, JunitSummary, SarifSummary};
+use crate::jfrog_evidence::EvidenceRecord;
 
 /// What was gathered for one gate.
 #[derive(Debug, Clone)]
@@ -21,8 +25,8 @@ pub enum Evidence {
     Json(f64),
     /// Facts about the version's content.
     Integrity(IntegrityFacts),
-    /// Predicate types of the evidence attached to the version.
-    EvidenceTypes(Vec<String>),
+    /// The evidence attached to the version in JFrog, with this gate's `signed-by` keys.
+    Attached(AttachedFacts),
     /// Check runs on the commit: (name, status, conclusion).
     Checks(Vec<CheckRun>),
     /// The evidence could not be gathered; the reason names the file or system and the fix.
@@ -53,6 +57,30 @@ pub struct IntegrityFacts {
     pub local_checked: usize,
     /// Local files whose sha256 is not in the content: (file, sha256).
     pub local_mismatches: Vec<(String, String)>,
+}
+
+/// The evidence records attached to the version's manifest, as read from JFrog, and the public
+/// keys one gate verifies them with.
+#[derive(Debug, Clone)]
+pub struct AttachedFacts {
+    /// The subject, `repo/path/name` of the version manifest.
+    pub subject: String,
+    /// The manifest's sha256 (from Artifactory): what every record's statement must be about.
+    pub manifest_sha256: String,
+    /// Every record with its file (read once, shared by every gate that needs it).
+    pub records: Arc<Vec<RecordFile>>,
+    /// The keys of the gate's `signed-by` files; empty = trust JFrog's own `verified`.
+    pub keys: Vec<PublicKey>,
+}
+
+/// One evidence record and its file.
+#[derive(Debug, Clone)]
+pub struct RecordFile {
+    /// The record as JFrog lists it.
+    pub record: EvidenceRecord,
+    /// The downloaded file, or why it could not be downloaded; `None` when not downloaded
+    /// (no gate on the path needs its predicate type).
+    pub file: Option<Result<String, String>>,
 }
 
 /// One approval of a run's environment gate.

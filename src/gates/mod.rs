@@ -8,6 +8,7 @@
 
 mod checks;
 mod coverage;
+mod evidence;
 mod measures;
 mod results;
 mod sarif;
@@ -15,7 +16,7 @@ pub mod stage;
 mod verdict;
 mod version;
 
-pub use verdict::{Finding, GateResult, GateStatus, StageVerdict};
+pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, StageVerdict};
 
 use crate::evidence::facts::Evidence;
 use crate::policy::{Gate, GateSpec};
@@ -29,6 +30,10 @@ pub struct GateEval {
     pub findings: Vec<Finding>,
     /// All failing items.
     pub findings_total: usize,
+    /// Evidence records judged (evidence gates only).
+    pub evidence: Vec<EvidenceRow>,
+    /// Remarks that do not fail the gate.
+    pub warnings: Vec<String>,
 }
 
 pub(crate) fn thousands(n: u64) -> String {
@@ -61,11 +66,31 @@ pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
         },
         findings: Vec::new(),
         findings_total: 0,
+        evidence: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
 /// Decides one gate.
 pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
+    if let (
+        GateSpec::Evidence {
+            required,
+            signed_by,
+            allow_unverified,
+            conditions,
+        },
+        Evidence::Attached(facts),
+    ) = (&gate.spec, evidence)
+    {
+        let spec = evidence::Spec {
+            required,
+            signed_by,
+            allow_unverified: *allow_unverified,
+            conditions,
+        };
+        return evidence::evaluate(stage, gate, spec, facts);
+    }
     let (status, figure, threshold, detail, findings, findings_total) =
         decide(&gate.spec, evidence);
     GateEval {
@@ -80,6 +105,8 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
         },
         findings,
         findings_total,
+        evidence: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
@@ -139,9 +166,6 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
             Evidence::Json(v),
         ) => measures::json(*v, pointer, *min, *max, threshold_of(spec)),
         (GateSpec::Integrity { .. }, Evidence::Integrity(f)) => version::integrity(f),
-        (GateSpec::Evidence { required, .. }, Evidence::EvidenceTypes(present)) => {
-            version::evidence_types(required, present, threshold_of(spec))
-        }
         (
             GateSpec::Checks {
                 required,

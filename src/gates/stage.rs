@@ -82,6 +82,8 @@ pub fn decide(
         };
         v.findings.extend(eval.findings);
         v.findings_total += eval.findings_total;
+        v.evidence.extend(eval.evidence);
+        v.warnings.extend(eval.warnings);
         v.gates.push(eval.result);
     }
     // Windows and freezes.

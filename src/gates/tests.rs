@@ -249,26 +249,6 @@ fn benchmark_json_and_remote_kinds() {
         GateStatus::Fail
     );
 
-    let ev = gate(GateSpec::Evidence {
-        required: vec!["a".into(), "b".into()],
-        signed_by: vec![],
-        allow_unverified: false,
-        conditions: vec![],
-    });
-    assert_eq!(
-        evaluate(
-            "S",
-            &ev,
-            &Evidence::EvidenceTypes(vec!["b".into(), "a".into()])
-        )
-        .result
-        .status,
-        GateStatus::Pass
-    );
-    let r = evaluate("S", &ev, &Evidence::EvidenceTypes(vec!["a".into()]));
-    assert_eq!(r.result.status, GateStatus::Fail);
-    assert_eq!(r.result.detail, "missing evidence: b");
-
     let integrity = gate(GateSpec::Integrity { files: vec![] });
     let ok = IntegrityFacts {
         status: "COMPLETED".into(),
@@ -438,7 +418,7 @@ fn missing_evidence_fails_and_says_why() {
             max: None,
             min: None,
         }),
-        &Evidence::EvidenceTypes(vec![]),
+        &Evidence::Checks(vec![]),
     );
     assert_eq!(
         r.result.status,

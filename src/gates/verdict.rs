@@ -51,6 +51,28 @@ pub struct Finding {
     pub line: Option<u32>,
 }
 
+/// One evidence record as an `evidence` gate judged it, for the summary's evidence table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct EvidenceRow {
+    /// Full stage name of the gate.
+    pub stage: String,
+    /// Gate name.
+    pub gate: String,
+    /// in-toto predicate type.
+    pub predicate_type: String,
+    /// Who signed it: key alias (the DSSE `keyid`) and the fingerprint of the key that verified
+    /// it, or what is known when nothing verified.
+    pub signer: String,
+    /// `pass` (counts for the gate), `warn` (failed, but another record of the type passed),
+    /// `fail`.
+    pub status: GateStatus,
+    /// `verified`, `verified by JFrog`, `accepted unverified`, or why it failed: `missing`,
+    /// `unsigned`, `bad signature`, `unknown key`, `wrong subject`, `condition failed`, …
+    pub verdict: String,
+    /// The reason in full.
+    pub reason: String,
+}
+
 /// What the gate checker says about entering one stage.
 #[derive(Debug, Clone, Default)]
 pub struct StageVerdict {
@@ -62,4 +84,8 @@ pub struct StageVerdict {
     pub findings_total: usize,
     /// Set when a closed window defers a scheduled run: the reason and next opening.
     pub deferred: Option<String>,
+    /// Evidence records judged by the stage's `evidence` gates.
+    pub evidence: Vec<EvidenceRow>,
+    /// Remarks that do not fail a gate (a bad evidence record beside a good one).
+    pub warnings: Vec<String>,
 }

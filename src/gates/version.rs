@@ -1,44 +1,8 @@
-//! Gates on the AppTrust version itself: content integrity (complete, every sha256 present,
-//! local files matching) and the evidence attached to it.
+//! The integrity gate on the AppTrust version itself: content complete, every sha256 present,
+//! local files matching.
 
 use super::{Decision, pass_fail};
 use crate::evidence::facts::IntegrityFacts;
-
-pub(super) fn evidence_types(
-    required: &[String],
-    present: &[String],
-    threshold: String,
-) -> Decision {
-    let missing: Vec<&String> = required
-        .iter()
-        .filter(|r| !present.iter().any(|p| p == *r))
-        .collect();
-    let figure = format!(
-        "{} of {} present",
-        required.len() - missing.len(),
-        required.len()
-    );
-    let detail = if missing.is_empty() {
-        "every required evidence type is attached to the version".to_string()
-    } else {
-        format!(
-            "missing evidence: {}",
-            missing
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    (
-        pass_fail(missing.is_empty()),
-        figure,
-        threshold,
-        detail,
-        Vec::new(),
-        0,
-    )
-}
 
 pub(super) fn integrity(f: &IntegrityFacts) -> Decision {
     let mut problems = Vec::new();

@@ -30,6 +30,9 @@ pub struct ClientOptions {
     pub max_retry_after: Duration,
     /// Extra PEM CA certificates (self-hosted JFrog with a private CA).
     pub extra_ca_pem: Option<Vec<u8>>,
+    /// Largest answer body read; a longer one is an error, so a hostile or broken server cannot
+    /// exhaust memory. Callers with tighter needs pass their own limit.
+    pub max_body: usize,
 }
 
 impl Default for ClientOptions {
@@ -40,6 +43,7 @@ impl Default for ClientOptions {
             backoff: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(60),
             extra_ca_pem: None,
+            max_body: 64 * 1024 * 1024,
         }
     }
 }
@@ -194,6 +198,18 @@ impl Remote {
         path: &str,
         body: Option<Body<'_>>,
     ) -> Result<Reply, RemoteError> {
+        self.send_limited(method, path, body, self.options.max_body)
+            .await
+    }
+
+    /// [`Remote::send`] reading at most `limit` bytes of the answer.
+    async fn send_limited(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Body<'_>>,
+        limit: usize,
+    ) -> Result<Reply, RemoteError> {
         let op = operation(&method, path);
         let mut req = self
             .http
@@ -218,15 +234,12 @@ impl Remote {
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 let headers = resp.headers().clone();
-                match resp.text().await {
-                    Ok(text) => Ok(Reply {
-                        status,
-                        text,
-                        headers,
-                        wait_refused: None,
-                    }),
-                    Err(e) => Err(self.transport_error(&op, &e)),
-                }
+                self.read_body(&op, resp, limit).await.map(|text| Reply {
+                    status,
+                    text,
+                    headers,
+                    wait_refused: None,
+                })
             }
             Err(e) => Err(self.transport_error(&op, &e)),
         };
@@ -239,6 +252,43 @@ impl Remote {
             });
         }
         outcome
+    }
+
+    /// The answer body as text, chunk by chunk, refusing more than `limit` bytes.
+    async fn read_body(
+        &self,
+        op: &str,
+        mut resp: reqwest::Response,
+        limit: usize,
+    ) -> Result<String, RemoteError> {
+        let too_large = || {
+            RemoteError::decode(
+                op,
+                format!("the answer is larger than {limit} bytes"),
+                "; the server sent far more than this call expects",
+            )
+        };
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(op, &e))?
+        {
+            if bytes.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// A read of at most `limit` bytes (a downloaded file), retried like [`Remote::get`].
+    pub async fn get_limited(&self, path: &str, limit: usize) -> Result<Reply, RemoteError> {
+        self.read_with(Method::GET, path, None, limit).await
     }
 
     /// A read: sent again on 408/429/5xx and transport failures, waiting what the server asks
@@ -255,13 +305,26 @@ impl Remote {
         path: &str,
         body: Option<Body<'_>>,
     ) -> Result<Reply, RemoteError> {
+        self.read_with(method, path, body, self.options.max_body)
+            .await
+    }
+
+    async fn read_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Body<'_>>,
+        limit: usize,
+    ) -> Result<Reply, RemoteError> {
         let mut attempt = 0;
         loop {
-            let outcome = self.send(method.clone(), path, body).await;
+            let outcome = self.send_limited(method.clone(), path, body, limit).await;
             let backoff = self.options.backoff * 2u32.saturating_pow(attempt);
             let asked = match &outcome {
                 Ok(reply) if !retry::retryable(reply.status, &reply.headers) => return outcome,
                 Ok(reply) => retry::server_wait(&reply.headers),
+                // An answer too large to read will be as large next time.
+                Err(e) if e.kind == RemoteErrorKind::Decode => return outcome,
                 Err(_) => None,
             };
             if attempt >= self.options.max_retries {

@@ -84,6 +84,7 @@ where
         let verdict = gate_check(stage);
         if let Some(why) = &verdict.deferred {
             outcome.gates.extend(verdict.gates);
+            outcome.evidence.extend(verdict.evidence);
             hop.status = HopStatus::NotReached;
             hop.message = format!("deferred: {why}");
             outcome.warnings.push(format!(
@@ -98,6 +99,8 @@ where
         }
         let gates_failed = verdict.gates.iter().any(|g| g.status == GateStatus::Fail);
         outcome.gates.extend(verdict.gates);
+        outcome.evidence.extend(verdict.evidence);
+        outcome.warnings.extend(verdict.warnings);
         outcome.findings.extend(verdict.findings);
         outcome.findings_total += verdict.findings_total;
         if gates_failed {

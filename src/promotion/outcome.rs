@@ -5,7 +5,7 @@
 
 use super::lifecycle::Lifecycle;
 use crate::apptrust::{Evaluation, PromotionEntry};
-use crate::gates::{Finding, GateResult, GateStatus};
+use crate::gates::{EvidenceRow, Finding, GateResult, GateStatus};
 use crate::inputs::Command;
 
 /// The `result` output.
@@ -135,6 +135,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Total failing items, including those not kept in `findings`.
     pub findings_total: usize,
+    /// Evidence records judged by `evidence` gates.
+    pub evidence: Vec<EvidenceRow>,
     /// Promotion history (status command).
     pub history: Vec<PromotionEntry>,
     /// Remarks for the summary (missing default policy, …).
@@ -164,6 +166,7 @@ impl Outcome {
             gates: Vec::new(),
             findings: Vec::new(),
             findings_total: 0,
+            evidence: Vec::new(),
             history: Vec::new(),
             warnings: Vec::new(),
             notes: Vec::new(),

@@ -307,27 +307,6 @@ async fn promotions_history_request_shape() {
 }
 
 #[tokio::test]
-async fn evidence_request_shape() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{V}/evidence")))
-        .and(header("authorization", "Bearer tok"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"evidence": [
-                {"predicate_type": "https://slsa.dev/provenance/v1", "predicate_slug": "provenance"}
-            ]})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let types = client(&server)
-        .evidence_types("inv", "1.0.0")
-        .await
-        .expect("evidence");
-    assert_eq!(types, ["https://slsa.dev/provenance/v1"]);
-}
-
-#[tokio::test]
 async fn versions_with_build_metadata_are_encoded_in_the_path() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
