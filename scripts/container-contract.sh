@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Container contract test: build the static binary and the `Dockerfile` image,
-# then run the image's /promote-action the way GitHub's runner runs a
-# container action (clean environment, INPUT_* and GITHUB_* variables,
-# /github/* paths, file commands in /github/file_commands) against the
-# embedded AppTrust simulator, and check exit codes, step outputs (parsed
-# like the runner parses $GITHUB_OUTPUT), the job summary and the audit record.
+# Container contract test: build the image of Dockerfile.prebuilt (the final
+# stage of the action's Dockerfile) around a static binary, then run the
+# image's /promote-action the way GitHub's runner runs a container action
+# (clean environment, INPUT_* and GITHUB_* variables, /github/* paths, file
+# commands in /github/file_commands) against the embedded AppTrust simulator,
+# and check exit codes, step outputs (parsed like the runner parses
+# $GITHUB_OUTPUT), the job summary and the audit record.
+#
+#   scripts/container-contract.sh [BINARY]
+#
+# BINARY: the static binary to test; .ci/run passes the one
+# scripts/clean-clone-build.sh built from a fresh clone with the Dockerfile's
+# own build command, so CI tests the binary the image would contain and builds
+# it once. Without it, this script runs clean-clone-build.sh itself.
 #
 # Needs no Docker daemon: podman builds with the vfs driver and chroot
 # isolation, and the image is "run" by mounting a container's root
@@ -13,8 +21,8 @@
 # Loopback is shared with the host, so the containerised binary reaches the
 # simulator that this script starts on 127.0.0.1.
 #
-# Needs: podman, musl-tools, file, jq, curl, python3, util-linux (unshare),
-# the rustup target x86_64-unknown-linux-musl. .ci/run installs them.
+# Needs: podman, file, jq, curl, python3, util-linux (unshare); without
+# BINARY also what clean-clone-build.sh needs. .ci/run installs them.
 #
 # Exits non-zero if any check fails. Last lines: `SIZE: …` and
 # `contract: N passed, M failed`.
@@ -133,15 +141,24 @@ print(json.dumps(parse(sys.argv[1])))
 PY
 
 # ---------------------------------------------------------------------------
-log "building the static binary"
-binary=$(bash scripts/build-static.sh "$repo_root/dist" | tail -n 1)
-[[ -x $binary ]] || die "build-static.sh did not produce a binary"
+if [[ -n ${1:-} ]]; then
+    binary=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+    [[ -x $binary ]] || die "not an executable: $1"
+else
+    log "no binary given: building one with scripts/clean-clone-build.sh"
+    binary=$(bash scripts/clean-clone-build.sh "$work/bin" | tail -n 1)
+    [[ -x $binary ]] || die "clean-clone-build.sh did not produce a binary"
+fi
+log "binary under test: $binary"
 binary_size=$(stat -c %s "$binary")
 crate_version=$(cargo metadata --format-version 1 --no-deps \
     | jq -r '.packages[] | select(.name == "promote-action") | .version')
 
-log "building image $IMAGE from Dockerfile (podman, vfs, chroot isolation)"
-if ! "${PODMAN[@]}" build --isolation chroot --pull=never -f Dockerfile -t "$IMAGE" . \
+# The build context is a directory holding the binary alone (see Dockerfile.prebuilt).
+mkdir -p "$work/context"
+cp "$binary" "$work/context/promote-action"
+log "building image $IMAGE from Dockerfile.prebuilt (podman, vfs, chroot isolation)"
+if ! "${PODMAN[@]}" build --isolation chroot --pull=never -f Dockerfile.prebuilt -t "$IMAGE" "$work/context" \
     >"$work/build.log" 2>&1; then
     cat "$work/build.log"
     die "podman build failed"

@@ -5,7 +5,7 @@
 #     (.github/workflows/*.yml): actionlint, shellcheck on their `run:` scripts, zizmor
 #     (offline, .github/zizmor.yml) and the GitHub workflow JSON Schema;
 #   - action.yml: the GitHub action JSON Schema;
-#   - Dockerfile, Dockerfile.release: hadolint;
+#   - Dockerfile, Dockerfile.prebuilt (every Dockerfile*): hadolint;
 #   - examples/promotion-policy.yml: `promote-action validate` and the policy JSON Schema
 #     (schema/promotion-policy.schema.json), so the example, the parser and the schema agree;
 #   - dependencies: cargo deny check licenses bans sources (deny.toml).
@@ -168,7 +168,10 @@ run_action_schema() {
 }
 
 run_hadolint() {
-    "$venv/bin/hadolint" Dockerfile Dockerfile.release
+    local files=()
+    mapfile -t files < <(git ls-files 'Dockerfile' 'Dockerfile.*' ':!*.dockerignore')
+    ((${#files[@]})) || { log "no Dockerfile in git"; return 1; }
+    "$venv/bin/hadolint" "${files[@]}"
 }
 
 run_validate() {
@@ -189,7 +192,7 @@ check "shellcheck on run: scripts" run_shellcheck
 check "zizmor --offline" run_zizmor
 check "JSON Schema: GitHub workflows" run_workflow_schema
 check "JSON Schema: action.yml" run_action_schema
-check "hadolint Dockerfile Dockerfile.release" run_hadolint
+check "hadolint (every Dockerfile)" run_hadolint
 check "promote-action validate examples/promotion-policy.yml" run_validate
 check "JSON Schema: policy files" run_policy_schema
 check "cargo deny check licenses bans sources" run_cargo_deny
