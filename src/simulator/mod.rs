@@ -6,6 +6,7 @@
 //! injectable faults (see [`faults`]) and a control API under `/_sim/`. The promotion rules and
 //! the status codes chosen where the public documentation is silent are documented in `routes`.
 
+mod evidence;
 mod faults;
 mod routes;
 mod rules;
@@ -13,6 +14,8 @@ mod seed;
 mod state;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_evidence;
 mod views;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -22,13 +25,14 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use evidence::{DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, predicate_slug};
 pub use faults::{ENUM_KEYS, Fault, FaultKind, MISSING_FIELDS};
 pub use seed::{
     APP_INVENTORY, APP_WEB, EVIDENCE_SLSA, EVIDENCE_TEST_RESULT, PROJECT, STAGE_DEV, STAGE_PROD,
     STAGE_QA, STAGE_STAGING, seed_artifact_bytes, sha256_hex,
 };
 pub use state::{
-    Application, Artifact, Evaluations, Evidence, Gate, InFlight, Project, PromotionRecord,
+    Application, Artifact, Evaluations, EvidenceRecord, Gate, InFlight, Project, PromotionRecord,
     Releasable, State, VersionState,
 };
 
@@ -236,25 +240,72 @@ impl Simulator {
         self.with_version(app, version, |v| v.status = status.to_string());
     }
 
-    /// Attaches verified evidence of `predicate_type` to a version.
+    /// Attaches a record of `predicate_type` about the version, signed with the demo key (so
+    /// JFrog, and a gate with the demo key in `signed-by`, verify it). `passed` picks the
+    /// test-result outcome it attests.
     pub fn add_evidence(&self, app: &str, version: &str, predicate_type: &str) {
+        self.add_evidence_with(
+            app,
+            version,
+            predicate_type,
+            seed::seed_predicate(predicate_type, true),
+        );
+    }
+
+    /// Like [`Simulator::add_evidence`] with a given predicate.
+    pub fn add_evidence_with(
+        &self,
+        app: &str,
+        version: &str,
+        predicate_type: &str,
+        predicate: serde_json::Value,
+    ) {
         self.with_state(|s| {
-            let at = s.next_millis();
-            if let Some(v) = s.versions.get_mut(app).and_then(|m| m.get_mut(version)) {
-                let slug = predicate_type
-                    .trim_end_matches('/')
-                    .rsplit('/')
-                    .nth(1)
-                    .unwrap_or(predicate_type)
-                    .to_string();
-                v.evidence.push(Evidence {
-                    predicate_type: predicate_type.to_string(),
-                    predicate_slug: slug,
-                    created_millis: at,
-                    created_by: ADMIN_USERNAME.into(),
-                    verified: true,
-                });
-            }
+            let (repo, path, name) = s.manifest_of(app, version);
+            let Ok(v) = s.version(app, version) else {
+                return;
+            };
+            let subject = format!("{repo}/{path}/{name}");
+            let file = evidence::signed_statement(
+                &subject,
+                &v.application_version_sha256,
+                predicate_type,
+                predicate,
+            );
+            let _ = s.attach_evidence(&subject, &file, ADMIN_USERNAME);
+        });
+    }
+
+    /// Attaches an evidence file (a DSSE envelope as JSON) as an upload would.
+    pub fn attach_evidence(
+        &self,
+        app: &str,
+        version: &str,
+        file: &str,
+    ) -> Result<serde_json::Value, String> {
+        self.with_state(|s| {
+            let (repo, path, name) = s.manifest_of(app, version);
+            s.attach_evidence(&format!("{repo}/{path}/{name}"), file, ADMIN_USERNAME)
+                .map_err(|e| e.message)
+        })
+    }
+
+    /// Removes every evidence record of a version.
+    pub fn clear_evidence(&self, app: &str, version: &str) {
+        self.with_version(app, version, |v| v.evidence.clear());
+    }
+
+    /// The evidence records of a version.
+    pub fn evidence(&self, app: &str, version: &str) -> Vec<EvidenceRecord> {
+        self.version(app, version)
+            .map(|v| v.evidence)
+            .unwrap_or_default()
+    }
+
+    /// Registers a public key (PEM) JFrog trusts for evidence under `alias`.
+    pub fn trust_key(&self, alias: &str, pem: &str) {
+        self.with_state(|s| {
+            s.trusted_keys.insert(alias.to_string(), pem.to_string());
         });
     }
 

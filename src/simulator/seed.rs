@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use super::state::{
-    Application, Artifact, Evaluations, Evidence, Gate, Project, PromotionRecord, RELEASE_PRE,
-    RELEASE_RELEASED, Releasable, STATUS_COMPLETED, State, VersionState,
+    Application, Artifact, Evaluations, EvidenceRecord, Gate, Project, PromotionRecord,
+    RELEASE_PRE, RELEASE_RELEASED, Releasable, STATUS_COMPLETED, State, VersionState,
 };
 
 pub const PROJECT: &str = "bookverse";
@@ -33,6 +33,10 @@ pub fn seed_artifact_bytes(path: &str) -> Vec<u8> {
 
 pub fn seeded_state() -> State {
     let mut st = State::default();
+    st.trusted_keys.insert(
+        super::evidence::DEMO_KEY_ALIAS.into(),
+        super::evidence::DEMO_PUBLIC_KEY.into(),
+    );
     st.projects.insert(
         PROJECT.into(),
         Project {
@@ -192,22 +196,79 @@ fn build_version(
         evidence: evidence
             .iter()
             .enumerate()
-            .map(|(k, p)| Evidence {
-                predicate_type: (*p).into(),
-                predicate_slug: if *p == EVIDENCE_SLSA {
-                    "provenance"
-                } else {
-                    "test-result"
-                }
-                .into(),
-                created_millis: created + 30 * 60_000 + k as i64 * 60_000,
-                created_by: "bookverse-ci".into(),
-                verified: true,
+            .map(|(k, p)| {
+                seed_evidence(
+                    app,
+                    version,
+                    &sha256_hex(joined.as_bytes()),
+                    p,
+                    created + 30 * 60_000 + k as i64 * 60_000,
+                )
             })
             .collect(),
         in_flight: None,
         modified_by: None,
         modified_millis: None,
+    }
+}
+
+/// The predicate the seed attests for a predicate type (in-toto test-result, SLSA provenance).
+pub fn seed_predicate(predicate_type: &str, passed: bool) -> serde_json::Value {
+    if predicate_type == EVIDENCE_SLSA {
+        return serde_json::json!({
+            "buildDefinition": {
+                "buildType": "https://actions.github.io/buildtypes/workflow/v1",
+                "externalParameters": {"workflow": {
+                    "ref": "refs/heads/main",
+                    "repository": "https://github.com/bookverse/inventory",
+                    "path": ".github/workflows/ci.yml"
+                }}
+            },
+            "runDetails": {"builder": {"id": "https://github.com/actions/runner"}}
+        });
+    }
+    let failed: Vec<&str> = if passed {
+        Vec::new()
+    } else {
+        vec!["tests/test_stock.py::test_grade_boundary[51-F]"]
+    };
+    serde_json::json!({
+        "result": if passed { "PASSED" } else { "FAILED" },
+        "configuration": [{"name": "pytest", "uri": "https://github.com/bookverse/inventory/blob/main/pytest.ini"}],
+        "url": "https://github.com/bookverse/inventory/actions/runs/4242",
+        "passedTests": ["tests/test_stock.py", "tests/test_api.py"],
+        "warnedTests": [],
+        "failedTests": failed
+    })
+}
+
+/// A record of `predicate_type` about a seeded version, signed with the demo key and verified.
+fn seed_evidence(
+    app: &str,
+    version: &str,
+    sha: &str,
+    predicate_type: &str,
+    at: i64,
+) -> EvidenceRecord {
+    let repo = format!("{PROJECT}-application-versions");
+    let subject = format!("{repo}/{app}/{version}/release-bundle.json.evd");
+    let slug = super::evidence::predicate_slug(predicate_type);
+    EvidenceRecord {
+        id: format!("seed-{slug}"),
+        predicate_type: predicate_type.into(),
+        download_path: format!("{repo}/{app}/{version}/.evidence/{slug}-seed.json"),
+        predicate_slug: slug,
+        created_millis: at,
+        created_by: "bookverse-ci".into(),
+        verified: true,
+        signing_key_alias: Some(super::evidence::DEMO_KEY_ALIAS.into()),
+        subject_sha256: sha.into(),
+        file: super::evidence::signed_statement(
+            &subject,
+            sha,
+            predicate_type,
+            seed_predicate(predicate_type, true),
+        ),
     }
 }
 

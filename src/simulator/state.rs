@@ -81,13 +81,24 @@ pub struct Releasable {
     pub artifacts: Vec<Artifact>,
 }
 
+/// One evidence record attached to a version's manifest, as JFrog stores it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Evidence {
+pub struct EvidenceRecord {
+    pub id: String,
     pub predicate_type: String,
     pub predicate_slug: String,
     pub created_millis: i64,
     pub created_by: String,
+    /// JFrog's verdict: a signature verified with the trusted key whose alias is its keyid.
     pub verified: bool,
+    /// The alias of that key (the first signature's keyid when none verified).
+    pub signing_key_alias: Option<String>,
+    /// The subject sha256 the record was attached to.
+    pub subject_sha256: String,
+    /// Where its file is, under `/artifactory/`.
+    pub download_path: String,
+    /// The file: the DSSE envelope (or Sigstore bundle) as uploaded.
+    pub file: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,7 +161,7 @@ pub struct VersionState {
     pub history: Vec<PromotionRecord>,
     pub releasables: Vec<Releasable>,
     pub application_version_sha256: String,
-    pub evidence: Vec<Evidence>,
+    pub evidence: Vec<EvidenceRecord>,
     pub in_flight: Option<InFlight>,
     pub modified_by: Option<String>,
     pub modified_millis: Option<i64>,
@@ -226,6 +237,9 @@ pub struct State {
     pub versions: BTreeMap<String, BTreeMap<String, VersionState>>,
     /// stage → explanation of why its entry gate fails.
     pub policy_failures: BTreeMap<String, String>,
+    /// Public keys JFrog trusts for evidence (Trusted Keys): alias → PEM.
+    #[serde(default)]
+    pub trusted_keys: BTreeMap<String, String>,
     /// OIDC-minted access tokens → username.
     pub minted_tokens: BTreeMap<String, String>,
     pub promotions_applied: usize,

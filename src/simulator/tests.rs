@@ -600,28 +600,6 @@ async fn patch_updates_tag_and_properties() {
     assert_eq!(h.sim.promotions_applied(), 0);
 }
 
-#[tokio::test]
-async fn evidence_is_seeded() {
-    let h = start().await;
-    let (status, body) = h.get(&vpath(APP_INVENTORY, "1.1.0", "/evidence")).await;
-    assert_eq!(status, 200);
-    let types: Vec<&str> = body["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["predicate_type"].as_str().unwrap())
-        .collect();
-    assert_eq!(types, [EVIDENCE_TEST_RESULT, EVIDENCE_SLSA]);
-    assert_eq!(body["evidence"][0]["verified"], true);
-    let (_, body) = h.get(&vpath(APP_INVENTORY, "1.2.0", "/evidence")).await;
-    assert_eq!(body["evidence"].as_array().unwrap().len(), 1);
-    let (_, body) = h.get(&vpath(APP_INVENTORY, "1.4.0", "/evidence")).await;
-    assert_eq!(body["evidence"], json!([]));
-    h.sim.add_evidence(APP_INVENTORY, "1.4.0", EVIDENCE_SLSA);
-    let (_, body) = h.get(&vpath(APP_INVENTORY, "1.4.0", "/evidence")).await;
-    assert_eq!(body["evidence"][0]["predicate_slug"], "provenance");
-}
-
 // ---------------------------------------------------------------- faults
 
 #[tokio::test]

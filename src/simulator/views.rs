@@ -290,24 +290,6 @@ impl State {
         }))
     }
 
-    pub fn evidence_json(&self, app: &str, version: &str) -> Result<Value, ApiError> {
-        let v = self.version(app, version)?;
-        let list: Vec<Value> = v
-            .evidence
-            .iter()
-            .map(|e| {
-                json!({
-                    "predicate_type": e.predicate_type,
-                    "predicate_slug": e.predicate_slug,
-                    "created_at": iso(e.created_millis),
-                    "created_by": e.created_by,
-                    "verified": e.verified,
-                })
-            })
-            .collect();
-        Ok(json!({"evidence": list}))
-    }
-
     pub fn promotions_json(
         &self,
         app: &str,

@@ -75,13 +75,6 @@ pub(super) async fn release_status(
     }))
 }
 
-pub(super) async fn evidence(
-    State(sim): State<Simulator>,
-    Path((app, version)): Path<(String, String)>,
-) -> Response {
-    answer(sim.with_state(|s| s.evidence_json(&app, &version)))
-}
-
 pub(super) async fn promotions(
     State(sim): State<Simulator>,
     Path((app, version)): Path<(String, String)>,

@@ -104,3 +104,17 @@ pub(super) async fn ctl_set_status(
     sim.set_version_status(&app, &version, &b.status);
     StatusCode::NO_CONTENT.into_response()
 }
+
+/// `PUT /_sim/keys/{alias}` with a PEM public key: JFrog trusts it for evidence from now on.
+pub(super) async fn ctl_trust_key(
+    State(sim): State<Simulator>,
+    Path(alias): Path<String>,
+    body: Bytes,
+) -> Response {
+    let pem = String::from_utf8_lossy(&body).into_owned();
+    if crate::dsse::PublicKey::from_pem(&alias, pem.as_bytes()).is_err() {
+        return ApiError::bad_request("the body is not a PEM public key").into_response();
+    }
+    sim.trust_key(&alias, &pem);
+    StatusCode::NO_CONTENT.into_response()
+}

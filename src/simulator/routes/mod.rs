@@ -38,6 +38,7 @@
 
 mod apptrust;
 mod control;
+mod evidence;
 mod pipeline;
 
 use std::collections::HashMap;
@@ -134,7 +135,10 @@ pub fn router(sim: Simulator) -> Router {
         .route(&v("/rollback"), post(apptrust::rollback))
         .route(&v("/promotions"), get(apptrust::promotions))
         .route(&v("/promotions/{millis}"), get(apptrust::promotion_detail))
-        .route(&v("/evidence"), get(apptrust::evidence))
+        .route("/artifactory/api/search/aql", post(evidence::aql))
+        .route("/onemodel/api/v1/graphql", post(evidence::graphql))
+        .route("/artifactory/{*path}", get(evidence::download))
+        .route("/evidence/api/v1/subject/{*path}", post(evidence::upload))
         .route(OIDC_PATH, post(apptrust::oidc_token))
         .fallback(apptrust::not_found)
         .layer(middleware::from_fn_with_state(
@@ -160,6 +164,7 @@ pub fn router(sim: Simulator) -> Router {
             "/_sim/versions/{app}/{version}/status",
             put(control::ctl_set_status),
         )
+        .route("/_sim/keys/{alias}", put(control::ctl_trust_key))
         .with_state(sim);
     control.merge(api)
 }
