@@ -33,6 +33,9 @@ pub struct Links {
     pub record: Option<String>,
 }
 
+/// Evidence records shown per stage; the record file has them all.
+const MAX_EVIDENCE_ROWS: usize = 50;
+
 fn stage_icon(status: HopStatus) -> &'static str {
     match status {
         HopStatus::Done => "✅",
@@ -293,7 +296,48 @@ fn gate_tables(o: &Outcome, out: &mut String) {
             );
         }
         out.push('\n');
+        evidence_table(o, stage, out);
     }
+}
+
+/// The records an `evidence` gate judged: who signed each, and why one failed.
+fn evidence_table(o: &Outcome, stage: &str, out: &mut String) {
+    let rows: Vec<_> = o.evidence.iter().filter(|r| r.stage == stage).collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Evidence for {} — {} record{} judged\n",
+        escape(o.display(stage)),
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    out.push_str("| predicate type | signer | verdict | reason |\n|---|---|---|---|\n");
+    for r in rows.iter().take(MAX_EVIDENCE_ROWS) {
+        let icon = match r.status {
+            GateStatus::Pass => "✅",
+            GateStatus::Warn => "⚠️",
+            GateStatus::Fail => "❌",
+            GateStatus::Skip => "⏭️",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {icon}\u{a0}{} | {} |",
+            escape(&r.predicate_type),
+            escape(&cut(&r.signer, 120)),
+            escape(&r.verdict),
+            escape(&cut(&r.reason, 300)),
+        );
+    }
+    if rows.len() > MAX_EVIDENCE_ROWS {
+        let _ = writeln!(
+            out,
+            "\n_and {} more records (the record file lists them all)_",
+            rows.len() - MAX_EVIDENCE_ROWS
+        );
+    }
+    out.push('\n');
 }
 
 fn evaluations(o: &Outcome, out: &mut String) {
