@@ -234,7 +234,16 @@ mod tests {
         let none: StopRead = Ok(vec![]);
         let unreadable: StopRead = Err("HTTP 403: add `permissions: issues: read`".into());
         // (name, read, hotfix, every stage skips, status, figure, detail fragments)
-        let table: [(&str, &StopRead, bool, bool, GateStatus, &str, &[&str]); 9] = [
+        type Case<'a> = (
+            &'a str,
+            &'a StopRead,
+            bool,
+            bool,
+            GateStatus,
+            &'a str,
+            &'a [&'a str],
+        );
+        let table: [Case; 9] = [
             (
                 "no issue",
                 &none,
