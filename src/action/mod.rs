@@ -1,8 +1,9 @@
 //! Action mode: the whole run from environment variables to exit status.
 //!
 //! [`run_action`] masks secrets first, parses inputs, authenticates ([`auth`]), executes the
-//! command ([`execute`] → [`promote`] or [`rollback`], gathering facts in [`gather`]), then
-//! reports ([`finish`]: outputs, summary, annotations, record; then the GitHub-side reports).
+//! command ([`execute`] → [`promote`] or [`rollback`], the emergency stop in [`stop`], gathering
+//! facts in [`gather`]), then reports ([`finish`]: outputs, summary, annotations, record; then the
+//! GitHub-side reports).
 //! Every path, including input errors, ends in the same reporting so `result` is always written.
 
 mod auth;
@@ -13,6 +14,7 @@ mod policy_file;
 mod promote;
 mod rollback;
 mod settings;
+mod stop;
 
 pub use execute::execute;
 pub use finish::finish;

@@ -1,14 +1,16 @@
-//! The `promote` and `plan` commands: resolve the target and the path, gather every fact the
-//! policy needs, decide each stage, then walk the path one hop at a time (plan: nothing sent).
+//! The `promote` and `plan` commands: resolve the target and the path, check the emergency stop,
+//! gather every fact the policy needs, decide each stage, then walk the path one hop at a time
+//! (plan: nothing sent).
 
 use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::execute::Run;
 use super::finish::{audit_context, log_hop};
-use super::gather;
+use super::{gather, stop};
 use crate::apptrust::{AppTrustApi, VersionContent};
 use crate::error::Error;
+use crate::gates::StageVerdict;
 use crate::gates::stage::{self, RunFacts};
 use crate::inputs::Command;
 use crate::policy::Policy;
@@ -68,7 +70,14 @@ pub(super) async fn promote<A: AppTrustApi>(
         in_progress_wait: settings.in_progress_wait,
         poll: settings.poll,
     };
-    let verdicts = match policy {
+    // The emergency stop first: when it is in force, nothing else is gathered or sent.
+    let stop = match policy {
+        Some(p) => stop::check(p, &path, lifecycle, inputs, ctx, &settings.client).await,
+        None => None,
+    };
+    let stopped = stop.clone().filter(stop::stops);
+    let mut verdicts = match policy {
+        Some(_) if stopped.is_some() => BTreeMap::new(),
         Some(policy) => {
             let github = gather::github_facts(policy, &path, inputs, ctx, &settings.client).await;
             let sources = gather::Sources {
@@ -91,6 +100,10 @@ pub(super) async fn promote<A: AppTrustApi>(
         }
         None => BTreeMap::new(),
     };
+    if let (Some(row), Some(first)) = (stop, path.first()) {
+        let verdict: &mut StageVerdict = verdicts.entry(first.clone()).or_default();
+        verdict.gates.insert(0, row);
+    }
     // Each stage's verdicts are printed as the walk reaches it, before its hop.
     let gate_check = |stage: &str| {
         let v = verdicts.get(stage).cloned().unwrap_or_default();
@@ -108,6 +121,9 @@ pub(super) async fn promote<A: AppTrustApi>(
         outcome,
     )
     .await;
+    if let Some(row) = &stopped {
+        stop::name_on_blocked_hop(outcome, lifecycle, row);
+    }
     if !options.plan_only {
         let audit = audit_context(inputs, ctx, settings);
         let warnings = audit::record_hops(api, outcome, &audit).await;

@@ -3,7 +3,8 @@
 //! `evaluate(stage, gate, evidence)` compares one gate's figures with its thresholds and says
 //! pass or fail, with the figure, the threshold and a one-line reason. No I/O happens here (no
 //! files, no network, no clock): readers in `evidence` and clients gather [`Evidence`] first.
-//! One module per family of gate; [`stage`] adds windows, freezes, approvals and hotfix rules.
+//! One module per family of gate; [`stage`] adds windows, freezes, approvals and hotfix rules;
+//! [`stop`] decides the repository-wide emergency stop.
 //! Missing evidence is a failure, never a pass.
 
 mod checks;
@@ -13,6 +14,7 @@ mod measures;
 mod results;
 mod sarif;
 pub mod stage;
+pub mod stop;
 mod verdict;
 mod version;
 

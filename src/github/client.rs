@@ -9,7 +9,7 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::http::{Body, ClientOptions, Remote, error::NO_ADVICE};
+use crate::http::{Body, ClientOptions, Remote, RemoteError, Reply, error::NO_ADVICE};
 use crate::secret::{Secret, redact};
 
 /// Headers GitHub documents for the REST API.
@@ -89,6 +89,12 @@ impl GitHubClient {
             return Err(format!("GET {path}: HTTP {} {msg}{hint}", reply.status));
         }
         Ok(reply.text)
+    }
+
+    /// A read with the shared retry policy, returning the whole answer (status, headers, body)
+    /// for callers that word each failure themselves or follow `Link` pagination.
+    pub async fn get_reply(&self, path: &str) -> Result<Reply, RemoteError> {
+        self.remote.get(path).await
     }
 
     /// A mutation (or a read whose failure is worded by the caller): the body is redacted of

@@ -659,6 +659,7 @@ fn error_table() {
         ("freeze without reason", qa("freezes:\n  - { rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC }"), ErrorKind::MissingKey, "stages.QA.freezes[0]", (5, 9), "missing field `reason`"),
         // Emergency stop.
         ("emergency-stop empty label", "version: 1\nemergency-stop: { label: \" \" }\n".to_string(), ErrorKind::InvalidValue, "emergency-stop.label", (2, 26), "`label` is empty"),
+        ("emergency-stop label with a comma", "version: 1\nemergency-stop: { label: \"freeze,all\" }\n".to_string(), ErrorKind::InvalidValue, "emergency-stop.label", (2, 26), "commas as separators"),
         ("emergency-stop no label", "version: 1\nemergency-stop: {}\n".to_string(), ErrorKind::MissingKey, "emergency-stop", (2, 17), "missing field `label`"),
         ("emergency-stop typo", "version: 1\nemergency-stop: { labels: x }\n".to_string(), ErrorKind::UnknownKey, "emergency-stop", (2, 19), "Did you mean `label`?"),
         ("emergency-stop as a string", "version: 1\nemergency-stop: promotion-freeze\n".to_string(), ErrorKind::InvalidType, "emergency-stop", (2, 17), "expected an emergency-stop mapping (label)"),

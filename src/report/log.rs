@@ -17,6 +17,8 @@ const MAX_ANNOTATIONS: usize = 10;
 
 /// Longest gate detail quoted in the blocked `::error`, in characters.
 const MAX_DETAIL: usize = 200;
+/// Longest emergency-stop detail quoted (the issue's title is already cut to 120 characters).
+const MAX_STOP_DETAIL: usize = 600;
 /// Failed gates named one by one in the blocked `::error`.
 const MAX_NAMED: usize = 10;
 
@@ -150,7 +152,15 @@ fn final_error(outcome: &Outcome) -> Option<(String, String)> {
         .gates
         .iter()
         .filter(|g| g.status == GateStatus::Fail)
-        .map(|g| format!("{} ({})", g.gate, cut(&g.detail, MAX_DETAIL)))
+        .map(|g| {
+            // The stop's detail is what to do (which issue, its link): never cut it short.
+            let max = if g.kind == crate::gates::stop::GATE {
+                MAX_STOP_DETAIL
+            } else {
+                MAX_DETAIL
+            };
+            format!("{} ({})", g.gate, cut(&g.detail, max))
+        })
         .collect();
     let stopped = outcome
         .hops

@@ -2,13 +2,15 @@
 //!
 //! Renderers are pure (`Outcome` → `String`); the only I/O is appending to the files the runner
 //! names, in [`outputs::append_file`]. [`log`] renders the job-log lines, [`summary`] the job
-//! summary, [`outputs`] the step outputs, [`record`] the JSON audit record.
+//! summary (with [`stop_callout`] on top when an emergency stop blocked the run), [`outputs`]
+//! the step outputs, [`record`] the JSON audit record.
 
 pub mod commands;
 pub mod log;
 pub mod markdown;
 pub mod outputs;
 pub mod record;
+pub mod stop_callout;
 pub mod summary;
 pub mod terminal;
 

@@ -274,8 +274,10 @@ fn gate_tables(o: &Outcome, out: &mut String) {
             // Approvals, windows and freezes are decisions, not measurements: the detail (who
             // approved, which window) is what a reviewer needs, so it follows the short figure.
             // Skipped gates say why they were skipped the same way.
-            let decision = matches!(g.kind.as_str(), "approvals" | "windows" | "freezes")
-                || g.status == GateStatus::Skip;
+            let decision = matches!(
+                g.kind.as_str(),
+                "approvals" | "windows" | "freezes" | "emergency-stop"
+            ) || g.status == GateStatus::Skip;
             let combined;
             let figure = if g.figure.is_empty() || g.figure == "—" {
                 &g.detail
@@ -549,6 +551,7 @@ pub fn render(o: &Outcome, links: &Links) -> String {
 pub fn render_with(o: &Outcome, links: &Links, version_url: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", headline(o));
+    out.push_str(&super::stop_callout::render(o).unwrap_or_default());
     if let Some(line) = path_line(o, links) {
         let _ = writeln!(out, "{line}\n");
     }

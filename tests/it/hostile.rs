@@ -62,6 +62,9 @@ fn sane(run: &Run) -> Result<(), String> {
                 "::warning",
                 "::notice",
                 "::debug::",
+                // Stages that passed are folded into a group (issue 14); the title is ours.
+                "::group::",
+                "::endgroup::",
             ]
             .iter()
             .any(|p| line.starts_with(p))

@@ -4,6 +4,7 @@
 mod common;
 mod docs;
 mod e2e;
+mod emergency_stop;
 mod evidence_wire;
 mod faults;
 mod gates;

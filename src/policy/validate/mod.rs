@@ -80,11 +80,7 @@ impl Ctx<'_> {
         let emergency_stop = match raw.emergency_stop {
             None => None,
             Some(e) => Some(EmergencyStop {
-                label: self.non_empty(
-                    &root.key("emergency-stop").key("label"),
-                    &e.label,
-                    "the label of the issue that stops promotions, e.g. `label: promotion-freeze`",
-                )?,
+                label: self.stop_label(&root.key("emergency-stop").key("label"), &e.label)?,
             }),
         };
         Ok(Policy {
@@ -203,6 +199,25 @@ impl Ctx<'_> {
     }
 
     /// Validates a non-empty string (trimmed).
+    /// The emergency stop's label: non-empty, and without a comma, because GitHub's issues list
+    /// takes `labels` as a comma-separated list and could not look such a label up.
+    fn stop_label(&self, p: &KeyPath, v: &str) -> Result<String, PolicyError> {
+        let label = self.non_empty(
+            p,
+            v,
+            "the label of the issue that stops promotions, e.g. `label: promotion-freeze`",
+        )?;
+        if label.contains(',') {
+            return Err(self.invalid(
+                p,
+                At::Value,
+                format!("the emergency-stop label `{label}` contains a comma"),
+                "GitHub's issues API reads commas as separators between labels, so this label cannot be looked up; use a label without a comma, e.g. `label: promotion-freeze`.",
+            ));
+        }
+        Ok(label)
+    }
+
     pub(super) fn non_empty(
         &self,
         p: &KeyPath,
