@@ -25,7 +25,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use evidence::{DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, predicate_slug};
+pub use evidence::{
+    DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, predicate_slug, signed_statement,
+};
 pub use faults::{ENUM_KEYS, Fault, FaultKind, MISSING_FIELDS};
 pub use seed::{
     APP_INVENTORY, APP_WEB, EVIDENCE_SLSA, EVIDENCE_TEST_RESULT, PROJECT, STAGE_DEV, STAGE_PROD,
@@ -288,6 +290,38 @@ impl Simulator {
             s.attach_evidence(&format!("{repo}/{path}/{name}"), file, ADMIN_USERNAME)
                 .map_err(|e| e.message)
         })
+    }
+
+    /// Stores an evidence file as it is, unchecked, as if JFrog held it: for tests of what a
+    /// gate makes of hostile or tampered files. `verified` is JFrog's verdict to report.
+    pub fn insert_evidence_file(
+        &self,
+        app: &str,
+        version: &str,
+        predicate_type: &str,
+        file: &str,
+        verified: bool,
+    ) {
+        self.with_state(|s| {
+            let id = s.next_id("raw");
+            let at = s.next_millis();
+            let (repo, path, _) = s.manifest_of(app, version);
+            let slug = evidence::predicate_slug(predicate_type);
+            if let Some(v) = s.versions.get_mut(app).and_then(|m| m.get_mut(version)) {
+                v.evidence.push(EvidenceRecord {
+                    download_path: format!("{repo}/{path}/.evidence/{slug}-{id}.json"),
+                    id,
+                    predicate_type: predicate_type.to_string(),
+                    predicate_slug: slug,
+                    created_millis: at,
+                    created_by: ADMIN_USERNAME.into(),
+                    verified,
+                    signing_key_alias: Some(DEMO_KEY_ALIAS.into()),
+                    subject_sha256: v.application_version_sha256.clone(),
+                    file: file.to_string(),
+                });
+            }
+        });
     }
 
     /// Removes every evidence record of a version.

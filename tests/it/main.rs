@@ -5,6 +5,7 @@ mod common;
 mod docs;
 mod e2e;
 mod emergency_stop;
+mod evidence;
 mod evidence_wire;
 mod faults;
 mod gates;
