@@ -8,11 +8,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::action::{self, Settings};
-use crate::simulator::{SimConfig, Simulator};
+use crate::simulator::{EVIDENCE_TEST_RESULT, SimConfig, Simulator, seed_predicate};
+
+/// The application and version the demo promotes.
+const DEMO_APP: &str = "bookverse-inventory";
+const DEMO_VERSION: &str = "1.2.0";
 
 /// Sample files written into the demo workspace: (relative path, content). Produced by
 /// `scripts/gen-demo-reports.sh` with pytest, coverage.py, bandit and hyperfine.
 pub const SAMPLE_FILES: &[(&str, &str)] = &[
+    (
+        ".github/keys/bookverse-ci.pub",
+        include_str!("../demo/keys/bookverse-ci.pub"),
+    ),
     (
         ".github/promotion-policy.yml",
         include_str!("../demo/promotion-policy.yml"),
@@ -37,6 +45,10 @@ pub const SAMPLE_FILES: &[(&str, &str)] = &[
 
 /// The same project with a failing test and a shell-injection finding (`demo --failing`).
 pub const FAILING_FILES: &[(&str, &str)] = &[
+    (
+        ".github/keys/bookverse-ci.pub",
+        include_str!("../demo/keys/bookverse-ci.pub"),
+    ),
     (
         ".github/promotion-policy.yml",
         include_str!("../demo/promotion-policy.yml"),
@@ -102,6 +114,16 @@ async fn run_in(dir: &Path, failing: bool, out: &mut impl Write) -> u8 {
         return 3;
     }
     let sim = Simulator::seeded(SimConfig::default());
+    if failing {
+        // The CI run whose tests failed attested it: the signed record says FAILED.
+        sim.clear_evidence(DEMO_APP, DEMO_VERSION);
+        sim.add_evidence_with(
+            DEMO_APP,
+            DEMO_VERSION,
+            EVIDENCE_TEST_RESULT,
+            seed_predicate(EVIDENCE_TEST_RESULT, false),
+        );
+    }
     let addr = match sim.spawn().await {
         Ok(a) => a,
         Err(e) => {
@@ -123,8 +145,8 @@ async fn run_in(dir: &Path, failing: bool, out: &mut impl Write) -> u8 {
         ("INPUT_JFROG-URL", format!("http://{addr}")),
         ("INPUT_ACCESS-TOKEN", token),
         ("INPUT_PROJECT", "bookverse".into()),
-        ("INPUT_APPLICATION", "bookverse-inventory".into()),
-        ("INPUT_VERSION", "1.2.0".into()),
+        ("INPUT_APPLICATION", DEMO_APP.into()),
+        ("INPUT_VERSION", DEMO_VERSION.into()),
         ("INPUT_TARGET-STAGE", "PROD".into()),
         ("INPUT_COMMAND", "promote".into()),
         ("INPUT_POLICY", crate::inputs::DEFAULT_POLICY.into()),

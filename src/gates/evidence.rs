@@ -81,7 +81,9 @@ pub(super) fn evaluate(
                 "missing",
                 format!("no record of this type is attached to {}", facts.subject),
             ));
-            failed_types.push(format!("{t}: missing"));
+            failed_types.push(format!(
+                "{t}: missing — no record is attached to the version"
+            ));
             continue;
         }
         let of_type: Vec<&EvidenceCondition> = conditions
@@ -95,7 +97,12 @@ pub(super) fn evaluate(
         let any_ok = judged.iter().any(|j| j.ok);
         if !any_ok {
             let first = &judged[0];
-            failed_types.push(format!("{t}: {}", first.reason));
+            let why = if first.reason.starts_with(first.verdict) {
+                first.reason.clone()
+            } else {
+                format!("{} — {}", first.verdict, first.reason)
+            };
+            failed_types.push(format!("{t}: {why}"));
         }
         for j in judged {
             let status = match (j.ok, any_ok) {
@@ -131,11 +138,12 @@ pub(super) fn evaluate(
     } else {
         failed_types.join("; ")
     };
+    let n = facts.records.len();
     let figure = format!(
-        "{} of {} types {how} ({} records)",
-        passed,
+        "{passed} of {} types {how} · {} record{}",
         required.len(),
-        thousands(facts.records.len() as u64)
+        thousands(n as u64),
+        if n == 1 { "" } else { "s" }
     );
     let mut threshold = if *allow_unverified {
         "present (unverified allowed)".to_string()

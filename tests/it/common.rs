@@ -346,3 +346,17 @@ pub fn assert_valid_record(record: &serde_json::Value) {
         "record does not match schema/record.schema.json: {errors:?}"
     );
 }
+
+/// Requests that could have changed something: every one but reads and the queries JFrog's
+/// read APIs take as POST (AQL, GraphQL).
+pub fn mutations(sim: &Sim) -> Vec<promote_action::simulator::LoggedRequest> {
+    sim.sim
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.method != "GET"
+                && r.path != "/artifactory/api/search/aql"
+                && r.path != "/onemodel/api/v1/graphql"
+        })
+        .collect()
+}
