@@ -132,6 +132,10 @@ pub struct Inputs {
     pub notify_webhook: Option<Secret>,
     /// Write the job summary.
     pub summary: bool,
+    /// PEM private key signing our attestation (checked to parse; a secret).
+    pub evidence_key: Option<Secret>,
+    /// Alias of its public key in JFrog (the DSSE keyid).
+    pub evidence_key_alias: Option<String>,
 }
 
 impl Inputs {
@@ -141,6 +145,7 @@ impl Inputs {
             self.access_token.as_ref(),
             self.github_token.as_ref(),
             self.notify_webhook.as_ref(),
+            self.evidence_key.as_ref(),
         ]
         .into_iter()
         .flatten()
@@ -188,6 +193,8 @@ struct RawInputs {
     notify_issue: Option<String>,
     notify_webhook: Option<String>,
     summary: Option<String>,
+    evidence_key: Option<String>,
+    evidence_key_alias: Option<String>,
 }
 
 /// `""` and whitespace-only values are unset; others are trimmed.
@@ -349,6 +356,24 @@ impl RawInputs {
             }
             other => other.map(Secret::new),
         };
+        let evidence_key = set(self.evidence_key).map(Secret::new);
+        let evidence_key_alias = plain(
+            "evidence-key-alias",
+            self.evidence_key_alias,
+            "the alias of a key registered in JFrog, such as ci-signing",
+        )?;
+        if let Some(key) = &evidence_key {
+            // Parsed here only to fail before any request; the key is parsed again to sign.
+            crate::dsse::SigningKey::from_pem("input `evidence-key`", key.expose().as_bytes())
+                .map_err(|e| InputError::Combination {
+                    message: e.to_string(),
+                })?;
+            if evidence_key_alias.is_none() {
+                return Err(InputError::Combination {
+                    message: "input `evidence-key` is set but `evidence-key-alias` is empty: give the alias under which its public key is registered in JFrog (Administration → Trusted Keys), so JFrog can verify the attestation".into(),
+                });
+            }
+        }
         let policy = match set(self.policy) {
             Some(path) => PolicySource {
                 explicit: path != DEFAULT_POLICY,
@@ -388,6 +413,8 @@ impl RawInputs {
             notify_issue,
             notify_webhook,
             summary,
+            evidence_key,
+            evidence_key_alias,
         })
     }
 }
@@ -415,6 +442,10 @@ pub struct RunContext {
     pub git_ref: Option<String>,
     /// Short ref name (`main`, `v1.2.0`, `42/merge`).
     pub ref_name: Option<String>,
+    /// Attempt number of this run (`GITHUB_RUN_ATTEMPT`).
+    pub run_attempt: Option<String>,
+    /// Workflow name (`GITHUB_WORKFLOW`).
+    pub workflow: Option<String>,
     /// Workspace directory (relative report paths are resolved against it).
     pub workspace: PathBuf,
     /// Directory for the record file.
@@ -457,6 +488,8 @@ impl RunContext {
             api_url: get("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
             git_ref: get("GITHUB_REF"),
             ref_name: get("GITHUB_REF_NAME"),
+            run_attempt: get("GITHUB_RUN_ATTEMPT"),
+            workflow: get("GITHUB_WORKFLOW"),
             workspace: get("GITHUB_WORKSPACE")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from(".")),

@@ -6,6 +6,7 @@
 //! GitHub-side reports).
 //! Every path, including input errors, ends in the same reporting so `result` is always written.
 
+mod attest;
 mod auth;
 mod execute;
 mod finish;
@@ -37,6 +38,7 @@ const SECRET_VARS: &[&str] = &[
     "INPUT_ACCESS-TOKEN",
     "INPUT_GITHUB-TOKEN",
     "INPUT_NOTIFY-WEBHOOK",
+    "INPUT_EVIDENCE-KEY",
     "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
     "ACTIONS_RUNTIME_TOKEN",
 ];
@@ -135,7 +137,9 @@ pub async fn run_action(
         client_options.clone(),
         recorder,
     );
-    let outcome = execute(&inputs, &ctx, &client, &evidence, &settings, log).await;
+    let mut outcome = execute(&inputs, &ctx, &client, &evidence, &settings, log).await;
+    let now = settings.now.unwrap_or_else(jiff::Timestamp::now);
+    attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &minted, log);
     report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;

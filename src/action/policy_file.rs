@@ -46,6 +46,7 @@ pub(super) fn load_policy(
             inputs.policy.path
         ))
     })?;
+    outcome.policy_sha256 = Some(crate::evidence::sha256_hex(text.as_bytes()));
     crate::policy::parse(&inputs.policy.path, &text)
         .map(Some)
         .map_err(|e| Error::Policy(e.to_string()))

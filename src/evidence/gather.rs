@@ -65,11 +65,7 @@ pub fn local_digests(
             path: path.clone(),
             source,
         })?;
-        let hex: String = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hex = super::hex(&hasher.finalize());
         let shown = path
             .strip_prefix(workspace)
             .unwrap_or(&path)

@@ -119,6 +119,17 @@ impl EvidenceError {
     }
 }
 
+/// Lower-case hex of a SHA-256 digest, the form JFrog and in-toto write digests in.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(bytes))
+}
+
 /// First non-empty line of `text`, trimmed and cut to [`MAX_MESSAGE_CHARS`] characters.
 pub(crate) fn first_line(text: &str) -> String {
     let line = text

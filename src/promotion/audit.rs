@@ -8,8 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest, Sha256};
-
 use super::outcome::{Hop, HopAction, HopStatus, Outcome};
 use crate::apptrust::AppTrustApi;
 use crate::gates::GateResult;
@@ -34,10 +32,7 @@ pub struct AuditContext {
 pub fn gates_digest(gates: &[GateResult], stage: &str) -> String {
     let of_stage: Vec<&GateResult> = gates.iter().filter(|g| g.stage == stage).collect();
     let json = serde_json::to_string(&of_stage).unwrap_or_default();
-    Sha256::digest(json.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::evidence::sha256_hex(json.as_bytes())
 }
 
 /// The properties for one hop. Keys are namespaced by action and display stage so the history of

@@ -95,6 +95,25 @@ pub struct Hop {
     pub message: String,
 }
 
+/// The attestation of a run's decision, attached to the version in JFrog.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct Attestation {
+    /// Its predicate type.
+    pub predicate_type: String,
+    /// The subject: the version manifest's path.
+    pub subject: String,
+    /// The DSSE keyid (`evidence-key-alias`).
+    pub keyid: String,
+    /// Fingerprint of the signing key's public half.
+    pub key_fingerprint: String,
+    /// Whether JFrog accepted it.
+    pub attached: bool,
+    /// JFrog's `verified` in its answer, when it said.
+    pub verified: Option<bool>,
+    /// Why it was not attached.
+    pub error: Option<String>,
+}
+
 /// The error that ended a failed run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Failure {
@@ -147,6 +166,10 @@ pub struct Outcome {
     pub failure: Option<Failure>,
     /// Whether this was a hotfix run, and why.
     pub hotfix_reason: Option<String>,
+    /// sha256 of the policy file the gates came from, when one was read.
+    pub policy_sha256: Option<String>,
+    /// Our own signed attestation of the decision, when `evidence-key` asked for one.
+    pub attestation: Option<Attestation>,
 }
 
 impl Outcome {
@@ -172,6 +195,8 @@ impl Outcome {
             notes: Vec::new(),
             failure: None,
             hotfix_reason: None,
+            policy_sha256: None,
+            attestation: None,
         }
     }
 

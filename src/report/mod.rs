@@ -5,6 +5,7 @@
 //! summary (with [`stop_callout`] on top when an emergency stop blocked the run), [`outputs`]
 //! the step outputs, [`record`] the JSON audit record.
 
+pub mod attestation;
 pub mod commands;
 pub mod log;
 pub mod markdown;

@@ -61,6 +61,8 @@ pub fn redacted_inputs(i: &Inputs) -> serde_json::Value {
         "notify-issue": i.notify_issue,
         "notify-webhook": secret(&i.notify_webhook),
         "summary": i.summary,
+        "evidence-key": secret(&i.evidence_key),
+        "evidence-key-alias": i.evidence_key_alias,
     })
 }
 

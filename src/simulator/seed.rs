@@ -334,7 +334,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    sha256(data).iter().map(|b| format!("{b:02x}")).collect()
+    crate::evidence::hex(&sha256(data))
 }
 
 #[cfg(test)]

@@ -30,6 +30,8 @@ pub const INPUTS: &[&str] = &[
     "notify-issue",
     "notify-webhook",
     "summary",
+    "evidence-key",
+    "evidence-key-alias",
 ];
 
 pub const TOKEN: &str = "simulator-token";
