@@ -8,7 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::action::{self, Settings};
-use crate::simulator::{EVIDENCE_TEST_RESULT, SimConfig, Simulator, seed_predicate};
+use crate::simulator::{
+    DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, EVIDENCE_TEST_RESULT, SimConfig, Simulator, seed_predicate,
+};
 
 /// The application and version the demo promotes.
 const DEMO_APP: &str = "bookverse-inventory";
@@ -150,6 +152,9 @@ async fn run_in(dir: &Path, failing: bool, out: &mut impl Write) -> u8 {
         ("INPUT_TARGET-STAGE", "PROD".into()),
         ("INPUT_COMMAND", "promote".into()),
         ("INPUT_POLICY", crate::inputs::DEFAULT_POLICY.into()),
+        // The decision is attested, signed with the demo key JFrog (the simulator) trusts.
+        ("INPUT_EVIDENCE-KEY", DEMO_PRIVATE_KEY.into()),
+        ("INPUT_EVIDENCE-KEY-ALIAS", DEMO_KEY_ALIAS.into()),
         ("GITHUB_WORKSPACE", workspace.display().to_string()),
         ("RUNNER_TEMP", dir.display().to_string()),
         ("GITHUB_OUTPUT", output.display().to_string()),
