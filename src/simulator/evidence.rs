@@ -31,13 +31,15 @@ pub fn predicate_slug(predicate_type: &str) -> String {
     predicate_type
         .trim_end_matches('/')
         .rsplit('/')
-        .find(|seg| {
-            !seg.is_empty()
-                && !(seg.starts_with('v')
-                    && seg[1..].chars().all(|c| c.is_ascii_digit() || c == '.'))
-        })
+        .find(|seg| !seg.is_empty() && !is_version(seg))
         .unwrap_or(predicate_type)
         .to_string()
+}
+
+/// `v1`, `v0.1`: a version segment of a predicate type.
+fn is_version(seg: &str) -> bool {
+    seg.strip_prefix('v')
+        .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
 /// A signed in-toto statement about a version's manifest, as an envelope's JSON (demo key).

@@ -130,9 +130,12 @@ fn without_signed_by_jfrogs_verdict_is_required() {
     );
 }
 
+/// A failing case: its name, how it changes the seeded evidence, the gate, the verdict expected.
+type Case = (&'static str, Box<dyn Fn(&Sim)>, &'static str, &'static str);
+
 #[test]
 fn each_reason_a_record_fails_is_named() {
-    let cases: Vec<(&str, Box<dyn Fn(&Sim)>, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "missing",
             Box::new(|s: &Sim| s.sim.clear_evidence(APP, VERSION)),
