@@ -252,6 +252,11 @@ fn hostile_values_in_how_to_promote_inputs() {
 }
 
 #[test]
+fn hostile_values_in_attestation_inputs() {
+    inputs_catalogue(&["evidence-key", "evidence-key-alias"]);
+}
+
+#[test]
 fn hostile_values_in_boolean_inputs() {
     inputs_catalogue(BOOLEANS);
 }
@@ -292,6 +297,8 @@ fn catalogue_covers_every_declared_input() {
         "policy",
         "promotion-type",
         "reason",
+        "evidence-key",
+        "evidence-key-alias",
     ];
     for input in INPUTS {
         assert!(
