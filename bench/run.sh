@@ -15,3 +15,6 @@ bash "$here/e2e.sh" | sed -n '/^| figure/,$p'
 echo
 echo "### Many runs at once"
 bash "$here/parallel.sh" | sed -n '/^| 20 processes/,$p'
+echo
+echo "### Evidence gate"
+bash "$here/evidence.sh" | sed -n '/^| evidence gate/,$p'

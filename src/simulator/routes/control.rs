@@ -118,3 +118,35 @@ pub(super) async fn ctl_trust_key(
     sim.trust_key(&alias, &pem);
     StatusCode::NO_CONTENT.into_response()
 }
+
+#[derive(Debug, Default, Deserialize)]
+struct EvidenceBody {
+    #[serde(default)]
+    predicate_type: String,
+    #[serde(default)]
+    count: Option<usize>,
+}
+
+/// `POST /_sim/evidence/{app}/{version}` with `{"predicate_type", "count"}`: attaches `count`
+/// (default 1, at most 10,000) records of that type, signed with the demo key.
+pub(super) async fn ctl_add_evidence(
+    State(sim): State<Simulator>,
+    Path((app, version)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let b = match parse_body::<EvidenceBody>(&body) {
+        Ok(b) if !b.predicate_type.is_empty() => b,
+        Ok(_) => return ApiError::bad_request("missing 'predicate_type'").into_response(),
+        Err(e) => return e.into_response(),
+    };
+    if sim.version(&app, &version).is_none() {
+        return ApiError::not_found(format!(
+            "Application version '{version}' of '{app}' not found"
+        ))
+        .into_response();
+    }
+    for _ in 0..b.count.unwrap_or(1).min(10_000) {
+        sim.add_evidence(&app, &version, &b.predicate_type);
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
