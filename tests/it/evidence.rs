@@ -485,8 +485,17 @@ fn a_thousand_records_are_read_page_by_page_and_all_judged() {
     let took = started.elapsed();
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(records(&run).len(), 1000);
-    assert!(run.summary.contains("_and 950 more records"), "{}", run.summary);
-    let graphql = sim.sim.requests().iter().filter(|r| r.path == "/onemodel/api/v1/graphql").count();
+    assert!(
+        run.summary.contains("_and 950 more records"),
+        "{}",
+        run.summary
+    );
+    let graphql = sim
+        .sim
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/onemodel/api/v1/graphql")
+        .count();
     assert_eq!(graphql, 10, "100 per page");
     // Not a timing test (bench/evidence.sh measures it); a bound that catches a runaway.
     assert!(took < std::time::Duration::from_secs(60), "{took:?}");

@@ -2,6 +2,7 @@
 //! environment against the AppTrust simulator, and pins the client's wire format with wiremock.
 
 mod attestation;
+mod calendar;
 mod common;
 mod docs;
 mod e2e;

@@ -165,7 +165,10 @@ pub fn router(sim: Simulator) -> Router {
             put(control::ctl_set_status),
         )
         .route("/_sim/keys/{alias}", put(control::ctl_trust_key))
-        .route("/_sim/evidence/{app}/{version}", post(control::ctl_add_evidence))
+        .route(
+            "/_sim/evidence/{app}/{version}",
+            post(control::ctl_add_evidence),
+        )
         .with_state(sim);
     control.merge(api)
 }
