@@ -451,6 +451,7 @@ fn example_workflows_use_only_real_inputs() {
         "examples/rollback.yml",
         "examples/reusable-promote.yml",
         "examples/promote-pipeline.yml",
+        "examples/release-train.yml",
         ".github/workflows/release.yml",
     ] {
         assert!(names.contains(&want), "{want} missing (found {names:?})");
