@@ -55,32 +55,16 @@ where
     for (i, stage) in path.iter().enumerate() {
         if lifecycle.reached(&current, stage) {
             // Another run already took the version into (or past) this stage.
-            outcome.hops.push(Hop {
-                from: current.clone(),
-                to: stage.clone(),
-                action: lifecycle.action_into(stage),
-                promotion_type: options.promotion_type.clone(),
-                status: HopStatus::NotReached,
-                duration_ms: None,
-                evaluations: Vec::new(),
-                message: format!(
-                    "another run already promoted the version to {}",
-                    lifecycle.display(&current)
-                ),
-            });
+            let mut hop = new_hop(lifecycle, &current, stage, options, HopStatus::NotReached);
+            hop.message = format!(
+                "another run already promoted the version to {}",
+                lifecycle.display(&current)
+            );
+            outcome.hops.push(hop);
             continue;
         }
-        let action = lifecycle.action_into(stage);
-        let mut hop = Hop {
-            from: current.clone(),
-            to: stage.clone(),
-            action,
-            promotion_type: options.promotion_type.clone(),
-            status: HopStatus::Planned,
-            duration_ms: None,
-            evaluations: Vec::new(),
-            message: String::new(),
-        };
+        let mut hop = new_hop(lifecycle, &current, stage, options, HopStatus::Planned);
+        let action = hop.action;
         let verdict = gate_check(stage);
         if let Some(why) = &verdict.deferred {
             outcome.gates.extend(verdict.gates);
@@ -442,6 +426,26 @@ fn fail_hop(
     err
 }
 
+/// A hop from `from` into `stage`, nothing decided or sent yet.
+fn new_hop(
+    lifecycle: &Lifecycle,
+    from: &str,
+    stage: &str,
+    options: &WalkOptions,
+    status: HopStatus,
+) -> Hop {
+    Hop {
+        from: from.to_string(),
+        to: stage.to_string(),
+        action: lifecycle.action_into(stage),
+        promotion_type: options.promotion_type.clone(),
+        status,
+        duration_ms: None,
+        evaluations: Vec::new(),
+        message: String::new(),
+    }
+}
+
 fn not_reached(
     lifecycle: &Lifecycle,
     rest: &[String],
@@ -451,16 +455,13 @@ fn not_reached(
 ) {
     let mut prev = from.to_string();
     for stage in rest {
-        outcome.hops.push(Hop {
-            from: prev.clone(),
-            to: stage.clone(),
-            action: lifecycle.action_into(stage),
-            promotion_type: options.promotion_type.clone(),
-            status: HopStatus::NotReached,
-            duration_ms: None,
-            evaluations: Vec::new(),
-            message: String::new(),
-        });
+        outcome.hops.push(new_hop(
+            lifecycle,
+            &prev,
+            stage,
+            options,
+            HopStatus::NotReached,
+        ));
         prev = stage.clone();
     }
 }

@@ -95,11 +95,8 @@ pub(super) async fn ctl_set_status(
         Ok(_) => return ApiError::bad_request("missing 'status'").into_response(),
         Err(e) => return e.into_response(),
     };
-    if sim.version(&app, &version).is_none() {
-        return ApiError::not_found(format!(
-            "Application version '{version}' of '{app}' not found"
-        ))
-        .into_response();
+    if let Err(e) = known_version(&sim, &app, &version) {
+        return e.into_response();
     }
     sim.set_version_status(&app, &version, &b.status);
     StatusCode::NO_CONTENT.into_response()
@@ -139,14 +136,21 @@ pub(super) async fn ctl_add_evidence(
         Ok(_) => return ApiError::bad_request("missing 'predicate_type'").into_response(),
         Err(e) => return e.into_response(),
     };
-    if sim.version(&app, &version).is_none() {
-        return ApiError::not_found(format!(
-            "Application version '{version}' of '{app}' not found"
-        ))
-        .into_response();
+    if let Err(e) = known_version(&sim, &app, &version) {
+        return e.into_response();
     }
     for _ in 0..b.count.unwrap_or(1).min(10_000) {
         sim.add_evidence(&app, &version, &b.predicate_type);
     }
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// The 404 AppTrust answers for a version it does not have.
+fn known_version(sim: &Simulator, app: &str, version: &str) -> Result<(), ApiError> {
+    match sim.version(app, version) {
+        Some(_) => Ok(()),
+        None => Err(ApiError::not_found(format!(
+            "Application version '{version}' of '{app}' not found"
+        ))),
+    }
 }
