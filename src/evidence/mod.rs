@@ -11,8 +11,9 @@ mod coverage;
 pub mod gather;
 mod glob;
 mod json;
-mod junit;
+mod jsonscan;
 mod sarif;
+mod test_results;
 mod xml;
 
 use std::io;
@@ -22,8 +23,11 @@ pub use bench::{BenchFormat, BenchSummary, read_benchmark};
 pub use coverage::{CoverageFormat, CoverageSummary, read_coverage};
 pub use glob::expand_globs;
 pub use json::read_json_pointer;
-pub use junit::{FailedCase, FailureKind, JunitSummary, read_junit};
 pub use sarif::{Finding, SarifSummary, read_sarif};
+pub use test_results::{
+    FailedCase, FailureKind, FileResult, JunitSummary, TestCounts, TestFormat, TestSummary,
+    read_junit, read_test_results,
+};
 
 /// How many failed test cases / SARIF findings a summary keeps verbatim; the totals keep
 /// counting past it.
