@@ -99,6 +99,32 @@ pub enum EvidenceError {
         metric: String,
         available: Vec<String>,
     },
+
+    #[error(
+        "{}: metric `{metric}` is computed from raw samples, and this {format} report has none \
+         (hyperfine writes `times` with --export-json; pytest-benchmark writes `data` with \
+         --benchmark-json, or with --benchmark-save-data when saving); regenerate it with \
+         samples or use one of: {}",
+        path.display(),
+        available.join(", ")
+    )]
+    NoSamples {
+        path: PathBuf,
+        format: &'static str,
+        metric: String,
+        available: Vec<String>,
+    },
+
+    #[error(
+        "`{pattern}` matches {}, which is {reason}; evidence must be a regular, readable file \
+         inside the workspace: fix the path or the step that writes it",
+        path.display()
+    )]
+    Refused {
+        pattern: String,
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 impl EvidenceError {
