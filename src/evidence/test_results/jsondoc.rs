@@ -109,7 +109,7 @@ pub(crate) fn read(
                     Ok(())
                 })?;
             }
-            "failures" if s.peek_value()? == b'[' => {
+            "failures" => {
                 mocha = true;
                 for_each(&mut s, |s| {
                     s.capture_value(&mut raw)?;
