@@ -196,26 +196,45 @@ def gotest(n):
         yield f'{{"Time":"2024-01-01T00:01:00Z","Action":"fail","Package":"{pkg}","Elapsed":1.5}}\n'
 
 
+MOCHA_PASS = """    {
+      "title": "case %(i)07d with a reasonably descriptive name",
+      "fullTitle": "module %(m)04d case %(i)07d with a reasonably descriptive name",
+      "file": "/home/runner/work/app/app/test/module%(m)04d.spec.js",
+      "duration": %(d)d,
+      "currentRetry": 0,
+      "speed": "fast",
+      "err": {}
+    }"""
+MOCHA_SKIP = """    {
+      "title": "case %(i)07d with a reasonably descriptive name",
+      "fullTitle": "module %(m)04d case %(i)07d with a reasonably descriptive name",
+      "file": "/home/runner/work/app/app/test/module%(m)04d.spec.js",
+      "currentRetry": 0,
+      "err": {}
+    }"""
+MOCHA_FAIL = """    {
+      "title": "case %(i)07d with a reasonably descriptive name",
+      "fullTitle": "module %(m)04d case %(i)07d with a reasonably descriptive name",
+      "file": "/home/runner/work/app/app/test/module%(m)04d.spec.js",
+      "duration": %(d)d,
+      "currentRetry": 0,
+      "err": {
+        "stack": "AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\\n\\n41 !== 42\\n\\n    at Context.<anonymous> (test/module%(m)04d.spec.js:%(l)d:12)",
+        "message": "Expected values to be strictly equal:\\n\\n41 !== 42\\n",
+        "generatedMessage": true,
+        "name": "AssertionError",
+        "code": "ERR_ASSERTION",
+        "actual": "41",
+        "expected": "42",
+        "operator": "strictEqual"
+      }
+    }"""
+
+
 def mocha_test(i, o, indent):
-    pad = " " * indent
-    t = {
-        "title": f"case {i:07d} with a reasonably descriptive name",
-        "fullTitle": f"module {i // 1000:04d} case {i:07d} with a reasonably descriptive name",
-        "file": f"/home/runner/work/app/app/test/module{i // 1000:04d}.spec.js",
-        "duration": i % 7,
-        "currentRetry": 0,
-        "speed": "fast",
-        "err": {},
-    }
-    if o == "fail":
-        t["err"] = {"stack": f"AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n\n41 !== 42\n\n    at Context.<anonymous> (test/module{i // 1000:04d}.spec.js:{i % 500 + 10}:12)",
-                    "message": "Expected values to be strictly equal:\n\n41 !== 42\n", "generatedMessage": True,
-                    "name": "AssertionError", "code": "ERR_ASSERTION", "actual": "41", "expected": "42", "operator": "strictEqual"}
-    if o == "skip":
-        del t["duration"]
-        del t["speed"]
-    text = json.dumps(t, indent=2)
-    return "\n".join(pad + line for line in text.split("\n"))
+    """One test object as mocha's JSON reporter prints it (JSON.stringify with 2 spaces)."""
+    t = {"fail": MOCHA_FAIL, "skip": MOCHA_SKIP, "pass": MOCHA_PASS}[o]
+    return t % {"i": i, "m": i // 1000, "d": i % 7, "l": i % 500 + 10}
 
 
 def mocha(n):
