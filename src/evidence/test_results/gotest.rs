@@ -106,6 +106,25 @@ pub(crate) fn read(
             r.text_line(text, t);
             continue;
         }
+        // Most lines are a test's output; once no more failures can be listed they carry
+        // nothing we use, so they are only checked to be complete, not parsed.
+        if (!t.room() || r.buffered >= OUTPUT_BUDGET) && is_test_output(text) {
+            if text.last() != Some(&b'}') {
+                return Err(EvidenceError::malformed(
+                    path,
+                    FORMAT,
+                    format!("line {number} is cut short; the file looks truncated"),
+                ));
+            }
+            if std::str::from_utf8(text).is_err() {
+                return Err(EvidenceError::malformed(
+                    path,
+                    FORMAT,
+                    format!("line {number} is not valid UTF-8"),
+                ));
+            }
+            continue;
+        }
         let ev: Event<'_> = serde_json::from_slice(text).map_err(|e| {
             let hint = if e.is_eof() {
                 " (the file looks truncated)"
@@ -161,6 +180,12 @@ pub(crate) fn read_line(
     }
 }
 
+/// A `"Action":"output"` event of a test (not of a package).
+fn is_test_output(line: &[u8]) -> bool {
+    memchr::memmem::find(line, b"\"Action\":\"output\"").is_some()
+        && memchr::memmem::find(line, b"\"Test\":").is_some()
+}
+
 pub(crate) fn trim(line: &[u8]) -> &[u8] {
     let start = line
         .iter()
@@ -173,7 +198,22 @@ pub(crate) fn trim(line: &[u8]) -> &[u8] {
     &line[start..end.max(start)]
 }
 
+/// The state of `test`, created on first sight (looked up before allocating its name).
+fn test_state<'p>(p: &'p mut Package, test: &str) -> &'p mut TestState {
+    if !p.tests.contains_key(test) {
+        p.tests.insert(test.to_string(), TestState::default());
+    }
+    p.tests.get_mut(test).expect("inserted above")
+}
+
 impl Reader {
+    fn package(&mut self, pkg: &str) -> &mut Package {
+        if !self.packages.contains_key(pkg) {
+            self.packages.insert(pkg.to_string(), Package::default());
+        }
+        self.packages.get_mut(pkg).expect("inserted above")
+    }
+
     /// Plain-text lines: only `FAIL <pkg> [build failed]` / `[setup failed]` mean something.
     fn text_line(&mut self, text: &[u8], t: &mut Tally) {
         let line = String::from_utf8_lossy(text);
@@ -213,8 +253,8 @@ impl Reader {
             (Some(test), "run") => {
                 self.seq += 1;
                 let seq = self.seq;
-                let p = self.packages.entry(pkg.to_string()).or_default();
-                let state = p.tests.entry(test.to_string()).or_default();
+                let p = self.package(pkg);
+                let state = test_state(p, test);
                 state.seq = seq;
                 state.verdict = None;
             }
@@ -243,18 +283,19 @@ impl Reader {
                     "fail" => Verdict::Fail,
                     _ => Verdict::Skip,
                 };
-                let p = self.packages.entry(pkg.to_string()).or_default();
-                let state = p.tests.entry(test.to_string()).or_default();
-                self.buffered = self.buffered.saturating_sub(state.output.len());
+                let p = self.package(pkg);
+                let state = test_state(p, test);
+                let buffered = state.output.len();
                 let output = std::mem::take(&mut state.output);
                 let previous = state.verdict.replace(v);
                 if v == Verdict::Fail {
                     p.any_failed = true;
                 }
+                self.buffered = self.buffered.saturating_sub(buffered);
                 count(t, previous, v, pkg, test, &output);
             }
             (None, "output") => {
-                let p = self.packages.entry(pkg.to_string()).or_default();
+                let p = self.package(pkg);
                 if p.message.is_empty() {
                     if let Some(out) = ev.output.as_deref() {
                         let l = out.trim();

@@ -125,7 +125,7 @@ impl XmlHandler for Nunit {
                     self.teardown_failure(x, e, t)?;
                 }
                 if !empty {
-                    x.attr_into(e, b"name", &mut self.scratch)?;
+                    x.attr_fast(e, b"name", &mut self.scratch)?;
                     self.suites
                         .push(truncate_chars(&self.scratch, MAX_MESSAGE_CHARS));
                 }
@@ -180,10 +180,10 @@ impl XmlHandler for Nunit {
 
 impl Nunit {
     fn verdict(&mut self, x: &XmlStream, e: &BytesStart<'_>) -> Result<Verdict, EvidenceError> {
-        let has_result = x.attr_into(e, b"result", &mut self.result)?;
+        let has_result = x.attr_fast(e, b"result", &mut self.result)?;
         if self.version == Version::Unknown {
             // NUnit 2 marks every case with `executed`; NUnit 3 never does.
-            self.version = if x.attr_into(e, b"executed", &mut self.scratch)? {
+            self.version = if x.attr_fast(e, b"executed", &mut self.scratch)? {
                 Version::V2
             } else {
                 Version::V3
@@ -192,14 +192,14 @@ impl Nunit {
         let result = self.result.trim();
         let v = match self.version {
             Version::V3 | Version::Unknown => {
-                x.attr_into(e, b"label", &mut self.label)?;
+                x.attr_fast(e, b"label", &mut self.label)?;
                 v3_verdict(result, self.label.trim())
             }
             Version::V2 if has_result => v2_verdict(result),
             Version::V2 => {
-                let executed = x.attr_into(e, b"executed", &mut self.scratch)?
+                let executed = x.attr_fast(e, b"executed", &mut self.scratch)?
                     && self.scratch.trim().eq_ignore_ascii_case("true");
-                let success = x.attr_into(e, b"success", &mut self.scratch)?
+                let success = x.attr_fast(e, b"success", &mut self.scratch)?
                     && self.scratch.trim().eq_ignore_ascii_case("true");
                 Some(match (executed, success) {
                     (false, _) => Verdict::Skipped,
@@ -228,10 +228,10 @@ impl Nunit {
         self.message.clear();
         self.stack.clear();
         if detail {
-            x.attr_into(e, b"name", &mut self.name)?;
-            if !x.attr_into(e, b"classname", &mut self.classname)? {
+            x.attr_fast(e, b"name", &mut self.name)?;
+            if !x.attr_fast(e, b"classname", &mut self.classname)? {
                 // NUnit 2 names are fully qualified: `Ns.Class.Method`.
-                x.attr_into(e, b"name", &mut self.classname)?;
+                x.attr_fast(e, b"name", &mut self.classname)?;
                 let cut = self.classname.rfind('.').unwrap_or(0);
                 self.classname.truncate(cut);
             }
@@ -278,14 +278,14 @@ impl Nunit {
         e: &BytesStart<'_>,
         t: &mut Tally,
     ) -> Result<(), EvidenceError> {
-        if !x.attr_into(e, b"site", &mut self.scratch)? || self.scratch.trim() != "TearDown" {
+        if !x.attr_fast(e, b"site", &mut self.scratch)? || self.scratch.trim() != "TearDown" {
             return Ok(());
         }
-        if !x.attr_into(e, b"result", &mut self.scratch)? || self.scratch.trim() != "Failed" {
+        if !x.attr_fast(e, b"result", &mut self.scratch)? || self.scratch.trim() != "Failed" {
             return Ok(());
         }
         if t.fail(FailureKind::Error) {
-            x.attr_into(e, b"fullname", &mut self.scratch)?;
+            x.attr_fast(e, b"fullname", &mut self.scratch)?;
             t.push(FailedCase {
                 suite: truncate_chars(&self.scratch, MAX_MESSAGE_CHARS),
                 classname: truncate_chars(&self.scratch, MAX_MESSAGE_CHARS),

@@ -13,6 +13,8 @@
 //! from the first `in PATH:line N` of the stack trace; the class from `<TestDefinitions>`
 //! (looked up only for the listed failed cases).
 
+use std::collections::HashMap;
+
 use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
@@ -89,9 +91,9 @@ struct Trx {
     open: Vec<Open>,
     text: Option<(Text, usize)>,
     scratch: String,
-    /// (index in `t.failed`, testId) of listed cases still waiting for their class name.
-    want_class: Vec<(usize, String)>,
-    /// `<UnitTest id>` being read inside `<TestDefinitions>`, if it is wanted.
+    /// testId → index in `t.failed` of listed cases still waiting for their class name.
+    want_class: HashMap<String, usize>,
+    /// The `t.failed` index the `<UnitTest>` being read inside `<TestDefinitions>` is for.
     definition: Option<usize>,
 }
 
@@ -125,16 +127,12 @@ impl XmlHandler for Trx {
                 }
             }
             b"UnitTest" if !self.want_class.is_empty() => {
-                x.attr_into(e, b"id", &mut self.scratch)?;
-                self.definition = self
-                    .want_class
-                    .iter()
-                    .position(|(_, id)| *id == self.scratch);
+                x.attr_fast(e, b"id", &mut self.scratch)?;
+                self.definition = self.want_class.remove(&self.scratch);
             }
             b"TestMethod" => {
-                if let Some(i) = self.definition.take() {
-                    let (index, _) = self.want_class.swap_remove(i);
-                    x.attr_into(e, b"className", &mut self.scratch)?;
+                if let Some(index) = self.definition.take() {
+                    x.attr_fast(e, b"className", &mut self.scratch)?;
                     // `Ns.Class, Assembly, Version=…` → `Ns.Class`.
                     let class = self.scratch.split(',').next().unwrap_or("").trim();
                     if let Some(case) = t.failed.get_mut(index) {
@@ -185,7 +183,7 @@ impl Trx {
         if let Some(parent) = self.open.last_mut() {
             parent.has_inner = true;
         }
-        if !x.attr_into(e, b"outcome", &mut self.scratch)? {
+        if !x.attr_fast(e, b"outcome", &mut self.scratch)? {
             return Err(x.malformed(format!(
                 "<{}> has no `outcome` attribute",
                 crate::evidence::xml::display_name(e)
@@ -210,8 +208,8 @@ impl Trx {
             stack: String::new(),
         };
         if detail {
-            x.attr_into(e, b"testName", &mut o.name)?;
-            x.attr_into(e, b"testId", &mut o.test_id)?;
+            x.attr_fast(e, b"testName", &mut o.name)?;
+            x.attr_fast(e, b"testId", &mut o.test_id)?;
         }
         self.open.push(o);
         if empty {
@@ -246,7 +244,7 @@ impl Trx {
             first_line(&o.message)
         };
         if !o.test_id.is_empty() {
-            self.want_class.push((t.failed.len(), o.test_id));
+            self.want_class.insert(o.test_id, t.failed.len());
         }
         t.push(FailedCase {
             suite: String::new(),

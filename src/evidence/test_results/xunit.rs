@@ -77,8 +77,8 @@ impl XmlHandler for Xunit {
             b"error" if self.open.is_none() => {
                 let detail = t.room();
                 if detail {
-                    x.attr_into(e, b"name", &mut self.name)?;
-                    x.attr_into(e, b"type", &mut self.classname)?;
+                    x.attr_fast(e, b"name", &mut self.name)?;
+                    x.attr_fast(e, b"type", &mut self.classname)?;
                 }
                 self.message.clear();
                 self.stack.clear();
@@ -95,7 +95,7 @@ impl XmlHandler for Xunit {
             }
             b"collection" | b"class" => {
                 self.v2 |= local.as_ref() == b"collection";
-                x.attr_into(e, b"name", &mut self.group)?;
+                x.attr_fast(e, b"name", &mut self.group)?;
                 Ok(())
             }
             b"message" | b"stack-trace" if !empty => {
@@ -143,7 +143,7 @@ impl Xunit {
         empty: bool,
         t: &mut Tally,
     ) -> Result<(), EvidenceError> {
-        x.attr_into(e, b"result", &mut self.scratch)?;
+        x.attr_fast(e, b"result", &mut self.scratch)?;
         let kind = match self.scratch.trim() {
             "Pass" => {
                 t.pass();
@@ -163,8 +163,8 @@ impl Xunit {
         };
         let detail = t.room();
         if detail {
-            x.attr_into(e, b"name", &mut self.name)?;
-            x.attr_into(e, b"type", &mut self.classname)?;
+            x.attr_fast(e, b"name", &mut self.name)?;
+            x.attr_fast(e, b"type", &mut self.classname)?;
         }
         self.message.clear();
         self.stack.clear();
