@@ -345,38 +345,25 @@ pub(crate) fn display_name(e: &BytesStart<'_>) -> String {
 pub(crate) fn raw_attr<'a>(e: &'a BytesStart<'_>, key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
     let raw = e.attributes_raw();
     let mut i = 0;
-    while i < raw.len() {
-        while i < raw.len() && raw[i].is_ascii_whitespace() {
-            i += 1;
+    while let Some(eq) = memchr::memchr(b'=', &raw[i..]) {
+        let name = raw[i..i + eq].trim_ascii();
+        let mut j = i + eq + 1;
+        while j < raw.len() && raw[j].is_ascii_whitespace() {
+            j += 1;
         }
-        if i >= raw.len() {
-            break;
-        }
-        let name_start = i;
-        while i < raw.len() && raw[i] != b'=' && !raw[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let name = &raw[name_start..i];
-        while i < raw.len() && raw[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= raw.len() || raw[i] != b'=' {
-            return Err(());
-        }
-        i += 1;
-        while i < raw.len() && raw[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let quote = match raw.get(i) {
+        let quote = match raw.get(j) {
             Some(&q) if q == b'"' || q == b'\'' => q,
             _ => return Err(()),
         };
-        let value_start = i + 1;
-        let Some(len) = memchr::memchr(quote, &raw[value_start..]) else {
+        let start = j + 1;
+        let Some(len) = memchr::memchr(quote, &raw[start..]) else {
             return Err(());
         };
-        let value = &raw[value_start..value_start + len];
-        i = value_start + len + 1;
+        let value = &raw[start..start + len];
+        i = start + len + 1;
+        if name.is_empty() || name.iter().any(|b| b.is_ascii_whitespace()) {
+            return Err(());
+        }
         let local = match memchr::memrchr(b':', name) {
             Some(c) => &name[c + 1..],
             None => name,
@@ -388,7 +375,11 @@ pub(crate) fn raw_attr<'a>(e: &'a BytesStart<'_>, key: &[u8]) -> Result<Option<&
             return Ok(Some(value));
         }
     }
-    Ok(None)
+    if raw[i..].trim_ascii().is_empty() {
+        Ok(None)
+    } else {
+        Err(())
+    }
 }
 
 #[cfg(test)]

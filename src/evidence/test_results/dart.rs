@@ -81,6 +81,7 @@ pub(crate) fn read(
     t: &mut Tally,
 ) -> Result<(), EvidenceError> {
     let mut open: HashMap<u64, Open> = HashMap::new();
+    let test_done = memchr::memmem::Finder::new(b"\"testDone\"");
     let mut line = Vec::with_capacity(4096);
     let mut number = 0u64;
     loop {
@@ -96,6 +97,17 @@ pub(crate) fn read(
         let bad = |detail: String| {
             EvidenceError::malformed(path, FORMAT, format!("line {number}: {detail}"))
         };
+        // Once no more failures can be listed, only `testDone` events carry anything we use;
+        // the others are only checked to be complete UTF-8 lines.
+        if !t.room() && test_done.find(text).is_none() {
+            if text.last() != Some(&b'}') {
+                return Err(bad("the line is cut short; the file looks truncated".into()));
+            }
+            if std::str::from_utf8(text).is_err() {
+                return Err(bad("the line is not valid UTF-8".into()));
+            }
+            continue;
+        }
         let ev: Event<'_> = serde_json::from_slice(text).map_err(|e| {
             let hint = if e.is_eof() {
                 " (the file looks truncated)"

@@ -89,6 +89,7 @@ pub(crate) fn read(
     t: &mut Tally,
 ) -> Result<(), EvidenceError> {
     let mut r = Reader::default();
+    let outputs = OutputLines::new();
     let mut line = Vec::with_capacity(4096);
     let mut number = 0u64;
     loop {
@@ -108,7 +109,7 @@ pub(crate) fn read(
         }
         // Most lines are a test's output; once no more failures can be listed they carry
         // nothing we use, so they are only checked to be complete, not parsed.
-        if (!t.room() || r.buffered >= OUTPUT_BUDGET) && is_test_output(text) {
+        if (!t.room() || r.buffered >= OUTPUT_BUDGET) && outputs.matches(text) {
             if text.last() != Some(&b'}') {
                 return Err(EvidenceError::malformed(
                     path,
@@ -180,10 +181,24 @@ pub(crate) fn read_line(
     }
 }
 
-/// A `"Action":"output"` event of a test (not of a package).
-fn is_test_output(line: &[u8]) -> bool {
-    memchr::memmem::find(line, b"\"Action\":\"output\"").is_some()
-        && memchr::memmem::find(line, b"\"Test\":").is_some()
+/// Recognises `"Action":"output"` events of a test (not of a package) without parsing them;
+/// the searchers are built once per file.
+struct OutputLines {
+    action: memchr::memmem::Finder<'static>,
+    test: memchr::memmem::Finder<'static>,
+}
+
+impl OutputLines {
+    fn new() -> Self {
+        OutputLines {
+            action: memchr::memmem::Finder::new(b"\"Action\":\"output\""),
+            test: memchr::memmem::Finder::new(b"\"Test\":"),
+        }
+    }
+
+    fn matches(&self, line: &[u8]) -> bool {
+        self.action.find(line).is_some() && self.test.find(line).is_some()
+    }
 }
 
 pub(crate) fn trim(line: &[u8]) -> &[u8] {

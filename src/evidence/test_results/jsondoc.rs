@@ -94,6 +94,7 @@ pub(crate) fn read(
     let mut rspec = false;
     let mut outside = 0u64;
     let mut first_message: Option<String> = None;
+    let status = memchr::memmem::Finder::new(STATUS_KEY);
     while s.next_key(&mut key)? {
         match key.as_str() {
             "passes" | "pending" => {
@@ -130,7 +131,7 @@ pub(crate) fn read(
                     // RSpec writes `status` before any nested object: a passed or pending
                     // example needs nothing else, so it is not parsed further.
                     let valid = std::str::from_utf8(&raw).is_ok();
-                    match quick_status(&raw).filter(|_| valid) {
+                    match quick_status(&status, &raw).filter(|_| valid) {
                         Some(b"passed") => {
                             t.pass();
                             return Ok(());
@@ -212,10 +213,11 @@ fn for_each<R: std::io::Read>(
     Ok(())
 }
 
+const STATUS_KEY: &[u8] = b"\"status\":\"";
+
 /// The value of the first `"status":"…"` in an example, when it is a plain string.
-fn quick_status(raw: &[u8]) -> Option<&[u8]> {
-    let key = b"\"status\":\"";
-    let at = memchr::memmem::find(raw, key)? + key.len();
+fn quick_status<'r>(finder: &memchr::memmem::Finder<'_>, raw: &'r [u8]) -> Option<&'r [u8]> {
+    let at = finder.find(raw)? + STATUS_KEY.len();
     let len = memchr::memchr(b'"', &raw[at..])?;
     Some(&raw[at..at + len])
 }

@@ -192,8 +192,13 @@ impl Nunit {
         let result = self.result.trim();
         let v = match self.version {
             Version::V3 | Version::Unknown => {
-                x.attr_fast(e, b"label", &mut self.label)?;
-                v3_verdict(result, self.label.trim())
+                // The label only matters for a failed case.
+                if result == "Failed" {
+                    x.attr_fast(e, b"label", &mut self.label)?;
+                } else {
+                    self.label.clear();
+                }
+                v3_verdict(self.result.trim(), self.label.trim())
             }
             Version::V2 if has_result => v2_verdict(result),
             Version::V2 => {
