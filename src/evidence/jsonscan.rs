@@ -39,6 +39,10 @@ pub(crate) struct JsonScanner<R> {
     base: u64,
     eof: bool,
     stack: Vec<Frame>,
+    /// Open brackets of the value being scanned (reused).
+    open: Vec<u8>,
+    /// Raw bytes of the key being read (reused).
+    key_buf: Vec<u8>,
     path: PathBuf,
     format: &'static str,
 }
@@ -58,6 +62,8 @@ impl<R: Read> JsonScanner<R> {
             base: 0,
             eof: false,
             stack: Vec::new(),
+            open: Vec::new(),
+            key_buf: Vec::new(),
             path: path.to_path_buf(),
             format,
         }
@@ -192,8 +198,11 @@ impl<R: Read> JsonScanner<R> {
                 Some(b) => Err(self.error(format!("expected a string key, found `{}`", b as char))),
             };
         }
-        let mut raw = Vec::new();
-        self.scan_string(Some(&mut raw))?;
+        let mut raw = std::mem::take(&mut self.key_buf);
+        let scanned = self.capture_value(&mut raw);
+        self.key_buf = raw;
+        scanned?;
+        let raw = &self.key_buf;
         key.clear();
         if raw.contains(&b'\\') {
             let s: String = serde_json::from_slice(&raw)
@@ -247,13 +256,14 @@ impl<R: Read> JsonScanner<R> {
 
     /// Skips the next value.
     pub(crate) fn skip_value(&mut self) -> Result<(), EvidenceError> {
-        self.scan_value(None)
+        let mut none = Vec::new();
+        self.scan_value(false, &mut none)
     }
 
     /// Copies the next value's bytes into `out` (cleared first), for `serde_json::from_slice`.
     pub(crate) fn capture_value(&mut self, out: &mut Vec<u8>) -> Result<(), EvidenceError> {
         out.clear();
-        self.scan_value(Some(out))
+        self.scan_value(true, out)
     }
 
     /// After the top-level value: only whitespace may follow.
@@ -267,75 +277,128 @@ impl<R: Read> JsonScanner<R> {
         }
     }
 
-    fn push_capped(&self, out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), EvidenceError> {
-        if out.len() + bytes.len() > MAX_ELEMENT_BYTES {
-            return Err(self.error(format!(
-                "a single JSON value is larger than {} MiB; such a report is not supported",
-                MAX_ELEMENT_BYTES / (1024 * 1024)
-            )));
+    fn too_big(&self) -> EvidenceError {
+        self.error(format!(
+            "a single JSON value is larger than {} MiB; such a report is not supported",
+            MAX_ELEMENT_BYTES / (1024 * 1024)
+        ))
+    }
+
+    /// Appends `buf[from..to]` to a capture, within [`MAX_ELEMENT_BYTES`].
+    fn flush(&self, out: &mut Vec<u8>, from: usize, to: usize) -> Result<(), EvidenceError> {
+        if out.len() + (to - from) > MAX_ELEMENT_BYTES {
+            return Err(self.too_big());
         }
-        out.extend_from_slice(bytes);
+        out.extend_from_slice(&self.buf[from..to]);
         Ok(())
     }
 
-    /// Scans a string starting at `"` (already peeked), copying it with its quotes.
-    fn scan_string(&mut self, mut out: Option<&mut Vec<u8>>) -> Result<(), EvidenceError> {
-        // Opening quote.
-        if let Some(o) = out.as_deref_mut() {
-            self.push_capped(o, b"\"")?;
+    /// Scans one complete value (string, scalar, object or array) starting at the next
+    /// non-blank byte. Bytes are copied to `out` in whole runs (at a buffer refill and at the
+    /// end) only when `capture`; strings are searched with `memchr`, nesting is counted on a
+    /// reused heap stack.
+    fn scan_value(&mut self, capture: bool, out: &mut Vec<u8>) -> Result<(), EvidenceError> {
+        let first = self.peek_value()?;
+        match first {
+            b'"' | b'{' | b'[' => {}
+            b'}' | b']' | b',' | b':' => {
+                return Err(self.error(format!("expected a value, found `{}`", first as char)));
+            }
+            _ => return self.scan_scalar(capture, out),
         }
-        self.pos += 1;
-        let mut escaped = false;
+        let mut open = std::mem::take(&mut self.open);
+        open.clear();
+        let result = self.scan_nested(capture, out, &mut open);
+        self.open = open;
+        result
+    }
+
+    fn scan_nested(
+        &mut self,
+        capture: bool,
+        out: &mut Vec<u8>,
+        open: &mut Vec<u8>,
+    ) -> Result<(), EvidenceError> {
+        let mut seg = self.pos;
+        let mut in_string = false;
+        // The byte after a backslash at the very end of the buffer is skipped after refilling.
+        let mut pending_escape = false;
         loop {
-            if !self.fill()? {
-                return Err(self.truncated());
+            if self.pos >= self.end {
+                if capture {
+                    self.flush(out, seg, self.end)?;
+                }
+                if !self.fill()? {
+                    return Err(self.truncated());
+                }
+                seg = 0;
+                if pending_escape {
+                    self.pos += 1;
+                    pending_escape = false;
+                    continue;
+                }
             }
-            let chunk = &self.buf[self.pos..self.end];
-            let mut i = 0;
-            let mut done = false;
-            if escaped {
-                // The byte after a backslash is never a terminator.
-                i = 1;
-                escaped = false;
-            }
-            while i < chunk.len() {
-                match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
+            if in_string {
+                let chunk = &self.buf[self.pos..self.end];
+                match memchr::memchr2(b'"', b'\\', chunk) {
                     None => {
-                        i = chunk.len();
-                        break;
+                        if !capture && chunk.iter().any(|&b| b < 0x20) {
+                            return Err(self.error("control character inside a string"));
+                        }
+                        self.pos = self.end;
                     }
                     Some(j) => {
-                        let at = i + j;
-                        if chunk[at] == b'"' {
-                            i = at + 1;
-                            done = true;
-                            break;
+                        if !capture && chunk[..j].iter().any(|&b| b < 0x20) {
+                            return Err(self.error("control character inside a string"));
                         }
-                        if at + 1 < chunk.len() {
-                            i = at + 2;
+                        if chunk[j] == b'"' {
+                            self.pos += j + 1;
+                            in_string = false;
+                            if open.is_empty() {
+                                break;
+                            }
+                        } else if self.pos + j + 1 < self.end {
+                            self.pos += j + 2;
                         } else {
-                            i = chunk.len();
-                            escaped = true;
-                            break;
+                            self.pos = self.end;
+                            pending_escape = true;
                         }
                     }
                 }
+                continue;
             }
-            let taken = &self.buf[self.pos..self.pos + i];
-            if taken.iter().any(|&b| b < 0x20) {
-                return Err(self.error("control character inside a string"));
-            }
-            if let Some(o) = out.as_deref_mut() {
-                self.push_capped(o, taken)?;
-            }
-            self.pos += i;
-            if done {
-                return Ok(());
+            let chunk = &self.buf[self.pos..self.end];
+            let Some(j) = chunk
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))
+            else {
+                self.pos = self.end;
+                continue;
+            };
+            let b = chunk[j];
+            self.pos += j + 1;
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => open.push(b),
+                _ => {
+                    let want = if b == b'}' { b'{' } else { b'[' };
+                    if open.pop() != Some(want) {
+                        self.pos -= 1;
+                        return Err(self.error(format!("mismatched `{}`", b as char)));
+                    }
+                    if open.is_empty() {
+                        break;
+                    }
+                }
             }
         }
+        if capture {
+            self.flush(out, seg, self.pos)?;
+        }
+        Ok(())
     }
 
-    fn scan_scalar(&mut self, mut out: Option<&mut Vec<u8>>) -> Result<(), EvidenceError> {
+    fn scan_scalar(&mut self, capture: bool, out: &mut Vec<u8>) -> Result<(), EvidenceError> {
         let mut any = false;
         loop {
             if !self.fill()? {
@@ -346,8 +409,7 @@ impl<R: Read> JsonScanner<R> {
                 .iter()
                 .position(|&b| is_delim(b))
                 .unwrap_or(chunk.len());
-            let part = &chunk[..n];
-            if let Some(bad) = part
+            if let Some(bad) = chunk[..n]
                 .iter()
                 .find(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')))
             {
@@ -356,9 +418,8 @@ impl<R: Read> JsonScanner<R> {
                     bad.escape_ascii()
                 )));
             }
-            if let Some(o) = out.as_deref_mut() {
-                let part = &self.buf[self.pos..self.pos + n];
-                self.push_capped(o, part)?;
+            if capture {
+                self.flush(out, self.pos, self.pos + n)?;
             }
             any |= n > 0;
             self.pos += n;
@@ -370,60 +431,6 @@ impl<R: Read> JsonScanner<R> {
             return Err(self.truncated());
         }
         Ok(())
-    }
-
-    /// Scans one complete value; nesting is tracked in a local stack, not by recursion.
-    fn scan_value(&mut self, mut out: Option<&mut Vec<u8>>) -> Result<(), EvidenceError> {
-        let first = self.peek_value()?;
-        match first {
-            b'"' => return self.scan_string(out),
-            b'{' | b'[' => {}
-            b'}' | b']' | b',' | b':' => {
-                return Err(self.error(format!("expected a value, found `{}`", first as char)));
-            }
-            _ => return self.scan_scalar(out),
-        }
-        let mut open: Vec<u8> = Vec::new();
-        loop {
-            if !self.fill()? {
-                return Err(self.truncated());
-            }
-            // Copy runs of uninteresting bytes in one go.
-            let chunk = &self.buf[self.pos..self.end];
-            let run = chunk
-                .iter()
-                .position(|&b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))
-                .unwrap_or(chunk.len());
-            if run > 0 {
-                if let Some(o) = out.as_deref_mut() {
-                    let part = &self.buf[self.pos..self.pos + run];
-                    self.push_capped(o, part)?;
-                }
-                self.pos += run;
-                continue;
-            }
-            let b = self.buf[self.pos];
-            match b {
-                b'"' => {
-                    self.scan_string(out.as_deref_mut())?;
-                    continue;
-                }
-                b'{' | b'[' => open.push(b),
-                _ => {
-                    let want = if b == b'}' { b'{' } else { b'[' };
-                    if open.pop() != Some(want) {
-                        return Err(self.error(format!("mismatched `{}`", b as char)));
-                    }
-                }
-            }
-            if let Some(o) = out.as_deref_mut() {
-                self.push_capped(o, &[b])?;
-            }
-            self.pos += 1;
-            if open.is_empty() {
-                return Ok(());
-            }
-        }
     }
 }
 
