@@ -266,6 +266,36 @@ impl<R: Read> JsonScanner<R> {
         self.scan_value(true, out)
     }
 
+    /// Runs `parse` on the next value, which must be an object: directly on the read buffer
+    /// when the object lies in it whole (no copy, no separate scan), else on a copy in
+    /// `scratch`. `parse` gets bytes starting at the object and returns what it made of it and
+    /// how many bytes the object took (`serde_json::StreamDeserializer::byte_offset`); its
+    /// errors are mapped to `Malformed` naming `what`.
+    pub(crate) fn with_object<T>(
+        &mut self,
+        scratch: &mut Vec<u8>,
+        what: &dyn std::fmt::Display,
+        mut parse: impl FnMut(&[u8]) -> Result<(T, usize), serde_json::Error>,
+    ) -> Result<T, EvidenceError> {
+        if self.peek_value()? != b'{' {
+            return Err(self.error(format!("{what}: expected an object")));
+        }
+        match parse(&self.buf[self.pos..self.end]) {
+            Ok((value, used)) => {
+                self.pos += used;
+                return Ok(value);
+            }
+            // The object runs past the buffer: copy it whole and parse the copy.
+            Err(e) if e.is_eof() => {}
+            Err(e) => return Err(self.error(format!("{what}: {e}"))),
+        }
+        self.capture_value(scratch)?;
+        match parse(scratch) {
+            Ok((value, _)) => Ok(value),
+            Err(e) => Err(self.error(format!("{what}: {e}"))),
+        }
+    }
+
     /// After the top-level value: only whitespace may follow.
     pub(crate) fn finish(&mut self) -> Result<(), EvidenceError> {
         match self.peek()? {
@@ -431,6 +461,19 @@ impl<R: Read> JsonScanner<R> {
             return Err(self.truncated());
         }
         Ok(())
+    }
+}
+
+/// Deserializes the first JSON value of `bytes`, returning it and the bytes it took; for
+/// [`JsonScanner::with_object`].
+pub(crate) fn first_value<'a, T: serde::Deserialize<'a>>(
+    bytes: &'a [u8],
+) -> Result<(T, usize), serde_json::Error> {
+    let mut it = serde_json::Deserializer::from_slice(bytes).into_iter::<T>();
+    match it.next() {
+        Some(Ok(v)) => Ok((v, it.byte_offset())),
+        Some(Err(e)) => Err(e),
+        None => Err(serde::de::Error::custom("no value")),
     }
 }
 

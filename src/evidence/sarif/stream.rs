@@ -11,7 +11,7 @@ use super::model::{RawResult, RawTool, RunMeta};
 use super::{Acc, EXPECTED, FORMAT, count};
 use crate::evidence::EvidenceError;
 use crate::evidence::json::open_json;
-use crate::evidence::jsonscan::{JsonScanner, parse_element};
+use crate::evidence::jsonscan::{JsonScanner, first_value, parse_element};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Pass {
@@ -126,10 +126,15 @@ fn results<R: std::io::Read>(
     s.begin_array("an array of results or null")?;
     let mut index = 0u64;
     while s.next_element()? {
-        s.capture_value(raw)?;
-        let where_ = format_args!("run {run_index}, result {index}");
-        let r: RawResult<'_> = parse_element(raw, path, FORMAT, &where_)?;
-        count(acc, run, r).map_err(|detail| {
+        let counted = s.with_object(
+            raw,
+            &format_args!("run {run_index}, result {index}"),
+            |bytes| {
+                let (r, used): (RawResult<'_>, usize) = first_value(bytes)?;
+                Ok((count(acc, run, r), used))
+            },
+        )?;
+        counted.map_err(|detail| {
             EvidenceError::malformed(
                 path,
                 FORMAT,
