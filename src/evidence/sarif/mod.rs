@@ -29,8 +29,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::jsonscan::first_value;
 use super::{EvidenceError, MAX_LISTED, MAX_MESSAGE_CHARS, first_line, truncate_chars};
-use model::{Level, RawResult, RunMeta};
+use model::{Level, RawDetail, RawResult, RunMeta};
 use stream::Pass;
 
 const FORMAT: &str = "SARIF";
@@ -149,7 +150,9 @@ fn read_one(path: &Path, acc: &mut Acc) -> Result<(), EvidenceError> {
 }
 
 /// Counts one result; an invalid level is an error message (the caller names the result).
-fn count(acc: &mut Acc, run: &RunMeta, r: RawResult<'_>) -> Result<(), String> {
+/// `bytes` is the result's JSON: its message and location are parsed only when the result is
+/// kept as a finding.
+fn count(acc: &mut Acc, run: &RunMeta, r: RawResult<'_>, bytes: &[u8]) -> Result<(), String> {
     let suppressed = r.suppressions.as_ref().is_some_and(|list| {
         !list.is_empty() && !list.iter().all(|s| s.status.as_deref() == Some("rejected"))
     });
@@ -204,14 +207,17 @@ fn count(acc: &mut Acc, run: &RunMeta, r: RawResult<'_>) -> Result<(), String> {
         }
         acc.top.pop();
     }
-    let loc = r.locations.and_then(|l| l.physical_location);
+    let detail: RawDetail<'_> = first_value(bytes)
+        .map(|(d, _)| d)
+        .map_err(|e| e.to_string())?;
+    let loc = detail.locations.and_then(|l| l.physical_location);
     let rule_id = r
         .rule_id
         .or_else(|| r.rule.and_then(|x| x.id))
         .map(|c| c.into_owned())
         .or_else(|| rule.map(|x| x.id.clone()))
         .unwrap_or_default();
-    let text = r
+    let text = detail
         .message
         .and_then(|m| m.text.or(m.markdown))
         .unwrap_or_default();

@@ -196,13 +196,18 @@ pub(super) struct RawResult<'a> {
     pub(super) level: Option<Cow<'a, str>>,
     #[serde(borrow)]
     pub(super) kind: Option<Cow<'a, str>>,
+    pub(super) properties: Option<RawProps>,
+    #[serde(borrow)]
+    pub(super) suppressions: Option<Vec<RawSuppression<'a>>>,
+}
+
+/// What a result kept as a finding also needs (parsed a second time, only for those).
+#[derive(Deserialize)]
+pub(super) struct RawDetail<'a> {
     #[serde(borrow)]
     pub(super) message: Option<RawMessage<'a>>,
     #[serde(borrow, default, deserialize_with = "first_location")]
     pub(super) locations: Option<RawLocation<'a>>,
-    pub(super) properties: Option<RawProps>,
-    #[serde(borrow)]
-    pub(super) suppressions: Option<Vec<RawSuppression<'a>>>,
 }
 
 #[derive(Deserialize)]

@@ -131,7 +131,7 @@ fn results<R: std::io::Read>(
             &format_args!("run {run_index}, result {index}"),
             |bytes| {
                 let (r, used): (RawResult<'_>, usize) = first_value(bytes)?;
-                Ok((count(acc, run, r), used))
+                Ok((count(acc, run, r, &bytes[..used]), used))
             },
         )?;
         counted.map_err(|detail| {
