@@ -205,7 +205,7 @@ impl<R: Read> JsonScanner<R> {
         let raw = &self.key_buf;
         key.clear();
         if raw.contains(&b'\\') {
-            let s: String = serde_json::from_slice(&raw)
+            let s: String = serde_json::from_slice(raw)
                 .map_err(|e| self.error(format!("bad object key: {e}")))?;
             key.push_str(&s);
         } else {

@@ -392,7 +392,8 @@ mod tests {
             r#"UnitTestResult  testName="a b" x:outcome='Failed' empty="" amp="a&amp;b""#,
             14,
         );
-        let cases: &[(&[u8], Result<Option<&[u8]>, ()>)] = &[
+        type Case<'a> = (&'a [u8], Result<Option<&'a [u8]>, ()>);
+        let cases: &[Case<'_>] = &[
             (b"testName", Ok(Some(b"a b"))),
             (b"outcome", Ok(Some(b"Failed"))),
             (b"empty", Ok(Some(b""))),

@@ -146,7 +146,8 @@ mod tests {
     fn best_location_prefers_the_test_file() {
         let stack = "Error: x\n    at fn (node_modules/lib/a.js:1:1)\n    at node:internal/x:3:4\n    \
                      at Context.<anonymous> (test/calc.spec.js:13:12)";
-        let cases: &[(Option<&str>, Option<(&str, u32)>)] = &[
+        type Case<'a> = (Option<&'a str>, Option<(&'a str, u32)>);
+        let cases: &[Case<'_>] = &[
             (
                 Some("/tmp/w/test/calc.spec.js"),
                 Some(("test/calc.spec.js", 13)),

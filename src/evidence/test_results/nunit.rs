@@ -22,11 +22,12 @@ use super::{FailedCase, FailureKind, Tally, TestFormat};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Version {
     V2,
     V3,
     /// A bare `<test-suite>` root: decided by the first test case's attributes.
+    #[default]
     Unknown,
 }
 
@@ -103,12 +104,6 @@ struct Nunit {
     scratch: String,
 }
 
-impl Default for Version {
-    fn default() -> Self {
-        Version::Unknown
-    }
-}
-
 impl XmlHandler for Nunit {
     fn start(
         &mut self,
@@ -148,10 +143,8 @@ impl XmlHandler for Nunit {
             }
         }
         match local {
-            b"test-case" => {
-                if self.case.is_some_and(|(d, _, _)| d == x.depth() + 1) {
-                    self.close_case(t);
-                }
+            b"test-case" if self.case.is_some_and(|(d, _, _)| d == x.depth() + 1) => {
+                self.close_case(t);
             }
             b"test-suite" => {
                 self.suites.pop();

@@ -116,15 +116,13 @@ impl XmlHandler for Trx {
                     o.has_inner = true;
                 }
             }
-            b"Message" | b"StackTrace" if !empty => {
-                if self.open.last().is_some_and(|o| o.detail) {
-                    let which = if local == b"Message" {
-                        Text::Message
-                    } else {
-                        Text::Stack
-                    };
-                    self.text = Some((which, x.depth()));
-                }
+            b"Message" | b"StackTrace" if !empty && self.open.last().is_some_and(|o| o.detail) => {
+                let which = if local == b"Message" {
+                    Text::Message
+                } else {
+                    Text::Stack
+                };
+                self.text = Some((which, x.depth()));
             }
             b"UnitTest" if !self.want_class.is_empty() => {
                 x.attr_fast(e, b"id", &mut self.scratch)?;
