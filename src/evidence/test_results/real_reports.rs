@@ -515,3 +515,41 @@ fn junit_totals_only_suites_and_several_results_per_case() {
     let j = read_junit(&[p]).unwrap();
     assert_eq!((j.tests, j.failures, j.errors, j.skipped), (18, 5, 2, 4));
 }
+
+/// xUnit.net v1 (`<assembly><class><test>`): no real v1 report was found to vendor, so this
+/// is hand-written in the shape xunit.console 1.9 writes (its totals in the attributes).
+#[test]
+fn xunit_v1_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("xunit1.xml");
+    std::fs::write(
+        &p,
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<assembly name="C:\b\Tests.dll" run-date="2014-11-28" run-time="14:11:45" time="0.130" total="3" passed="1" failed="1" skipped="1" environment="32-bit .NET 4.0" test-framework="xUnit.net 1.9.2.1705">
+  <class time="0.130" name="Tests.Calc" total="3" passed="1" failed="1" skipped="1">
+    <test name="Tests.Calc.Adds" type="Tests.Calc" method="Adds" result="Pass" time="0.01" />
+    <test name="Tests.Calc.Fails" type="Tests.Calc" method="Fails" result="Fail" time="0.02">
+      <failure exception-type="Xunit.Sdk.TrueException">
+        <message><![CDATA[Assert.True() Failure]]></message>
+        <stack-trace><![CDATA[   at Tests.Calc.Fails() in c:\b\Calc.cs:line 21]]></stack-trace>
+      </failure>
+    </test>
+    <test name="Tests.Calc.Later" type="Tests.Calc" method="Later" result="Skip"><reason><message><![CDATA[later]]></message></reason></test>
+  </class>
+</assembly>"#,
+    )
+    .unwrap();
+    let s = read_test_results(std::slice::from_ref(&p)).unwrap();
+    assert_eq!(s.files[0].format, TestFormat::Xunit1);
+    assert_eq!((s.tests, s.failures, s.errors, s.skipped), (3, 1, 0, 1));
+    let c = &s.failed[0];
+    assert_eq!(
+        (c.suite.as_str(), c.name.as_str()),
+        ("Tests.Calc", "Tests.Calc.Fails")
+    );
+    assert_eq!(
+        (c.file.as_deref(), c.line),
+        (Some("c:\\b\\Calc.cs"), Some(21))
+    );
+    assert_eq!(c.message, "Assert.True() Failure");
+}
