@@ -1,13 +1,13 @@
 //! Command-line front end to the evidence readers, used by `bench/readers.sh` to time them in
 //! release mode and handy for poking at a report by hand:
-//! `cargo run --release --example read_report -- junit|sarif|coverage FILE...`,
+//! `cargo run --release --example read_report -- tests|junit|sarif|coverage FILE...`,
 //! `… -- bench FILE METRIC`, `… -- json FILE POINTER`. Prints the summary as JSON.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use promote_action::evidence::{
-    read_benchmark, read_coverage, read_json_pointer, read_junit, read_sarif,
+    read_benchmark, read_coverage, read_json_pointer, read_junit, read_sarif, read_test_results,
 };
 
 fn main() -> ExitCode {
@@ -25,13 +25,16 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &[String]) -> Result<String, String> {
-    let usage =
-        "usage: read_report junit|sarif|coverage FILE... | bench FILE METRIC | json FILE POINTER";
+    let usage = "usage: read_report tests|junit|sarif|coverage FILE... | bench FILE METRIC | json FILE POINTER";
     let (kind, rest) = args.split_first().ok_or(usage)?;
     let files: Vec<PathBuf> = rest.iter().map(PathBuf::from).collect();
     let first = files.first().ok_or(usage)?;
     let to_json = |v: serde_json::Result<String>| v.map_err(|e| e.to_string());
     match kind.as_str() {
+        "tests" => {
+            let s = read_test_results(&files).map_err(|e| e.to_string())?;
+            to_json(serde_json::to_string_pretty(&s))
+        }
         "junit" => {
             let s = read_junit(&files).map_err(|e| e.to_string())?;
             to_json(serde_json::to_string_pretty(&s))

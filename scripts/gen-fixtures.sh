@@ -207,9 +207,15 @@ PYEOF
 
   "$PY/pytest" -q -p no:cacheprovider benchmarks --benchmark-only --benchmark-min-rounds=5 \
     --benchmark-max-time=0.05 --benchmark-json="$FX/bench/pytest-benchmark.json" >/dev/null
+  # --benchmark-json keeps the raw per-round times (`stats.data`) percentiles are computed
+  # from; a run saved with --benchmark-save and without --benchmark-save-data has none.
+  "$PY/pytest" -q -p no:cacheprovider benchmarks --benchmark-only --benchmark-min-rounds=5 \
+    --benchmark-max-time=0.05 --benchmark-storage="file://$WORK/bench-storage" \
+    --benchmark-save=nosamples >/dev/null
+  cp "$WORK"/bench-storage/*/0001_nosamples.json "$FX/bench/pytest-benchmark-saved.json"
 )
 scrub "$FX"/junit/pytest-xunit*.xml "$FX"/coverage/coverage-py* "$FX/sarif/bandit.sarif" \
-  "$FX/bench/pytest-benchmark.json"
+  "$FX/bench/pytest-benchmark.json" "$FX/bench/pytest-benchmark-saved.json"
 
 ########################################################################################
 # hyperfine
@@ -470,6 +476,25 @@ CP="/usr/share/java/org.jacoco.core.jar:/usr/share/java/org.jacoco.report.jar:/u
 javac --release 11 -g -d "$JV/classes" "$JV/src/sample/"*.java
 javac -cp "$CP" -d "$JV/driver" "$JV/driver/JacocoDriver.java"
 java -cp "$CP:$JV/driver" JacocoDriver "$JV/classes" "$JV/src" "$FX/coverage/jacoco.xml" 2>/dev/null
+
+########################################################################################
+# Reference percentiles of the raw samples, computed independently of our reader with
+# Python's statistics.quantiles(method="inclusive") (linear interpolation, numpy's default).
+########################################################################################
+python3 - "$FX/bench" <<'PYEOF'
+import json, statistics, sys
+d = sys.argv[1]
+lines = ["# name metric value (statistics.quantiles(data, n=100, method='inclusive'))"]
+for name, file in (("hyperfine", "hyperfine.json"), ("pytest-benchmark", "pytest-benchmark.json")):
+    doc = json.load(open(f"{d}/{file}"))
+    rows = ([(r["command"], r["times"]) for r in doc["results"]] if name == "hyperfine"
+            else [(b["fullname"], b["stats"]["data"]) for b in doc["benchmarks"]])
+    for label, data in rows:
+        q = statistics.quantiles(data, n=100, method="inclusive")
+        for p in (90, 95, 99):
+            lines.append(f"{file}\t{label}\tp{p}\t{q[p - 1]!r}")
+open(f"{d}/percentiles.txt", "w").write("\n".join(lines) + "\n")
+PYEOF
 
 ########################################################################################
 # Hostile inputs

@@ -14,9 +14,16 @@
 //! any type (a `rate` or `count` is then unit-less). Only time-valued pytest-benchmark stats
 //! are offered (not `ops`, `rounds`, `iterations`), so `unit` is always seconds there.
 //!
-//! Deserialization keeps only numbers and the few strings needed (serde skips the per-run
-//! `times`/`data` arrays and everything else), so memory is proportional to the number of
-//! benchmarks, not to the file size.
+//! Percentiles (`p90`, `p95`, `p99`, any `pNN`) for hyperfine and pytest-benchmark are computed
+//! from the raw samples (hyperfine's `times`, pytest-benchmark's `stats.data`, which
+//! `--benchmark-json` writes and `--benchmark-save` keeps only with `--benchmark-save-data`) by
+//! linear interpolation between the two nearest ranks — numpy's default and Python's
+//! `statistics.quantiles(method="inclusive")`: for sorted samples x₀…xₙ₋₁, h = (n−1)·p/100 and
+//! the value is x⌊h⌋ + (h−⌊h⌋)·(x⌊h⌋₊₁ − x⌊h⌋). Without samples the gate fails naming the
+//! metrics the file has.
+//!
+//! Deserialization keeps only numbers, the few strings needed and the sample arrays, so
+//! memory is proportional to the number of benchmarks and samples, not to the file size.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -74,7 +81,7 @@ pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, Evidenc
     de.end()
         .map_err(|e| json_error(path, "benchmark JSON", e))?;
     let metric = metric.trim();
-    let (format, name, unit, entries, available) = if let Some(results) = report
+    let (format, name, unit, entries, available, no_samples) = if let Some(results) = report
         .results
         .filter(|r| r.iter().any(|x| x.contains_key("mean")))
     {
@@ -92,6 +99,14 @@ pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, Evidenc
                 .into(),
         });
     };
+    if entries.is_empty() && no_samples {
+        return Err(EvidenceError::NoSamples {
+            path: path.to_path_buf(),
+            format: format.name(),
+            metric: metric.to_string(),
+            available,
+        });
+    }
     if entries.is_empty() {
         return Err(EvidenceError::UnknownMetric {
             path: path.to_path_buf(),
@@ -114,13 +129,64 @@ pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, Evidenc
     })
 }
 
+/// (format, metric as named, unit, entries, metrics available, a percentile was asked for
+/// and no benchmark has raw samples).
 type Picked = (
     BenchFormat,
     String,
     &'static str,
     Vec<(String, f64)>,
     Vec<String>,
+    bool,
 );
+
+/// `p90` → 90.0 (any `pNN` or `pNN.N` in (0, 100]); `None` for other metrics.
+fn percentile_of(metric: &str) -> Option<f64> {
+    let digits = metric.strip_prefix('p')?;
+    let digits = digits
+        .strip_prefix('(')
+        .and_then(|d| d.strip_suffix(')'))
+        .unwrap_or(digits);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    digits
+        .parse::<f64>()
+        .ok()
+        .filter(|p| *p > 0.0 && *p <= 100.0)
+}
+
+/// The `p`-th percentile of `samples` by linear interpolation between the nearest ranks
+/// (numpy's default); `None` for no samples.
+pub(crate) fn percentile(samples: &[f64], p: f64) -> Option<f64> {
+    let mut sorted: Vec<f64> = samples.iter().copied().filter(|v| v.is_finite()).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let h = (sorted.len() - 1) as f64 * p / 100.0;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
+/// Entries for percentile `p` over each benchmark's samples; the flag says no benchmark had
+/// any.
+fn percentile_entries<'a>(
+    rows: impl Iterator<Item = (String, Option<&'a Num>)>,
+    p: f64,
+) -> (Vec<(String, f64)>, bool) {
+    let mut entries = Vec::new();
+    for (name, samples) in rows {
+        if let Some(Num::Samples(v)) = samples {
+            if let Some(x) = percentile(v, p) {
+                entries.push((name, x));
+            }
+        }
+    }
+    let none = entries.is_empty();
+    (entries, none)
+}
 
 fn alias(metric: &str) -> &str {
     match metric {
@@ -133,25 +199,36 @@ fn alias(metric: &str) -> &str {
 fn hyperfine(results: Vec<BTreeMap<String, Num>>, metric: &str) -> Picked {
     const STATS: [&str; 7] = ["mean", "stddev", "median", "min", "max", "user", "system"];
     let want = alias(metric);
+    let name_of = |i: usize, r: &BTreeMap<String, Num>| match r.get("command") {
+        Some(Num::S(s)) => s.clone(),
+        _ => format!("#{i}"),
+    };
     let mut entries = Vec::new();
+    let mut no_samples = false;
     if STATS.contains(&want) {
         for (i, r) in results.iter().enumerate() {
             if let Some(Num::N(v)) = r.get(want) {
-                let name = match r.get("command") {
-                    Some(Num::S(s)) => s.clone(),
-                    _ => format!("#{i}"),
-                };
-                entries.push((name, *v));
+                entries.push((name_of(i, r), *v));
             }
         }
+    } else if let Some(p) = percentile_of(want) {
+        let rows = results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (name_of(i, r), r.get("times")));
+        (entries, no_samples) = percentile_entries(rows, p);
     }
-    let available = STATS.iter().map(|s| s.to_string()).collect();
+    let has_samples = results
+        .iter()
+        .any(|r| matches!(r.get("times"), Some(Num::Samples(v)) if !v.is_empty()));
+    let available = with_percentiles(&STATS, has_samples);
     (
         BenchFormat::Hyperfine,
         want.to_string(),
         "s",
         entries,
         available,
+        no_samples,
     )
 }
 
@@ -160,23 +237,40 @@ fn pytest_benchmark(benches: Vec<RawPytestBench>, metric: &str) -> Picked {
         "mean", "median", "min", "max", "stddev", "iqr", "q1", "q3", "ld15iqr", "hd15iqr", "total",
     ];
     let want = alias(metric);
+    let name_of = |b: &RawPytestBench| b.fullname.clone().unwrap_or_else(|| b.name.clone());
     let mut entries = Vec::new();
+    let mut no_samples = false;
     if STATS.contains(&want) {
         for b in &benches {
             if let Some(Num::N(v)) = b.stats.get(want) {
-                let name = b.fullname.clone().unwrap_or_else(|| b.name.clone());
-                entries.push((name, *v));
+                entries.push((name_of(b), *v));
             }
         }
+    } else if let Some(p) = percentile_of(want) {
+        let rows = benches.iter().map(|b| (name_of(b), b.stats.get("data")));
+        (entries, no_samples) = percentile_entries(rows, p);
     }
-    let available = STATS.iter().map(|s| s.to_string()).collect();
+    let has_samples = benches
+        .iter()
+        .any(|b| matches!(b.stats.get("data"), Some(Num::Samples(v)) if !v.is_empty()));
+    let available = with_percentiles(&STATS, has_samples);
     (
         BenchFormat::PytestBenchmark,
         want.to_string(),
         "s",
         entries,
         available,
+        no_samples,
     )
+}
+
+/// The stats a format reports, plus the percentiles when raw samples are there.
+fn with_percentiles(stats: &[&str], has_samples: bool) -> Vec<String> {
+    let mut out: Vec<String> = stats.iter().map(|s| s.to_string()).collect();
+    if has_samples {
+        out.extend(["p90", "p95", "p99"].map(String::from));
+    }
+    out
 }
 
 /// k6 stat name for a user-facing one: `mean`→`avg`, `median`→`med`, `p95`→`p(95)`.
@@ -262,7 +356,7 @@ fn k6(metrics: BTreeMap<String, BTreeMap<String, Num>>, metric: &str) -> Picked 
         Some(o) => format!("{o}:{stat}"),
         None => stat,
     };
-    (BenchFormat::K6, shown, unit, entries, available)
+    (BenchFormat::K6, shown, unit, entries, available, false)
 }
 
 // ---- deserialization: numbers and short strings only --------------------------------------
@@ -289,6 +383,9 @@ enum Num {
     N(f64),
     S(String),
     Map(BTreeMap<String, Num>),
+    /// The numbers of an array directly under a benchmark (hyperfine `times`,
+    /// pytest-benchmark `stats.data`); deeper arrays are skipped.
+    Samples(Vec<f64>),
     Skip,
 }
 
@@ -335,8 +432,17 @@ impl<'de> Visitor<'de> for NumVisitor {
         Ok(Num::Skip)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Num, A::Error> {
-        while s.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Num::Skip)
+        if self.depth >= 1 {
+            while s.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Num::Skip);
+        }
+        let mut out = Vec::new();
+        while let Some(v) = s.next_element::<Sample>()? {
+            if let Sample(Some(x)) = v {
+                out.push(x);
+            }
+        }
+        Ok(Num::Samples(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Num, A::Error> {
         if self.depth >= 1 {
@@ -351,6 +457,15 @@ impl<'de> Visitor<'de> for NumVisitor {
             out.insert(k, v);
         }
         Ok(Num::Map(out))
+    }
+}
+
+/// An array element kept as a sample when it is a number.
+struct Sample(Option<f64>);
+
+impl<'de> Deserialize<'de> for Sample {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Sample, D::Error> {
+        Ok(Sample(Option::<f64>::deserialize(d).ok().flatten()))
     }
 }
 
@@ -504,7 +619,7 @@ mod tests {
     #[test]
     fn unknown_metric_lists_available() {
         let table: &[(&str, &str, &str)] = &[
-            ("bench/hyperfine.json", "p95", "median"),
+            ("bench/hyperfine.json", "p101", "p95"),
             ("bench/pytest-benchmark.json", "ops", "stddev"),
             ("bench/k6-summary-export.json", "p42", "p(95)"),
             (
@@ -554,5 +669,122 @@ mod tests {
                 Err(e) => assert!(ok(&e), "{file}: unexpected {e:?}"),
             }
         }
+    }
+
+    /// Percentiles from the raw samples against Python's `statistics.quantiles(method=
+    /// "inclusive")` over the same samples (tests/fixtures/bench/percentiles.txt, written by
+    /// scripts/gen-fixtures.sh).
+    #[test]
+    fn percentiles_from_raw_samples_match_an_independent_computation() {
+        let reference = std::fs::read_to_string(fixture("bench/percentiles.txt")).unwrap();
+        let mut checked = 0;
+        for line in reference.lines().filter(|l| !l.starts_with('#')) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let (file, name, metric, want) = (cols[0], cols[1], cols[2], cols[3]);
+            let want: f64 = want.parse().unwrap();
+            let s = read_benchmark(&fixture(&format!("bench/{file}")), metric).unwrap();
+            let got = s
+                .entries
+                .iter()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("{file} {name}"))
+                .1;
+            assert!(
+                (got - want).abs() <= want.abs() * 1e-12,
+                "{file} {name} {metric}: {got} vs {want}"
+            );
+            assert_eq!(s.unit, "s");
+            checked += 1;
+        }
+        assert_eq!(
+            checked, 15,
+            "2 hyperfine commands and 3 pytest benchmarks × 3 percentiles"
+        );
+    }
+
+    /// The 50th percentile of the samples is the median the tools print themselves.
+    #[test]
+    fn the_fiftieth_percentile_is_the_tools_median() {
+        let raw: serde_json::Value = serde_json::from_reader(
+            std::fs::File::open(fixture("bench/pytest-benchmark.json")).unwrap(),
+        )
+        .unwrap();
+        for b in raw["benchmarks"].as_array().unwrap() {
+            let data: Vec<f64> = b["stats"]["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            let median = b["stats"]["median"].as_f64().unwrap();
+            let got = percentile(&data, 50.0).unwrap();
+            assert!((got - median).abs() <= median * 1e-12, "{got} vs {median}");
+        }
+        let h: serde_json::Value =
+            serde_json::from_reader(std::fs::File::open(fixture("bench/hyperfine.json")).unwrap())
+                .unwrap();
+        for r in h["results"].as_array().unwrap() {
+            let times: Vec<f64> = r["times"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            let median = r["median"].as_f64().unwrap();
+            assert!((percentile(&times, 50.0).unwrap() - median).abs() <= median * 1e-12);
+        }
+    }
+
+    #[test]
+    fn percentile_definition() {
+        let cases: &[(&[f64], f64, Option<f64>)] = &[
+            (&[], 95.0, None),
+            (&[3.0], 95.0, Some(3.0)),
+            (&[1.0, 2.0, 3.0, 4.0], 50.0, Some(2.5)),
+            (&[4.0, 1.0, 3.0, 2.0], 100.0, Some(4.0)),
+            (&[1.0, 2.0, 3.0, 4.0, 5.0], 90.0, Some(4.6)),
+            (&[10.0, 20.0], 95.0, Some(19.5)),
+        ];
+        for (samples, p, want) in cases {
+            let got = percentile(samples, *p);
+            match (got, want) {
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-12, "{samples:?} p{p}: {g}"),
+                _ => assert_eq!(got, *want, "{samples:?} p{p}"),
+            }
+        }
+        let names: &[(&str, Option<f64>)] = &[
+            ("p95", Some(95.0)),
+            ("p99.9", Some(99.9)),
+            ("p(90)", Some(90.0)),
+            ("p0", None),
+            ("p101", None),
+            ("mean", None),
+            ("p", None),
+        ];
+        for (m, want) in names {
+            assert_eq!(percentile_of(m), *want, "{m}");
+        }
+    }
+
+    #[test]
+    fn a_percentile_without_samples_names_what_is_available() {
+        let e = read_benchmark(&fixture("bench/pytest-benchmark-saved.json"), "p95").unwrap_err();
+        assert!(matches!(e, EvidenceError::NoSamples { .. }), "{e:?}");
+        let msg = e.to_string();
+        for want in [
+            "pytest-benchmark-saved.json",
+            "`p95`",
+            "--benchmark-save-data",
+            "median",
+        ] {
+            assert!(msg.contains(want), "{want}: {msg}");
+        }
+        assert!(
+            !msg.contains("p90"),
+            "no percentile is offered without samples: {msg}"
+        );
+        // The stats the file does have still work.
+        let s = read_benchmark(&fixture("bench/pytest-benchmark-saved.json"), "median").unwrap();
+        assert_eq!(s.entries.len(), 3);
     }
 }

@@ -3,9 +3,14 @@
 //!
 //! Semantics: `*` and `?` do not cross `/`, `**` does, `{a,b}` alternates, `[ab]` classes.
 //! Each pattern is walked only from its literal leading directory (so `reports/**` does not
-//! descend into `node_modules/` or `target/`), `.git/` is never entered, symlinks are not
-//! followed, and only regular files match. The result is sorted and deduplicated; a pattern
-//! that matches nothing is a `NoMatch` error naming that pattern.
+//! descend into `node_modules/` or `target/`), `.git/` is never entered, symlinked directories
+//! are not descended, and only regular, readable files are read. The result is sorted and
+//! deduplicated; a pattern that matches nothing is a `NoMatch` error naming that pattern.
+//!
+//! A pattern that matches something the action will not read says so (`Refused`) instead of
+//! "no file matches": a symbolic link leading outside the workspace (or to nothing), a FIFO,
+//! socket or device, a file it may not open, or — when nothing else matched — a directory.
+//! A symbolic link to a regular file inside the workspace is read like the file.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -29,6 +34,58 @@ pub fn expand_globs(workspace: &Path, patterns: &[String]) -> Result<Vec<PathBuf
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Why a matched path is not read, or `None` when it is a readable regular file (or a link to
+/// one inside the workspace).
+enum Verdict {
+    Read,
+    /// A directory (or a link to one): refused only if the pattern matched nothing else.
+    Directory,
+    Refuse(String),
+}
+
+fn judge(workspace: &Path, path: &Path, file_type: std::fs::FileType) -> Verdict {
+    if file_type.is_dir() {
+        return Verdict::Directory;
+    }
+    if file_type.is_symlink() {
+        let target = match std::fs::canonicalize(path) {
+            Ok(t) => t,
+            Err(_) => {
+                return Verdict::Refuse("a symbolic link to a file that does not exist".into());
+            }
+        };
+        let root = std::fs::canonicalize(workspace).unwrap_or_else(|_| workspace.to_path_buf());
+        if !target.starts_with(&root) {
+            return Verdict::Refuse(format!(
+                "a symbolic link leading outside the workspace (to {})",
+                target.display()
+            ));
+        }
+        return match std::fs::metadata(&target) {
+            Ok(m) if m.is_dir() => Verdict::Directory,
+            Ok(m) if m.is_file() => readable(&target),
+            Ok(_) => {
+                Verdict::Refuse("a symbolic link to something that is not a regular file".into())
+            }
+            Err(e) => Verdict::Refuse(format!("a symbolic link whose target cannot be read ({e})")),
+        };
+    }
+    if !file_type.is_file() {
+        return Verdict::Refuse("not a regular file (a FIFO, socket or device)".into());
+    }
+    readable(path)
+}
+
+fn readable(path: &Path) -> Verdict {
+    match std::fs::File::open(path) {
+        Ok(_) => Verdict::Read,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Verdict::Refuse("a file the action may not read (permission denied)".into())
+        }
+        Err(e) => Verdict::Refuse(format!("a file that cannot be opened ({e})")),
+    }
 }
 
 fn expand_one(
@@ -63,9 +120,26 @@ fn expand_one(
     } else {
         workspace.join(&base)
     };
-    if !root.exists() {
-        return Ok(());
+    // A dangling link must be refused, not skipped (WalkDir cannot stat it).
+    match (std::fs::symlink_metadata(&root), std::fs::metadata(&root)) {
+        (Err(_), _) => return Ok(()),
+        (Ok(link), Err(_)) => {
+            let shown = root.strip_prefix(workspace).unwrap_or(&root).to_path_buf();
+            if let Verdict::Refuse(reason) = judge(workspace, &root, link.file_type()) {
+                if matcher.is_match(&shown) || absolute {
+                    return Err(EvidenceError::Refused {
+                        pattern: pattern.to_string(),
+                        path: shown,
+                        reason,
+                    });
+                }
+            }
+            return Ok(());
+        }
+        _ => {}
     }
+    let before = out.len();
+    let mut directory: Option<PathBuf> = None;
     let walker = WalkDir::new(&root)
         .follow_links(false)
         .sort_by_file_name()
@@ -82,9 +156,6 @@ fn expand_one(
                 .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
             EvidenceError::Io { path, source }
         })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let full = entry.path();
         let candidate = if absolute {
             full.to_path_buf()
@@ -94,8 +165,33 @@ fn expand_one(
                 Err(_) => continue,
             }
         };
-        if matcher.is_match(&candidate) {
-            out.push(full.to_path_buf());
+        if !matcher.is_match(&candidate) {
+            continue;
+        }
+        match judge(workspace, full, entry.file_type()) {
+            Verdict::Read => out.push(full.to_path_buf()),
+            Verdict::Directory => {
+                directory.get_or_insert_with(|| full.to_path_buf());
+            }
+            Verdict::Refuse(reason) => {
+                return Err(EvidenceError::Refused {
+                    pattern: pattern.to_string(),
+                    path: candidate,
+                    reason,
+                });
+            }
+        }
+    }
+    if out.len() == before {
+        if let Some(dir) = directory {
+            let shown = dir.strip_prefix(workspace).unwrap_or(&dir).to_path_buf();
+            return Err(EvidenceError::Refused {
+                pattern: pattern.to_string(),
+                path: shown,
+                reason:
+                    "a directory, not a report file; match the files in it, e.g. `DIR/**/*.xml`"
+                        .into(),
+            });
         }
     }
     Ok(())
@@ -234,5 +330,54 @@ mod tests {
         for (p, want) in table {
             assert_eq!(literal_prefix(p), want, "{p}");
         }
+    }
+
+    #[test]
+    fn matches_the_action_will_not_read_say_why() {
+        let ws = workspace();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.xml");
+        fs::write(&secret, "x").unwrap();
+        let r = ws.path().join("reports");
+        std::os::unix::fs::symlink(&secret, r.join("escape.xml")).unwrap();
+        std::os::unix::fs::symlink(r.join("missing.xml"), r.join("dangling.xml")).unwrap();
+        std::os::unix::fs::symlink(r.join("coverage.xml"), r.join("inside-link.xml")).unwrap();
+        fs::create_dir_all(r.join("dir.xml")).unwrap();
+        let fifo = r.join("pipe.xml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        let table: &[(&str, &str, &str)] = &[
+            (
+                "reports/escape.xml",
+                "reports/escape.xml",
+                "leading outside the workspace",
+            ),
+            (
+                "reports/dangling.xml",
+                "reports/dangling.xml",
+                "does not exist",
+            ),
+            ("reports/dir.xml", "reports/dir.xml", "a directory"),
+            ("reports/junit", "reports/junit", "a directory"),
+            ("reports/pipe.xml", "reports/pipe.xml", "not a regular file"),
+        ];
+        for (pattern, path, why) in table {
+            if *pattern == "reports/pipe.xml" && !made.as_ref().is_ok_and(|s| s.success()) {
+                continue;
+            }
+            let e = expand_globs(ws.path(), &[pattern.to_string()]).unwrap_err();
+            assert!(
+                matches!(e, EvidenceError::Refused { .. }),
+                "{pattern}: {e:?}"
+            );
+            let msg = e.to_string();
+            assert!(msg.contains(path) && msg.contains(why), "{pattern}: {msg}");
+            assert!(!msg.contains("no file matches"), "{pattern}: {msg}");
+        }
+        // A link to a file inside the workspace is read; a directory among real matches is
+        // not an error (`**` matches directories too).
+        let got = expand_globs(ws.path(), &["reports/inside-link.xml".to_string()]).unwrap();
+        assert_eq!(got, vec![r.join("inside-link.xml")]);
+        let got = expand_globs(ws.path(), &["reports/junit/**".to_string()]).unwrap();
+        assert_eq!(got.len(), 3);
     }
 }

@@ -12,8 +12,9 @@ pub mod facts;
 pub mod gather;
 mod glob;
 mod json;
-mod junit;
+mod jsonscan;
 mod sarif;
+mod test_results;
 mod xml;
 
 use std::io;
@@ -23,8 +24,11 @@ pub use bench::{BenchFormat, BenchSummary, read_benchmark};
 pub use coverage::{CoverageFormat, CoverageSummary, read_coverage};
 pub use glob::expand_globs;
 pub use json::read_json_pointer;
-pub use junit::{FailedCase, FailureKind, JunitSummary, read_junit};
 pub use sarif::{Finding, SarifSummary, read_sarif};
+pub use test_results::{
+    FailedCase, FailureKind, FileResult, JunitSummary, TestCounts, TestFormat, TestSummary,
+    read_junit, read_test_results,
+};
 
 /// How many failed test cases / SARIF findings a summary keeps verbatim; the totals keep
 /// counting past it.
@@ -95,6 +99,32 @@ pub enum EvidenceError {
         format: &'static str,
         metric: String,
         available: Vec<String>,
+    },
+
+    #[error(
+        "{}: metric `{metric}` is computed from raw samples, and this {format} report has none \
+         (hyperfine writes `times` with --export-json; pytest-benchmark writes `data` with \
+         --benchmark-json, or with --benchmark-save-data when saving); regenerate it with \
+         samples or use one of: {}",
+        path.display(),
+        available.join(", ")
+    )]
+    NoSamples {
+        path: PathBuf,
+        format: &'static str,
+        metric: String,
+        available: Vec<String>,
+    },
+
+    #[error(
+        "`{pattern}` matches {}, which is {reason}; evidence must be a regular, readable file \
+         inside the workspace: fix the path or the step that writes it",
+        path.display()
+    )]
+    Refused {
+        pattern: String,
+        path: PathBuf,
+        reason: String,
     },
 }
 

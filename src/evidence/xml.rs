@@ -235,6 +235,34 @@ impl XmlStream {
         Ok(false)
     }
 
+    /// [`Self::attr_into`] through the fast [`raw_attr`] scan when the value needs no decoding
+    /// (the common case); the full parser otherwise.
+    pub(crate) fn attr_fast(
+        &self,
+        e: &BytesStart<'_>,
+        key: &[u8],
+        out: &mut String,
+    ) -> Result<bool, EvidenceError> {
+        match raw_attr(e, key) {
+            Ok(Some(v)) => {
+                out.clear();
+                let s = std::str::from_utf8(v).map_err(|err| {
+                    self.malformed(format!(
+                        "attribute `{}` is not UTF-8: {err}",
+                        String::from_utf8_lossy(key)
+                    ))
+                })?;
+                out.push_str(s);
+                Ok(true)
+            }
+            Ok(None) => {
+                out.clear();
+                Ok(false)
+            }
+            Err(()) => self.attr_into(e, key, out),
+        }
+    }
+
     /// Attribute `key` parsed as a number, `None` when absent. Unparseable numbers are
     /// `Malformed`.
     pub(crate) fn attr_num<T: std::str::FromStr>(
@@ -307,4 +335,97 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// Local name of an element as UTF-8 for messages.
 pub(crate) fn display_name(e: &BytesStart<'_>) -> String {
     String::from_utf8_lossy(e.local_name().as_ref()).into_owned()
+}
+
+/// The raw value of attribute `key` (compared by local name) in a start tag, found by a
+/// single scan instead of quick-xml's checked attribute iterator (which compares every
+/// attribute with every earlier one). `Ok(None)` when absent; `Err(())` when the tag needs the
+/// full parser: an unquoted or unterminated value, or a value with `&` that must be unescaped —
+/// callers then fall back to [`XmlStream::attr_into`], which decodes or reports it.
+pub(crate) fn raw_attr<'a>(e: &'a BytesStart<'_>, key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
+    // Plain loops: attribute names and values are short, and a `memchr` call per piece costs
+    // more than it saves here (it showed up as a third of the TRX/NUnit/xUnit read time).
+    let raw = e.attributes_raw();
+    let n = raw.len();
+    let mut i = 0;
+    loop {
+        while i < n && raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == n {
+            return Ok(None);
+        }
+        let name_start = i;
+        while i < n && raw[i] != b'=' && !raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let name = &raw[name_start..i];
+        while i < n && raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == n || raw[i] != b'=' || name.is_empty() {
+            return Err(());
+        }
+        i += 1;
+        while i < n && raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let quote = match raw.get(i) {
+            Some(&q) if q == b'"' || q == b'\'' => q,
+            _ => return Err(()),
+        };
+        i += 1;
+        let value_start = i;
+        while i < n && raw[i] != quote {
+            i += 1;
+        }
+        if i == n {
+            return Err(());
+        }
+        let value = &raw[value_start..i];
+        i += 1;
+        // `key` or `prefix:key`.
+        let matches = name.len() >= key.len()
+            && name.ends_with(key)
+            && (name.len() == key.len() || name[name.len() - key.len() - 1] == b':');
+        if matches {
+            if value.contains(&b'&') {
+                return Err(());
+            }
+            return Ok(Some(value));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_attr_finds_values_or_defers_to_the_full_parser() {
+        let tag = BytesStart::from_content(
+            r#"UnitTestResult  testName="a b" x:outcome='Failed' empty="" amp="a&amp;b""#,
+            14,
+        );
+        type Case<'a> = (&'a [u8], Result<Option<&'a [u8]>, ()>);
+        let cases: &[Case<'_>] = &[
+            (b"testName", Ok(Some(b"a b"))),
+            (b"outcome", Ok(Some(b"Failed"))),
+            (b"empty", Ok(Some(b""))),
+            (b"missing", Ok(None)),
+            (b"amp", Err(())),
+        ];
+        for (key, want) in cases {
+            assert_eq!(
+                raw_attr(&tag, key),
+                *want,
+                "{}",
+                String::from_utf8_lossy(key)
+            );
+        }
+        let bad = BytesStart::from_content("t a=1 outcome=\"x\"", 1);
+        assert_eq!(raw_attr(&bad, b"outcome"), Err(()));
+        let open = BytesStart::from_content("t outcome=\"x", 1);
+        assert_eq!(raw_attr(&open, b"outcome"), Err(()));
+    }
 }

@@ -1,0 +1,669 @@
+//! JUnit XML reader: counts `<testcase>` elements for the `tests:`/`junit:` gates.
+//!
+//! Counts come from the `<testcase>` elements themselves, never from the `tests=`/`failures=`
+//! header attributes (they are missing or wrong in several producers) — except for a
+//! `<testsuite>` that has no `<testcase>` (and no nested suite) at all: some converters write
+//! only totals, and then its `tests`/`failures`/`errors`/`skipped` attributes are the counts.
+//! Accepted shapes: a `<testsuites>` root (pytest, jest-junit, cargo-nextest, Bazel, Swift), a
+//! bare `<testsuite>` root (Maven Surefire, Gradle, TestNG's JUnit reports, scalatest, Nette
+//! Tester) and suites nested in suites (PHPUnit, some Karma reporters).
+//!
+//! A test case with several result elements counts once: *failure* if it has a `<failure>`
+//! child, else *error* if it has an `<error>` child, else *skipped* if it has a `<skipped>`
+//! child, otherwise passed. Surefire's `<flakyFailure>`/`<rerunFailure>` are reruns of a test
+//! that eventually passed and do not count as failures.
+//!
+//! Passing cases cost one attribute check and no allocation; the attributes of a case are
+//! decoded only when it fails and the failed list still has room.
+
+use std::path::{Path, PathBuf};
+
+use quick_xml::events::attributes::Attributes;
+use quick_xml::events::{BytesStart, Event};
+use serde::Serialize;
+
+use super::location::find_location;
+use super::xmldrive::{self, XmlHandler};
+use super::{FailedCase, FailureKind, Tally, TestCounts};
+use crate::evidence::xml::{self, Sniffed, XmlStream};
+use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+
+const FORMAT: &str = "JUnit XML";
+
+/// Totals over every file read by [`read_junit`] (the `junit:` gate's summary; the `tests:`
+/// gate uses [`super::TestSummary`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct JunitSummary {
+    pub tests: u64,
+    pub failures: u64,
+    pub errors: u64,
+    pub skipped: u64,
+    /// The first [`crate::evidence::MAX_LISTED`] failed or errored cases, in file order.
+    pub failed: Vec<FailedCase>,
+    /// All failed plus errored cases (`failures + errors`).
+    pub failed_total: u64,
+    pub files: Vec<PathBuf>,
+}
+
+impl JunitSummary {
+    /// Test cases that ran and passed.
+    pub fn passed(&self) -> u64 {
+        self.tests
+            .saturating_sub(self.failures + self.errors + self.skipped)
+    }
+}
+
+/// Reads every file as JUnit XML (no other format is accepted) and adds up the test cases.
+pub fn read_junit(files: &[PathBuf]) -> Result<JunitSummary, EvidenceError> {
+    let mut tally = Tally::default();
+    for path in files {
+        let (mut x, mut buf, root, empty) = open(path)?;
+        if !is_root(root.local_name().as_ref()) {
+            return Err(EvidenceError::UnknownFormat {
+                path: path.to_path_buf(),
+                expected: FORMAT,
+                detail: format!(
+                    "the root element is <{}>, not <testsuites> or <testsuite>",
+                    xml::display_name(&root)
+                ),
+            });
+        }
+        read(&mut x, &mut buf, &root, empty, &mut tally)?;
+    }
+    let c = tally.counts;
+    Ok(JunitSummary {
+        tests: c.tests,
+        failures: c.failures,
+        errors: c.errors,
+        skipped: c.skipped,
+        failed: tally.failed,
+        failed_total: c.failures + c.errors,
+        files: files.to_vec(),
+    })
+}
+
+type Opened = (XmlStream, Vec<u8>, BytesStart<'static>, bool);
+
+fn open(path: &Path) -> Result<Opened, EvidenceError> {
+    let (inner, sniffed) = xml::open_sniffed(path, FORMAT)?;
+    let found = match sniffed {
+        Sniffed::Xml => None,
+        Sniffed::Json => Some("found JSON"),
+        Sniffed::Other => Some("found text that does not start with `<`"),
+    };
+    if let Some(detail) = found {
+        return Err(EvidenceError::UnknownFormat {
+            path: path.to_path_buf(),
+            expected: FORMAT,
+            detail: detail.into(),
+        });
+    }
+    let mut x = XmlStream::new(inner, path, FORMAT);
+    let mut buf = Vec::new();
+    let (root, empty) = xmldrive::read_root(&mut x, &mut buf)?;
+    Ok((x, buf, root, empty))
+}
+
+/// Whether a root element name is JUnit's.
+pub(crate) fn is_root(local: &[u8]) -> bool {
+    local == b"testsuites" || local == b"testsuite"
+}
+
+/// Reads the rest of a JUnit document whose root element has been read.
+pub(crate) fn read(
+    x: &mut XmlStream,
+    buf: &mut Vec<u8>,
+    root: &BytesStart<'_>,
+    root_empty: bool,
+    t: &mut Tally,
+) -> Result<(), EvidenceError> {
+    let mut h = Junit::default();
+    xmldrive::drive(x, buf, root, root_empty, &mut h, t)
+}
+
+/// One open `<testsuite>`.
+struct Suite {
+    name: String,
+    /// Header totals, used only if the suite turns out to hold no case and no suite.
+    totals: TestCounts,
+    has_children: bool,
+}
+
+/// Where the reader is inside the current test case.
+#[derive(Default)]
+struct Case {
+    kind: Option<FailureKind>,
+    skipped: bool,
+    /// Collecting the text of the deciding `<failure>`/`<error>` element.
+    in_text: bool,
+    text_depth: usize,
+}
+
+#[derive(Default)]
+struct Junit {
+    suites: Vec<Suite>,
+    /// Depth of the open `<testcase>`, if any.
+    case_depth: Option<usize>,
+    case: Case,
+    case_raw: Vec<u8>,
+    attr: String,
+    classname: String,
+    name: String,
+    file: String,
+    line: String,
+    text: String,
+    message: String,
+}
+
+impl XmlHandler for Junit {
+    fn start(
+        &mut self,
+        x: &XmlStream,
+        e: &BytesStart<'_>,
+        empty: bool,
+        t: &mut Tally,
+    ) -> Result<(), EvidenceError> {
+        let local = e.local_name();
+        let local = local.as_ref();
+        if self.case_depth.is_some() {
+            let kind = match local {
+                b"failure" => FailureKind::Failure,
+                b"error" => FailureKind::Error,
+                b"skipped" => {
+                    self.case.skipped = true;
+                    return Ok(());
+                }
+                _ => return Ok(()),
+            };
+            // failure > error: a later <failure> replaces an earlier <error>.
+            let decides = match self.case.kind {
+                None => true,
+                Some(FailureKind::Error) => kind == FailureKind::Failure,
+                Some(FailureKind::Failure) => false,
+            };
+            if decides {
+                self.case.kind = Some(kind);
+                x.attr_into(e, b"message", &mut self.message)?;
+                self.text.clear();
+                self.case.in_text = !empty;
+                self.case.text_depth = x.depth();
+            }
+            return Ok(());
+        }
+        match local {
+            b"testsuite" => {
+                if let Some(parent) = self.suites.last_mut() {
+                    parent.has_children = true;
+                }
+                x.attr_into(e, b"name", &mut self.attr)?;
+                let suite = Suite {
+                    name: self.attr.clone(),
+                    totals: header_totals(x, e, &mut self.attr)?,
+                    has_children: false,
+                };
+                self.suites.push(suite);
+                if empty {
+                    self.close_suite(t);
+                }
+            }
+            b"testcase" => {
+                if let Some(suite) = self.suites.last_mut() {
+                    suite.has_children = true;
+                }
+                self.case = Case::default();
+                check_attrs(x, e)?;
+                if empty {
+                    // A self-closing case passed; nothing else to look at.
+                    t.pass();
+                    return Ok(());
+                }
+                self.case_raw.clear();
+                self.case_raw.extend_from_slice(e.attributes_raw());
+                self.case_depth = Some(x.depth());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError> {
+        let depth_after = x.depth();
+        if self.case.in_text && depth_after + 1 == self.case.text_depth {
+            self.case.in_text = false;
+        }
+        if let Some(d) = self.case_depth {
+            if depth_after + 1 == d {
+                self.case_depth = None;
+                self.finish_case(x, t)?;
+                self.case = Case::default();
+            }
+        } else if local == b"testsuite" {
+            self.close_suite(t);
+        }
+        Ok(())
+    }
+
+    fn wants_text(&self) -> bool {
+        self.case.in_text
+    }
+
+    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
+        x.append_text(ev, &mut self.text)
+    }
+}
+
+/// `tests`/`failures`/`errors`/`skipped` attributes of a `<testsuite>` (missing = 0).
+fn header_totals(
+    x: &XmlStream,
+    e: &BytesStart<'_>,
+    scratch: &mut String,
+) -> Result<TestCounts, EvidenceError> {
+    let mut num = |key: &[u8]| -> Result<u64, EvidenceError> {
+        // Some producers write `tests="3.0"` or leave the value empty; only whole numbers count.
+        Ok(x.attr_num::<f64>(e, key, scratch)?
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .map(|v| v as u64)
+            .unwrap_or(0))
+    };
+    let tests = num(b"tests")?;
+    let failures = num(b"failures")?;
+    let errors = num(b"errors")?;
+    let skipped = num(b"skipped")?;
+    Ok(TestCounts {
+        tests: tests.max(failures + errors + skipped),
+        failures,
+        errors,
+        skipped,
+    })
+}
+
+impl Junit {
+    fn close_suite(&mut self, t: &mut Tally) {
+        if let Some(suite) = self.suites.pop() {
+            if !suite.has_children {
+                t.add_totals(suite.totals);
+            }
+        }
+    }
+
+    /// Decodes the remembered `<testcase>` attributes; returns whether `file` and `line` were
+    /// present and non-empty.
+    fn decode_case_attrs(&mut self, x: &XmlStream) -> Result<(bool, bool), EvidenceError> {
+        self.classname.clear();
+        self.name.clear();
+        self.file.clear();
+        self.line.clear();
+        let raw = std::str::from_utf8(&self.case_raw)
+            .map_err(|e| x.malformed(format!("<testcase> attributes are not UTF-8: {e}")))?;
+        for attr in Attributes::new(raw, 0) {
+            let attr =
+                attr.map_err(|err| x.malformed(format!("bad <testcase> attribute: {err}")))?;
+            let slot = match attr.key.local_name().as_ref() {
+                b"classname" => &mut self.classname,
+                b"name" => &mut self.name,
+                b"file" => &mut self.file,
+                b"line" => &mut self.line,
+                _ => continue,
+            };
+            let value = attr
+                .decode_and_unescape_value(x.decoder())
+                .map_err(|err| x.malformed(format!("<testcase> attribute: {err}")))?;
+            slot.push_str(&value);
+        }
+        Ok((!self.file.is_empty(), !self.line.trim().is_empty()))
+    }
+
+    fn finish_case(&mut self, x: &XmlStream, t: &mut Tally) -> Result<(), EvidenceError> {
+        let Some(kind) = self.case.kind else {
+            if self.case.skipped {
+                t.skip();
+            } else {
+                t.pass();
+            }
+            return Ok(());
+        };
+        if !t.fail(kind) {
+            return Ok(());
+        }
+        let (has_file, has_line) = self.decode_case_attrs(x)?;
+        let message = if self.message.trim().is_empty() {
+            first_line(&self.text)
+        } else {
+            first_line(&self.message)
+        };
+        let from_text = find_location(&self.text);
+        let (file, line) = if has_file {
+            let line = if has_line {
+                self.line.trim().parse::<u32>().ok()
+            } else {
+                // jest-junit writes the file but no line: take the line from the stack trace
+                // when it points into that file.
+                from_text
+                    .as_ref()
+                    .filter(|(p, _)| p.ends_with(self.file.as_str()))
+                    .map(|(_, l)| *l)
+            };
+            (Some(self.file.clone()), line)
+        } else {
+            match from_text {
+                Some((p, l)) => (Some(p), Some(l)),
+                None => (None, None),
+            }
+        };
+        t.push(FailedCase {
+            suite: self
+                .suites
+                .last()
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            classname: truncate_chars(&self.classname, MAX_MESSAGE_CHARS),
+            name: truncate_chars(&self.name, MAX_MESSAGE_CHARS),
+            kind,
+            message,
+            file,
+            line,
+        });
+        Ok(())
+    }
+}
+
+/// Cheap well-formedness check of a `<testcase>` tag that is otherwise not decoded: the
+/// attributes must be UTF-8, and any `&` reference in them must be a known one.
+fn check_attrs(x: &XmlStream, e: &BytesStart<'_>) -> Result<(), EvidenceError> {
+    let raw = e.attributes_raw();
+    let text = std::str::from_utf8(raw)
+        .map_err(|err| x.malformed(format!("<testcase> attributes are not UTF-8: {err}")))?;
+    if raw.contains(&b'&') {
+        for attr in Attributes::new(text, 0) {
+            let attr =
+                attr.map_err(|err| x.malformed(format!("bad <testcase> attribute: {err}")))?;
+            attr.decode_and_unescape_value(x.decoder())
+                .map_err(|err| x.malformed(format!("<testcase> attribute: {err}")))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::{MAX_LISTED, fixture};
+
+    struct Want {
+        file: &'static str,
+        tests: u64,
+        failures: u64,
+        errors: u64,
+        skipped: u64,
+    }
+
+    #[test]
+    fn real_and_handwritten_fixtures_give_exact_counts() {
+        let table = [
+            Want {
+                file: "junit/pytest-xunit1.xml",
+                tests: 8,
+                failures: 1,
+                errors: 1,
+                skipped: 1,
+            },
+            Want {
+                file: "junit/pytest-xunit2.xml",
+                tests: 8,
+                failures: 1,
+                errors: 1,
+                skipped: 1,
+            },
+            Want {
+                file: "junit/jest-junit.xml",
+                tests: 5,
+                failures: 1,
+                errors: 0,
+                skipped: 1,
+            },
+            Want {
+                file: "junit/nextest.xml",
+                tests: 3,
+                failures: 1,
+                errors: 0,
+                skipped: 0,
+            },
+            Want {
+                file: "junit/surefire-TEST-com.example.CalculatorTest.xml",
+                tests: 6,
+                failures: 1,
+                errors: 1,
+                skipped: 1,
+            },
+            Want {
+                file: "junit/gradle-TEST-com.example.GreeterTest.xml",
+                tests: 4,
+                failures: 1,
+                errors: 0,
+                skipped: 1,
+            },
+            Want {
+                file: "junit/phpunit-nested.xml",
+                tests: 5,
+                failures: 1,
+                errors: 1,
+                skipped: 1,
+            },
+            Want {
+                file: "junit/wrong-headers.xml",
+                tests: 3,
+                failures: 1,
+                errors: 0,
+                skipped: 0,
+            },
+        ];
+        for w in table {
+            let s = read_junit(&[fixture(w.file)]).unwrap_or_else(|e| panic!("{}: {e}", w.file));
+            assert_eq!(
+                (s.tests, s.failures, s.errors, s.skipped),
+                (w.tests, w.failures, w.errors, w.skipped),
+                "{}",
+                w.file
+            );
+            assert_eq!(s.failed_total, w.failures + w.errors, "{}", w.file);
+            assert_eq!(s.failed.len() as u64, s.failed_total, "{}", w.file);
+        }
+    }
+
+    #[test]
+    fn several_files_add_up() {
+        let s = read_junit(&[
+            fixture("junit/pytest-xunit1.xml"),
+            fixture("junit/jest-junit.xml"),
+            fixture("junit/nextest.xml"),
+        ])
+        .unwrap();
+        assert_eq!((s.tests, s.failures, s.errors, s.skipped), (16, 3, 1, 2));
+        assert_eq!(s.passed(), 10);
+        assert_eq!(s.files.len(), 3);
+    }
+
+    #[test]
+    fn failed_case_details() {
+        struct Detail {
+            file: &'static str,
+            index: usize,
+            name: &'static str,
+            kind: FailureKind,
+            message_starts: &'static str,
+            loc_file: Option<&'static str>,
+            line: Option<u32>,
+            suite: &'static str,
+        }
+        let table = [
+            Detail {
+                file: "junit/pytest-xunit1.xml",
+                index: 0,
+                name: "test_clamp_fails",
+                kind: FailureKind::Failure,
+                message_starts: "assert 10 == 11",
+                loc_file: Some("tests/test_calc.py"),
+                line: Some(23),
+                suite: "sample",
+            },
+            Detail {
+                file: "junit/pytest-xunit2.xml",
+                index: 0,
+                name: "test_clamp_fails",
+                kind: FailureKind::Failure,
+                message_starts: "assert 10 == 11",
+                loc_file: Some("tests/test_calc.py"),
+                line: Some(25),
+                suite: "sample",
+            },
+            Detail {
+                file: "junit/pytest-xunit2.xml",
+                index: 1,
+                name: "test_uses_broken_fixture",
+                kind: FailureKind::Error,
+                message_starts: "failed on setup with \"RuntimeError: database unavailable\"",
+                loc_file: Some("tests/test_calc.py"),
+                line: Some(30),
+                suite: "sample",
+            },
+            Detail {
+                file: "junit/jest-junit.xml",
+                index: 0,
+                name: "math divides by zero is wrong on purpose",
+                kind: FailureKind::Failure,
+                message_starts: "Error: expect(received).toBe(expected)",
+                loc_file: Some("__tests__/math.test.js"),
+                line: Some(13),
+                suite: "math",
+            },
+            Detail {
+                file: "junit/nextest.xml",
+                index: 0,
+                name: "tests::wrong_on_purpose",
+                kind: FailureKind::Failure,
+                message_starts: "thread 'tests::wrong_on_purpose'",
+                loc_file: Some("src/lib.rs"),
+                line: Some(21),
+                suite: "fixture-nextest",
+            },
+            Detail {
+                file: "junit/phpunit-nested.xml",
+                index: 0,
+                name: "testDivideByZero",
+                kind: FailureKind::Failure,
+                message_starts: "Tests\\Unit\\MathTest::testDivideByZero",
+                loc_file: Some("/app/tests/Unit/MathTest.php"),
+                line: Some(31),
+                suite: "Tests\\Unit\\MathTest",
+            },
+        ];
+        for d in table {
+            let s = read_junit(&[fixture(d.file)]).unwrap();
+            let c = &s.failed[d.index];
+            assert_eq!(c.name, d.name, "{}", d.file);
+            assert_eq!(c.kind, d.kind, "{}", d.file);
+            assert!(
+                c.message.starts_with(d.message_starts),
+                "{}: message {:?}",
+                d.file,
+                c.message
+            );
+            assert!(!c.message.contains('\n'), "{}", d.file);
+            assert_eq!(c.file.as_deref(), d.loc_file, "{}", d.file);
+            assert_eq!(c.line, d.line, "{}", d.file);
+            assert_eq!(c.suite, d.suite, "{}", d.file);
+        }
+    }
+
+    #[test]
+    fn hostile_inputs_give_errors_not_panics() {
+        use EvidenceError as E;
+        let table: &[(&str, crate::evidence::ErrCheck)] = &[
+            ("hostile/billion-laughs.xml", |e| {
+                matches!(e, E::Unsafe { .. })
+            }),
+            ("hostile/xxe.xml", |e| matches!(e, E::Unsafe { .. })),
+            ("hostile/truncated.xml", |e| {
+                matches!(e, E::Malformed { .. })
+            }),
+            ("hostile/invalid-utf8.xml", |e| {
+                matches!(e, E::Malformed { .. })
+            }),
+            ("hostile/utf16-bom.xml", |e| {
+                matches!(e, E::Malformed { .. })
+            }),
+            ("hostile/empty.xml", |e| matches!(e, E::Malformed { .. })),
+            ("hostile/json-as-xml.xml", |e| {
+                matches!(e, E::UnknownFormat { .. })
+            }),
+            ("hostile/undefined-entity.xml", |e| {
+                matches!(e, E::Malformed { .. })
+            }),
+            ("hostile/deeply-nested.json", |e| {
+                matches!(e, E::UnknownFormat { .. })
+            }),
+            ("coverage/jacoco.xml", |e| {
+                matches!(e, E::UnknownFormat { .. })
+            }),
+            ("coverage/coverage-py.lcov", |e| {
+                matches!(e, E::UnknownFormat { .. })
+            }),
+        ];
+        for (file, ok) in table {
+            match read_junit(&[fixture(file)]) {
+                Ok(s) => panic!("{file}: expected an error, got {s:?}"),
+                Err(e) => {
+                    assert!(ok(&e), "{file}: unexpected error {e:?}");
+                    assert!(
+                        e.to_string()
+                            .contains(file.rsplit('/').next().unwrap_or(file))
+                    );
+                }
+            }
+        }
+        let e = read_junit(&[fixture("hostile/json-as-xml.xml")]).unwrap_err();
+        assert!(e.to_string().contains("found JSON"), "{e}");
+        let e = read_junit(&[fixture("hostile/utf16-bom.xml")]).unwrap_err();
+        assert!(e.to_string().contains("UTF-16"), "{e}");
+    }
+
+    #[test]
+    fn missing_file_is_io_error() {
+        let e = read_junit(&[fixture("junit/does-not-exist.xml")]).unwrap_err();
+        assert!(matches!(e, EvidenceError::Io { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn only_first_hundred_failures_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("many.xml");
+        let mut xml = String::from("<testsuite name=\"big\">");
+        for i in 0..250 {
+            xml.push_str(&format!(
+                "<testcase classname=\"c\" name=\"t{i}\"><failure message=\"m{i}\"/></testcase>"
+            ));
+        }
+        xml.push_str("<testcase classname=\"c\" name=\"ok\"/></testsuite>");
+        std::fs::write(&path, xml).unwrap();
+        let s = read_junit(&[path]).unwrap();
+        assert_eq!((s.tests, s.failures, s.failed_total), (251, 250, 250));
+        assert_eq!(s.failed.len(), MAX_LISTED);
+        assert_eq!(s.failed[99].name, "t99");
+        assert_eq!(s.failed[0].message, "m0");
+    }
+
+    #[test]
+    fn message_is_truncated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.xml");
+        let long = "x".repeat(2000);
+        std::fs::write(
+            &path,
+            format!("<testsuite><testcase name=\"a\"><error>\n\n{long}\nsecond</error></testcase></testsuite>"),
+        )
+        .unwrap();
+        let s = read_junit(&[path]).unwrap();
+        assert_eq!(s.errors, 1);
+        assert_eq!(s.failed[0].message.len(), MAX_MESSAGE_CHARS);
+    }
+}

@@ -1,0 +1,236 @@
+//! Test-result readers for the `tests:` gate (and `junit:`, its old name): count tests,
+//! failures, errors and skips across report files in any format the common runners write,
+//! detected from each file's content, never its name.
+//!
+//! One module per format family; all of them stream (quick-xml events through
+//! [`super::xml::XmlStream`], NDJSON line by line, single JSON documents through
+//! [`super::jsonscan::JsonScanner`]) into one [`Tally`], so memory does not grow with the number
+//! of tests and only the first [`MAX_LISTED`] failed cases are kept. How each format's outcomes
+//! map to passed / failed / errored / skipped is in README's "Test result formats" section and
+//! in each module's header.
+
+mod dart;
+mod detect;
+mod gotest;
+mod jsondoc;
+mod junit;
+mod location;
+mod nunit;
+mod trx;
+mod xmldrive;
+mod xunit;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{EvidenceError, MAX_LISTED};
+
+pub use junit::{JunitSummary, read_junit};
+
+/// What the error for a file in no known format says was tried.
+pub(crate) const FORMATS_TRIED: &str = "test results in a known format (tried: JUnit XML, TRX, \
+     NUnit 2 XML, NUnit 3 XML, xUnit.net v1/v2 XML, go test -json, mocha JSON, RSpec JSON, \
+     Dart/Flutter JSON)";
+
+/// The format a file was detected as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TestFormat {
+    Junit,
+    Trx,
+    Nunit2,
+    Nunit3,
+    Xunit1,
+    Xunit2,
+    GoTest,
+    Mocha,
+    Rspec,
+    Dart,
+}
+
+impl TestFormat {
+    /// Human name, as used in messages and the job summary.
+    pub fn name(self) -> &'static str {
+        match self {
+            TestFormat::Junit => "JUnit XML",
+            TestFormat::Trx => "TRX",
+            TestFormat::Nunit2 => "NUnit 2 XML",
+            TestFormat::Nunit3 => "NUnit 3 XML",
+            TestFormat::Xunit1 => "xUnit.net v1 XML",
+            TestFormat::Xunit2 => "xUnit.net v2 XML",
+            TestFormat::GoTest => "go test -json",
+            TestFormat::Mocha => "mocha JSON",
+            TestFormat::Rspec => "RSpec JSON",
+            TestFormat::Dart => "Dart JSON",
+        }
+    }
+}
+
+/// Test counts; `tests` includes every other category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TestCounts {
+    pub tests: u64,
+    pub failures: u64,
+    pub errors: u64,
+    pub skipped: u64,
+}
+
+impl TestCounts {
+    /// Tests that ran and passed.
+    pub fn passed(&self) -> u64 {
+        self.tests
+            .saturating_sub(self.failures + self.errors + self.skipped)
+    }
+
+    fn minus(self, before: TestCounts) -> TestCounts {
+        TestCounts {
+            tests: self.tests - before.tests,
+            failures: self.failures - before.failures,
+            errors: self.errors - before.errors,
+            skipped: self.skipped - before.skipped,
+        }
+    }
+}
+
+/// One report file, its detected format and its own counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileResult {
+    pub path: PathBuf,
+    pub format: TestFormat,
+    #[serde(flatten)]
+    pub counts: TestCounts,
+}
+
+/// Totals over every file read by [`read_test_results`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TestSummary {
+    pub tests: u64,
+    pub failures: u64,
+    pub errors: u64,
+    pub skipped: u64,
+    /// Per file, in the order read.
+    pub files: Vec<FileResult>,
+    /// The first [`MAX_LISTED`] failed or errored cases, in file order.
+    pub failed: Vec<FailedCase>,
+    /// All failed plus errored cases (`failures + errors`).
+    pub failed_total: u64,
+}
+
+impl TestSummary {
+    /// Tests that ran and passed.
+    pub fn passed(&self) -> u64 {
+        self.counts().passed()
+    }
+
+    /// The totals as one value.
+    pub fn counts(&self) -> TestCounts {
+        TestCounts {
+            tests: self.tests,
+            failures: self.failures,
+            errors: self.errors,
+            skipped: self.skipped,
+        }
+    }
+}
+
+/// Whether a case failed an assertion or errored (crashed, failed in setup, did not build, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailureKind {
+    Failure,
+    Error,
+}
+
+/// One failed or errored test case, for annotations and the job summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailedCase {
+    /// Enclosing suite (JUnit `<testsuite>`, NUnit fixture, Go package, …); may be empty.
+    pub suite: String,
+    pub classname: String,
+    pub name: String,
+    pub kind: FailureKind,
+    /// First non-empty line of the failure message, at most
+    /// [`super::MAX_MESSAGE_CHARS`] characters.
+    pub message: String,
+    /// Source file of the failure, as the report names it (relative paths stay relative).
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+/// The accumulator every reader counts into.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub(crate) counts: TestCounts,
+    pub(crate) failed: Vec<FailedCase>,
+}
+
+impl Tally {
+    pub(crate) fn pass(&mut self) {
+        self.counts.tests += 1;
+    }
+
+    pub(crate) fn skip(&mut self) {
+        self.counts.tests += 1;
+        self.counts.skipped += 1;
+    }
+
+    /// Counts a failed or errored test; `true` when its details should be collected (the list
+    /// still has room).
+    pub(crate) fn fail(&mut self, kind: FailureKind) -> bool {
+        self.counts.tests += 1;
+        match kind {
+            FailureKind::Failure => self.counts.failures += 1,
+            FailureKind::Error => self.counts.errors += 1,
+        }
+        self.room()
+    }
+
+    /// Whether another failed case would still be listed.
+    pub(crate) fn room(&self) -> bool {
+        self.failed.len() < MAX_LISTED
+    }
+
+    pub(crate) fn push(&mut self, case: FailedCase) {
+        if self.room() {
+            self.failed.push(case);
+        }
+    }
+
+    /// Adds counts known only as totals (JUnit suites that carry attributes and no cases).
+    pub(crate) fn add_totals(&mut self, c: TestCounts) {
+        self.counts.tests += c.tests;
+        self.counts.failures += c.failures;
+        self.counts.errors += c.errors;
+        self.counts.skipped += c.skipped;
+    }
+}
+
+/// Reads every file, detecting each one's format from its content, and adds up the results.
+/// Files are read in the order given; the first unreadable or unrecognised file is the error.
+pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, EvidenceError> {
+    let mut tally = Tally::default();
+    let mut per_file = Vec::with_capacity(files.len());
+    for path in files {
+        let before = tally.counts;
+        let format = detect::read_any(path, &mut tally)?;
+        per_file.push(FileResult {
+            path: path.clone(),
+            format,
+            counts: tally.counts.minus(before),
+        });
+    }
+    let c = tally.counts;
+    Ok(TestSummary {
+        tests: c.tests,
+        failures: c.failures,
+        errors: c.errors,
+        skipped: c.skipped,
+        files: per_file,
+        failed: tally.failed,
+        failed_total: c.failures + c.errors,
+    })
+}
+
+#[cfg(test)]
+mod real_reports;

@@ -1,0 +1,299 @@
+//! NUnit XML reader: NUnit 2 (`<test-results>` root) and NUnit 3 (`<test-run>` root) result
+//! files, counting `<test-case>` elements at any depth of nested `<test-suite>`s (namespaces,
+//! fixtures, parameterized methods, theories).
+//!
+//! NUnit 3 `result`: `Passed`, `Warning` → passed; `Failed` → failure, or error when its
+//! `label` is `Error`, `Invalid` or `Cancelled` (NUnit's console lists those as errors and
+//! invalid tests); `Skipped` (ignored, explicit) and `Inconclusive` → skipped. A fixture whose
+//! one-time teardown failed (`<test-suite result="Failed" site="TearDown">`) adds one error,
+//! as the console reports it although every case passed.
+//! NUnit 2 `result`: `Success` → passed; `Failure` → failure; `Error`, `NotRunnable`,
+//! `Cancelled` → error; `Ignored`, `Skipped`, `Inconclusive` → skipped; files without `result`
+//! (NUnit 2.2) use `executed`/`success`. Any other value rejects the file naming it.
+//!
+//! Failure details: `<failure><message>`, the file and line from the first `in PATH:line N`
+//! of `<stack-trace>`.
+
+use quick_xml::events::{BytesStart, Event};
+
+use super::location::dotnet_location;
+use super::xmldrive::{self, XmlHandler};
+use super::{FailedCase, FailureKind, Tally, TestFormat};
+use crate::evidence::xml::XmlStream;
+use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Version {
+    V2,
+    V3,
+    /// A bare `<test-suite>` root: decided by the first test case's attributes.
+    #[default]
+    Unknown,
+}
+
+pub(crate) fn version_of_root(local: &[u8]) -> Option<Version> {
+    match local {
+        b"test-results" => Some(Version::V2),
+        b"test-run" => Some(Version::V3),
+        b"test-suite" => Some(Version::Unknown),
+        _ => None,
+    }
+}
+
+pub(crate) fn read(
+    x: &mut XmlStream,
+    buf: &mut Vec<u8>,
+    root: &BytesStart<'_>,
+    root_empty: bool,
+    version: Version,
+    t: &mut Tally,
+) -> Result<TestFormat, EvidenceError> {
+    let mut h = Nunit {
+        version,
+        ..Nunit::default()
+    };
+    xmldrive::drive(x, buf, root, root_empty, &mut h, t)?;
+    Ok(match h.version {
+        Version::V2 => TestFormat::Nunit2,
+        Version::V3 | Version::Unknown => TestFormat::Nunit3,
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Passed,
+    Skipped,
+    Failed(FailureKind),
+}
+
+fn v3_verdict(result: &str, label: &str) -> Option<Verdict> {
+    Some(match result {
+        "Passed" | "Warning" => Verdict::Passed,
+        "Failed" => match label {
+            "Error" | "Invalid" | "Cancelled" => Verdict::Failed(FailureKind::Error),
+            _ => Verdict::Failed(FailureKind::Failure),
+        },
+        "Skipped" | "Inconclusive" => Verdict::Skipped,
+        _ => return None,
+    })
+}
+
+fn v2_verdict(result: &str) -> Option<Verdict> {
+    Some(match result {
+        "Success" => Verdict::Passed,
+        "Failure" => Verdict::Failed(FailureKind::Failure),
+        "Error" | "NotRunnable" | "Cancelled" => Verdict::Failed(FailureKind::Error),
+        "Ignored" | "Skipped" | "Inconclusive" => Verdict::Skipped,
+        _ => return None,
+    })
+}
+
+#[derive(Default)]
+struct Nunit {
+    version: Version,
+    suites: Vec<String>,
+    /// Depth of the open `<test-case>` and whether its details are collected.
+    case: Option<(usize, Verdict, bool)>,
+    text: Option<(bool, usize)>,
+    name: String,
+    classname: String,
+    message: String,
+    stack: String,
+    result: String,
+    label: String,
+    scratch: String,
+}
+
+impl XmlHandler for Nunit {
+    fn start(
+        &mut self,
+        x: &XmlStream,
+        e: &BytesStart<'_>,
+        empty: bool,
+        t: &mut Tally,
+    ) -> Result<(), EvidenceError> {
+        let local = e.local_name();
+        match local.as_ref() {
+            b"test-case" => self.open_case(x, e, empty, t),
+            b"test-suite" => {
+                if self.version != Version::V2 {
+                    self.teardown_failure(x, e, t)?;
+                }
+                if !empty {
+                    x.attr_fast(e, b"name", &mut self.scratch)?;
+                    self.suites
+                        .push(truncate_chars(&self.scratch, MAX_MESSAGE_CHARS));
+                }
+                Ok(())
+            }
+            b"message" | b"stack-trace" if !empty => {
+                if self.case.is_some_and(|(_, _, detail)| detail) {
+                    self.text = Some((local.as_ref() == b"message", x.depth()));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError> {
+        if let Some((_, d)) = self.text {
+            if x.depth() + 1 == d {
+                self.text = None;
+            }
+        }
+        match local {
+            b"test-case" if self.case.is_some_and(|(d, _, _)| d == x.depth() + 1) => {
+                self.close_case(t);
+            }
+            b"test-suite" => {
+                self.suites.pop();
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn wants_text(&self) -> bool {
+        self.text.is_some()
+    }
+
+    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
+        match self.text {
+            Some((true, _)) if self.message.is_empty() || self.stack.is_empty() => {
+                // Only the <failure>'s message matters; a later <reason><message> is ignored
+                // once the failure's was read (the stack trace follows the message).
+                x.append_text(ev, &mut self.message)
+            }
+            Some((false, _)) => x.append_text(ev, &mut self.stack),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Nunit {
+    fn verdict(&mut self, x: &XmlStream, e: &BytesStart<'_>) -> Result<Verdict, EvidenceError> {
+        let has_result = x.attr_fast(e, b"result", &mut self.result)?;
+        if self.version == Version::Unknown {
+            // NUnit 2 marks every case with `executed`; NUnit 3 never does.
+            self.version = if x.attr_fast(e, b"executed", &mut self.scratch)? {
+                Version::V2
+            } else {
+                Version::V3
+            };
+        }
+        let result = self.result.trim();
+        let v = match self.version {
+            Version::V3 | Version::Unknown => {
+                // The label only matters for a failed case.
+                if result == "Failed" {
+                    x.attr_fast(e, b"label", &mut self.label)?;
+                } else {
+                    self.label.clear();
+                }
+                v3_verdict(self.result.trim(), self.label.trim())
+            }
+            Version::V2 if has_result => v2_verdict(result),
+            Version::V2 => {
+                let executed = x.attr_fast(e, b"executed", &mut self.scratch)?
+                    && self.scratch.trim().eq_ignore_ascii_case("true");
+                let success = x.attr_fast(e, b"success", &mut self.scratch)?
+                    && self.scratch.trim().eq_ignore_ascii_case("true");
+                Some(match (executed, success) {
+                    (false, _) => Verdict::Skipped,
+                    (true, true) => Verdict::Passed,
+                    (true, false) => Verdict::Failed(FailureKind::Failure),
+                })
+            }
+        };
+        v.ok_or_else(|| {
+            x.malformed(format!(
+                "unknown <test-case> result `{}`",
+                truncate_chars(result, 80)
+            ))
+        })
+    }
+
+    fn open_case(
+        &mut self,
+        x: &XmlStream,
+        e: &BytesStart<'_>,
+        empty: bool,
+        t: &mut Tally,
+    ) -> Result<(), EvidenceError> {
+        let v = self.verdict(x, e)?;
+        let detail = matches!(v, Verdict::Failed(_)) && t.room();
+        self.message.clear();
+        self.stack.clear();
+        if detail {
+            x.attr_fast(e, b"name", &mut self.name)?;
+            if !x.attr_fast(e, b"classname", &mut self.classname)? {
+                // NUnit 2 names are fully qualified: `Ns.Class.Method`.
+                x.attr_fast(e, b"name", &mut self.classname)?;
+                let cut = self.classname.rfind('.').unwrap_or(0);
+                self.classname.truncate(cut);
+            }
+        }
+        self.case = Some((x.depth() + usize::from(empty), v, detail));
+        if empty {
+            self.close_case(t);
+        }
+        Ok(())
+    }
+
+    fn close_case(&mut self, t: &mut Tally) {
+        let Some((_, v, detail)) = self.case.take() else {
+            return;
+        };
+        self.text = None;
+        let kind = match v {
+            Verdict::Passed => return t.pass(),
+            Verdict::Skipped => return t.skip(),
+            Verdict::Failed(kind) => kind,
+        };
+        if !t.fail(kind) || !detail {
+            return;
+        }
+        let (file, line) = match dotnet_location(&self.stack) {
+            Some((f, l)) => (Some(f), Some(l)),
+            None => (None, None),
+        };
+        t.push(FailedCase {
+            suite: self.suites.last().cloned().unwrap_or_default(),
+            classname: truncate_chars(&self.classname, MAX_MESSAGE_CHARS),
+            name: truncate_chars(&self.name, MAX_MESSAGE_CHARS),
+            kind,
+            message: first_line(&self.message),
+            file,
+            line,
+        });
+    }
+
+    /// NUnit 3: a suite whose one-time teardown failed adds one error.
+    fn teardown_failure(
+        &mut self,
+        x: &XmlStream,
+        e: &BytesStart<'_>,
+        t: &mut Tally,
+    ) -> Result<(), EvidenceError> {
+        if !x.attr_fast(e, b"site", &mut self.scratch)? || self.scratch.trim() != "TearDown" {
+            return Ok(());
+        }
+        if !x.attr_fast(e, b"result", &mut self.scratch)? || self.scratch.trim() != "Failed" {
+            return Ok(());
+        }
+        if t.fail(FailureKind::Error) {
+            x.attr_fast(e, b"fullname", &mut self.scratch)?;
+            t.push(FailedCase {
+                suite: truncate_chars(&self.scratch, MAX_MESSAGE_CHARS),
+                classname: truncate_chars(&self.scratch, MAX_MESSAGE_CHARS),
+                name: "(one-time teardown)".into(),
+                kind: FailureKind::Error,
+                message: "the fixture's one-time teardown failed".into(),
+                file: None,
+                line: None,
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,213 @@
+//! xUnit.net XML reader: v2 (`<assemblies><assembly><collection><test>`, what `xunit.console
+//! -xml` and the v2/v3 runners write) and v1 (`<assembly><class><test>`).
+//!
+//! `result`: `Pass` → passed, `Fail` → failure, `Skip` and `NotRun` → skipped; any other value
+//! rejects the file naming it. Each `<errors><error>` entry (a class or collection fixture that
+//! failed outside any test, reported by the console as `Errors: N`) adds one errored test, so
+//! `tests` is the console's `Total` plus its `Errors`.
+//! Failure details: `<failure><message>`, the file and line from the first `in PATH:line N` of
+//! `<stack-trace>`.
+
+use quick_xml::events::{BytesStart, Event};
+
+use super::location::dotnet_location;
+use super::xmldrive::{self, XmlHandler};
+use super::{FailedCase, FailureKind, Tally, TestFormat};
+use crate::evidence::xml::XmlStream;
+use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+
+pub(crate) fn is_root(local: &[u8]) -> bool {
+    local == b"assemblies" || local == b"assembly"
+}
+
+pub(crate) fn read(
+    x: &mut XmlStream,
+    buf: &mut Vec<u8>,
+    root: &BytesStart<'_>,
+    root_empty: bool,
+    t: &mut Tally,
+) -> Result<TestFormat, EvidenceError> {
+    let mut h = Xunit {
+        v2: root.local_name().as_ref() == b"assemblies",
+        ..Xunit::default()
+    };
+    xmldrive::drive(x, buf, root, root_empty, &mut h, t)?;
+    Ok(if h.v2 {
+        TestFormat::Xunit2
+    } else {
+        TestFormat::Xunit1
+    })
+}
+
+/// What the open `<test>` or `<error>` is.
+#[derive(Clone, Copy)]
+struct Open {
+    depth: usize,
+    kind: Option<FailureKind>,
+    detail: bool,
+    /// An assembly-level `<error>` rather than a `<test>`.
+    fixture_error: bool,
+}
+
+#[derive(Default)]
+struct Xunit {
+    v2: bool,
+    /// `name` of the enclosing `<collection>` (v2) or `<class>` (v1).
+    group: String,
+    open: Option<Open>,
+    text: Option<(bool, usize)>,
+    name: String,
+    classname: String,
+    message: String,
+    stack: String,
+    scratch: String,
+}
+
+impl XmlHandler for Xunit {
+    fn start(
+        &mut self,
+        x: &XmlStream,
+        e: &BytesStart<'_>,
+        empty: bool,
+        t: &mut Tally,
+    ) -> Result<(), EvidenceError> {
+        let local = e.local_name();
+        match local.as_ref() {
+            b"test" => self.open_test(x, e, empty, t),
+            b"error" if self.open.is_none() => {
+                let detail = t.room();
+                if detail {
+                    x.attr_fast(e, b"name", &mut self.name)?;
+                    x.attr_fast(e, b"type", &mut self.classname)?;
+                }
+                self.message.clear();
+                self.stack.clear();
+                self.open = Some(Open {
+                    depth: x.depth() + usize::from(empty),
+                    kind: Some(FailureKind::Error),
+                    detail,
+                    fixture_error: true,
+                });
+                if empty {
+                    self.close(t);
+                }
+                Ok(())
+            }
+            b"collection" | b"class" => {
+                self.v2 |= local.as_ref() == b"collection";
+                x.attr_fast(e, b"name", &mut self.group)?;
+                Ok(())
+            }
+            b"message" | b"stack-trace" if !empty => {
+                if self.open.is_some_and(|o| o.detail) {
+                    self.text = Some((local.as_ref() == b"message", x.depth()));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError> {
+        if let Some((_, d)) = self.text {
+            if x.depth() + 1 == d {
+                self.text = None;
+            }
+        }
+        if matches!(local, b"test" | b"error")
+            && self.open.is_some_and(|o| o.depth == x.depth() + 1)
+        {
+            self.close(t);
+        }
+        Ok(())
+    }
+
+    fn wants_text(&self) -> bool {
+        self.text.is_some()
+    }
+
+    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
+        match self.text {
+            Some((true, _)) => x.append_text(ev, &mut self.message),
+            Some((false, _)) => x.append_text(ev, &mut self.stack),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Xunit {
+    fn open_test(
+        &mut self,
+        x: &XmlStream,
+        e: &BytesStart<'_>,
+        empty: bool,
+        t: &mut Tally,
+    ) -> Result<(), EvidenceError> {
+        x.attr_fast(e, b"result", &mut self.scratch)?;
+        let kind = match self.scratch.trim() {
+            "Pass" => {
+                t.pass();
+                return Ok(());
+            }
+            "Skip" | "NotRun" => {
+                t.skip();
+                return Ok(());
+            }
+            "Fail" => FailureKind::Failure,
+            other => {
+                return Err(x.malformed(format!(
+                    "unknown <test> result `{}`; expected Pass, Fail, Skip or NotRun",
+                    truncate_chars(other, 80)
+                )));
+            }
+        };
+        let detail = t.room();
+        if detail {
+            x.attr_fast(e, b"name", &mut self.name)?;
+            x.attr_fast(e, b"type", &mut self.classname)?;
+        }
+        self.message.clear();
+        self.stack.clear();
+        self.open = Some(Open {
+            depth: x.depth() + usize::from(empty),
+            kind: Some(kind),
+            detail,
+            fixture_error: false,
+        });
+        if empty {
+            self.close(t);
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, t: &mut Tally) {
+        let Some(o) = self.open.take() else {
+            return;
+        };
+        self.text = None;
+        let Some(kind) = o.kind else {
+            return;
+        };
+        if !t.fail(kind) || !o.detail {
+            return;
+        }
+        let (file, line) = match dotnet_location(&self.stack) {
+            Some((f, l)) => (Some(f), Some(l)),
+            None => (None, None),
+        };
+        let suite = if o.fixture_error {
+            String::new()
+        } else {
+            truncate_chars(&self.group, MAX_MESSAGE_CHARS)
+        };
+        t.push(FailedCase {
+            suite,
+            classname: truncate_chars(&self.classname, MAX_MESSAGE_CHARS),
+            name: truncate_chars(&self.name, MAX_MESSAGE_CHARS),
+            kind,
+            message: first_line(&self.message),
+            file,
+            line,
+        });
+    }
+}
