@@ -7,14 +7,14 @@
 use std::sync::Arc;
 
 use crate::dsse::PublicKey;
-use crate::evidence::{BenchSummary, CoverageSummary, JunitSummary, SarifSummary};
+use crate::evidence::{BenchSummary, CoverageSummary, SarifSummary, TestSummary};
 use crate::jfrog_evidence::EvidenceRecord;
 
 /// What was gathered for one gate.
 #[derive(Debug, Clone)]
 pub enum Evidence {
-    /// JUnit totals.
-    Junit(JunitSummary),
+    /// Test-result totals (every format the `tests` gate reads).
+    Tests(TestSummary),
     /// Coverage totals.
     Coverage(CoverageSummary),
     /// SARIF totals.

@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 
 use super::facts::Evidence;
 use super::{
-    EvidenceError, expand_globs, read_benchmark, read_coverage, read_json_pointer, read_junit,
-    read_sarif,
+    EvidenceError, expand_globs, read_benchmark, read_coverage, read_json_pointer, read_sarif,
+    read_test_results,
 };
 use crate::policy::GateSpec;
 
@@ -28,8 +28,8 @@ fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
 pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Evidence> {
     let result: Result<Evidence, EvidenceError> = match spec {
         GateSpec::Junit { paths, .. } => expand_globs(workspace, paths)
-            .and_then(|f| read_junit(&f))
-            .map(Evidence::Junit),
+            .and_then(|f| read_test_results(&f))
+            .map(Evidence::Tests),
         GateSpec::Coverage { path, .. } => one(workspace, path)
             .and_then(|p| read_coverage(&p))
             .map(Evidence::Coverage),

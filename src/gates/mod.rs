@@ -140,7 +140,7 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
                 min_tests,
                 ..
             },
-            Evidence::Junit(j),
+            Evidence::Tests(j),
         ) => results::tests(j, *max_failures, *min_tests),
         (
             GateSpec::Coverage {

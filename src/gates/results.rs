@@ -2,14 +2,25 @@
 //! number of tests, and the failing cases behind a failure.
 
 use super::{Decision, pass_fail, thousands};
-use crate::evidence::JunitSummary;
+use crate::evidence::{TestFormat, TestSummary};
 use crate::gates::Finding;
 
-pub(super) fn tests(j: &JunitSummary, max_failures: u64, min_tests: u64) -> Decision {
+pub(super) fn tests(j: &TestSummary, max_failures: u64, min_tests: u64) -> Decision {
     let bad = j.failures + j.errors;
     let mut figure = format!("{} failed of {}", thousands(bad), thousands(j.tests));
     if j.skipped > 0 {
         figure.push_str(&format!(" ({} skipped)", thousands(j.skipped)));
+    }
+    // JUnit is what most people expect; any other format read is named.
+    let mut formats: Vec<TestFormat> = Vec::new();
+    for f in &j.files {
+        if !formats.contains(&f.format) {
+            formats.push(f.format);
+        }
+    }
+    if formats.iter().any(|f| *f != TestFormat::Junit) {
+        let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
+        figure.push_str(&format!(" · {}", names.join(", ")));
     }
     let ok = bad <= max_failures && j.tests >= min_tests;
     let detail = if j.tests < min_tests {

@@ -6,7 +6,7 @@ use super::*;
 use crate::evidence::facts::{CheckRun, IntegrityFacts};
 use crate::evidence::{
     BenchFormat, BenchSummary, CoverageFormat, CoverageSummary, FailedCase, FailureKind,
-    JunitSummary, SarifSummary,
+    FileResult, SarifSummary, TestCounts, TestFormat, TestSummary,
 };
 use crate::policy::{LevelBounds, SeverityBounds, TestsKey};
 
@@ -18,7 +18,7 @@ fn gate(spec: GateSpec) -> Gate {
 }
 
 fn junit(tests: u64, failures: u64, errors: u64) -> Evidence {
-    Evidence::Junit(JunitSummary {
+    Evidence::Tests(TestSummary {
         tests,
         failures,
         errors,
@@ -35,7 +35,16 @@ fn junit(tests: u64, failures: u64, errors: u64) -> Evidence {
             })
             .collect(),
         failed_total: failures + errors,
-        files: vec![PathBuf::from("r.xml")],
+        files: vec![FileResult {
+            path: PathBuf::from("r.xml"),
+            format: TestFormat::Junit,
+            counts: TestCounts {
+                tests,
+                failures,
+                errors,
+                skipped: 2,
+            },
+        }],
     })
 }
 

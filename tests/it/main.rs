@@ -17,4 +17,5 @@ mod hostile;
 mod parallel;
 mod props;
 mod schemas;
+mod test_results;
 mod wire;
