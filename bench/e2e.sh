@@ -27,8 +27,9 @@ URL="http://127.0.0.1:$PORT"
 for _ in $(seq 50); do curl -fsS -H "Authorization: Bearer simulator-token" "$URL/apptrust/api/v1/system/ping" >/dev/null 2>&1 && break; sleep 0.1; done
 
 # Workspace with the demo policy and reports, as the action sees it in a job.
-mkdir -p "$WORK/ws/.github" "$WORK/ws/reports/junit"
+mkdir -p "$WORK/ws/.github/keys" "$WORK/ws/reports/junit"
 cp demo/promotion-policy.yml "$WORK/ws/.github/promotion-policy.yml"
+cp demo/keys/bookverse-ci.pub "$WORK/ws/.github/keys/"
 cp demo/reports/junit/pytest.xml "$WORK/ws/reports/junit/"
 cp demo/reports/coverage.xml demo/reports/bandit.sarif demo/reports/bench.json "$WORK/ws/reports/"
 cat > "$WORK/ours.sh" <<EOF
