@@ -13,6 +13,7 @@ pub mod outputs;
 pub mod record;
 pub mod stop_callout;
 pub mod summary;
+mod tables;
 pub mod terminal;
 
 use crate::inputs::{Inputs, RunContext};

@@ -1,0 +1,179 @@
+//! The tables of the job summary that explain a decision: per stage, each gate with its figure,
+//! threshold and verdict, the evidence records judged, AppTrust's own evaluations, and the
+//! failing tests and findings behind a failed gate (collapsed).
+
+use std::fmt::Write;
+
+use super::markdown::{code, cut, escape};
+use super::summary::MAX_ROWS;
+use crate::gates::GateStatus;
+use crate::promotion::outcome::Outcome;
+
+/// Evidence records shown per stage; the record file has them all.
+const MAX_EVIDENCE_ROWS: usize = 50;
+
+pub(super) fn gate_tables(o: &Outcome, out: &mut String) {
+    let mut stages: Vec<&str> = Vec::new();
+    for g in &o.gates {
+        if !stages.contains(&g.stage.as_str()) {
+            stages.push(&g.stage);
+        }
+    }
+    for stage in stages {
+        let _ = writeln!(out, "### Gates for {}\n", escape(o.display(stage)));
+        out.push_str("| gate | kind | figure | threshold | verdict |\n|---|---|---|---|---|\n");
+        for g in o.gates.iter().filter(|g| g.stage == stage) {
+            // A no-break space: a wrapped verdict column showed the icon and the word on two lines.
+            let verdict = match g.status {
+                GateStatus::Pass => "✅\u{a0}pass",
+                GateStatus::Fail => "❌\u{a0}fail",
+                GateStatus::Warn => "⚠️\u{a0}warn",
+                GateStatus::Skip => "⏭️\u{a0}skip",
+            };
+            // Approvals, windows and freezes are decisions, not measurements: the detail (who
+            // approved, which window) is what a reviewer needs, so it follows the short figure.
+            // Skipped gates say why they were skipped the same way.
+            let decision = matches!(
+                g.kind.as_str(),
+                "approvals" | "windows" | "freezes" | "emergency-stop"
+            ) || g.status == GateStatus::Skip;
+            let combined;
+            let figure = if g.figure.is_empty() || g.figure == "—" {
+                &g.detail
+            } else if decision && !g.detail.is_empty() && g.detail != g.figure {
+                combined = format!("{} — {}", g.figure, g.detail);
+                &combined
+            } else {
+                &g.figure
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                escape(&g.gate),
+                escape(&g.kind),
+                escape(&cut(figure, 300)),
+                escape(&g.threshold),
+                verdict
+            );
+        }
+        out.push('\n');
+        evidence_table(o, stage, out);
+    }
+}
+
+/// The records an `evidence` gate judged: who signed each, and why one failed.
+fn evidence_table(o: &Outcome, stage: &str, out: &mut String) {
+    let rows: Vec<_> = o.evidence.iter().filter(|r| r.stage == stage).collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Evidence for {} — {} record{} judged\n",
+        escape(o.display(stage)),
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    out.push_str("| predicate type | signer | verdict | reason |\n|---|---|---|---|\n");
+    for r in rows.iter().take(MAX_EVIDENCE_ROWS) {
+        let icon = match r.status {
+            GateStatus::Pass => "✅",
+            GateStatus::Warn => "⚠️",
+            GateStatus::Fail => "❌",
+            GateStatus::Skip => "⏭️",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {icon}\u{a0}{} | {} |",
+            escape(&r.predicate_type),
+            escape(&cut(&r.signer, 120)),
+            escape(&r.verdict),
+            escape(&cut(&r.reason, 300)),
+        );
+    }
+    if rows.len() > MAX_EVIDENCE_ROWS {
+        let _ = writeln!(
+            out,
+            "\n_and {} more records (the record file lists them all)_",
+            rows.len() - MAX_EVIDENCE_ROWS
+        );
+    }
+    out.push('\n');
+}
+
+pub(super) fn evaluations(o: &Outcome, out: &mut String) {
+    // Per hop, the exit gate of the stage left comes before the entry gate of the stage entered.
+    let evals: Vec<_> = o
+        .hops
+        .iter()
+        .flat_map(|h| {
+            let mut e: Vec<_> = h.evaluations.iter().collect();
+            e.sort_by_key(|e| e.gate != "exit_gate");
+            e
+        })
+        .collect();
+    if evals.is_empty() {
+        return;
+    }
+    out.push_str("### AppTrust policy evaluations\n\n| stage | gate | decision | explanation |\n|---|---|---|---|\n");
+    for e in evals {
+        let icon = match e.decision.as_str() {
+            "pass" => "✅",
+            "fail" => "❌",
+            _ => "⚠️",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {icon} {} | {} |",
+            escape(o.display(&e.stage)),
+            escape(&e.gate),
+            escape(&e.decision),
+            escape(&cut(&e.explanation, 500))
+        );
+    }
+    out.push('\n');
+}
+
+pub(super) fn findings(o: &Outcome, out: &mut String) {
+    for (category, noun) in [("test", "failing test"), ("finding", "security finding")] {
+        let items: Vec<_> = o
+            .findings
+            .iter()
+            .filter(|f| f.category == category)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<details><summary>{} {noun}{}</summary>\n",
+            items.len(),
+            if items.len() == 1 { "" } else { "s" }
+        );
+        out.push_str("| name | location | message |\n|---|---|---|\n");
+        for f in items.iter().take(MAX_ROWS) {
+            let location = match (&f.file, f.line) {
+                (Some(file), Some(line)) => format!("{}:{line}", escape(file)),
+                (Some(file), None) => escape(file),
+                _ => "—".into(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {location} | {} |",
+                code(&cut(&f.title, 200)),
+                escape(&cut(&f.message, 300))
+            );
+        }
+        if items.len() > MAX_ROWS {
+            let _ = writeln!(out, "\nand {} more", items.len() - MAX_ROWS);
+        }
+        out.push_str("\n</details>\n\n");
+    }
+    if o.findings_total > o.findings.len() {
+        let _ = writeln!(
+            out,
+            "_{} more failures are not listed; see the report files._\n",
+            o.findings_total - o.findings.len()
+        );
+    }
+}
