@@ -546,3 +546,24 @@ fn xunit_v1_shape() {
     );
     assert_eq!(c.message, "Assert.True() Failure");
 }
+
+/// Windows runners write TRX and NUnit files with a UTF-8 byte order mark and CRLF line ends
+/// (the stored copies of the public files have neither): the same report so written reads the same.
+#[test]
+fn a_byte_order_mark_and_crlf_change_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in [
+        "tests/public/trx-nunit-netcoreapp3.1.trx",
+        "tests/public/nunit3-issue33493.xml",
+    ] {
+        let text = std::fs::read_to_string(fixture(file)).expect("fixture");
+        let mut windows = vec![0xEF, 0xBB, 0xBF];
+        windows.extend(text.replace('\n', "\r\n").into_bytes());
+        let copy = dir.path().join("windows-copy");
+        std::fs::write(&copy, windows).expect("write");
+        let original = read(file);
+        let converted = read_test_results(&[copy]).expect("reads with BOM and CRLF");
+        assert_eq!(converted.counts(), original.counts(), "{file}");
+        assert_eq!(converted.failed.len(), original.failed.len(), "{file}");
+    }
+}
