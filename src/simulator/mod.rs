@@ -1,4 +1,5 @@
-//! A stateful, in-process imitation of the JFrog AppTrust and Access REST APIs.
+//! A stateful, in-process imitation of the JFrog AppTrust and Access REST APIs and of JFrog's
+//! evidence service (AQL, One Model GraphQL, evidence files and uploads).
 //!
 //! It exists so the real HTTP client, the integration tests and `promote-action demo` /
 //! `promote-action simulator` can exercise promotions without a JFrog instance or network. It is
