@@ -55,7 +55,6 @@ pub(super) fn evaluate(
         allow_unverified,
         conditions,
     } = spec;
-    let allow_unverified = &allow_unverified;
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
     let mut failed_types = Vec::new();
@@ -92,7 +91,7 @@ pub(super) fn evaluate(
             .collect();
         let judged: Vec<Judged> = records
             .iter()
-            .map(|r| judge(r, facts, *allow_unverified, &of_type))
+            .map(|r| judge(r, facts, allow_unverified, &of_type))
             .collect();
         let any_ok = judged.iter().any(|j| j.ok);
         if !any_ok {
@@ -120,7 +119,7 @@ pub(super) fn evaluate(
         }
     }
     let passed = required.len() - failed_types.len();
-    let how = if *allow_unverified {
+    let how = if allow_unverified {
         "present"
     } else if signed_by.is_empty() {
         "verified by JFrog"
@@ -145,7 +144,7 @@ pub(super) fn evaluate(
         thousands(n as u64),
         if n == 1 { "" } else { "s" }
     );
-    let mut threshold = if *allow_unverified {
+    let mut threshold = if allow_unverified {
         "present (unverified allowed)".to_string()
     } else if signed_by.is_empty() {
         "verified by JFrog".to_string()
@@ -284,9 +283,18 @@ fn judge(
     };
     let statement = match envelope.statement() {
         Ok(s) => s,
+        // Presence alone is what allow-unverified asks for, unless a condition must read it.
+        Err(_) if allow_unverified && conditions.is_empty() => {
+            return Judged {
+                ok: true,
+                signer,
+                verdict,
+                reason: "present; accepted without verification (allow-unverified)".into(),
+            };
+        }
         Err(e) => return Judged::fail(signer, "unreadable", format!("the statement: {e}")),
     };
-    if statement.predicate_type != r.record.predicate_type {
+    if !allow_unverified && statement.predicate_type != r.record.predicate_type {
         return Judged::fail(
             signer,
             "wrong type",
@@ -376,5 +384,253 @@ pub(crate) fn condition_holds(predicate: &Value, c: &EvidenceCondition) -> Resul
                 Err(format!("`{}` is {shown}, expected {want}", c.pointer))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::dsse::PublicKey;
+    use crate::jfrog_evidence::EvidenceRecord;
+    use crate::policy::GateSpec;
+    use crate::simulator::{DEMO_PUBLIC_KEY, signed_statement};
+
+    const TYPE: &str = "https://in-toto.io/attestation/test-result/v0.1";
+    const SUBJECT: &str = "p-application-versions/app/1.0/release-bundle.json.evd";
+
+    fn sha(c: char) -> String {
+        c.to_string().repeat(64)
+    }
+
+    fn record(file: String, jfrog_verified: bool) -> RecordFile {
+        RecordFile {
+            record: EvidenceRecord {
+                download_path: "p/x.json".into(),
+                predicate_type: TYPE.into(),
+                predicate_slug: "test-result".into(),
+                verified: jfrog_verified,
+                created_by: "ci".into(),
+                created_at: String::new(),
+                subject_sha256: sha('a'),
+                signing_key_alias: Some("bookverse-ci".into()),
+            },
+            file: Some(Ok(file)),
+        }
+    }
+
+    fn signed(about: &str, result: &str) -> String {
+        signed_statement(SUBJECT, about, TYPE, json!({"result": result}))
+    }
+
+    fn judge_gate(
+        records: Vec<RecordFile>,
+        signed_by: bool,
+        allow_unverified: bool,
+        condition: bool,
+    ) -> GateEval {
+        let keys = if signed_by {
+            PublicKey::from_pem("demo", DEMO_PUBLIC_KEY.as_bytes()).expect("key")
+        } else {
+            Vec::new()
+        };
+        let facts = AttachedFacts {
+            subject: SUBJECT.into(),
+            manifest_sha256: sha('a'),
+            records: Arc::new(records),
+            keys,
+        };
+        let conditions = if condition {
+            vec![EvidenceCondition {
+                predicate_type: TYPE.into(),
+                pointer: "/result".into(),
+                check: ConditionCheck::Equals(json!("PASSED")),
+            }]
+        } else {
+            Vec::new()
+        };
+        let signed_by: Vec<String> = if signed_by {
+            vec!["k.pub".into()]
+        } else {
+            Vec::new()
+        };
+        let gate = Gate {
+            name: "evidence".into(),
+            spec: GateSpec::Evidence {
+                required: vec![TYPE.into()],
+                signed_by: signed_by.clone(),
+                allow_unverified,
+                conditions: conditions.clone(),
+            },
+        };
+        let spec = Spec {
+            required: &[TYPE.to_string()],
+            signed_by: &signed_by,
+            allow_unverified,
+            conditions: &conditions,
+        };
+        evaluate("QA", &gate, spec, &facts)
+    }
+
+    #[test]
+    fn each_record_gets_a_verdict_and_one_good_record_suffices() {
+        let mut tampered: serde_json::Value =
+            serde_json::from_str(&signed(&sha('a'), "FAILED")).expect("envelope");
+        tampered["payload"] = json!("e30=");
+        let tampered = tampered.to_string();
+        type Case = (
+            &'static str,
+            Vec<RecordFile>,
+            bool,
+            bool,
+            bool,
+            GateStatus,
+            &'static [&'static str],
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "verified locally",
+                vec![record(signed(&sha('a'), "PASSED"), false)],
+                true,
+                false,
+                true,
+                GateStatus::Pass,
+                &["verified"],
+            ),
+            (
+                "verified by JFrog",
+                vec![record(signed(&sha('a'), "PASSED"), true)],
+                false,
+                false,
+                false,
+                GateStatus::Pass,
+                &["verified by JFrog"],
+            ),
+            (
+                "JFrog did not verify",
+                vec![record(signed(&sha('a'), "PASSED"), false)],
+                false,
+                false,
+                false,
+                GateStatus::Fail,
+                &["unknown key"],
+            ),
+            (
+                "missing",
+                vec![],
+                true,
+                false,
+                false,
+                GateStatus::Fail,
+                &["missing"],
+            ),
+            (
+                "wrong subject",
+                vec![record(signed(&sha('b'), "PASSED"), true)],
+                true,
+                false,
+                false,
+                GateStatus::Fail,
+                &["wrong subject"],
+            ),
+            (
+                "condition failed",
+                vec![record(signed(&sha('a'), "FAILED"), true)],
+                true,
+                false,
+                true,
+                GateStatus::Fail,
+                &["condition failed"],
+            ),
+            (
+                "tampered",
+                vec![record(tampered.clone(), true)],
+                true,
+                false,
+                false,
+                GateStatus::Fail,
+                &["bad signature"],
+            ),
+            (
+                "unverified allowed",
+                vec![record(tampered.clone(), false)],
+                true,
+                true,
+                false,
+                GateStatus::Pass,
+                &["accepted unverified"],
+            ),
+            (
+                "unreadable",
+                vec![record("{".into(), true)],
+                true,
+                false,
+                false,
+                GateStatus::Fail,
+                &["unreadable"],
+            ),
+            (
+                "one good beside a bad",
+                vec![
+                    record(tampered.clone(), true),
+                    record(signed(&sha('a'), "PASSED"), true),
+                ],
+                true,
+                false,
+                true,
+                GateStatus::Pass,
+                &["bad signature", "verified"],
+            ),
+        ];
+        for (name, records, signed_by, allow, condition, status, verdicts) in cases {
+            let eval = judge_gate(records, signed_by, allow, condition);
+            assert_eq!(eval.result.status, status, "{name}: {}", eval.result.detail);
+            let got: Vec<&str> = eval.evidence.iter().map(|r| r.verdict.as_str()).collect();
+            assert_eq!(got, verdicts, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_bad_record_beside_a_good_one_is_a_warning() {
+        let eval = judge_gate(
+            vec![
+                record("{".into(), true),
+                record(signed(&sha('a'), "PASSED"), true),
+            ],
+            true,
+            false,
+            false,
+        );
+        assert_eq!(eval.evidence[0].status, GateStatus::Warn);
+        assert_eq!(eval.warnings.len(), 1);
+    }
+
+    #[test]
+    fn conditions_compare_numbers_and_scalars() {
+        let p = json!({"summary": {"critical": 0, "high": 2}, "result": "PASSED", "ok": true});
+        let c = |pointer: &str, check: ConditionCheck| EvidenceCondition {
+            predicate_type: TYPE.into(),
+            pointer: pointer.into(),
+            check,
+        };
+        let range = |min: Option<f64>, max: Option<f64>| ConditionCheck::Range { min, max };
+        let table = [
+            (c("/summary/critical", range(None, Some(0.0))), true),
+            (c("/summary/high", range(None, Some(1.0))), false),
+            (c("/summary/high", range(Some(2.0), Some(2.0))), true),
+            (c("/result", range(None, Some(1.0))), false),
+            (c("/result", ConditionCheck::Equals(json!("PASSED"))), true),
+            (c("/ok", ConditionCheck::Equals(json!(true))), true),
+            (c("/summary/high", ConditionCheck::Equals(json!(2.0))), true),
+            (c("/missing", ConditionCheck::Equals(json!(1))), false),
+        ];
+        for (cond, ok) in table {
+            assert_eq!(condition_holds(&p, &cond).is_ok(), ok, "{}", cond.pointer);
+        }
+        let why = condition_holds(&p, &c("/nope", range(None, Some(0.0)))).unwrap_err();
+        assert!(why.contains("pointer `/nope` does not resolve"), "{why}");
     }
 }
