@@ -25,13 +25,15 @@ pub(super) fn tests(j: &TestSummary, max_failures: u64, min_tests: u64) -> Decis
     let ok = bad <= max_failures && j.tests >= min_tests;
     let detail = if j.tests < min_tests {
         format!(
-            "only {} tests found, at least {min_tests} required",
-            j.tests
+            "only {} found, at least {min_tests} required",
+            plural(j.tests, "test")
         )
     } else if bad > max_failures {
         format!(
-            "{bad} tests failed ({} failures, {} errors), at most {max_failures} allowed",
-            j.failures, j.errors
+            "{} failed ({}, {}), at most {max_failures} allowed",
+            plural(bad, "test"),
+            plural(j.failures, "failure"),
+            plural(j.errors, "error")
         )
     } else {
         format!("{} tests, {bad} failed", j.tests)
@@ -60,4 +62,9 @@ pub(super) fn tests(j: &TestSummary, max_failures: u64, min_tests: u64) -> Decis
         if ok { Vec::new() } else { findings },
         total,
     )
+}
+
+/// `1 test`, `2 tests`.
+fn plural(n: u64, noun: &str) -> String {
+    format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" })
 }

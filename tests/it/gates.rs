@@ -405,7 +405,7 @@ fn the_log_explains_every_verdict_and_the_blocked_error_names_each_figure() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("QA · unit tests: 1 tests failed") && l.ends_with("→ fail")),
+            .any(|l| l.starts_with("QA · unit tests: 1 test failed") && l.ends_with("→ fail")),
         "{}",
         run.stdout
     );
@@ -416,7 +416,7 @@ fn the_log_explains_every_verdict_and_the_blocked_error_names_each_figure() {
         .find(|l| l.starts_with("::error title=promote-action%3A blocked::"))
         .expect("blocked ::error");
     assert!(
-        error.contains("blocked by failed gates: unit tests (1 tests failed (1 failures, 0 errors), at most 0 allowed); coverage (line coverage 93.3 %25 is below 95 %25); the version stays in DEV"),
+        error.contains("blocked by failed gates: unit tests (1 test failed (1 failure, 0 errors), at most 0 allowed); coverage (line coverage 93.3 %25 is below 95 %25); the version stays in DEV"),
         "{error}"
     );
 }
