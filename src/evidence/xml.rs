@@ -503,23 +503,20 @@ mod tests {
     fn find_byte_agrees_with_a_plain_search_at_every_offset() {
         // Needles at every position of words and tails, bytes above 0x80 (borrow edge cases)
         // and a needle right after a zero byte.
-        let hay: Vec<u8> = b"ab\"cd\x00\"\xff\xfe'efghijklmnop\"qrstuvwxyz\x01\"\""
-            .iter()
-            .copied()
-            .collect();
+        let hay: &[u8] = b"ab\"cd\x00\"\xff\xfe'efghijklmnop\"qrstuvwxyz\x01\"\"";
         for needle in [b'"', b'\'', 0u8, 0xff, b'z', b'#'] {
             for from in 0..=hay.len() + 1 {
                 let want = hay
                     .get(from..)
                     .and_then(|h| h.iter().position(|&b| b == needle))
                     .map(|p| p + from);
-                assert_eq!(find_byte(&hay, from, needle), want, "{needle} from {from}");
+                assert_eq!(find_byte(hay, from, needle), want, "{needle} from {from}");
                 let want2 = hay
                     .get(from..)
                     .and_then(|h| h.iter().position(|&b| b == needle || b == b'\''))
                     .map(|p| p + from);
                 assert_eq!(
-                    find_either(&hay, from, needle, b'\''),
+                    find_either(hay, from, needle, b'\''),
                     want2,
                     "{needle}|' from {from}"
                 );
