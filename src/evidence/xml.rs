@@ -263,6 +263,30 @@ impl XmlStream {
         }
     }
 
+    /// Attribute `key` as text without copying it when it needs no decoding (borrowed from the
+    /// tag), else decoded into `scratch`; `None` when absent.
+    pub(crate) fn attr_str<'a>(
+        &self,
+        e: &'a BytesStart<'_>,
+        key: &[u8],
+        scratch: &'a mut String,
+    ) -> Result<Option<&'a str>, EvidenceError> {
+        match raw_attr(e, key) {
+            Ok(Some(v)) => std::str::from_utf8(v).map(Some).map_err(|err| {
+                self.malformed(format!(
+                    "attribute `{}` is not UTF-8: {err}",
+                    String::from_utf8_lossy(key)
+                ))
+            }),
+            Ok(None) => Ok(None),
+            Err(()) => Ok(if self.attr_into(e, key, scratch)? {
+                Some(scratch.as_str())
+            } else {
+                None
+            }),
+        }
+    }
+
     /// Attribute `key` parsed as a number, `None` when absent. Unparseable numbers are
     /// `Malformed`.
     pub(crate) fn attr_num<T: std::str::FromStr>(
@@ -343,8 +367,9 @@ pub(crate) fn display_name(e: &BytesStart<'_>) -> String {
 /// full parser: an unquoted or unterminated value, or a value with `&` that must be unescaped —
 /// callers then fall back to [`XmlStream::attr_into`], which decodes or reports it.
 pub(crate) fn raw_attr<'a>(e: &'a BytesStart<'_>, key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
-    // Plain loops: attribute names and values are short, and a `memchr` call per piece costs
-    // more than it saves here (it showed up as a third of the TRX/NUnit/xUnit read time).
+    // Plain loops for names and a word-at-a-time search for values: they are short, and a
+    // `memchr` call per piece costs more than it saves here (it showed up as a third of the
+    // TRX/NUnit/xUnit read time).
     let raw = e.attributes_raw();
     let n = raw.len();
     let mut i = 0;
@@ -376,12 +401,7 @@ pub(crate) fn raw_attr<'a>(e: &'a BytesStart<'_>, key: &[u8]) -> Result<Option<&
         };
         i += 1;
         let value_start = i;
-        while i < n && raw[i] != quote {
-            i += 1;
-        }
-        if i == n {
-            return Err(());
-        }
+        i = find_byte(raw, i, quote).ok_or(())?;
         let value = &raw[value_start..i];
         i += 1;
         // `key` or `prefix:key`.
@@ -395,6 +415,40 @@ pub(crate) fn raw_attr<'a>(e: &'a BytesStart<'_>, key: &[u8]) -> Result<Option<&
             return Ok(Some(value));
         }
     }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// A bit set in the top of every byte of `x` that is zero; the lowest one is exact (a borrow
+/// can only set bits above a real zero byte), which is all the searches below use.
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// Index of the first `a` or `b` in `hay` at or after `from`, eight bytes at a time.
+fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
+    let (pa, pb) = (LO.wrapping_mul(u64::from(a)), LO.wrapping_mul(u64::from(b)));
+    let mut i = from;
+    while let Some(chunk) = hay.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let hit = zero_bytes(w ^ pa) | zero_bytes(w ^ pb);
+        if hit != 0 {
+            return Some(i + (hit.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    hay.get(i..)?
+        .iter()
+        .position(|&c| c == a || c == b)
+        .map(|p| i + p)
+}
+
+/// Index of the first `needle` in `hay` at or after `from`, eight bytes at a time.
+fn find_byte(hay: &[u8], from: usize, needle: u8) -> Option<usize> {
+    find_either(hay, from, needle, needle)
 }
 
 #[cfg(test)]
@@ -427,5 +481,46 @@ mod tests {
         assert_eq!(raw_attr(&bad, b"outcome"), Err(()));
         let open = BytesStart::from_content("t outcome=\"x", 1);
         assert_eq!(raw_attr(&open, b"outcome"), Err(()));
+        // Malformed names before the key send the tag to the full parser, as before.
+        for bad in [
+            "t a b=\"1\" k=\"v\"",
+            "t a=b=\"1\" k=\"v\"",
+            "t =\"1\" k=\"v\"",
+            "t a\"1\" k=\"v\"",
+        ] {
+            let tag = BytesStart::from_content(bad, 1);
+            assert_eq!(raw_attr(&tag, b"k"), Err(()), "{bad}");
+        }
+        let trailing = BytesStart::from_content("t a = 'x\"y' k=\"v\" z", 1);
+        assert_eq!(raw_attr(&trailing, b"k"), Ok(Some(&b"v"[..])));
+        assert_eq!(raw_attr(&trailing, b"q"), Err(()));
+        let spaced = BytesStart::from_content("t a=\"1\"  ", 1);
+        assert_eq!(raw_attr(&spaced, b"q"), Ok(None));
+        assert_eq!(raw_attr(&spaced, b"a"), Ok(Some(&b"1"[..])));
+    }
+
+    #[test]
+    fn find_byte_agrees_with_a_plain_search_at_every_offset() {
+        // Needles at every position of words and tails, bytes above 0x80 (borrow edge cases)
+        // and a needle right after a zero byte.
+        let hay: &[u8] = b"ab\"cd\x00\"\xff\xfe'efghijklmnop\"qrstuvwxyz\x01\"\"";
+        for needle in [b'"', b'\'', 0u8, 0xff, b'z', b'#'] {
+            for from in 0..=hay.len() + 1 {
+                let want = hay
+                    .get(from..)
+                    .and_then(|h| h.iter().position(|&b| b == needle))
+                    .map(|p| p + from);
+                assert_eq!(find_byte(hay, from, needle), want, "{needle} from {from}");
+                let want2 = hay
+                    .get(from..)
+                    .and_then(|h| h.iter().position(|&b| b == needle || b == b'\''))
+                    .map(|p| p + from);
+                assert_eq!(
+                    find_either(hay, from, needle, b'\''),
+                    want2,
+                    "{needle}|' from {from}"
+                );
+            }
+        }
     }
 }

@@ -77,6 +77,9 @@ struct Package {
 #[derive(Default)]
 struct Reader {
     packages: HashMap<String, Package>,
+    /// The package of the latest event, kept out of `packages`: events come in long runs of
+    /// one package, so most of them need no hash lookup.
+    current: Option<(String, Package)>,
     /// First build-output line per import path (Go ≥ 1.24 `build-output` events).
     build: HashMap<String, String>,
     seq: u64,
@@ -139,6 +142,7 @@ pub(crate) fn read(
     // Packages that never reported a result (the stream was cut): their unfinished tests
     // still count as errors.
     let mut left: Vec<String> = r.packages.keys().cloned().collect();
+    left.extend(r.current.as_ref().map(|(name, _)| name.clone()));
     left.sort();
     for pkg in left {
         r.finish_package(&pkg, Verdict::Pass, t);
@@ -213,20 +217,35 @@ pub(crate) fn trim(line: &[u8]) -> &[u8] {
     &line[start..end.max(start)]
 }
 
-/// The state of `test`, created on first sight (looked up before allocating its name).
-fn test_state<'p>(p: &'p mut Package, test: &str) -> &'p mut TestState {
-    if !p.tests.contains_key(test) {
-        p.tests.insert(test.to_string(), TestState::default());
-    }
-    p.tests.get_mut(test).expect("inserted above")
-}
-
 impl Reader {
+    /// The state of `pkg`, created on first sight; it becomes the current package.
     fn package(&mut self, pkg: &str) -> &mut Package {
-        if !self.packages.contains_key(pkg) {
-            self.packages.insert(pkg.to_string(), Package::default());
+        if let Some((name, p)) = self.current.take_if(|(name, _)| name != pkg) {
+            self.packages.insert(name, p);
         }
-        self.packages.get_mut(pkg).expect("inserted above")
+        let packages = &mut self.packages;
+        let (_, p) = self.current.get_or_insert_with(|| {
+            packages
+                .remove_entry(pkg)
+                .unwrap_or_else(|| (pkg.to_string(), Package::default()))
+        });
+        p
+    }
+
+    /// The state of `pkg` if it has one, without creating it.
+    fn find_package(&mut self, pkg: &str) -> Option<&mut Package> {
+        match &mut self.current {
+            Some((name, p)) if name == pkg => Some(p),
+            _ => self.packages.get_mut(pkg),
+        }
+    }
+
+    /// Removes and returns the state of `pkg`.
+    fn take_package(&mut self, pkg: &str) -> Option<Package> {
+        match self.current.take_if(|(name, _)| name == pkg) {
+            Some((_, p)) => Some(p),
+            None => self.packages.remove(pkg),
+        }
     }
 
     /// Plain-text lines: only `FAIL <pkg> [build failed]` / `[setup failed]` mean something.
@@ -269,9 +288,20 @@ impl Reader {
                 self.seq += 1;
                 let seq = self.seq;
                 let p = self.package(pkg);
-                let state = test_state(p, test);
-                state.seq = seq;
-                state.verdict = None;
+                // One lookup when the test is new (the usual case), not three.
+                match p.tests.get_mut(test) {
+                    Some(state) => {
+                        state.seq = seq;
+                        state.verdict = None;
+                    }
+                    None => {
+                        let state = TestState {
+                            seq,
+                            ..TestState::default()
+                        };
+                        p.tests.insert(test.to_string(), state);
+                    }
+                }
             }
             (Some(test), "output") => {
                 if !t.room() || self.buffered >= OUTPUT_BUDGET {
@@ -280,11 +310,7 @@ impl Reader {
                 let Some(out) = ev.output.as_deref() else {
                     return;
                 };
-                let Some(state) = self
-                    .packages
-                    .get_mut(pkg)
-                    .and_then(|p| p.tests.get_mut(test))
-                else {
+                let Some(state) = self.find_package(pkg).and_then(|p| p.tests.get_mut(test)) else {
                     return;
                 };
                 if state.output.len() + out.len() <= OUTPUT_PER_TEST {
@@ -299,10 +325,18 @@ impl Reader {
                     _ => Verdict::Skip,
                 };
                 let p = self.package(pkg);
-                let state = test_state(p, test);
-                let buffered = state.output.len();
-                let output = std::mem::take(&mut state.output);
-                let previous = state.verdict.replace(v);
+                let (output, previous) = match p.tests.get_mut(test) {
+                    Some(state) => (std::mem::take(&mut state.output), state.verdict.replace(v)),
+                    None => {
+                        let state = TestState {
+                            verdict: Some(v),
+                            ..TestState::default()
+                        };
+                        p.tests.insert(test.to_string(), state);
+                        (String::new(), None)
+                    }
+                };
+                let buffered = output.len();
                 if v == Verdict::Fail {
                     p.any_failed = true;
                 }
@@ -335,7 +369,7 @@ impl Reader {
     }
 
     fn finish_package(&mut self, pkg: &str, v: Verdict, t: &mut Tally) {
-        let Some(p) = self.packages.remove(pkg) else {
+        let Some(p) = self.take_package(pkg) else {
             if v == Verdict::Fail {
                 let message = self
                     .build
@@ -381,7 +415,7 @@ impl Reader {
     }
 
     fn package_error(&mut self, pkg: &str, message: &str, t: &mut Tally) {
-        self.packages.remove(pkg);
+        self.take_package(pkg);
         if t.fail(FailureKind::Error) {
             t.push(case(
                 pkg,

@@ -173,25 +173,26 @@ impl XmlHandler for Nunit {
 
 impl Nunit {
     fn verdict(&mut self, x: &XmlStream, e: &BytesStart<'_>) -> Result<Verdict, EvidenceError> {
-        let has_result = x.attr_fast(e, b"result", &mut self.result)?;
         if self.version == Version::Unknown {
             // NUnit 2 marks every case with `executed`; NUnit 3 never does.
-            self.version = if x.attr_fast(e, b"executed", &mut self.scratch)? {
+            self.version = if x.attr_str(e, b"executed", &mut self.scratch)?.is_some() {
                 Version::V2
             } else {
                 Version::V3
             };
         }
-        let result = self.result.trim();
+        let found = x.attr_str(e, b"result", &mut self.result)?;
+        let has_result = found.is_some();
+        let result = found.unwrap_or("").trim();
         let v = match self.version {
             Version::V3 | Version::Unknown => {
                 // The label only matters for a failed case.
-                if result == "Failed" {
-                    x.attr_fast(e, b"label", &mut self.label)?;
+                let label = if result == "Failed" {
+                    x.attr_str(e, b"label", &mut self.label)?.unwrap_or("")
                 } else {
-                    self.label.clear();
-                }
-                v3_verdict(self.result.trim(), self.label.trim())
+                    ""
+                };
+                v3_verdict(result, label.trim())
             }
             Version::V2 if has_result => v2_verdict(result),
             Version::V2 => {

@@ -181,17 +181,17 @@ impl Trx {
         if let Some(parent) = self.open.last_mut() {
             parent.has_inner = true;
         }
-        if !x.attr_fast(e, b"outcome", &mut self.scratch)? {
+        let Some(outcome) = x.attr_str(e, b"outcome", &mut self.scratch)? else {
             return Err(x.malformed(format!(
                 "<{}> has no `outcome` attribute",
                 crate::evidence::xml::display_name(e)
             )));
-        }
-        let Some(v) = verdict(self.scratch.trim()) else {
+        };
+        let Some(v) = verdict(outcome.trim()) else {
             return Err(x.malformed(format!(
                 "unknown test outcome `{}`; expected one of Passed, Failed, Error, Timeout, \
                  Aborted, NotExecuted, Inconclusive, NotRunnable, Warning, …",
-                truncate_chars(self.scratch.trim(), 80)
+                truncate_chars(outcome.trim(), 80)
             )));
         };
         let detail = matches!(v, Verdict::Failed(_)) && t.room();
