@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use crate::dsse::PublicKey;
 use crate::evidence::{BenchSummary, CoverageSummary, SarifSummary, TestSummary};
-use crate::jfrog_evidence::EvidenceRecord;
 
 /// What was gathered for one gate.
 #[derive(Debug, Clone)]
@@ -112,4 +111,25 @@ impl Default for GitHubFacts {
             approvals: Err("approvals were not read".into()),
         }
     }
+}
+
+/// One evidence record as JFrog lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct EvidenceRecord {
+    /// Where its file is, under `/artifactory/`.
+    pub download_path: String,
+    /// in-toto predicate type.
+    pub predicate_type: String,
+    /// JFrog's short name of the predicate type.
+    pub predicate_slug: String,
+    /// JFrog's own verdict on the signature (checked against its trusted keys).
+    pub verified: bool,
+    /// Who attached it.
+    pub created_by: String,
+    /// When (as JFrog wrote it).
+    pub created_at: String,
+    /// The subject sha256 the record was attached to.
+    pub subject_sha256: String,
+    /// Alias of the key JFrog matched, when any.
+    pub signing_key_alias: Option<String>,
 }

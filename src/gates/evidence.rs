@@ -395,7 +395,7 @@ mod tests {
 
     use super::*;
     use crate::dsse::PublicKey;
-    use crate::jfrog_evidence::EvidenceRecord;
+    use crate::evidence::facts::EvidenceRecord;
     use crate::policy::GateSpec;
     use crate::simulator::{DEMO_PUBLIC_KEY, signed_statement};
 

@@ -9,30 +9,10 @@
 use serde::Deserialize;
 
 use super::Subject;
+use crate::evidence::facts::EvidenceRecord;
 
 /// Advice for an answer that is not a `searchEvidence` result.
 pub const HINT: &str = "; check that `jfrog-url` points at the JFrog platform root and that the platform has the evidence service (JFrog Enterprise+)";
-
-/// One evidence record as JFrog lists it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct EvidenceRecord {
-    /// Where its file is, under `/artifactory/`.
-    pub download_path: String,
-    /// in-toto predicate type.
-    pub predicate_type: String,
-    /// JFrog's short name of the predicate type.
-    pub predicate_slug: String,
-    /// JFrog's own verdict on the signature (checked against its trusted keys).
-    pub verified: bool,
-    /// Who attached it.
-    pub created_by: String,
-    /// When (as JFrog wrote it).
-    pub created_at: String,
-    /// The subject sha256 the record was attached to.
-    pub subject_sha256: String,
-    /// Alias of the key JFrog matched, when any.
-    pub signing_key_alias: Option<String>,
-}
 
 /// The request body for one page.
 pub fn search_request(subject: &Subject, first: usize, after: Option<&str>) -> serde_json::Value {
