@@ -169,28 +169,11 @@ impl<R: Read> JsonScanner<R> {
     /// Reads the next key of the current object into `key` (cleared first) and consumes the
     /// `:`; `false` (and the object is left) at `}`.
     pub(crate) fn next_key(&mut self, key: &mut String) -> Result<bool, EvidenceError> {
-        let first = match self.stack.last() {
-            Some(Frame::Object { first }) => *first,
-            _ => return Err(self.error("internal: next_key outside an object")),
-        };
-        match self.peek()? {
-            None => return Err(self.truncated()),
-            Some(b'}') => {
-                self.pos += 1;
-                self.stack.pop();
-                return Ok(false);
-            }
-            Some(_) if first => {}
-            Some(b',') => self.pos += 1,
-            Some(b) => {
-                return Err(self.error(format!(
-                    "expected `,` or `}}` in an object, found `{}`",
-                    b as char
-                )));
-            }
+        if !matches!(self.stack.last(), Some(Frame::Object { .. })) {
+            return Err(self.error("internal: next_key outside an object"));
         }
-        if let Some(Frame::Object { first }) = self.stack.last_mut() {
-            *first = false;
+        if !self.next_member(b'}', "an object")? {
+            return Ok(false);
         }
         if self.peek()? != Some(b'"') {
             return match self.peek()? {
@@ -228,30 +211,37 @@ impl<R: Read> JsonScanner<R> {
     /// `true` if the current array has another element (positioned at it); `false` (and the
     /// array is left) at `]`.
     pub(crate) fn next_element(&mut self) -> Result<bool, EvidenceError> {
-        let first = match self.stack.last() {
-            Some(Frame::Array { first }) => *first,
-            _ => return Err(self.error("internal: next_element outside an array")),
+        if !matches!(self.stack.last(), Some(Frame::Array { .. })) {
+            return Err(self.error("internal: next_element outside an array"));
+        }
+        self.next_member(b']', "an array")
+    }
+
+    /// Steps to the next member of the innermost object or array: `false` (and the container is
+    /// left) at `close`; otherwise over the `,` that separates members (none before the first).
+    fn next_member(&mut self, close: u8, container: &str) -> Result<bool, EvidenceError> {
+        let first = match self.stack.last_mut() {
+            Some(Frame::Object { first } | Frame::Array { first }) => first,
+            None => return Err(self.error("internal: no open object or array")),
         };
+        let was_first = std::mem::replace(first, false);
         match self.peek()? {
-            None => return Err(self.truncated()),
-            Some(b']') => {
+            None => Err(self.truncated()),
+            Some(b) if b == close => {
                 self.pos += 1;
                 self.stack.pop();
-                return Ok(false);
+                Ok(false)
             }
-            Some(_) if first => {}
-            Some(b',') => self.pos += 1,
-            Some(b) => {
-                return Err(self.error(format!(
-                    "expected `,` or `]` in an array, found `{}`",
-                    b as char
-                )));
+            Some(_) if was_first => Ok(true),
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
             }
+            Some(b) => Err(self.error(format!(
+                "expected `,` or `{}` in {container}, found `{}`",
+                close as char, b as char
+            ))),
         }
-        if let Some(Frame::Array { first }) = self.stack.last_mut() {
-            *first = false;
-        }
-        Ok(true)
     }
 
     /// Skips the next value.
