@@ -362,3 +362,32 @@ pub fn mutations(sim: &Sim) -> Vec<promote_action::simulator::LoggedRequest> {
         })
         .collect()
 }
+
+/// A wiremock GitHub on its own runtime, so the blocking binary call can run meanwhile.
+pub struct Gh {
+    pub server: wiremock::MockServer,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Gh {
+    pub fn start() -> Gh {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("rt");
+        let server = rt.block_on(wiremock::MockServer::start());
+        Gh { server, rt }
+    }
+
+    pub fn mount(&self, m: wiremock::Mock) {
+        self.rt.block_on(m.mount(&self.server));
+    }
+
+    /// Every request GitHub received so far.
+    pub fn requests(&self) -> Vec<wiremock::Request> {
+        self.rt
+            .block_on(self.server.received_requests())
+            .expect("wiremock records requests")
+    }
+}

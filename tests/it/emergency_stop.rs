@@ -4,35 +4,16 @@
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
-use crate::common::{Action, Run, Sim};
+use crate::common::{Action, Gh, Run, Sim};
 
 const APP: &str = "bookverse-inventory";
 const ISSUES: &str = "/repos/bookverse/inventory/issues";
 const STOP_POLICY: &str =
     "version: 1\nemergency-stop:\n  label: promotion-freeze\nstages:\n  QA: {}\n";
 
-struct Gh {
-    server: MockServer,
-    rt: tokio::runtime::Runtime,
-}
-
 impl Gh {
-    fn start() -> Gh {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("rt");
-        let server = rt.block_on(MockServer::start());
-        Gh { server, rt }
-    }
-
-    fn mount(&self, m: Mock) {
-        self.rt.block_on(m.mount(&self.server));
-    }
-
     /// Serves `items` as the repository's issues.
     fn issues(&self, items: Vec<Value>) {
         self.mount(
@@ -40,12 +21,6 @@ impl Gh {
                 .and(path(ISSUES))
                 .respond_with(Issues { items }),
         );
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        self.rt
-            .block_on(self.server.received_requests())
-            .unwrap_or_default()
     }
 }
 

@@ -3,31 +3,11 @@
 
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-use crate::common::{Action, Sim};
+use crate::common::{Action, Gh, Sim};
 
 const APP: &str = "bookverse-inventory";
-
-struct Gh {
-    server: MockServer,
-    rt: tokio::runtime::Runtime,
-}
-
-impl Gh {
-    fn start() -> Gh {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("rt");
-        let server = rt.block_on(MockServer::start());
-        Gh { server, rt }
-    }
-    fn mount(&self, m: Mock) {
-        self.rt.block_on(m.mount(&self.server));
-    }
-}
 
 const CHECKS_POLICY: &str = "version: 1\nstages:\n  QA:\n    gates:\n      - checks:\n          required: [build, integration-tests]\n";
 
@@ -243,10 +223,7 @@ fn the_binary_reports_a_check_run_a_deployment_and_a_failure_issue() {
         .input("notify-issue", "true");
     let run = a.run();
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let requests = gh
-        .rt
-        .block_on(gh.server.received_requests())
-        .expect("recorded");
+    let requests = gh.requests();
     let check: Vec<_> = requests
         .iter()
         .filter(|r| r.url.path().ends_with("/check-runs"))
@@ -291,10 +268,7 @@ fn a_blocked_run_opens_one_failure_issue() {
     a.input("notify-issue", "true");
     let run = a.run();
     assert_eq!(run.code, 1, "{}", run.stdout);
-    let requests = gh
-        .rt
-        .block_on(gh.server.received_requests())
-        .expect("recorded");
+    let requests = gh.requests();
     let created: Vec<_> = requests
         .iter()
         .filter(|r| r.method.as_str() == "POST" && r.url.path().ends_with("/issues"))
