@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::apptrust::VersionContent;
 use crate::dsse::PublicKey;
 use crate::evidence::facts::{AttachedFacts, Evidence, GitHubFacts, IntegrityFacts, RecordFile};
-use crate::evidence::gather;
+use crate::evidence::{expand_globs, gather};
 use crate::github::GitHubClient;
 use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
@@ -130,46 +130,31 @@ async fn attached_records(
     })
 }
 
-/// The public keys of a gate's `signed-by` files (workspace-relative, never outside it).
+/// The public keys of a gate's `signed-by` files, found like report files (inside the
+/// workspace; a symlink out of it, a directory or an unreadable file is refused, saying why).
 fn signed_by_keys(workspace: &Path, paths: &[String]) -> Result<Vec<PublicKey>, String> {
+    let files = expand_globs(workspace, paths).map_err(|e| format!("signed-by: {e}"))?;
     let mut keys = Vec::new();
-    for rel in paths {
-        let bytes = read_inside(workspace, rel)?;
-        let found = PublicKey::from_pem(&format!("signed-by key `{rel}`"), &bytes)
-            .map_err(|e| e.to_string())?;
-        keys.extend(found);
+    for path in files {
+        let shown = path
+            .strip_prefix(workspace)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let cannot = |e: std::io::Error| format!("cannot read signed-by key `{shown}`: {e}");
+        let size = std::fs::metadata(&path).map_err(cannot)?.len();
+        if size > crate::dsse::MAX_KEY_FILE_BYTES as u64 {
+            return Err(format!(
+                "signed-by key `{shown}` is {size} bytes, larger than a public key file can be"
+            ));
+        }
+        let bytes = std::fs::read(&path).map_err(cannot)?;
+        keys.extend(
+            PublicKey::from_pem(&format!("signed-by key `{shown}`"), &bytes)
+                .map_err(|e| e.to_string())?,
+        );
     }
     Ok(keys)
-}
-
-/// A workspace file's bytes, refusing one that resolves outside the workspace (a symlink).
-fn read_inside(workspace: &Path, rel: &str) -> Result<Vec<u8>, String> {
-    let path = workspace.join(rel);
-    let outside = || {
-        format!(
-            "signed-by key `{rel}` leads outside the workspace; commit the public key file itself"
-        )
-    };
-    let (Ok(root), Ok(real)) = (workspace.canonicalize(), path.canonicalize()) else {
-        return Err(format!(
-            "signed-by key `{rel}` does not exist in the workspace; fix the path in the policy, or check out the repository before this step"
-        ));
-    };
-    if !real.starts_with(&root) {
-        return Err(outside());
-    }
-    let meta =
-        std::fs::metadata(&real).map_err(|e| format!("cannot read signed-by key `{rel}`: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("signed-by key `{rel}` is not a file"));
-    }
-    if meta.len() > crate::dsse::MAX_KEY_FILE_BYTES as u64 {
-        return Err(format!(
-            "signed-by key `{rel}` is {} bytes, larger than a public key file can be",
-            meta.len()
-        ));
-    }
-    std::fs::read(&real).map_err(|e| format!("cannot read signed-by key `{rel}`: {e}"))
 }
 
 fn integrity(workspace: &Path, content: &VersionContent, files: &[String]) -> Evidence {

@@ -500,3 +500,41 @@ fn a_thousand_records_are_read_page_by_page_and_all_judged() {
     // Not a timing test (bench/evidence.sh measures it); a bound that catches a runaway.
     assert!(took < std::time::Duration::from_secs(60), "{took:?}");
 }
+
+#[test]
+fn key_paths_are_found_like_report_files() {
+    // Absent: the gate fails naming the path.
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.input("version", VERSION)
+        .file(".github/promotion-policy.yml", &policy(SIGNED));
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let detail = gate_row(&run)["detail"]
+        .as_str()
+        .expect("detail")
+        .to_string();
+    assert!(
+        detail.contains("signed-by: no file matches `.github/keys/ci.pub`"),
+        "{detail}"
+    );
+    // A symlink leading out of the workspace is refused, saying so.
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("ci.pub"), DEMO_PUBLIC_KEY).expect("write");
+    let mut a = Action::new(&sim, APP);
+    a.input("version", VERSION)
+        .file(".github/promotion-policy.yml", &policy(SIGNED));
+    std::fs::create_dir_all(a.workspace().join(".github/keys")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        outside.path().join("ci.pub"),
+        a.workspace().join(".github/keys/ci.pub"),
+    )
+    .expect("symlink");
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let detail = gate_row(&run)["detail"]
+        .as_str()
+        .expect("detail")
+        .to_string();
+    assert!(detail.contains("outside the workspace"), "{detail}");
+}
