@@ -14,6 +14,7 @@ use crate::secret::Secret;
 pub(super) async fn token(
     inputs: &Inputs,
     ctx: &RunContext,
+    http: &reqwest::Client,
     options: &ClientOptions,
     minted: &mut Vec<Secret>,
     log: &mut impl Write,
@@ -28,10 +29,8 @@ pub(super) async fn token(
             message: oidc::MISSING_PERMISSION.to_string(),
         }));
     };
-    let http = crate::http::build_client(options)
-        .map_err(|message| Error::Input(InputError::Combination { message }))?;
     let id_token = oidc::github_id_token(
-        &http,
+        http,
         options,
         url,
         request_token,
@@ -51,7 +50,7 @@ pub(super) async fn token(
         revision: ctx.sha.clone(),
         branch: ctx.ref_name.clone(),
     };
-    let access = oidc::exchange(&http, options, &inputs.jfrog_url, &id_token, &ctx).await?;
+    let access = oidc::exchange(http, options, &inputs.jfrog_url, &id_token, &ctx).await?;
     let _ = log.write_all(commands::add_mask(access.expose()).as_bytes());
     minted.push(access.clone());
     Ok(access)

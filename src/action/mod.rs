@@ -93,33 +93,17 @@ pub async fn run_action(
         }
     }
     let mut minted: Vec<Secret> = Vec::new();
-    let token = match auth::token(&inputs, &ctx, &client_options, &mut minted, log).await {
-        Ok(t) => t,
-        Err(e) => {
-            let mut outcome = Outcome::new(
-                inputs.command,
-                &inputs.application,
-                inputs.version.as_deref().unwrap_or_default(),
-            );
-            outcome.fail(&e);
-            let code = finish(Some(&inputs), &ctx, &outcome, &[], &minted, log);
-            report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
-            return code;
-        }
-    };
+    // One HTTP client (roots, timeouts) for the OIDC exchange and every JFrog client.
     let http = match crate::http::build_client(&client_options) {
         Ok(h) => h,
         Err(message) => {
-            let mut outcome = Outcome::new(
-                inputs.command,
-                &inputs.application,
-                inputs.version.as_deref().unwrap_or_default(),
-            );
-            outcome.fail(&Error::Input(InputError::Combination { message }));
-            let code = finish(Some(&inputs), &ctx, &outcome, &[], &minted, log);
-            report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
-            return code;
+            let e = Error::Input(InputError::Combination { message });
+            return stop_early(&inputs, &ctx, &client_options, &minted, &e, log).await;
         }
+    };
+    let token = match auth::token(&inputs, &ctx, &http, &client_options, &mut minted, log).await {
+        Ok(t) => t,
+        Err(e) => return stop_early(&inputs, &ctx, &client_options, &minted, &e, log).await,
     };
     // Every JFrog client shares one HTTP client and one request log (the record lists them all).
     let recorder = RequestRecorder::default();
@@ -143,6 +127,26 @@ pub async fn run_action(
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &minted, log);
     report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
+    code
+}
+
+/// Ends a run that failed before reaching JFrog: the outcome says why, then the usual reporting.
+async fn stop_early(
+    inputs: &Inputs,
+    ctx: &RunContext,
+    options: &ClientOptions,
+    minted: &[Secret],
+    error: &Error,
+    log: &mut impl Write,
+) -> u8 {
+    let mut outcome = Outcome::new(
+        inputs.command,
+        &inputs.application,
+        inputs.version.as_deref().unwrap_or_default(),
+    );
+    outcome.fail(error);
+    let code = finish(Some(inputs), ctx, &outcome, &[], minted, log);
+    report_to_github(inputs, ctx, &outcome, options, minted, log).await;
     code
 }
 
