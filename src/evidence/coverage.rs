@@ -108,7 +108,7 @@ fn read_xml(path: &Path, mut x: XmlStream) -> Result<CoverageSummary, EvidenceEr
     let mut jacoco_line = None;
     let mut jacoco_branch = None;
     loop {
-        let event = x.next(&mut buf)?;
+        let event = x.next_markup(&mut buf)?;
         match &event {
             Event::Start(e) | Event::Empty(e) => {
                 let depth = if matches!(event, Event::Start(_)) {

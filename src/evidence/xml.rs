@@ -1,5 +1,5 @@
 //! The one place XML is read: a thin, safe wrapper over quick-xml's pull parser shared by the
-//! JUnit and coverage readers.
+//! test-result and coverage readers.
 //!
 //! Why a wrapper: every XML reader must behave the same on hostile input. This module
 //! - streams events from a 64 KiB `BufReader` into a caller-owned, reused buffer (no DOM, so
@@ -12,7 +12,11 @@
 //! - sniffs the first bytes so empty files, UTF-16 (refused with a conversion hint; only UTF-8
 //!   is supported) and JSON-where-XML-was-expected give clear errors;
 //! - turns an end of file with elements still open into a "truncated" error, and every parser
-//!   error into `Malformed` with the byte offset.
+//!   error into `Malformed` with the byte offset;
+//! - gives readers that ignore character data a fast path for self-closing tags
+//!   ([`XmlStream::next_markup`]): one `<testcase …/>` per passing test is most of a large
+//!   report, and taking it straight from the read buffer reads JUnit, NUnit and xUnit.net
+//!   files about a third faster than quick-xml's general path, with the same events.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -93,6 +97,13 @@ pub(crate) struct XmlStream {
     format: &'static str,
     depth: usize,
     seen_root: bool,
+    /// Bytes [`XmlStream::next_markup`] consumed itself, which quick-xml's position does not
+    /// count; added back wherever a position is reported.
+    skipped: u64,
+    /// Whether quick-xml's last event left it between markup (after a tag, comment,
+    /// declaration…), the only state in which bytes may be taken from under it: after a text
+    /// event it has already consumed the next `<`.
+    between_markup: bool,
 }
 
 impl XmlStream {
@@ -108,7 +119,14 @@ impl XmlStream {
             format,
             depth: 0,
             seen_root: false,
+            skipped: 0,
+            between_markup: false,
         }
+    }
+
+    /// Byte offset just after the last event, counting what the fast path consumed.
+    fn position(&self) -> u64 {
+        self.reader.buffer_position() + self.skipped
     }
 
     /// The decoder for attribute values (UTF-8 only).
@@ -126,24 +144,92 @@ impl XmlStream {
         EvidenceError::malformed(
             &self.path,
             self.format,
-            format!("{detail} (near byte {})", self.reader.buffer_position()),
+            format!("{detail} (near byte {})", self.position()),
         )
+    }
+
+    /// [`Self::next`] for a caller that ignores character data: whitespace between markup is
+    /// not reported, and a self-closing tag found whole in the read buffer is taken from it
+    /// directly instead of through quick-xml. That tag is the bulk of every large report (one
+    /// `<testcase …/>` per passing test) and quick-xml's general path costs several times the
+    /// scan; the event is the same one quick-xml would give (content and name length as its
+    /// `emit_start` computes them). Anything else — text, references, comments, start and end
+    /// tags, a tag crossing the buffer's end, a tag with non-ASCII bytes — goes to
+    /// [`Self::next`] with nothing consumed but whitespace.
+    pub(crate) fn next_markup<'b>(
+        &mut self,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<Event<'b>, EvidenceError> {
+        if self.between_markup {
+            let (spaces, tag_len) = self.copy_empty_tag(buf);
+            self.consume(spaces + tag_len);
+            if tag_len > 0 {
+                let content = std::str::from_utf8(buf)
+                    .map_err(|e| self.malformed(format!("tag is not UTF-8: {e}")))?;
+                let name_len = content.bytes().take_while(|&b| !is_xml_space(b)).count();
+                return Ok(Event::Empty(BytesStart::from_content(content, name_len)));
+            }
+        }
+        self.next(buf)
+    }
+
+    /// Looks at the read buffer without consuming anything but whole runs of whitespace:
+    /// returns the whitespace before the next markup and, when a whole self-closing ASCII tag
+    /// follows it in the buffer, the tag's length (else 0), its content (between `<` and
+    /// `/>`) copied into `buf`. Tags with other characters are left to quick-xml, which
+    /// checks their encoding.
+    fn copy_empty_tag(&mut self, buf: &mut Vec<u8>) -> (usize, usize) {
+        loop {
+            // An error is left for quick-xml to meet again and report with its position.
+            let Ok(avail) = self.reader.get_mut().fill_buf() else {
+                return (0, 0);
+            };
+            let spaces = avail.iter().take_while(|&&b| is_xml_space(b)).count();
+            if spaces == avail.len() && !avail.is_empty() {
+                self.consume(spaces);
+                continue;
+            }
+            let rest = &avail[spaces..];
+            let element =
+                rest.len() > 1 && rest[0] == b'<' && !matches!(rest[1], b'!' | b'?' | b'/');
+            let whole = tag_end(rest)
+                .filter(|&end| element && rest[end - 1] == b'/' && rest[1..end - 1].is_ascii());
+            return match whole {
+                Some(end) => {
+                    buf.clear();
+                    buf.extend_from_slice(&rest[1..end - 1]);
+                    (spaces, end + 1)
+                }
+                None => (spaces, 0),
+            };
+        }
+    }
+
+    /// Consumes `n` bytes of the read buffer under quick-xml, keeping positions right.
+    fn consume(&mut self, n: usize) {
+        self.reader.get_mut().consume(n);
+        self.skipped += n as u64;
     }
 
     /// Next event, with DTD/entity refusal, truncation detection and error mapping applied.
     /// `buf` is cleared first so callers can reuse one buffer for the whole file.
     pub(crate) fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>, EvidenceError> {
         buf.clear();
+        self.between_markup = false;
         let event = match self.reader.read_event_into(buf) {
             Ok(ev) => ev,
             Err(e) => {
                 return Err(EvidenceError::malformed(
                     &self.path,
                     self.format,
-                    format!("{e} at byte {}", self.reader.error_position()),
+                    format!(
+                        "{e} at byte {}",
+                        self.reader.error_position() + self.skipped
+                    ),
                 ));
             }
         };
+        self.between_markup = !matches!(event, Event::Text(_) | Event::GeneralRef(_) | Event::Eof);
         match &event {
             Event::Start(_) => {
                 self.depth += 1;
@@ -159,7 +245,7 @@ impl XmlStream {
                         detail: format!(
                             "it has a <!DOCTYPE> with an internal subset or entity \
                              declarations (near byte {})",
-                            self.reader.buffer_position()
+                            self.position()
                         ),
                     });
                 }
@@ -352,6 +438,25 @@ fn push_bounded(out: &mut String, s: &str) {
     }
 }
 
+/// XML's whitespace, as quick-xml splits a tag's name from its attributes.
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Index of the `>` closing the tag that starts `tag` (at its `<`), skipping `>` inside quoted
+/// attribute values exactly as quick-xml's element parser does; `None` when the buffer ends
+/// first.
+fn tag_end(tag: &[u8]) -> Option<usize> {
+    let mut i = 1;
+    loop {
+        i = find_either3(tag, i, b'>', b'"', b'\'')?;
+        match tag[i] {
+            b'>' => return Some(i),
+            quote => i = find_byte(tag, i + 1, quote)? + 1,
+        }
+    }
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -428,13 +533,19 @@ fn zero_bytes(x: u64) -> u64 {
 
 /// Index of the first `a` or `b` in `hay` at or after `from`, eight bytes at a time.
 fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
-    let (pa, pb) = (LO.wrapping_mul(u64::from(a)), LO.wrapping_mul(u64::from(b)));
+    find_either3(hay, from, a, b, b)
+}
+
+/// Index of the first `a`, `b` or `c` in `hay` at or after `from`, eight bytes at a time.
+fn find_either3(hay: &[u8], from: usize, a: u8, b: u8, c: u8) -> Option<usize> {
+    let splat = |x: u8| LO.wrapping_mul(u64::from(x));
+    let (pa, pb, pc) = (splat(a), splat(b), splat(c));
     let mut i = from;
     while let Some(chunk) = hay.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let w = u64::from_le_bytes(word);
-        let hit = zero_bytes(w ^ pa) | zero_bytes(w ^ pb);
+        let hit = zero_bytes(w ^ pa) | zero_bytes(w ^ pb) | zero_bytes(w ^ pc);
         if hit != 0 {
             return Some(i + (hit.trailing_zeros() / 8) as usize);
         }
@@ -442,7 +553,7 @@ fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
     }
     hay.get(i..)?
         .iter()
-        .position(|&c| c == a || c == b)
+        .position(|&x| x == a || x == b || x == c)
         .map(|p| i + p)
 }
 
@@ -500,7 +611,7 @@ mod tests {
     }
 
     #[test]
-    fn find_byte_agrees_with_a_plain_search_at_every_offset() {
+    fn the_byte_searches_agree_with_a_plain_search_at_every_offset() {
         // Needles at every position of words and tails, bytes above 0x80 (borrow edge cases)
         // and a needle right after a zero byte.
         let hay: &[u8] = b"ab\"cd\x00\"\xff\xfe'efghijklmnop\"qrstuvwxyz\x01\"\"";
@@ -520,7 +631,137 @@ mod tests {
                     want2,
                     "{needle}|' from {from}"
                 );
+                let want3 = hay
+                    .get(from..)
+                    .and_then(|h| h.iter().position(|&b| b == needle || b == b'm' || b == 1))
+                    .map(|p| p + from);
+                assert_eq!(
+                    find_either3(hay, from, b'm', needle, 1),
+                    want3,
+                    "m|{needle}|1 from {from}"
+                );
             }
         }
+    }
+
+    /// The events of `path` as comparable lines, read with [`XmlStream::next_markup`] (`fast`)
+    /// or [`XmlStream::next`]; text is trimmed and blank text dropped, since the fast path
+    /// does not report whitespace between markup. An error becomes its message.
+    fn events(path: &Path, fast: bool) -> Result<Vec<String>, String> {
+        let (inner, _) = open_sniffed(path, "test XML").map_err(|e| e.to_string())?;
+        let mut x = XmlStream::new(inner, path, "test XML");
+        let mut buf = Vec::new();
+        let mut out = Vec::new();
+        loop {
+            let event = if fast {
+                x.next_markup(&mut buf)
+            } else {
+                x.next(&mut buf)
+            };
+            let line = match event.map_err(|e| e.to_string())? {
+                Event::Eof => return Ok(out),
+                Event::Text(t) => {
+                    let text = String::from_utf8_lossy(&t).trim().to_string();
+                    if text.is_empty() {
+                        continue;
+                    }
+                    format!("text {text}")
+                }
+                other => format!("{other:?}"),
+            };
+            out.push(format!("{line} @{}", x.depth()));
+        }
+    }
+
+    /// A document whose self-closing tags have every length modulo a few primes, so that over
+    /// several read buffers tags start, end and straddle each buffer boundary at every offset.
+    fn straddling_document() -> String {
+        let mut doc = String::from("<?xml version=\"1.0\"?>\n<root a='1'>\n");
+        for i in 0..6000 {
+            let pad = "x".repeat(i % 37);
+            let extra = match i % 7 {
+                0 => " q='a\"b>c/>'".to_string(),
+                1 => " g=\"&amp;&lt;\"".to_string(),
+                2 => format!(" u=\"ünï{i}\""),
+                3 => "\t\r\n  ".to_string(),
+                _ => String::new(),
+            };
+            match i % 11 {
+                0 => doc.push_str(&format!("  <open n=\"{i}\">text {pad} &amp; more</open>\n")),
+                1 => doc.push_str("  <!-- a comment with <tags/> -->\n"),
+                2 => doc.push_str(&format!("  <c><![CDATA[<not-a-tag {pad}/>]]></c>\n")),
+                3 => doc.push_str(&format!("<e n=\"{i}\"{extra} />")),
+                _ => doc.push_str(&format!("  <ns:e n=\"{i}\" p=\"{pad}\"{extra}/>\n")),
+            }
+        }
+        doc.push_str("</root>\n");
+        doc
+    }
+
+    #[test]
+    fn the_fast_path_gives_the_events_and_errors_of_the_full_parser() {
+        // (document, whether the full parser refuses it); the fast path must agree on both the
+        // events and the error, position included.
+        let edges = [
+            (straddling_document(), false),
+            ("<r><a x=\"1\"/><b y=\"2\"/".to_string(), true),
+            ("<r><a x=\"1\"/>\n  <b y=\"2\"/>\n".to_string(), true),
+            ("<r><a x=\"1\"/>  </s>".to_string(), true),
+            ("<r><a x=\"1\"/>  &bogus; <b/></r>".to_string(), true),
+            ("<r>  <a x=\"1/>  </r>".to_string(), true),
+            ("<r><a x=\"1\"/>  < b/></r>".to_string(), false),
+            (
+                "<r>  <a x=\"1\"/>  <b x='2' y=\"3/>\"/></r>".to_string(),
+                false,
+            ),
+            (
+                "<r>\n<a\u{00e9}/>\n<b\u{1f600} c=\"d\"/></r>".to_string(),
+                false,
+            ),
+            // quick-xml reads a second root element; so does the fast path.
+            ("<r>\n  <a/>\n</r>\n  <b/>".to_string(), false),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("doc.xml");
+        for (i, (doc, refused)) in edges.iter().enumerate() {
+            std::fs::write(&path, doc).unwrap();
+            let full = events(&path, false);
+            assert_eq!(full.is_err(), *refused, "document {i}: {full:?}");
+            assert_eq!(events(&path, true), full, "document {i}");
+        }
+        std::fs::write(&path, straddling_document()).unwrap();
+        let events = events(&path, true).unwrap();
+        assert!(events.len() > 6000, "{}", events.len());
+        assert!(
+            events.iter().any(|e| e.contains(r#"q='a\"b>c/>'"#)),
+            "a quoted `>` stays inside its tag"
+        );
+    }
+
+    #[test]
+    fn the_fast_path_reads_every_xml_fixture_as_the_full_parser_does() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut stack = vec![root];
+        let mut read = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok((_, Sniffed::Xml)) = open_sniffed(&path, "test XML") else {
+                    continue;
+                };
+                assert_eq!(
+                    events(&path, true),
+                    events(&path, false),
+                    "{}",
+                    path.display()
+                );
+                read += 1;
+            }
+        }
+        assert!(read >= 25, "only {read} XML fixtures found");
     }
 }

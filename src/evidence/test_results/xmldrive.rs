@@ -67,7 +67,11 @@ pub(crate) fn drive<H: XmlHandler>(
         h.end(x, root.local_name().as_ref(), t)?;
     }
     loop {
-        let event = x.next(buf)?;
+        let event = if h.wants_text() {
+            x.next(buf)?
+        } else {
+            x.next_markup(buf)?
+        };
         match &event {
             Event::Start(e) => h.start(x, e, false, t)?,
             Event::Empty(e) => h.start(x, e, true, t)?,
