@@ -59,24 +59,22 @@ pub(crate) fn best_location(text: &str, file: Option<&str>) -> Option<(String, u
     fallback
 }
 
-/// The first `in PATH:line N` of a .NET stack trace (`at Ns.C.M() in /src/CalcTests.cs:line 42`).
+/// The first frame with a source location in a .NET stack trace: `in PATH:line N` as .NET
+/// prints it (`at Ns.C.M() in /src/CalcTests.cs:line 42`), or `in PATH:N` as Mono does (NUnit 2
+/// reports: `at Ns.C.M () [0x00000] in /src/MockAssembly.cs:121`). Mono's `<filename
+/// unknown>:0` is no location.
 pub(crate) fn dotnet_location(trace: &str) -> Option<(String, u32)> {
-    let mut rest = trace;
-    while let Some(at) = rest.find(":line ") {
-        let (before, after) = rest.split_at(at);
-        let digits: String = after[6..]
-            .chars()
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        if let (Some(start), Ok(line)) = (before.rfind(" in "), digits.parse::<u32>()) {
-            let path = before[start + 4..].trim();
-            if !path.is_empty() {
-                return Some((path.to_string(), line));
-            }
-        }
-        rest = &after[6..];
-    }
-    None
+    trace.lines().find_map(|frame| {
+        let (_, place) = frame.rsplit_once(" in ")?;
+        let place = place.trim();
+        let (path, line) = match place.rsplit_once(":line ") {
+            Some(dotnet) => dotnet,
+            None => place.rsplit_once(':')?,
+        };
+        let path = path.trim();
+        let line = line.trim().parse::<u32>().ok().filter(|&l| l > 0)?;
+        (!path.is_empty() && !path.starts_with('<')).then(|| (path.to_string(), line))
+    })
 }
 
 /// The first Dart stack frame with a line: `test/main_test.dart 13:9  main.<fn>` (path, a
@@ -178,6 +176,17 @@ mod tests {
             Some(("c:\\w\\SampleFact.cs".to_string(), 16))
         );
         assert_eq!(dotnet_location("at X() in :line 3"), None);
+        let mono = "at N.T.M () [0x00000] in <filename unknown>:0\n\
+                    at N.T.F () [0x00000] in /home/c/src/MockAssembly.cs:121\n";
+        assert_eq!(
+            dotnet_location(mono),
+            Some(("/home/c/src/MockAssembly.cs".to_string(), 121))
+        );
+        assert_eq!(
+            dotnet_location("at X () in C:\\src\\A.cs:7"),
+            Some(("C:\\src\\A.cs".to_string(), 7))
+        );
+        assert_eq!(dotnet_location("at X () in /src/A.cs:seven"), None);
         assert_eq!(dotnet_location("no trace"), None);
         let dart = "package:test_api          expect\ntest\\main_test.dart 13:9  main.<fn>\n";
         assert_eq!(

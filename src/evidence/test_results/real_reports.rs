@@ -307,6 +307,14 @@ fn annotations_carry_name_message_file_and_line() {
             line: 61,
         },
         Want {
+            file: "tests/public/nunit2-correct.xml",
+            name: "NUnit.Tests.Assemblies.MockTestFixture.FailingTest",
+            kind: FailureKind::Failure,
+            message_starts: "Intentional failure",
+            loc_file_ends: "mock-assembly/MockAssembly.cs",
+            line: 121,
+        },
+        Want {
             file: "tests/public/nunit3-dotnet.xml",
             name: "Exception_In_Test",
             kind: FailureKind::Error,
