@@ -15,6 +15,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::EvidenceError;
+use super::jsonslice::SliceError;
 
 /// Largest single value (one SARIF result or tool, one RSpec example, …) captured for parsing.
 pub(crate) const MAX_ELEMENT_BYTES: usize = 32 * 1024 * 1024;
@@ -259,13 +260,13 @@ impl<R: Read> JsonScanner<R> {
     /// Runs `parse` on the next value, which must be an object: directly on the read buffer
     /// when the object lies in it whole (no copy, no separate scan), else on a copy in
     /// `scratch`. `parse` gets bytes starting at the object and returns what it made of it and
-    /// how many bytes the object took (`serde_json::StreamDeserializer::byte_offset`); its
-    /// errors are mapped to `Malformed` naming `what`.
+    /// how many bytes the object took, or [`SliceError::Incomplete`] when the object runs past
+    /// the bytes it got; its other errors are mapped to `Malformed` naming `what`.
     pub(crate) fn with_object<T>(
         &mut self,
         scratch: &mut Vec<u8>,
         what: &dyn std::fmt::Display,
-        mut parse: impl FnMut(&[u8]) -> Result<(T, usize), serde_json::Error>,
+        mut parse: impl FnMut(&[u8]) -> Result<(T, usize), SliceError>,
     ) -> Result<T, EvidenceError> {
         if self.peek_value()? != b'{' {
             return Err(self.error(format!("{what}: expected an object")));
@@ -276,13 +277,14 @@ impl<R: Read> JsonScanner<R> {
                 return Ok(value);
             }
             // The object runs past the buffer: copy it whole and parse the copy.
-            Err(e) if e.is_eof() => {}
-            Err(e) => return Err(self.error(format!("{what}: {e}"))),
+            Err(SliceError::Incomplete) => {}
+            Err(SliceError::Invalid(e)) => return Err(self.error(format!("{what}: {e}"))),
         }
         self.capture_value(scratch)?;
         match parse(scratch) {
             Ok((value, _)) => Ok(value),
-            Err(e) => Err(self.error(format!("{what}: {e}"))),
+            Err(SliceError::Incomplete) => Err(self.truncated()),
+            Err(SliceError::Invalid(e)) => Err(self.error(format!("{what}: {e}"))),
         }
     }
 

@@ -7,12 +7,14 @@
 //! [`EvidenceError`] that names the file and says what to do — never a panic.
 
 mod bench;
+mod bytescan;
 mod coverage;
 pub mod facts;
 pub mod gather;
 mod glob;
 mod json;
 mod jsonscan;
+mod jsonslice;
 mod sarif;
 mod test_results;
 mod xml;

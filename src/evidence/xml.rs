@@ -26,6 +26,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::EvidenceError;
+use super::bytescan::{find_byte, find_either3};
 
 /// Read buffer size for every evidence file.
 pub(crate) const BUF_CAPACITY: usize = 64 * 1024;
@@ -522,46 +523,6 @@ pub(crate) fn raw_attr<'a>(e: &'a BytesStart<'_>, key: &[u8]) -> Result<Option<&
     }
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// A bit set in the top of every byte of `x` that is zero; the lowest one is exact (a borrow
-/// can only set bits above a real zero byte), which is all the searches below use.
-fn zero_bytes(x: u64) -> u64 {
-    x.wrapping_sub(LO) & !x & HI
-}
-
-/// Index of the first `a` or `b` in `hay` at or after `from`, eight bytes at a time.
-fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
-    find_either3(hay, from, a, b, b)
-}
-
-/// Index of the first `a`, `b` or `c` in `hay` at or after `from`, eight bytes at a time.
-fn find_either3(hay: &[u8], from: usize, a: u8, b: u8, c: u8) -> Option<usize> {
-    let splat = |x: u8| LO.wrapping_mul(u64::from(x));
-    let (pa, pb, pc) = (splat(a), splat(b), splat(c));
-    let mut i = from;
-    while let Some(chunk) = hay.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let hit = zero_bytes(w ^ pa) | zero_bytes(w ^ pb) | zero_bytes(w ^ pc);
-        if hit != 0 {
-            return Some(i + (hit.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    hay.get(i..)?
-        .iter()
-        .position(|&x| x == a || x == b || x == c)
-        .map(|p| i + p)
-}
-
-/// Index of the first `needle` in `hay` at or after `from`, eight bytes at a time.
-fn find_byte(hay: &[u8], from: usize, needle: u8) -> Option<usize> {
-    find_either(hay, from, needle, needle)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -608,40 +569,6 @@ mod tests {
         let spaced = BytesStart::from_content("t a=\"1\"  ", 1);
         assert_eq!(raw_attr(&spaced, b"q"), Ok(None));
         assert_eq!(raw_attr(&spaced, b"a"), Ok(Some(&b"1"[..])));
-    }
-
-    #[test]
-    fn the_byte_searches_agree_with_a_plain_search_at_every_offset() {
-        // Needles at every position of words and tails, bytes above 0x80 (borrow edge cases)
-        // and a needle right after a zero byte.
-        let hay: &[u8] = b"ab\"cd\x00\"\xff\xfe'efghijklmnop\"qrstuvwxyz\x01\"\"";
-        for needle in [b'"', b'\'', 0u8, 0xff, b'z', b'#'] {
-            for from in 0..=hay.len() + 1 {
-                let want = hay
-                    .get(from..)
-                    .and_then(|h| h.iter().position(|&b| b == needle))
-                    .map(|p| p + from);
-                assert_eq!(find_byte(hay, from, needle), want, "{needle} from {from}");
-                let want2 = hay
-                    .get(from..)
-                    .and_then(|h| h.iter().position(|&b| b == needle || b == b'\''))
-                    .map(|p| p + from);
-                assert_eq!(
-                    find_either(hay, from, needle, b'\''),
-                    want2,
-                    "{needle}|' from {from}"
-                );
-                let want3 = hay
-                    .get(from..)
-                    .and_then(|h| h.iter().position(|&b| b == needle || b == b'm' || b == 1))
-                    .map(|p| p + from);
-                assert_eq!(
-                    find_either3(hay, from, b'm', needle, 1),
-                    want3,
-                    "m|{needle}|1 from {from}"
-                );
-            }
-        }
     }
 
     /// The events of `path` as comparable lines, read with [`XmlStream::next_markup`] (`fast`)

@@ -2,8 +2,8 @@
 //! `security-severity` bucket across one or more static-analysis logs.
 //!
 //! Split in three: [`model`] (the deserialized parts of SARIF and the per-run rule index),
-//! [`stream`] (the walk over the log with the JSON pull scanner, one result parsed at a time
-//! from a slice), and this module (the counting and the ranking of findings). Only the rules
+//! [`stream`] (the walk over the log with the JSON pull scanner, one result read at a time
+//! from a slice, member by member), and this module (the counting and the ranking of findings). Only the rules
 //! of the current run and the top [`MAX_LISTED`] findings are held.
 //!
 //! Semantics:

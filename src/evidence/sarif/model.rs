@@ -1,14 +1,18 @@
 //! The parts of SARIF 2.1.0 the reader deserializes (a result, a tool and its rules), and the
 //! per-run rule index a result's level and severity are resolved against.
 //!
-//! Results are parsed from a borrowed slice (`Cow` strings), so a result costs no allocation
-//! unless it is kept as a finding or its strings carry escapes.
+//! Results are read from a borrowed slice (`Cow` strings), so a result costs no allocation
+//! unless it is kept as a finding or its strings carry escapes; only the members the counter
+//! needs are read ([`RawResult::scan`] over [`crate::evidence::jsonslice`]), the rest of each
+//! result is skipped structurally.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
 use serde::Deserialize;
+
+use crate::evidence::jsonslice::{self, SliceError};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,21 +188,57 @@ pub(super) struct RawProps {
     pub(super) security_severity: Option<f64>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The members of a result the counter reads. Read by [`RawResult::scan`], not serde: the
+/// rest of a result (message, locations, code flows…) is most of its bytes and is skipped.
+#[derive(Default)]
 pub(super) struct RawResult<'a> {
-    #[serde(borrow)]
     pub(super) rule_id: Option<Cow<'a, str>>,
     pub(super) rule_index: Option<i64>,
-    #[serde(borrow)]
     pub(super) rule: Option<RawRuleRef<'a>>,
-    #[serde(borrow)]
     pub(super) level: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     pub(super) kind: Option<Cow<'a, str>>,
     pub(super) properties: Option<RawProps>,
-    #[serde(borrow)]
     pub(super) suppressions: Option<Vec<RawSuppression<'a>>>,
+}
+
+impl<'a> RawResult<'a> {
+    /// Reads the result object at the start of `bytes`; returns it and the bytes it spans.
+    /// A member given twice is an error, as serde reports it for a struct.
+    pub(super) fn scan(bytes: &'a [u8], open: &mut Vec<u8>) -> Result<(Self, usize), SliceError> {
+        let mut r = RawResult::default();
+        let mut seen = 0u8;
+        let used = jsonslice::members(bytes, open, |key, value| {
+            let bit = match key {
+                b"ruleId" => 1,
+                b"ruleIndex" => 2,
+                b"rule" => 4,
+                b"level" => 8,
+                b"kind" => 16,
+                b"properties" => 32,
+                b"suppressions" => 64,
+                _ => return Ok(()),
+            };
+            if seen & bit != 0 {
+                let key = key.escape_ascii();
+                return Err(SliceError::Invalid(format!("duplicate field `{key}`")));
+            }
+            seen |= bit;
+            let typed = |e: serde_json::Error| {
+                SliceError::Invalid(format!("`{}`: {e}", key.escape_ascii()))
+            };
+            match bit {
+                1 => r.rule_id = jsonslice::string_or_null(value, "ruleId")?,
+                2 => r.rule_index = serde_json::from_slice(value).map_err(typed)?,
+                4 => r.rule = serde_json::from_slice(value).map_err(typed)?,
+                8 => r.level = jsonslice::string_or_null(value, "level")?,
+                16 => r.kind = jsonslice::string_or_null(value, "kind")?,
+                32 => r.properties = serde_json::from_slice(value).map_err(typed)?,
+                _ => r.suppressions = serde_json::from_slice(value).map_err(typed)?,
+            }
+            Ok(())
+        })?;
+        Ok((r, used))
+    }
 }
 
 /// What a result kept as a finding also needs (parsed a second time, only for those).

@@ -11,7 +11,7 @@ use super::model::{RawResult, RawTool, RunMeta};
 use super::{Acc, EXPECTED, FORMAT, count};
 use crate::evidence::EvidenceError;
 use crate::evidence::json::open_json;
-use crate::evidence::jsonscan::{JsonScanner, first_value, parse_element};
+use crate::evidence::jsonscan::{JsonScanner, parse_element};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Pass {
@@ -125,12 +125,13 @@ fn results<R: std::io::Read>(
     }
     s.begin_array("an array of results or null")?;
     let mut index = 0u64;
+    let mut open = Vec::new();
     while s.next_element()? {
         let counted = s.with_object(
             raw,
             &format_args!("run {run_index}, result {index}"),
             |bytes| {
-                let (r, used): (RawResult<'_>, usize) = first_value(bytes)?;
+                let (r, used) = RawResult::scan(bytes, &mut open)?;
                 Ok((count(acc, run, r, &bytes[..used]), used))
             },
         )?;
