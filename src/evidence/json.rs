@@ -39,6 +39,18 @@ pub(crate) fn open_json(
     }
 }
 
+/// For `Option<Cow<str>>` fields: borrows the string from the input when it has no escapes.
+/// serde's own `Cow` impl always allocates, and `#[serde(borrow)]` reaches a `Cow` only when
+/// it is the field's type, not inside an `Option` — one allocation per string per event in the
+/// line-per-event readers. Use with `#[serde(borrow, default, deserialize_with = …)]`.
+pub(crate) fn borrowed_str<'de: 'a, 'a, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::borrow::Cow<'a, str>>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Borrowed<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
+    Ok(<Option<Borrowed<'a>> as serde::Deserialize>::deserialize(d)?.map(|b| b.0))
+}
+
 /// Maps a serde_json error to `Io` or `Malformed` (serde_json reports line and column).
 pub(crate) fn json_error(path: &Path, format: &'static str, e: serde_json::Error) -> EvidenceError {
     use serde_json::error::Category;
@@ -312,6 +324,25 @@ fn parse_index(token: &str) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::evidence::fixture;
+
+    #[test]
+    fn optional_strings_are_borrowed_unless_escaped() {
+        use std::borrow::Cow;
+        #[derive(serde::Deserialize)]
+        struct T<'a> {
+            #[serde(borrow, default, deserialize_with = "borrowed_str")]
+            s: Option<Cow<'a, str>>,
+        }
+        let plain: T<'_> = serde_json::from_slice(br#"{"s":"pkg/a"}"#).unwrap();
+        assert!(matches!(plain.s, Some(Cow::Borrowed("pkg/a"))));
+        let escaped: T<'_> = serde_json::from_slice(br#"{"s":"line\n"}"#).unwrap();
+        assert!(matches!(escaped.s, Some(Cow::Owned(ref o)) if o == "line\n"));
+        for absent in [&br#"{"s":null}"#[..], b"{}"] {
+            let t: T<'_> = serde_json::from_slice(absent).unwrap();
+            assert!(t.s.is_none());
+        }
+        assert!(serde_json::from_slice::<T<'_>>(br#"{"s":5}"#).is_err());
+    }
 
     fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> std::path::PathBuf {
         let p = dir.path().join(name);

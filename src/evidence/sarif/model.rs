@@ -12,6 +12,8 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use crate::evidence::json::borrowed_str;
+
 use crate::evidence::jsonslice::{self, SliceError};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -139,7 +141,7 @@ pub(super) struct RawTool<'a> {
 
 #[derive(Deserialize)]
 struct RawComponent<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     name: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     rules: Vec<RawRule<'a>>,
@@ -178,7 +180,7 @@ impl RawRule<'_> {
 
 #[derive(Deserialize)]
 struct RawConfig<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     level: Option<Cow<'a, str>>,
 }
 
@@ -253,7 +255,7 @@ pub(super) struct RawDetail<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct RawRuleRef<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     pub(super) id: Option<Cow<'a, str>>,
     pub(super) index: Option<i64>,
     pub(super) tool_component: Option<RawComponentRef>,
@@ -266,9 +268,9 @@ pub(super) struct RawComponentRef {
 
 #[derive(Deserialize)]
 pub(super) struct RawMessage<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     pub(super) text: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     pub(super) markdown: Option<Cow<'a, str>>,
 }
 
@@ -289,7 +291,7 @@ pub(super) struct RawPhysical<'a> {
 
 #[derive(Deserialize)]
 pub(super) struct RawArtifact<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     pub(super) uri: Option<Cow<'a, str>>,
 }
 
@@ -301,7 +303,7 @@ pub(super) struct RawRegion {
 
 #[derive(Deserialize)]
 pub(super) struct RawSuppression<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     pub(super) status: Option<Cow<'a, str>>,
 }
 

@@ -20,6 +20,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::evidence::json::borrowed_str;
+
 use super::gotest::{read_line, trim};
 use super::location::{dart_frame, file_url_path};
 use super::{FailedCase, FailureKind, Tally};
@@ -38,30 +40,35 @@ struct Event<'a> {
     test: Option<TestInfo<'a>>,
     #[serde(rename = "testID", default)]
     test_id: Option<u64>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     result: Option<Cow<'a, str>>,
     #[serde(default)]
     skipped: bool,
     #[serde(default)]
     hidden: bool,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     error: Option<Cow<'a, str>>,
-    #[serde(borrow, default, rename = "stackTrace")]
+    #[serde(
+        borrow,
+        default,
+        rename = "stackTrace",
+        deserialize_with = "borrowed_str"
+    )]
     stack_trace: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
 struct TestInfo<'a> {
     id: u64,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     name: Option<Cow<'a, str>>,
     #[serde(default)]
     line: Option<u32>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     url: Option<Cow<'a, str>>,
     #[serde(default)]
     root_line: Option<u32>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     root_url: Option<Cow<'a, str>>,
 }
 

@@ -22,11 +22,10 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use serde::Deserialize;
-
 use super::location::find_location;
 use super::{FailedCase, FailureKind, Tally};
 use crate::evidence::jsonscan::MAX_ELEMENT_BYTES;
+use crate::evidence::jsonslice::{self, SliceError};
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 const FORMAT: &str = "go test -json";
@@ -36,19 +35,55 @@ const OUTPUT_BUDGET: usize = 1024 * 1024;
 /// Output kept per test.
 const OUTPUT_PER_TEST: usize = 8 * 1024;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
+/// One test2json event: the members the counter reads, borrowed from the line where they
+/// need no unescaping. Read with [`jsonslice`] — every line is a small flat object whose
+/// `Time` and `Elapsed` are skipped, which serde would decode field by field.
 struct Event<'a> {
-    #[serde(borrow)]
     action: Cow<'a, str>,
-    #[serde(borrow, default)]
     package: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     test: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     output: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     import_path: Option<Cow<'a, str>>,
+}
+
+impl<'a> Event<'a> {
+    /// Reads the event object filling `line` (nothing but blanks may follow it). `Action` is
+    /// required; a member given twice is an error, as serde reports it for a struct.
+    fn parse(line: &'a [u8], open: &mut Vec<u8>) -> Result<Self, SliceError> {
+        let mut fields: [Option<Cow<'a, str>>; 5] = Default::default();
+        let mut seen = 0u8;
+        let used = jsonslice::members(line, open, |key, value| {
+            let (index, name) = match key {
+                b"Action" => (0, "Action"),
+                b"Package" => (1, "Package"),
+                b"Test" => (2, "Test"),
+                b"Output" => (3, "Output"),
+                b"ImportPath" => (4, "ImportPath"),
+                _ => return Ok(()),
+            };
+            if seen & (1 << index) != 0 {
+                return Err(SliceError::Invalid(format!("duplicate field `{name}`")));
+            }
+            seen |= 1 << index;
+            fields[index] = jsonslice::string_or_null(value, name)?;
+            Ok(())
+        })?;
+        if let Some(&b) = line[used..].iter().find(|b| !b.is_ascii_whitespace()) {
+            return Err(SliceError::Invalid(format!(
+                "trailing characters after the event (found `{}`)",
+                b.escape_ascii()
+            )));
+        }
+        let [action, package, test, output, import_path] = fields;
+        let action = action.ok_or_else(|| SliceError::Invalid("missing field `Action`".into()))?;
+        Ok(Event {
+            action,
+            package,
+            test,
+            output,
+            import_path,
+        })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -82,6 +117,8 @@ struct Reader {
     current: Option<(String, Package)>,
     /// First build-output line per import path (Go ≥ 1.24 `build-output` events).
     build: HashMap<String, String>,
+    /// An emptied test table kept for the next package, with its capacity.
+    spare: HashMap<String, TestState>,
     seq: u64,
     buffered: usize,
 }
@@ -94,6 +131,7 @@ pub(crate) fn read(
     let mut r = Reader::default();
     let outputs = OutputLines::new();
     let mut line = Vec::with_capacity(4096);
+    let mut open = Vec::new();
     let mut number = 0u64;
     loop {
         line.clear();
@@ -120,7 +158,8 @@ pub(crate) fn read(
                     format!("line {number} is cut short; the file looks truncated"),
                 ));
             }
-            if std::str::from_utf8(text).is_err() {
+            // Output lines are nearly always ASCII, which is checked faster than UTF-8.
+            if !text.is_ascii() && std::str::from_utf8(text).is_err() {
                 return Err(EvidenceError::malformed(
                     path,
                     FORMAT,
@@ -129,13 +168,14 @@ pub(crate) fn read(
             }
             continue;
         }
-        let ev: Event<'_> = serde_json::from_slice(text).map_err(|e| {
-            let hint = if e.is_eof() {
-                " (the file looks truncated)"
-            } else {
-                ""
+        let ev = Event::parse(text, &mut open).map_err(|e| {
+            let detail = match e {
+                SliceError::Incomplete => {
+                    "the event is cut short (the file looks truncated)".into()
+                }
+                SliceError::Invalid(detail) => detail,
             };
-            EvidenceError::malformed(path, FORMAT, format!("line {number}: {e}{hint}"))
+            EvidenceError::malformed(path, FORMAT, format!("line {number}: {detail}"))
         })?;
         r.event(ev, t);
     }
@@ -223,11 +263,18 @@ impl Reader {
         if let Some((name, p)) = self.current.take_if(|(name, _)| name != pkg) {
             self.packages.insert(name, p);
         }
-        let packages = &mut self.packages;
+        let (packages, spare) = (&mut self.packages, &mut self.spare);
         let (_, p) = self.current.get_or_insert_with(|| {
-            packages
-                .remove_entry(pkg)
-                .unwrap_or_else(|| (pkg.to_string(), Package::default()))
+            packages.remove_entry(pkg).unwrap_or_else(|| {
+                let tests = std::mem::take(spare);
+                (
+                    pkg.to_string(),
+                    Package {
+                        tests,
+                        ..Package::default()
+                    },
+                )
+            })
         });
         p
     }
@@ -369,7 +416,7 @@ impl Reader {
     }
 
     fn finish_package(&mut self, pkg: &str, v: Verdict, t: &mut Tally) {
-        let Some(p) = self.take_package(pkg) else {
+        let Some(mut p) = self.take_package(pkg) else {
             if v == Verdict::Fail {
                 let message = self
                     .build
@@ -383,10 +430,14 @@ impl Reader {
         // Tests that started and never reported a verdict, in the order they started.
         let mut unfinished: Vec<(u64, String)> = p
             .tests
-            .into_iter()
+            .drain()
             .filter(|(_, s)| s.verdict.is_none())
             .map(|(name, s)| (s.seq, name))
             .collect();
+        if p.tests.capacity() > self.spare.capacity() {
+            // The next package starts with this one's table: no regrowing from empty.
+            self.spare = std::mem::take(&mut p.tests);
+        }
         unfinished.sort();
         let any_unfinished = !unfinished.is_empty();
         for (_, name) in unfinished {

@@ -21,6 +21,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::evidence::json::borrowed_str;
+
 use super::location::best_location;
 use super::{FORMATS_TRIED, FailedCase, FailureKind, Tally, TestFormat};
 use crate::evidence::jsonscan::{JsonScanner, parse_element};
@@ -34,7 +36,7 @@ struct MochaTest<'a> {
     title: Cow<'a, str>,
     #[serde(borrow, default, rename = "fullTitle")]
     full_title: Cow<'a, str>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     file: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     err: Option<MochaErr<'a>>,
@@ -42,9 +44,9 @@ struct MochaTest<'a> {
 
 #[derive(Deserialize)]
 struct MochaErr<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     message: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     stack: Option<Cow<'a, str>>,
 }
 
@@ -54,7 +56,7 @@ struct Example<'a> {
     status: Cow<'a, str>,
     #[serde(borrow, default)]
     full_description: Cow<'a, str>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     file_path: Option<Cow<'a, str>>,
     #[serde(default)]
     line_number: Option<u32>,
@@ -64,9 +66,9 @@ struct Example<'a> {
 
 #[derive(Deserialize)]
 struct Exception<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     class: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrowed_str")]
     message: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     backtrace: Option<Vec<Cow<'a, str>>>,
