@@ -331,7 +331,9 @@ impl Junit {
         } else {
             first_line(&self.message)
         };
-        let from_text = find_location(&self.text);
+        // The element's text first; writers that put everything in `message` (Nette Tester)
+        // leave the location there.
+        let from_text = find_location(&self.text).or_else(|| find_location(&self.message));
         let (file, line) = if has_file {
             let line = if has_line {
                 self.line.trim().parse::<u32>().ok()

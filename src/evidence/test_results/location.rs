@@ -5,13 +5,17 @@
 //! in (pytest, mocha, RSpec, go test) therefore give repository-relative paths when run from
 //! the repository root; absolute paths (.NET stack traces, Dart `file://` URLs) stay absolute.
 
-/// Every `path:line` token in `text`, in order: pytest's `tests/test_x.py:14: AssertionError`,
+/// Every `path:line` token in `text`, in order (and Nette Tester's `path(line)`): pytest's
+/// `tests/test_x.py:14: AssertionError`,
 /// Rust's `panicked at src/lib.rs:21:9:`, a JS frame `(/abs/math.test.js:13:27)`, a Ruby frame
 /// `./spec/x_spec.rb:9:in`, a Go line `calc_test.go:13: message`. The path must look like a file
 /// (contain `.` or `/`) and not be a URL.
 pub(crate) fn locations(text: &str) -> impl Iterator<Item = (&str, u32)> {
     text.split_whitespace().filter_map(|token| {
         let token = token.trim_start_matches(['(', '\'', '"', '[']);
+        if let Some(found) = paren_location(token) {
+            return Some(found);
+        }
         let mut parts = token.split(':');
         let (Some(p), Some(num)) = (parts.next(), parts.next()) else {
             return None;
@@ -27,6 +31,21 @@ pub(crate) fn locations(text: &str) -> impl Iterator<Item = (&str, u32)> {
         }
         digits.parse::<u32>().ok().map(|line| (p, line))
     })
+}
+
+/// Nette Tester's `in tests/Runner/x.phpt(78)`: a path with a directory and an extension,
+/// then the line in parentheses. The directory keeps calls like `math.floor(3)` out.
+fn paren_location(token: &str) -> Option<(&str, u32)> {
+    let (path, rest) = token.split_once('(')?;
+    let digits = rest.strip_suffix(')')?;
+    let name = path.rsplit('/').next()?;
+    if !path.contains('/') || path.contains("//") || !name.contains('.') || name.ends_with('.') {
+        return None;
+    }
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u32>().ok().map(|line| (path, line))
 }
 
 /// The first location in `text` (see [`locations`]).
@@ -132,6 +151,12 @@ mod tests {
             ("    calc_test.go:13: want 11", Some(("calc_test.go", 13))),
             ("see http://example.com:8080/x", None),
             ("std::vec::Vec: 12", None),
+            (
+                "in tests/Runner/Runner.multiple-fails.phpt(78) Tester\\Assert::match()",
+                Some(("tests/Runner/Runner.multiple-fails.phpt", 78)),
+            ),
+            ("expected math.floor(3) to be 3", None),
+            ("see src/lib(2)", None),
             ("no location here", None),
         ];
         for (text, want) in cases {

@@ -222,6 +222,43 @@ fn public_fixtures_match_their_stated_totals() {
             0,
             1,
         ),
+        // JUnit dialects. dorny/test-reporter's expected outputs: PHPUnit 11 (suites nested
+        // in a suite) 12 tests, 10 passed, 2 failed; Nette Tester 1.7 65 tests, 61 passed,
+        // 1 failed, 3 skipped; Swift (swift test --xunit-output) 3 tests, 2 passed, 1 failed.
+        // publish-unit-test-result-action's expected results for Bazel's test.xml: 1 test,
+        // 1 error.
+        (
+            "tests/public/junit-phpunit.xml",
+            TestFormat::Junit,
+            12,
+            2,
+            0,
+            0,
+        ),
+        (
+            "tests/public/junit-nette-tester-v1.7.xml",
+            TestFormat::Junit,
+            65,
+            1,
+            0,
+            3,
+        ),
+        (
+            "tests/public/junit-swift-xunit.xml",
+            TestFormat::Junit,
+            3,
+            1,
+            0,
+            0,
+        ),
+        (
+            "tests/public/junit-bazel-suite-logs.xml",
+            TestFormat::Junit,
+            1,
+            0,
+            1,
+            0,
+        ),
     ];
     for (file, format, tests, failures, errors, skipped) in table {
         let s = read(file);
@@ -305,6 +342,22 @@ fn annotations_carry_name_message_file_and_line() {
             message_starts: "Expected: True",
             loc_file_ends: "TestServiceTests.cs",
             line: 61,
+        },
+        Want {
+            file: "tests/public/junit-phpunit.xml",
+            name: "targeting-traits-with-coversclass-attribute-is-deprecated.phpt",
+            kind: FailureKind::Failure,
+            message_starts: "targeting-traits-with-coversclass-attribute-is-deprecated.phptFailed",
+            loc_file_ends: "metadata/targeting-traits-with-coversclass-attribute-is-deprecated.phpt",
+            line: 28,
+        },
+        Want {
+            file: "tests/public/junit-nette-tester-v1.7.xml",
+            name: "tests/Runner/Runner.multiple-fails.phpt",
+            kind: FailureKind::Failure,
+            message_starts: "Failed: '... in /Users/izso/",
+            loc_file_ends: "tests/Runner/Runner.multiple-fails.phpt",
+            line: 78,
         },
         Want {
             file: "tests/public/nunit2-correct.xml",
