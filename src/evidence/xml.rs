@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
+// quick-xml's own definitions, so the fast path splits names and skips blanks as it does.
+use quick_xml::utils::{is_whitespace, name_len};
 
 use super::EvidenceError;
 use super::bytescan::{find_byte, find_either3};
@@ -153,10 +155,10 @@ impl XmlStream {
     /// not reported, and a self-closing tag found whole in the read buffer is taken from it
     /// directly instead of through quick-xml. That tag is the bulk of every large report (one
     /// `<testcase …/>` per passing test) and quick-xml's general path costs several times the
-    /// scan; the event is the same one quick-xml would give (content and name length as its
-    /// `emit_start` computes them). Anything else — text, references, comments, start and end
-    /// tags, a tag crossing the buffer's end, a tag with non-ASCII bytes — goes to
-    /// [`Self::next`] with nothing consumed but whitespace.
+    /// scan; the event is the same one quick-xml would give (its content, and the name length by
+    /// quick-xml's own `name_len`, as its `emit_start` computes it). Anything else — text,
+    /// references, comments, start and end tags, a tag crossing the buffer's end, a tag with
+    /// non-ASCII bytes — goes to [`Self::next`] with nothing consumed but whitespace.
     pub(crate) fn next_markup<'b>(
         &mut self,
         buf: &'b mut Vec<u8>,
@@ -167,8 +169,8 @@ impl XmlStream {
             if tag_len > 0 {
                 let content = std::str::from_utf8(buf)
                     .map_err(|e| self.malformed(format!("tag is not UTF-8: {e}")))?;
-                let name_len = content.bytes().take_while(|&b| !is_xml_space(b)).count();
-                return Ok(Event::Empty(BytesStart::from_content(content, name_len)));
+                let tag = BytesStart::from_content(content, name_len(content.as_bytes()));
+                return Ok(Event::Empty(tag));
             }
         }
         self.next(buf)
@@ -185,7 +187,7 @@ impl XmlStream {
             let Ok(avail) = self.reader.get_mut().fill_buf() else {
                 return (0, 0);
             };
-            let spaces = avail.iter().take_while(|&&b| is_xml_space(b)).count();
+            let spaces = avail.iter().take_while(|&&b| is_whitespace(b)).count();
             if spaces == avail.len() && !avail.is_empty() {
                 self.consume(spaces);
                 continue;
@@ -193,8 +195,12 @@ impl XmlStream {
             let rest = &avail[spaces..];
             let element =
                 rest.len() > 1 && rest[0] == b'<' && !matches!(rest[1], b'!' | b'?' | b'/');
-            let whole = tag_end(rest)
-                .filter(|&end| element && rest[end - 1] == b'/' && rest[1..end - 1].is_ascii());
+            // Only an element's tag is scanned for its end: text, comments and end tags go to
+            // quick-xml untouched.
+            let whole = element
+                .then(|| tag_end(rest))
+                .flatten()
+                .filter(|&end| rest[end - 1] == b'/' && rest[1..end - 1].is_ascii());
             return match whole {
                 Some(end) => {
                     buf.clear();
@@ -437,11 +443,6 @@ fn push_bounded(out: &mut String, s: &str) {
         }
         out.push_str(&s[..end]);
     }
-}
-
-/// XML's whitespace, as quick-xml splits a tag's name from its attributes.
-fn is_xml_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// Index of the `>` closing the tag that starts `tag` (at its `<`), skipping `>` inside quoted
