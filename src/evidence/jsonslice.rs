@@ -115,6 +115,28 @@ pub(crate) fn members<'a>(
     }
 }
 
+/// [`members`] for a reader that wants the members named in `names` (at most 64): calls
+/// `member(i, value)` with the index in `names` of each one present, skipping the others. A
+/// wanted member given twice is an error, as serde reports a duplicate struct field.
+pub(crate) fn wanted_members<'a>(
+    bytes: &'a [u8],
+    open: &mut Vec<u8>,
+    names: &[&str],
+    mut member: impl FnMut(usize, &'a [u8]) -> Result<(), SliceError>,
+) -> Result<usize, SliceError> {
+    let mut seen = 0u64;
+    members(bytes, open, |key, value| {
+        let Some(i) = names.iter().position(|name| name.as_bytes() == key) else {
+            return Ok(());
+        };
+        if seen & (1 << i) != 0 {
+            return Err(invalid(format!("duplicate field `{}`", names[i])));
+        }
+        seen |= 1 << i;
+        member(i, value)
+    })
+}
+
 /// A string value's text, borrowed when it needs no unescaping; `None` for `null`. Anything
 /// else is an error naming `what`.
 pub(crate) fn string_or_null<'a>(
@@ -278,6 +300,26 @@ mod tests {
                 walk(bad)
             );
         }
+    }
+
+    #[test]
+    fn wanted_members_come_by_index_and_only_once() {
+        let names = ["level", "ruleId"];
+        let mut got = Vec::new();
+        let mut open = Vec::new();
+        let text = br#"{"ruleId":"R1","message":{"level":"x"},"level":"error"}"#;
+        let used = wanted_members(text, &mut open, &names, |i, v| {
+            got.push((i, String::from_utf8_lossy(v).into_owned()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(used, text.len());
+        assert_eq!(got, [(1, "\"R1\"".into()), (0, "\"error\"".into())]);
+        let twice = br#"{"level":"error","level":"note"}"#;
+        assert_eq!(
+            wanted_members(twice, &mut open, &names, |_, _| Ok(())),
+            Err(SliceError::Invalid("duplicate field `level`".into()))
+        );
     }
 
     #[test]

@@ -13,7 +13,6 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::evidence::json::borrowed_str;
-
 use crate::evidence::jsonslice::{self, SliceError};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -207,34 +206,26 @@ impl<'a> RawResult<'a> {
     /// Reads the result object at the start of `bytes`; returns it and the bytes it spans.
     /// A member given twice is an error, as serde reports it for a struct.
     pub(super) fn scan(bytes: &'a [u8], open: &mut Vec<u8>) -> Result<(Self, usize), SliceError> {
+        const NAMES: [&str; 7] = [
+            "ruleId",
+            "ruleIndex",
+            "rule",
+            "level",
+            "kind",
+            "properties",
+            "suppressions",
+        ];
         let mut r = RawResult::default();
-        let mut seen = 0u8;
-        let used = jsonslice::members(bytes, open, |key, value| {
-            let bit = match key {
-                b"ruleId" => 1,
-                b"ruleIndex" => 2,
-                b"rule" => 4,
-                b"level" => 8,
-                b"kind" => 16,
-                b"properties" => 32,
-                b"suppressions" => 64,
-                _ => return Ok(()),
-            };
-            if seen & bit != 0 {
-                let key = key.escape_ascii();
-                return Err(SliceError::Invalid(format!("duplicate field `{key}`")));
-            }
-            seen |= bit;
-            let typed = |e: serde_json::Error| {
-                SliceError::Invalid(format!("`{}`: {e}", key.escape_ascii()))
-            };
-            match bit {
-                1 => r.rule_id = jsonslice::string_or_null(value, "ruleId")?,
-                2 => r.rule_index = serde_json::from_slice(value).map_err(typed)?,
-                4 => r.rule = serde_json::from_slice(value).map_err(typed)?,
-                8 => r.level = jsonslice::string_or_null(value, "level")?,
-                16 => r.kind = jsonslice::string_or_null(value, "kind")?,
-                32 => r.properties = serde_json::from_slice(value).map_err(typed)?,
+        let used = jsonslice::wanted_members(bytes, open, &NAMES, |i, value| {
+            let name = NAMES[i];
+            let typed = |e: serde_json::Error| SliceError::Invalid(format!("`{name}`: {e}"));
+            match i {
+                0 => r.rule_id = jsonslice::string_or_null(value, name)?,
+                1 => r.rule_index = serde_json::from_slice(value).map_err(typed)?,
+                2 => r.rule = serde_json::from_slice(value).map_err(typed)?,
+                3 => r.level = jsonslice::string_or_null(value, name)?,
+                4 => r.kind = jsonslice::string_or_null(value, name)?,
+                5 => r.properties = serde_json::from_slice(value).map_err(typed)?,
                 _ => r.suppressions = serde_json::from_slice(value).map_err(typed)?,
             }
             Ok(())

@@ -50,22 +50,10 @@ impl<'a> Event<'a> {
     /// Reads the event object filling `line` (nothing but blanks may follow it). `Action` is
     /// required; a member given twice is an error, as serde reports it for a struct.
     fn parse(line: &'a [u8], open: &mut Vec<u8>) -> Result<Self, SliceError> {
+        const NAMES: [&str; 5] = ["Action", "Package", "Test", "Output", "ImportPath"];
         let mut fields: [Option<Cow<'a, str>>; 5] = Default::default();
-        let mut seen = 0u8;
-        let used = jsonslice::members(line, open, |key, value| {
-            let (index, name) = match key {
-                b"Action" => (0, "Action"),
-                b"Package" => (1, "Package"),
-                b"Test" => (2, "Test"),
-                b"Output" => (3, "Output"),
-                b"ImportPath" => (4, "ImportPath"),
-                _ => return Ok(()),
-            };
-            if seen & (1 << index) != 0 {
-                return Err(SliceError::Invalid(format!("duplicate field `{name}`")));
-            }
-            seen |= 1 << index;
-            fields[index] = jsonslice::string_or_null(value, name)?;
+        let used = jsonslice::wanted_members(line, open, &NAMES, |i, value| {
+            fields[i] = jsonslice::string_or_null(value, NAMES[i])?;
             Ok(())
         })?;
         if let Some(&b) = line[used..].iter().find(|b| !b.is_ascii_whitespace()) {
