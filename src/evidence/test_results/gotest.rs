@@ -474,10 +474,7 @@ fn case(
     message: String,
     loc: Option<(String, u32)>,
 ) -> FailedCase {
-    let (file, line) = match loc {
-        Some((f, l)) => (Some(f), Some(l)),
-        None => (None, None),
-    };
+    let (file, line) = loc.unzip();
     FailedCase {
         suite: truncate_chars(pkg, MAX_MESSAGE_CHARS),
         classname: truncate_chars(pkg, MAX_MESSAGE_CHARS),

@@ -347,10 +347,7 @@ impl Junit {
             };
             (Some(self.file.clone()), line)
         } else {
-            match from_text {
-                Some((p, l)) => (Some(p), Some(l)),
-                None => (None, None),
-            }
+            from_text.unzip()
         };
         t.push(FailedCase {
             suite: self

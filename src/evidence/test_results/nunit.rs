@@ -255,10 +255,7 @@ impl Nunit {
         if !t.fail(kind) || !detail {
             return;
         }
-        let (file, line) = match dotnet_location(&self.stack) {
-            Some((f, l)) => (Some(f), Some(l)),
-            None => (None, None),
-        };
+        let (file, line) = dotnet_location(&self.stack).unzip();
         t.push(FailedCase {
             suite: self.suites.last().cloned().unwrap_or_default(),
             classname: truncate_chars(&self.classname, MAX_MESSAGE_CHARS),

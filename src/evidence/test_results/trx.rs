@@ -232,10 +232,7 @@ impl Trx {
         if !t.fail(kind) || !o.detail {
             return;
         }
-        let (file, line) = match dotnet_location(&o.stack) {
-            Some((f, l)) => (Some(f), Some(l)),
-            None => (None, None),
-        };
+        let (file, line) = dotnet_location(&o.stack).unzip();
         let message = if o.message.trim().is_empty() {
             first_line(&o.stack)
         } else {

@@ -191,10 +191,7 @@ impl Xunit {
         if !t.fail(kind) || !o.detail {
             return;
         }
-        let (file, line) = match dotnet_location(&self.stack) {
-            Some((f, l)) => (Some(f), Some(l)),
-            None => (None, None),
-        };
+        let (file, line) = dotnet_location(&self.stack).unzip();
         let suite = if o.fixture_error {
             String::new()
         } else {
