@@ -17,7 +17,7 @@
 use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
-use super::xmldrive::{self, XmlHandler};
+use super::xmldrive::{self, FailureText, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestFormat};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
@@ -94,11 +94,9 @@ struct Nunit {
     suites: Vec<String>,
     /// Depth of the open `<test-case>` and whether its details are collected.
     case: Option<(usize, Verdict, bool)>,
-    text: Option<(bool, usize)>,
+    failure: FailureText,
     name: String,
     classname: String,
-    message: String,
-    stack: String,
     result: String,
     label: String,
     scratch: String,
@@ -128,7 +126,7 @@ impl XmlHandler for Nunit {
             }
             b"message" | b"stack-trace" if !empty => {
                 if self.case.is_some_and(|(_, _, detail)| detail) {
-                    self.text = Some((local.as_ref() == b"message", x.depth()));
+                    self.failure.open(x, local.as_ref() == b"message");
                 }
                 Ok(())
             }
@@ -137,11 +135,7 @@ impl XmlHandler for Nunit {
     }
 
     fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError> {
-        if let Some((_, d)) = self.text {
-            if x.depth() + 1 == d {
-                self.text = None;
-            }
-        }
+        self.failure.end(x);
         match local {
             b"test-case" if self.case.is_some_and(|(d, _, _)| d == x.depth() + 1) => {
                 self.close_case(t);
@@ -155,19 +149,17 @@ impl XmlHandler for Nunit {
     }
 
     fn wants_text(&self) -> bool {
-        self.text.is_some()
+        self.failure.collecting().is_some()
     }
 
     fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
-        match self.text {
-            Some((true, _)) if self.message.is_empty() || self.stack.is_empty() => {
-                // Only the <failure>'s message matters; a later <reason><message> is ignored
-                // once the failure's was read (the stack trace follows the message).
-                x.append_text(ev, &mut self.message)
-            }
-            Some((false, _)) => x.append_text(ev, &mut self.stack),
-            _ => Ok(()),
+        let f = &self.failure;
+        if f.collecting() == Some(true) && !f.message.is_empty() && !f.stack.is_empty() {
+            // Only the <failure>'s message matters; a later <reason><message> is ignored
+            // once the failure's was read (the stack trace follows the message).
+            return Ok(());
         }
+        self.failure.text(x, ev)
     }
 }
 
@@ -224,8 +216,7 @@ impl Nunit {
     ) -> Result<(), EvidenceError> {
         let v = self.verdict(x, e)?;
         let detail = matches!(v, Verdict::Failed(_)) && t.room();
-        self.message.clear();
-        self.stack.clear();
+        self.failure.clear();
         if detail {
             x.attr_fast(e, b"name", &mut self.name)?;
             if !x.attr_fast(e, b"classname", &mut self.classname)? {
@@ -246,7 +237,7 @@ impl Nunit {
         let Some((_, v, detail)) = self.case.take() else {
             return;
         };
-        self.text = None;
+        self.failure.stop();
         let kind = match v {
             Verdict::Passed => return t.pass(),
             Verdict::Skipped => return t.skip(),
@@ -255,13 +246,13 @@ impl Nunit {
         if !t.fail(kind) || !detail {
             return;
         }
-        let (file, line) = dotnet_location(&self.stack).unzip();
+        let (file, line) = dotnet_location(&self.failure.stack).unzip();
         t.push(FailedCase {
             suite: self.suites.last().cloned().unwrap_or_default(),
             classname: truncate_chars(&self.classname, MAX_MESSAGE_CHARS),
             name: truncate_chars(&self.name, MAX_MESSAGE_CHARS),
             kind,
-            message: first_line(&self.message),
+            message: first_line(&self.failure.message),
             file,
             line,
         });

@@ -85,3 +85,53 @@ pub(crate) fn drive<H: XmlHandler>(
     }
     h.finish(x, t)
 }
+
+/// The `<message>` and `<stack-trace>` text of the failure being read (NUnit, xUnit.net):
+/// which of the two elements is open and at what depth, so text is collected only inside it
+/// and stops when it closes.
+#[derive(Default)]
+pub(crate) struct FailureText {
+    pub(crate) message: String,
+    pub(crate) stack: String,
+    /// Whether the open element is `<message>` (else `<stack-trace>`), and its depth.
+    open: Option<(bool, usize)>,
+}
+
+impl FailureText {
+    /// Empties the text for a new failure (which element is open is left to the events).
+    pub(crate) fn clear(&mut self) {
+        self.message.clear();
+        self.stack.clear();
+    }
+
+    /// A `<message>` (`is_message`) or `<stack-trace>` element just opened.
+    pub(crate) fn open(&mut self, x: &XmlStream, is_message: bool) {
+        self.open = Some((is_message, x.depth()));
+    }
+
+    /// Stops collecting, whatever is open (the failure's element closed).
+    pub(crate) fn stop(&mut self) {
+        self.open = None;
+    }
+
+    /// An element ended: stops collecting when it is the open one.
+    pub(crate) fn end(&mut self, x: &XmlStream) {
+        if self.open.is_some_and(|(_, depth)| x.depth() + 1 == depth) {
+            self.open = None;
+        }
+    }
+
+    /// Whether text is being collected, and into the message (`Some(true)`) or the stack.
+    pub(crate) fn collecting(&self) -> Option<bool> {
+        self.open.map(|(is_message, _)| is_message)
+    }
+
+    /// Appends character data to the open element's text.
+    pub(crate) fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
+        match self.collecting() {
+            Some(true) => x.append_text(ev, &mut self.message),
+            Some(false) => x.append_text(ev, &mut self.stack),
+            None => Ok(()),
+        }
+    }
+}

@@ -11,7 +11,7 @@
 use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
-use super::xmldrive::{self, XmlHandler};
+use super::xmldrive::{self, FailureText, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestFormat};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
@@ -55,11 +55,9 @@ struct Xunit {
     /// `name` of the enclosing `<collection>` (v2) or `<class>` (v1).
     group: String,
     open: Option<Open>,
-    text: Option<(bool, usize)>,
     name: String,
     classname: String,
-    message: String,
-    stack: String,
+    failure: FailureText,
     scratch: String,
 }
 
@@ -80,8 +78,7 @@ impl XmlHandler for Xunit {
                     x.attr_fast(e, b"name", &mut self.name)?;
                     x.attr_fast(e, b"type", &mut self.classname)?;
                 }
-                self.message.clear();
-                self.stack.clear();
+                self.failure.clear();
                 self.open = Some(Open {
                     depth: x.depth() + usize::from(empty),
                     kind: Some(FailureKind::Error),
@@ -100,7 +97,7 @@ impl XmlHandler for Xunit {
             }
             b"message" | b"stack-trace" if !empty => {
                 if self.open.is_some_and(|o| o.detail) {
-                    self.text = Some((local.as_ref() == b"message", x.depth()));
+                    self.failure.open(x, local.as_ref() == b"message");
                 }
                 Ok(())
             }
@@ -109,11 +106,7 @@ impl XmlHandler for Xunit {
     }
 
     fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError> {
-        if let Some((_, d)) = self.text {
-            if x.depth() + 1 == d {
-                self.text = None;
-            }
-        }
+        self.failure.end(x);
         if matches!(local, b"test" | b"error")
             && self.open.is_some_and(|o| o.depth == x.depth() + 1)
         {
@@ -123,15 +116,11 @@ impl XmlHandler for Xunit {
     }
 
     fn wants_text(&self) -> bool {
-        self.text.is_some()
+        self.failure.collecting().is_some()
     }
 
     fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
-        match self.text {
-            Some((true, _)) => x.append_text(ev, &mut self.message),
-            Some((false, _)) => x.append_text(ev, &mut self.stack),
-            None => Ok(()),
-        }
+        self.failure.text(x, ev)
     }
 }
 
@@ -166,8 +155,7 @@ impl Xunit {
             x.attr_fast(e, b"name", &mut self.name)?;
             x.attr_fast(e, b"type", &mut self.classname)?;
         }
-        self.message.clear();
-        self.stack.clear();
+        self.failure.clear();
         self.open = Some(Open {
             depth: x.depth() + usize::from(empty),
             kind: Some(kind),
@@ -184,14 +172,14 @@ impl Xunit {
         let Some(o) = self.open.take() else {
             return;
         };
-        self.text = None;
+        self.failure.stop();
         let Some(kind) = o.kind else {
             return;
         };
         if !t.fail(kind) || !o.detail {
             return;
         }
-        let (file, line) = dotnet_location(&self.stack).unzip();
+        let (file, line) = dotnet_location(&self.failure.stack).unzip();
         let suite = if o.fixture_error {
             String::new()
         } else {
@@ -202,7 +190,7 @@ impl Xunit {
             classname: truncate_chars(&self.classname, MAX_MESSAGE_CHARS),
             name: truncate_chars(&self.name, MAX_MESSAGE_CHARS),
             kind,
-            message: first_line(&self.message),
+            message: first_line(&self.failure.message),
             file,
             line,
         });
