@@ -48,6 +48,17 @@ pub(crate) struct JsonScanner<R> {
     format: &'static str,
 }
 
+/// JSON's whitespace.
+pub(crate) fn is_json_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+/// The alphabet of a scalar (number, `true`, `false`, `null`) as a skipped value is checked
+/// against: letters, digits, sign, point.
+pub(crate) fn is_scalar_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
+}
+
 /// Bytes that end a scalar (number, `true`, `false`, `null`).
 fn is_delim(b: u8) -> bool {
     matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t' | b':')
@@ -129,7 +140,7 @@ impl<R: Read> JsonScanner<R> {
                 return Ok(None);
             }
             let b = self.buf[self.pos];
-            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            if is_json_space(b) {
                 self.pos += 1;
             } else {
                 return Ok(Some(b));
@@ -431,10 +442,7 @@ impl<R: Read> JsonScanner<R> {
                 .iter()
                 .position(|&b| is_delim(b))
                 .unwrap_or(chunk.len());
-            if let Some(bad) = chunk[..n]
-                .iter()
-                .find(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')))
-            {
+            if let Some(bad) = chunk[..n].iter().find(|&&b| !is_scalar_byte(b)) {
                 return Err(self.error(format!(
                     "unexpected character `{}` in a value",
                     bad.escape_ascii()

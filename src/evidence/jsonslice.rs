@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 
 use super::bytescan::find_string_stop;
+use super::jsonscan::{is_json_space, is_scalar_byte};
 
 /// Why a slice could not be walked.
 #[derive(Debug, PartialEq)]
@@ -35,12 +36,8 @@ fn invalid(detail: impl Into<String>) -> SliceError {
     SliceError::Invalid(detail.into())
 }
 
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
 fn skip_space(b: &[u8], mut i: usize) -> usize {
-    while b.get(i).copied().is_some_and(is_space) {
+    while b.get(i).copied().is_some_and(is_json_space) {
         i += 1;
     }
     i
@@ -192,7 +189,7 @@ fn value_end(b: &[u8], i: usize, open: &mut Vec<u8>) -> Result<usize, SliceError
         c if c.is_ascii_alphanumeric() || c == b'-' => {
             let len = b[i..]
                 .iter()
-                .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'+' | b'.')))
+                .position(|&c| !is_scalar_byte(c))
                 .ok_or(SliceError::Incomplete)?;
             Ok(i + len)
         }
