@@ -158,6 +158,14 @@ pub struct FailedCase {
     pub line: Option<u32>,
 }
 
+/// One test's outcome, as the XML readers map their formats' result values (NUnit, TRX).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    Passed,
+    Skipped,
+    Failed(FailureKind),
+}
+
 /// The accumulator every reader counts into.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
@@ -173,6 +181,17 @@ impl Tally {
     pub(crate) fn skip(&mut self) {
         self.counts.tests += 1;
         self.counts.skipped += 1;
+    }
+
+    /// Counts a test by its verdict; returns the failure's kind when it failed and its details
+    /// should be collected (the list still has room).
+    pub(crate) fn count(&mut self, v: Verdict) -> Option<FailureKind> {
+        match v {
+            Verdict::Passed => self.pass(),
+            Verdict::Skipped => self.skip(),
+            Verdict::Failed(kind) => return self.fail(kind).then_some(kind),
+        }
+        None
     }
 
     /// Counts a failed or errored test; `true` when its details should be collected (the list

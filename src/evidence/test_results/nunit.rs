@@ -18,7 +18,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestFormat};
+use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -57,13 +57,6 @@ pub(crate) fn read(
         Version::V2 => TestFormat::Nunit2,
         Version::V3 | Version::Unknown => TestFormat::Nunit3,
     })
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    Passed,
-    Skipped,
-    Failed(FailureKind),
 }
 
 fn v3_verdict(result: &str, label: &str) -> Option<Verdict> {
@@ -238,14 +231,9 @@ impl Nunit {
             return;
         };
         self.failure.stop();
-        let kind = match v {
-            Verdict::Passed => return t.pass(),
-            Verdict::Skipped => return t.skip(),
-            Verdict::Failed(kind) => kind,
-        };
-        if !t.fail(kind) || !detail {
+        let Some(kind) = t.count(v).filter(|_| detail) else {
             return;
-        }
+        };
         let (file, line) = dotnet_location(&self.failure.stack).unzip();
         t.push(FailedCase {
             suite: self.suites.last().cloned().unwrap_or_default(),

@@ -19,7 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
 use super::xmldrive::{self, XmlHandler};
-use super::{FailedCase, FailureKind, Tally};
+use super::{FailedCase, FailureKind, Tally, Verdict};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -47,13 +47,6 @@ fn is_result(local: &[u8]) -> bool {
             | b"ManualTestResult"
             | b"WebTestResult"
     )
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    Passed,
-    Skipped,
-    Failed(FailureKind),
 }
 
 fn verdict(outcome: &str) -> Option<Verdict> {
@@ -224,14 +217,9 @@ impl Trx {
             // An aggregate of data rows (or an ordered test): its rows were counted.
             return;
         }
-        let kind = match o.verdict {
-            Verdict::Passed => return t.pass(),
-            Verdict::Skipped => return t.skip(),
-            Verdict::Failed(kind) => kind,
-        };
-        if !t.fail(kind) || !o.detail {
+        let Some(kind) = t.count(o.verdict).filter(|_| o.detail) else {
             return;
-        }
+        };
         let (file, line) = dotnet_location(&o.stack).unzip();
         let message = if o.message.trim().is_empty() {
             first_line(&o.stack)
