@@ -4,6 +4,7 @@
 mod attestation;
 mod calendar;
 mod common;
+mod demo;
 mod docs;
 mod e2e;
 mod emergency_stop;
