@@ -265,8 +265,20 @@ async fn run_in(
     };
     let code = action::run_action(vars, settings, out).await;
     let took = started.elapsed();
+    show_and_hand_over(&summary, &output, host, out);
+    let _ = writeln!(
+        out,
+        "\ndemo finished in {} ms with exit status {code}",
+        took.as_millis()
+    );
+    code
+}
+
+/// Prints the run's summary (as plain text) and outputs, then appends them to the runner's
+/// files when the demo runs as a workflow step: there they are the step's, like the action's.
+fn show_and_hand_over(summary: &Path, output: &Path, host: &HostFiles, out: &mut impl Write) {
     let _ = writeln!(out, "\n──────── job summary ────────\n");
-    match std::fs::read_to_string(&summary) {
+    match std::fs::read_to_string(summary) {
         Ok(text) => {
             let _ = writeln!(out, "{}", crate::report::terminal::plain(&text));
         }
@@ -275,17 +287,16 @@ async fn run_in(
         }
     }
     let _ = writeln!(out, "──────── outputs ────────");
-    let outputs = std::fs::read_to_string(&output).unwrap_or_default();
+    let outputs = std::fs::read_to_string(output).unwrap_or_default();
     if let Ok(values) = crate::report::outputs::parse(&outputs) {
         for (k, v) in values {
             let _ = writeln!(out, "{k} = {v}");
         }
     }
-    // In a workflow step the demo's summary and outputs are the step's, like the action's.
     for (file, text, what) in [
         (
             &host.summary,
-            std::fs::read_to_string(&summary).ok(),
+            std::fs::read_to_string(summary).ok(),
             "GITHUB_STEP_SUMMARY",
         ),
         (&host.output, Some(outputs), "GITHUB_OUTPUT"),
@@ -301,10 +312,4 @@ async fn run_in(
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "\ndemo finished in {} ms with exit status {code}",
-        took.as_millis()
-    );
-    code
 }
