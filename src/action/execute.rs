@@ -119,7 +119,8 @@ async fn newest_promotable<A: AppTrustApi>(
     app: &str,
     outcome: &mut Outcome,
 ) -> Result<String, Error> {
-    let versions = api.list_versions(app).await?;
+    let mut versions = api.list_versions(app).await?;
+    versions.retain(|v| !v.version.is_empty());
     let Some(newest) = versions.first() else {
         return Err(no_versions(app));
     };
