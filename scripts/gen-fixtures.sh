@@ -194,6 +194,9 @@ PYEOF
   "$PY/coverage" lcov -q -o "$FX/coverage/coverage-py.lcov"
   "$PY/coverage" json -q -o "$FX/coverage/coverage-py.json"
   "$PY/coverage" report --format=total --precision=6 > "$FX/coverage/coverage-py-total.txt"
+  # The HTML report: what a gate pointed at the wrong file of a coverage step finds.
+  "$PY/coverage" html -q -d "$WORK/htmlcov"
+  cp "$WORK/htmlcov/index.html" "$FX/hostile/coverage-html-index.html"
   # Branch coverage: coverage.py's TOTAL then mixes lines and branches; the json's
   # percent_statements_covered / percent_branches_covered hold the separate totals.
   "$PY/coverage" run --branch --source=sample -m pytest -q -p no:cacheprovider tests >/dev/null || true
@@ -215,6 +218,7 @@ PYEOF
   cp "$WORK"/bench-storage/*/0001_nosamples.json "$FX/bench/pytest-benchmark-saved.json"
 )
 scrub "$FX"/junit/pytest-xunit*.xml "$FX"/coverage/coverage-py* "$FX/sarif/bandit.sarif" \
+  "$FX/hostile/coverage-html-index.html" \
   "$FX/bench/pytest-benchmark.json" "$FX/bench/pytest-benchmark-saved.json"
 
 ########################################################################################

@@ -15,7 +15,8 @@ USAGE:
     promote-action                     action mode: reads INPUT_* and GITHUB_* variables
     promote-action demo [--failing]    promote a sample version DEV→QA→STAGING→PROD against
                                        the embedded AppTrust simulator (no network needed);
-                                       --failing uses reports with a failing test (blocked)
+                                       --failing uses reports with a failing test (blocked);
+                                       `demo --help` says more
     promote-action simulator [--port N] [--state FILE] [--token TOKEN]
                                        run the AppTrust simulator on 127.0.0.1:N
                                        (default port 8080, token `simulator-token`)
@@ -41,10 +42,19 @@ pub async fn main(args: Vec<String>, vars: Vec<(String, String)>) -> u8 {
             let _ = write!(stdout, "{HELP}");
             0
         }
-        Some("demo") => {
-            let failing = args.get(1).map(String::as_str) == Some("--failing");
-            crate::demo::run(&vars, failing, &mut stdout).await
-        }
+        Some("demo") => match crate::demo::parse_args(&args[1..]) {
+            Ok(crate::demo::Request::Help) => {
+                let _ = write!(stdout, "{}", crate::demo::HELP);
+                0
+            }
+            Ok(crate::demo::Request::Run { failing }) => {
+                crate::demo::run(&vars, failing, &mut stdout).await
+            }
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "promote-action {message}");
+                2
+            }
+        },
         Some("simulator") => simulator(&args[1..]).await,
         Some("validate") => validate(args.get(1).map(String::as_str), &mut stdout),
         Some(other) => {

@@ -3,6 +3,8 @@
 //! Starts the AppTrust simulator on a free loopback port, lays out a workspace with the bundled
 //! sample policy and reports, runs the action exactly as the runner would (same variables, same
 //! files) to promote `bookverse-inventory` 1.2.0 DEV→QA→STAGING→PROD, then prints the job summary.
+//! The workspace is temporary; the record is kept where its printed path says. Run as a workflow
+//! step, it behaves like one: summary and outputs appended to the runner's files, secrets masked.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -85,22 +87,105 @@ pub fn write_workspace(dir: &Path, files: &[(&str, &str)]) -> std::io::Result<()
     Ok(())
 }
 
+/// `promote-action demo --help`.
+pub const HELP: &str =
+    "promote-action demo — the whole product on this machine, no network, no credentials
+
+USAGE:
+    promote-action demo [--failing]
+
+Starts the embedded AppTrust simulator on a free 127.0.0.1 port, writes a workspace with the
+sample policy and reports (made by pytest, coverage.py, bandit and hyperfine), and promotes
+bookverse-inventory 1.2.0 DEV → QA → STAGING → PROD exactly as the GitHub runner would run the
+action; then prints the job summary and the step outputs.
+
+OPTIONS:
+    --failing    reports with a failing test and a shell-injection finding: blocked before QA
+    -h, --help   this help
+
+The JSON audit record is kept in $RUNNER_TEMP (else $TMPDIR, else /tmp) at the path printed.
+With GITHUB_STEP_SUMMARY / GITHUB_OUTPUT set (as in a workflow step), the summary and the outputs
+are appended to those files too. `::add-mask::` lines are printed only when GITHUB_ACTIONS=true.
+
+Exit status: the promotion's (0 released · 1 blocked · 3 the simulator could not start)
+";
+
+/// What `promote-action demo …` asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Print [`HELP`].
+    Help,
+    /// Run the demo; `failing` picks the reports that block.
+    Run {
+        /// Use the failing reports.
+        failing: bool,
+    },
+}
+
+/// Parses the arguments after `demo`; an unknown one is an error naming it.
+pub fn parse_args(args: &[String]) -> Result<Request, String> {
+    let mut failing = false;
+    for a in args {
+        match a.as_str() {
+            "-h" | "--help" | "help" => return Ok(Request::Help),
+            "--failing" => failing = true,
+            other => {
+                return Err(format!(
+                    "demo: unknown option `{other}` (see `promote-action demo --help`)"
+                ));
+            }
+        }
+    }
+    Ok(Request::Run { failing })
+}
+
 /// Runs the demo; returns the exit status of the promotion.
 /// With `failing`, the reports carry a failing test and a high-severity finding, so the run
-/// is blocked before QA.
+/// is blocked before QA. `vars` are the process's environment: `TMPDIR`, `RUNNER_TEMP`,
+/// `GITHUB_STEP_SUMMARY`, `GITHUB_OUTPUT` and `GITHUB_ACTIONS` are honoured.
 pub async fn run(vars: &[(String, String)], failing: bool, out: &mut impl Write) -> u8 {
-    let tmp = vars
-        .iter()
-        .find(|(k, _)| k == "TMPDIR")
-        .map(|(_, v)| PathBuf::from(v))
+    let host = |k: &str| {
+        vars.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let tmp = host("TMPDIR")
+        .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/tmp"));
+    // The record outlives the demo: it is written where the printed path says and kept.
+    let keep = host("RUNNER_TEMP")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| tmp.clone());
     let dir = tmp.join(format!("promote-action-demo-{}", uuid::Uuid::new_v4()));
-    let code = run_in(&dir, failing, out).await;
+    let host_files = HostFiles {
+        summary: host("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+        output: host("GITHUB_OUTPUT").map(PathBuf::from),
+        masks: host("GITHUB_ACTIONS").as_deref() == Some("true"),
+    };
+    let code = run_in(&dir, &keep, &host_files, failing, out).await;
     let _ = std::fs::remove_dir_all(&dir);
     code
 }
 
-async fn run_in(dir: &Path, failing: bool, out: &mut impl Write) -> u8 {
+/// The runner's files and conventions of the process the demo runs in, if any.
+struct HostFiles {
+    /// `GITHUB_STEP_SUMMARY`: the demo's summary is appended to it.
+    summary: Option<PathBuf>,
+    /// `GITHUB_OUTPUT`: the demo's outputs are appended to it.
+    output: Option<PathBuf>,
+    /// `GITHUB_ACTIONS=true`: the runner reads `::add-mask::` lines.
+    masks: bool,
+}
+
+async fn run_in(
+    dir: &Path,
+    keep: &Path,
+    host: &HostFiles,
+    failing: bool,
+    out: &mut impl Write,
+) -> u8 {
     let workspace = dir.join("workspace");
     if let Err(e) = std::fs::create_dir_all(&workspace).and_then(|_| {
         write_workspace(
@@ -156,7 +241,7 @@ async fn run_in(dir: &Path, failing: bool, out: &mut impl Write) -> u8 {
         ("INPUT_EVIDENCE-KEY", DEMO_PRIVATE_KEY.into()),
         ("INPUT_EVIDENCE-KEY-ALIAS", DEMO_KEY_ALIAS.into()),
         ("GITHUB_WORKSPACE", workspace.display().to_string()),
-        ("RUNNER_TEMP", dir.display().to_string()),
+        ("RUNNER_TEMP", keep.display().to_string()),
         ("GITHUB_OUTPUT", output.display().to_string()),
         ("GITHUB_STEP_SUMMARY", summary.display().to_string()),
         ("GITHUB_REPOSITORY", "bookverse/inventory".into()),
@@ -174,10 +259,26 @@ async fn run_in(dir: &Path, failing: bool, out: &mut impl Write) -> u8 {
         "AppTrust simulator on http://{addr}; promoting bookverse-inventory 1.2.0 to PROD\n"
     );
     let started = std::time::Instant::now();
-    let code = action::run_action(vars, Settings::default(), out).await;
+    let settings = Settings {
+        mask_secrets: host.masks,
+        ..Settings::default()
+    };
+    let code = action::run_action(vars, settings, out).await;
     let took = started.elapsed();
+    show_and_hand_over(&summary, &output, host, out);
+    let _ = writeln!(
+        out,
+        "\ndemo finished in {} ms with exit status {code}",
+        took.as_millis()
+    );
+    code
+}
+
+/// Prints the run's summary (as plain text) and outputs, then appends them to the runner's
+/// files when the demo runs as a workflow step: there they are the step's, like the action's.
+fn show_and_hand_over(summary: &Path, output: &Path, host: &HostFiles, out: &mut impl Write) {
     let _ = writeln!(out, "\n──────── job summary ────────\n");
-    match std::fs::read_to_string(&summary) {
+    match std::fs::read_to_string(summary) {
         Ok(text) => {
             let _ = writeln!(out, "{}", crate::report::terminal::plain(&text));
         }
@@ -186,17 +287,29 @@ async fn run_in(dir: &Path, failing: bool, out: &mut impl Write) -> u8 {
         }
     }
     let _ = writeln!(out, "──────── outputs ────────");
-    if let Ok(text) = std::fs::read_to_string(&output) {
-        if let Ok(values) = crate::report::outputs::parse(&text) {
-            for (k, v) in values {
-                let _ = writeln!(out, "{k} = {v}");
+    let outputs = std::fs::read_to_string(output).unwrap_or_default();
+    if let Ok(values) = crate::report::outputs::parse(&outputs) {
+        for (k, v) in values {
+            let _ = writeln!(out, "{k} = {v}");
+        }
+    }
+    for (file, text, what) in [
+        (
+            &host.summary,
+            std::fs::read_to_string(summary).ok(),
+            "GITHUB_STEP_SUMMARY",
+        ),
+        (&host.output, Some(outputs), "GITHUB_OUTPUT"),
+    ] {
+        if let (Some(file), Some(text)) = (file, text) {
+            match crate::report::outputs::append_file(file, &text) {
+                Ok(()) => {
+                    let _ = writeln!(out, "(appended to {what}: {})", file.display());
+                }
+                Err(e) => {
+                    let _ = writeln!(out, "demo: cannot append to {what} {}: {e}", file.display());
+                }
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "\ndemo finished in {} ms with exit status {code}",
-        took.as_millis()
-    );
-    code
 }

@@ -7,6 +7,7 @@ use super::policy_file::load_policy;
 use super::{Settings, promote, rollback};
 use crate::apptrust::AppTrustApi;
 use crate::error::Error;
+use crate::gates::readiness;
 use crate::inputs::{Command, Inputs, RunContext};
 use crate::jfrog_evidence::EvidenceClient;
 use crate::promotion::lifecycle::Lifecycle;
@@ -60,20 +61,19 @@ async fn execute_inner<A: AppTrustApi>(
     outcome.lifecycle = Some(lifecycle.clone());
     let version = match &inputs.version {
         Some(v) => v.clone(),
+        None if matches!(inputs.command, Command::Promote | Command::Plan) => {
+            newest_promotable(api, &inputs.application, outcome).await?
+        }
         None => api
             .newest_version(&inputs.application)
             .await?
-            .ok_or_else(|| Error::Plan {
-                message: format!(
-                    "application `{}` has no versions: create one first, or set `version`",
-                    inputs.application
-                ),
-            })?,
+            .ok_or_else(|| no_versions(&inputs.application))?,
     };
     outcome.version = version.clone();
     let content = api.content(&inputs.application, &version).await?;
     outcome.from_stage = content.current_stage.clone();
     outcome.to_stage = content.current_stage.clone();
+    outcome.stage_read = true;
     outcome.release_status = content.release_status.clone();
     let run = Run {
         inputs,
@@ -100,6 +100,64 @@ async fn execute_inner<A: AppTrustApi>(
                 None => None,
             };
             promote::promote(&run, policy.as_ref(), content, outcome, log).await
+        }
+    }
+}
+
+fn no_versions(app: &str) -> Error {
+    Error::Plan {
+        message: format!("application `{app}` has no versions: create one first, or set `version`"),
+    }
+}
+
+/// The newest version AppTrust would promote (content status `COMPLETED`), for an empty
+/// `version`: a version still being created is skipped, with a note naming it, so a scheduled
+/// run promotes what is ready instead of failing on AppTrust's 409. None ready → an error naming
+/// the newest versions and what each is waiting for.
+async fn newest_promotable<A: AppTrustApi>(
+    api: &A,
+    app: &str,
+    outcome: &mut Outcome,
+) -> Result<String, Error> {
+    let mut versions = api.list_versions(app).await?;
+    versions.retain(|v| !v.version.is_empty());
+    let Some(newest) = versions.first() else {
+        return Err(no_versions(app));
+    };
+    let skipped: Vec<String> = versions
+        .iter()
+        .take_while(|v| !readiness::ready(&v.status))
+        .map(|v| format!("{} is {}", v.version, v.status.trim().to_ascii_uppercase()))
+        .collect();
+    match versions.iter().find(|v| readiness::ready(&v.status)) {
+        Some(v) if skipped.is_empty() => Ok(v.version.clone()),
+        Some(v) => {
+            outcome.notes.push(format!(
+                "`version` is empty: took {}, the newest version AppTrust can promote (newer, not COMPLETED yet: {}).",
+                v.version,
+                skipped.join(", ")
+            ));
+            Ok(v.version.clone())
+        }
+        None => {
+            const NAMED: usize = 5;
+            let mut named = skipped
+                .iter()
+                .take(NAMED)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if skipped.len() > NAMED {
+                named.push_str(&format!(" and {} more", skipped.len() - NAMED));
+            }
+            outcome.version = newest.version.clone();
+            Err(Error::Plan {
+                message: format!(
+                    "application `{app}` has no version AppTrust can promote ({named}): the newest, {}, is {}",
+                    newest.version,
+                    readiness::why_not_ready(&newest.status)
+                ),
+            })
         }
     }
 }

@@ -36,12 +36,31 @@ pub(super) struct Sources<'a> {
     pub(super) workspace: &'a Path,
 }
 
+/// A gate whose report file could not be read, and where to annotate that.
+pub(super) struct Unread {
+    /// Full stage name.
+    pub(super) stage: String,
+    /// Index of the gate in the stage's policy.
+    pub(super) gate: usize,
+    /// The report, workspace-relative; `None` when no file is to blame (a glob that matched
+    /// nothing, a bad pattern): then the fix is in the policy.
+    pub(super) file: Option<String>,
+}
+
+/// What gathering found: each stage's evidence in gate order, and the reports it could not read.
+pub(super) struct Gathered {
+    /// Full stage name → one entry per gate of the stage's policy.
+    pub(super) evidence: BTreeMap<String, Vec<Evidence>>,
+    /// File-based gates whose report could not be read.
+    pub(super) unread: Vec<Unread>,
+}
+
 /// The evidence of every gate of every stage of `path` that the policy names, in gate order.
 pub(super) async fn stage_evidence(
     policy: &Policy,
     path: &[String],
     src: &Sources<'_>,
-) -> BTreeMap<String, Vec<Evidence>> {
+) -> Gathered {
     let stages: Vec<(&String, &crate::policy::StagePolicy)> = path
         .iter()
         .filter_map(|s| policy.stage(s).map(|sp| (s, sp)))
@@ -62,9 +81,10 @@ pub(super) async fn stage_evidence(
         Some(attached_records(src, &wanted).await)
     };
     let mut out = BTreeMap::new();
+    let mut unread = Vec::new();
     for (stage, sp) in stages {
         let mut evidence = Vec::new();
-        for gate in &sp.gates {
+        for (index, gate) in sp.gates.iter().enumerate() {
             let e = match &gate.spec {
                 GateSpec::Integrity { files } => integrity(src.workspace, src.content, files),
                 GateSpec::Evidence { signed_by, .. } => match &attached {
@@ -76,14 +96,46 @@ pub(super) async fn stage_evidence(
                     None => Evidence::Unavailable("the evidence was not read".into()),
                 },
                 GateSpec::Checks { .. } => src.github.checks.clone(),
-                spec => gather::file_evidence(src.workspace, spec)
-                    .unwrap_or_else(|| Evidence::Unavailable("no reader for this gate".into())),
+                spec => match gather::read_file_evidence(src.workspace, spec) {
+                    Some(Ok(e)) => e,
+                    Some(Err(err)) => {
+                        unread.push(Unread {
+                            stage: stage.clone(),
+                            gate: index,
+                            file: err.path().and_then(|p| relative_file(src.workspace, p)),
+                        });
+                        Evidence::Unavailable(relative_text(src.workspace, &err.to_string()))
+                    }
+                    None => Evidence::Unavailable("no reader for this gate".into()),
+                },
             };
             evidence.push(e);
         }
         out.insert(stage.clone(), evidence);
     }
-    out
+    Gathered {
+        evidence: out,
+        unread,
+    }
+}
+
+/// A path inside the workspace as the repository names it (what a `file=` annotation needs);
+/// `None` outside the workspace.
+fn relative_file(workspace: &Path, path: &Path) -> Option<String> {
+    path.strip_prefix(workspace)
+        .ok()
+        .map(|p| p.display().to_string())
+        .filter(|p| !p.is_empty())
+}
+
+/// A reader's message with the workspace prefix taken off its paths: `reports/junit.xml`, the
+/// way the policy and the repository name the file, not the runner's absolute path.
+fn relative_text(workspace: &Path, text: &str) -> String {
+    let prefix = format!("{}/", workspace.display());
+    if prefix.len() <= 1 {
+        return text.to_string();
+    }
+    text.replace(&prefix, "")
 }
 
 /// The version manifest's records from JFrog, with the files of the `wanted` predicate types:

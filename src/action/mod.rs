@@ -49,7 +49,7 @@ pub async fn run_action(
     settings: Settings,
     log: &mut impl Write,
 ) -> u8 {
-    for (k, v) in &vars {
+    for (k, v) in vars.iter().filter(|_| settings.mask_secrets) {
         if SECRET_VARS.contains(&k.as_str()) && !v.trim().is_empty() {
             let _ = log.write_all(commands::add_mask(v.trim()).as_bytes());
         }

@@ -1,6 +1,7 @@
-//! The `promote` and `plan` commands: resolve the target and the path, check the emergency stop,
-//! gather every fact the policy needs, decide each stage, then walk the path one hop at a time
-//! (plan: nothing sent).
+//! The `promote` and `plan` commands: resolve the target and the path, check that AppTrust would
+//! promote the version at all and the emergency stop, gather every fact the policy needs, decide
+//! each stage, then walk the path one hop at a time — or, for a plan, judge every stage as if the
+//! ones before it had passed, sending nothing.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -10,11 +11,12 @@ use super::finish::{audit_context, log_hop};
 use super::{gather, stop};
 use crate::apptrust::{AppTrustApi, VersionContent};
 use crate::error::Error;
-use crate::gates::StageVerdict;
 use crate::gates::stage::{self, RunFacts};
+use crate::gates::{Finding, GateResult, GateStatus, StageVerdict, readiness};
 use crate::inputs::Command;
 use crate::policy::Policy;
-use crate::promotion::outcome::{Outcome, RunResult};
+use crate::promotion::lifecycle::Lifecycle;
+use crate::promotion::outcome::{HopStatus, Outcome, RunResult};
 use crate::promotion::{self, WalkOptions, audit};
 use crate::report;
 
@@ -64,45 +66,32 @@ pub(super) async fn promote<A: AppTrustApi>(
     if outcome.target_stage.is_none() {
         outcome.target_stage = path.last().cloned();
     }
+    let plan_only = inputs.command == Command::Plan;
     let options = WalkOptions {
-        plan_only: inputs.command == Command::Plan,
         promotion_type: inputs.promotion_type.as_api().to_string(),
         in_progress_wait: settings.in_progress_wait,
         poll: settings.poll,
     };
-    // The emergency stop first: when it is in force, nothing else is gathered or sent.
+    // Before any gate: AppTrust promotes only a COMPLETED version, and an emergency stop stops
+    // everything. A promotion that meets either gathers and sends nothing more; a plan goes on
+    // to show every stage.
+    let first = path.first().cloned().unwrap_or_default();
+    let not_ready = readiness::check(&first, &content.version, &content.status);
     let stop = match policy {
         Some(p) => stop::check(p, &path, lifecycle, inputs, ctx, &settings.client).await,
         None => None,
     };
     let stopped = stop.clone().filter(stop::stops);
+    let halted = stopped.is_some() || not_ready.is_some();
     let mut verdicts = match policy {
-        Some(_) if stopped.is_some() => BTreeMap::new(),
-        Some(policy) => {
-            let github = gather::github_facts(policy, &path, inputs, ctx, &settings.client).await;
-            let sources = gather::Sources {
-                evidence: run.evidence,
-                project: inputs.project.as_deref(),
-                app: &inputs.application,
-                content: &content,
-                github: &github,
-                workspace: &ctx.workspace,
-            };
-            let evidence = gather::stage_evidence(policy, &path, &sources).await;
-            let facts = RunFacts {
-                now: settings.now.unwrap_or_else(jiff::Timestamp::now),
-                scheduled: ctx.event_name.as_deref() == Some("schedule"),
-                hotfix: inputs.hotfix,
-                reason: inputs.reason.as_deref(),
-                actor: ctx.actor.as_deref(),
-            };
-            stage::decide_path(policy, &evidence, &github, &facts)
-        }
+        Some(_) if halted && !plan_only => BTreeMap::new(),
+        Some(policy) => decide(run, policy, &path, &content).await,
         None => BTreeMap::new(),
     };
-    if let (Some(row), Some(first)) = (stop, path.first()) {
-        let verdict: &mut StageVerdict = verdicts.entry(first.clone()).or_default();
-        verdict.gates.insert(0, row);
+    let first_rows: Vec<_> = not_ready.iter().chain(stop.iter()).cloned().collect();
+    if !first_rows.is_empty() {
+        let verdict: &mut StageVerdict = verdicts.entry(first).or_default();
+        verdict.gates.splice(0..0, first_rows);
     }
     // Each stage's verdicts are printed as the walk reaches it, before its hop.
     let gate_check = |stage: &str| {
@@ -110,6 +99,14 @@ pub(super) async fn promote<A: AppTrustApi>(
         let _ = log.write_all(report::log::stage_verdicts(lifecycle, stage, &v).as_bytes());
         v
     };
+    if plan_only {
+        let kind = &options.promotion_type;
+        promotion::plan::plan(lifecycle, &content, &path, kind, gate_check, outcome);
+        for hop in &outcome.hops {
+            log_hop(lifecycle, hop, log);
+        }
+        return Ok(());
+    }
     let result = promotion::walk(
         api,
         lifecycle,
@@ -123,14 +120,93 @@ pub(super) async fn promote<A: AppTrustApi>(
     .await;
     if let Some(row) = &stopped {
         stop::name_on_blocked_hop(outcome, lifecycle, row);
+    } else if let Some(row) = &not_ready {
+        name_on_blocked_hop(outcome, lifecycle, row);
     }
-    if !options.plan_only {
-        let audit = audit_context(inputs, ctx, settings);
-        let warnings = audit::record_hops(api, outcome, &audit).await;
-        outcome.warnings.extend(warnings);
-    }
+    let audit = audit_context(inputs, ctx, settings);
+    let warnings = audit::record_hops(api, outcome, &audit).await;
+    outcome.warnings.extend(warnings);
     for hop in &outcome.hops {
         log_hop(lifecycle, hop, log);
     }
     result.map_err(Error::Remote)
+}
+
+/// Gathers every fact the policy needs on `path` and decides each stage. A gate whose report
+/// could not be read also gets a `report` finding: an annotation on that file saying why.
+async fn decide<A: AppTrustApi>(
+    run: &Run<'_, A>,
+    policy: &Policy,
+    path: &[String],
+    content: &VersionContent,
+) -> BTreeMap<String, StageVerdict> {
+    let Run {
+        inputs,
+        ctx,
+        settings,
+        lifecycle,
+        ..
+    } = *run;
+    let github = gather::github_facts(policy, path, inputs, ctx, &settings.client).await;
+    let sources = gather::Sources {
+        evidence: run.evidence,
+        project: inputs.project.as_deref(),
+        app: &inputs.application,
+        content,
+        github: &github,
+        workspace: &ctx.workspace,
+    };
+    let gathered = gather::stage_evidence(policy, path, &sources).await;
+    let facts = RunFacts {
+        now: settings.now.unwrap_or_else(jiff::Timestamp::now),
+        scheduled: ctx.event_name.as_deref() == Some("schedule"),
+        hotfix: inputs.hotfix,
+        reason: inputs.reason.as_deref(),
+        actor: ctx.actor.as_deref(),
+    };
+    let mut verdicts = stage::decide_path(policy, &gathered.evidence, &github, &facts);
+    // In reverse, each put first: the annotations come out in gate order.
+    for unread in gathered.unread.into_iter().rev() {
+        let Some(verdict) = verdicts.get_mut(&unread.stage) else {
+            continue;
+        };
+        let Some(gate) = verdict.gates.get(unread.gate) else {
+            continue;
+        };
+        if gate.status != GateStatus::Fail {
+            continue;
+        }
+        // No file to blame (a glob matched nothing): the fix is in the policy file.
+        let file = unread.file.unwrap_or_else(|| inputs.policy.path.clone());
+        let finding = Finding {
+            category: report::log::REPORT_CATEGORY,
+            title: format!(
+                "{} · {}: no evidence",
+                lifecycle.display(&unread.stage),
+                gate.gate
+            ),
+            message: gate.detail.clone(),
+            file: Some(file),
+            line: None,
+        };
+        verdict.findings.insert(0, finding);
+        verdict.findings_total += 1;
+    }
+    verdicts
+}
+
+/// Names the not-ready version on the hop it blocked, so the hop line and the summary say what
+/// to wait for.
+fn name_on_blocked_hop(outcome: &mut Outcome, lifecycle: &Lifecycle, row: &GateResult) {
+    if let Some(hop) = outcome
+        .hops
+        .iter_mut()
+        .find(|h| h.status == HopStatus::Blocked && h.to == row.stage)
+    {
+        hop.message = format!(
+            "{}; nothing was promoted to {}",
+            row.detail,
+            lifecycle.display(&row.stage)
+        );
+    }
 }

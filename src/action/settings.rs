@@ -18,6 +18,10 @@ pub struct Settings {
     pub now: Option<jiff::Timestamp>,
     /// Quarantine a rolled-back release and move `latest` (see `retag`).
     pub retag_on_rollback: bool,
+    /// Print `::add-mask::` for the secret inputs before anything else. Always on in action
+    /// mode; the demo turns it off outside GitHub Actions, where a terminal would show the lines
+    /// of its (public) demo key instead of masking anything.
+    pub mask_secrets: bool,
 }
 
 impl Default for Settings {
@@ -28,6 +32,7 @@ impl Default for Settings {
             poll: Duration::from_secs(3),
             now: None,
             retag_on_rollback: true,
+            mask_secrets: true,
         }
     }
 }

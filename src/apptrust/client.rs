@@ -277,6 +277,7 @@ impl AppTrustApi for HttpAppTrust {
                 tag: v.tag.unwrap_or_default(),
                 release_status: v.release_status.unwrap_or_default().to_ascii_lowercase(),
                 current_stage: v.current_stage.unwrap_or_default(),
+                status: v.status.unwrap_or_default().to_ascii_uppercase(),
             })
             .collect())
     }

@@ -110,6 +110,8 @@ pub struct VersionSummary {
     pub release_status: String,
     /// Current stage.
     pub current_stage: String,
+    /// Content status, upper-cased (`COMPLETED`, `IN_PROGRESS`, …; `""` when AppTrust gave none).
+    pub status: String,
 }
 
 /// Parameters of a promote or release request.

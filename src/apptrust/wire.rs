@@ -85,6 +85,8 @@ pub struct VersionItem {
     pub release_status: Option<String>,
     /// Current stage.
     pub current_stage: Option<String>,
+    /// Content status (`COMPLETED`, `IN_PROGRESS`, …), any case.
+    pub status: Option<String>,
 }
 
 /// `GET …/versions/{v}/content`.

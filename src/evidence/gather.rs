@@ -26,6 +26,15 @@ fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
 /// Reads the evidence of a file-based gate; `None` for gates whose evidence is remote
 /// (`checks`, `integrity`, `evidence`).
 pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Evidence> {
+    read_file_evidence(workspace, spec)
+        .map(|result| result.unwrap_or_else(|e| Evidence::Unavailable(e.to_string())))
+}
+
+/// Like [`file_evidence`], keeping the error (and so the file it is about) for annotations.
+pub fn read_file_evidence(
+    workspace: &Path,
+    spec: &GateSpec,
+) -> Option<Result<Evidence, EvidenceError>> {
     let result: Result<Evidence, EvidenceError> = match spec {
         GateSpec::Junit { paths, .. } => expand_globs(workspace, paths)
             .and_then(|f| read_test_results(&f))
@@ -46,7 +55,7 @@ pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Evidence> {
             return None;
         }
     };
-    Some(result.unwrap_or_else(|e| Evidence::Unavailable(e.to_string())))
+    Some(result)
 }
 
 /// sha256 (lower-case hex) of each local file matched by the patterns.

@@ -131,6 +131,22 @@ pub enum EvidenceError {
 }
 
 impl EvidenceError {
+    /// The report file the error is about; `None` for a glob that matched nothing or a bad
+    /// pattern (then the fix is in the policy, not in a file).
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            EvidenceError::NoMatch { .. } | EvidenceError::BadPattern { .. } => None,
+            EvidenceError::Io { path, .. }
+            | EvidenceError::Malformed { path, .. }
+            | EvidenceError::Unsafe { path, .. }
+            | EvidenceError::UnknownFormat { path, .. }
+            | EvidenceError::Pointer { path, .. }
+            | EvidenceError::UnknownMetric { path, .. }
+            | EvidenceError::NoSamples { path, .. }
+            | EvidenceError::Refused { path, .. } => Some(path),
+        }
+    }
+
     pub(crate) fn io(path: &std::path::Path, source: io::Error) -> Self {
         EvidenceError::Io {
             path: path.to_path_buf(),

@@ -4,13 +4,15 @@
 //! pass or fail, with the figure, the threshold and a one-line reason. No I/O happens here (no
 //! files, no network, no clock): readers in `evidence` and clients gather [`Evidence`] first.
 //! One module per family of gate; [`stage`] adds windows, freezes, approvals and hotfix rules;
-//! [`stop`] decides the repository-wide emergency stop.
+//! [`stop`] decides the repository-wide emergency stop; [`readiness`] whether AppTrust would
+//! promote the version at all.
 //! Missing evidence is a failure, never a pass.
 
 mod checks;
 mod coverage;
 mod evidence;
 mod measures;
+pub mod readiness;
 mod results;
 mod sarif;
 pub mod stage;
@@ -112,6 +114,10 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
     }
 }
 
+/// The figure of a gate that had nothing to judge (its evidence could not be read); the
+/// reason is its detail.
+pub const NO_EVIDENCE: &str = "no evidence";
+
 pub(crate) type Decision = (GateStatus, String, String, String, Vec<Finding>, usize);
 
 pub(crate) fn pass_fail(ok: bool) -> GateStatus {
@@ -126,7 +132,7 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
     if let Evidence::Unavailable(why) = evidence {
         return (
             GateStatus::Fail,
-            "no evidence".into(),
+            NO_EVIDENCE.into(),
             threshold_of(spec),
             why.clone(),
             Vec::new(),
@@ -178,7 +184,7 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
         ) => checks::checks(required, *allow_neutral, *allow_skipped, runs),
         (spec, _) => (
             GateStatus::Fail,
-            "no evidence".into(),
+            NO_EVIDENCE.into(),
             threshold_of(spec),
             format!(
                 "internal mismatch: the evidence gathered does not fit a `{}` gate",

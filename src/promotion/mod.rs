@@ -1,7 +1,8 @@
 //! Walks a version through its lifecycle one stage at a time.
 //!
 //! For each stage on the path: ask the gate checker, then `/promote` (or `/release` for the
-//! release stage), then re-read the version to confirm where it is. The outcome always says
+//! release stage), then re-read the version to confirm where it is. A plan judges every stage
+//! and sends nothing ([`plan`]). The outcome always says
 //! where the version really is: a hop whose answer was lost is verified by re-reading, never
 //! retried blindly, so a version is never promoted twice.
 
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 pub mod audit;
 pub mod lifecycle;
 pub mod outcome;
+pub mod plan;
 pub mod retag;
 
 use crate::apptrust::{AppTrustApi, HopReply, HopRequest, VersionContent};
@@ -21,8 +23,6 @@ use outcome::{Hop, HopAction, HopStatus, Outcome, RunResult};
 /// Tunables of the walk.
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
-    /// Dry run: evaluate, send nothing that mutates.
-    pub plan_only: bool,
     /// `copy`, `move` or `keep`.
     pub promotion_type: String,
     /// How long to wait out "promotion already in progress".
@@ -98,11 +98,6 @@ where
             outcome.result = RunResult::Blocked;
             outcome.to_stage = current;
             return Ok(());
-        }
-        if options.plan_only {
-            outcome.hops.push(hop);
-            current = stage.clone();
-            continue;
         }
         let started = Instant::now();
         let end = apply_hop(
@@ -191,9 +186,9 @@ where
         .rev()
         .find(|h| h.status == HopStatus::Done)
         .map(|h| h.to.as_str());
-    outcome.result = if options.plan_only {
-        RunResult::Planned
-    } else if let Some(there) = moved_by_other.filter(|_| own_last != Some(current.as_str())) {
+    outcome.result = if let Some(there) =
+        moved_by_other.filter(|_| own_last != Some(current.as_str()))
+    {
         // The version reached the target, but not by this run's last hop: say so, change nothing.
         outcome.notes.push(format!(
             "Another run moved {version} to {} while this run was promoting it; nothing more to do.",
@@ -205,10 +200,6 @@ where
     } else {
         RunResult::Promoted
     };
-    if options.plan_only {
-        // A plan changes nothing: the version is still where it was.
-        outcome.to_stage = content.current_stage.clone();
-    }
     Ok(())
 }
 

@@ -140,6 +140,10 @@ pub struct Outcome {
     pub from_stage: String,
     /// Stage after the run (where the version really is).
     pub to_stage: String,
+    /// Whether `to_stage` was read from AppTrust. `false` when the run stopped before reading
+    /// the version: then `to_stage` is `""` because it is unknown, not because the version was
+    /// never promoted.
+    pub stage_read: bool,
     /// Release status as last read (`pre_release`, `released`, `trusted_release`; `""` unknown).
     pub release_status: String,
     /// Requested target, full name when resolved.
@@ -182,6 +186,7 @@ impl Outcome {
             version: version.to_string(),
             from_stage: String::new(),
             to_stage: String::new(),
+            stage_read: false,
             release_status: String::new(),
             target_stage: None,
             lifecycle: None,
@@ -224,6 +229,18 @@ impl Outcome {
         match &self.lifecycle {
             Some(l) => l.display(stage),
             None => stage,
+        }
+    }
+
+    /// Where the version is, for people: the stage's display name, `no stage (never promoted)`,
+    /// or `an unknown stage (the run stopped before reading the version)`.
+    pub fn whereabouts(&self) -> String {
+        match (self.to_stage.is_empty(), self.stage_read) {
+            (false, _) => self.display(&self.to_stage).to_string(),
+            (true, true) => "no stage (never promoted)".to_string(),
+            (true, false) => {
+                "an unknown stage (the run stopped before reading the version)".to_string()
+            }
         }
     }
 

@@ -123,6 +123,7 @@ mod tests {
             tag: tag.into(),
             release_status: status.into(),
             current_stage: String::new(),
+            status: "COMPLETED".into(),
         }
     }
 

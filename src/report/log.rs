@@ -1,13 +1,15 @@
 //! What the action prints to the job log besides workflow outputs: one line per gate verdict
 //! (stages that passed folded into a `::group::`), one line per hop, and the lines that close a
-//! run (its warnings and failing items as annotations, the result line, and the `::error` that
-//! says what happened — naming each failed gate with its figure — and what to do).
+//! run (its warnings, unreadable reports and failing items as annotations, the result line, and
+//! the `::error` that says what happened — naming each failed gate with its reason, whole — and
+//! what to do).
 //!
 //! Pure renderers: the caller writes the text (and redacts secrets from it).
 
 use super::commands::{self, Level};
-use super::markdown::cut;
+use super::wording;
 use crate::gates::{GateResult, GateStatus, StageVerdict};
+use crate::inputs::Command;
 use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 
@@ -15,10 +17,6 @@ use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 /// are in the summary's collapsed tables.
 const MAX_ANNOTATIONS: usize = 10;
 
-/// Longest gate detail quoted in the blocked `::error`, in characters.
-const MAX_DETAIL: usize = 200;
-/// Longest emergency-stop detail quoted (the issue's title is already cut to 120 characters).
-const MAX_STOP_DETAIL: usize = 600;
 /// Failed gates named one by one in the blocked `::error`.
 const MAX_NAMED: usize = 10;
 
@@ -89,6 +87,10 @@ pub fn hop_line(lifecycle: &Lifecycle, hop: &Hop) -> String {
     )
 }
 
+/// Category of a [`crate::gates::Finding`] about a report file a gate could not read: its
+/// annotation points at that file (`file=`) and says why, and comes before the failing tests.
+pub const REPORT_CATEGORY: &str = "report";
+
 /// The closing lines of a run: warnings and failing items as annotations, the result line, and
 /// the error of a failed or blocked run.
 pub fn closing(outcome: &Outcome) -> String {
@@ -102,7 +104,12 @@ pub fn closing(outcome: &Outcome) -> String {
             None,
         ));
     }
-    for f in outcome.findings.iter().take(MAX_ANNOTATIONS) {
+    // Unreadable reports first: without them, nothing else explains a gate with no evidence.
+    let (reports, items): (Vec<_>, Vec<_>) = outcome
+        .findings
+        .iter()
+        .partition(|f| f.category == REPORT_CATEGORY);
+    for f in reports.into_iter().chain(items).take(MAX_ANNOTATIONS) {
         out.push_str(&commands::annotation(
             Level::Error,
             &f.title,
@@ -131,12 +138,13 @@ pub fn closing(outcome: &Outcome) -> String {
 }
 
 /// Title and message of the `::error` that ends a failed or blocked run; `None` otherwise.
+/// Reasons are whole: one failed gate is one sentence, several are a list, one per line.
 fn final_error(outcome: &Outcome) -> Option<(String, String)> {
     if let Some(f) = &outcome.failure {
-        let where_now = if outcome.to_stage.is_empty() {
+        let where_now = if outcome.to_stage.is_empty() && !outcome.stage_read {
             String::new()
         } else {
-            format!(" The version is in {}.", outcome.display(&outcome.to_stage))
+            format!(" The version is in {}.", outcome.whereabouts())
         };
         let stop = if where_now.is_empty() || f.message.ends_with('.') {
             ""
@@ -148,44 +156,59 @@ fn final_error(outcome: &Outcome) -> Option<(String, String)> {
     if outcome.result != RunResult::Blocked {
         return None;
     }
-    let failed: Vec<String> = outcome
-        .gates
-        .iter()
-        .filter(|g| g.status == GateStatus::Fail)
-        .map(|g| {
-            // The stop's detail is what to do (which issue, its link): never cut it short.
-            let max = if g.kind == crate::gates::stop::GATE {
-                MAX_STOP_DETAIL
-            } else {
-                MAX_DETAIL
-            };
-            format!("{} ({})", g.gate, cut(&g.detail, max))
-        })
-        .collect();
+    let stays = outcome.whereabouts();
+    let reasons = wording::failed_reasons(outcome);
+    if outcome.command == Command::Plan {
+        let verdicts = wording::plan_verdicts(outcome).join(", ");
+        let message = format!(
+            "plan: {verdicts}; nothing was changed and the version stays in {stays}{}",
+            list(&reasons)
+        );
+        return Some(("promote-action: plan blocked".to_string(), message));
+    }
     let stopped = outcome
         .hops
         .iter()
         .find(|h| h.status == HopStatus::Blocked)
         .map(|h| outcome.display(&h.to).to_string())
         .unwrap_or_default();
-    let stays = outcome.display(&outcome.to_stage);
-    let message = if failed.is_empty() {
-        format!("promotion to {stopped} was blocked by policy; the version stays in {stays}")
-    } else {
-        let more = failed.len().saturating_sub(MAX_NAMED);
-        let mut named = failed
-            .into_iter()
-            .take(MAX_NAMED)
-            .collect::<Vec<_>>()
-            .join("; ");
-        if more > 0 {
-            named.push_str(&format!("; and {more} more (see the job summary)"));
-        }
-        format!(
-            "promotion to {stopped} was blocked by failed gates: {named}; the version stays in {stays}"
-        )
+    let failed: Vec<&GateResult> = outcome
+        .gates
+        .iter()
+        .filter(|g| g.status == GateStatus::Fail)
+        .collect();
+    let message = match failed.as_slice() {
+        [] => format!("promotion to {stopped} was blocked by policy; the version stays in {stays}"),
+        [only] => format!(
+            "promotion to {stopped} was blocked by failed gates: {} ({}); the version stays in {stays}",
+            only.gate, only.detail
+        ),
+        many => format!(
+            "promotion to {stopped} was blocked by {} failed gates; the version stays in {stays}{}",
+            many.len(),
+            list(&reasons)
+        ),
     };
     Some(("promote-action: blocked".to_string(), message))
+}
+
+/// `:` and one `- reason` line per reason (up to [`MAX_NAMED`], then how many more).
+fn list(reasons: &[String]) -> String {
+    if reasons.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(":");
+    for r in reasons.iter().take(MAX_NAMED) {
+        out.push_str("\n- ");
+        out.push_str(r);
+    }
+    if reasons.len() > MAX_NAMED {
+        out.push_str(&format!(
+            "\n- and {} more (see the job summary)",
+            reasons.len() - MAX_NAMED
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

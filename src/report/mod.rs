@@ -3,7 +3,7 @@
 //! Renderers are pure (`Outcome` → `String`); the only I/O is appending to the files the runner
 //! names, in [`outputs::append_file`]. [`log`] renders the job-log lines, [`summary`] the job
 //! summary (with [`stop_callout`] on top when an emergency stop blocked the run), [`outputs`]
-//! the step outputs, [`record`] the JSON audit record.
+//! the step outputs, [`record`] the JSON audit record; [`wording`] holds the sentences they share.
 
 pub mod attestation;
 pub mod commands;
@@ -15,6 +15,7 @@ pub mod stop_callout;
 pub mod summary;
 mod tables;
 pub mod terminal;
+pub mod wording;
 
 use crate::inputs::{Inputs, RunContext};
 use crate::promotion::outcome::Outcome;

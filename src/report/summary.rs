@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use super::markdown::{code, cut, escape};
 use super::tables::{evaluations, findings, gate_tables};
+use super::wording;
 use crate::gates::GateStatus;
 use crate::inputs::Command;
 use crate::promotion::outcome::{HopAction, HopStatus, Outcome, RunResult};
@@ -58,6 +59,15 @@ fn headline(o: &Outcome) -> String {
         .iter()
         .find(|h| matches!(h.status, HopStatus::Blocked | HopStatus::Failed))
         .map(|h| escape(o.display(&h.to)));
+    if o.command == Command::Plan && o.failure.is_none() && !o.hops.is_empty() {
+        let icon = match o.result {
+            RunResult::Blocked => "⛔",
+            RunResult::Deferred => "⏸️",
+            _ => "📝",
+        };
+        let verdicts = escape(&wording::plan_verdicts(o).join(", "));
+        return format!("## {icon} Plan for {app} {version}: {verdicts}");
+    }
     if o.command == Command::Status && o.failure.is_none() {
         let stage = if o.to_stage.is_empty() {
             "no stage yet".to_string()
@@ -134,10 +144,10 @@ fn path_line(o: &Outcome, links: &Links) -> Option<String> {
         }
     }
     let mut line = parts.join(" → ");
-    let now = if o.to_stage.is_empty() {
-        "no stage".to_string()
-    } else {
-        escape(l.display(&o.to_stage))
+    let now = match (o.to_stage.is_empty(), o.stage_read) {
+        (false, _) => escape(l.display(&o.to_stage)),
+        (true, true) => "no stage".to_string(),
+        (true, false) => "not read".to_string(),
     };
     let _ = write!(line, "  ·  now at **{now}**");
     if let (Some(url), Some(id)) = (&links.run_url, &links.run_id) {
@@ -162,6 +172,7 @@ fn hop_table(o: &Outcome, out: &mut String) {
         return;
     }
     out.push_str("| hop | result | gates | took |\n|---|---|---|---|\n");
+    let plan = o.command == Command::Plan;
     for h in &o.hops {
         let from = if h.from.is_empty() {
             "(none)"
@@ -183,6 +194,8 @@ fn hop_table(o: &Outcome, out: &mut String) {
                 },
                 escape(&h.promotion_type)
             ),
+            (_, HopStatus::Blocked) if plan => "would be blocked".to_string(),
+            (_, HopStatus::NotReached) if plan => "would be deferred".to_string(),
             (_, HopStatus::Blocked) => "blocked".to_string(),
             (_, HopStatus::Failed) => "failed".to_string(),
             (_, HopStatus::NotReached) => "not reached".to_string(),
@@ -241,10 +254,15 @@ fn hop_table(o: &Outcome, out: &mut String) {
             && matches!(h.status, HopStatus::Blocked | HopStatus::Failed)
             && !h.message.is_empty()
     }) {
+        let from = if h.from.is_empty() {
+            "(none)"
+        } else {
+            o.display(&h.from)
+        };
         let _ = writeln!(
             out,
             "> {} → {}: {}\n",
-            escape(o.display(&h.from)),
+            escape(from),
             escape(o.display(&h.to)),
             escape(&cut(&h.message, 500))
         );
@@ -278,16 +296,41 @@ fn history(o: &Outcome, out: &mut String) {
 }
 
 fn next_steps(o: &Outcome, out: &mut String) {
+    let now = escape(&o.whereabouts());
+    if o.command == Command::Plan && o.failure.is_none() {
+        let fix = match o.result {
+            RunResult::Blocked => {
+                let stages: Vec<String> = o
+                    .hops
+                    .iter()
+                    .filter(|h| h.status == HopStatus::Blocked)
+                    .map(|h| escape(o.display(&h.to)))
+                    .collect();
+                format!(
+                    "Fix what would block {} (above), then run with `command: promote`.",
+                    stages.join(" and ")
+                )
+            }
+            RunResult::Deferred => "A scheduled run would wait for the window; a run started by hand would be blocked by it.".to_string(),
+            _ => "Run with `command: promote` to apply it.".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "**What next:** this was a plan; nothing was changed and the version stays in {now}. {fix}\n"
+        );
+        return;
+    }
     match o.result {
         RunResult::Blocked => {
-            let now = if o.to_stage.is_empty() {
-                "no stage".to_string()
-            } else {
-                escape(o.display(&o.to_stage))
-            };
+            let stopped = o
+                .hops
+                .iter()
+                .find(|h| h.status == HopStatus::Blocked)
+                .map(|h| format!("{} ", escape(o.display(&h.to))))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "**What next:** fix the failures above and re-run; the version stays in {now} until every gate passes.\n\n\
+                "**What next:** fix the failures above and re-run; the version stays in {now} until every {stopped}gate passes.\n\n\
                  Emergency? Re-run with `hotfix: true` and a `reason` (skips only what the policy's `hotfix.skip` lists).\n"
             );
         }
@@ -295,31 +338,22 @@ fn next_steps(o: &Outcome, out: &mut String) {
             if let Some(f) = &o.failure {
                 let _ = writeln!(out, "**Error:** {}\n", escape(&f.message));
             }
-            let now = if o.to_stage.is_empty() {
-                "no stage".to_string()
+            if o.to_stage.is_empty() && !o.stage_read {
+                let _ = writeln!(
+                    out,
+                    "**Where the version is:** not read: the run stopped before asking AppTrust, so nothing was changed.\n"
+                );
             } else {
-                escape(o.display(&o.to_stage))
-            };
-            let _ = writeln!(
-                out,
-                "**Where the version is:** {now}. A re-run resumes from there; nothing is promoted twice.\n"
-            );
+                let _ = writeln!(
+                    out,
+                    "**Where the version is:** {now}. A re-run resumes from there; nothing is promoted twice.\n"
+                );
+            }
         }
         RunResult::Deferred => {
-            let now = if o.to_stage.is_empty() {
-                "no stage".to_string()
-            } else {
-                escape(o.display(&o.to_stage))
-            };
             let _ = writeln!(
                 out,
                 "**What next:** nothing was promoted; the version stays in {now}. A scheduled run inside the window promotes it, or run the workflow by hand.\n"
-            );
-        }
-        RunResult::Planned => {
-            let _ = writeln!(
-                out,
-                "**What next:** this was a dry run; nothing was changed. Run with `command: promote` to apply it.\n"
             );
         }
         _ => {}
@@ -439,505 +473,5 @@ fn truncate(mut body: String, footer: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::gates::Finding;
-    use crate::inputs::Command;
-    use crate::promotion::lifecycle::Lifecycle;
-    use crate::promotion::outcome::Hop;
-
-    fn outcome() -> Outcome {
-        let mut o = Outcome::new(Command::Promote, "inventory", "1.2.0");
-        o.lifecycle = Some(Lifecycle {
-            stages: ["bookverse-DEV", "bookverse-QA", "bookverse-STAGING", "PROD"]
-                .map(String::from)
-                .to_vec(),
-            release_stage: "PROD".into(),
-            project: Some("bookverse".into()),
-        });
-        o.from_stage = "bookverse-DEV".into();
-        o.to_stage = "bookverse-QA".into();
-        o.result = RunResult::Promoted;
-        o.hops.push(Hop {
-            from: "bookverse-DEV".into(),
-            to: "bookverse-QA".into(),
-            action: HopAction::Promote,
-            promotion_type: "copy".into(),
-            status: HopStatus::Done,
-            duration_ms: Some(400),
-            evaluations: vec![],
-            message: String::new(),
-        });
-        o
-    }
-
-    #[test]
-    fn promoted_summary_leads_with_the_verdict() {
-        let s = render(&outcome(), &Links::default());
-        assert!(
-            s.starts_with("## ✅ inventory 1.2.0 promoted DEV → QA\n"),
-            "{s}"
-        );
-        assert!(
-            s.contains("`DEV` ✅ → **`QA`** ✅ → `STAGING` → `PROD`"),
-            "{s}"
-        );
-        assert!(
-            s.contains("| DEV → QA | ✅ promoted (copy) | — | 400 ms |"),
-            "{s}"
-        );
-    }
-
-    #[test]
-    fn untrusted_text_is_escaped() {
-        let mut o = outcome();
-        o.findings.push(Finding {
-            category: "test",
-            title: "t`|x".into(),
-            message: "<img src=x onerror=alert(1)> @team | ::error::boom".into(),
-            file: Some("a|b.py".into()),
-            line: Some(3),
-        });
-        o.findings_total = 1;
-        let s = render(&o, &Links::default());
-        assert!(!s.contains("<img"));
-        assert!(s.contains("&lt;img"));
-        assert!(!s.contains("@team"));
-        assert!(s.contains("a&#124;b.py:3"));
-    }
-
-    #[test]
-    fn a_huge_summary_stays_under_the_limit() {
-        let mut o = outcome();
-        o.result = RunResult::Blocked;
-        for i in 0..100_000 {
-            o.findings.push(Finding {
-                category: if i % 2 == 0 { "test" } else { "finding" },
-                title: format!("test_{i}"),
-                message: "x".repeat(200),
-                file: None,
-                line: None,
-            });
-        }
-        o.warnings = (0..20_000)
-            .map(|i| format!("warning {i} {}", "y".repeat(60)))
-            .collect();
-        let s = render(&o, &Links::default());
-        assert!(s.len() <= MAX_BYTES, "{}", s.len());
-        assert!(s.contains("1 MiB limit"));
-        assert!(s.ends_with("</sub>\n"));
-    }
-
-    // ---- snapshots: the whole summary for each kind of run, reviewed as text ----
-
-    fn links() -> Links {
-        Links {
-            run_url: Some("https://github.com/bookverse/inventory/actions/runs/4242".into()),
-            run_id: Some("4242".into()),
-            sha: Some("0123456789abcdef0123456789abcdef01234567".into()),
-            commit_url: Some(
-                "https://github.com/bookverse/inventory/commit/0123456789abcdef0123456789abcdef01234567"
-                    .into(),
-            ),
-            policy: Some(".github/promotion-policy.yml".into()),
-            record: Some("promotion-record.json".into()),
-        }
-    }
-
-    const VERSION_URL: &str =
-        "https://acme.jfrog.io/ui/apptrust/applications/inventory/versions/1.2.0";
-
-    fn gate(
-        stage: &str,
-        name: &str,
-        kind: &str,
-        status: GateStatus,
-        figure: &str,
-        threshold: &str,
-        detail: &str,
-    ) -> crate::gates::GateResult {
-        crate::gates::GateResult {
-            stage: stage.into(),
-            gate: name.into(),
-            kind: kind.into(),
-            status,
-            detail: detail.into(),
-            figure: figure.into(),
-            threshold: threshold.into(),
-        }
-    }
-
-    fn hop(
-        from: &str,
-        to: &str,
-        action: HopAction,
-        status: HopStatus,
-        ms: Option<u64>,
-        message: &str,
-    ) -> Hop {
-        Hop {
-            from: from.into(),
-            to: to.into(),
-            action,
-            promotion_type: "copy".into(),
-            status,
-            duration_ms: ms,
-            evaluations: vec![],
-            message: message.into(),
-        }
-    }
-
-    fn eval(
-        stage: &str,
-        gate: &str,
-        decision: &str,
-        explanation: &str,
-    ) -> crate::apptrust::Evaluation {
-        crate::apptrust::Evaluation {
-            gate: gate.into(),
-            stage: stage.into(),
-            decision: decision.into(),
-            explanation: explanation.into(),
-        }
-    }
-
-    /// DEV → PROD with every kind of gate passing, approvals and a window included.
-    fn passing() -> Outcome {
-        let mut o = outcome();
-        o.result = RunResult::Released;
-        o.to_stage = "PROD".into();
-        o.target_stage = Some("PROD".into());
-        o.hops = vec![
-            hop(
-                "bookverse-DEV",
-                "bookverse-QA",
-                HopAction::Promote,
-                HopStatus::Done,
-                Some(420),
-                "",
-            ),
-            hop(
-                "bookverse-QA",
-                "bookverse-STAGING",
-                HopAction::Promote,
-                HopStatus::Done,
-                Some(1_350),
-                "",
-            ),
-            hop(
-                "bookverse-STAGING",
-                "PROD",
-                HopAction::Release,
-                HopStatus::Done,
-                Some(2_100),
-                "",
-            ),
-        ];
-        o.hops[2].evaluations = vec![
-            eval(
-                "PROD",
-                "entry_gate",
-                "pass",
-                "all entry gate policies passed",
-            ),
-            eval(
-                "bookverse-STAGING",
-                "exit_gate",
-                "pass",
-                "all exit gate policies passed",
-            ),
-        ];
-        o.gates = vec![
-            gate(
-                "bookverse-QA",
-                "unit tests",
-                "junit",
-                GateStatus::Pass,
-                "0 failed of 1,204 (2 skipped)",
-                "failures ≤ 0",
-                "1,204 tests, 0 failed",
-            ),
-            gate(
-                "bookverse-QA",
-                "line coverage",
-                "coverage",
-                GateStatus::Pass,
-                "line 81.4 % (cobertura)",
-                "line ≥ 80 %",
-                "line 81.4 %",
-            ),
-            gate(
-                "bookverse-STAGING",
-                "security scan",
-                "sarif",
-                GateStatus::Warn,
-                "0 errors, 3 warnings [bandit]",
-                "error ≤ 0 · high ≤ 0",
-                "within bounds",
-            ),
-            gate(
-                "bookverse-STAGING",
-                "required checks",
-                "checks",
-                GateStatus::Pass,
-                "2 of 2 succeeded",
-                "build, integration-tests",
-                "every required check succeeded",
-            ),
-            gate(
-                "PROD",
-                "approvals",
-                "approvals",
-                GateStatus::Pass,
-                "2 distinct",
-                "≥ 2 distinct",
-                "approved by alice, bob",
-            ),
-            gate(
-                "PROD",
-                "windows",
-                "windows",
-                GateStatus::Pass,
-                "open",
-                "inside a window, outside freezes",
-                "inside the window mon,tue,wed,thu 09:00-16:00 America/New_York",
-            ),
-        ];
-        o
-    }
-
-    /// Blocked before STAGING by a failing test, a security finding and AppTrust's own policy;
-    /// the report texts are hostile on purpose.
-    fn blocked() -> Outcome {
-        let mut o = outcome();
-        o.result = RunResult::Blocked;
-        o.target_stage = Some("PROD".into());
-        let mut stop = hop(
-            "bookverse-QA",
-            "bookverse-STAGING",
-            HopAction::Promote,
-            HopStatus::Blocked,
-            None,
-            "gates for STAGING failed; nothing was promoted to it",
-        );
-        stop.evaluations = vec![eval(
-            "bookverse-STAGING",
-            "entry_gate",
-            "fail",
-            "policy `no-critical-cves` failed: 1 critical CVE in inventory:1.2.0",
-        )];
-        o.hops.push(stop);
-        o.hops.push(hop(
-            "bookverse-STAGING",
-            "PROD",
-            HopAction::Release,
-            HopStatus::NotReached,
-            None,
-            "",
-        ));
-        o.gates = vec![
-            gate(
-                "bookverse-QA",
-                "unit tests",
-                "junit",
-                GateStatus::Pass,
-                "0 failed of 1,204",
-                "failures ≤ 0",
-                "",
-            ),
-            gate(
-                "bookverse-STAGING",
-                "unit tests",
-                "junit",
-                GateStatus::Fail,
-                "1 failed of 1,204 (2 skipped)",
-                "max-failures 0",
-                "1 tests failed",
-            ),
-            gate(
-                "bookverse-STAGING",
-                "line coverage",
-                "coverage",
-                GateStatus::Pass,
-                "81.4 %",
-                "≥ 80 %",
-                "",
-            ),
-            gate(
-                "bookverse-STAGING",
-                "security scan",
-                "sarif",
-                GateStatus::Fail,
-                "1 error, 3 warnings · high 1",
-                "error ≤ 0 · high ≤ 0",
-                "1 error",
-            ),
-            gate(
-                "bookverse-STAGING",
-                "freeze",
-                "freezes",
-                GateStatus::Skip,
-                "frozen",
-                "inside a window, outside freezes",
-                "inside the freeze `year-end` until 2027-01-04; skipped by hotfix",
-            ),
-        ];
-        o.findings = vec![
-            Finding {
-                category: "test",
-                title: "tests.test_calc::test_grade[51-F]".into(),
-                message: "assert 'C' == 'F' | <b>bold</b> @octocat ::error::x".into(),
-                file: Some("tests/test_calc.py".into()),
-                line: Some(14),
-            },
-            Finding {
-                category: "finding",
-                title: "B602".into(),
-                message: "subprocess call with shell=True identified, security issue.".into(),
-                file: Some("app/calc.py".into()),
-                line: Some(18),
-            },
-        ];
-        o.findings_total = 2;
-        o
-    }
-
-    fn rolled_back() -> Outcome {
-        let mut o = Outcome::new(Command::Rollback, "inventory", "1.2.0");
-        o.lifecycle = outcome().lifecycle;
-        o.result = RunResult::RolledBack;
-        o.from_stage = "PROD".into();
-        o.to_stage = "bookverse-STAGING".into();
-        o.hops = vec![hop(
-            "PROD",
-            "bookverse-STAGING",
-            HopAction::Rollback,
-            HopStatus::Done,
-            Some(640),
-            "INC-1234: checkout errors after release",
-        )];
-        o
-    }
-
-    fn planned() -> Outcome {
-        let mut o = outcome();
-        o.command = Command::Plan;
-        o.result = RunResult::Planned;
-        o.to_stage = "bookverse-DEV".into();
-        o.target_stage = Some("bookverse-STAGING".into());
-        o.hops = vec![
-            hop(
-                "bookverse-DEV",
-                "bookverse-QA",
-                HopAction::Promote,
-                HopStatus::Planned,
-                None,
-                "",
-            ),
-            hop(
-                "bookverse-QA",
-                "bookverse-STAGING",
-                HopAction::Promote,
-                HopStatus::Planned,
-                None,
-                "",
-            ),
-        ];
-        o.gates = vec![
-            gate(
-                "bookverse-QA",
-                "unit tests",
-                "junit",
-                GateStatus::Pass,
-                "0 failed of 1,204",
-                "failures ≤ 0",
-                "",
-            ),
-            gate(
-                "bookverse-STAGING",
-                "approvals",
-                "approvals",
-                GateStatus::Pass,
-                "1 distinct",
-                "≥ 1 distinct",
-                "approved by carol (the actor's own approval does not count)",
-            ),
-        ];
-        o
-    }
-
-    fn deferred() -> Outcome {
-        let mut o = outcome();
-        o.result = RunResult::Deferred;
-        o.from_stage = "bookverse-STAGING".into();
-        o.to_stage = "bookverse-STAGING".into();
-        o.target_stage = Some("PROD".into());
-        o.hops = vec![hop(
-            "bookverse-STAGING",
-            "PROD",
-            HopAction::Release,
-            HopStatus::NotReached,
-            None,
-            "deferred: outside the promotion window",
-        )];
-        o.gates = vec![gate(
-            "PROD",
-            "windows",
-            "windows",
-            GateStatus::Fail,
-            "closed",
-            "inside a window, outside freezes",
-            "outside every window; the next opens Mon 09:00 America/New_York",
-        )];
-        o.warnings.push(
-            "Deferred before PROD: outside every window; the next opens Mon 09:00 America/New_York"
-                .into(),
-        );
-        o
-    }
-
-    #[test]
-    fn snapshot_passing() {
-        insta::assert_snapshot!(render_with(&passing(), &links(), Some(VERSION_URL)));
-    }
-
-    #[test]
-    fn snapshot_blocked() {
-        let s = render_with(&blocked(), &links(), Some(VERSION_URL));
-        assert!(!s.contains("<b>") && !s.contains("@octocat"), "{s}");
-        insta::assert_snapshot!(s);
-    }
-
-    #[test]
-    fn snapshot_rollback() {
-        insta::assert_snapshot!(render_with(&rolled_back(), &links(), Some(VERSION_URL)));
-    }
-
-    #[test]
-    fn snapshot_plan() {
-        insta::assert_snapshot!(render_with(&planned(), &links(), None));
-    }
-
-    #[test]
-    fn snapshot_deferred() {
-        insta::assert_snapshot!(render_with(&deferred(), &Links::default(), None));
-    }
-
-    #[test]
-    fn links_survive_a_cut_and_cannot_break_out() {
-        let mut o = outcome();
-        for i in 0..20_000 {
-            o.warnings.push(format!("warning {i} {}", "y".repeat(60)));
-        }
-        let mut l = links();
-        l.run_url = Some("https://x/runs/1) [evil](https://e".into());
-        let s = render_with(&o, &l, Some(VERSION_URL));
-        assert!(s.len() <= MAX_BYTES);
-        assert!(
-            s.contains("[workflow run #4242](https://x/runs/1%29%20[evil]%28https://e)"),
-            "{}",
-            &s[s.len() - 600..]
-        );
-        assert!(s.contains("[inventory 1.2.0 in AppTrust](https://acme.jfrog.io/"));
-    }
-}
+#[path = "summary_tests.rs"]
+mod tests;

@@ -1,13 +1,18 @@
 //! The tables of the job summary that explain a decision: per stage, each gate with its figure,
-//! threshold and verdict, the evidence records judged, AppTrust's own evaluations, and the
-//! failing tests and findings behind a failed gate (collapsed).
+//! threshold and verdict (and, for a gate with no evidence, why), the evidence records judged,
+//! AppTrust's own evaluations, and the failing tests and findings behind a failed gate
+//! (collapsed).
 
 use std::fmt::Write;
 
 use super::markdown::{code, cut, escape};
 use super::summary::MAX_ROWS;
-use crate::gates::GateStatus;
+use crate::gates::{GateResult, GateStatus, NO_EVIDENCE, readiness};
 use crate::promotion::outcome::Outcome;
+
+/// Longest reason shown under a gate table: far above any reader's message, a bound only
+/// against a hostile report.
+const MAX_REASON_CHARS: usize = 4_000;
 
 /// Evidence records shown per stage; the record file has them all.
 const MAX_EVIDENCE_ROWS: usize = 50;
@@ -35,10 +40,12 @@ pub(super) fn gate_tables(o: &Outcome, out: &mut String) {
             // Skipped gates say why they were skipped the same way.
             let decision = matches!(
                 g.kind.as_str(),
-                "approvals" | "windows" | "freezes" | "emergency-stop"
+                "approvals" | "windows" | "freezes" | "emergency-stop" | readiness::KIND
             ) || g.status == GateStatus::Skip;
             let combined;
-            let figure = if g.figure.is_empty() || g.figure == "—" {
+            let figure = if unread(g) {
+                "no evidence (why: below)"
+            } else if g.figure.is_empty() || g.figure == "—" {
                 &g.detail
             } else if decision && !g.detail.is_empty() && g.detail != g.figure {
                 combined = format!("{} — {}", g.figure, g.detail);
@@ -57,8 +64,39 @@ pub(super) fn gate_tables(o: &Outcome, out: &mut String) {
             );
         }
         out.push('\n');
+        no_evidence_reasons(o, stage, out);
         evidence_table(o, stage, out);
     }
+}
+
+/// A failed gate that had nothing to judge: its report, the evidence or the GitHub facts could
+/// not be read. Its figure says only "no evidence"; the reason is what the reviewer needs.
+fn unread(g: &GateResult) -> bool {
+    g.status == GateStatus::Fail && g.figure == NO_EVIDENCE
+}
+
+/// Why each gate of `stage` had no evidence, in full (the log has the same words): a truncated
+/// or unknown report, an empty file, a glob that matched nothing, a pointer that does not
+/// resolve.
+fn no_evidence_reasons(o: &Outcome, stage: &str, out: &mut String) {
+    let rows: Vec<&GateResult> = o
+        .gates
+        .iter()
+        .filter(|g| g.stage == stage && unread(g))
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("**Why there is no evidence:**\n\n");
+    for g in rows {
+        let _ = writeln!(
+            out,
+            "- **{}**: {}",
+            escape(&g.gate),
+            escape(&cut(&g.detail, MAX_REASON_CHARS))
+        );
+    }
+    out.push('\n');
 }
 
 /// The records an `evidence` gate judged: who signed each, and why one failed.

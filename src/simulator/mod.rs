@@ -243,6 +243,34 @@ impl Simulator {
         self.with_version(app, version, |v| v.status = status.to_string());
     }
 
+    /// Adds a never-promoted version of an existing application, created after every version it
+    /// has (so it is the newest), with content status `status` — e.g. `IN_PROGRESS` for one CI
+    /// is still creating, `FAILED` for one whose creation failed. An existing version is left
+    /// alone.
+    pub fn add_version(&self, app: &str, version: &str, status: &str) {
+        self.with_state(|s| {
+            let Some(existing) = s.versions.get(app) else {
+                return;
+            };
+            if existing.contains_key(version) {
+                return;
+            }
+            let created = existing
+                .values()
+                .map(|v| v.created_millis)
+                .max()
+                .unwrap_or(0)
+                + 3_600_000;
+            let mut counter = s.id_counter;
+            let v = seed::unpromoted_version(app, version, created, status, &mut counter);
+            s.id_counter = counter;
+            s.versions
+                .entry(app.to_string())
+                .or_default()
+                .insert(version.to_string(), v);
+        });
+    }
+
     /// Attaches a record of `predicate_type` about the version, signed with the demo key (so
     /// JFrog, and a gate with the demo key in `signed-by`, verify it). `passed` picks the
     /// test-result outcome it attests.

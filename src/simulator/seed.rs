@@ -129,6 +129,19 @@ pub fn seeded_state() -> State {
     st
 }
 
+/// A version of `app` created at `created` (Unix ms) that was never promoted, with content
+/// status `status` (`COMPLETED`, `IN_PROGRESS`, `FAILED`, …) and no evidence: what a CI run that
+/// is still creating a version, or whose creation failed, leaves behind.
+pub fn unpromoted_version(
+    app: &str,
+    version: &str,
+    created: i64,
+    status: &str,
+    counter: &mut u64,
+) -> VersionState {
+    build_version(app, version, created, 0, status, "", &[], counter)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build_version(
     app: &str,
@@ -364,6 +377,29 @@ mod tests {
         assert_eq!(base64url(b"fo"), "Zm8");
         assert_eq!(base64url(b"foo"), "Zm9v");
         assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+    }
+
+    #[test]
+    fn an_added_version_is_the_newest_and_never_promoted() {
+        let sim = super::super::Simulator::seeded(super::super::SimConfig::default());
+        sim.add_version(APP_INVENTORY, "1.5.0", "FAILED");
+        sim.add_version(APP_INVENTORY, "1.0.0", "FAILED");
+        sim.add_version("no-such-app", "9.0.0", "COMPLETED");
+        let st = sim.state();
+        let inv = &st.versions[APP_INVENTORY];
+        let added = &inv["1.5.0"];
+        assert_eq!(added.status, "FAILED");
+        assert_eq!(added.current_stage, "");
+        assert!(added.history.is_empty() && added.evidence.is_empty());
+        assert!(
+            inv.values()
+                .all(|v| v.created_millis <= added.created_millis)
+        );
+        assert_eq!(
+            inv["1.0.0"].status, STATUS_COMPLETED,
+            "an existing version is left alone"
+        );
+        assert!(!st.versions.contains_key("no-such-app"));
     }
 
     #[test]

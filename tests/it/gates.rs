@@ -4,7 +4,7 @@ use crate::common::{Action, Sim, fixture};
 
 const APP: &str = "bookverse-inventory";
 
-fn demo_file(rel: &str) -> String {
+pub(crate) fn demo_file(rel: &str) -> String {
     std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("demo")
@@ -13,7 +13,7 @@ fn demo_file(rel: &str) -> String {
     .expect("demo file")
 }
 
-fn with_reports(action: &mut Action, failing: bool) {
+pub(crate) fn with_reports(action: &mut Action, failing: bool) {
     let dir = if failing { "failing" } else { "reports" };
     action
         .file(
@@ -367,9 +367,10 @@ fn integrity_fails_on_a_tampered_file_or_an_incomplete_version() {
         .file(".github/promotion-policy.yml", INTEGRITY_POLICY);
     write_artifacts(&sim, &mut a, "1.2.0");
     let run = a.run();
+    // Caught before any gate, by the version-status check, which says what to wait for.
     assert_eq!(run.code, 1);
     assert!(
-        run.out("gates").contains("content status is IN_PROGRESS"),
+        run.out("gates").contains("version 1.2.0 is IN_PROGRESS"),
         "{}",
         run.out("gates")
     );
@@ -415,8 +416,9 @@ fn the_log_explains_every_verdict_and_the_blocked_error_names_each_figure() {
         .iter()
         .find(|l| l.starts_with("::error title=promote-action%3A blocked::"))
         .expect("blocked ::error");
+    // Several failed gates are a list, one whole reason per line (`%0A`), never cut short.
     assert!(
-        error.contains("blocked by failed gates: unit tests (1 test failed (1 failure, 0 errors), at most 0 allowed); coverage (line coverage 93.3 %25 is below 95 %25); the version stays in DEV"),
+        error.ends_with("blocked by 2 failed gates; the version stays in DEV:%0A- unit tests: 1 test failed (1 failure, 0 errors), at most 0 allowed%0A- coverage: line coverage 93.3 %25 is below 95 %25"),
         "{error}"
     );
 }

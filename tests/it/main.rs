@@ -4,6 +4,7 @@
 mod attestation;
 mod calendar;
 mod common;
+mod demo;
 mod docs;
 mod e2e;
 mod emergency_stop;
@@ -15,7 +16,9 @@ mod github;
 mod github_gates;
 mod hostile;
 mod parallel;
+mod plan;
 mod props;
 mod schemas;
 mod test_results;
+mod unread;
 mod wire;

@@ -68,6 +68,38 @@ async fn newest_version_asks_for_one_item_newest_first() {
 }
 
 #[tokio::test]
+async fn the_version_list_carries_each_status_upper_cased() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/apptrust/api/v1/applications/inv/versions"))
+        .and(query_param("order_by", "created"))
+        .and(query_param("order_asc", "false"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"versions": [
+                {"version": "2.0.0", "status": "in_progress", "release_status": "pre_release"},
+                {"version": "1.9.0", "status": "COMPLETED", "current_stage": "bookverse-QA"},
+                {"version": "1.8.0"}
+            ]})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let list = client(&server).list_versions("inv").await.expect("list");
+    let statuses: Vec<(&str, &str)> = list
+        .iter()
+        .map(|v| (v.version.as_str(), v.status.as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("2.0.0", "IN_PROGRESS"),
+            ("1.9.0", "COMPLETED"),
+            ("1.8.0", "")
+        ]
+    );
+}
+
+#[tokio::test]
 async fn promote_sends_target_and_type_synchronously() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

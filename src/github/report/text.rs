@@ -57,7 +57,14 @@ pub(super) fn verdict_line(o: &Outcome) -> String {
     } else {
         format!("{} {}", o.application, o.version)
     };
-    let (from, to) = (stage(&o.from_stage), stage(&o.to_stage));
+    let from = stage(&o.from_stage);
+    // Where the version is: "(no stage)" only when AppTrust said so, never for a run that
+    // stopped before reading it.
+    let to = if o.to_stage.is_empty() && !o.stage_read {
+        "(not read)".to_string()
+    } else {
+        stage(&o.to_stage)
+    };
     let target = stage_of(o);
     match o.result {
         RunResult::Promoted => format!("{who} promoted {from} → {to}"),

@@ -35,12 +35,7 @@ pub fn webhook_text(o: &Outcome, run_url: Option<&str>) -> String {
         slack_escape(&o.version),
         slack_escape(&stage_of(o))
     )];
-    let now = if o.to_stage.is_empty() {
-        "(no stage)"
-    } else {
-        o.display(&o.to_stage)
-    };
-    lines.push(format!("Now in: {}", slack_escape(now)));
+    lines.push(format!("Now in: {}", slack_escape(&o.whereabouts())));
     let gates = failed_gates(o);
     if !gates.is_empty() {
         let shown: Vec<_> = gates.iter().take(10).map(|g| slack_escape(g)).collect();

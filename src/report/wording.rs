@@ -1,0 +1,154 @@
+//! Sentences the log, the job summary and the annotations share, so they say the same thing: a
+//! plan's verdict per stage ("QA would pass, STAGING would be blocked by security scan") and the
+//! failed gates behind a blocked run, each with its reason in full.
+//!
+//! Plain text: callers escape for markdown or neutralise for the log.
+
+use crate::gates::{GateResult, GateStatus};
+use crate::promotion::outcome::{HopAction, HopStatus, Outcome};
+
+/// Failed gates named per stage in a plan's verdict before "and N more".
+const NAMED_PER_STAGE: usize = 3;
+
+/// The failed gates of `stage`.
+pub fn failed_in<'a>(o: &'a Outcome, stage: &str) -> Vec<&'a GateResult> {
+    o.gates
+        .iter()
+        .filter(|g| g.stage == stage && g.status == GateStatus::Fail)
+        .collect()
+}
+
+/// Every stage a plan judged, in path order: `QA would pass`, `STAGING would be blocked by
+/// security scan, performance`, `PROD would be deferred (…)`.
+pub fn plan_verdicts(o: &Outcome) -> Vec<String> {
+    o.hops
+        .iter()
+        .filter(|h| h.action != HopAction::Rollback)
+        .map(|h| {
+            let stage = o.display(&h.to);
+            match h.status {
+                HopStatus::Blocked => {
+                    let failed = failed_in(o, &h.to);
+                    let mut names: Vec<&str> = failed
+                        .iter()
+                        .take(NAMED_PER_STAGE)
+                        .map(|g| g.gate.as_str())
+                        .collect();
+                    let more = failed.len().saturating_sub(NAMED_PER_STAGE);
+                    let more = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
+                    if names.is_empty() {
+                        names.push("AppTrust's policy");
+                    }
+                    format!("{stage} would be blocked by {}{more}", names.join(", "))
+                }
+                HopStatus::NotReached => format!("{stage} would be deferred (window closed)"),
+                _ => format!("{stage} would pass"),
+            }
+        })
+        .collect()
+}
+
+/// `gate: reason` for each failed gate, the stage first when the run judged several stages.
+/// Reasons are never cut: they are the "why" a reviewer needs.
+pub fn failed_reasons(o: &Outcome) -> Vec<String> {
+    let failed: Vec<&GateResult> = o
+        .gates
+        .iter()
+        .filter(|g| g.status == GateStatus::Fail)
+        .collect();
+    let several_stages = failed.iter().any(|g| g.stage != failed[0].stage);
+    failed
+        .iter()
+        .map(|g| {
+            if several_stages {
+                format!("{} · {}: {}", o.display(&g.stage), g.gate, g.detail)
+            } else {
+                format!("{}: {}", g.gate, g.detail)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::Command;
+    use crate::promotion::lifecycle::Lifecycle;
+    use crate::promotion::outcome::Hop;
+
+    fn gate(stage: &str, name: &str, status: GateStatus) -> GateResult {
+        GateResult {
+            stage: stage.into(),
+            gate: name.into(),
+            kind: "json".into(),
+            status,
+            detail: format!("{name} is off"),
+            figure: String::new(),
+            threshold: String::new(),
+        }
+    }
+
+    fn hop(to: &str, status: HopStatus) -> Hop {
+        Hop {
+            from: String::new(),
+            to: to.into(),
+            action: HopAction::Promote,
+            promotion_type: "copy".into(),
+            status,
+            duration_ms: None,
+            evaluations: Vec::new(),
+            message: String::new(),
+        }
+    }
+
+    fn plan() -> Outcome {
+        let mut o = Outcome::new(Command::Plan, "app", "1.0");
+        o.lifecycle = Some(Lifecycle {
+            stages: vec!["p-QA".into(), "p-STAGING".into(), "PROD".into()],
+            release_stage: "PROD".into(),
+            project: Some("p".into()),
+        });
+        o.hops = vec![
+            hop("p-QA", HopStatus::Planned),
+            hop("p-STAGING", HopStatus::Blocked),
+            hop("PROD", HopStatus::Blocked),
+        ];
+        o.gates = vec![
+            gate("p-QA", "tests", GateStatus::Pass),
+            gate("p-STAGING", "scan", GateStatus::Fail),
+            gate("PROD", "a", GateStatus::Fail),
+            gate("PROD", "b", GateStatus::Fail),
+            gate("PROD", "c", GateStatus::Fail),
+            gate("PROD", "d", GateStatus::Fail),
+        ];
+        o
+    }
+
+    #[test]
+    fn a_plan_says_what_each_stage_would_do() {
+        assert_eq!(
+            plan_verdicts(&plan()),
+            [
+                "QA would pass",
+                "STAGING would be blocked by scan",
+                "PROD would be blocked by a, b, c and 1 more"
+            ]
+        );
+    }
+
+    #[test]
+    fn reasons_are_whole_and_name_the_stage_when_several_failed() {
+        let reasons = failed_reasons(&plan());
+        assert_eq!(reasons[0], "STAGING · scan: scan is off");
+        assert_eq!(reasons.len(), 5);
+        let mut one = plan();
+        one.gates.retain(|g| g.stage != "PROD");
+        one.gates[1].detail = "x".repeat(900);
+        let reasons = failed_reasons(&one);
+        assert_eq!(reasons, [format!("scan: {}", "x".repeat(900))]);
+    }
+}
