@@ -4,6 +4,7 @@
 mod attestation;
 mod calendar;
 mod common;
+mod declared_totals;
 mod docs;
 mod e2e;
 mod emergency_stop;

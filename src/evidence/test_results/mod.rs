@@ -216,6 +216,26 @@ impl Tally {
         }
     }
 
+    /// Raises what was counted since `before` to what the report `declared` for that part
+    /// (per category, never lowering a count): a report that lists fewer tests than it says it
+    /// ran, or fewer failures than it says failed, counts what it says.
+    pub(crate) fn at_least(&mut self, before: TestCounts, declared: TestCounts) {
+        let counted = self.counts.minus(before);
+        let failures = counted.failures.max(declared.failures);
+        let errors = counted.errors.max(declared.errors);
+        let skipped = counted.skipped.max(declared.skipped);
+        let tests = counted
+            .tests
+            .max(declared.tests)
+            .max(failures + errors + skipped);
+        self.counts = TestCounts {
+            tests: before.tests + tests,
+            failures: before.failures + failures,
+            errors: before.errors + errors,
+            skipped: before.skipped + skipped,
+        };
+    }
+
     /// Adds counts known only as totals (JUnit suites that carry attributes and no cases).
     pub(crate) fn add_totals(&mut self, c: TestCounts) {
         self.counts.tests += c.tests;
