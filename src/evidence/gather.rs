@@ -2,7 +2,8 @@
 //!
 //! Any failure to read (no match, malformed, unsafe) becomes [`Evidence::Unavailable`] with the
 //! reader's message, so the gate fails naming the file and the fix: evidence never passes
-//! silently.
+//! silently. A `paths` list is read as a union: the patterns that matched nothing travel with
+//! the summary, for the gate to warn about.
 
 use std::path::{Path, PathBuf};
 
@@ -10,8 +11,8 @@ use sha2::{Digest, Sha256};
 
 use super::facts::Evidence;
 use super::{
-    EvidenceError, expand_globs, read_benchmark, read_coverage, read_json_pointer, read_sarif,
-    read_test_results,
+    EvidenceError, expand_globs, expand_union, read_benchmark, read_coverage, read_json_pointer,
+    read_sarif, read_test_results,
 };
 use crate::policy::GateSpec;
 
@@ -19,7 +20,7 @@ fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
     let files = expand_globs(workspace, &[pattern.to_string()])?;
     // A single-file gate given a glob reads the first match in sorted order.
     files.into_iter().next().ok_or(EvidenceError::NoMatch {
-        pattern: pattern.to_string(),
+        patterns: vec![pattern.to_string()],
     })
 }
 
@@ -27,15 +28,19 @@ fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
 /// (`checks`, `integrity`, `evidence`).
 pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Evidence> {
     let result: Result<Evidence, EvidenceError> = match spec {
-        GateSpec::Junit { paths, .. } => expand_globs(workspace, paths)
-            .and_then(|f| read_test_results(&f))
-            .map(Evidence::Tests),
+        GateSpec::Junit { paths, .. } => expand_union(workspace, paths).and_then(|m| {
+            let mut s = read_test_results(&m.files)?;
+            s.unmatched = m.unmatched;
+            Ok(Evidence::Tests(s))
+        }),
         GateSpec::Coverage { path, .. } => one(workspace, path)
             .and_then(|p| read_coverage(&p))
             .map(Evidence::Coverage),
-        GateSpec::Sarif { paths, .. } => expand_globs(workspace, paths)
-            .and_then(|f| read_sarif(&f))
-            .map(Evidence::Sarif),
+        GateSpec::Sarif { paths, .. } => expand_union(workspace, paths).and_then(|m| {
+            let mut s = read_sarif(&m.files)?;
+            s.unmatched = m.unmatched;
+            Ok(Evidence::Sarif(s))
+        }),
         GateSpec::Benchmark { path, metric, .. } => one(workspace, path)
             .and_then(|p| read_benchmark(&p, metric))
             .map(Evidence::Benchmark),

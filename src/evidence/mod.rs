@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 pub use bench::{BenchFormat, BenchSummary, read_benchmark};
 pub use coverage::{CoverageFormat, CoverageSummary, read_coverage};
-pub use glob::expand_globs;
+pub use glob::{Matched, expand_globs, expand_union};
 pub use json::read_json_pointer;
 pub use sarif::{Finding, SarifSummary, read_sarif};
 pub use test_results::{
@@ -44,10 +44,11 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 #[derive(Debug, thiserror::Error)]
 pub enum EvidenceError {
     #[error(
-        "no file matches `{pattern}`: check the path in the policy (relative to the workspace) \
-         and that the step producing the report ran before this action"
+        "no file matches {}: check the path in the policy (relative to the workspace) and that \
+         the step producing the report ran before this action",
+        quoted_list(patterns)
     )]
-    NoMatch { pattern: String },
+    NoMatch { patterns: Vec<String> },
 
     #[error("invalid glob pattern `{pattern}`: {detail}; fix the pattern in the policy")]
     BadPattern { pattern: String, detail: String },
@@ -128,6 +129,15 @@ pub enum EvidenceError {
         path: PathBuf,
         reason: String,
     },
+}
+
+/// `` `a` ``, `` any of `a`, `b` ``: the patterns of a `NoMatch`, as its message names them.
+fn quoted_list(patterns: &[String]) -> String {
+    let quoted: Vec<String> = patterns.iter().map(|p| format!("`{p}`")).collect();
+    match quoted.as_slice() {
+        [one] => one.clone(),
+        _ => format!("any of {}", quoted.join(", ")),
+    }
 }
 
 impl EvidenceError {

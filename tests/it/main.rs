@@ -11,6 +11,7 @@ mod emergency_stop;
 mod evidence;
 mod evidence_wire;
 mod faults;
+mod gate_words;
 mod gates;
 mod github;
 mod github_gates;

@@ -56,6 +56,9 @@ pub struct SarifSummary {
     /// All unsuppressed error and warning results.
     pub findings_total: u64,
     pub files: Vec<PathBuf>,
+    /// The gate's `paths` patterns that matched no file (the others did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
 }
 
 /// One error- or warning-level result, for annotations and the job summary.

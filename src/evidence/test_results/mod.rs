@@ -115,6 +115,9 @@ pub struct TestSummary {
     pub failed: Vec<FailedCase>,
     /// All failed plus errored cases (`failures + errors`).
     pub failed_total: u64,
+    /// The gate's `paths` patterns that matched no file (the others did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
 }
 
 impl TestSummary {
@@ -268,6 +271,7 @@ pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, EvidenceError
         files: per_file,
         failed: tally.failed,
         failed_total: c.failures + c.errors,
+        unmatched: Vec::new(),
     })
 }
 
