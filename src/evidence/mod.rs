@@ -105,6 +105,21 @@ pub enum EvidenceError {
     },
 
     #[error(
+        "{}: metric `{metric}` is ambiguous in this {format} report: {} metrics have it; name \
+         the one the gate is about in the policy, e.g. `metric: {}` (one of: {})",
+        path.display(),
+        candidates.len(),
+        candidates.first().map(String::as_str).unwrap_or_default(),
+        candidates.join(", ")
+    )]
+    AmbiguousMetric {
+        path: PathBuf,
+        format: &'static str,
+        metric: String,
+        candidates: Vec<String>,
+    },
+
+    #[error(
         "{}: metric `{metric}` is computed from raw samples, and this {format} report has none \
          (hyperfine writes `times` with --export-json; pytest-benchmark writes `data` with \
          --benchmark-json, or with --benchmark-save-data when saving); regenerate it with \

@@ -199,7 +199,11 @@ pub struct RawChecks {
 pub struct RawBenchmark {
     /// Benchmark report (hyperfine JSON, pytest-benchmark JSON or k6 summary; detected).
     pub path: String,
-    /// Metric to compare: `mean`, `median`, `p95`, … Default `mean`.
+    /// Metric to compare: `mean`, `median`, `p95`, … (the worst over the report's benchmarks,
+    /// for hyperfine and pytest-benchmark). For k6 name the metric and its stat,
+    /// `http_req_duration:p95` (a tagged sub-metric works too,
+    /// `http_req_duration{expected_response:true}:p95`); a bare stat that several k6 trends
+    /// have is refused naming them. Default `mean`.
     #[serde(default = "default_mean")]
     pub metric: String,
     /// Maximum value of the metric, in seconds for hyperfine and pytest-benchmark, in the

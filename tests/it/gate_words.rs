@@ -79,3 +79,47 @@ fn a_paths_list_is_a_union_and_names_the_patterns_that_matched_nothing() {
         "{detail}"
     );
 }
+
+#[test]
+fn a_k6_metric_is_named_explicitly_and_an_ambiguous_one_is_refused() {
+    let run = run_gate(
+        "benchmark: { path: reports/k6.json, metric: p95, max: 1000 }",
+        &[("reports/k6.json", "bench/k6-summary-export.json")],
+    );
+    assert_eq!(run.code, 1, "{}", run.out("gates"));
+    let detail = row(&run)["detail"].as_str().expect("detail").to_string();
+    assert!(
+        detail.contains("metric `p95` is ambiguous in this k6 summary report")
+            && detail.contains("e.g. `metric: http_req_duration:p95`")
+            && detail.contains("iteration_duration:p95"),
+        "{detail}"
+    );
+    // Named, the request time is what is gated (187.32 ms in the fixture), not the slowest
+    // trend.
+    let run = run_gate(
+        "benchmark: { path: reports/k6.json, metric: \"http_req_duration:p95\", max: 200 }",
+        &[("reports/k6.json", "bench/k6-summary-export.json")],
+    );
+    assert_eq!(run.code, 0, "{}", run.out("gates"));
+    assert!(
+        row(&run)["detail"].as_str().expect("detail")
+            == "http_req_duration:p95 187.3 ms is within 200 ms",
+        "{}",
+        run.out("gates")
+    );
+}
+
+#[test]
+fn benchmark_figures_are_shown_in_a_unit_that_fits_their_size() {
+    // pytest-benchmark's p95 of test_bench_sum is 8.503e-06 s (tests/fixtures/bench/
+    // percentiles.txt), printed as `0.0000 s` before.
+    let run = run_gate(
+        "benchmark: { path: reports/bench.json, metric: p95, max: 0.001 }",
+        &[("reports/bench.json", "bench/pytest-benchmark.json")],
+    );
+    assert_eq!(run.code, 0, "{}", run.out("gates"));
+    let line = "QA · g: p95 8.503 µs (worst of 3: benchmarks/test_bench.py::test_bench_sum), needs ≤ 1 ms → pass";
+    assert!(run.stdout.contains(line), "{}", run.stdout);
+    assert!(!run.stdout.contains("0.0000 s"), "{}", run.stdout);
+    assert!(run.summary.contains("8.503 µs"), "{}", run.summary);
+}
