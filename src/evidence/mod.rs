@@ -26,7 +26,7 @@ pub use bench::{BenchFormat, BenchSummary, read_benchmark};
 pub use coverage::{CoverageFormat, CoverageSummary, read_coverage};
 pub use glob::{Matched, expand_globs, expand_union};
 pub use json::read_json_pointer;
-pub use sarif::{Finding, SarifSummary, read_sarif};
+pub use sarif::{Finding, SarifSummary, read_sarif, severity_bucket};
 pub use test_results::{
     FailedCase, FailureKind, FileResult, JunitSummary, TestCounts, TestFormat, TestSummary,
     read_junit, read_test_results,

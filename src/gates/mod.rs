@@ -18,7 +18,7 @@ pub mod stop;
 mod verdict;
 mod version;
 
-pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, StageVerdict};
+pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
 
 use crate::evidence::facts::Evidence;
 use crate::policy::{Gate, GateSpec};

@@ -7,7 +7,7 @@
 
 use super::commands::{self, Level};
 use super::markdown::cut;
-use crate::gates::{GateResult, GateStatus, StageVerdict};
+use crate::gates::{GateResult, GateStatus, Severity, StageVerdict};
 use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 
@@ -102,9 +102,21 @@ pub fn closing(outcome: &Outcome) -> String {
             None,
         ));
     }
-    for f in outcome.findings.iter().take(MAX_ANNOTATIONS) {
+    // Each at its own level (a SARIF warning within its bounds is no error); the runner shows
+    // the first MAX_ANNOTATIONS of each level.
+    let mut shown = [0usize; 3];
+    for f in &outcome.findings {
+        let (level, n) = match f.severity {
+            Severity::Error => (Level::Error, &mut shown[0]),
+            Severity::Warning => (Level::Warning, &mut shown[1]),
+            Severity::Notice => (Level::Notice, &mut shown[2]),
+        };
+        if *n == MAX_ANNOTATIONS {
+            continue;
+        }
+        *n += 1;
         out.push_str(&commands::annotation(
-            Level::Error,
+            level,
             &f.title,
             &f.message,
             f.file.as_deref(),

@@ -441,7 +441,7 @@ fn truncate(mut body: String, footer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gates::Finding;
+    use crate::gates::{Finding, Severity};
     use crate::inputs::Command;
     use crate::promotion::lifecycle::Lifecycle;
     use crate::promotion::outcome::Hop;
@@ -493,6 +493,7 @@ mod tests {
         let mut o = outcome();
         o.findings.push(Finding {
             category: "test",
+            severity: Severity::Error,
             title: "t`|x".into(),
             message: "<img src=x onerror=alert(1)> @team | ::error::boom".into(),
             file: Some("a|b.py".into()),
@@ -513,6 +514,7 @@ mod tests {
         for i in 0..100_000 {
             o.findings.push(Finding {
                 category: if i % 2 == 0 { "test" } else { "finding" },
+                severity: Severity::Error,
                 title: format!("test_{i}"),
                 message: "x".repeat(200),
                 file: None,
@@ -785,6 +787,7 @@ mod tests {
         o.findings = vec![
             Finding {
                 category: "test",
+                severity: Severity::Error,
                 title: "tests.test_calc::test_grade[51-F]".into(),
                 message: "assert 'C' == 'F' | <b>bold</b> @octocat ::error::x".into(),
                 file: Some("tests/test_calc.py".into()),
@@ -792,6 +795,7 @@ mod tests {
             },
             Finding {
                 category: "finding",
+                severity: Severity::Error,
                 title: "B602".into(),
                 message: "subprocess call with shell=True identified, security issue.".into(),
                 file: Some("app/calc.py".into()),

@@ -170,10 +170,15 @@ pub(super) fn findings(o: &Outcome, out: &mut String) {
         out.push_str("\n</details>\n\n");
     }
     if o.findings_total > o.findings.len() {
+        let more = o.findings_total - o.findings.len();
         let _ = writeln!(
             out,
-            "_{} more failures are not listed; see the report files._\n",
-            o.findings_total - o.findings.len()
+            "_{more} more {} not listed; see the report files._\n",
+            if more == 1 {
+                "failure is"
+            } else {
+                "failures are"
+            }
         );
     }
 }

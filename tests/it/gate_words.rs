@@ -123,3 +123,70 @@ fn benchmark_figures_are_shown_in_a_unit_that_fits_their_size() {
     assert!(!run.stdout.contains("0.0000 s"), "{}", run.stdout);
     assert!(run.summary.contains("8.503 µs"), "{}", run.summary);
 }
+
+#[test]
+fn sarif_results_within_bounds_are_annotated_at_their_own_level() {
+    // eslint's real output: 15 `error` results and one `warning` (no-var, src/math.js:13).
+    let run = run_gate(
+        "sarif: { paths: [\"reports/*.sarif\"], max-level: { error: 0, warning: 5 } }",
+        &[("reports/eslint.sarif", "sarif/eslint.sarif")],
+    );
+    assert_eq!(run.code, 1, "{}", run.out("gates"));
+    assert_eq!(row(&run)["detail"], "too many results: 15 errors (max 0)");
+    let lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("title=no-var"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    assert!(
+        lines[0].starts_with("::warning file=") && lines[0].contains("src/math.js,line=13"),
+        "a warning within its bound is no error: {}",
+        lines[0]
+    );
+    let errors = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error file=") && l.contains("title=no-undef"))
+        .count();
+    assert_eq!(errors, 10, "errors stay errors, 10 shown: {}", run.stdout);
+
+    // A warning that breaks its own bound is what fails the gate: an error.
+    let run = run_gate(
+        "sarif: { paths: [\"reports/*.sarif\"], max-level: { warning: 0 } }",
+        &[("reports/eslint.sarif", "sarif/eslint.sarif")],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("::error file=") && l.contains("title=no-var")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn counts_carry_their_plurals() {
+    // Bazel's test.xml: one test, which errored.
+    let run = run_gate(
+        "tests: { paths: [\"reports/*.xml\"], max-failures: 1 }",
+        &[(
+            "reports/test.xml",
+            "tests/public/junit-bazel-suite-logs.xml",
+        )],
+    );
+    assert_eq!(run.code, 0, "{}", run.out("gates"));
+    assert_eq!(row(&run)["detail"], "1 test, 1 failed");
+    let run = run_gate(
+        "sarif: { paths: [\"reports/*.sarif\"], max-level: { error: 1 } }",
+        &[("reports/bandit.sarif", "sarif/bandit.sarif")],
+    );
+    assert_eq!(row(&run)["detail"], "too many results: 2 errors (max 1)");
+    assert!(
+        run.stdout
+            .contains("g: too many results: 2 errors (max 1) → fail"),
+        "{}",
+        run.stdout
+    );
+}
