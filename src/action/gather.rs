@@ -61,6 +61,8 @@ pub(super) async fn stage_evidence(
     } else {
         Some(attached_records(src, &wanted).await)
     };
+    // Listed at most once, however many gates place failures on it.
+    let workspace = gather::Workspace::new(src.workspace);
     let mut out = BTreeMap::new();
     for (stage, sp) in stages {
         let mut evidence = Vec::new();
@@ -76,7 +78,7 @@ pub(super) async fn stage_evidence(
                     None => Evidence::Unavailable("the evidence was not read".into()),
                 },
                 GateSpec::Checks { .. } => src.github.checks.clone(),
-                spec => gather::file_evidence(src.workspace, spec)
+                spec => gather::file_evidence_in(&workspace, spec)
                     .unwrap_or_else(|| Evidence::Unavailable("no reader for this gate".into())),
             };
             evidence.push(e);

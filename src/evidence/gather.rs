@@ -3,13 +3,16 @@
 //! Any failure to read (no match, malformed, unsafe) becomes [`Evidence::Unavailable`] with the
 //! reader's message, so the gate fails naming the file and the fix: evidence never passes
 //! silently. A `paths` list is read as a union: the patterns that matched nothing travel with
-//! the summary, for the gate to warn about.
+//! the summary, for the gate to warn about. Failed tests and SARIF findings are placed on the
+//! workspace's files ([`source_map`]), listed once per [`Workspace`].
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::facts::Evidence;
+use super::source_map::{self, SourceIndex};
 use super::{
     EvidenceError, expand_globs, expand_union, read_benchmark, read_coverage, read_json_pointer,
     read_sarif, read_test_results,
@@ -24,13 +27,44 @@ fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
     })
 }
 
+/// The workspace the gates' reports are read from, and its file listing — made once, the
+/// first time a failure is placed on the user's code ([`source_map`]).
+pub struct Workspace<'a> {
+    root: &'a Path,
+    sources: OnceCell<SourceIndex>,
+}
+
+impl<'a> Workspace<'a> {
+    pub fn new(root: &'a Path) -> Workspace<'a> {
+        Workspace {
+            root,
+            sources: OnceCell::new(),
+        }
+    }
+
+    fn sources(&self) -> &SourceIndex {
+        self.sources.get_or_init(|| SourceIndex::scan(self.root))
+    }
+}
+
 /// Reads the evidence of a file-based gate; `None` for gates whose evidence is remote
-/// (`checks`, `integrity`, `evidence`).
+/// (`checks`, `integrity`, `evidence`). One-off: [`file_evidence_in`] lists the workspace once
+/// for all the gates of a run.
 pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Evidence> {
+    file_evidence_in(&Workspace::new(workspace), spec)
+}
+
+/// [`file_evidence`] in a [`Workspace`] shared by the gates of a run; failed tests and SARIF
+/// findings are placed on the workspace's files.
+pub fn file_evidence_in(ws: &Workspace<'_>, spec: &GateSpec) -> Option<Evidence> {
+    let workspace = ws.root;
     let result: Result<Evidence, EvidenceError> = match spec {
         GateSpec::Junit { paths, .. } => expand_union(workspace, paths).and_then(|m| {
             let mut s = read_test_results(&m.files)?;
             s.unmatched = m.unmatched;
+            if !s.failed.is_empty() {
+                source_map::place_tests(&mut s, ws.sources());
+            }
             Ok(Evidence::Tests(s))
         }),
         GateSpec::Coverage { path, .. } => one(workspace, path)
@@ -39,6 +73,9 @@ pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Evidence> {
         GateSpec::Sarif { paths, .. } => expand_union(workspace, paths).and_then(|m| {
             let mut s = read_sarif(&m.files)?;
             s.unmatched = m.unmatched;
+            if !s.findings.is_empty() {
+                source_map::place_findings(&mut s.findings, ws.sources());
+            }
             Ok(Evidence::Sarif(s))
         }),
         GateSpec::Benchmark { path, metric, .. } => one(workspace, path)

@@ -16,6 +16,7 @@ mod json;
 mod jsonscan;
 mod jsonslice;
 mod sarif;
+pub mod source_map;
 mod test_results;
 mod xml;
 

@@ -32,6 +32,7 @@ fn junit(tests: u64, failures: u64, errors: u64) -> Evidence {
                 message: "assert 1 == 2".into(),
                 file: Some("tests/test_calc.py".into()),
                 line: Some(14),
+                trace: String::new(),
             })
             .collect(),
         failed_total: failures + errors,

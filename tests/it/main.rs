@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `promote-action` binary with a scrubbed
 //! environment against the AppTrust simulator, and pins the client's wire format with wiremock.
 
+mod annotations;
 mod attestation;
 mod calendar;
 mod common;

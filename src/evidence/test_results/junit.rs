@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::location::find_location;
 use super::xmldrive::{self, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestCounts};
+use super::{FailedCase, FailureKind, Tally, TestCounts, trace_of};
 use crate::evidence::xml::{self, Sniffed, XmlStream};
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -361,6 +361,12 @@ impl Junit {
             message,
             file,
             line,
+            // Writers that put everything in `message` (Nette Tester) have no text.
+            trace: trace_of(if self.text.trim().is_empty() {
+                &self.message
+            } else {
+                &self.text
+            }),
         });
         Ok(())
     }

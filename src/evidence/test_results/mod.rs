@@ -11,10 +11,11 @@
 
 mod dart;
 mod detect;
+pub(crate) mod frames;
 mod gotest;
 mod jsondoc;
 mod junit;
-mod location;
+pub(crate) mod location;
 mod nunit;
 mod trx;
 mod xmldrive;
@@ -156,9 +157,22 @@ pub struct FailedCase {
     /// First non-empty line of the failure message, at most
     /// [`super::MAX_MESSAGE_CHARS`] characters.
     pub message: String,
-    /// Source file of the failure, as the report names it (relative paths stay relative).
+    /// Source file of the failure, as the report names it (relative paths stay relative), or
+    /// the workspace file it was mapped to ([`crate::evidence::source_map`]).
     pub file: Option<String>,
     pub line: Option<u32>,
+    /// The failure's text as the report gives it (the stack trace), at most
+    /// [`MAX_TRACE_CHARS`] characters: where the annotation is placed from. Not serialized.
+    #[serde(skip)]
+    pub trace: String,
+}
+
+/// Longest failure text kept per failed case for placing its annotation, in characters.
+pub(crate) const MAX_TRACE_CHARS: usize = 16 * 1024;
+
+/// `text` cut to [`MAX_TRACE_CHARS`], for [`FailedCase::trace`].
+pub(crate) fn trace_of(text: &str) -> String {
+    crate::evidence::truncate_chars(text, MAX_TRACE_CHARS)
 }
 
 /// One test's outcome, as the XML readers map their formats' result values (NUnit, TRX).

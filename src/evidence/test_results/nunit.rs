@@ -21,7 +21,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict};
+use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict, trace_of};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -250,9 +250,13 @@ impl Nunit {
         if detail {
             x.attr_fast(e, b"name", &mut self.name)?;
             if !x.attr_fast(e, b"classname", &mut self.classname)? {
-                // NUnit 2 names are fully qualified: `Ns.Class.Method`.
-                x.attr_fast(e, b"name", &mut self.classname)?;
-                let cut = self.classname.rfind('.').unwrap_or(0);
+                // NUnit 3 without `classname` has `fullname`; NUnit 2 names are fully
+                // qualified: `Ns.Class.Method`, parameterized `Ns.Class.Method("a.b", 1.5)`.
+                if !x.attr_fast(e, b"fullname", &mut self.classname)? {
+                    x.attr_fast(e, b"name", &mut self.classname)?;
+                }
+                let method = self.classname.find('(').unwrap_or(self.classname.len());
+                let cut = self.classname[..method].rfind('.').unwrap_or(0);
                 self.classname.truncate(cut);
             }
         }
@@ -281,6 +285,7 @@ impl Nunit {
             message: first_line(&self.failure.message),
             file,
             line,
+            trace: trace_of(&self.failure.stack),
         });
     }
 
@@ -307,6 +312,7 @@ impl Nunit {
                 message: "the fixture's one-time teardown failed".into(),
                 file: None,
                 line: None,
+                trace: String::new(),
             });
         }
         Ok(())

@@ -74,6 +74,28 @@ fn runner_fixtures_match_the_runners_console_totals() {
     assert_eq!(s.errors, 1, "the failed `before all` hook");
     assert_eq!(s.skipped, pending);
 
+    // Maven Surefire: `Tests run: N, Failures: N, Errors: N, Skipped: N`.
+    let line = totals("tests/surefire/surefire-totals.txt");
+    let n = |key: &str| -> u64 {
+        let at = line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len();
+        line[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or_else(|| panic!("{key} in {line}"))
+    };
+    let s = read("tests/surefire/TEST-com.example.CalculatorTest.xml");
+    assert_eq!(
+        s.counts(),
+        TestCounts {
+            tests: n("Tests run: "),
+            failures: n("Failures: "),
+            errors: n("Errors: "),
+            skipped: n("Skipped: "),
+        }
+    );
+    assert!(s.failures == 1 && s.errors == 1 && s.skipped == 1, "{s:?}");
+
     // RSpec: `N examples, N failures, N pending`.
     let r = totals("tests/rspec-totals.txt");
     let s = read("tests/rspec.json");

@@ -16,7 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat};
+use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat, trace_of};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -244,6 +244,7 @@ impl Xunit {
             message: first_line(&self.failure.message),
             file,
             line,
+            trace: trace_of(&self.failure.stack),
         });
     }
 }
