@@ -184,6 +184,11 @@ fn final_error(outcome: &Outcome) -> Option<(String, String)> {
     let message = if failed.is_empty() {
         format!("promotion to {stopped} was blocked by policy; the version stays in {stays}")
     } else {
+        let gates = if failed.len() == 1 {
+            "a failed gate"
+        } else {
+            "failed gates"
+        };
         let more = failed.len().saturating_sub(MAX_NAMED);
         let mut named = failed
             .into_iter()
@@ -194,7 +199,7 @@ fn final_error(outcome: &Outcome) -> Option<(String, String)> {
             named.push_str(&format!("; and {more} more (see the job summary)"));
         }
         format!(
-            "promotion to {stopped} was blocked by failed gates: {named}; the version stays in {stays}"
+            "promotion to {stopped} was blocked by {gates}: {named}; the version stays in {stays}"
         )
     };
     Some(("promote-action: blocked".to_string(), message))

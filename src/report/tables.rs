@@ -92,10 +92,11 @@ fn evidence_table(o: &Outcome, stage: &str, out: &mut String) {
         );
     }
     if rows.len() > MAX_EVIDENCE_ROWS {
+        let more = rows.len() - MAX_EVIDENCE_ROWS;
         let _ = writeln!(
             out,
-            "\n_and {} more records (the record file lists them all)_",
-            rows.len() - MAX_EVIDENCE_ROWS
+            "\n_and {more} more record{} (the record file lists them all)_",
+            if more == 1 { "" } else { "s" }
         );
     }
     out.push('\n');

@@ -189,4 +189,11 @@ fn counts_carry_their_plurals() {
         "{}",
         run.stdout
     );
+    assert!(
+        run.stdout.contains(
+            "promotion to QA was blocked by a failed gate: g (too many results: 2 errors (max 1))"
+        ),
+        "{}",
+        run.stdout
+    );
 }
