@@ -361,12 +361,7 @@ impl Junit {
             message,
             file,
             line,
-            // Writers that put everything in `message` (Nette Tester) have no text.
-            trace: trace_of(if self.text.trim().is_empty() {
-                &self.message
-            } else {
-                &self.text
-            }),
+            trace: trace_of(&self.text),
         });
         Ok(())
     }

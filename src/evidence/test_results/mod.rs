@@ -290,4 +290,6 @@ pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, EvidenceError
 }
 
 #[cfg(test)]
+mod more_reports;
+#[cfg(test)]
 mod real_reports;
