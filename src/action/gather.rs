@@ -80,6 +80,8 @@ pub(super) async fn stage_evidence(
     } else {
         Some(attached_records(src, &wanted).await)
     };
+    // Listed at most once, however many gates place failures on it.
+    let workspace = gather::Workspace::new(src.workspace);
     let mut out = BTreeMap::new();
     let mut unread = Vec::new();
     for (stage, sp) in stages {
@@ -96,7 +98,7 @@ pub(super) async fn stage_evidence(
                     None => Evidence::Unavailable("the evidence was not read".into()),
                 },
                 GateSpec::Checks { .. } => src.github.checks.clone(),
-                spec => match gather::read_file_evidence(src.workspace, spec) {
+                spec => match gather::read_file_evidence(&workspace, spec) {
                     Some(Ok(e)) => e,
                     Some(Err(err)) => {
                         unread.push(Unread {

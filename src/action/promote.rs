@@ -12,7 +12,7 @@ use super::{gather, stop};
 use crate::apptrust::{AppTrustApi, VersionContent};
 use crate::error::Error;
 use crate::gates::stage::{self, RunFacts};
-use crate::gates::{Finding, GateResult, GateStatus, StageVerdict, readiness};
+use crate::gates::{Finding, GateResult, GateStatus, Severity, StageVerdict, readiness};
 use crate::inputs::Command;
 use crate::policy::Policy;
 use crate::promotion::lifecycle::Lifecycle;
@@ -180,6 +180,7 @@ async fn decide<A: AppTrustApi>(
         let file = unread.file.unwrap_or_else(|| inputs.policy.path.clone());
         let finding = Finding {
             category: report::log::REPORT_CATEGORY,
+            severity: Severity::Error,
             title: format!(
                 "{} · {}: no evidence",
                 lifecycle.display(&unread.stage),

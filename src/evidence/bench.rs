@@ -8,11 +8,10 @@
 //!   data object (`metrics.<name>.{type,contains,values:{…}}`); trend times are milliseconds.
 //!
 //! Metric names: each format's own names plus aliases — `mean`/`avg`, `median`/`med`/`p50`,
-//! `pNN` for k6's `p(NN)`. For k6, a bare stat (`p95`) applies to every time trend metric
-//! (`http_req_duration`, `iteration_duration`, …); `name:stat` (split at the last `:`, so tagged
-//! sub-metrics like `http_req_duration{expected_response:true}:p95` work) picks one metric, of
-//! any type (a `rate` or `count` is then unit-less). Only time-valued pytest-benchmark stats
-//! are offered (not `ops`, `rounds`, `iterations`), so `unit` is always seconds there.
+//! `pNN` for k6's `p(NN)`. For k6 the policy names the metric and the stat,
+//! `http_req_duration:p95` ([`k6`]: a bare stat several time trends have is refused naming
+//! them). Only time-valued pytest-benchmark stats are offered (not `ops`, `rounds`,
+//! `iterations`), so `unit` is always seconds there.
 //!
 //! Percentiles (`p90`, `p95`, `p99`, any `pNN`) for hyperfine and pytest-benchmark are computed
 //! from the raw samples (hyperfine's `times`, pytest-benchmark's `stats.data`, which
@@ -34,6 +33,8 @@ use serde::{Deserialize, Serialize};
 
 use super::EvidenceError;
 use super::json::{json_error, open_json};
+
+mod k6;
 
 const EXPECTED: &str = "a benchmark report (hyperfine, pytest-benchmark or k6 summary JSON)";
 
@@ -89,7 +90,14 @@ pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, Evidenc
     } else if let Some(benches) = report.benchmarks.filter(|b| !b.is_empty()) {
         pytest_benchmark(benches, metric)
     } else if let Some(metrics) = report.metrics {
-        k6(metrics, metric)
+        k6::k6(metrics, metric).map_err(|k6::Ambiguous(candidates)| {
+            EvidenceError::AmbiguousMetric {
+                path: path.to_path_buf(),
+                format: BenchFormat::K6.name(),
+                metric: metric.to_string(),
+                candidates,
+            }
+        })?
     } else {
         return Err(EvidenceError::UnknownFormat {
             path: path.to_path_buf(),
@@ -273,92 +281,6 @@ fn with_percentiles(stats: &[&str], has_samples: bool) -> Vec<String> {
     out
 }
 
-/// k6 stat name for a user-facing one: `mean`→`avg`, `median`→`med`, `p95`→`p(95)`.
-fn k6_stat(stat: &str) -> String {
-    match stat {
-        "mean" | "average" => "avg".into(),
-        "median" | "p50" => "med".into(),
-        s if s.starts_with('p')
-            && s.len() > 1
-            && s[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
-        {
-            format!("p({})", &s[1..])
-        }
-        s => s.into(),
-    }
-}
-
-fn k6(metrics: BTreeMap<String, BTreeMap<String, Num>>, metric: &str) -> Picked {
-    // (name, is_time_trend, stats)
-    let mut flat: Vec<(String, bool, BTreeMap<String, f64>)> = Vec::new();
-    for (name, fields) in metrics {
-        let kind = match fields.get("type") {
-            Some(Num::S(s)) => Some(s.clone()),
-            _ => None,
-        };
-        let contains = match fields.get("contains") {
-            Some(Num::S(s)) => Some(s.clone()),
-            _ => None,
-        };
-        let stats: BTreeMap<String, f64> = match fields.get("values") {
-            Some(Num::Map(values)) => values
-                .iter()
-                .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), n)))
-                .collect(),
-            _ => fields
-                .iter()
-                .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), n)))
-                .collect(),
-        };
-        let trend = match kind.as_deref() {
-            Some(t) => t == "trend" && contains.as_deref().is_none_or(|c| c == "time"),
-            None => stats.contains_key("avg") && stats.contains_key("med"),
-        };
-        flat.push((name, trend, stats));
-    }
-    let (only, stat) = match metric.rsplit_once(':') {
-        Some((name, stat)) if !name.is_empty() => (Some(name), k6_stat(stat)),
-        _ => (None, k6_stat(metric)),
-    };
-    let mut entries = Vec::new();
-    let mut unit = "ms";
-    for (name, trend, stats) in &flat {
-        let selected = match only {
-            Some(o) => o == name,
-            None => *trend,
-        };
-        if !selected {
-            continue;
-        }
-        if let Some(v) = stats.get(&stat) {
-            if !*trend {
-                unit = "";
-            }
-            entries.push((name.clone(), *v));
-        }
-    }
-    let mut available: Vec<String> = Vec::new();
-    for (name, trend, stats) in &flat {
-        if *trend {
-            for k in stats.keys() {
-                if !available.contains(k) {
-                    available.push(k.clone());
-                }
-            }
-        } else if let Some(k) = stats.keys().next() {
-            let hint = format!("{name}:{k}");
-            if available.len() < 40 {
-                available.push(hint);
-            }
-        }
-    }
-    let shown = match only {
-        Some(o) => format!("{o}:{stat}"),
-        None => stat,
-    };
-    (BenchFormat::K6, shown, unit, entries, available, false)
-}
-
 // ---- deserialization: numbers and short strings only --------------------------------------
 
 #[derive(Deserialize)]
@@ -529,24 +451,17 @@ mod tests {
             },
             Row {
                 file: "bench/k6-summary-export.json",
-                metric: "p95",
+                metric: "iteration_duration:p95",
                 format: BenchFormat::K6,
                 unit: "ms",
-                names: K6_TRENDS,
+                names: &["iteration_duration"],
             },
             Row {
                 file: "bench/k6-handle-summary.json",
-                metric: "p(95)",
+                metric: "http_req_waiting:mean",
                 format: BenchFormat::K6,
                 unit: "ms",
-                names: K6_TRENDS,
-            },
-            Row {
-                file: "bench/k6-handle-summary.json",
-                metric: "mean",
-                format: BenchFormat::K6,
-                unit: "ms",
-                names: K6_TRENDS,
+                names: &["http_req_waiting"],
             },
             Row {
                 file: "bench/k6-summary-export.json",
@@ -594,6 +509,33 @@ mod tests {
         "http_req_waiting",
         "iteration_duration",
     ];
+
+    #[test]
+    fn a_bare_k6_stat_of_several_trends_is_refused_naming_them() {
+        for (file, metric) in [
+            ("bench/k6-summary-export.json", "p95"),
+            ("bench/k6-handle-summary.json", "p(95)"),
+            ("bench/k6-handle-summary.json", "mean"),
+        ] {
+            let e = read_benchmark(&fixture(file), metric).unwrap_err();
+            let EvidenceError::AmbiguousMetric { candidates, .. } = &e else {
+                panic!("{file} {metric}: {e:?}");
+            };
+            let names: Vec<&str> = candidates
+                .iter()
+                .map(|c| c.rsplit_once(':').map(|(n, _)| n).unwrap_or(c))
+                .collect();
+            let mut sorted = names.clone();
+            sorted.sort();
+            assert_eq!(sorted, K6_TRENDS, "{file} {metric}");
+            assert_eq!(names[0], "http_req_duration", "{file} {metric}");
+            let msg = e.to_string();
+            assert!(
+                msg.contains(&format!("e.g. `metric: http_req_duration:{metric}`")),
+                "{msg}"
+            );
+        }
+    }
 
     #[test]
     fn exact_values() {

@@ -2,16 +2,20 @@
 //!
 //! Any failure to read (no match, malformed, unsafe) becomes [`Evidence::Unavailable`] with the
 //! reader's message, so the gate fails naming the file and the fix: evidence never passes
-//! silently.
+//! silently. A `paths` list is read as a union: the patterns that matched nothing travel with
+//! the summary, for the gate to warn about. Failed tests and SARIF findings are placed on the
+//! workspace's files ([`source_map`]), listed once per [`Workspace`].
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::facts::Evidence;
+use super::source_map::{self, SourceIndex};
 use super::{
-    EvidenceError, expand_globs, read_benchmark, read_coverage, read_json_pointer, read_sarif,
-    read_test_results,
+    EvidenceError, expand_globs, expand_union, read_benchmark, read_coverage, read_json_pointer,
+    read_sarif, read_test_results,
 };
 use crate::policy::GateSpec;
 
@@ -19,32 +23,70 @@ fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
     let files = expand_globs(workspace, &[pattern.to_string()])?;
     // A single-file gate given a glob reads the first match in sorted order.
     files.into_iter().next().ok_or(EvidenceError::NoMatch {
-        pattern: pattern.to_string(),
+        patterns: vec![pattern.to_string()],
     })
 }
 
+/// The workspace the gates' reports are read from, and its file listing — made once, the
+/// first time a failure is placed on the user's code ([`source_map`]).
+pub struct Workspace<'a> {
+    root: &'a Path,
+    sources: OnceCell<SourceIndex>,
+}
+
+impl<'a> Workspace<'a> {
+    pub fn new(root: &'a Path) -> Workspace<'a> {
+        Workspace {
+            root,
+            sources: OnceCell::new(),
+        }
+    }
+
+    fn sources(&self) -> &SourceIndex {
+        self.sources.get_or_init(|| SourceIndex::scan(self.root))
+    }
+}
+
 /// Reads the evidence of a file-based gate; `None` for gates whose evidence is remote
-/// (`checks`, `integrity`, `evidence`).
+/// (`checks`, `integrity`, `evidence`). One-off: [`file_evidence_in`] lists the workspace once
+/// for all the gates of a run.
 pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Evidence> {
-    read_file_evidence(workspace, spec)
+    file_evidence_in(&Workspace::new(workspace), spec)
+}
+
+/// [`file_evidence`] in a [`Workspace`] shared by the gates of a run.
+pub fn file_evidence_in(ws: &Workspace<'_>, spec: &GateSpec) -> Option<Evidence> {
+    read_file_evidence(ws, spec)
         .map(|result| result.unwrap_or_else(|e| Evidence::Unavailable(e.to_string())))
 }
 
-/// Like [`file_evidence`], keeping the error (and so the file it is about) for annotations.
+/// Like [`file_evidence_in`], keeping the error (and so the file it is about) for annotations;
+/// failed tests and SARIF findings are placed on the workspace's files.
 pub fn read_file_evidence(
-    workspace: &Path,
+    ws: &Workspace<'_>,
     spec: &GateSpec,
 ) -> Option<Result<Evidence, EvidenceError>> {
+    let workspace = ws.root;
     let result: Result<Evidence, EvidenceError> = match spec {
-        GateSpec::Junit { paths, .. } => expand_globs(workspace, paths)
-            .and_then(|f| read_test_results(&f))
-            .map(Evidence::Tests),
+        GateSpec::Junit { paths, .. } => expand_union(workspace, paths).and_then(|m| {
+            let mut s = read_test_results(&m.files)?;
+            s.unmatched = m.unmatched;
+            if !s.failed.is_empty() {
+                source_map::place_tests(&mut s, ws.sources());
+            }
+            Ok(Evidence::Tests(s))
+        }),
         GateSpec::Coverage { path, .. } => one(workspace, path)
             .and_then(|p| read_coverage(&p))
             .map(Evidence::Coverage),
-        GateSpec::Sarif { paths, .. } => expand_globs(workspace, paths)
-            .and_then(|f| read_sarif(&f))
-            .map(Evidence::Sarif),
+        GateSpec::Sarif { paths, .. } => expand_union(workspace, paths).and_then(|m| {
+            let mut s = read_sarif(&m.files)?;
+            s.unmatched = m.unmatched;
+            if !s.findings.is_empty() {
+                source_map::place_findings(&mut s.findings, ws.sources());
+            }
+            Ok(Evidence::Sarif(s))
+        }),
         GateSpec::Benchmark { path, metric, .. } => one(workspace, path)
             .and_then(|p| read_benchmark(&p, metric))
             .map(Evidence::Benchmark),

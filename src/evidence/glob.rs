@@ -5,7 +5,11 @@
 //! Each pattern is walked only from its literal leading directory (so `reports/**` does not
 //! descend into `node_modules/` or `target/`), `.git/` is never entered, symlinked directories
 //! are not descended, and only regular, readable files are read. The result is sorted and
-//! deduplicated; a pattern that matches nothing is a `NoMatch` error naming that pattern.
+//! deduplicated. A gate's `paths` list is a union ([`expand_union`]): a pattern that matches
+//! nothing is reported beside the files the others matched, and only an empty union is a
+//! `NoMatch` error naming every pattern. Lists of files that must each exist (`integrity`
+//! `files`, `signed-by` keys) use [`expand_globs`], where any pattern matching nothing is the
+//! error.
 //!
 //! A pattern that matches something the action will not read says so (`Refused`) instead of
 //! "no file matches": a symbolic link leading outside the workspace (or to nothing), a FIFO,
@@ -19,21 +23,47 @@ use walkdir::WalkDir;
 
 use super::EvidenceError;
 
-/// Files under `workspace` matching any of `patterns`, sorted and deduplicated.
+/// Files under `workspace` matching any of `patterns`, sorted and deduplicated; every pattern
+/// must match something.
 pub fn expand_globs(workspace: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, EvidenceError> {
-    let mut out = Vec::new();
+    let m = expand_union(workspace, patterns)?;
+    match m.unmatched.first() {
+        Some(p) => Err(EvidenceError::NoMatch {
+            patterns: vec![p.clone()],
+        }),
+        None => Ok(m.files),
+    }
+}
+
+/// What a list of patterns matched as a union.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Matched {
+    /// Every file matched by any pattern, sorted and deduplicated.
+    pub files: Vec<PathBuf>,
+    /// The patterns that matched nothing, in policy order.
+    pub unmatched: Vec<String>,
+}
+
+/// Files under `workspace` matching the union of `patterns`; an error only when the union of
+/// some patterns is empty (naming every pattern), a pattern is invalid, or a match is refused.
+/// No patterns at all match no files, without error.
+pub fn expand_union(workspace: &Path, patterns: &[String]) -> Result<Matched, EvidenceError> {
+    let mut m = Matched::default();
     for pattern in patterns {
-        let before = out.len();
-        expand_one(workspace, pattern, &mut out)?;
-        if out.len() == before {
-            return Err(EvidenceError::NoMatch {
-                pattern: pattern.clone(),
-            });
+        let before = m.files.len();
+        expand_one(workspace, pattern, &mut m.files)?;
+        if m.files.len() == before {
+            m.unmatched.push(pattern.clone());
         }
     }
-    out.sort();
-    out.dedup();
-    Ok(out)
+    if m.files.is_empty() && !patterns.is_empty() {
+        return Err(EvidenceError::NoMatch {
+            patterns: patterns.to_vec(),
+        });
+    }
+    m.files.sort();
+    m.files.dedup();
+    Ok(m)
 }
 
 /// Why a matched path is not read, or `None` when it is a readable regular file (or a link to
@@ -284,7 +314,7 @@ mod tests {
             let got = expand_globs(ws.path(), &pats);
             if want.is_empty() {
                 assert!(
-                    matches!(got, Err(EvidenceError::NoMatch { ref pattern }) if pattern == "**/x.xml"),
+                    matches!(got, Err(EvidenceError::NoMatch { ref patterns }) if patterns == &["**/x.xml"]),
                     "{patterns:?}: {got:?}"
                 );
                 continue;
@@ -308,6 +338,34 @@ mod tests {
         let ws = workspace();
         let e = expand_globs(ws.path(), &["reports/missing/*.xml".to_string()]).unwrap_err();
         assert!(e.to_string().contains("reports/missing/*.xml"), "{e}");
+    }
+
+    #[test]
+    fn a_paths_list_is_a_union() {
+        let ws = workspace();
+        let pats = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let m = expand_union(
+            ws.path(),
+            &pats(&["reports/missing/*.xml", "top.sarif", "reports/none.*"]),
+        )
+        .unwrap();
+        assert_eq!(m.files, vec![ws.path().join("top.sarif")]);
+        assert_eq!(
+            m.unmatched,
+            pats(&["reports/missing/*.xml", "reports/none.*"])
+        );
+        let e = expand_union(ws.path(), &pats(&["a/*.xml", "b/*.xml"])).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("no file matches any of `a/*.xml`, `b/*.xml`:"),
+            "{msg}"
+        );
+        // Lists whose every entry must exist still fail on the first one missing.
+        let e = expand_globs(ws.path(), &pats(&["top.sarif", "a/*.xml"])).unwrap_err();
+        assert!(
+            e.to_string().starts_with("no file matches `a/*.xml`:"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod json;
 mod jsonscan;
 mod jsonslice;
 mod sarif;
+pub mod source_map;
 mod test_results;
 mod xml;
 
@@ -24,9 +25,9 @@ use std::path::PathBuf;
 
 pub use bench::{BenchFormat, BenchSummary, read_benchmark};
 pub use coverage::{CoverageFormat, CoverageSummary, read_coverage};
-pub use glob::expand_globs;
+pub use glob::{Matched, expand_globs, expand_union};
 pub use json::read_json_pointer;
-pub use sarif::{Finding, SarifSummary, read_sarif};
+pub use sarif::{Finding, SarifSummary, read_sarif, severity_bucket};
 pub use test_results::{
     FailedCase, FailureKind, FileResult, JunitSummary, TestCounts, TestFormat, TestSummary,
     read_junit, read_test_results,
@@ -44,10 +45,11 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 #[derive(Debug, thiserror::Error)]
 pub enum EvidenceError {
     #[error(
-        "no file matches `{pattern}`: check the path in the policy (relative to the workspace) \
-         and that the step producing the report ran before this action"
+        "no file matches {}: check the path in the policy (relative to the workspace) and that \
+         the step producing the report ran before this action",
+        quoted_list(patterns)
     )]
-    NoMatch { pattern: String },
+    NoMatch { patterns: Vec<String> },
 
     #[error("invalid glob pattern `{pattern}`: {detail}; fix the pattern in the policy")]
     BadPattern { pattern: String, detail: String },
@@ -104,6 +106,21 @@ pub enum EvidenceError {
     },
 
     #[error(
+        "{}: metric `{metric}` is ambiguous in this {format} report: {} metrics have it; name \
+         the one the gate is about in the policy, e.g. `metric: {}` (one of: {})",
+        path.display(),
+        candidates.len(),
+        candidates.first().map(String::as_str).unwrap_or_default(),
+        candidates.join(", ")
+    )]
+    AmbiguousMetric {
+        path: PathBuf,
+        format: &'static str,
+        metric: String,
+        candidates: Vec<String>,
+    },
+
+    #[error(
         "{}: metric `{metric}` is computed from raw samples, and this {format} report has none \
          (hyperfine writes `times` with --export-json; pytest-benchmark writes `data` with \
          --benchmark-json, or with --benchmark-save-data when saving); regenerate it with \
@@ -130,6 +147,15 @@ pub enum EvidenceError {
     },
 }
 
+/// `` `a` ``, `` any of `a`, `b` ``: the patterns of a `NoMatch`, as its message names them.
+fn quoted_list(patterns: &[String]) -> String {
+    let quoted: Vec<String> = patterns.iter().map(|p| format!("`{p}`")).collect();
+    match quoted.as_slice() {
+        [one] => one.clone(),
+        _ => format!("any of {}", quoted.join(", ")),
+    }
+}
+
 impl EvidenceError {
     /// The report file the error is about; `None` for a glob that matched nothing or a bad
     /// pattern (then the fix is in the policy, not in a file).
@@ -142,6 +168,7 @@ impl EvidenceError {
             | EvidenceError::UnknownFormat { path, .. }
             | EvidenceError::Pointer { path, .. }
             | EvidenceError::UnknownMetric { path, .. }
+            | EvidenceError::AmbiguousMetric { path, .. }
             | EvidenceError::NoSamples { path, .. }
             | EvidenceError::Refused { path, .. } => Some(path),
         }

@@ -20,7 +20,7 @@ pub mod stop;
 mod verdict;
 mod version;
 
-pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, StageVerdict};
+pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
 
 use crate::evidence::facts::Evidence;
 use crate::policy::{Gate, GateSpec};
@@ -97,6 +97,7 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
     }
     let (status, figure, threshold, detail, findings, findings_total) =
         decide(&gate.spec, evidence);
+    let warnings = unmatched_paths(&gate.name, evidence).into_iter().collect();
     GateEval {
         result: GateResult {
             stage: stage.to_string(),
@@ -110,13 +111,38 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
         findings,
         findings_total,
         evidence: Vec::new(),
-        warnings: Vec::new(),
+        warnings,
     }
 }
 
 /// The figure of a gate that had nothing to judge (its evidence could not be read); the
 /// reason is its detail.
 pub const NO_EVIDENCE: &str = "no evidence";
+
+/// The warning for `paths` patterns that matched nothing while others did (the gate read the
+/// files the others matched); `None` when every pattern matched.
+fn unmatched_paths(gate: &str, evidence: &Evidence) -> Option<String> {
+    let (unmatched, read) = match evidence {
+        Evidence::Tests(t) => (&t.unmatched, t.files.len()),
+        Evidence::Sarif(s) => (&s.unmatched, s.files.len()),
+        _ => return None,
+    };
+    if unmatched.is_empty() {
+        return None;
+    }
+    let quoted: Vec<String> = unmatched.iter().map(|p| format!("`{p}`")).collect();
+    Some(format!(
+        "gate `{gate}`: no file matches {} in `paths`; the gate read the {} its other patterns \
+         matched — remove the pattern or fix the step that writes those reports",
+        quoted.join(", "),
+        plural(read as u64, "file"),
+    ))
+}
+
+/// `1 test`, `2 tests`: a count and its noun, pluralised in English.
+pub(crate) fn plural(n: u64, noun: &str) -> String {
+    format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
 
 pub(crate) type Decision = (GateStatus, String, String, String, Vec<Finding>, usize);
 

@@ -1,9 +1,9 @@
 //! The test-results gate (`tests:` / `junit:`): failures plus errors against a bound, a minimum
 //! number of tests, and the failing cases behind a failure.
 
-use super::{Decision, pass_fail, thousands};
+use super::{Decision, pass_fail, plural, thousands};
 use crate::evidence::{TestFormat, TestSummary};
-use crate::gates::Finding;
+use crate::gates::{Finding, Severity};
 
 pub(super) fn tests(j: &TestSummary, max_failures: u64, min_tests: u64) -> Decision {
     let bad = j.failures + j.errors;
@@ -36,13 +36,14 @@ pub(super) fn tests(j: &TestSummary, max_failures: u64, min_tests: u64) -> Decis
             plural(j.errors, "error")
         )
     } else {
-        format!("{} tests, {bad} failed", j.tests)
+        format!("{}, {} failed", plural(j.tests, "test"), thousands(bad))
     };
     let findings = j
         .failed
         .iter()
         .map(|c| Finding {
             category: "test",
+            severity: Severity::Error,
             title: if c.classname.is_empty() {
                 c.name.clone()
             } else {
@@ -62,9 +63,4 @@ pub(super) fn tests(j: &TestSummary, max_failures: u64, min_tests: u64) -> Decis
         if ok { Vec::new() } else { findings },
         total,
     )
-}
-
-/// `1 test`, `2 tests`.
-fn plural(n: u64, noun: &str) -> String {
-    format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" })
 }

@@ -1,9 +1,9 @@
 //! The SARIF gate: result counts per level and per security-severity bucket against their
 //! bounds, and the findings behind a failure.
 
-use super::{Decision, pass_fail, thousands};
-use crate::evidence::SarifSummary;
-use crate::gates::Finding;
+use super::{Decision, pass_fail, plural, thousands};
+use crate::evidence::{SarifSummary, severity_bucket};
+use crate::gates::{Finding, Severity};
 
 pub(super) fn sarif(
     s: &SarifSummary,
@@ -20,14 +20,23 @@ pub(super) fn sarif(
         ("medium", s.medium, sev.medium),
         ("low", s.low, sev.low),
     ];
+    // `2 errors (max 0)`, `1 high-severity result (max 0)`.
     let over: Vec<String> = checks
         .iter()
-        .filter_map(|(name, n, max)| {
-            max.filter(|m| n > m)
-                .map(|m| format!("{n} {name} (max {m})"))
+        .enumerate()
+        .filter_map(|(i, (name, n, max))| {
+            let what = if i < 3 {
+                plural(*n, name)
+            } else {
+                format!(
+                    "{} {name}-severity result{}",
+                    thousands(*n),
+                    if *n == 1 { "" } else { "s" }
+                )
+            };
+            max.filter(|m| n > m).map(|m| format!("{what} (max {m})"))
         })
         .collect();
-    let plural = |n: u64, w: &str| format!("{} {w}{}", thousands(n), if n == 1 { "" } else { "s" });
     let mut figure = format!(
         "{}, {}",
         plural(s.errors, "error"),
@@ -58,13 +67,34 @@ pub(super) fn sarif(
     } else {
         format!("too many results: {}", over.join(", "))
     };
+    // A result is an error when it is one, or when it counts towards a bound it broke; a
+    // warning or note within its bounds stays at its own level.
+    let broken = |name: &str| {
+        checks
+            .iter()
+            .any(|(n, count, max)| *n == name && max.is_some_and(|m| *count > m))
+    };
+    let breaks = |f: &crate::evidence::Finding| {
+        broken(&f.level) || severity_bucket(f.security_severity).is_some_and(broken)
+    };
+    let severity = |f: &crate::evidence::Finding| match f.level.as_str() {
+        "error" => Severity::Error,
+        _ if breaks(f) => Severity::Error,
+        "warning" => Severity::Warning,
+        _ => Severity::Notice,
+    };
+    // The results behind the broken bounds first (the annotations shown are the first ones),
+    // each group in the reader's order (most severe first).
+    let mut ordered: Vec<&crate::evidence::Finding> = s.findings.iter().collect();
+    ordered.sort_by_key(|f| !breaks(f));
     let findings: Vec<Finding> = if ok {
         Vec::new()
     } else {
-        s.findings
-            .iter()
+        ordered
+            .into_iter()
             .map(|f| Finding {
                 category: "finding",
+                severity: severity(f),
                 title: match f.security_severity {
                     Some(sv) => format!("{} ({}, {sv:.1})", f.rule_id, f.level),
                     None => format!("{} ({})", f.rule_id, f.level),

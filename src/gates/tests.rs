@@ -32,6 +32,7 @@ fn junit(tests: u64, failures: u64, errors: u64) -> Evidence {
                 message: "assert 1 == 2".into(),
                 file: Some("tests/test_calc.py".into()),
                 line: Some(14),
+                trace: String::new(),
             })
             .collect(),
         failed_total: failures + errors,
@@ -45,6 +46,7 @@ fn junit(tests: u64, failures: u64, errors: u64) -> Evidence {
                 skipped: 2,
             },
         }],
+        unmatched: Vec::new(),
     })
 }
 
@@ -216,6 +218,86 @@ fn sarif_table() {
         "{}",
         r.result.detail
     );
+}
+
+#[test]
+fn sarif_findings_are_errors_only_when_they_are_or_break_a_bound() {
+    let finding = |rule: &str, level: &str, sev: Option<f64>| crate::evidence::Finding {
+        rule_id: rule.into(),
+        level: level.into(),
+        security_severity: sev,
+        message: "m".into(),
+        file: Some("a.py".into()),
+        line: Some(1),
+        tool: "t".into(),
+    };
+    let spec = |warning, high| {
+        gate(GateSpec::Sarif {
+            paths: vec!["*.sarif".into()],
+            max_level: LevelBounds {
+                error: Some(0),
+                warning,
+                note: None,
+            },
+            max_severity: SeverityBounds {
+                critical: None,
+                high,
+                medium: None,
+                low: None,
+            },
+        })
+    };
+    let evidence = Evidence::Sarif(SarifSummary {
+        errors: 1,
+        warnings: 2,
+        high: 1,
+        findings: vec![
+            finding("E", "error", None),
+            finding("W", "warning", None),
+            finding("H", "warning", Some(7.5)),
+        ],
+        findings_total: 3,
+        ..SarifSummary::default()
+    });
+    // (warning bound, high bound) → severity of E, W, H in the order shown.
+    let table = [
+        (
+            Some(5),
+            None,
+            vec![
+                ("E", Severity::Error),
+                ("W", Severity::Warning),
+                ("H", Severity::Warning),
+            ],
+        ),
+        (
+            Some(1),
+            None,
+            vec![
+                ("E", Severity::Error),
+                ("W", Severity::Error),
+                ("H", Severity::Error),
+            ],
+        ),
+        (
+            Some(5),
+            Some(0),
+            vec![
+                ("E", Severity::Error),
+                ("H", Severity::Error),
+                ("W", Severity::Warning),
+            ],
+        ),
+    ];
+    for (warning, high, want) in table {
+        let r = evaluate("STAGING", &spec(warning, high), &evidence);
+        let got: Vec<(&str, Severity)> = r
+            .findings
+            .iter()
+            .map(|f| (&f.title[..1], f.severity))
+            .collect();
+        assert_eq!(got, want, "warning ≤ {warning:?}, high ≤ {high:?}");
+    }
 }
 
 #[test]

@@ -36,11 +36,25 @@ pub struct GateResult {
     pub threshold: String,
 }
 
+/// How loud a failing item is: the level of the annotation that shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A failed test, or a finding that fails its gate: `::error`.
+    Error,
+    /// A SARIF `warning` result within its bounds: `::warning`.
+    Warning,
+    /// A SARIF `note` (or `none`) result within its bounds: `::notice`.
+    Notice,
+}
+
 /// A failing item worth showing (test, finding), for annotations and collapsed details.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// `test` or `finding`.
     pub category: &'static str,
+    /// The annotation level it is shown at.
+    pub severity: Severity,
     /// Test name or rule id.
     pub title: String,
     /// Message.

@@ -1,7 +1,7 @@
 //! The integrity gate on the AppTrust version itself: content complete, every sha256 present,
 //! local files matching.
 
-use super::{Decision, pass_fail};
+use super::{Decision, pass_fail, plural};
 use crate::evidence::facts::IntegrityFacts;
 
 pub(super) fn integrity(f: &IntegrityFacts) -> Decision {
@@ -20,9 +20,11 @@ pub(super) fn integrity(f: &IntegrityFacts) -> Decision {
         problems.push("the version has no artifacts".to_string());
     }
     if !f.missing_sha.is_empty() {
+        let n = f.missing_sha.len();
         problems.push(format!(
-            "{} artifacts have no sha256 (first: {})",
-            f.missing_sha.len(),
+            "{} {} no sha256 (first: {})",
+            plural(n as u64, "artifact"),
+            if n == 1 { "has" } else { "have" },
             f.missing_sha[0]
         ));
     }
@@ -33,8 +35,10 @@ pub(super) fn integrity(f: &IntegrityFacts) -> Decision {
         ));
     }
     let figure = format!(
-        "{}, {} artifacts, {} local files checked",
-        f.status, f.artifacts, f.local_checked
+        "{}, {}, {} checked",
+        f.status,
+        plural(f.artifacts as u64, "artifact"),
+        plural(f.local_checked as u64, "local file")
     );
     let ok = problems.is_empty();
     let detail = if ok {

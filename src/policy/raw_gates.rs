@@ -81,7 +81,8 @@ fn default_mean() -> String {
 #[schemars(rename = "Tests")]
 pub struct RawJunit {
     /// Glob pattern(s) of test result files (JUnit XML and the other formats the gate detects
-    /// from each file's content); no matching file fails the gate.
+    /// from each file's content), read as a union: a pattern matching nothing is a warning
+    /// while another matched; no file at all fails the gate.
     pub paths: Paths,
     /// Maximum failures + errors over all files. Default 0.
     #[serde(default)]
@@ -121,7 +122,8 @@ pub struct RawCoverage {
 #[schemars(extend("anyOf" = [ { "required": ["max-level"] }, { "required": ["max-severity"] } ]))]
 #[schemars(rename = "Sarif")]
 pub struct RawSarif {
-    /// Glob pattern(s) of SARIF files; no matching file fails the gate.
+    /// Glob pattern(s) of SARIF files, read as a union: a pattern matching nothing is a warning
+    /// while another matched; no file at all fails the gate.
     pub paths: Paths,
     /// Maximum number of results per SARIF `level`.
     pub max_level: Option<RawLevelBounds>,
@@ -197,7 +199,11 @@ pub struct RawChecks {
 pub struct RawBenchmark {
     /// Benchmark report (hyperfine JSON, pytest-benchmark JSON or k6 summary; detected).
     pub path: String,
-    /// Metric to compare: `mean`, `median`, `p95`, … Default `mean`.
+    /// Metric to compare: `mean`, `median`, `p95`, … (the worst over the report's benchmarks,
+    /// for hyperfine and pytest-benchmark). For k6 name the metric and its stat,
+    /// `http_req_duration:p95` (a tagged sub-metric works too,
+    /// `http_req_duration{expected_response:true}:p95`); a bare stat that several k6 trends
+    /// have is refused naming them. Default `mean`.
     #[serde(default = "default_mean")]
     pub metric: String,
     /// Maximum value of the metric, in seconds for hyperfine and pytest-benchmark, in the

@@ -8,7 +8,7 @@
 
 use super::commands::{self, Level};
 use super::wording;
-use crate::gates::{GateResult, GateStatus, StageVerdict};
+use crate::gates::{GateResult, GateStatus, Severity, StageVerdict};
 use crate::inputs::Command;
 use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
@@ -105,13 +105,25 @@ pub fn closing(outcome: &Outcome) -> String {
         ));
     }
     // Unreadable reports first: without them, nothing else explains a gate with no evidence.
+    // Each at its own level (a SARIF warning within its bounds is no error); the runner shows
+    // the first MAX_ANNOTATIONS of each level.
     let (reports, items): (Vec<_>, Vec<_>) = outcome
         .findings
         .iter()
         .partition(|f| f.category == REPORT_CATEGORY);
-    for f in reports.into_iter().chain(items).take(MAX_ANNOTATIONS) {
+    let mut shown = [0usize; 3];
+    for f in reports.into_iter().chain(items) {
+        let (level, n) = match f.severity {
+            Severity::Error => (Level::Error, &mut shown[0]),
+            Severity::Warning => (Level::Warning, &mut shown[1]),
+            Severity::Notice => (Level::Notice, &mut shown[2]),
+        };
+        if *n == MAX_ANNOTATIONS {
+            continue;
+        }
+        *n += 1;
         out.push_str(&commands::annotation(
-            Level::Error,
+            level,
             &f.title,
             &f.message,
             f.file.as_deref(),
@@ -180,7 +192,7 @@ fn final_error(outcome: &Outcome) -> Option<(String, String)> {
     let message = match failed.as_slice() {
         [] => format!("promotion to {stopped} was blocked by policy; the version stays in {stays}"),
         [only] => format!(
-            "promotion to {stopped} was blocked by failed gates: {} ({}); the version stays in {stays}",
+            "promotion to {stopped} was blocked by a failed gate: {} ({}); the version stays in {stays}",
             only.gate, only.detail
         ),
         many => format!(

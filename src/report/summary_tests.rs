@@ -2,7 +2,7 @@
 //! snapshot per kind of run (reviewed as text in `snapshots/`).
 
 use super::*;
-use crate::gates::Finding;
+use crate::gates::{Finding, Severity};
 use crate::inputs::Command;
 use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::Hop;
@@ -54,6 +54,7 @@ fn untrusted_text_is_escaped() {
     let mut o = outcome();
     o.findings.push(Finding {
         category: "test",
+        severity: Severity::Error,
         title: "t`|x".into(),
         message: "<img src=x onerror=alert(1)> @team | ::error::boom".into(),
         file: Some("a|b.py".into()),
@@ -74,6 +75,7 @@ fn a_huge_summary_stays_under_the_limit() {
     for i in 0..100_000 {
         o.findings.push(Finding {
             category: if i % 2 == 0 { "test" } else { "finding" },
+            severity: Severity::Error,
             title: format!("test_{i}"),
             message: "x".repeat(200),
             file: None,
@@ -349,6 +351,7 @@ fn blocked() -> Outcome {
     o.findings = vec![
         Finding {
             category: "test",
+            severity: Severity::Error,
             title: "tests.test_calc::test_grade[51-F]".into(),
             message: "assert 'C' == 'F' | <b>bold</b> @octocat ::error::x".into(),
             file: Some("tests/test_calc.py".into()),
@@ -356,6 +359,7 @@ fn blocked() -> Outcome {
         },
         Finding {
             category: "finding",
+            severity: Severity::Error,
             title: "B602".into(),
             message: "subprocess call with shell=True identified, security issue.".into(),
             file: Some("app/calc.py".into()),

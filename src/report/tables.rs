@@ -130,10 +130,11 @@ fn evidence_table(o: &Outcome, stage: &str, out: &mut String) {
         );
     }
     if rows.len() > MAX_EVIDENCE_ROWS {
+        let more = rows.len() - MAX_EVIDENCE_ROWS;
         let _ = writeln!(
             out,
-            "\n_and {} more records (the record file lists them all)_",
-            rows.len() - MAX_EVIDENCE_ROWS
+            "\n_and {more} more record{} (the record file lists them all)_",
+            if more == 1 { "" } else { "s" }
         );
     }
     out.push('\n');
@@ -208,10 +209,15 @@ pub(super) fn findings(o: &Outcome, out: &mut String) {
         out.push_str("\n</details>\n\n");
     }
     if o.findings_total > o.findings.len() {
+        let more = o.findings_total - o.findings.len();
         let _ = writeln!(
             out,
-            "_{} more failures are not listed; see the report files._\n",
-            o.findings_total - o.findings.len()
+            "_{more} more {} not listed; see the report files._\n",
+            if more == 1 {
+                "failure is"
+            } else {
+                "failures are"
+            }
         );
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use promote_action::gates::{Finding, GateResult, GateStatus};
+use promote_action::gates::{Finding, GateResult, GateStatus, Severity};
 use promote_action::github::GitHubClient;
 use promote_action::github::report::{ReportRequest, report};
 use promote_action::inputs::{Command, Secret};
@@ -109,6 +109,7 @@ fn blocked(n: usize) -> Outcome {
     o.findings = (0..n)
         .map(|i| Finding {
             category: "test",
+            severity: Severity::Error,
             title: format!("tests.test_calc::test_{i}"),
             message: format!("assert {i} == 0"),
             file: Some("tests/test_calc.py".into()),

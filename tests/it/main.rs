@@ -1,9 +1,11 @@
 //! The one integration-test binary: runs the real `promote-action` binary with a scrubbed
 //! environment against the AppTrust simulator, and pins the client's wire format with wiremock.
 
+mod annotations;
 mod attestation;
 mod calendar;
 mod common;
+mod declared_totals;
 mod demo;
 mod docs;
 mod e2e;
@@ -11,6 +13,7 @@ mod emergency_stop;
 mod evidence;
 mod evidence_wire;
 mod faults;
+mod gate_words;
 mod gates;
 mod github;
 mod github_gates;

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use promote_action::apptrust::Evaluation;
-use promote_action::gates::{Finding, GateResult, GateStatus};
+use promote_action::gates::{Finding, GateResult, GateStatus, Severity};
 use promote_action::inputs::Command;
 use promote_action::promotion::outcome::{Failure, Hop, HopAction, HopStatus, Outcome, RunResult};
 use promote_action::report::commands::{self, Level};
@@ -168,7 +168,7 @@ proptest! {
             threshold: explanation,
         });
         for (title, message, file) in titles {
-            o.findings.push(Finding { category: "test", title, message, file, line: Some(7) });
+            o.findings.push(Finding { category: "test", severity: Severity::Error, title, message, file, line: Some(7) });
             o.findings_total += 1;
         }
         o.warnings.push(warning);

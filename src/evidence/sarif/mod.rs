@@ -56,6 +56,9 @@ pub struct SarifSummary {
     /// All unsuppressed error and warning results.
     pub findings_total: u64,
     pub files: Vec<PathBuf>,
+    /// The gate's `paths` patterns that matched no file (the others did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
 }
 
 /// One error- or warning-level result, for annotations and the job summary.
@@ -69,6 +72,18 @@ pub struct Finding {
     pub file: Option<String>,
     pub line: Option<u32>,
     pub tool: String,
+}
+
+/// The bucket of a `security-severity` score: `critical` ≥ 9.0, `high` ≥ 7.0, `medium` ≥ 4.0,
+/// `low` > 0; `None` without a positive score.
+pub fn severity_bucket(score: Option<f64>) -> Option<&'static str> {
+    match score {
+        Some(v) if v >= 9.0 => Some("critical"),
+        Some(v) if v >= 7.0 => Some("high"),
+        Some(v) if v >= 4.0 => Some("medium"),
+        Some(v) if v > 0.0 => Some("low"),
+        _ => None,
+    }
 }
 
 /// Reads and adds up every SARIF file, in the order given.
@@ -184,12 +199,12 @@ fn count(acc: &mut Acc, run: &RunMeta, r: RawResult<'_>, bytes: &[u8]) -> Result
         Level::Note => s.notes += 1,
         Level::None => s.nones += 1,
     }
-    match severity {
-        Some(v) if v >= 9.0 => s.critical += 1,
-        Some(v) if v >= 7.0 => s.high += 1,
-        Some(v) if v >= 4.0 => s.medium += 1,
-        Some(v) if v > 0.0 => s.low += 1,
-        _ => {}
+    match severity_bucket(severity) {
+        Some("critical") => s.critical += 1,
+        Some("high") => s.high += 1,
+        Some("medium") => s.medium += 1,
+        Some(_) => s.low += 1,
+        None => {}
     }
     if !matches!(level, Level::Error | Level::Warning) {
         return Ok(());

@@ -193,6 +193,7 @@ pub(crate) fn read(
                         message: o.message.unwrap_or_default(),
                         file,
                         line,
+                        trace: String::new(),
                     });
                 }
             }

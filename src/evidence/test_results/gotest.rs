@@ -483,6 +483,7 @@ fn case(
         message,
         file,
         line,
+        trace: String::new(),
     }
 }
 

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use crate::evidence::json::borrowed_str;
 
 use super::location::best_location;
-use super::{FORMATS_TRIED, FailedCase, FailureKind, Tally, TestFormat};
+use super::{FORMATS_TRIED, FailedCase, FailureKind, Tally, TestFormat, trace_of};
 use crate::evidence::jsonscan::{JsonScanner, parse_element};
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -176,6 +176,7 @@ pub(crate) fn read(
                     }),
                     file: None,
                     line: None,
+                    trace: String::new(),
                 });
             }
         }
@@ -260,6 +261,7 @@ fn mocha_failure(test: MochaTest<'_>, t: &mut Tally) {
         message: first_line(if message.is_empty() { stack } else { message }),
         file,
         line,
+        trace: trace_of(stack),
     });
 }
 
@@ -311,6 +313,7 @@ fn example(ex: Example<'_>, t: &mut Tally) -> Result<(), String> {
         message: first_line(message),
         file: loc_file,
         line,
+        trace: trace_of(&trace),
     });
     Ok(())
 }

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::location::find_location;
 use super::xmldrive::{self, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestCounts};
+use super::{FailedCase, FailureKind, Tally, TestCounts, trace_of};
 use crate::evidence::xml::{self, Sniffed, XmlStream};
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -361,6 +361,7 @@ impl Junit {
             message,
             file,
             line,
+            trace: trace_of(&self.text),
         });
         Ok(())
     }

@@ -11,10 +11,11 @@
 
 mod dart;
 mod detect;
+pub(crate) mod frames;
 mod gotest;
 mod jsondoc;
 mod junit;
-mod location;
+pub(crate) mod location;
 mod nunit;
 mod trx;
 mod xmldrive;
@@ -115,6 +116,9 @@ pub struct TestSummary {
     pub failed: Vec<FailedCase>,
     /// All failed plus errored cases (`failures + errors`).
     pub failed_total: u64,
+    /// The gate's `paths` patterns that matched no file (the others did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
 }
 
 impl TestSummary {
@@ -153,9 +157,22 @@ pub struct FailedCase {
     /// First non-empty line of the failure message, at most
     /// [`super::MAX_MESSAGE_CHARS`] characters.
     pub message: String,
-    /// Source file of the failure, as the report names it (relative paths stay relative).
+    /// Source file of the failure, as the report names it (relative paths stay relative), or
+    /// the workspace file it was mapped to ([`crate::evidence::source_map`]).
     pub file: Option<String>,
     pub line: Option<u32>,
+    /// The failure's text as the report gives it (the stack trace), at most
+    /// [`MAX_TRACE_CHARS`] characters: where the annotation is placed from. Not serialized.
+    #[serde(skip)]
+    pub trace: String,
+}
+
+/// Longest failure text kept per failed case for placing its annotation, in characters.
+pub(crate) const MAX_TRACE_CHARS: usize = 16 * 1024;
+
+/// `text` cut to [`MAX_TRACE_CHARS`], for [`FailedCase::trace`].
+pub(crate) fn trace_of(text: &str) -> String {
+    crate::evidence::truncate_chars(text, MAX_TRACE_CHARS)
 }
 
 /// One test's outcome, as the XML readers map their formats' result values (NUnit, TRX).
@@ -216,6 +233,26 @@ impl Tally {
         }
     }
 
+    /// Raises what was counted since `before` to what the report `declared` for that part
+    /// (per category, never lowering a count): a report that lists fewer tests than it says it
+    /// ran, or fewer failures than it says failed, counts what it says.
+    pub(crate) fn at_least(&mut self, before: TestCounts, declared: TestCounts) {
+        let counted = self.counts.minus(before);
+        let failures = counted.failures.max(declared.failures);
+        let errors = counted.errors.max(declared.errors);
+        let skipped = counted.skipped.max(declared.skipped);
+        let tests = counted
+            .tests
+            .max(declared.tests)
+            .max(failures + errors + skipped);
+        self.counts = TestCounts {
+            tests: before.tests + tests,
+            failures: before.failures + failures,
+            errors: before.errors + errors,
+            skipped: before.skipped + skipped,
+        };
+    }
+
     /// Adds counts known only as totals (JUnit suites that carry attributes and no cases).
     pub(crate) fn add_totals(&mut self, c: TestCounts) {
         self.counts.tests += c.tests;
@@ -248,8 +285,11 @@ pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, EvidenceError
         files: per_file,
         failed: tally.failed,
         failed_total: c.failures + c.errors,
+        unmatched: Vec::new(),
     })
 }
 
+#[cfg(test)]
+mod more_reports;
 #[cfg(test)]
 mod real_reports;

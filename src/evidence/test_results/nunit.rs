@@ -8,8 +8,11 @@
 //! one-time teardown failed (`<test-suite result="Failed" site="TearDown">`) adds one error,
 //! as the console reports it although every case passed.
 //! NUnit 2 `result`: `Success` → passed; `Failure` → failure; `Error`, `NotRunnable`,
-//! `Cancelled` → error; `Ignored`, `Skipped`, `Inconclusive` → skipped; files without `result`
-//! (NUnit 2.2) use `executed`/`success`. Any other value rejects the file naming it.
+//! `Cancelled` → error; `Ignored`, `Skipped`, `Inconclusive` → skipped. A case without `result`
+//! (NUnit 2.2-era files) is decided by `executed` and `success`: not executed → skipped (it did
+//! not run, whatever else it says); executed → passed or failed by `success`, and when that is
+//! missing too, failed exactly when it has a `<failure>` child. Any other value rejects the
+//! file naming it.
 //!
 //! Failure details: `<failure><message>`, the file and line from the first `in PATH:line N`
 //! of `<stack-trace>`.
@@ -18,7 +21,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict};
+use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict, trace_of};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -81,12 +84,21 @@ fn v2_verdict(result: &str) -> Option<Verdict> {
     })
 }
 
+/// How an NUnit 2 case without `result` is decided once its attributes are read.
+enum Decided {
+    Now(Verdict),
+    /// Executed, with no `success` either: failed exactly when a `<failure>` child follows.
+    ByFailureChild,
+}
+
 #[derive(Default)]
 struct Nunit {
     version: Version,
     suites: Vec<String>,
     /// Depth of the open `<test-case>` and whether its details are collected.
     case: Option<(usize, Verdict, bool)>,
+    /// The open case passes unless a `<failure>` child turns it into a failure.
+    by_failure_child: bool,
     failure: FailureText,
     name: String,
     classname: String,
@@ -106,6 +118,12 @@ impl XmlHandler for Nunit {
         let local = e.local_name();
         match local.as_ref() {
             b"test-case" => self.open_case(x, e, empty, t),
+            b"failure" if self.by_failure_child => {
+                if let Some(case) = self.case.as_mut() {
+                    case.1 = Verdict::Failed(FailureKind::Failure);
+                }
+                Ok(())
+            }
             b"test-suite" => {
                 if self.version != Version::V2 {
                     self.teardown_failure(x, e, t)?;
@@ -157,7 +175,7 @@ impl XmlHandler for Nunit {
 }
 
 impl Nunit {
-    fn verdict(&mut self, x: &XmlStream, e: &BytesStart<'_>) -> Result<Verdict, EvidenceError> {
+    fn verdict(&mut self, x: &XmlStream, e: &BytesStart<'_>) -> Result<Decided, EvidenceError> {
         if self.version == Version::Unknown {
             // NUnit 2 marks every case with `executed`; NUnit 3 never does.
             self.version = if x.attr_str(e, b"executed", &mut self.scratch)?.is_some() {
@@ -166,9 +184,11 @@ impl Nunit {
                 Version::V3
             };
         }
-        let found = x.attr_str(e, b"result", &mut self.result)?;
-        let has_result = found.is_some();
-        let result = found.unwrap_or("").trim();
+        let has_result = x.attr_fast(e, b"result", &mut self.result)?;
+        if self.version == Version::V2 && !has_result {
+            return self.v2_without_result(x, e);
+        }
+        let result = self.result.trim();
         let v = match self.version {
             Version::V3 | Version::Unknown => {
                 // The label only matters for a failed case.
@@ -177,20 +197,9 @@ impl Nunit {
                 } else {
                     ""
                 };
-                v3_verdict(result, label.trim())
+                v3_verdict(result, label.trim()).map(Decided::Now)
             }
-            Version::V2 if has_result => v2_verdict(result),
-            Version::V2 => {
-                let executed = x.attr_fast(e, b"executed", &mut self.scratch)?
-                    && self.scratch.trim().eq_ignore_ascii_case("true");
-                let success = x.attr_fast(e, b"success", &mut self.scratch)?
-                    && self.scratch.trim().eq_ignore_ascii_case("true");
-                Some(match (executed, success) {
-                    (false, _) => Verdict::Skipped,
-                    (true, true) => Verdict::Passed,
-                    (true, false) => Verdict::Failed(FailureKind::Failure),
-                })
-            }
+            Version::V2 => v2_verdict(result).map(Decided::Now),
         };
         v.ok_or_else(|| {
             x.malformed(format!(
@@ -200,6 +209,29 @@ impl Nunit {
         })
     }
 
+    /// An NUnit 2 case without `result`: by `executed`, then `success`, then a `<failure>`.
+    fn v2_without_result(
+        &mut self,
+        x: &XmlStream,
+        e: &BytesStart<'_>,
+    ) -> Result<Decided, EvidenceError> {
+        let executed = x.attr_fast(e, b"executed", &mut self.scratch)?
+            && self.scratch.trim().eq_ignore_ascii_case("true");
+        if !executed {
+            return Ok(Decided::Now(Verdict::Skipped));
+        }
+        if !x.attr_fast(e, b"success", &mut self.scratch)? {
+            return Ok(Decided::ByFailureChild);
+        }
+        Ok(Decided::Now(
+            if self.scratch.trim().eq_ignore_ascii_case("true") {
+                Verdict::Passed
+            } else {
+                Verdict::Failed(FailureKind::Failure)
+            },
+        ))
+    }
+
     fn open_case(
         &mut self,
         x: &XmlStream,
@@ -207,15 +239,24 @@ impl Nunit {
         empty: bool,
         t: &mut Tally,
     ) -> Result<(), EvidenceError> {
-        let v = self.verdict(x, e)?;
-        let detail = matches!(v, Verdict::Failed(_)) && t.room();
+        let (v, by_failure_child) = match self.verdict(x, e)? {
+            Decided::Now(v) => (v, false),
+            Decided::ByFailureChild => (Verdict::Passed, true),
+        };
+        self.by_failure_child = by_failure_child && !empty;
+        // A case decided by a later `<failure>` keeps its details in case it fails.
+        let detail = (by_failure_child || matches!(v, Verdict::Failed(_))) && t.room();
         self.failure.clear();
         if detail {
             x.attr_fast(e, b"name", &mut self.name)?;
             if !x.attr_fast(e, b"classname", &mut self.classname)? {
-                // NUnit 2 names are fully qualified: `Ns.Class.Method`.
-                x.attr_fast(e, b"name", &mut self.classname)?;
-                let cut = self.classname.rfind('.').unwrap_or(0);
+                // NUnit 3 without `classname` has `fullname`; NUnit 2 names are fully
+                // qualified: `Ns.Class.Method`, parameterized `Ns.Class.Method("a.b", 1.5)`.
+                if !x.attr_fast(e, b"fullname", &mut self.classname)? {
+                    x.attr_fast(e, b"name", &mut self.classname)?;
+                }
+                let method = self.classname.find('(').unwrap_or(self.classname.len());
+                let cut = self.classname[..method].rfind('.').unwrap_or(0);
                 self.classname.truncate(cut);
             }
         }
@@ -230,6 +271,7 @@ impl Nunit {
         let Some((_, v, detail)) = self.case.take() else {
             return;
         };
+        self.by_failure_child = false;
         self.failure.stop();
         let Some(kind) = t.count(v).filter(|_| detail) else {
             return;
@@ -243,6 +285,7 @@ impl Nunit {
             message: first_line(&self.failure.message),
             file,
             line,
+            trace: trace_of(&self.failure.stack),
         });
     }
 
@@ -269,6 +312,7 @@ impl Nunit {
                 message: "the fixture's one-time teardown failed".into(),
                 file: None,
                 line: None,
+                trace: String::new(),
             });
         }
         Ok(())

@@ -19,7 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
 use super::xmldrive::{self, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, Verdict};
+use super::{FailedCase, FailureKind, Tally, Verdict, trace_of};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -237,6 +237,7 @@ impl Trx {
             message,
             file,
             line,
+            trace: trace_of(&o.stack),
         });
     }
 }

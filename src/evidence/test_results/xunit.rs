@@ -5,6 +5,10 @@
 //! rejects the file naming it. Each `<errors><error>` entry (a class or collection fixture that
 //! failed outside any test, reported by the console as `Errors: N`) adds one errored test, so
 //! `tests` is the console's `Total` plus its `Errors`.
+//! An `<assembly>` that declares more than it lists (`total`, `failed`, `skipped`, `errors`
+//! above the `<test>` elements inside it, as converters that keep only some cases write) counts
+//! what it declares, per category — as JUnit suites with only header totals do: a file that
+//! says a test failed never passes as clean.
 //! Failure details: `<failure><message>`, the file and line from the first `in PATH:line N` of
 //! `<stack-trace>`.
 
@@ -12,7 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestFormat};
+use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat, trace_of};
 use crate::evidence::xml::XmlStream;
 use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
@@ -52,6 +56,8 @@ struct Open {
 #[derive(Default)]
 struct Xunit {
     v2: bool,
+    /// The open `<assembly>`: the counts before it and what it declares.
+    assembly: Option<(TestCounts, TestCounts)>,
     /// `name` of the enclosing `<collection>` (v2) or `<class>` (v1).
     group: String,
     open: Option<Open>,
@@ -90,6 +96,14 @@ impl XmlHandler for Xunit {
                 }
                 Ok(())
             }
+            b"assembly" => {
+                let declared = declared(x, e, &mut self.scratch)?;
+                self.assembly = Some((t.counts, declared));
+                if empty {
+                    self.close_assembly(t);
+                }
+                Ok(())
+            }
             b"collection" | b"class" => {
                 self.v2 |= local.as_ref() == b"collection";
                 x.attr_fast(e, b"name", &mut self.group)?;
@@ -112,6 +126,9 @@ impl XmlHandler for Xunit {
         {
             self.close(t);
         }
+        if local == b"assembly" {
+            self.close_assembly(t);
+        }
         Ok(())
     }
 
@@ -124,7 +141,41 @@ impl XmlHandler for Xunit {
     }
 }
 
+/// What an `<assembly>` says it ran: `total` (plus `errors`, the fixture errors this reader
+/// counts as errored tests), `failed`, `skipped`, `errors`; a missing attribute is 0.
+fn declared(
+    x: &XmlStream,
+    e: &BytesStart<'_>,
+    scratch: &mut String,
+) -> Result<TestCounts, EvidenceError> {
+    let mut num = |key: &[u8]| -> Result<u64, EvidenceError> {
+        // As JUnit headers: `3.0` counts as 3; a negative or non-finite value as nothing.
+        Ok(x.attr_num::<f64>(e, key, scratch)?
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .map(|v| v as u64)
+            .unwrap_or(0))
+    };
+    let (total, failures, skipped, errors) = (
+        num(b"total")?,
+        num(b"failed")?,
+        num(b"skipped")?,
+        num(b"errors")?,
+    );
+    Ok(TestCounts {
+        tests: total + errors,
+        failures,
+        errors,
+        skipped,
+    })
+}
+
 impl Xunit {
+    fn close_assembly(&mut self, t: &mut Tally) {
+        if let Some((before, declared)) = self.assembly.take() {
+            t.at_least(before, declared);
+        }
+    }
+
     fn open_test(
         &mut self,
         x: &XmlStream,
@@ -193,6 +244,7 @@ impl Xunit {
             message: first_line(&self.failure.message),
             file,
             line,
+            trace: trace_of(&self.failure.stack),
         });
     }
 }

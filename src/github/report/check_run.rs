@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::ReportRequest;
 use super::text::{bounded, conclusion, cut_bytes, stage_of, verdict_line, warning};
+use crate::gates::Severity;
 use crate::github::GitHubClient;
 use crate::promotion::outcome::Outcome;
 use crate::report::markdown::cut;
@@ -33,7 +34,11 @@ fn annotations(o: &Outcome) -> Vec<Value> {
                 "path": path,
                 "start_line": line,
                 "end_line": line,
-                "annotation_level": "failure",
+                "annotation_level": match f.severity {
+                    Severity::Error => "failure",
+                    Severity::Warning => "warning",
+                    Severity::Notice => "notice",
+                },
                 "title": cut(&f.title, 255),
                 "message": cut_bytes(message, MAX_ANNOTATION_MESSAGE),
             }))
