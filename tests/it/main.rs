@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `promote-action` binary with a scrubbed
 //! environment against the AppTrust simulator, and pins the client's wire format with wiremock.
 
+mod applications;
 mod attestation;
 mod calendar;
 mod common;
@@ -15,6 +16,7 @@ mod github;
 mod github_gates;
 mod hostile;
 mod parallel;
+mod policy_file;
 mod props;
 mod schemas;
 mod test_results;
