@@ -89,7 +89,6 @@ fn lifecycle() -> Vec<String> {
         .collect()
 }
 
-/// The first error (in file order) of a policy that has at least one.
 fn err(text: &str) -> PolicyError {
     match parse(FILE, text) {
         Ok(p) => panic!("expected an error, parsed {p:#?}"),
@@ -689,10 +688,9 @@ fn error_table() {
     ];
     let mut failures = Vec::new();
     for (name, text, kind, path, pos, fragment) in &cases {
-        match parse(FILE, text) {
+        match parse(FILE, text).map_err(|e| e.first().clone()) {
             Ok(_) => failures.push(format!("{name}: parsed OK")),
-            Err(all) => {
-                let e = all.first();
+            Err(e) => {
                 let shown = e.to_string();
                 if e.kind != *kind
                     || e.path != *path
