@@ -4,6 +4,8 @@
 #   - example workflows (examples/*.yml) and this repository's workflows
 #     (.github/workflows/*.yml): actionlint, shellcheck on their `run:` scripts, zizmor
 #     (offline, .github/zizmor.yml) and the GitHub workflow JSON Schema;
+#   - example workflows again: each job grants the permissions the action needs there, for
+#     the inputs it sets and the policy it reads (scripts/check-example-permissions.py);
 #   - action.yml: the GitHub action JSON Schema;
 #   - Dockerfile, Dockerfile.prebuilt (every Dockerfile*): hadolint;
 #   - examples/promotion-policy.yml: `promote-action validate` and the policy JSON Schema
@@ -174,6 +176,10 @@ run_hadolint() {
     "$venv/bin/hadolint" "${files[@]}"
 }
 
+run_permissions() {
+    "$venv/bin/python" scripts/check-example-permissions.py
+}
+
 run_validate() {
     "$bin" validate examples/promotion-policy.yml
 }
@@ -193,6 +199,7 @@ check "zizmor --offline" run_zizmor
 check "JSON Schema: GitHub workflows" run_workflow_schema
 check "JSON Schema: action.yml" run_action_schema
 check "hadolint (every Dockerfile)" run_hadolint
+check "example workflows grant what the action and its policy need" run_permissions
 check "promote-action validate examples/promotion-policy.yml" run_validate
 check "JSON Schema: policy files" run_policy_schema
 check "cargo deny check licenses bans sources" run_cargo_deny

@@ -20,7 +20,9 @@ USAGE:
     promote-action simulator [--port N] [--state FILE] [--token TOKEN]
                                        run the AppTrust simulator on 127.0.0.1:N
                                        (default port 8080, token `simulator-token`)
-    promote-action validate [POLICY]   check a policy file (default .github/promotion-policy.yml)
+    promote-action validate [POLICY...]
+                                       check policy files (default .github/promotion-policy.yml):
+                                       every problem, with line and column
     promote-action --version | --help
 
 Exit status: 0 done · 1 blocked by a gate or policy · 2 input or policy-file error · 3 remote error
@@ -56,7 +58,7 @@ pub async fn main(args: Vec<String>, vars: Vec<(String, String)>) -> u8 {
             }
         },
         Some("simulator") => simulator(&args[1..]).await,
-        Some("validate") => validate(args.get(1).map(String::as_str), &mut stdout),
+        Some("validate") => validate(&args[1..], &vars, &mut stdout),
         Some(other) => {
             let _ = write!(
                 std::io::stderr(),
@@ -136,33 +138,129 @@ fn usage(message: &str) -> u8 {
     2
 }
 
-fn validate(path: Option<&str>, out: &mut impl Write) -> u8 {
-    let path = path.unwrap_or(crate::inputs::DEFAULT_POLICY);
-    match crate::action::load_policy_file(std::path::Path::new(path)) {
+/// Help of `promote-action validate`.
+const VALIDATE_HELP: &str = "promote-action validate — check policy files
+
+USAGE:
+    promote-action validate [POLICY...]
+
+Checks each policy file (default .github/promotion-policy.yml) and reports every problem in
+it, with line and column; warns about stage names that look like misspellings. Under GitHub
+Actions (GITHUB_ACTIONS=true) each problem is an annotation on the file; elsewhere it is one
+line on stderr.
+
+Exit status: 0 every file is valid · 2 a file is invalid or unreadable, or a bad option
+";
+
+/// `promote-action validate [POLICY...]`: every file given, each problem once.
+fn validate(args: &[String], vars: &[(String, String)], out: &mut impl Write) -> u8 {
+    let mut files: Vec<&str> = Vec::new();
+    let mut options_done = false;
+    for a in args {
+        match a.as_str() {
+            "--" if !options_done => options_done = true,
+            "-h" | "--help" if !options_done => {
+                let _ = write!(out, "{VALIDATE_HELP}");
+                return 0;
+            }
+            flag if !options_done && flag.starts_with('-') && flag.len() > 1 => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "promote-action validate: unknown option `{flag}`\nusage: promote-action validate [POLICY...] (see `promote-action validate --help`)"
+                );
+                return 2;
+            }
+            file => files.push(file),
+        }
+    }
+    if files.is_empty() {
+        files.push(crate::inputs::DEFAULT_POLICY);
+    }
+    let actions = vars
+        .iter()
+        .any(|(k, v)| k == "GITHUB_ACTIONS" && v == "true");
+    let mut code = 0;
+    for file in files {
+        if validate_one(file, actions, out) != 0 {
+            code = 2;
+        }
+    }
+    code
+}
+
+/// Checks one file; prints its verdict, problems and warnings; returns its exit status.
+fn validate_one(path: &str, actions: bool, out: &mut impl Write) -> u8 {
+    use crate::report::commands::{Level, annotation, annotation_at};
+    let mut err = std::io::stderr();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let message = format!("cannot read policy file `{path}`: {e}");
+            if actions {
+                let line = annotation(
+                    Level::Error,
+                    "invalid policy file",
+                    &message,
+                    Some(path),
+                    None,
+                );
+                let _ = out.write_all(line.as_bytes());
+            } else {
+                let _ = writeln!(err, "{message}");
+            }
+            return 2;
+        }
+    };
+    let report = |level: Level, e: &crate::policy::PolicyError, out: &mut dyn Write| {
+        let (title, word) = match level {
+            Level::Error => ("invalid policy file", "error"),
+            _ => ("policy file", "warning"),
+        };
+        if actions {
+            let line = annotation_at(
+                level,
+                title,
+                &e.to_string(),
+                Some(path),
+                u32::try_from(e.line).ok(),
+                u32::try_from(e.column).ok(),
+            );
+            let _ = out.write_all(line.as_bytes());
+        } else {
+            let _ = writeln!(std::io::stderr(), "{path}: {word}: {}", e.describe());
+        }
+    };
+    match crate::policy::parse(path, &text) {
         Ok(policy) => {
+            for w in &policy.warnings {
+                report(Level::Warning, w, out);
+            }
             let stages: Vec<_> = policy.stages.iter().map(|s| s.key.as_str()).collect();
             let gates: usize = policy.stages.iter().map(|s| s.gates.len()).sum();
+            let apps: Vec<_> = policy.applications.iter().map(|a| a.key.as_str()).collect();
+            let apps = if apps.is_empty() {
+                String::new()
+            } else {
+                format!("; applications: {}", apps.join(", "))
+            };
             let _ = writeln!(
                 out,
-                "{path}: valid (stages: {}; {gates} gates)",
-                stages.join(", ")
+                "{path}: valid (stages: {}; {gates} {}{apps})",
+                stages.join(", "),
+                if gates == 1 { "gate" } else { "gates" }
             );
             0
         }
-        Err(e) => {
+        Err(errors) => {
+            for e in errors.errors() {
+                report(Level::Error, e, out);
+            }
+            let n = errors.len();
             let _ = writeln!(
                 out,
-                "{}",
-                crate::report::commands::annotation(
-                    crate::report::commands::Level::Error,
-                    "invalid policy file",
-                    &e.to_string(),
-                    Some(path),
-                    None
-                )
-                .trim_end()
+                "{path}: invalid ({n} {})",
+                if n == 1 { "problem" } else { "problems" }
             );
-            let _ = writeln!(std::io::stderr(), "{e}");
             2
         }
     }

@@ -13,9 +13,12 @@ pub enum Error {
     /// An `INPUT_*` value is missing or malformed.
     #[error(transparent)]
     Input(#[from] InputError),
-    /// The policy file cannot be read or is invalid.
+    /// The policy file cannot be read, or is not where the input says.
     #[error("{0}")]
     Policy(String),
+    /// The policy file is invalid: every problem found, each with its line and column.
+    #[error(transparent)]
+    PolicyFile(#[from] crate::policy::PolicyErrors),
     /// JFrog (or GitHub) was unreachable, refused the request or answered something unexpected.
     #[error(transparent)]
     Remote(#[from] RemoteError),
@@ -41,7 +44,7 @@ impl Error {
     /// The process exit status for this error, per SPEC.md.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Policy(_) | Error::Plan { .. } => 2,
+            Error::Input(_) | Error::Policy(_) | Error::PolicyFile(_) | Error::Plan { .. } => 2,
             Error::Remote(_) | Error::Output { .. } => 3,
         }
     }
@@ -50,10 +53,30 @@ impl Error {
     pub fn title(&self) -> &'static str {
         match self {
             Error::Input(_) => "promote-action: invalid input",
-            Error::Policy(_) => "promote-action: invalid policy file",
+            Error::Policy(_) | Error::PolicyFile(_) => "promote-action: invalid policy file",
             Error::Remote(_) => "promote-action: remote error",
             Error::Plan { .. } => "promote-action: cannot plan the promotion",
             Error::Output { .. } => "promote-action: cannot write output",
+        }
+    }
+}
+
+impl Error {
+    /// Each problem's place in a file (a policy error's line and column), so that each gets an
+    /// annotation on that line; empty for errors that are not about a place in a file.
+    pub fn places(&self) -> Vec<crate::promotion::outcome::Place> {
+        match self {
+            Error::PolicyFile(errors) => errors
+                .errors()
+                .iter()
+                .map(|e| crate::promotion::outcome::Place {
+                    file: e.source_name.clone(),
+                    line: u32::try_from(e.line).unwrap_or(0),
+                    column: u32::try_from(e.column).unwrap_or(0),
+                    message: e.to_string(),
+                })
+                .collect(),
+            _ => Vec::new(),
         }
     }
 }

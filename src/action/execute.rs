@@ -93,8 +93,7 @@ async fn execute_inner<A: AppTrustApi>(
         Command::Promote | Command::Plan => {
             let policy = match policy {
                 Some(mut p) => {
-                    p.resolve_stages(&lifecycle.stages, inputs.project.as_deref())
-                        .map_err(|e| Error::Policy(e.to_string()))?;
+                    p.resolve_stages(&lifecycle.stages, inputs.project.as_deref())?;
                     Some(p)
                 }
                 None => None,

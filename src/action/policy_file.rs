@@ -1,5 +1,6 @@
 //! Reading the policy file: kept inside the workspace (the file may come from a pull request),
-//! absent default path tolerated with a warning, explicit path required.
+//! absent default path tolerated with a warning, explicit path required; the stages of the
+//! `application` input selected (its `applications` entry, or the shared stages).
 
 use crate::error::Error;
 use crate::inputs::{Inputs, RunContext};
@@ -47,15 +48,19 @@ pub(super) fn load_policy(
         ))
     })?;
     outcome.policy_sha256 = Some(crate::evidence::sha256_hex(text.as_bytes()));
-    crate::policy::parse(&inputs.policy.path, &text)
-        .map(Some)
-        .map_err(|e| Error::Policy(e.to_string()))
+    let mut policy = crate::policy::parse(&inputs.policy.path, &text)?;
+    outcome
+        .warnings
+        .extend(policy.warnings.iter().map(ToString::to_string));
+    if let Some(w) = policy.select_application(&inputs.application) {
+        outcome.warnings.push(w);
+    }
+    Ok(Some(policy))
 }
 
 /// Loads and parses a policy file.
 pub fn load_policy_file(path: &std::path::Path) -> Result<crate::policy::Policy, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Policy(format!("cannot read policy file `{}`: {e}", path.display())))?;
-    crate::policy::parse(&path.display().to_string(), &text)
-        .map_err(|e| Error::Policy(e.to_string()))
+    Ok(crate::policy::parse(&path.display().to_string(), &text)?)
 }

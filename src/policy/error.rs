@@ -3,7 +3,8 @@
 //! Every problem with a policy file — not YAML, an unknown or misspelled key, a wrong type, a
 //! value out of range, an unknown stage — becomes one [`PolicyError`] that names the file, the
 //! line and column, the key path (`stages.QA.gates[1].coverage.min-line`), what is wrong and
-//! what to do about it, so that the action can print a single useful `::error` annotation.
+//! what to do about it, so that the action can print a useful `::error` annotation on that
+//! line. All the problems of one file travel together as [`PolicyErrors`].
 
 use std::fmt;
 
@@ -31,6 +32,8 @@ pub enum ErrorKind {
     UnknownStage,
     /// Two stage keys name the same lifecycle stage.
     DuplicateStage,
+    /// A stage name that looks like a misspelling of another (a warning, not an error).
+    SuspiciousName,
 }
 
 /// A problem with a policy file, located in its text.
@@ -80,6 +83,15 @@ impl fmt::Display for PolicyError {
 }
 
 impl PolicyError {
+    /// What is wrong, where and what to do, without the file name: one item of a list of
+    /// problems in the same file.
+    pub fn describe(&self) -> String {
+        let full = self.to_string();
+        full.strip_prefix(&format!("{}: ", self.source_name))
+            .map(str::to_string)
+            .unwrap_or(full)
+    }
+
     /// Builds an error; used by the parser and validator.
     pub(crate) fn new(
         kind: ErrorKind,
@@ -97,6 +109,96 @@ impl PolicyError {
             path: path.into(),
             message: message.into(),
             help: help.into(),
+        }
+    }
+}
+
+/// Most problems reported for one file: enough for any real policy, and it bounds the work a
+/// hostile file can cause.
+pub const MAX_ERRORS: usize = 20;
+
+/// Every problem found in one policy file (at least one), in file order.
+///
+/// The parser does not stop at the first problem: each stage, gate, window and freeze is read
+/// and checked on its own, so one run lists everything to fix. Only text that is not YAML at
+/// all stops it early (the YAML parser cannot continue past a syntax error).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct PolicyErrors {
+    /// The problems, sorted by line and column.
+    errors: Vec<PolicyError>,
+    /// Whether more were found than are kept.
+    truncated: bool,
+}
+
+impl PolicyErrors {
+    /// Sorts by position, drops repeats and keeps at most [`MAX_ERRORS`]; `None` when empty.
+    pub(crate) fn from_vec(mut errors: Vec<PolicyError>) -> Option<Self> {
+        errors.sort_by_key(|e| (e.line, e.column));
+        let mut seen = std::collections::HashSet::new();
+        let mut out: Vec<PolicyError> = Vec::with_capacity(errors.len());
+        for e in errors {
+            if seen.insert((e.line, e.column, e.message.clone(), e.path.clone())) {
+                out.push(e);
+            }
+        }
+        let truncated = out.len() > MAX_ERRORS;
+        out.truncate(MAX_ERRORS);
+        (!out.is_empty()).then_some(PolicyErrors {
+            errors: out,
+            truncated,
+        })
+    }
+
+    /// The first problem in file order.
+    pub fn first(&self) -> &PolicyError {
+        // Never empty: every constructor checks.
+        &self.errors[0]
+    }
+
+    /// Every problem, in file order.
+    pub fn errors(&self) -> &[PolicyError] {
+        &self.errors
+    }
+
+    /// How many problems were found.
+    pub fn len(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// Always false (there is at least one problem); for clippy's `len_without_is_empty`.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+impl From<PolicyError> for PolicyErrors {
+    fn from(e: PolicyError) -> Self {
+        PolicyErrors {
+            errors: vec![e],
+            truncated: false,
+        }
+    }
+}
+
+impl fmt::Display for PolicyErrors {
+    /// One problem: its usual one-line form. Several: a header naming the file and count, then
+    /// one numbered line per problem.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.errors.as_slice() {
+            [one] => write!(f, "{one}"),
+            all => {
+                let file = &self.first().source_name;
+                let more = if self.truncated {
+                    " (the first ones; fix these and run again)"
+                } else {
+                    ""
+                };
+                write!(f, "{file}: {} problems{more}:", all.len())?;
+                for (i, e) in all.iter().enumerate() {
+                    write!(f, "\n{}. {}", i + 1, e.describe())?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -18,8 +18,59 @@ pub struct Policy {
     pub version: u32,
     /// The stop-the-line switch: an open issue with this label blocks promotions.
     pub emergency_stop: Option<EmergencyStop>,
-    /// Per-stage policies, in file order.
+    /// Per-stage policies, in file order: the shared `stages`, or — after
+    /// [`Policy::select_application`] — that application's effective stages.
     pub stages: Vec<StagePolicy>,
+    /// `applications`: each application's effective stages (shared ones merged with its own
+    /// entries), in file order.
+    pub applications: Vec<ApplicationPolicy>,
+    /// The application whose stages [`Policy::stages`] holds, when one was selected.
+    pub application: Option<String>,
+    /// Likely mistakes that are not errors (stage names that look like misspellings).
+    #[serde(skip)]
+    pub warnings: Vec<super::PolicyError>,
+}
+
+/// One entry of `applications`, merged over the shared stages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApplicationPolicy {
+    /// The application key as written.
+    pub key: String,
+    /// 1-based line of the key in the file.
+    pub line: usize,
+    /// 1-based column of the key in the file.
+    pub column: usize,
+    /// The application's effective stages.
+    pub stages: Vec<StagePolicy>,
+}
+
+impl Policy {
+    /// Makes [`Policy::stages`] the stages of `application` (the `application` input): its own
+    /// entry under `applications` (the key as written, else without regard to case), or the
+    /// shared stages when it has none. Returns a warning when it has none but a key nearly
+    /// matches (a misspelt application key would silently fall back to the shared stages).
+    pub fn select_application(&mut self, application: &str) -> Option<String> {
+        let wanted = application.trim();
+        let found = self
+            .applications
+            .iter()
+            .find(|a| a.key == wanted)
+            .or_else(|| {
+                self.applications
+                    .iter()
+                    .find(|a| a.key.eq_ignore_ascii_case(wanted))
+            });
+        if let Some(app) = found {
+            self.stages = app.stages.clone();
+            self.application = Some(app.key.clone());
+            return None;
+        }
+        let near = super::error::closest(wanted, self.applications.iter().map(|a| a.key.as_str()))?;
+        Some(format!(
+            "{}: `applications` has no entry for application `{wanted}`, so the shared `stages` apply; did you mean `{near}`? Rename the entry if it is meant for this application.",
+            self.source_name
+        ))
+    }
 }
 
 /// `emergency-stop`: while an open issue in the repository carries `label`, every promote and
@@ -44,6 +95,8 @@ pub struct StagePolicy {
     pub line: usize,
     /// 1-based column of the stage key in the file.
     pub column: usize,
+    /// Key path of the stage entry (`stages.QA`, `applications.web.stages.QA`), for errors.
+    pub path: String,
     /// Quality gates, in file order, with unique names.
     pub gates: Vec<Gate>,
     /// Required approvals, if any.

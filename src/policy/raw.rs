@@ -18,9 +18,12 @@ use super::raw_gates::{
 };
 use super::windows::{OnWindowClosed, Weekday};
 
+// The top level is read key by key (`assemble.rs`, which also accepts the `x-` keys); this
+// derive serves the JSON Schema and the error for a document that is not a mapping.
 /// Promotion policy for `bookverse/promote-action` (`.github/promotion-policy.yml`): quality
-/// gates, approvals, promotion windows and freezes per lifecycle stage.
-#[derive(Debug, Deserialize, JsonSchema)]
+/// gates, approvals, promotion windows and freezes per lifecycle stage. Top-level keys starting
+/// with `x-` are ignored: a place for YAML anchors (`x-unit-tests: &unit-tests { … }`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -28,6 +31,11 @@ use super::windows::{OnWindowClosed, Weekday};
 )]
 #[schemars(title = "promote-action promotion policy")]
 #[schemars(rename = "PromotionPolicy")]
+#[schemars(extend("patternProperties" = { "^x-": {} }))]
+#[expect(
+    dead_code,
+    reason = "read piece by piece by `assemble.rs`; the whole struct only types errors and the schema"
+)]
 pub struct RawPolicy {
     /// Policy format version. Must be `1`.
     #[schemars(range(min = 1, max = 1))]
@@ -39,10 +47,40 @@ pub struct RawPolicy {
     /// in any case; each stage may appear once.
     #[serde(default)]
     pub stages: RawStages,
+    /// One policy for many applications: per application key (as in the `application` input),
+    /// stage entries that override or extend `stages`. For a stage in both, each key the
+    /// application writes replaces the shared one (`gates`, `windows`, `freezes` as a whole
+    /// list); keys it does not write are inherited; `null` removes an inherited key. Stages
+    /// only the application names are added; an application not listed uses `stages` as is.
+    #[serde(default)]
+    pub applications: std::collections::BTreeMap<String, RawApplication>,
+}
+
+/// One application's entry under `applications`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "an application mapping (stages)"
+)]
+#[schemars(rename = "Application")]
+#[expect(
+    dead_code,
+    reason = "read piece by piece by `assemble.rs`; the whole struct only types errors and the schema"
+)]
+pub struct RawApplication {
+    /// Stage entries of this application, keyed like `stages`; each overrides (key by key) or
+    /// adds to the shared stage of the same name.
+    #[serde(default)]
+    pub stages: RawStages,
 }
 
 /// The `stages` mapping, in file order; duplicate keys (also differing only in case) are errors.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
+#[expect(
+    dead_code,
+    reason = "stages are read one by one by `assemble.rs`; this type checks keys and types errors"
+)]
 pub struct RawStages(
     /// (stage key as written, stage policy) pairs.
     pub Vec<(String, RawStage)>,
@@ -133,7 +171,7 @@ impl<'de> Visitor<'de> for StageKey<'_> {
 }
 
 /// Policy for one stage: what must hold before a version is promoted into it.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -141,19 +179,23 @@ impl<'de> Visitor<'de> for StageKey<'_> {
 )]
 #[schemars(rename = "Stage")]
 pub struct RawStage {
-    /// Quality gates evaluated in order; all must pass. Each item has an optional `name` and
+    /// Quality gates evaluated in order; all must pass (`null` or absent: none; in an
+    /// application's entry, `null` removes the shared gates). Each item has an optional `name` and
     /// exactly one kind key (`tests`, `junit`, `coverage`, `sarif`, `checks`, `benchmark`, `json`,
     /// `integrity`, `evidence`).
     #[serde(default)]
+    #[schemars(extend("type" = ["array", "null"]))]
     pub gates: Vec<RawGate>,
     /// Approvals required from the GitHub environment's reviewers.
     pub approvals: Option<RawApprovals>,
     /// Promotion windows. When present, promotion happens only while one is open. A window does
     /// not cross midnight: write an overnight window as two windows.
     #[serde(default)]
+    #[schemars(extend("type" = ["array", "null"]))]
     pub windows: Vec<RawWindow>,
     /// Freeze periods during which promotion into this stage is blocked (they win over windows).
     #[serde(default)]
+    #[schemars(extend("type" = ["array", "null"]))]
     pub freezes: Vec<RawFreeze>,
     /// What a scheduled run does when no window is open: `defer` (exit 0, result=deferred) or
     /// `fail` (blocked, exit 1). Default `fail`.
@@ -163,7 +205,7 @@ pub struct RawStage {
 }
 
 /// One quality gate: an optional `name` and exactly one kind key.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -226,7 +268,7 @@ where
 }
 
 /// Required approvals.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -249,7 +291,7 @@ pub struct RawApprovals {
 /// A promotion window: weekly (`days`, `start`, `end`, `timezone`) or a calendar recurrence
 /// (`rrule`, `duration`, `timezone`, optional `dtstart`). A weekly window does not cross
 /// midnight: write an overnight window as two windows (`22:00`–`24:00`, then `00:00`–`06:00`).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -294,7 +336,7 @@ pub struct RawWindow {
 
 /// A freeze: fixed (`from`, `to`) or recurring (`rrule`, `duration`, `timezone`, optional
 /// `dtstart`); either way with a `reason`. No promotion into the stage while it is in force.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -336,7 +378,7 @@ pub struct RawFreeze {
 }
 
 /// The stop-the-line switch.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -350,7 +392,7 @@ pub struct RawEmergencyStop {
 }
 
 /// Hotfix settings.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",

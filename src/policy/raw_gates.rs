@@ -72,7 +72,7 @@ fn default_mean() -> String {
 }
 
 /// Test results gate settings (`tests:`, or `junit:` its older name).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -93,7 +93,7 @@ pub struct RawJunit {
 }
 
 /// Coverage gate settings; at least one of `min-line`, `min-branch`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -113,7 +113,7 @@ pub struct RawCoverage {
 }
 
 /// SARIF gate settings; at least one bound in `max-level` or `max-severity`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -132,7 +132,7 @@ pub struct RawSarif {
 }
 
 /// Maximum result counts per SARIF level.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -150,7 +150,7 @@ pub struct RawLevelBounds {
 
 /// Maximum result counts per security-severity bucket (CVSS-style score in
 /// `properties.security-severity`).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -169,7 +169,7 @@ pub struct RawSeverityBounds {
 }
 
 /// Checks gate settings.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -189,7 +189,7 @@ pub struct RawChecks {
 }
 
 /// Benchmark gate settings.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -213,7 +213,7 @@ pub struct RawBenchmark {
 }
 
 /// JSON gate settings; at least one of `max`, `min`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -235,7 +235,7 @@ pub struct RawJson {
 }
 
 /// Integrity gate settings.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -249,7 +249,7 @@ pub struct RawIntegrity {
 }
 
 /// Evidence gate settings; at least one of `required`, `where`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
@@ -277,7 +277,7 @@ pub struct RawEvidence {
 
 /// One `where` condition: the value at `pointer` in the predicate of the record of
 /// `predicate-type` must be ≥ `min` and/or ≤ `max`, or equal `equals`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",

@@ -5,7 +5,7 @@
 //! project key are known, and reports unknown or doubly-configured stages with the key's
 //! position in the file.
 
-use super::error::{ErrorKind, PolicyError, backticked, closest};
+use super::error::{ErrorKind, PolicyError, PolicyErrors, backticked, closest};
 use super::model::{Policy, StagePolicy};
 
 impl Policy {
@@ -20,31 +20,43 @@ impl Policy {
     /// the first `-`). An exact full-name match wins over a prefix match.
     ///
     /// Errors on a key that names no stage (with the valid names and the closest one), on a key
-    /// that matches several stages, and on two keys that name the same stage.
+    /// that matches several stages, and on two keys that name the same stage — every such key,
+    /// not only the first.
     pub fn resolve_stages(
         &mut self,
         lifecycle: &[String],
         project: Option<&str>,
-    ) -> Result<(), PolicyError> {
+    ) -> Result<(), PolicyErrors> {
         let project = project.map(str::trim).filter(|p| !p.is_empty());
         let mut resolved: Vec<(usize, String)> = Vec::with_capacity(self.stages.len());
+        let mut errors = Vec::new();
         for (i, stage) in self.stages.iter().enumerate() {
-            let full = resolve_one(&self.source_name, stage, lifecycle, project)?;
+            let full = match resolve_one(&self.source_name, stage, lifecycle, project) {
+                Ok(f) => f,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
             if let Some((j, _)) = resolved.iter().find(|(_, f)| *f == full) {
                 let first = &self.stages[*j];
-                return Err(PolicyError::new(
+                errors.push(PolicyError::new(
                     ErrorKind::DuplicateStage,
                     &self.source_name,
                     (stage.line, stage.column),
-                    format!("stages.{}", stage.key),
+                    stage.path.clone(),
                     format!(
                         "stages `{}` (line {}) and `{}` both name stage `{full}`",
                         first.key, first.line, stage.key
                     ),
                     "Configure each stage once: merge the two entries.",
                 ));
+                continue;
             }
             resolved.push((i, full));
+        }
+        if let Some(e) = PolicyErrors::from_vec(errors) {
+            return Err(e);
         }
         for (i, full) in resolved {
             self.stages[i].full_name = Some(full);
@@ -99,7 +111,7 @@ fn resolve_one(
             with_prefix || display_name(f, project).eq_ignore_ascii_case(key)
         })
         .collect();
-    let path = format!("stages.{}", stage.key);
+    let path = stage.path.clone();
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
         [] => {

@@ -92,7 +92,7 @@ fn lifecycle() -> Vec<String> {
 fn err(text: &str) -> PolicyError {
     match parse(FILE, text) {
         Ok(p) => panic!("expected an error, parsed {p:#?}"),
-        Err(e) => e,
+        Err(e) => e.first().clone(),
     }
 }
 
@@ -688,7 +688,7 @@ fn error_table() {
     ];
     let mut failures = Vec::new();
     for (name, text, kind, path, pos, fragment) in &cases {
-        match parse(FILE, text) {
+        match parse(FILE, text).map_err(|e| e.first().clone()) {
             Ok(_) => failures.push(format!("{name}: parsed OK")),
             Err(e) => {
                 let shown = e.to_string();
@@ -770,7 +770,7 @@ fn resolve_stages_ambiguous_without_project() {
         .collect();
     let mut p = ok("version: 1\nstages:\n  QA: {}\n");
     let e = p.resolve_stages(&lc, None).expect_err("ambiguous");
-    assert_eq!(e.kind, ErrorKind::UnknownStage);
+    assert_eq!(e.first().kind, ErrorKind::UnknownStage);
     assert!(e.to_string().contains("matches `a-QA`, `b-QA`"), "{e}");
     assert!(p.resolve_stages(&lc, Some("b")).is_ok());
     assert_eq!(p.stages[0].full_name.as_deref(), Some("b-QA"));

@@ -123,6 +123,24 @@ pub struct Failure {
     pub message: String,
     /// Exit status (2 or 3).
     pub exit_code: u8,
+    /// Where in a file each problem is (a policy file's errors), for one annotation each;
+    /// `message` above already lists them all.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub places: Vec<Place>,
+}
+
+/// A problem at a line and column of a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The file, relative to the workspace.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What is wrong there and what to do.
+    pub message: String,
 }
 
 /// Everything a run decided and did.
@@ -212,6 +230,7 @@ impl Outcome {
             title: error.title().to_string(),
             message: error.to_string(),
             exit_code: error.exit_code(),
+            places: error.places(),
         });
     }
 

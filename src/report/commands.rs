@@ -45,6 +45,18 @@ pub fn annotation(
     file: Option<&str>,
     line: Option<u32>,
 ) -> String {
+    annotation_at(level, title, message, file, line, None)
+}
+
+/// An annotation line pointing at a line and column of a file (`col=` only with `line=`).
+pub fn annotation_at(
+    level: Level,
+    title: &str,
+    message: &str,
+    file: Option<&str>,
+    line: Option<u32>,
+    column: Option<u32>,
+) -> String {
     let name = match level {
         Level::Error => "error",
         Level::Warning => "warning",
@@ -55,6 +67,9 @@ pub fn annotation(
         props.push(format!("file={}", escape_property(f)));
         if let Some(l) = line.filter(|l| *l > 0) {
             props.push(format!("line={l}"));
+            if let Some(c) = column.filter(|c| *c > 0) {
+                props.push(format!("col={c}"));
+            }
         }
     }
     if !title.is_empty() {

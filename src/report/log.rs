@@ -137,14 +137,32 @@ pub fn closing(outcome: &Outcome) -> String {
         outcome.from_stage,
         outcome.to_stage
     ));
-    if let Some((title, message)) = final_error(outcome) {
-        out.push_str(&commands::annotation(
-            Level::Error,
-            &title,
-            &message,
-            None,
-            None,
-        ));
+    match outcome.failure.as_ref().map(|f| (&f.title, &f.places)) {
+        // Problems at places in a file (a policy file's errors): one annotation on each line,
+        // which already says what is wrong and what to do.
+        Some((title, places)) if !places.is_empty() => {
+            for p in places {
+                out.push_str(&commands::annotation_at(
+                    Level::Error,
+                    title,
+                    &p.message,
+                    Some(&p.file),
+                    Some(p.line),
+                    Some(p.column),
+                ));
+            }
+        }
+        _ => {
+            if let Some((title, message)) = final_error(outcome) {
+                out.push_str(&commands::annotation(
+                    Level::Error,
+                    &title,
+                    &message,
+                    None,
+                    None,
+                ));
+            }
+        }
     }
     out
 }
@@ -158,7 +176,8 @@ fn final_error(outcome: &Outcome) -> Option<(String, String)> {
         } else {
             format!(" The version is in {}.", outcome.whereabouts())
         };
-        let stop = if where_now.is_empty() || f.message.ends_with('.') {
+        // A message may end with a question ("did you mean `QA`?"): no full stop after it.
+        let stop = if where_now.is_empty() || f.message.ends_with(['.', '?', '!']) {
             ""
         } else {
             "."

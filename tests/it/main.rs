@@ -2,6 +2,7 @@
 //! environment against the AppTrust simulator, and pins the client's wire format with wiremock.
 
 mod annotations;
+mod applications;
 mod attestation;
 mod calendar;
 mod common;
@@ -20,6 +21,7 @@ mod github_gates;
 mod hostile;
 mod parallel;
 mod plan;
+mod policy_file;
 mod props;
 mod schemas;
 mod test_results;

@@ -173,7 +173,7 @@ proptest! {
         }
         o.warnings.push(warning);
         if let Some(message) = failure {
-            o.failure = Some(Failure { title: "promote-action: remote error".into(), message, exit_code: 3 });
+            o.failure = Some(Failure { title: "promote-action: remote error".into(), message, exit_code: 3, places: vec![] });
         }
         let md = summary::render(&o, &summary::Links::default());
         for line in md.lines() {

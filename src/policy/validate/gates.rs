@@ -44,18 +44,7 @@ impl Ctx<'_> {
         .map(|(_, k)| k)
         .collect();
         match present.as_slice() {
-            [] => {
-                return Err(self.err(
-                    ErrorKind::MissingKey,
-                    gp,
-                    At::Value,
-                    "gate has no kind key",
-                    format!(
-                        "Add exactly one of {}.",
-                        backticked(GATE_KINDS.iter().copied())
-                    ),
-                ));
-            }
+            [] => return Err(self.no_kind(gp)),
             [_] => {}
             [a, b, ..] => {
                 return Err(self.invalid(
@@ -220,16 +209,20 @@ impl Ctx<'_> {
             return self.evidence(&gp.key("evidence"), e);
         }
         // Unreachable: exactly one kind is present (checked above).
-        Err(self.err(
+        Err(self.no_kind(gp))
+    }
+
+    /// The error for a gate item without a kind key.
+    fn no_kind(&self, gp: &KeyPath) -> PolicyError {
+        let kinds = backticked(GATE_KINDS.iter().copied());
+        let help = format!("Add exactly one of {kinds}.");
+        self.err(
             ErrorKind::MissingKey,
             gp,
             At::Value,
             "gate has no kind key",
-            format!(
-                "Add exactly one of {}.",
-                backticked(GATE_KINDS.iter().copied())
-            ),
-        ))
+            help,
+        )
     }
 
     /// Assigns default names and rejects duplicate explicit names.
@@ -237,18 +230,19 @@ impl Ctx<'_> {
         &self,
         gates_path: &KeyPath,
         specs: Vec<(usize, Option<String>, GateSpec)>,
-    ) -> Result<Vec<Gate>, PolicyError> {
+    ) -> Vec<Gate> {
         let mut explicit: Vec<(&str, usize)> = Vec::new();
         for (i, name, _) in &specs {
             if let Some(n) = name {
                 if let Some((_, first)) = explicit.iter().find(|(e, _)| e == n) {
-                    return Err(self.err(
+                    self.report(self.err(
                         ErrorKind::DuplicateKey,
                         &gates_path.index(*i).key("name"),
                         At::Value,
                         format!("duplicate gate name `{n}` (also used by gates[{first}])"),
                         "Gate names must be unique within a stage; rename one of them.",
                     ));
+                    continue;
                 }
                 explicit.push((n.as_str(), *i));
             }
@@ -272,7 +266,7 @@ impl Ctx<'_> {
             };
             gates.push(Gate { name, spec });
         }
-        Ok(gates)
+        gates
     }
 
     /// Validates glob patterns (non-empty list when `required`, no empty pattern).

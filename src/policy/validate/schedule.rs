@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::Ctx;
-use crate::policy::error::{ErrorKind, PolicyError};
+use crate::policy::error::{ErrorKind, PolicyError, closest};
 use crate::policy::locate::{At, KeyPath, locate};
 use crate::policy::raw::{RawFreeze, RawWindow};
 use crate::policy::recurrence::{Recurrence, check_anchor, parse_dtstart, parse_duration};
@@ -35,40 +35,43 @@ struct RecurrenceKeys<'a> {
 }
 
 impl Ctx<'_> {
-    /// Validates `windows`.
-    pub(super) fn windows(
-        &self,
-        path: &KeyPath,
-        raw: Vec<RawWindow>,
-    ) -> Result<Vec<Window>, PolicyError> {
-        self.at_most(path, "windows", raw.len())?;
-        let mut windows = Vec::with_capacity(raw.len());
-        for (i, w) in raw.into_iter().enumerate() {
-            let wp = path.index(i);
-            if let Some(rrule) = w.rrule.as_deref() {
-                let classic = [
-                    ("days", w.days.is_some()),
-                    ("start", w.start.is_some()),
-                    ("end", w.end.is_some()),
-                ];
-                self.refuse_mix(&wp, "window", "rrule", &classic)?;
-                let keys = RecurrenceKeys {
-                    rrule,
-                    duration: w.duration.as_deref(),
-                    timezone: &w.timezone,
-                    dtstart: w.dtstart.as_deref(),
-                };
-                windows.push(Window::Recurring(self.recurrence(&wp, "window", keys)?));
-                continue;
-            }
-            let extra = [
-                ("duration", w.duration.is_some()),
-                ("dtstart", w.dtstart.is_some()),
-            ];
-            self.refuse_mix(&wp, "window", "days", &extra)?;
-            windows.push(Window::Weekly(self.weekly(&wp, w)?));
+    /// Validates `windows`: (index in the file's list, window) pairs; a bad window is
+    /// recorded and left out.
+    pub(super) fn windows(&self, path: &KeyPath, raw: Vec<(usize, RawWindow)>) -> Vec<Window> {
+        if self
+            .keep(self.at_most(path, "windows", count(&raw)))
+            .is_none()
+        {
+            return Vec::new();
         }
-        Ok(windows)
+        raw.into_iter()
+            .filter_map(|(i, w)| self.keep(self.window(&path.index(i), w)))
+            .collect()
+    }
+
+    /// Validates one window, weekly or recurring.
+    fn window(&self, wp: &KeyPath, w: RawWindow) -> Result<Window, PolicyError> {
+        if let Some(rrule) = w.rrule.as_deref() {
+            let classic = [
+                ("days", w.days.is_some()),
+                ("start", w.start.is_some()),
+                ("end", w.end.is_some()),
+            ];
+            self.refuse_mix(wp, "window", "rrule", &classic)?;
+            let keys = RecurrenceKeys {
+                rrule,
+                duration: w.duration.as_deref(),
+                timezone: &w.timezone,
+                dtstart: w.dtstart.as_deref(),
+            };
+            return Ok(Window::Recurring(self.recurrence(wp, "window", keys)?));
+        }
+        let extra = [
+            ("duration", w.duration.is_some()),
+            ("dtstart", w.dtstart.is_some()),
+        ];
+        self.refuse_mix(wp, "window", "days", &extra)?;
+        Ok(Window::Weekly(self.weekly(wp, w)?))
     }
 
     /// Validates a weekly window (`days`, `start`, `end`, `timezone`).
@@ -125,84 +128,87 @@ impl Ctx<'_> {
         })
     }
 
-    /// Validates `freezes`.
-    pub(super) fn freezes(
-        &self,
-        path: &KeyPath,
-        raw: Vec<RawFreeze>,
-    ) -> Result<Vec<Freeze>, PolicyError> {
-        self.at_most(path, "freezes", raw.len())?;
-        let mut freezes = Vec::with_capacity(raw.len());
-        for (i, f) in raw.into_iter().enumerate() {
-            let fp = path.index(i);
-            let reason = f.reason.trim().to_string();
-            let freeze = if let Some(rrule) = f.rrule.as_deref() {
-                let classic = [("from", f.from.is_some()), ("to", f.to.is_some())];
-                self.refuse_mix(&fp, "freeze", "rrule", &classic)?;
-                let Some(timezone) = f.timezone.as_deref() else {
-                    return Err(self.err(
-                        ErrorKind::MissingKey,
-                        &fp,
-                        At::Value,
-                        "freeze with `rrule` has no `timezone`",
-                        "Add the IANA time zone of the rule's wall-clock times, e.g. `timezone: America/New_York`.",
-                    ));
-                };
-                let keys = RecurrenceKeys {
-                    rrule,
-                    duration: f.duration.as_deref(),
-                    timezone,
-                    dtstart: f.dtstart.as_deref(),
-                };
-                Freeze::Recurring(RecurringFreeze {
-                    recurrence: self.recurrence(&fp, "freeze", keys)?,
-                    reason: reason.clone(),
-                })
-            } else {
-                let extra = [
-                    ("timezone", f.timezone.is_some()),
-                    ("duration", f.duration.is_some()),
-                    ("dtstart", f.dtstart.is_some()),
-                ];
-                self.refuse_mix(&fp, "freeze", "from", &extra)?;
-                let missing = |key: &str| {
-                    self.err(
-                        ErrorKind::MissingKey,
-                        &fp,
-                        At::Value,
-                        format!("freeze has no `{key}`"),
-                        "A fixed freeze needs `from`, `to` and `reason`; a recurring one needs `rrule`, `duration`, `timezone` and `reason`.",
-                    )
-                };
-                let from_s = f.from.as_deref().ok_or_else(|| missing("from"))?;
-                let to_s = f.to.as_deref().ok_or_else(|| missing("to"))?;
-                let from = self.timestamp(&fp.key("from"), from_s)?;
-                let to = self.timestamp(&fp.key("to"), to_s)?;
-                if to <= from {
-                    return Err(self.invalid(
-                        &fp.key("to"),
-                        At::Value,
-                        format!("freeze `to` ({to}) is not after `from` ({from})"),
-                        "`to` is the end of the freeze (exclusive) and must be later than `from`.",
-                    ));
-                }
-                Freeze::Period(FreezePeriod {
-                    from,
-                    to,
-                    reason: reason.clone(),
-                })
-            };
-            if reason.is_empty() {
-                return Err(self.invalid(
-                    &fp.key("reason"),
+    /// Validates `freezes`: (index, freeze) pairs; a bad freeze is recorded and left out.
+    pub(super) fn freezes(&self, path: &KeyPath, raw: Vec<(usize, RawFreeze)>) -> Vec<Freeze> {
+        if self
+            .keep(self.at_most(path, "freezes", count(&raw)))
+            .is_none()
+        {
+            return Vec::new();
+        }
+        raw.into_iter()
+            .filter_map(|(i, f)| self.keep(self.freeze(&path.index(i), f)))
+            .collect()
+    }
+
+    /// Validates one freeze, fixed or recurring.
+    fn freeze(&self, fp: &KeyPath, f: RawFreeze) -> Result<Freeze, PolicyError> {
+        let reason = f.reason.trim().to_string();
+        let freeze = if let Some(rrule) = f.rrule.as_deref() {
+            let classic = [("from", f.from.is_some()), ("to", f.to.is_some())];
+            self.refuse_mix(fp, "freeze", "rrule", &classic)?;
+            let Some(timezone) = f.timezone.as_deref() else {
+                return Err(self.err(
+                    ErrorKind::MissingKey,
+                    fp,
                     At::Value,
-                    "freeze `reason` is empty",
-                    "Say why the stage is frozen, e.g. `reason: year-end freeze`; it is shown to whoever is blocked.",
+                    "freeze with `rrule` has no `timezone`",
+                    "Add the IANA time zone of the rule's wall-clock times, e.g. `timezone: America/New_York`.",
+                ));
+            };
+            let keys = RecurrenceKeys {
+                rrule,
+                duration: f.duration.as_deref(),
+                timezone,
+                dtstart: f.dtstart.as_deref(),
+            };
+            Freeze::Recurring(RecurringFreeze {
+                recurrence: self.recurrence(fp, "freeze", keys)?,
+                reason: reason.clone(),
+            })
+        } else {
+            let extra = [
+                ("timezone", f.timezone.is_some()),
+                ("duration", f.duration.is_some()),
+                ("dtstart", f.dtstart.is_some()),
+            ];
+            self.refuse_mix(fp, "freeze", "from", &extra)?;
+            let missing = |key: &str| {
+                self.err(
+                    ErrorKind::MissingKey,
+                    fp,
+                    At::Value,
+                    format!("freeze has no `{key}`"),
+                    "A fixed freeze needs `from`, `to` and `reason`; a recurring one needs `rrule`, `duration`, `timezone` and `reason`.",
+                )
+            };
+            let from_s = f.from.as_deref().ok_or_else(|| missing("from"))?;
+            let to_s = f.to.as_deref().ok_or_else(|| missing("to"))?;
+            let from = self.timestamp(&fp.key("from"), from_s)?;
+            let to = self.timestamp(&fp.key("to"), to_s)?;
+            if to <= from {
+                return Err(self.invalid(
+                    &fp.key("to"),
+                    At::Value,
+                    format!("freeze `to` ({to}) is not after `from` ({from})"),
+                    "`to` is the end of the freeze (exclusive) and must be later than `from`.",
                 ));
             }
-            freezes.push(freeze);
+            Freeze::Period(FreezePeriod {
+                from,
+                to,
+                reason: reason.clone(),
+            })
+        };
+        if reason.is_empty() {
+            return Err(self.invalid(
+                &fp.key("reason"),
+                At::Value,
+                "freeze `reason` is empty",
+                "Say why the stage is frozen, e.g. `reason: year-end freeze`; it is shown to whoever is blocked.",
+            ));
         }
-        Ok(freezes)
+        Ok(freeze)
     }
 
     /// Rejects a list longer than [`MAX_ENTRIES`], at its first extra entry.
@@ -307,11 +313,18 @@ impl Ctx<'_> {
     /// Resolves an IANA time zone name.
     fn time_zone(&self, p: &KeyPath, name: &str) -> Result<TimeZone, PolicyError> {
         TimeZone::get(name.trim()).map_err(|_| {
+            let names: Vec<String> = jiff::tz::db()
+                .available()
+                .map(|n| n.as_str().to_string())
+                .collect();
+            let hint = closest(name.trim(), names.iter().map(String::as_str))
+                .map(|c| format!("Did you mean `{c}`? "))
+                .unwrap_or_default();
             self.invalid(
                 p,
                 At::Value,
                 format!("unknown time zone `{name}`"),
-                "Use an IANA time zone name such as `UTC`, `Europe/London`, `America/New_York` or `Asia/Kolkata`.",
+                format!("{hint}Use an IANA time zone name such as `UTC`, `Europe/London`, `America/New_York` or `Asia/Kolkata`."),
             )
         })
     }
@@ -347,4 +360,9 @@ impl Ctx<'_> {
             )
         })
     }
+}
+
+/// How many entries a list had in the file: one past the highest index read.
+fn count<T>(items: &[(usize, T)]) -> usize {
+    items.iter().map(|(i, _)| i + 1).max().unwrap_or(0)
 }
