@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use promote_action::evidence::{
+use promote_action::reports::{
     read_benchmark, read_coverage, read_json_pointer, read_junit, read_sarif, read_test_results,
 };
 

@@ -7,12 +7,12 @@
 #![forbid(unsafe_code)]
 
 // The flow, in order.
-pub mod evidence;
 pub mod gates;
 pub mod inputs;
 pub mod policy;
 pub mod promotion;
 pub mod report;
+pub mod reports;
 
 // The remote systems, over one HTTP layer.
 pub mod apptrust;

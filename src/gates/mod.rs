@@ -22,8 +22,8 @@ mod version;
 
 pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
 
-use crate::evidence::facts::Evidence;
 use crate::policy::{Gate, GateSpec};
+use crate::reports::facts::Evidence;
 
 /// One gate's verdict plus the failures worth showing.
 #[derive(Debug, Clone)]

@@ -2,8 +2,8 @@
 //! number of tests, and the failing cases behind a failure.
 
 use super::{Decision, pass_fail, plural, thousands};
-use crate::evidence::{TestFormat, TestSummary};
 use crate::gates::{Finding, Severity};
+use crate::reports::{TestFormat, TestSummary};
 
 pub(super) fn tests(j: &TestSummary, max_failures: u64, min_tests: u64) -> Decision {
     let bad = j.failures + j.errors;

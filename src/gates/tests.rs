@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::evidence::facts::{CheckRun, IntegrityFacts};
-use crate::evidence::{
+use crate::policy::{LevelBounds, SeverityBounds, TestsKey};
+use crate::reports::facts::{CheckRun, IntegrityFacts};
+use crate::reports::{
     BenchFormat, BenchSummary, CoverageFormat, CoverageSummary, FailedCase, FailureKind,
     FileResult, SarifSummary, TestCounts, TestFormat, TestSummary,
 };
-use crate::policy::{LevelBounds, SeverityBounds, TestsKey};
 
 fn gate(spec: GateSpec) -> Gate {
     Gate {
@@ -222,7 +222,7 @@ fn sarif_table() {
 
 #[test]
 fn sarif_findings_are_errors_only_when_they_are_or_break_a_bound() {
-    let finding = |rule: &str, level: &str, sev: Option<f64>| crate::evidence::Finding {
+    let finding = |rule: &str, level: &str, sev: Option<f64>| crate::reports::Finding {
         rule_id: rule.into(),
         level: level.into(),
         security_severity: sev,

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::GitHubClient;
-use crate::evidence::facts::{Approval, CheckRun};
+use crate::reports::facts::{Approval, CheckRun};
 
 #[derive(Deserialize)]
 struct CheckRunsPage {

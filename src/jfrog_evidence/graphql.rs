@@ -9,7 +9,7 @@
 use serde::Deserialize;
 
 use super::Subject;
-use crate::evidence::facts::EvidenceRecord;
+use crate::reports::facts::EvidenceRecord;
 
 /// Advice for an answer that is not a `searchEvidence` result.
 pub const HINT: &str = "; check that `jfrog-url` points at the JFrog platform root and that the platform has the evidence service (JFrog Enterprise+)";
@@ -116,7 +116,7 @@ pub fn parse_page(body: &str) -> Result<Page, String> {
             .errors
             .iter()
             .take(3)
-            .map(|e| crate::evidence::truncate_chars(e.message.trim(), 200))
+            .map(|e| crate::reports::truncate_chars(e.message.trim(), 200))
             .collect();
         return Err(format!("GraphQL answered errors: {}", messages.join("; ")));
     }

@@ -347,7 +347,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    crate::evidence::hex(&sha256(data))
+    crate::reports::hex(&sha256(data))
 }
 
 #[cfg(test)]

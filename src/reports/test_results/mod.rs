@@ -158,7 +158,7 @@ pub struct FailedCase {
     /// [`super::MAX_MESSAGE_CHARS`] characters.
     pub message: String,
     /// Source file of the failure, as the report names it (relative paths stay relative), or
-    /// the workspace file it was mapped to ([`crate::evidence::source_map`]).
+    /// the workspace file it was mapped to ([`crate::reports::source_map`]).
     pub file: Option<String>,
     pub line: Option<u32>,
     /// The failure's text as the report gives it (the stack trace), at most
@@ -172,7 +172,7 @@ pub(crate) const MAX_TRACE_CHARS: usize = 16 * 1024;
 
 /// `text` cut to [`MAX_TRACE_CHARS`], for [`FailedCase::trace`].
 pub(crate) fn trace_of(text: &str) -> String {
-    crate::evidence::truncate_chars(text, MAX_TRACE_CHARS)
+    crate::reports::truncate_chars(text, MAX_TRACE_CHARS)
 }
 
 /// One test's outcome, as the XML readers map their formats' result values (NUnit, TRX).

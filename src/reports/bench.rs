@@ -405,7 +405,7 @@ impl<'de> de::DeserializeSeed<'de> for NumSeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::fixture;
+    use crate::reports::fixture;
 
     #[test]
     fn formats_metrics_and_entries() {
@@ -583,7 +583,7 @@ mod tests {
     #[test]
     fn wrong_and_hostile_inputs() {
         use EvidenceError as E;
-        let table: &[(&str, crate::evidence::ErrCheck)] = &[
+        let table: &[(&str, crate::reports::ErrCheck)] = &[
             ("sarif/eslint.sarif", |e| {
                 matches!(e, E::UnknownFormat { .. })
             }),

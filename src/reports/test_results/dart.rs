@@ -20,12 +20,12 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::evidence::json::borrowed_str;
+use crate::reports::json::borrowed_str;
 
 use super::gotest::{read_line, trim};
 use super::location::{dart_frame, file_url_path};
 use super::{FailedCase, FailureKind, Tally};
-use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 const FORMAT: &str = "Dart JSON";
 

@@ -1,5 +1,5 @@
 //! The stack frames of a failure's text, in order, each with the type that owns it where the
-//! runtime prints one: what [`crate::evidence::source_map`] picks an annotation's place from.
+//! runtime prints one: what [`crate::reports::source_map`] picks an annotation's place from.
 //!
 //! Shapes read, one frame per line:
 //! - Java (Surefire, Gradle, TestNG): `at com.example.CalcTest.adds(CalcTest.java:18)`, also

@@ -395,7 +395,7 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::fixture;
+    use crate::reports::fixture;
 
     fn read_number(rel: &str) -> f64 {
         std::fs::read_to_string(fixture(rel))
@@ -528,7 +528,7 @@ mod tests {
     #[test]
     fn hostile_and_wrong_inputs() {
         use EvidenceError as E;
-        let table: &[(&str, crate::evidence::ErrCheck)] = &[
+        let table: &[(&str, crate::reports::ErrCheck)] = &[
             ("hostile/billion-laughs.xml", |e| {
                 matches!(e, E::Unsafe { .. })
             }),

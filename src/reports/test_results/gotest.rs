@@ -24,9 +24,9 @@ use std::path::Path;
 
 use super::location::find_location;
 use super::{FailedCase, FailureKind, Tally};
-use crate::evidence::jsonscan::MAX_ELEMENT_BYTES;
-use crate::evidence::jsonslice::{self, SliceError};
-use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::jsonscan::MAX_ELEMENT_BYTES;
+use crate::reports::jsonslice::{self, SliceError};
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 const FORMAT: &str = "go test -json";
 

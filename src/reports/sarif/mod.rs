@@ -263,7 +263,7 @@ fn count(acc: &mut Acc, run: &RunMeta, r: RawResult<'_>, bytes: &[u8]) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::fixture;
+    use crate::reports::fixture;
 
     #[derive(Debug, PartialEq)]
     struct Counts {
@@ -395,7 +395,7 @@ mod tests {
     #[test]
     fn hostile_inputs_give_errors_not_panics() {
         use EvidenceError as E;
-        let table: &[(&str, crate::evidence::ErrCheck)] = &[
+        let table: &[(&str, crate::reports::ErrCheck)] = &[
             (
                 "hostile/truncated.json",
                 |e| matches!(e, E::Malformed { detail, .. } if detail.contains("truncated")),

@@ -4,7 +4,7 @@
 //! list, against their declared totals (see tests/fixtures/README.md).
 
 use super::*;
-use crate::evidence::fixture;
+use crate::reports::fixture;
 
 fn read(file: &str) -> TestSummary {
     read_test_results(&[fixture(file)]).unwrap_or_else(|e| panic!("{file}: {e}"))

@@ -5,7 +5,7 @@
 //! results); see `tests/fixtures/README.md`.
 
 use super::*;
-use crate::evidence::fixture;
+use crate::reports::fixture;
 
 fn read(file: &str) -> TestSummary {
     read_test_results(&[fixture(file)]).unwrap_or_else(|e| panic!("{file}: {e}"))
@@ -463,7 +463,7 @@ fn hostile_inputs_give_errors_not_panics() {
         "{{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"T\"}}\n{{\"Action\":\"output\",\"Package\":\"p\",\"Output\":\"{}\"}}\n",
         "x".repeat(33 * 1024 * 1024)
     );
-    let cases: Vec<(&str, Vec<u8>, &str, crate::evidence::ErrCheck)> = vec![
+    let cases: Vec<(&str, Vec<u8>, &str, crate::reports::ErrCheck)> = vec![
         ("trx-truncated.trx", b"<TestRun><Results><UnitTestResult outcome=\"Passed\"/><UnitTest".to_vec(), "truncated", |e| matches!(e, E::Malformed { .. })),
         ("trx-outcome.trx", b"<TestRun><Results><UnitTestResult testName=\"a\" outcome=\"Exploded\"/></Results></TestRun>".to_vec(), "`Exploded`", |e| matches!(e, E::Malformed { .. })),
         ("trx-entity.trx", b"<?xml version=\"1.0\"?><!DOCTYPE TestRun [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><TestRun>&x;</TestRun>".to_vec(), "DOCTYPE", |e| matches!(e, E::Unsafe { .. })),

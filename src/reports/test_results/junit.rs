@@ -25,8 +25,8 @@ use serde::Serialize;
 use super::location::find_location;
 use super::xmldrive::{self, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestCounts, trace_of};
-use crate::evidence::xml::{self, Sniffed, XmlStream};
-use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::xml::{self, Sniffed, XmlStream};
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 const FORMAT: &str = "JUnit XML";
 
@@ -38,7 +38,7 @@ pub struct JunitSummary {
     pub failures: u64,
     pub errors: u64,
     pub skipped: u64,
-    /// The first [`crate::evidence::MAX_LISTED`] failed or errored cases, in file order.
+    /// The first [`crate::reports::MAX_LISTED`] failed or errored cases, in file order.
     pub failed: Vec<FailedCase>,
     /// All failed plus errored cases (`failures + errors`).
     pub failed_total: u64,
@@ -387,7 +387,7 @@ fn check_attrs(x: &XmlStream, e: &BytesStart<'_>) -> Result<(), EvidenceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::{MAX_LISTED, fixture};
+    use crate::reports::{MAX_LISTED, fixture};
 
     struct Want {
         file: &'static str,
@@ -578,7 +578,7 @@ mod tests {
     #[test]
     fn hostile_inputs_give_errors_not_panics() {
         use EvidenceError as E;
-        let table: &[(&str, crate::evidence::ErrCheck)] = &[
+        let table: &[(&str, crate::reports::ErrCheck)] = &[
             ("hostile/billion-laughs.xml", |e| {
                 matches!(e, E::Unsafe { .. })
             }),

@@ -323,7 +323,7 @@ fn parse_index(token: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::fixture;
+    use crate::reports::fixture;
 
     #[test]
     fn optional_strings_are_borrowed_unless_escaped() {
@@ -428,7 +428,7 @@ mod tests {
     #[test]
     fn hostile_json_is_an_error_not_a_crash() {
         use EvidenceError as E;
-        let table: &[(&str, crate::evidence::ErrCheck)] = &[
+        let table: &[(&str, crate::reports::ErrCheck)] = &[
             (
                 "hostile/truncated.json",
                 |e| matches!(e, E::Malformed { detail, .. } if detail.contains("truncated")),

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::dsse::PublicKey;
-use crate::evidence::{BenchSummary, CoverageSummary, SarifSummary, TestSummary};
+use crate::reports::{BenchSummary, CoverageSummary, SarifSummary, TestSummary};
 
 /// What was gathered for one gate.
 #[derive(Debug, Clone)]

@@ -17,8 +17,8 @@ use quick_xml::events::{BytesStart, Event};
 use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat, trace_of};
-use crate::evidence::xml::XmlStream;
-use crate::evidence::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::xml::XmlStream;
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 pub(crate) fn is_root(local: &[u8]) -> bool {
     local == b"assemblies" || local == b"assembly"
