@@ -12,12 +12,12 @@ use std::sync::Arc;
 
 use crate::apptrust::VersionContent;
 use crate::dsse::PublicKey;
+use crate::gates::facts::{AttachedFacts, Evidence, GitHubFacts, IntegrityFacts, RecordFile};
 use crate::github::GitHubClient;
 use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
 use crate::jfrog_evidence::{EvidenceClient, Subject};
 use crate::policy::{GateSpec, Policy};
-use crate::reports::facts::{AttachedFacts, Evidence, GitHubFacts, IntegrityFacts, RecordFile};
 use crate::reports::{expand_globs, gather};
 
 /// Where the facts come from: the version, its remotes and the workspace.

@@ -11,9 +11,9 @@ use serde_json::Value;
 
 use super::{GateEval, thousands};
 use crate::dsse::{self, NotVerified};
+use crate::gates::facts::{AttachedFacts, RecordFile};
 use crate::gates::{EvidenceRow, GateResult, GateStatus};
 use crate::policy::{ConditionCheck, EvidenceCondition, Gate};
-use crate::reports::facts::{AttachedFacts, RecordFile};
 
 /// How a record was judged.
 struct Judged {
@@ -395,8 +395,8 @@ mod tests {
 
     use super::*;
     use crate::dsse::PublicKey;
+    use crate::gates::facts::EvidenceRecord;
     use crate::policy::GateSpec;
-    use crate::reports::facts::EvidenceRecord;
     use crate::simulator::{DEMO_PUBLIC_KEY, signed_statement};
 
     const TYPE: &str = "https://in-toto.io/attestation/test-result/v0.1";

@@ -11,6 +11,7 @@
 mod checks;
 mod coverage;
 mod evidence;
+pub mod facts;
 mod measures;
 pub mod readiness;
 mod results;
@@ -22,8 +23,8 @@ mod version;
 
 pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
 
+use crate::gates::facts::Evidence;
 use crate::policy::{Gate, GateSpec};
-use crate::reports::facts::Evidence;
 
 /// One gate's verdict plus the failures worth showing.
 #[derive(Debug, Clone)]

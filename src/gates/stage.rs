@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::gates::facts::{Evidence, GitHubFacts};
 use crate::gates::{self, GateResult, GateStatus, StageVerdict};
 use crate::policy::schedule::{self, WindowDecision};
 use crate::policy::{OnWindowClosed, Policy, StagePolicy};
-use crate::reports::facts::{Evidence, GitHubFacts};
 
 /// What the decision needs to know about the run.
 #[derive(Debug, Clone)]
@@ -225,7 +225,7 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reports::facts::Approval;
+    use crate::gates::facts::Approval;
 
     const POLICY: &str = r#"
 version: 1

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::*;
+use crate::gates::facts::{CheckRun, IntegrityFacts};
 use crate::policy::{LevelBounds, SeverityBounds, TestsKey};
-use crate::reports::facts::{CheckRun, IntegrityFacts};
 use crate::reports::{
     BenchFormat, BenchSummary, CoverageFormat, CoverageSummary, FailedCase, FailureKind,
     FileResult, SarifSummary, TestCounts, TestFormat, TestSummary,

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::GitHubClient;
-use crate::reports::facts::{Approval, CheckRun};
+use crate::gates::facts::{Approval, CheckRun};
 
 #[derive(Deserialize)]
 struct CheckRunsPage {

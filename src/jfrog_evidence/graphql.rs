@@ -9,7 +9,7 @@
 use serde::Deserialize;
 
 use super::Subject;
-use crate::reports::facts::EvidenceRecord;
+use crate::gates::facts::EvidenceRecord;
 
 /// Advice for an answer that is not a `searchEvidence` result.
 pub const HINT: &str = "; check that `jfrog-url` points at the JFrog platform root and that the platform has the evidence service (JFrog Enterprise+)";

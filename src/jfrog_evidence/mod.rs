@@ -18,7 +18,7 @@ use crate::http::{
 };
 use crate::secret::Secret;
 
-pub use crate::reports::facts::EvidenceRecord;
+pub use crate::gates::facts::EvidenceRecord;
 
 /// Name of an application version's manifest, the subject of its evidence.
 pub const MANIFEST_NAME: &str = "release-bundle.json.evd";

@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::facts::Evidence;
 use super::source_map::{self, SourceIndex};
 use super::{
     EvidenceError, expand_globs, expand_union, read_benchmark, read_coverage, read_json_pointer,
     read_sarif, read_test_results,
 };
+use crate::gates::facts::Evidence;
 use crate::policy::GateSpec;
 
 fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
