@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::apptrust::VersionContent;
 use crate::dsse::PublicKey;
-use crate::gates::facts::{AttachedFacts, Evidence, GitHubFacts, IntegrityFacts, RecordFile};
+use crate::gates::facts::{AttachedFacts, Fact, GitHubFacts, IntegrityFacts, RecordFile};
 use crate::github::GitHubClient;
 use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
@@ -47,20 +47,16 @@ pub(super) struct Unread {
     pub(super) file: Option<String>,
 }
 
-/// What gathering found: each stage's evidence in gate order, and the reports it could not read.
+/// What gathering found: each stage's facts in gate order, and the reports it could not read.
 pub(super) struct Gathered {
     /// Full stage name → one entry per gate of the stage's policy.
-    pub(super) evidence: BTreeMap<String, Vec<Evidence>>,
+    pub(super) facts: BTreeMap<String, Vec<Fact>>,
     /// File-based gates whose report could not be read.
     pub(super) unread: Vec<Unread>,
 }
 
-/// The evidence of every gate of every stage of `path` that the policy names, in gate order.
-pub(super) async fn stage_evidence(
-    policy: &Policy,
-    path: &[String],
-    src: &Sources<'_>,
-) -> Gathered {
+/// The facts of every gate of every stage of `path` that the policy names, in gate order.
+pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<'_>) -> Gathered {
     let stages: Vec<(&String, &crate::policy::StagePolicy)> = path
         .iter()
         .filter_map(|s| policy.stage(s).map(|sp| (s, sp)))
@@ -85,17 +81,17 @@ pub(super) async fn stage_evidence(
     let mut out = BTreeMap::new();
     let mut unread = Vec::new();
     for (stage, sp) in stages {
-        let mut evidence = Vec::new();
+        let mut facts = Vec::new();
         for (index, gate) in sp.gates.iter().enumerate() {
             let e = match &gate.spec {
                 GateSpec::Integrity { files } => integrity(src.workspace, src.content, files),
                 GateSpec::Evidence { signed_by, .. } => match &attached {
                     Some(Ok(a)) => match signed_by_keys(src.workspace, signed_by) {
-                        Ok(keys) => Evidence::Attached(AttachedFacts { keys, ..a.clone() }),
-                        Err(why) => Evidence::Unavailable(why),
+                        Ok(keys) => Fact::Attached(AttachedFacts { keys, ..a.clone() }),
+                        Err(why) => Fact::Unavailable(why),
                     },
-                    Some(Err(why)) => Evidence::Unavailable(why.clone()),
-                    None => Evidence::Unavailable("the evidence was not read".into()),
+                    Some(Err(why)) => Fact::Unavailable(why.clone()),
+                    None => Fact::Unavailable("the evidence was not read".into()),
                 },
                 GateSpec::Checks { .. } => src.github.checks.clone(),
                 spec => match gather::read_file_evidence(&workspace, spec) {
@@ -106,19 +102,16 @@ pub(super) async fn stage_evidence(
                             gate: index,
                             file: err.path().and_then(|p| relative_file(src.workspace, p)),
                         });
-                        Evidence::Unavailable(relative_text(src.workspace, &err.to_string()))
+                        Fact::Unavailable(relative_text(src.workspace, &err.to_string()))
                     }
-                    None => Evidence::Unavailable("no reader for this gate".into()),
+                    None => Fact::Unavailable("no reader for this gate".into()),
                 },
             };
-            evidence.push(e);
+            facts.push(e);
         }
-        out.insert(stage.clone(), evidence);
+        out.insert(stage.clone(), facts);
     }
-    Gathered {
-        evidence: out,
-        unread,
-    }
+    Gathered { facts: out, unread }
 }
 
 /// A path inside the workspace as the repository names it (what a `file=` annotation needs);
@@ -211,7 +204,7 @@ fn signed_by_keys(workspace: &Path, paths: &[String]) -> Result<Vec<PublicKey>, 
     Ok(keys)
 }
 
-fn integrity(workspace: &Path, content: &VersionContent, files: &[String]) -> Evidence {
+fn integrity(workspace: &Path, content: &VersionContent, files: &[String]) -> Fact {
     let mut facts = IntegrityFacts {
         status: content.status.clone(),
         artifacts: content.artifacts.len(),
@@ -238,10 +231,10 @@ fn integrity(workspace: &Path, content: &VersionContent, files: &[String]) -> Ev
                     })
                     .collect();
             }
-            Err(e) => return Evidence::Unavailable(e.to_string()),
+            Err(e) => return Fact::Unavailable(e.to_string()),
         }
     }
-    Evidence::Integrity(facts)
+    Fact::Integrity(facts)
 }
 
 /// Reads what the policy needs from GitHub on this path (nothing when it needs nothing).
@@ -273,14 +266,14 @@ pub(super) async fn github_facts(
         }
         (None, _, _) => {
             let why = "input `github-token` is empty: required checks and approvals are read from GitHub (pass `github-token: ${{ github.token }}`)".to_string();
-            facts.checks = Evidence::Unavailable(why.clone());
+            facts.checks = Fact::Unavailable(why.clone());
             facts.approvals = Err(why);
             return facts;
         }
         _ => {
             let why =
                 "GITHUB_REPOSITORY is not set: this gate needs the GitHub run context".to_string();
-            facts.checks = Evidence::Unavailable(why.clone());
+            facts.checks = Fact::Unavailable(why.clone());
             facts.approvals = Err(why);
             return facts;
         }
@@ -297,10 +290,10 @@ pub(super) async fn github_facts(
             ctx.sha.as_deref(),
         ) {
             Some(sha) => match client.check_runs(&repo, &sha).await {
-                Ok(runs) => Evidence::Checks(runs),
-                Err(e) => Evidence::Unavailable(e),
+                Ok(runs) => Fact::Checks(runs),
+                Err(e) => Fact::Unavailable(e),
             },
-            None => Evidence::Unavailable(
+            None => Fact::Unavailable(
                 "GITHUB_SHA is not set: cannot find the commit's check runs".into(),
             ),
         };

@@ -156,7 +156,7 @@ async fn decide<A: AppTrustApi>(
         github: &github,
         workspace: &ctx.workspace,
     };
-    let gathered = gather::stage_evidence(policy, path, &sources).await;
+    let gathered = gather::stage_facts(policy, path, &sources).await;
     let facts = RunFacts {
         now: settings.now.unwrap_or_else(jiff::Timestamp::now),
         scheduled: ctx.event_name.as_deref() == Some("schedule"),
@@ -164,7 +164,7 @@ async fn decide<A: AppTrustApi>(
         reason: inputs.reason.as_deref(),
         actor: ctx.actor.as_deref(),
     };
-    let mut verdicts = stage::decide_path(policy, &gathered.evidence, &github, &facts);
+    let mut verdicts = stage::decide_path(policy, &gathered.facts, &github, &facts);
     // In reverse, each put first: the annotations come out in gate order.
     for unread in gathered.unread.into_iter().rev() {
         let Some(verdict) = verdicts.get_mut(&unread.stage) else {

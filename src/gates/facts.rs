@@ -2,7 +2,7 @@
 //!
 //! Readers (report files) and clients (AppTrust, GitHub) produce these values; `gates` consumes
 //! them without doing any I/O. A fact that could not be gathered is
-//! [`Evidence::Unavailable`] with the reason, so the decision fails naming it.
+//! [`Fact::Unavailable`] with the reason, so the decision fails naming it.
 
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use crate::reports::{BenchSummary, CoverageSummary, SarifSummary, TestSummary};
 
 /// What was gathered for one gate.
 #[derive(Debug, Clone)]
-pub enum Evidence {
+pub enum Fact {
     /// Test-result totals (every format the `tests` gate reads).
     Tests(TestSummary),
     /// Coverage totals.
@@ -28,7 +28,7 @@ pub enum Evidence {
     Attached(AttachedFacts),
     /// Check runs on the commit: (name, status, conclusion).
     Checks(Vec<CheckRun>),
-    /// The evidence could not be gathered; the reason names the file or system and the fix.
+    /// The fact could not be gathered; the reason names the file or system and the fix.
     Unavailable(String),
 }
 
@@ -99,7 +99,7 @@ pub struct Approval {
 #[derive(Debug, Clone)]
 pub struct GitHubFacts {
     /// Check runs on the commit (or why they could not be read).
-    pub checks: Evidence,
+    pub checks: Fact,
     /// Approvals of this run (or why they could not be read).
     pub approvals: Result<Vec<Approval>, String>,
 }
@@ -107,7 +107,7 @@ pub struct GitHubFacts {
 impl Default for GitHubFacts {
     fn default() -> Self {
         GitHubFacts {
-            checks: Evidence::Unavailable("check runs were not read".into()),
+            checks: Fact::Unavailable("check runs were not read".into()),
             approvals: Err("approvals were not read".into()),
         }
     }

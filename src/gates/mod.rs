@@ -1,8 +1,9 @@
-//! Gates: pure decisions from evidence already read.
+//! Gates: pure decisions from facts already gathered.
 //!
-//! `evaluate(stage, gate, evidence)` compares one gate's figures with its thresholds and says
+//! `evaluate(stage, gate, fact)` compares one gate's figures with its thresholds and says
 //! pass or fail, with the figure, the threshold and a one-line reason. No I/O happens here (no
-//! files, no network, no clock): readers in `evidence` and clients gather [`Evidence`] first.
+//! files, no network, no clock): the report readers ([`crate::reports`]) and the clients gather
+//! each gate's [`Fact`] first ([`facts`]).
 //! One module per family of gate; [`stage`] adds windows, freezes, approvals and hotfix rules;
 //! [`stop`] decides the repository-wide emergency stop; [`readiness`] whether AppTrust would
 //! promote the version at all.
@@ -23,7 +24,7 @@ mod version;
 
 pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
 
-use crate::gates::facts::Evidence;
+use crate::gates::facts::Fact;
 use crate::policy::{Gate, GateSpec};
 
 /// One gate's verdict plus the failures worth showing.
@@ -77,7 +78,7 @@ pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
 }
 
 /// Decides one gate.
-pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
+pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
     if let (
         GateSpec::Evidence {
             required,
@@ -85,8 +86,8 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
             allow_unverified,
             conditions,
         },
-        Evidence::Attached(facts),
-    ) = (&gate.spec, evidence)
+        Fact::Attached(facts),
+    ) = (&gate.spec, fact)
     {
         let spec = evidence::Spec {
             required,
@@ -96,9 +97,8 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
         };
         return evidence::evaluate(stage, gate, spec, facts);
     }
-    let (status, figure, threshold, detail, findings, findings_total) =
-        decide(&gate.spec, evidence);
-    let warnings = unmatched_paths(&gate.name, evidence).into_iter().collect();
+    let (status, figure, threshold, detail, findings, findings_total) = decide(&gate.spec, fact);
+    let warnings = unmatched_paths(&gate.name, fact).into_iter().collect();
     GateEval {
         result: GateResult {
             stage: stage.to_string(),
@@ -116,16 +116,16 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
     }
 }
 
-/// The figure of a gate that had nothing to judge (its evidence could not be read); the
+/// The figure of a gate that had nothing to judge (its fact could not be gathered); the
 /// reason is its detail.
 pub const NO_EVIDENCE: &str = "no evidence";
 
 /// The warning for `paths` patterns that matched nothing while others did (the gate read the
 /// files the others matched); `None` when every pattern matched.
-fn unmatched_paths(gate: &str, evidence: &Evidence) -> Option<String> {
-    let (unmatched, read) = match evidence {
-        Evidence::Tests(t) => (&t.unmatched, t.files.len()),
-        Evidence::Sarif(s) => (&s.unmatched, s.files.len()),
+fn unmatched_paths(gate: &str, fact: &Fact) -> Option<String> {
+    let (unmatched, read) = match fact {
+        Fact::Tests(t) => (&t.unmatched, t.files.len()),
+        Fact::Sarif(s) => (&s.unmatched, s.files.len()),
         _ => return None,
     };
     if unmatched.is_empty() {
@@ -155,8 +155,8 @@ pub(crate) fn pass_fail(ok: bool) -> GateStatus {
     }
 }
 
-fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
-    if let Evidence::Unavailable(why) = evidence {
+fn decide(spec: &GateSpec, fact: &Fact) -> Decision {
+    if let Fact::Unavailable(why) = fact {
         return (
             GateStatus::Fail,
             NO_EVIDENCE.into(),
@@ -166,14 +166,14 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
             0,
         );
     }
-    match (spec, evidence) {
+    match (spec, fact) {
         (
             GateSpec::Junit {
                 max_failures,
                 min_tests,
                 ..
             },
-            Evidence::Tests(j),
+            Fact::Tests(j),
         ) => results::tests(j, *max_failures, *min_tests),
         (
             GateSpec::Coverage {
@@ -181,7 +181,7 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
                 min_branch,
                 ..
             },
-            Evidence::Coverage(c),
+            Fact::Coverage(c),
         ) => coverage::coverage(c, *min_line, *min_branch),
         (
             GateSpec::Sarif {
@@ -189,25 +189,25 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
                 max_severity,
                 ..
             },
-            Evidence::Sarif(s),
+            Fact::Sarif(s),
         ) => sarif::sarif(s, max_level, max_severity, threshold_of(spec)),
-        (GateSpec::Benchmark { metric, max, .. }, Evidence::Benchmark(b)) => {
+        (GateSpec::Benchmark { metric, max, .. }, Fact::Benchmark(b)) => {
             measures::benchmark(b, metric, *max)
         }
         (
             GateSpec::Json {
                 pointer, max, min, ..
             },
-            Evidence::Json(v),
+            Fact::Json(v),
         ) => measures::json(*v, pointer, *min, *max, threshold_of(spec)),
-        (GateSpec::Integrity { .. }, Evidence::Integrity(f)) => version::integrity(f),
+        (GateSpec::Integrity { .. }, Fact::Integrity(f)) => version::integrity(f),
         (
             GateSpec::Checks {
                 required,
                 allow_neutral,
                 allow_skipped,
             },
-            Evidence::Checks(runs),
+            Fact::Checks(runs),
         ) => checks::checks(required, *allow_neutral, *allow_skipped, runs),
         (spec, _) => (
             GateStatus::Fail,

@@ -1,6 +1,6 @@
 //! Gathers the file-based evidence one gate needs, resolving paths against the workspace.
 //!
-//! Any failure to read (no match, malformed, unsafe) becomes [`Evidence::Unavailable`] with the
+//! Any failure to read (no match, malformed, unsafe) becomes [`Fact::Unavailable`] with the
 //! reader's message, so the gate fails naming the file and the fix: evidence never passes
 //! silently. A `paths` list is read as a union: the patterns that matched nothing travel with
 //! the summary, for the gate to warn about. Failed tests and SARIF findings are placed on the
@@ -16,7 +16,7 @@ use super::{
     EvidenceError, expand_globs, expand_union, read_benchmark, read_coverage, read_json_pointer,
     read_sarif, read_test_results,
 };
-use crate::gates::facts::Evidence;
+use crate::gates::facts::Fact;
 use crate::policy::GateSpec;
 
 fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
@@ -50,14 +50,14 @@ impl<'a> Workspace<'a> {
 /// Reads the evidence of a file-based gate; `None` for gates whose evidence is remote
 /// (`checks`, `integrity`, `evidence`). One-off: [`file_evidence_in`] lists the workspace once
 /// for all the gates of a run.
-pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Evidence> {
+pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Fact> {
     file_evidence_in(&Workspace::new(workspace), spec)
 }
 
 /// [`file_evidence`] in a [`Workspace`] shared by the gates of a run.
-pub fn file_evidence_in(ws: &Workspace<'_>, spec: &GateSpec) -> Option<Evidence> {
+pub fn file_evidence_in(ws: &Workspace<'_>, spec: &GateSpec) -> Option<Fact> {
     read_file_evidence(ws, spec)
-        .map(|result| result.unwrap_or_else(|e| Evidence::Unavailable(e.to_string())))
+        .map(|result| result.unwrap_or_else(|e| Fact::Unavailable(e.to_string())))
 }
 
 /// Like [`file_evidence_in`], keeping the error (and so the file it is about) for annotations;
@@ -65,34 +65,34 @@ pub fn file_evidence_in(ws: &Workspace<'_>, spec: &GateSpec) -> Option<Evidence>
 pub fn read_file_evidence(
     ws: &Workspace<'_>,
     spec: &GateSpec,
-) -> Option<Result<Evidence, EvidenceError>> {
+) -> Option<Result<Fact, EvidenceError>> {
     let workspace = ws.root;
-    let result: Result<Evidence, EvidenceError> = match spec {
+    let result: Result<Fact, EvidenceError> = match spec {
         GateSpec::Junit { paths, .. } => expand_union(workspace, paths).and_then(|m| {
             let mut s = read_test_results(&m.files)?;
             s.unmatched = m.unmatched;
             if !s.failed.is_empty() {
                 source_map::place_tests(&mut s, ws.sources());
             }
-            Ok(Evidence::Tests(s))
+            Ok(Fact::Tests(s))
         }),
         GateSpec::Coverage { path, .. } => one(workspace, path)
             .and_then(|p| read_coverage(&p))
-            .map(Evidence::Coverage),
+            .map(Fact::Coverage),
         GateSpec::Sarif { paths, .. } => expand_union(workspace, paths).and_then(|m| {
             let mut s = read_sarif(&m.files)?;
             s.unmatched = m.unmatched;
             if !s.findings.is_empty() {
                 source_map::place_findings(&mut s.findings, ws.sources());
             }
-            Ok(Evidence::Sarif(s))
+            Ok(Fact::Sarif(s))
         }),
         GateSpec::Benchmark { path, metric, .. } => one(workspace, path)
             .and_then(|p| read_benchmark(&p, metric))
-            .map(Evidence::Benchmark),
+            .map(Fact::Benchmark),
         GateSpec::Json { path, pointer, .. } => one(workspace, path)
             .and_then(|p| read_json_pointer(&p, pointer))
-            .map(Evidence::Json),
+            .map(Fact::Json),
         GateSpec::Checks { .. } | GateSpec::Integrity { .. } | GateSpec::Evidence { .. } => {
             return None;
         }
