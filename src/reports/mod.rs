@@ -9,7 +9,6 @@
 mod bench;
 mod bytescan;
 mod coverage;
-pub mod gather;
 mod glob;
 mod json;
 mod jsonscan;

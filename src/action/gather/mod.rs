@@ -2,9 +2,12 @@
 //! version's content from AppTrust, its evidence from JFrog (AQL, GraphQL, downloads) and the
 //! `signed-by` keys from the workspace, check runs and approvals from GitHub.
 //!
-//! This is the I/O half of deciding; the pure half is [`crate::gates::stage`]. Evidence is
+//! This is the I/O half of deciding; the pure half is [`crate::gates::stage`]. Every fact is
 //! gathered once, up front, so a plan shows every stage and a promotion never stops half-way
-//! because a later report is unreadable only after an earlier hop went through.
+//! because a later report is unreadable only after an earlier hop went through. The report
+//! files of a gate are found and read in [`workspace`].
+
+mod workspace;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -18,7 +21,8 @@ use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
 use crate::jfrog_evidence::{EvidenceClient, Subject};
 use crate::policy::{GateSpec, Policy};
-use crate::reports::{expand_globs, gather};
+use crate::reports::expand_globs;
+use workspace::Workspace;
 
 /// Where the facts come from: the version, its remotes and the workspace.
 pub(super) struct Sources<'a> {
@@ -77,7 +81,7 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
         Some(attached_records(src, &wanted).await)
     };
     // Listed at most once, however many gates place failures on it.
-    let workspace = gather::Workspace::new(src.workspace);
+    let ws = Workspace::new(src.workspace);
     let mut out = BTreeMap::new();
     let mut unread = Vec::new();
     for (stage, sp) in stages {
@@ -94,7 +98,7 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
                     None => Fact::Unavailable("the evidence was not read".into()),
                 },
                 GateSpec::Checks { .. } => src.github.checks.clone(),
-                spec => match gather::read_file_evidence(&workspace, spec) {
+                spec => match workspace::read_reports(&ws, spec) {
                     Some(Ok(e)) => e,
                     Some(Err(err)) => {
                         unread.push(Unread {
@@ -217,7 +221,7 @@ fn integrity(workspace: &Path, content: &VersionContent, files: &[String]) -> Fa
         ..IntegrityFacts::default()
     };
     if !files.is_empty() {
-        match gather::local_digests(workspace, files) {
+        match workspace::local_digests(workspace, files) {
             Ok(digests) => {
                 facts.local_checked = digests.len();
                 facts.local_mismatches = digests

@@ -1,8 +1,9 @@
-//! Gathers the file-based evidence one gate needs, resolving paths against the workspace.
+//! The workspace's files a gate reads: its report files (parsed by [`crate::reports`]), resolved
+//! against the workspace, and the digests of local artifacts for the integrity gate.
 //!
-//! Any failure to read (no match, malformed, unsafe) becomes [`Fact::Unavailable`] with the
-//! reader's message, so the gate fails naming the file and the fix: evidence never passes
-//! silently. A `paths` list is read as a union: the patterns that matched nothing travel with
+//! Any failure to read (no match, malformed, unsafe) becomes the reader's error, which the
+//! caller turns into [`Fact::Unavailable`], so the gate fails naming the file and the fix: a
+//! report never passes silently. A `paths` list is read as a union: the patterns that matched nothing travel with
 //! the summary, for the gate to warn about. Failed tests and SARIF findings are placed on the
 //! workspace's files ([`source_map`]), listed once per [`Workspace`].
 
@@ -11,13 +12,13 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::source_map::{self, SourceIndex};
-use super::{
+use crate::gates::facts::Fact;
+use crate::policy::GateSpec;
+use crate::reports::source_map::{self, SourceIndex};
+use crate::reports::{
     EvidenceError, expand_globs, expand_union, read_benchmark, read_coverage, read_json_pointer,
     read_sarif, read_test_results,
 };
-use crate::gates::facts::Fact;
-use crate::policy::GateSpec;
 
 fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
     let files = expand_globs(workspace, &[pattern.to_string()])?;
@@ -29,13 +30,13 @@ fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
 
 /// The workspace the gates' reports are read from, and its file listing — made once, the
 /// first time a failure is placed on the user's code ([`source_map`]).
-pub struct Workspace<'a> {
+pub(super) struct Workspace<'a> {
     root: &'a Path,
     sources: OnceCell<SourceIndex>,
 }
 
 impl<'a> Workspace<'a> {
-    pub fn new(root: &'a Path) -> Workspace<'a> {
+    pub(super) fn new(root: &'a Path) -> Workspace<'a> {
         Workspace {
             root,
             sources: OnceCell::new(),
@@ -47,22 +48,10 @@ impl<'a> Workspace<'a> {
     }
 }
 
-/// Reads the evidence of a file-based gate; `None` for gates whose evidence is remote
-/// (`checks`, `integrity`, `evidence`). One-off: [`file_evidence_in`] lists the workspace once
-/// for all the gates of a run.
-pub fn file_evidence(workspace: &Path, spec: &GateSpec) -> Option<Fact> {
-    file_evidence_in(&Workspace::new(workspace), spec)
-}
-
-/// [`file_evidence`] in a [`Workspace`] shared by the gates of a run.
-pub fn file_evidence_in(ws: &Workspace<'_>, spec: &GateSpec) -> Option<Fact> {
-    read_file_evidence(ws, spec)
-        .map(|result| result.unwrap_or_else(|e| Fact::Unavailable(e.to_string())))
-}
-
-/// Like [`file_evidence_in`], keeping the error (and so the file it is about) for annotations;
-/// failed tests and SARIF findings are placed on the workspace's files.
-pub fn read_file_evidence(
+/// Reads the report files of a file-based gate, keeping the error (and so the file it is
+/// about) for annotations; failed tests and SARIF findings are placed on the workspace's files.
+/// `None` for gates whose facts are remote (`checks`, `integrity`, `evidence`).
+pub(super) fn read_reports(
     ws: &Workspace<'_>,
     spec: &GateSpec,
 ) -> Option<Result<Fact, EvidenceError>> {
@@ -101,7 +90,7 @@ pub fn read_file_evidence(
 }
 
 /// sha256 (lower-case hex) of each local file matched by the patterns.
-pub fn local_digests(
+pub(super) fn local_digests(
     workspace: &Path,
     patterns: &[String],
 ) -> Result<Vec<(String, String)>, EvidenceError> {
@@ -116,7 +105,7 @@ pub fn local_digests(
             path: path.clone(),
             source,
         })?;
-        let hex = super::hex(&hasher.finalize());
+        let hex = crate::reports::hex(&hasher.finalize());
         let shown = path
             .strip_prefix(workspace)
             .unwrap_or(&path)
