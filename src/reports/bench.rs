@@ -32,7 +32,7 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::EvidenceError;
-use super::json::{json_error, open_json};
+use super::parse::json::{json_error, open_json};
 
 mod k6;
 

@@ -22,7 +22,7 @@
 //! [`CoverageSummary::combined_percent`] reproduces.
 //!
 //! XML is streamed to the end (so truncation is detected) with the safety rules of
-//! [`super::xml`]; LCOV is read line by line into one reused buffer.
+//! [`super::parse::xml`]; LCOV is read line by line into one reused buffer.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ use quick_xml::events::Event;
 use serde::Serialize;
 
 use super::EvidenceError;
-use super::xml::{self, Sniffed, XmlStream};
+use super::parse::xml::{self, Sniffed, XmlStream};
 
 /// Which coverage format a report was in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

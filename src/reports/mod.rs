@@ -7,16 +7,12 @@
 //! [`EvidenceError`] that names the file and says what to do — never a panic.
 
 mod bench;
-mod bytescan;
 mod coverage;
 mod glob;
-mod json;
-mod jsonscan;
-mod jsonslice;
+mod parse;
 mod sarif;
 pub mod source_map;
 mod test_results;
-mod xml;
 
 use std::io;
 use std::path::PathBuf;
@@ -24,7 +20,7 @@ use std::path::PathBuf;
 pub use bench::{BenchFormat, BenchSummary, read_benchmark};
 pub use coverage::{CoverageFormat, CoverageSummary, read_coverage};
 pub use glob::{Matched, expand_globs, expand_union};
-pub use json::read_json_pointer;
+pub use parse::json::read_json_pointer;
 pub use sarif::{Finding, SarifSummary, read_sarif, severity_bucket};
 pub use test_results::{
     FailedCase, FailureKind, FileResult, JunitSummary, TestCounts, TestFormat, TestSummary,

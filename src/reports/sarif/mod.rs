@@ -29,8 +29,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::jsonscan::first_value;
 use super::{EvidenceError, MAX_LISTED, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::parse::jsonscan::first_value;
 use model::{Level, RawDetail, RawResult, RunMeta};
 use stream::Pass;
 

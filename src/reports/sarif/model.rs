@@ -3,7 +3,7 @@
 //!
 //! Results are read from a borrowed slice (`Cow` strings), so a result costs no allocation
 //! unless it is kept as a finding or its strings carry escapes; only the members the counter
-//! needs are read ([`RawResult::scan`] over [`crate::reports::jsonslice`]), the rest of each
+//! needs are read ([`RawResult::scan`] over [`crate::reports::parse::jsonslice`]), the rest of each
 //! result is skipped structurally.
 
 use std::borrow::Cow;
@@ -12,8 +12,8 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::reports::json::borrowed_str;
-use crate::reports::jsonslice::{self, SliceError};
+use crate::reports::parse::json::borrowed_str;
+use crate::reports::parse::jsonslice::{self, SliceError};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use std::path::Path;
 use super::model::{RawResult, RawTool, RunMeta};
 use super::{Acc, EXPECTED, FORMAT, count};
 use crate::reports::EvidenceError;
-use crate::reports::json::open_json;
-use crate::reports::jsonscan::{JsonScanner, parse_element};
+use crate::reports::parse::json::open_json;
+use crate::reports::parse::jsonscan::{JsonScanner, parse_element};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Pass {

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::reports::json::borrowed_str;
+use crate::reports::parse::json::borrowed_str;
 
 use super::gotest::{read_line, trim};
 use super::location::{dart_frame, file_url_path};

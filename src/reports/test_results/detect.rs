@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::{FORMATS_TRIED, Tally, TestFormat, dart, gotest, jsondoc, junit, nunit, trx, xunit};
 use crate::reports::EvidenceError;
-use crate::reports::xml::{self, Sniffed, XmlStream, display_name};
+use crate::reports::parse::xml::{self, Sniffed, XmlStream, display_name};
 
 const FORMAT: &str = "test results";
 

@@ -13,7 +13,7 @@
 //!
 //! Memory: the verdicts of the tests of packages still running (cleared when a package
 //! reports its result) and at most [`OUTPUT_BUDGET`] bytes of output of failing-candidate tests
-//! while the failed list has room. Lines longer than [`super::super::jsonscan::MAX_ELEMENT_BYTES`] are
+//! while the failed list has room. Lines longer than [`crate::reports::parse::jsonscan::MAX_ELEMENT_BYTES`] are
 //! refused.
 
 use std::borrow::Cow;
@@ -24,8 +24,8 @@ use std::path::Path;
 
 use super::location::find_location;
 use super::{FailedCase, FailureKind, Tally};
-use crate::reports::jsonscan::MAX_ELEMENT_BYTES;
-use crate::reports::jsonslice::{self, SliceError};
+use crate::reports::parse::jsonscan::MAX_ELEMENT_BYTES;
+use crate::reports::parse::jsonslice::{self, SliceError};
 use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 const FORMAT: &str = "go test -json";

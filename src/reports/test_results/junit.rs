@@ -25,7 +25,7 @@ use serde::Serialize;
 use super::location::find_location;
 use super::xmldrive::{self, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestCounts, trace_of};
-use crate::reports::xml::{self, Sniffed, XmlStream};
+use crate::reports::parse::xml::{self, Sniffed, XmlStream};
 use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 const FORMAT: &str = "JUnit XML";

@@ -3,8 +3,8 @@
 //! detected from each file's content, never its name.
 //!
 //! One module per format family; all of them stream (quick-xml events through
-//! [`super::xml::XmlStream`], NDJSON line by line, single JSON documents through
-//! [`super::jsonscan::JsonScanner`]) into one [`Tally`], so memory does not grow with the number
+//! [`crate::reports::parse::xml::XmlStream`], NDJSON line by line, single JSON documents through
+//! [`crate::reports::parse::jsonscan::JsonScanner`]) into one [`Tally`], so memory does not grow with the number
 //! of tests and only the first [`MAX_LISTED`] failed cases are kept. How each format's outcomes
 //! map to passed / failed / errored / skipped is in README's "Test result formats" section and
 //! in each module's header.

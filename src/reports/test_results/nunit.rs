@@ -22,7 +22,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict, trace_of};
-use crate::reports::xml::XmlStream;
+use crate::reports::parse::xml::XmlStream;
 use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -20,7 +20,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::location::dotnet_location;
 use super::xmldrive::{self, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, Verdict, trace_of};
-use crate::reports::xml::XmlStream;
+use crate::reports::parse::xml::XmlStream;
 use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 pub(crate) fn is_root(local: &[u8]) -> bool {
@@ -177,7 +177,7 @@ impl Trx {
         let Some(outcome) = x.attr_str(e, b"outcome", &mut self.scratch)? else {
             return Err(x.malformed(format!(
                 "<{}> has no `outcome` attribute",
-                crate::reports::xml::display_name(e)
+                crate::reports::parse::xml::display_name(e)
             )));
         };
         let Some(v) = verdict(outcome.trim()) else {

@@ -8,7 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::Tally;
 use crate::reports::EvidenceError;
-use crate::reports::xml::XmlStream;
+use crate::reports::parse::xml::XmlStream;
 
 /// A format's reaction to XML events. `x.depth()` is the depth *after* the event (1 inside the
 /// root element).

@@ -17,7 +17,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat, trace_of};
-use crate::reports::xml::XmlStream;
+use crate::reports::parse::xml::XmlStream;
 use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
 
 pub(crate) fn is_root(local: &[u8]) -> bool {

@@ -14,8 +14,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::EvidenceError;
 use super::jsonslice::SliceError;
+use crate::reports::EvidenceError;
 
 /// Largest single value (one SARIF result or tool, one RSpec example, …) captured for parsing.
 pub(crate) const MAX_ELEMENT_BYTES: usize = 32 * 1024 * 1024;

@@ -27,8 +27,8 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 // quick-xml's own definitions, so the fast path splits names and skips blanks as it does.
 use quick_xml::utils::{is_whitespace, name_len};
 
-use super::EvidenceError;
 use super::bytescan::{find_byte, find_either3};
+use crate::reports::EvidenceError;
 
 /// Read buffer size for every evidence file.
 pub(crate) const BUF_CAPACITY: usize = 64 * 1024;

@@ -14,8 +14,8 @@ use std::path::Path;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::EvidenceError;
 use super::xml::{self, Sniffed};
+use crate::reports::EvidenceError;
 
 /// Opens a JSON evidence file: empty/UTF-16 files are errors, XML is `UnknownFormat`.
 pub(crate) fn open_json(
@@ -94,7 +94,7 @@ pub fn read_json_pointer(path: &Path, pointer: &str) -> Result<f64, EvidenceErro
             Ok(n) if n.is_finite() => Ok(n),
             _ => Err(perr(format!(
                 "points to the string {:?}, which is not a number",
-                super::truncate_chars(&s, 80)
+                crate::reports::truncate_chars(&s, 80)
             ))),
         },
         Outcome::Leaf(Leaf::Other(kind)) => {
