@@ -14,7 +14,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::jsonslice::SliceError;
+use super::jsonslice::{SliceError, is_json_space, is_scalar_byte};
 use crate::reports::EvidenceError;
 
 /// Largest single value (one SARIF result or tool, one RSpec example, …) captured for parsing.
@@ -46,17 +46,6 @@ pub(crate) struct JsonScanner<R> {
     key_buf: Vec<u8>,
     path: PathBuf,
     format: &'static str,
-}
-
-/// JSON's whitespace.
-pub(crate) fn is_json_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
-}
-
-/// The alphabet of a scalar (number, `true`, `false`, `null`) as a skipped value is checked
-/// against: letters, digits, sign, point.
-pub(crate) fn is_scalar_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
 }
 
 /// Bytes that end a scalar (number, `true`, `false`, `null`).

@@ -1,7 +1,7 @@
 //! Walks one JSON object held in a byte slice member by member: the members a reader wants
 //! are handed over as raw value bytes (for serde, or read directly when they are plain
 //! strings), every other value is skipped structurally — brackets match, strings close and hold
-//! no raw control character — the rule [`super::jsonscan`] applies to what it skips.
+//! no raw control character — the rule the pull scanner (`jsonscan`) applies to what it skips.
 //!
 //! Why: a SARIF result is a few small members a gate reads (`ruleId`, `level`, …) beside large
 //! ones it does not (`message`, `locations`, `codeFlows`, fingerprints). Deserializing the whole
@@ -11,7 +11,6 @@
 use std::borrow::Cow;
 
 use super::bytescan::find_string_stop;
-use super::jsonscan::{is_json_space, is_scalar_byte};
 
 /// Why a slice could not be walked.
 #[derive(Debug, PartialEq)]
@@ -30,6 +29,17 @@ impl From<serde_json::Error> for SliceError {
             SliceError::Invalid(e.to_string())
         }
     }
+}
+
+/// JSON's whitespace.
+pub(crate) fn is_json_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+/// The alphabet of a scalar (number, `true`, `false`, `null`) as a skipped value is checked
+/// against: letters, digits, sign, point.
+pub(crate) fn is_scalar_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
 }
 
 fn invalid(detail: impl Into<String>) -> SliceError {
