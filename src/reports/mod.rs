@@ -9,6 +9,7 @@
 mod bench;
 mod coverage;
 mod glob;
+mod json_pointer;
 mod parse;
 mod sarif;
 pub mod source_map;
@@ -20,7 +21,7 @@ use std::path::PathBuf;
 pub use bench::{BenchFormat, BenchSummary, read_benchmark};
 pub use coverage::{CoverageFormat, CoverageSummary, read_coverage};
 pub use glob::{Matched, expand_globs, expand_union};
-pub use parse::json::read_json_pointer;
+pub use json_pointer::read_json_pointer;
 pub use sarif::{Finding, SarifSummary, read_sarif, severity_bucket};
 pub use test_results::{
     FailedCase, FailureKind, FileResult, JunitSummary, TestCounts, TestFormat, TestSummary,
