@@ -1,13 +1,14 @@
 //! Action mode: the whole run from environment variables to exit status.
 //!
 //! [`run_action`] masks secrets first, parses inputs, authenticates ([`auth`]), executes the
-//! command ([`execute`] → [`promote`] or [`rollback`], the emergency stop in [`stop`], gathering
+//! command ([`execute`] → [`promote`] or [`rollback`], the emergency stop in [`check_stop`], gathering
 //! facts in [`gather`]), then reports ([`finish`]: outputs, summary, annotations, record; then the
 //! GitHub-side reports).
 //! Every path, including input errors, ends in the same reporting so `result` is always written.
 
 mod attest;
 mod auth;
+mod check_stop;
 mod execute;
 mod finish;
 mod gather;
@@ -15,7 +16,6 @@ mod policy_file;
 mod promote;
 mod rollback;
 mod settings;
-mod stop;
 
 pub use execute::execute;
 pub use finish::finish;

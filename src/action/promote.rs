@@ -8,7 +8,7 @@ use std::io::Write;
 
 use super::execute::Run;
 use super::finish::{audit_context, log_hop};
-use super::{gather, stop};
+use super::{check_stop, gather};
 use crate::apptrust::{AppTrustApi, VersionContent};
 use crate::error::Error;
 use crate::gates::stage::{self, RunFacts};
@@ -78,10 +78,10 @@ pub(super) async fn promote<A: AppTrustApi>(
     let first = path.first().cloned().unwrap_or_default();
     let not_ready = readiness::check(&first, &content.version, &content.status);
     let stop = match policy {
-        Some(p) => stop::check(p, &path, lifecycle, inputs, ctx, &settings.client).await,
+        Some(p) => check_stop::check(p, &path, lifecycle, inputs, ctx, &settings.client).await,
         None => None,
     };
-    let stopped = stop.clone().filter(stop::stops);
+    let stopped = stop.clone().filter(check_stop::stops);
     let halted = stopped.is_some() || not_ready.is_some();
     let mut verdicts = match policy {
         Some(_) if halted && !plan_only => BTreeMap::new(),
@@ -119,7 +119,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     )
     .await;
     if let Some(row) = &stopped {
-        stop::name_on_blocked_hop(outcome, lifecycle, row);
+        check_stop::name_on_blocked_hop(outcome, lifecycle, row);
     } else if let Some(row) = &not_ready {
         name_on_blocked_hop(outcome, lifecycle, row);
     }

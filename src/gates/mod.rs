@@ -5,12 +5,13 @@
 //! files, no network, no clock): the report readers ([`crate::reports`]) and the clients gather
 //! each gate's [`Fact`] first ([`facts`]).
 //! One module per family of gate; [`stage`] adds windows, freezes, approvals and hotfix rules;
-//! [`stop`] decides the repository-wide emergency stop; [`readiness`] whether AppTrust would
+//! [`emergency_stop`] decides the repository-wide emergency stop; [`readiness`] whether AppTrust would
 //! promote the version at all.
 //! Missing evidence is a failure, never a pass.
 
 mod checks;
 mod coverage;
+pub mod emergency_stop;
 mod evidence;
 pub mod facts;
 mod measures;
@@ -18,7 +19,6 @@ pub mod readiness;
 mod results;
 mod sarif;
 pub mod stage;
-pub mod stop;
 mod verdict;
 mod version;
 

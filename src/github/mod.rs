@@ -1,4 +1,4 @@
-//! GitHub: the REST client ([`client`]), what the gates read from it ([`reads`], and [`stop`]
+//! GitHub: the REST client ([`client`]), what the gates read from it ([`reads`], and [`stop_issues`]
 //! for the emergency stop) and what the action reports to it ([`report`]: check run,
 //! deployments, failure issue, webhook).
 //!
@@ -7,7 +7,7 @@
 pub mod client;
 pub mod reads;
 pub mod report;
-pub mod stop;
+pub mod stop_issues;
 
 pub use client::{ApiError, GitHubClient};
 pub use reads::head_sha;

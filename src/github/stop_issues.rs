@@ -10,7 +10,7 @@
 use serde::Deserialize;
 
 use super::GitHubClient;
-use crate::gates::stop::StopIssue;
+use crate::gates::emergency_stop::StopIssue;
 use crate::http::percent_encode;
 
 /// Issues per page (GitHub's maximum).

@@ -1,7 +1,7 @@
 //! The emergency stop ("stop the line"): whether open issues carrying the policy's label block
 //! this promotion, decided as one `emergency-stop` row on the first stage of the path.
 //!
-//! Pure: the issues were read by `github/stop.rs`; a read that failed arrives as its
+//! Pure: the issues were read by `github/stop_issues.rs`; a read that failed arrives as its
 //! reason and counts as a stop in force (fail closed). A hotfix passes only when every stage it
 //! would enter lists `emergency-stop` in `hotfix.skip`.
 

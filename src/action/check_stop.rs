@@ -1,10 +1,10 @@
 //! The emergency stop in a `promote` or `plan` run: read the open issues carrying the policy's
 //! label and decide the `emergency-stop` row before any other fact is gathered or anything sent.
 //!
-//! The I/O half; the decision is [`crate::gates::stop`]. Every way the read can fail (no token,
-//! no repository, GitHub's refusal or silence) arrives there as a reason and blocks.
+//! The I/O half; the decision is [`crate::gates::emergency_stop`]. Every way the read can fail
+//! (no token, no repository, GitHub's refusal or silence) arrives there as a reason and blocks.
 
-use crate::gates::stop::{self, StopRead};
+use crate::gates::emergency_stop::{self, StopRead};
 use crate::gates::{GateResult, GateStatus};
 use crate::github::GitHubClient;
 use crate::http::ClientOptions;
@@ -26,10 +26,11 @@ pub(super) async fn check(
     let config = policy.emergency_stop.as_ref()?;
     let first = path.first()?;
     let read = read(&config.label, inputs, ctx, options).await;
-    let rule = stop::hotfix_rule(policy, path, inputs.hotfix, inputs.reason.as_deref(), |s| {
-        lifecycle.display(s).to_string()
-    });
-    Some(stop::decide(first, &config.label, &read, &rule))
+    let rule =
+        emergency_stop::hotfix_rule(policy, path, inputs.hotfix, inputs.reason.as_deref(), |s| {
+            lifecycle.display(s).to_string()
+        });
+    Some(emergency_stop::decide(first, &config.label, &read, &rule))
 }
 
 async fn read(label: &str, inputs: &Inputs, ctx: &RunContext, options: &ClientOptions) -> StopRead {
