@@ -33,7 +33,7 @@ pub(super) fn audit_context(
 
 /// Prints one hop to the log.
 pub(super) fn log_hop(lifecycle: &Lifecycle, hop: &Hop, log: &mut impl Write) {
-    let _ = log.write_all(report::log::hop_line(lifecycle, hop).as_bytes());
+    let _ = log.write_all(report::job_log::hop_line(lifecycle, hop).as_bytes());
 }
 
 /// Writes outputs, summary, record and annotations; returns the exit status.
@@ -87,7 +87,7 @@ pub fn finish(
             warn(log, Level::Warning, "promote-action", &message);
         }
     }
-    let _ = log.write_all(scrub(report::log::closing(outcome)).as_bytes());
+    let _ = log.write_all(scrub(report::job_log::closing(outcome)).as_bytes());
     exit
 }
 

@@ -96,7 +96,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     // Each stage's verdicts are printed as the walk reaches it, before its hop.
     let gate_check = |stage: &str| {
         let v = verdicts.get(stage).cloned().unwrap_or_default();
-        let _ = log.write_all(report::log::stage_verdicts(lifecycle, stage, &v).as_bytes());
+        let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
         v
     };
     if plan_only {
@@ -179,7 +179,7 @@ async fn decide<A: AppTrustApi>(
         // No file to blame (a glob matched nothing): the fix is in the policy file.
         let file = unread.file.unwrap_or_else(|| inputs.policy.path.clone());
         let finding = Finding {
-            category: report::log::REPORT_CATEGORY,
+            category: report::job_log::REPORT_CATEGORY,
             severity: Severity::Error,
             title: format!(
                 "{} · {}: no evidence",

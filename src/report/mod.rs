@@ -1,13 +1,13 @@
 //! Everything the action tells the runner and the people reading it.
 //!
 //! Renderers are pure (`Outcome` → `String`); the only I/O is appending to the files the runner
-//! names, in [`outputs::append_file`]. [`log`] renders the job-log lines, [`summary`] the job
+//! names, in [`outputs::append_file`]. [`job_log`] renders the job-log lines, [`summary`] the job
 //! summary (with [`stop_callout`] on top when an emergency stop blocked the run), [`outputs`]
 //! the step outputs, [`record`] the JSON audit record; [`wording`] holds the sentences they share.
 
 pub mod attestation;
 pub mod commands;
-pub mod log;
+pub mod job_log;
 pub mod markdown;
 pub mod outputs;
 pub mod record;
