@@ -40,6 +40,19 @@ pub enum Error {
     },
 }
 
+/// A problem at a line and column of a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The file, relative to the workspace.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What is wrong there and what to do.
+    pub message: String,
+}
+
 impl Error {
     /// The process exit status for this error, per SPEC.md.
     pub fn exit_code(&self) -> u8 {
@@ -64,12 +77,12 @@ impl Error {
 impl Error {
     /// Each problem's place in a file (a policy error's line and column), so that each gets an
     /// annotation on that line; empty for errors that are not about a place in a file.
-    pub fn places(&self) -> Vec<crate::promotion::outcome::Place> {
+    pub fn places(&self) -> Vec<Place> {
         match self {
             Error::PolicyFile(errors) => errors
                 .errors()
                 .iter()
-                .map(|e| crate::promotion::outcome::Place {
+                .map(|e| Place {
                     file: e.source_name.clone(),
                     line: u32::try_from(e.line).unwrap_or(0),
                     column: u32::try_from(e.column).unwrap_or(0),

@@ -9,6 +9,7 @@
 // The flow, in order.
 pub mod gates;
 pub mod inputs;
+pub mod lifecycle;
 pub mod policy;
 pub mod promotion;
 pub mod report;

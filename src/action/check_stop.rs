@@ -9,8 +9,8 @@ use crate::gates::{GateResult, GateStatus};
 use crate::github::GitHubClient;
 use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
+use crate::lifecycle::Lifecycle;
 use crate::policy::Policy;
-use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{HopStatus, Outcome};
 
 /// The `emergency-stop` row for `path` (full stage names, non-empty), or `None` when the policy

@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::gates::readiness;
 use crate::inputs::{Command, Inputs, RunContext};
 use crate::jfrog_evidence::EvidenceClient;
-use crate::promotion::lifecycle::Lifecycle;
+use crate::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Outcome, RunResult};
 
 /// Executes the command; never fails: errors are recorded in the outcome.

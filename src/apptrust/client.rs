@@ -20,7 +20,7 @@ use crate::http::{
     Advice, Body, ClientOptions, Remote, RemoteError, RequestLog, RequestRecorder, build_client,
     operation, percent_encode,
 };
-use crate::promotion::lifecycle::Lifecycle;
+use crate::lifecycle::Lifecycle;
 use crate::secret::Secret;
 
 /// How JFrog failures are explained to the user.

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use crate::http::RemoteError;
-use crate::promotion::lifecycle::Lifecycle;
+use crate::lifecycle::Lifecycle;
 
 /// What the action knows about one application version.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]

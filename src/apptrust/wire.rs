@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Artifact, Evaluation, PromotionEntry, VersionContent};
-use crate::promotion::lifecycle::Lifecycle;
+use crate::lifecycle::Lifecycle;
 
 /// `GET /access/api/v2/lifecycle`.
 #[derive(Debug, Default, Deserialize)]

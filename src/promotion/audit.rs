@@ -8,9 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use super::outcome::{Hop, HopAction, HopStatus, Outcome};
+use super::outcome::{Hop, HopStatus, Outcome};
+
 use crate::apptrust::AppTrustApi;
 use crate::gates::GateResult;
+use crate::lifecycle::HopAction;
 
 /// Who and why, for the properties.
 #[derive(Debug, Clone, Default)]

@@ -9,7 +9,6 @@
 use std::time::{Duration, Instant};
 
 pub mod audit;
-pub mod lifecycle;
 pub mod outcome;
 pub mod plan;
 pub mod retag;
@@ -17,8 +16,9 @@ pub mod retag;
 use crate::apptrust::{AppTrustApi, HopReply, HopRequest, VersionContent};
 use crate::gates::{GateStatus, StageVerdict};
 use crate::http::{RemoteError, RemoteErrorKind};
-use lifecycle::Lifecycle;
-use outcome::{Hop, HopAction, HopStatus, Outcome, RunResult};
+use crate::lifecycle::HopAction;
+use crate::lifecycle::Lifecycle;
+use outcome::{Hop, HopStatus, Outcome, RunResult};
 
 /// Tunables of the walk.
 #[derive(Debug, Clone)]

@@ -6,10 +6,10 @@
 //! blocked by security scan, PROD would pass"). The version does not move: `to_stage` stays where
 //! AppTrust says it is. Pure: the verdicts come from the caller.
 
-use super::lifecycle::Lifecycle;
 use super::outcome::{Hop, HopStatus, Outcome, RunResult};
 use crate::apptrust::VersionContent;
 use crate::gates::{GateStatus, StageVerdict};
+use crate::lifecycle::Lifecycle;
 
 /// Plans `path` (full stage names) from `content.current_stage`: one hop per stage, `Planned`
 /// when its gates would pass, `Blocked` when one would fail, `NotReached` when a closed window

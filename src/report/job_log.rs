@@ -10,7 +10,7 @@ use super::commands::{self, Level};
 use super::wording;
 use crate::gates::{GateResult, GateStatus, Severity, StageVerdict};
 use crate::inputs::Command;
-use crate::promotion::lifecycle::Lifecycle;
+use crate::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 
 /// The runner turns only the first 10 annotations of each level into UI annotations; the rest

@@ -11,7 +11,8 @@ use super::tables::{evaluations, findings, gate_tables};
 use super::wording;
 use crate::gates::GateStatus;
 use crate::inputs::Command;
-use crate::promotion::outcome::{HopAction, HopStatus, Outcome, RunResult};
+use crate::lifecycle::HopAction;
+use crate::promotion::outcome::{HopStatus, Outcome, RunResult};
 
 /// GitHub drops summaries above 1 MiB entirely; stay well below.
 pub const MAX_BYTES: usize = 1_000_000;

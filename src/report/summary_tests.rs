@@ -4,7 +4,7 @@
 use super::*;
 use crate::gates::{Finding, Severity};
 use crate::inputs::Command;
-use crate::promotion::lifecycle::Lifecycle;
+use crate::lifecycle::Lifecycle;
 use crate::promotion::outcome::Hop;
 
 fn outcome() -> Outcome {

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use super::ReportRequest;
 use super::text::{deployment_stage, warning};
 use crate::github::GitHubClient;
-use crate::promotion::outcome::{HopAction, HopStatus, Outcome};
+use crate::lifecycle::HopAction;
+use crate::promotion::outcome::{HopStatus, Outcome};
 use crate::report::apptrust_version_url;
 use crate::report::markdown::cut;
 

@@ -188,8 +188,9 @@ mod tests {
     use super::*;
     use crate::gates::{GateResult, GateStatus};
     use crate::inputs::Command;
-    use crate::promotion::lifecycle::Lifecycle;
-    use crate::promotion::outcome::{Hop, HopAction, HopStatus, RunResult};
+    use crate::lifecycle::HopAction;
+    use crate::lifecycle::Lifecycle;
+    use crate::promotion::outcome::{Hop, HopStatus, RunResult};
     use crate::report::apptrust_version_url;
 
     fn blocked() -> Outcome {

@@ -3,7 +3,8 @@
 
 use super::super::ApiError;
 use crate::gates::GateStatus;
-use crate::promotion::outcome::{Hop, HopAction, HopStatus, Outcome, RunResult};
+use crate::lifecycle::HopAction;
+use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 use crate::report::markdown::cut;
 
 pub(super) fn is_failure(result: RunResult) -> bool {

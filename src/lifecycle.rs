@@ -1,11 +1,12 @@
 //! The lifecycle a promotion walks: ordered promote stages ending with the release stage, the
-//! path between two stages, and stage-name handling.
+//! path between two stages, stage-name handling, and which call enters a stage ([`HopAction`]).
+//!
+//! A word of the domain, low in the house: the AppTrust client reads a lifecycle, promotion
+//! walks it and every reporter names its stages, so it imports none of them.
 //!
 //! AppTrust names project stages with the project prefix (`bookverse-QA`) and global stages
 //! without (`PROD`). Users may write either form; everything inside the action uses the full API
 //! name and shows the display name (prefix stripped) to people.
-
-use super::outcome::HopAction;
 
 /// The ordered promote stages of a project, the last being the release stage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
@@ -16,6 +17,18 @@ pub struct Lifecycle {
     pub release_stage: String,
     /// Project key used to strip and add prefixes.
     pub project: Option<String>,
+}
+
+/// What one hop was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum HopAction {
+    /// `/promote`.
+    Promote,
+    /// `/release`.
+    Release,
+    /// `/rollback`.
+    Rollback,
 }
 
 /// Why a stage path cannot be planned.
