@@ -4,13 +4,14 @@
 use std::io::Write;
 
 use super::policy_file::load_policy;
-use super::{Settings, promote, rollback};
+use super::run::Run;
+use super::settings::Settings;
+use super::{promote, rollback};
 use crate::apptrust::AppTrustApi;
 use crate::error::Error;
 use crate::gates::readiness;
 use crate::inputs::{Command, Inputs, RunContext};
 use crate::jfrog_evidence::EvidenceClient;
-use crate::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Outcome, RunResult};
 
 /// Executes the command; never fails: errors are recorded in the outcome.
@@ -159,15 +160,4 @@ async fn newest_promotable<A: AppTrustApi>(
             })
         }
     }
-}
-
-/// What every command needs: the inputs, the run context, the settings, AppTrust and the
-/// lifecycle already read.
-pub(super) struct Run<'a, A> {
-    pub(super) inputs: &'a Inputs,
-    pub(super) ctx: &'a RunContext,
-    pub(super) settings: &'a Settings,
-    pub(super) api: &'a A,
-    pub(super) evidence: &'a EvidenceClient,
-    pub(super) lifecycle: &'a Lifecycle,
 }

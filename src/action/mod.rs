@@ -15,6 +15,7 @@ mod gather;
 mod policy_file;
 mod promote;
 mod rollback;
+mod run;
 mod settings;
 
 pub use execute::execute;

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::execute::Run;
 use super::finish::{audit_context, log_hop};
+use super::run::Run;
 use super::{check_stop, gather};
 use crate::apptrust::{AppTrustApi, VersionContent};
 use crate::error::Error;

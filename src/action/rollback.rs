@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use super::execute::Run;
 use super::finish::{audit_context, log_hop};
+use super::run::Run;
 use crate::apptrust::{AppTrustApi, RollbackReply, VersionContent};
 use crate::error::Error;
 use crate::lifecycle::HopAction;
