@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::markdown::{code, cut, escape};
-use super::tables::{evaluations, findings, gate_tables};
+use super::tables::{MAX_ROWS, evaluations, findings, gate_tables};
 use super::wording;
 use crate::gates::GateStatus;
 use crate::inputs::Command;
@@ -16,8 +16,6 @@ use crate::promotion::outcome::{HopStatus, Outcome, RunResult};
 
 /// GitHub drops summaries above 1 MiB entirely; stay well below.
 pub const MAX_BYTES: usize = 1_000_000;
-/// Rows shown per details table.
-pub(super) const MAX_ROWS: usize = 50;
 
 /// Links and provenance shown with the summary.
 #[derive(Debug, Clone, Default)]
