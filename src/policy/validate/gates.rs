@@ -9,20 +9,7 @@ use crate::policy::model::{
     ConditionCheck, EvidenceCondition, Gate, GateSpec, LevelBounds, SeverityBounds, TestsKey,
 };
 use crate::policy::raw::RawGate;
-use crate::policy::raw_gates::{Paths, RawEvidence, RawWhere};
-
-/// Gate kind keys, in documentation order (`tests` and its older name `junit` first).
-pub(crate) const GATE_KINDS: [&str; 9] = [
-    "tests",
-    "junit",
-    "coverage",
-    "sarif",
-    "checks",
-    "benchmark",
-    "json",
-    "integrity",
-    "evidence",
-];
+use crate::policy::raw_gates::{GATE_KINDS, Paths, RawEvidence, RawWhere};
 
 impl Ctx<'_> {
     /// Checks that exactly one kind key is present and validates its settings.

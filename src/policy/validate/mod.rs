@@ -19,8 +19,6 @@ use super::locate::{At, KeyPath, locate};
 use super::model::{Approvals, EmergencyStop, Gate, Policy, StagePolicy};
 use super::raw::{RawApprovals, RawHotfix};
 
-pub(crate) use gates::GATE_KINDS;
-
 /// Supported policy format version.
 pub(crate) const SUPPORTED_VERSION: u64 = 1;
 
