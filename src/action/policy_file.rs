@@ -47,7 +47,7 @@ pub(super) fn load_policy(
             inputs.policy.path
         ))
     })?;
-    outcome.policy_sha256 = Some(crate::reports::sha256_hex(text.as_bytes()));
+    outcome.policy_sha256 = Some(crate::digest::sha256_hex(text.as_bytes()));
     let mut policy = crate::policy::parse(&inputs.policy.path, &text)?;
     outcome
         .warnings

@@ -359,7 +359,7 @@ pub(crate) fn condition_holds(predicate: &Value, c: &EvidenceCondition) -> Resul
             c.pointer, c.predicate_type
         ));
     };
-    let shown = crate::reports::truncate_chars(&value.to_string(), 80);
+    let shown = crate::text::truncate_chars(&value.to_string(), 80);
     match &c.check {
         ConditionCheck::Range { min, max } => {
             let Some(n) = value.as_f64() else {

@@ -47,7 +47,7 @@ pub fn sha256_of(body: &str, subject: &Subject) -> Result<Option<String>, String
     if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!(
             "the AQL answer gives `{}` as sha256 of {}, which is not a SHA-256",
-            crate::reports::truncate_chars(&item.sha256, 80),
+            crate::text::truncate_chars(&item.sha256, 80),
             subject.full_path()
         ));
     }

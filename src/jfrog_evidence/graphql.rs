@@ -116,7 +116,7 @@ pub fn parse_page(body: &str) -> Result<Page, String> {
             .errors
             .iter()
             .take(3)
-            .map(|e| crate::reports::truncate_chars(e.message.trim(), 200))
+            .map(|e| crate::text::truncate_chars(e.message.trim(), 200))
             .collect();
         return Err(format!("GraphQL answered errors: {}", messages.join("; ")));
     }

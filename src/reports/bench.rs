@@ -345,7 +345,7 @@ impl<'de> Visitor<'de> for NumVisitor {
         Ok(Num::N(v as f64))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Num, E> {
-        Ok(Num::S(super::truncate_chars(v, 500)))
+        Ok(Num::S(crate::text::truncate_chars(v, 500)))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Num, E> {
         Ok(Num::Skip)

@@ -42,7 +42,7 @@ pub fn read_json_pointer(path: &Path, pointer: &str) -> Result<f64, EvidenceErro
             Ok(n) if n.is_finite() => Ok(n),
             _ => Err(perr(format!(
                 "points to the string {:?}, which is not a number",
-                crate::reports::truncate_chars(&s, 80)
+                crate::text::truncate_chars(&s, 80)
             ))),
         },
         Outcome::Leaf(Leaf::Other(kind)) => {

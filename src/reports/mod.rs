@@ -189,17 +189,6 @@ impl EvidenceError {
     }
 }
 
-/// Lower-case hex of a SHA-256 digest, the form JFrog and in-toto write digests in.
-pub fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Lower-case hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex(&Sha256::digest(bytes))
-}
-
 /// First non-empty line of `text`, trimmed and cut to [`MAX_MESSAGE_CHARS`] characters.
 pub(crate) fn first_line(text: &str) -> String {
     let line = text
@@ -207,15 +196,7 @@ pub(crate) fn first_line(text: &str) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
-    truncate_chars(line, MAX_MESSAGE_CHARS)
-}
-
-/// `s` cut to at most `max` characters (on a char boundary).
-pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((idx, _)) => s[..idx].to_string(),
-        None => s.to_string(),
-    }
+    crate::text::truncate_chars(line, MAX_MESSAGE_CHARS)
 }
 
 /// A predicate on an error, for table-driven tests.

@@ -32,7 +32,7 @@ pub use evidence::{
 pub use faults::{ENUM_KEYS, Fault, FaultKind, MISSING_FIELDS};
 pub use seed::{
     APP_INVENTORY, APP_WEB, EVIDENCE_SLSA, EVIDENCE_TEST_RESULT, PROJECT, STAGE_DEV, STAGE_PROD,
-    STAGE_QA, STAGE_STAGING, seed_artifact_bytes, seed_predicate, sha256_hex,
+    STAGE_QA, STAGE_STAGING, seed_artifact_bytes, seed_predicate,
 };
 pub use state::{
     Application, Artifact, Evaluations, EvidenceRecord, Gate, InFlight, Project, PromotionRecord,

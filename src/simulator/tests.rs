@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::*;
+use crate::digest::sha256_hex;
 
 const TOKEN: &str = "simulator-token";
 

@@ -105,7 +105,7 @@ pub(super) fn local_digests(
             path: path.clone(),
             source,
         })?;
-        let hex = crate::reports::hex(&hasher.finalize());
+        let hex = crate::digest::hex(&hasher.finalize());
         let shown = path
             .strip_prefix(workspace)
             .unwrap_or(&path)

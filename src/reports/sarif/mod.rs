@@ -29,8 +29,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{EvidenceError, MAX_LISTED, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use super::{EvidenceError, MAX_LISTED, MAX_MESSAGE_CHARS, first_line};
+
 use crate::reports::parse::jsonscan::first_value;
+use crate::text::truncate_chars;
 use model::{Level, RawDetail, RawResult, RunMeta};
 use stream::Pass;
 

@@ -163,8 +163,8 @@ impl RawRule<'_> {
                 format!(
                     "rule `{}` has defaultConfiguration.level `{}`, which is not one of none, \
                      note, warning, error",
-                    super::truncate_chars(&self.id, 80),
-                    super::truncate_chars(&l, 40)
+                    crate::text::truncate_chars(&self.id, 80),
+                    crate::text::truncate_chars(&l, 40)
                 )
             })?),
             None => None,

@@ -25,7 +25,8 @@ use crate::reports::parse::json::borrowed_str;
 use super::gotest::{read_line, trim};
 use super::location::{dart_frame, file_url_path};
 use super::{FailedCase, FailureKind, Tally};
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::text::truncate_chars;
 
 const FORMAT: &str = "Dart JSON";
 

@@ -26,7 +26,8 @@ use super::location::find_location;
 use super::{FailedCase, FailureKind, Tally};
 use crate::reports::parse::jsonscan::MAX_ELEMENT_BYTES;
 use crate::reports::parse::jsonslice::{self, SliceError};
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::text::truncate_chars;
 
 const FORMAT: &str = "go test -json";
 

@@ -26,7 +26,8 @@ use crate::reports::parse::json::borrowed_str;
 use super::location::best_location;
 use super::{FORMATS_TRIED, FailedCase, FailureKind, Tally, TestFormat, trace_of};
 use crate::reports::parse::jsonscan::{JsonScanner, parse_element};
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::text::truncate_chars;
 
 const FORMAT: &str = "test report JSON";
 

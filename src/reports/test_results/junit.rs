@@ -26,7 +26,8 @@ use super::location::find_location;
 use super::xmldrive::{self, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestCounts, trace_of};
 use crate::reports::parse::xml::{self, Sniffed, XmlStream};
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::text::truncate_chars;
 
 const FORMAT: &str = "JUnit XML";
 

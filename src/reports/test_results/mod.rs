@@ -172,7 +172,7 @@ pub(crate) const MAX_TRACE_CHARS: usize = 16 * 1024;
 
 /// `text` cut to [`MAX_TRACE_CHARS`], for [`FailedCase::trace`].
 pub(crate) fn trace_of(text: &str) -> String {
-    crate::reports::truncate_chars(text, MAX_TRACE_CHARS)
+    crate::text::truncate_chars(text, MAX_TRACE_CHARS)
 }
 
 /// One test's outcome, as the XML readers map their formats' result values (NUnit, TRX).

@@ -23,7 +23,8 @@ use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict, trace_of};
 use crate::reports::parse::xml::XmlStream;
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::text::truncate_chars;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Version {

@@ -18,7 +18,8 @@ use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat, trace_of};
 use crate::reports::parse::xml::XmlStream;
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line, truncate_chars};
+use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::text::truncate_chars;
 
 pub(crate) fn is_root(local: &[u8]) -> bool {
     local == b"assemblies" || local == b"assembly"
