@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::EvidenceError;
+use super::ReportError;
 use super::parse::json::{json_error, open_json};
 
 mod k6;
@@ -74,7 +74,7 @@ pub struct BenchSummary {
 }
 
 /// Reads `metric` from the benchmark report at `path`.
-pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, EvidenceError> {
+pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, ReportError> {
     let reader = open_json(path, "benchmark JSON", EXPECTED)?;
     let mut de = serde_json::Deserializer::from_reader(reader);
     let report =
@@ -91,7 +91,7 @@ pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, Evidenc
         pytest_benchmark(benches, metric)
     } else if let Some(metrics) = report.metrics {
         k6::k6(metrics, metric).map_err(|k6::Ambiguous(candidates)| {
-            EvidenceError::AmbiguousMetric {
+            ReportError::AmbiguousMetric {
                 path: path.to_path_buf(),
                 format: BenchFormat::K6.name(),
                 metric: metric.to_string(),
@@ -99,7 +99,7 @@ pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, Evidenc
             }
         })?
     } else {
-        return Err(EvidenceError::UnknownFormat {
+        return Err(ReportError::UnknownFormat {
             path: path.to_path_buf(),
             expected: EXPECTED,
             detail: "found JSON without `results` (hyperfine), `benchmarks` (pytest-benchmark) \
@@ -108,7 +108,7 @@ pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, Evidenc
         });
     };
     if entries.is_empty() && no_samples {
-        return Err(EvidenceError::NoSamples {
+        return Err(ReportError::NoSamples {
             path: path.to_path_buf(),
             format: format.name(),
             metric: metric.to_string(),
@@ -116,7 +116,7 @@ pub fn read_benchmark(path: &Path, metric: &str) -> Result<BenchSummary, Evidenc
         });
     }
     if entries.is_empty() {
-        return Err(EvidenceError::UnknownMetric {
+        return Err(ReportError::UnknownMetric {
             path: path.to_path_buf(),
             format: format.name(),
             metric: metric.to_string(),
@@ -518,7 +518,7 @@ mod tests {
             ("bench/k6-handle-summary.json", "mean"),
         ] {
             let e = read_benchmark(&fixture(file), metric).unwrap_err();
-            let EvidenceError::AmbiguousMetric { candidates, .. } = &e else {
+            let ReportError::AmbiguousMetric { candidates, .. } = &e else {
                 panic!("{file} {metric}: {e:?}");
             };
             let names: Vec<&str> = candidates
@@ -573,7 +573,7 @@ mod tests {
         for (file, metric, listed) in table {
             let e = read_benchmark(&fixture(file), metric).unwrap_err();
             assert!(
-                matches!(e, EvidenceError::UnknownMetric { .. }),
+                matches!(e, ReportError::UnknownMetric { .. }),
                 "{file}: {e:?}"
             );
             assert!(e.to_string().contains(listed), "{file}: {e}");
@@ -582,7 +582,7 @@ mod tests {
 
     #[test]
     fn wrong_and_hostile_inputs() {
-        use EvidenceError as E;
+        use ReportError as E;
         let table: &[(&str, crate::reports::ErrCheck)] = &[
             ("sarif/eslint.sarif", |e| {
                 matches!(e, E::UnknownFormat { .. })
@@ -711,7 +711,7 @@ mod tests {
     #[test]
     fn a_percentile_without_samples_names_what_is_available() {
         let e = read_benchmark(&fixture("bench/pytest-benchmark-saved.json"), "p95").unwrap_err();
-        assert!(matches!(e, EvidenceError::NoSamples { .. }), "{e:?}");
+        assert!(matches!(e, ReportError::NoSamples { .. }), "{e:?}");
         let msg = e.to_string();
         for want in [
             "pytest-benchmark-saved.json",

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use quick_xml::events::Event;
 use serde::Serialize;
 
-use super::EvidenceError;
+use super::ReportError;
 use super::parse::xml::{self, Sniffed, XmlStream};
 
 /// Which coverage format a report was in.
@@ -72,11 +72,11 @@ impl CoverageSummary {
 const EXPECTED: &str = "a coverage report (Cobertura XML, LCOV or JaCoCo XML)";
 
 /// Reads one coverage report; the format is detected from its content.
-pub fn read_coverage(path: &Path) -> Result<CoverageSummary, EvidenceError> {
+pub fn read_coverage(path: &Path) -> Result<CoverageSummary, ReportError> {
     let (inner, sniffed) = xml::open_sniffed(path, "coverage report")?;
     match sniffed {
         Sniffed::Xml => read_xml(path, XmlStream::new(inner, path, "coverage XML")),
-        Sniffed::Json => Err(EvidenceError::UnknownFormat {
+        Sniffed::Json => Err(ReportError::UnknownFormat {
             path: path.to_path_buf(),
             expected: EXPECTED,
             detail: "found JSON (for coverage.py use `coverage xml` or `coverage lcov`; for \
@@ -91,7 +91,7 @@ fn percent(covered: u64, valid: u64) -> Option<f64> {
     (valid > 0).then(|| covered as f64 * 100.0 / valid as f64)
 }
 
-fn read_xml(path: &Path, mut x: XmlStream) -> Result<CoverageSummary, EvidenceError> {
+fn read_xml(path: &Path, mut x: XmlStream) -> Result<CoverageSummary, ReportError> {
     let mut buf = Vec::with_capacity(8 * 1024);
     let mut scratch = String::new();
     let mut format = None;
@@ -124,7 +124,7 @@ fn read_xml(path: &Path, mut x: XmlStream) -> Result<CoverageSummary, EvidenceEr
                         }
                         b"report" => format = Some(CoverageFormat::Jacoco),
                         _ => {
-                            return Err(EvidenceError::UnknownFormat {
+                            return Err(ReportError::UnknownFormat {
                                 path: path.to_path_buf(),
                                 expected: EXPECTED,
                                 detail: format!(
@@ -184,7 +184,7 @@ fn cobertura_root(
     e: &quick_xml::events::BytesStart<'_>,
     scratch: &mut String,
     s: &mut CoverageSummary,
-) -> Result<(), EvidenceError> {
+) -> Result<(), ReportError> {
     let lines_valid: Option<u64> = x.attr_num(e, b"lines-valid", scratch)?;
     let lines_covered: Option<u64> = x.attr_num(e, b"lines-covered", scratch)?;
     let branches_valid: Option<u64> = x.attr_num(e, b"branches-valid", scratch)?;
@@ -243,20 +243,20 @@ struct LcovRecord {
 fn read_lcov(
     path: &Path,
     mut reader: std::io::BufReader<std::fs::File>,
-) -> Result<CoverageSummary, EvidenceError> {
+) -> Result<CoverageSummary, ReportError> {
     let mut line = Vec::with_capacity(256);
     let mut lineno: u64 = 0;
     let mut rec = LcovRecord::default();
     let (mut lf, mut lh, mut brf, mut brh) = (0u64, 0u64, 0u64, 0u64);
     let mut records = 0u64;
     let bad = |lineno: u64, detail: &str| {
-        EvidenceError::malformed(path, "LCOV", format!("line {lineno}: {detail}"))
+        ReportError::malformed(path, "LCOV", format!("line {lineno}: {detail}"))
     };
     loop {
         line.clear();
         let n = reader
             .read_until(b'\n', &mut line)
-            .map_err(|e| EvidenceError::io(path, e))?;
+            .map_err(|e| ReportError::io(path, e))?;
         if n == 0 {
             break;
         }
@@ -277,7 +277,7 @@ fn read_lcov(
                 b"end_of_record",
             ];
             if !known.iter().any(|k| text.starts_with(k)) {
-                return Err(EvidenceError::UnknownFormat {
+                return Err(ReportError::UnknownFormat {
                     path: path.to_path_buf(),
                     expected: EXPECTED,
                     detail: format!(
@@ -301,7 +301,7 @@ fn read_lcov(
             return Err(bad(lineno, "expected `KEY:VALUE` or `end_of_record`"));
         };
         let (key, value) = (&text[..colon], &text[colon + 1..]);
-        let num = |v: &[u8]| -> Result<u64, EvidenceError> {
+        let num = |v: &[u8]| -> Result<u64, ReportError> {
             std::str::from_utf8(v)
                 .ok()
                 .and_then(|s| s.trim().parse::<u64>().ok())
@@ -355,14 +355,14 @@ fn read_lcov(
         ));
     }
     if records == 0 {
-        return Err(EvidenceError::malformed(
+        return Err(ReportError::malformed(
             path,
             "LCOV",
             "no records (`end_of_record`)",
         ));
     }
     if lh > lf || brh > brf {
-        return Err(EvidenceError::malformed(
+        return Err(ReportError::malformed(
             path,
             "LCOV",
             format!("hit counts exceed found counts (LH {lh} / LF {lf}, BRH {brh} / BRF {brf})"),
@@ -527,7 +527,7 @@ mod tests {
 
     #[test]
     fn hostile_and_wrong_inputs() {
-        use EvidenceError as E;
+        use ReportError as E;
         let table: &[(&str, crate::reports::ErrCheck)] = &[
             ("hostile/billion-laughs.xml", |e| {
                 matches!(e, E::Unsafe { .. })
@@ -586,10 +586,7 @@ mod tests {
             let p = dir.path().join(name);
             std::fs::write(&p, body).unwrap();
             let e = read_coverage(&p).unwrap_err();
-            assert!(
-                matches!(e, EvidenceError::Malformed { .. }),
-                "{name}: {e:?}"
-            );
+            assert!(matches!(e, ReportError::Malformed { .. }), "{name}: {e:?}");
             assert!(e.to_string().contains(name), "{name}: {e}");
         }
     }

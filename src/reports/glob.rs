@@ -21,14 +21,14 @@ use std::path::{Component, Path, PathBuf};
 use globset::{GlobBuilder, GlobMatcher};
 use walkdir::WalkDir;
 
-use super::EvidenceError;
+use super::ReportError;
 
 /// Files under `workspace` matching any of `patterns`, sorted and deduplicated; every pattern
 /// must match something.
-pub fn expand_globs(workspace: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, EvidenceError> {
+pub fn expand_globs(workspace: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, ReportError> {
     let m = expand_union(workspace, patterns)?;
     match m.unmatched.first() {
-        Some(p) => Err(EvidenceError::NoMatch {
+        Some(p) => Err(ReportError::NoMatch {
             patterns: vec![p.clone()],
         }),
         None => Ok(m.files),
@@ -47,7 +47,7 @@ pub struct Matched {
 /// Files under `workspace` matching the union of `patterns`; an error only when the union of
 /// some patterns is empty (naming every pattern), a pattern is invalid, or a match is refused.
 /// No patterns at all match no files, without error.
-pub fn expand_union(workspace: &Path, patterns: &[String]) -> Result<Matched, EvidenceError> {
+pub fn expand_union(workspace: &Path, patterns: &[String]) -> Result<Matched, ReportError> {
     let mut m = Matched::default();
     for pattern in patterns {
         let before = m.files.len();
@@ -57,7 +57,7 @@ pub fn expand_union(workspace: &Path, patterns: &[String]) -> Result<Matched, Ev
         }
     }
     if m.files.is_empty() && !patterns.is_empty() {
-        return Err(EvidenceError::NoMatch {
+        return Err(ReportError::NoMatch {
             patterns: patterns.to_vec(),
         });
     }
@@ -118,15 +118,11 @@ fn readable(path: &Path) -> Verdict {
     }
 }
 
-fn expand_one(
-    workspace: &Path,
-    pattern: &str,
-    out: &mut Vec<PathBuf>,
-) -> Result<(), EvidenceError> {
+fn expand_one(workspace: &Path, pattern: &str, out: &mut Vec<PathBuf>) -> Result<(), ReportError> {
     let trimmed = pattern.trim();
     let rel = trimmed.trim_start_matches("./");
     if rel.is_empty() {
-        return Err(EvidenceError::BadPattern {
+        return Err(ReportError::BadPattern {
             pattern: pattern.to_string(),
             detail: "the pattern is empty".into(),
         });
@@ -135,7 +131,7 @@ fn expand_one(
         .components()
         .any(|c| matches!(c, Component::ParentDir))
     {
-        return Err(EvidenceError::BadPattern {
+        return Err(ReportError::BadPattern {
             pattern: pattern.to_string(),
             detail: "`..` is not allowed; reports must be inside the workspace".into(),
         });
@@ -157,7 +153,7 @@ fn expand_one(
             let shown = root.strip_prefix(workspace).unwrap_or(&root).to_path_buf();
             if let Verdict::Refuse(reason) = judge(workspace, &root, link.file_type()) {
                 if matcher.is_match(&shown) || absolute {
-                    return Err(EvidenceError::Refused {
+                    return Err(ReportError::Refused {
                         pattern: pattern.to_string(),
                         path: shown,
                         reason,
@@ -184,7 +180,7 @@ fn expand_one(
             let source = e
                 .into_io_error()
                 .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
-            EvidenceError::Io { path, source }
+            ReportError::Io { path, source }
         })?;
         let full = entry.path();
         let candidate = if absolute {
@@ -204,7 +200,7 @@ fn expand_one(
                 directory.get_or_insert_with(|| full.to_path_buf());
             }
             Verdict::Refuse(reason) => {
-                return Err(EvidenceError::Refused {
+                return Err(ReportError::Refused {
                     pattern: pattern.to_string(),
                     path: candidate,
                     reason,
@@ -215,7 +211,7 @@ fn expand_one(
     if out.len() == before {
         if let Some(dir) = directory {
             let shown = dir.strip_prefix(workspace).unwrap_or(&dir).to_path_buf();
-            return Err(EvidenceError::Refused {
+            return Err(ReportError::Refused {
                 pattern: pattern.to_string(),
                 path: shown,
                 reason:
@@ -227,13 +223,13 @@ fn expand_one(
     Ok(())
 }
 
-fn compile(pattern: &str, rel: &str) -> Result<GlobMatcher, EvidenceError> {
+fn compile(pattern: &str, rel: &str) -> Result<GlobMatcher, ReportError> {
     GlobBuilder::new(rel)
         .literal_separator(true)
         .backslash_escape(true)
         .build()
         .map(|g| g.compile_matcher())
-        .map_err(|e| EvidenceError::BadPattern {
+        .map_err(|e| ReportError::BadPattern {
             pattern: pattern.to_string(),
             detail: e.kind().to_string(),
         })
@@ -314,7 +310,7 @@ mod tests {
             let got = expand_globs(ws.path(), &pats);
             if want.is_empty() {
                 assert!(
-                    matches!(got, Err(EvidenceError::NoMatch { ref patterns }) if patterns == &["**/x.xml"]),
+                    matches!(got, Err(ReportError::NoMatch { ref patterns }) if patterns == &["**/x.xml"]),
                     "{patterns:?}: {got:?}"
                 );
                 continue;
@@ -373,7 +369,7 @@ mod tests {
         let ws = workspace();
         for p in ["", "reports/[", "../etc/passwd"] {
             let e = expand_globs(ws.path(), &[p.to_string()]).unwrap_err();
-            assert!(matches!(e, EvidenceError::BadPattern { .. }), "{p}: {e:?}");
+            assert!(matches!(e, ReportError::BadPattern { .. }), "{p}: {e:?}");
         }
     }
 
@@ -423,10 +419,7 @@ mod tests {
                 continue;
             }
             let e = expand_globs(ws.path(), &[pattern.to_string()]).unwrap_err();
-            assert!(
-                matches!(e, EvidenceError::Refused { .. }),
-                "{pattern}: {e:?}"
-            );
+            assert!(matches!(e, ReportError::Refused { .. }), "{pattern}: {e:?}");
             let msg = e.to_string();
             assert!(msg.contains(path) && msg.contains(why), "{pattern}: {msg}");
             assert!(!msg.contains("no file matches"), "{pattern}: {msg}");

@@ -10,13 +10,13 @@ use std::path::Path;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::EvidenceError;
+use super::ReportError;
 use super::parse::json::{json_error, open_json};
 
 /// The number at `pointer` (RFC 6901, `~0`/`~1` escapes) in the JSON file `path`. The value
 /// must be a JSON number or a string holding one (k6 and some tools quote numbers).
-pub fn read_json_pointer(path: &Path, pointer: &str) -> Result<f64, EvidenceError> {
-    let tokens = parse_pointer(pointer).map_err(|detail| EvidenceError::Pointer {
+pub fn read_json_pointer(path: &Path, pointer: &str) -> Result<f64, ReportError> {
+    let tokens = parse_pointer(pointer).map_err(|detail| ReportError::Pointer {
         path: path.to_path_buf(),
         pointer: pointer.to_string(),
         detail,
@@ -30,7 +30,7 @@ pub fn read_json_pointer(path: &Path, pointer: &str) -> Result<f64, EvidenceErro
     .deserialize(&mut de)
     .map_err(|e| json_error(path, "JSON", e))?;
     de.end().map_err(|e| json_error(path, "JSON", e))?;
-    let perr = |detail: String| EvidenceError::Pointer {
+    let perr = |detail: String| ReportError::Pointer {
         path: path.to_path_buf(),
         pointer: pointer.to_string(),
         detail,
@@ -319,7 +319,7 @@ mod tests {
         ];
         for (p, want) in bad {
             let e = read_json_pointer(&doc, p).unwrap_err();
-            assert!(matches!(e, EvidenceError::Pointer { .. }), "{p}: {e:?}");
+            assert!(matches!(e, ReportError::Pointer { .. }), "{p}: {e:?}");
             assert!(e.to_string().contains(want), "{p}: {e}");
             assert!(e.to_string().contains("doc.json"), "{p}: {e}");
         }
@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     fn hostile_json_is_an_error_not_a_crash() {
-        use EvidenceError as E;
+        use ReportError as E;
         let table: &[(&str, crate::reports::ErrCheck)] = &[
             (
                 "hostile/truncated.json",
@@ -395,6 +395,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = write(&dir, "t.json", r#"{"a": 1} {"b": 2}"#);
         let e = read_json_pointer(&p, "/a").unwrap_err();
-        assert!(matches!(e, EvidenceError::Malformed { .. }), "{e:?}");
+        assert!(matches!(e, ReportError::Malformed { .. }), "{e:?}");
     }
 }

@@ -1,10 +1,10 @@
-//! Evidence readers: turn the report files a promotion gate points at (JUnit XML, coverage,
+//! Report readers: turn the report files a promotion gate points at (JUnit XML, coverage,
 //! SARIF, benchmark JSON, any JSON value) into small summaries the gates compare with bounds.
 //!
 //! Every reader streams its input (quick-xml events over a `BufReader`, serde_json visitors
 //! over a reader) so memory stays bounded whatever the report size, refuses DTDs and entity
 //! declarations instead of expanding them, and turns every bad input into an
-//! [`EvidenceError`] that names the file and says what to do — never a panic.
+//! [`ReportError`] that names the file and says what to do — never a panic.
 
 mod bench;
 mod coverage;
@@ -35,10 +35,10 @@ pub const MAX_LISTED: usize = 100;
 /// Longest message kept for a failed case or finding, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 500;
 
-/// Everything that can go wrong reading evidence. Each message names the file (or pattern)
+/// Everything that can go wrong reading a report. Each message names the file (or pattern)
 /// and says what to do about it.
 #[derive(Debug, thiserror::Error)]
-pub enum EvidenceError {
+pub enum ReportError {
     #[error(
         "no file matches {}: check the path in the policy (relative to the workspace) and that \
          the step producing the report ran before this action",
@@ -151,26 +151,26 @@ fn quoted_list(patterns: &[String]) -> String {
     }
 }
 
-impl EvidenceError {
+impl ReportError {
     /// The report file the error is about; `None` for a glob that matched nothing or a bad
     /// pattern (then the fix is in the policy, not in a file).
     pub fn path(&self) -> Option<&std::path::Path> {
         match self {
-            EvidenceError::NoMatch { .. } | EvidenceError::BadPattern { .. } => None,
-            EvidenceError::Io { path, .. }
-            | EvidenceError::Malformed { path, .. }
-            | EvidenceError::Unsafe { path, .. }
-            | EvidenceError::UnknownFormat { path, .. }
-            | EvidenceError::Pointer { path, .. }
-            | EvidenceError::UnknownMetric { path, .. }
-            | EvidenceError::AmbiguousMetric { path, .. }
-            | EvidenceError::NoSamples { path, .. }
-            | EvidenceError::Refused { path, .. } => Some(path),
+            ReportError::NoMatch { .. } | ReportError::BadPattern { .. } => None,
+            ReportError::Io { path, .. }
+            | ReportError::Malformed { path, .. }
+            | ReportError::Unsafe { path, .. }
+            | ReportError::UnknownFormat { path, .. }
+            | ReportError::Pointer { path, .. }
+            | ReportError::UnknownMetric { path, .. }
+            | ReportError::AmbiguousMetric { path, .. }
+            | ReportError::NoSamples { path, .. }
+            | ReportError::Refused { path, .. } => Some(path),
         }
     }
 
     pub(crate) fn io(path: &std::path::Path, source: io::Error) -> Self {
-        EvidenceError::Io {
+        ReportError::Io {
             path: path.to_path_buf(),
             source,
         }
@@ -181,7 +181,7 @@ impl EvidenceError {
         format: &'static str,
         detail: impl Into<String>,
     ) -> Self {
-        EvidenceError::Malformed {
+        ReportError::Malformed {
             path: path.to_path_buf(),
             format,
             detail: detail.into(),
@@ -201,7 +201,7 @@ pub(crate) fn first_line(text: &str) -> String {
 
 /// A predicate on an error, for table-driven tests.
 #[cfg(test)]
-pub(crate) type ErrCheck = fn(&EvidenceError) -> bool;
+pub(crate) type ErrCheck = fn(&ReportError) -> bool;
 
 #[cfg(test)]
 pub(crate) fn fixture(rel: &str) -> PathBuf {
@@ -226,7 +226,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_file() {
-        let e = EvidenceError::malformed(std::path::Path::new("r/x.xml"), "JUnit XML", "bad");
+        let e = ReportError::malformed(std::path::Path::new("r/x.xml"), "JUnit XML", "bad");
         let msg = e.to_string();
         assert!(
             msg.contains("r/x.xml") && msg.contains("regenerate"),

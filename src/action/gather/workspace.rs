@@ -16,14 +16,14 @@ use crate::gates::facts::Fact;
 use crate::policy::GateSpec;
 use crate::reports::source_map::{self, SourceIndex};
 use crate::reports::{
-    EvidenceError, expand_globs, expand_union, read_benchmark, read_coverage, read_json_pointer,
+    ReportError, expand_globs, expand_union, read_benchmark, read_coverage, read_json_pointer,
     read_sarif, read_test_results,
 };
 
-fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, EvidenceError> {
+fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, ReportError> {
     let files = expand_globs(workspace, &[pattern.to_string()])?;
     // A single-file gate given a glob reads the first match in sorted order.
-    files.into_iter().next().ok_or(EvidenceError::NoMatch {
+    files.into_iter().next().ok_or(ReportError::NoMatch {
         patterns: vec![pattern.to_string()],
     })
 }
@@ -54,9 +54,9 @@ impl<'a> Workspace<'a> {
 pub(super) fn read_reports(
     ws: &Workspace<'_>,
     spec: &GateSpec,
-) -> Option<Result<Fact, EvidenceError>> {
+) -> Option<Result<Fact, ReportError>> {
     let workspace = ws.root;
-    let result: Result<Fact, EvidenceError> = match spec {
+    let result: Result<Fact, ReportError> = match spec {
         GateSpec::Junit { paths, .. } => expand_union(workspace, paths).and_then(|m| {
             let mut s = read_test_results(&m.files)?;
             s.unmatched = m.unmatched;
@@ -93,15 +93,15 @@ pub(super) fn read_reports(
 pub(super) fn local_digests(
     workspace: &Path,
     patterns: &[String],
-) -> Result<Vec<(String, String)>, EvidenceError> {
+) -> Result<Vec<(String, String)>, ReportError> {
     let mut out = Vec::new();
     for path in expand_globs(workspace, patterns)? {
-        let mut file = std::fs::File::open(&path).map_err(|source| EvidenceError::Io {
+        let mut file = std::fs::File::open(&path).map_err(|source| ReportError::Io {
             path: path.clone(),
             source,
         })?;
         let mut hasher = Sha256::new();
-        std::io::copy(&mut file, &mut hasher).map_err(|source| EvidenceError::Io {
+        std::io::copy(&mut file, &mut hasher).map_err(|source| ReportError::Io {
             path: path.clone(),
             source,
         })?;

@@ -1,29 +1,29 @@
 //! The JSON plumbing shared by the JSON readers (SARIF, benchmarks, test reports, the `json`
 //! gate): opening a file as JSON (refusing XML and empty or UTF-16 files), serde_json errors
-//! mapped to an [`EvidenceError`] naming the file, and strings borrowed from the input.
+//! mapped to an [`ReportError`] naming the file, and strings borrowed from the input.
 
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
 use super::xml::{self, Sniffed};
-use crate::reports::EvidenceError;
+use crate::reports::ReportError;
 
-/// Opens a JSON evidence file: empty/UTF-16 files are errors, XML is `UnknownFormat`.
+/// Opens a JSON report file: empty/UTF-16 files are errors, XML is `UnknownFormat`.
 pub(crate) fn open_json(
     path: &Path,
     format: &'static str,
     expected: &'static str,
-) -> Result<BufReader<File>, EvidenceError> {
+) -> Result<BufReader<File>, ReportError> {
     let (reader, sniffed) = xml::open_sniffed(path, format)?;
     match sniffed {
         Sniffed::Json => Ok(reader),
-        Sniffed::Xml => Err(EvidenceError::UnknownFormat {
+        Sniffed::Xml => Err(ReportError::UnknownFormat {
             path: path.to_path_buf(),
             expected,
             detail: "found XML".into(),
         }),
-        Sniffed::Other => Err(EvidenceError::UnknownFormat {
+        Sniffed::Other => Err(ReportError::UnknownFormat {
             path: path.to_path_buf(),
             expected,
             detail: "the file does not start with `{` or `[`".into(),
@@ -44,16 +44,16 @@ pub(crate) fn borrowed_str<'de: 'a, 'a, D: serde::Deserializer<'de>>(
 }
 
 /// Maps a serde_json error to `Io` or `Malformed` (serde_json reports line and column).
-pub(crate) fn json_error(path: &Path, format: &'static str, e: serde_json::Error) -> EvidenceError {
+pub(crate) fn json_error(path: &Path, format: &'static str, e: serde_json::Error) -> ReportError {
     use serde_json::error::Category;
     match e.classify() {
-        Category::Io => EvidenceError::io(path, std::io::Error::other(e.to_string())),
-        Category::Eof => EvidenceError::malformed(
+        Category::Io => ReportError::io(path, std::io::Error::other(e.to_string())),
+        Category::Eof => ReportError::malformed(
             path,
             format,
             format!("unexpected end of file ({e}); the file looks truncated"),
         ),
-        Category::Syntax | Category::Data => EvidenceError::malformed(path, format, e.to_string()),
+        Category::Syntax | Category::Data => ReportError::malformed(path, format, e.to_string()),
     }
 }
 

@@ -15,7 +15,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::jsonslice::{SliceError, is_json_space, is_scalar_byte};
-use crate::reports::EvidenceError;
+use crate::reports::ReportError;
 
 /// Largest single value (one SARIF result or tool, one RSpec example, …) captured for parsing.
 pub(crate) const MAX_ELEMENT_BYTES: usize = 32 * 1024 * 1024;
@@ -76,16 +76,16 @@ impl<R: Read> JsonScanner<R> {
     }
 
     /// A `Malformed` error at the current offset.
-    pub(crate) fn error(&self, detail: impl std::fmt::Display) -> EvidenceError {
-        EvidenceError::malformed(
+    pub(crate) fn error(&self, detail: impl std::fmt::Display) -> ReportError {
+        ReportError::malformed(
             &self.path,
             self.format,
             format!("{detail} (near byte {})", self.offset()),
         )
     }
 
-    fn truncated(&self) -> EvidenceError {
-        EvidenceError::malformed(
+    fn truncated(&self) -> ReportError {
+        ReportError::malformed(
             &self.path,
             self.format,
             format!(
@@ -96,7 +96,7 @@ impl<R: Read> JsonScanner<R> {
     }
 
     /// Makes at least one unread byte available; `false` at end of file.
-    fn fill(&mut self) -> Result<bool, EvidenceError> {
+    fn fill(&mut self) -> Result<bool, ReportError> {
         if self.pos < self.end {
             return Ok(true);
         }
@@ -117,13 +117,13 @@ impl<R: Read> JsonScanner<R> {
                     return Ok(true);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(EvidenceError::io(&self.path, e)),
+                Err(e) => return Err(ReportError::io(&self.path, e)),
             }
         }
     }
 
     /// Next non-whitespace byte without consuming it; `None` at end of file.
-    fn peek(&mut self) -> Result<Option<u8>, EvidenceError> {
+    fn peek(&mut self) -> Result<Option<u8>, ReportError> {
         loop {
             if !self.fill()? {
                 return Ok(None);
@@ -137,7 +137,7 @@ impl<R: Read> JsonScanner<R> {
         }
     }
 
-    fn expect_byte(&mut self, want: u8, what: &str) -> Result<(), EvidenceError> {
+    fn expect_byte(&mut self, want: u8, what: &str) -> Result<(), ReportError> {
         match self.peek()? {
             Some(b) if b == want => {
                 self.pos += 1;
@@ -149,19 +149,19 @@ impl<R: Read> JsonScanner<R> {
     }
 
     /// What kind of value comes next: `{`, `[`, `"`, or the first byte of a scalar.
-    pub(crate) fn peek_value(&mut self) -> Result<u8, EvidenceError> {
+    pub(crate) fn peek_value(&mut self) -> Result<u8, ReportError> {
         self.peek()?.ok_or_else(|| self.truncated())
     }
 
     /// Enters an object (`{`); then call [`Self::next_key`] until it returns `false`.
-    pub(crate) fn begin_object(&mut self, what: &str) -> Result<(), EvidenceError> {
+    pub(crate) fn begin_object(&mut self, what: &str) -> Result<(), ReportError> {
         self.expect_byte(b'{', what)?;
         self.stack.push(Frame::Object { first: true });
         Ok(())
     }
 
     /// Enters an array (`[`); then call [`Self::next_element`] until it returns `false`.
-    pub(crate) fn begin_array(&mut self, what: &str) -> Result<(), EvidenceError> {
+    pub(crate) fn begin_array(&mut self, what: &str) -> Result<(), ReportError> {
         self.expect_byte(b'[', what)?;
         self.stack.push(Frame::Array { first: true });
         Ok(())
@@ -169,7 +169,7 @@ impl<R: Read> JsonScanner<R> {
 
     /// Reads the next key of the current object into `key` (cleared first) and consumes the
     /// `:`; `false` (and the object is left) at `}`.
-    pub(crate) fn next_key(&mut self, key: &mut String) -> Result<bool, EvidenceError> {
+    pub(crate) fn next_key(&mut self, key: &mut String) -> Result<bool, ReportError> {
         if !matches!(self.stack.last(), Some(Frame::Object { .. })) {
             return Err(self.error("internal: next_key outside an object"));
         }
@@ -211,7 +211,7 @@ impl<R: Read> JsonScanner<R> {
 
     /// `true` if the current array has another element (positioned at it); `false` (and the
     /// array is left) at `]`.
-    pub(crate) fn next_element(&mut self) -> Result<bool, EvidenceError> {
+    pub(crate) fn next_element(&mut self) -> Result<bool, ReportError> {
         if !matches!(self.stack.last(), Some(Frame::Array { .. })) {
             return Err(self.error("internal: next_element outside an array"));
         }
@@ -220,7 +220,7 @@ impl<R: Read> JsonScanner<R> {
 
     /// Steps to the next member of the innermost object or array: `false` (and the container is
     /// left) at `close`; otherwise over the `,` that separates members (none before the first).
-    fn next_member(&mut self, close: u8, container: &str) -> Result<bool, EvidenceError> {
+    fn next_member(&mut self, close: u8, container: &str) -> Result<bool, ReportError> {
         let first = match self.stack.last_mut() {
             Some(Frame::Object { first } | Frame::Array { first }) => first,
             None => return Err(self.error("internal: no open object or array")),
@@ -246,13 +246,13 @@ impl<R: Read> JsonScanner<R> {
     }
 
     /// Skips the next value.
-    pub(crate) fn skip_value(&mut self) -> Result<(), EvidenceError> {
+    pub(crate) fn skip_value(&mut self) -> Result<(), ReportError> {
         let mut none = Vec::new();
         self.scan_value(false, &mut none)
     }
 
     /// Copies the next value's bytes into `out` (cleared first), for `serde_json::from_slice`.
-    pub(crate) fn capture_value(&mut self, out: &mut Vec<u8>) -> Result<(), EvidenceError> {
+    pub(crate) fn capture_value(&mut self, out: &mut Vec<u8>) -> Result<(), ReportError> {
         out.clear();
         self.scan_value(true, out)
     }
@@ -267,7 +267,7 @@ impl<R: Read> JsonScanner<R> {
         scratch: &mut Vec<u8>,
         what: &dyn std::fmt::Display,
         mut parse: impl FnMut(&[u8]) -> Result<(T, usize), SliceError>,
-    ) -> Result<T, EvidenceError> {
+    ) -> Result<T, ReportError> {
         if self.peek_value()? != b'{' {
             return Err(self.error(format!("{what}: expected an object")));
         }
@@ -289,7 +289,7 @@ impl<R: Read> JsonScanner<R> {
     }
 
     /// After the top-level value: only whitespace may follow.
-    pub(crate) fn finish(&mut self) -> Result<(), EvidenceError> {
+    pub(crate) fn finish(&mut self) -> Result<(), ReportError> {
         match self.peek()? {
             None => Ok(()),
             Some(b) => Err(self.error(format!(
@@ -299,7 +299,7 @@ impl<R: Read> JsonScanner<R> {
         }
     }
 
-    fn too_big(&self) -> EvidenceError {
+    fn too_big(&self) -> ReportError {
         self.error(format!(
             "a single JSON value is larger than {} MiB; such a report is not supported",
             MAX_ELEMENT_BYTES / (1024 * 1024)
@@ -307,7 +307,7 @@ impl<R: Read> JsonScanner<R> {
     }
 
     /// Appends `buf[from..to]` to a capture, within [`MAX_ELEMENT_BYTES`].
-    fn flush(&self, out: &mut Vec<u8>, from: usize, to: usize) -> Result<(), EvidenceError> {
+    fn flush(&self, out: &mut Vec<u8>, from: usize, to: usize) -> Result<(), ReportError> {
         if out.len() + (to - from) > MAX_ELEMENT_BYTES {
             return Err(self.too_big());
         }
@@ -319,7 +319,7 @@ impl<R: Read> JsonScanner<R> {
     /// non-blank byte. Bytes are copied to `out` in whole runs (at a buffer refill and at the
     /// end) only when `capture`; strings are searched with `memchr`, nesting is counted on a
     /// reused heap stack.
-    fn scan_value(&mut self, capture: bool, out: &mut Vec<u8>) -> Result<(), EvidenceError> {
+    fn scan_value(&mut self, capture: bool, out: &mut Vec<u8>) -> Result<(), ReportError> {
         let first = self.peek_value()?;
         match first {
             b'"' | b'{' | b'[' => {}
@@ -340,7 +340,7 @@ impl<R: Read> JsonScanner<R> {
         capture: bool,
         out: &mut Vec<u8>,
         open: &mut Vec<u8>,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         let mut seg = self.pos;
         let mut in_string = false;
         // The byte after a backslash at the very end of the buffer is skipped after refilling.
@@ -420,7 +420,7 @@ impl<R: Read> JsonScanner<R> {
         Ok(())
     }
 
-    fn scan_scalar(&mut self, capture: bool, out: &mut Vec<u8>) -> Result<(), EvidenceError> {
+    fn scan_scalar(&mut self, capture: bool, out: &mut Vec<u8>) -> Result<(), ReportError> {
         let mut any = false;
         loop {
             if !self.fill()? {
@@ -472,9 +472,9 @@ pub(crate) fn parse_element<'a, T: serde::Deserialize<'a>>(
     path: &Path,
     format: &'static str,
     what: &dyn std::fmt::Display,
-) -> Result<T, EvidenceError> {
+) -> Result<T, ReportError> {
     serde_json::from_slice(raw)
-        .map_err(|e| EvidenceError::malformed(path, format, format!("{what}: {e}")))
+        .map_err(|e| ReportError::malformed(path, format, format!("{what}: {e}")))
 }
 
 #[cfg(test)]
@@ -562,7 +562,7 @@ mod tests {
         ];
         for (text, want) in cases {
             let mut s = scanner(text);
-            let mut run = || -> Result<(), EvidenceError> {
+            let mut run = || -> Result<(), ReportError> {
                 s.begin_object("an object")?;
                 let mut key = String::new();
                 while s.next_key(&mut key)? {

@@ -5,7 +5,7 @@
 //! under both ([`bytescan`]).
 //!
 //! Nothing here knows a report format or a gate; every error is a
-//! [`super::EvidenceError`] naming the file.
+//! [`super::ReportError`] naming the file.
 
 pub(crate) mod bytescan;
 pub(crate) mod json;

@@ -28,9 +28,9 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::utils::{is_whitespace, name_len};
 
 use super::bytescan::{find_byte, find_either3};
-use crate::reports::EvidenceError;
+use crate::reports::ReportError;
 
-/// Read buffer size for every evidence file.
+/// Read buffer size for every report file.
 pub(crate) const BUF_CAPACITY: usize = 64 * 1024;
 
 /// Longest failure/message text collected from element content; the rest is skipped.
@@ -49,18 +49,18 @@ pub(crate) enum Sniffed {
 pub(crate) fn open_sniffed(
     path: &Path,
     format: &'static str,
-) -> Result<(BufReader<File>, Sniffed), EvidenceError> {
-    let file = File::open(path).map_err(|e| EvidenceError::io(path, e))?;
+) -> Result<(BufReader<File>, Sniffed), ReportError> {
+    let file = File::open(path).map_err(|e| ReportError::io(path, e))?;
     let mut reader = BufReader::with_capacity(BUF_CAPACITY, file);
-    let head = reader.fill_buf().map_err(|e| EvidenceError::io(path, e))?;
+    let head = reader.fill_buf().map_err(|e| ReportError::io(path, e))?;
     if head.is_empty() {
-        return Err(EvidenceError::malformed(path, format, "the file is empty"));
+        return Err(ReportError::malformed(path, format, "the file is empty"));
     }
     let utf16 = head.starts_with(&[0xFE, 0xFF])
         || head.starts_with(&[0xFF, 0xFE])
         || (head.len() >= 2 && (head[0] == 0 || head[1] == 0));
     if utf16 {
-        return Err(EvidenceError::malformed(
+        return Err(ReportError::malformed(
             path,
             format,
             "the file is UTF-16 encoded and only UTF-8 is supported; convert it first \
@@ -81,7 +81,7 @@ pub(crate) fn open_sniffed(
         Some(b'{') | Some(b'[') => Sniffed::Json,
         Some(_) => Sniffed::Other,
         None if head.len() < BUF_CAPACITY => {
-            return Err(EvidenceError::malformed(
+            return Err(ReportError::malformed(
                 path,
                 format,
                 "the file contains only whitespace",
@@ -143,8 +143,8 @@ impl XmlStream {
     }
 
     /// A `Malformed` error for this file at the current position.
-    pub(crate) fn malformed(&self, detail: impl std::fmt::Display) -> EvidenceError {
-        EvidenceError::malformed(
+    pub(crate) fn malformed(&self, detail: impl std::fmt::Display) -> ReportError {
+        ReportError::malformed(
             &self.path,
             self.format,
             format!("{detail} (near byte {})", self.position()),
@@ -162,7 +162,7 @@ impl XmlStream {
     pub(crate) fn next_markup<'b>(
         &mut self,
         buf: &'b mut Vec<u8>,
-    ) -> Result<Event<'b>, EvidenceError> {
+    ) -> Result<Event<'b>, ReportError> {
         if self.between_markup {
             let (spaces, tag_len) = self.copy_empty_tag(buf);
             self.consume(spaces + tag_len);
@@ -220,13 +220,13 @@ impl XmlStream {
 
     /// Next event, with DTD/entity refusal, truncation detection and error mapping applied.
     /// `buf` is cleared first so callers can reuse one buffer for the whole file.
-    pub(crate) fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>, EvidenceError> {
+    pub(crate) fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>, ReportError> {
         buf.clear();
         self.between_markup = false;
         let event = match self.reader.read_event_into(buf) {
             Ok(ev) => ev,
             Err(e) => {
-                return Err(EvidenceError::malformed(
+                return Err(ReportError::malformed(
                     &self.path,
                     self.format,
                     format!(
@@ -247,7 +247,7 @@ impl XmlStream {
             Event::DocType(text) => {
                 let raw: &[u8] = text;
                 if raw.contains(&b'[') || contains(raw, b"ENTITY") {
-                    return Err(EvidenceError::Unsafe {
+                    return Err(ReportError::Unsafe {
                         path: self.path.clone(),
                         detail: format!(
                             "it has a <!DOCTYPE> with an internal subset or entity \
@@ -279,7 +279,7 @@ impl XmlStream {
 
     /// The text a `&...;` reference stands for: predefined entities and character references
     /// only; anything else is `Malformed` (no DTD means no other entity can be defined).
-    pub(crate) fn resolve_ref(&self, r: &BytesRef<'_>) -> Result<char, EvidenceError> {
+    pub(crate) fn resolve_ref(&self, r: &BytesRef<'_>) -> Result<char, ReportError> {
         if r.is_char_ref() {
             return match r.resolve_char_ref() {
                 Ok(Some(c)) => Ok(c),
@@ -308,7 +308,7 @@ impl XmlStream {
         e: &BytesStart<'_>,
         key: &[u8],
         out: &mut String,
-    ) -> Result<bool, EvidenceError> {
+    ) -> Result<bool, ReportError> {
         out.clear();
         for attr in e.attributes() {
             let attr = attr.map_err(|err| self.malformed(format!("bad attribute: {err}")))?;
@@ -335,7 +335,7 @@ impl XmlStream {
         e: &BytesStart<'_>,
         key: &[u8],
         out: &mut String,
-    ) -> Result<bool, EvidenceError> {
+    ) -> Result<bool, ReportError> {
         match raw_attr(e, key) {
             Ok(Some(v)) => {
                 out.clear();
@@ -363,7 +363,7 @@ impl XmlStream {
         e: &'a BytesStart<'_>,
         key: &[u8],
         scratch: &'a mut String,
-    ) -> Result<Option<&'a str>, EvidenceError> {
+    ) -> Result<Option<&'a str>, ReportError> {
         match raw_attr(e, key) {
             Ok(Some(v)) => std::str::from_utf8(v).map(Some).map_err(|err| {
                 self.malformed(format!(
@@ -387,7 +387,7 @@ impl XmlStream {
         e: &BytesStart<'_>,
         key: &[u8],
         scratch: &mut String,
-    ) -> Result<Option<T>, EvidenceError> {
+    ) -> Result<Option<T>, ReportError> {
         if !self.attr_into(e, key, scratch)? {
             return Ok(None);
         }
@@ -406,7 +406,7 @@ impl XmlStream {
         &self,
         event: &Event<'_>,
         out: &mut String,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         if out.len() >= MAX_TEXT_BYTES {
             return Ok(());
         }

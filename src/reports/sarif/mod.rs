@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{EvidenceError, MAX_LISTED, MAX_MESSAGE_CHARS, first_line};
+use super::{MAX_LISTED, MAX_MESSAGE_CHARS, ReportError, first_line};
 
 use crate::reports::parse::jsonscan::first_value;
 use crate::text::truncate_chars;
@@ -89,7 +89,7 @@ pub fn severity_bucket(score: Option<f64>) -> Option<&'static str> {
 }
 
 /// Reads and adds up every SARIF file, in the order given.
-pub fn read_sarif(files: &[PathBuf]) -> Result<SarifSummary, EvidenceError> {
+pub fn read_sarif(files: &[PathBuf]) -> Result<SarifSummary, ReportError> {
     let mut acc = Acc::default();
     for path in files {
         read_one(path, &mut acc)?;
@@ -145,11 +145,11 @@ impl Ord for Ranked {
     }
 }
 
-fn read_one(path: &Path, acc: &mut Acc) -> Result<(), EvidenceError> {
+fn read_one(path: &Path, acc: &mut Acc) -> Result<(), ReportError> {
     let mut runs = Vec::new();
     let saw_runs = stream::pass(path, Pass::First, acc, &mut runs)?;
     if !saw_runs {
-        return Err(EvidenceError::UnknownFormat {
+        return Err(ReportError::UnknownFormat {
             path: path.to_path_buf(),
             expected: EXPECTED,
             detail: "the JSON object has no `runs` array".into(),
@@ -396,7 +396,7 @@ mod tests {
 
     #[test]
     fn hostile_inputs_give_errors_not_panics() {
-        use EvidenceError as E;
+        use ReportError as E;
         let table: &[(&str, crate::reports::ErrCheck)] = &[
             (
                 "hostile/truncated.json",
@@ -448,7 +448,7 @@ mod tests {
         );
         std::fs::write(&p, unbalanced).unwrap();
         let e = read_sarif(&[p]).unwrap_err();
-        assert!(matches!(e, EvidenceError::Malformed { .. }), "{e:?}");
+        assert!(matches!(e, ReportError::Malformed { .. }), "{e:?}");
     }
 
     #[test]
@@ -476,7 +476,7 @@ mod tests {
         for (text, wants) in cases {
             std::fs::write(&p, text).unwrap();
             let e = read_sarif(std::slice::from_ref(&p)).unwrap_err();
-            assert!(matches!(e, EvidenceError::Malformed { .. }), "{e:?}");
+            assert!(matches!(e, ReportError::Malformed { .. }), "{e:?}");
             for w in *wants {
                 assert!(e.to_string().contains(w), "{w}: {e}");
             }

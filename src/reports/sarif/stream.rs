@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::model::{RawResult, RawTool, RunMeta};
 use super::{Acc, EXPECTED, FORMAT, count};
-use crate::reports::EvidenceError;
+use crate::reports::ReportError;
 use crate::reports::parse::json::open_json;
 use crate::reports::parse::jsonscan::{JsonScanner, parse_element};
 
@@ -27,11 +27,11 @@ pub(super) fn pass(
     which: Pass,
     acc: &mut Acc,
     runs: &mut Vec<RunMeta>,
-) -> Result<bool, EvidenceError> {
+) -> Result<bool, ReportError> {
     let reader = open_json(path, FORMAT, EXPECTED)?;
     let mut s = JsonScanner::new(reader, path, FORMAT);
     if s.peek_value()? != b'{' {
-        return Err(EvidenceError::UnknownFormat {
+        return Err(ReportError::UnknownFormat {
             path: path.to_path_buf(),
             expected: EXPECTED,
             detail: "the JSON value is not an object".into(),
@@ -47,7 +47,7 @@ pub(super) fn pass(
                 s.capture_value(&mut raw)?;
                 let v: std::borrow::Cow<'_, str> = parse_element(&raw, path, FORMAT, &"`version`")?;
                 if !v.starts_with("2.1") {
-                    return Err(EvidenceError::malformed(
+                    return Err(ReportError::malformed(
                         path,
                         FORMAT,
                         format!("SARIF version {v} is not supported (expected 2.1.0)"),
@@ -78,7 +78,7 @@ fn run<R: std::io::Read>(
     runs: &mut Vec<RunMeta>,
     idx: usize,
     raw: &mut Vec<u8>,
-) -> Result<(), EvidenceError> {
+) -> Result<(), ReportError> {
     if which == Pass::First && runs.len() <= idx {
         runs.push(RunMeta::default());
     }
@@ -91,9 +91,8 @@ fn run<R: std::io::Read>(
                 let tool: RawTool<'_> =
                     parse_element(raw, path, FORMAT, &format_args!("run {idx}: `tool`"))?;
                 let deferred = runs[idx].deferred;
-                runs[idx] = RunMeta::from_tool(tool).map_err(|d| {
-                    EvidenceError::malformed(path, FORMAT, format!("run {idx}: {d}"))
-                })?;
+                runs[idx] = RunMeta::from_tool(tool)
+                    .map_err(|d| ReportError::malformed(path, FORMAT, format!("run {idx}: {d}")))?;
                 runs[idx].deferred = deferred;
             }
             ("results", Pass::First) if runs[idx].tool_seen => {
@@ -119,7 +118,7 @@ fn results<R: std::io::Read>(
     run: &RunMeta,
     run_index: usize,
     raw: &mut Vec<u8>,
-) -> Result<(), EvidenceError> {
+) -> Result<(), ReportError> {
     if s.peek_value()? == b'n' {
         return s.skip_value();
     }
@@ -136,7 +135,7 @@ fn results<R: std::io::Read>(
             },
         )?;
         counted.map_err(|detail| {
-            EvidenceError::malformed(
+            ReportError::malformed(
                 path,
                 FORMAT,
                 format!("run {run_index}, result {index}: {detail}"),

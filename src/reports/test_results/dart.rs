@@ -25,7 +25,7 @@ use crate::reports::parse::json::borrowed_str;
 use super::gotest::{read_line, trim};
 use super::location::{dart_frame, file_url_path};
 use super::{FailedCase, FailureKind, Tally};
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
 
 const FORMAT: &str = "Dart JSON";
@@ -87,7 +87,7 @@ pub(crate) fn read(
     path: &Path,
     mut src: BufReader<File>,
     t: &mut Tally,
-) -> Result<(), EvidenceError> {
+) -> Result<(), ReportError> {
     let mut open: HashMap<u64, Open> = HashMap::new();
     let test_done = memchr::memmem::Finder::new(b"\"testDone\"");
     let mut line = Vec::with_capacity(4096);
@@ -103,7 +103,7 @@ pub(crate) fn read(
             continue;
         }
         let bad = |detail: String| {
-            EvidenceError::malformed(path, FORMAT, format!("line {number}: {detail}"))
+            ReportError::malformed(path, FORMAT, format!("line {number}: {detail}"))
         };
         // Once no more failures can be listed, only `testDone` events carry anything we use;
         // the others are only checked to be complete UTF-8 lines.

@@ -7,13 +7,13 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use super::{FORMATS_TRIED, Tally, TestFormat, dart, gotest, jsondoc, junit, nunit, trx, xunit};
-use crate::reports::EvidenceError;
+use crate::reports::ReportError;
 use crate::reports::parse::xml::{self, Sniffed, XmlStream, display_name};
 
 const FORMAT: &str = "test results";
 
 /// Reads one file in whatever supported format it is in; returns the format.
-pub(crate) fn read_any(path: &Path, t: &mut Tally) -> Result<TestFormat, EvidenceError> {
+pub(crate) fn read_any(path: &Path, t: &mut Tally) -> Result<TestFormat, ReportError> {
     let (reader, sniffed) = xml::open_sniffed(path, FORMAT)?;
     match sniffed {
         Sniffed::Xml => read_xml(path, reader, t),
@@ -21,8 +21,8 @@ pub(crate) fn read_any(path: &Path, t: &mut Tally) -> Result<TestFormat, Evidenc
     }
 }
 
-fn unknown(path: &Path, detail: impl Into<String>) -> EvidenceError {
-    EvidenceError::UnknownFormat {
+fn unknown(path: &Path, detail: impl Into<String>) -> ReportError {
+    ReportError::UnknownFormat {
         path: path.to_path_buf(),
         expected: FORMATS_TRIED,
         detail: detail.into(),
@@ -33,7 +33,7 @@ fn read_xml(
     path: &Path,
     reader: BufReader<File>,
     t: &mut Tally,
-) -> Result<TestFormat, EvidenceError> {
+) -> Result<TestFormat, ReportError> {
     let mut x = XmlStream::new(reader, path, FORMAT);
     let mut buf = Vec::new();
     let (root, empty) = super::xmldrive::read_root(&mut x, &mut buf)?;
@@ -128,9 +128,9 @@ fn read_text(
     path: &Path,
     mut reader: BufReader<File>,
     t: &mut Tally,
-) -> Result<TestFormat, EvidenceError> {
+) -> Result<TestFormat, ReportError> {
     let capacity = reader.capacity();
-    let head = reader.fill_buf().map_err(|e| EvidenceError::io(path, e))?;
+    let head = reader.fill_buf().map_err(|e| ReportError::io(path, e))?;
     let whole = head.len() < capacity;
     match classify(head, whole) {
         TextKind::GoTest => {

@@ -26,7 +26,7 @@ use super::location::find_location;
 use super::{FailedCase, FailureKind, Tally};
 use crate::reports::parse::jsonscan::MAX_ELEMENT_BYTES;
 use crate::reports::parse::jsonslice::{self, SliceError};
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
 
 const FORMAT: &str = "go test -json";
@@ -116,7 +116,7 @@ pub(crate) fn read(
     path: &Path,
     mut src: BufReader<File>,
     t: &mut Tally,
-) -> Result<(), EvidenceError> {
+) -> Result<(), ReportError> {
     let mut r = Reader::default();
     let outputs = OutputLines::new();
     let mut line = Vec::with_capacity(4096);
@@ -141,7 +141,7 @@ pub(crate) fn read(
         // nothing we use, so they are only checked to be complete, not parsed.
         if (!t.room() || r.buffered >= OUTPUT_BUDGET) && outputs.matches(text) {
             if text.last() != Some(&b'}') {
-                return Err(EvidenceError::malformed(
+                return Err(ReportError::malformed(
                     path,
                     FORMAT,
                     format!("line {number} is cut short; the file looks truncated"),
@@ -149,7 +149,7 @@ pub(crate) fn read(
             }
             // Output lines are nearly always ASCII, which is checked faster than UTF-8.
             if !text.is_ascii() && std::str::from_utf8(text).is_err() {
-                return Err(EvidenceError::malformed(
+                return Err(ReportError::malformed(
                     path,
                     FORMAT,
                     format!("line {number} is not valid UTF-8"),
@@ -164,7 +164,7 @@ pub(crate) fn read(
                 }
                 SliceError::Invalid(detail) => detail,
             };
-            EvidenceError::malformed(path, FORMAT, format!("line {number}: {detail}"))
+            ReportError::malformed(path, FORMAT, format!("line {number}: {detail}"))
         })?;
         r.event(ev, t);
     }
@@ -184,10 +184,10 @@ pub(crate) fn read_line(
     path: &Path,
     src: &mut BufReader<File>,
     out: &mut Vec<u8>,
-) -> Result<usize, EvidenceError> {
+) -> Result<usize, ReportError> {
     let mut total = 0;
     loop {
-        let buf = src.fill_buf().map_err(|e| EvidenceError::io(path, e))?;
+        let buf = src.fill_buf().map_err(|e| ReportError::io(path, e))?;
         if buf.is_empty() {
             return Ok(total);
         }
@@ -196,7 +196,7 @@ pub(crate) fn read_line(
             None => (buf.len(), false),
         };
         if out.len() + take > MAX_ELEMENT_BYTES {
-            return Err(EvidenceError::malformed(
+            return Err(ReportError::malformed(
                 path,
                 FORMAT,
                 format!(

@@ -26,7 +26,7 @@ use crate::reports::parse::json::borrowed_str;
 use super::location::best_location;
 use super::{FORMATS_TRIED, FailedCase, FailureKind, Tally, TestFormat, trace_of};
 use crate::reports::parse::jsonscan::{JsonScanner, parse_element};
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
 
 const FORMAT: &str = "test report JSON";
@@ -85,7 +85,7 @@ pub(crate) fn read(
     path: &Path,
     src: BufReader<File>,
     t: &mut Tally,
-) -> Result<TestFormat, EvidenceError> {
+) -> Result<TestFormat, ReportError> {
     let mut s = JsonScanner::new(src, path, FORMAT);
     if s.peek_value()? != b'{' {
         return Err(unknown(path, "found a JSON value that is not an object"));
@@ -192,8 +192,8 @@ pub(crate) fn read(
     ))
 }
 
-fn unknown(path: &Path, detail: &str) -> EvidenceError {
-    EvidenceError::UnknownFormat {
+fn unknown(path: &Path, detail: &str) -> ReportError {
+    ReportError::UnknownFormat {
         path: path.to_path_buf(),
         expected: FORMATS_TRIED,
         detail: detail.into(),
@@ -203,8 +203,8 @@ fn unknown(path: &Path, detail: &str) -> EvidenceError {
 /// Calls `f` for every element of the array that comes next (`null` counts as empty).
 fn for_each<R: std::io::Read>(
     s: &mut JsonScanner<R>,
-    mut f: impl FnMut(&mut JsonScanner<R>) -> Result<(), EvidenceError>,
-) -> Result<(), EvidenceError> {
+    mut f: impl FnMut(&mut JsonScanner<R>) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     match s.peek_value()? {
         b'[' => {}
         b'n' => return s.skip_value(),

@@ -26,7 +26,7 @@ use super::location::find_location;
 use super::xmldrive::{self, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestCounts, trace_of};
 use crate::reports::parse::xml::{self, Sniffed, XmlStream};
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
 
 const FORMAT: &str = "JUnit XML";
@@ -55,12 +55,12 @@ impl JunitSummary {
 }
 
 /// Reads every file as JUnit XML (no other format is accepted) and adds up the test cases.
-pub fn read_junit(files: &[PathBuf]) -> Result<JunitSummary, EvidenceError> {
+pub fn read_junit(files: &[PathBuf]) -> Result<JunitSummary, ReportError> {
     let mut tally = Tally::default();
     for path in files {
         let (mut x, mut buf, root, empty) = open(path)?;
         if !is_root(root.local_name().as_ref()) {
-            return Err(EvidenceError::UnknownFormat {
+            return Err(ReportError::UnknownFormat {
                 path: path.to_path_buf(),
                 expected: FORMAT,
                 detail: format!(
@@ -85,7 +85,7 @@ pub fn read_junit(files: &[PathBuf]) -> Result<JunitSummary, EvidenceError> {
 
 type Opened = (XmlStream, Vec<u8>, BytesStart<'static>, bool);
 
-fn open(path: &Path) -> Result<Opened, EvidenceError> {
+fn open(path: &Path) -> Result<Opened, ReportError> {
     let (inner, sniffed) = xml::open_sniffed(path, FORMAT)?;
     let found = match sniffed {
         Sniffed::Xml => None,
@@ -93,7 +93,7 @@ fn open(path: &Path) -> Result<Opened, EvidenceError> {
         Sniffed::Other => Some("found text that does not start with `<`"),
     };
     if let Some(detail) = found {
-        return Err(EvidenceError::UnknownFormat {
+        return Err(ReportError::UnknownFormat {
             path: path.to_path_buf(),
             expected: FORMAT,
             detail: detail.into(),
@@ -117,7 +117,7 @@ pub(crate) fn read(
     root: &BytesStart<'_>,
     root_empty: bool,
     t: &mut Tally,
-) -> Result<(), EvidenceError> {
+) -> Result<(), ReportError> {
     let mut h = Junit::default();
     xmldrive::drive(x, buf, root, root_empty, &mut h, t)
 }
@@ -163,7 +163,7 @@ impl XmlHandler for Junit {
         e: &BytesStart<'_>,
         empty: bool,
         t: &mut Tally,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         let local = e.local_name();
         let local = local.as_ref();
         if self.case_depth.is_some() {
@@ -227,7 +227,7 @@ impl XmlHandler for Junit {
         Ok(())
     }
 
-    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError> {
+    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), ReportError> {
         let depth_after = x.depth();
         if self.case.in_text && depth_after + 1 == self.case.text_depth {
             self.case.in_text = false;
@@ -248,7 +248,7 @@ impl XmlHandler for Junit {
         self.case.in_text
     }
 
-    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
+    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), ReportError> {
         x.append_text(ev, &mut self.text)
     }
 }
@@ -258,8 +258,8 @@ fn header_totals(
     x: &XmlStream,
     e: &BytesStart<'_>,
     scratch: &mut String,
-) -> Result<TestCounts, EvidenceError> {
-    let mut num = |key: &[u8]| -> Result<u64, EvidenceError> {
+) -> Result<TestCounts, ReportError> {
+    let mut num = |key: &[u8]| -> Result<u64, ReportError> {
         // Some producers write `tests="3.0"` or leave the value empty; only whole numbers count.
         Ok(x.attr_num::<f64>(e, key, scratch)?
             .filter(|v| v.is_finite() && *v >= 0.0)
@@ -289,7 +289,7 @@ impl Junit {
 
     /// Decodes the remembered `<testcase>` attributes; returns whether `file` and `line` were
     /// present and non-empty.
-    fn decode_case_attrs(&mut self, x: &XmlStream) -> Result<(bool, bool), EvidenceError> {
+    fn decode_case_attrs(&mut self, x: &XmlStream) -> Result<(bool, bool), ReportError> {
         self.classname.clear();
         self.name.clear();
         self.file.clear();
@@ -314,7 +314,7 @@ impl Junit {
         Ok((!self.file.is_empty(), !self.line.trim().is_empty()))
     }
 
-    fn finish_case(&mut self, x: &XmlStream, t: &mut Tally) -> Result<(), EvidenceError> {
+    fn finish_case(&mut self, x: &XmlStream, t: &mut Tally) -> Result<(), ReportError> {
         let Some(kind) = self.case.kind else {
             if self.case.skipped {
                 t.skip();
@@ -370,7 +370,7 @@ impl Junit {
 
 /// Cheap well-formedness check of a `<testcase>` tag that is otherwise not decoded: the
 /// attributes must be UTF-8, and any `&` reference in them must be a known one.
-fn check_attrs(x: &XmlStream, e: &BytesStart<'_>) -> Result<(), EvidenceError> {
+fn check_attrs(x: &XmlStream, e: &BytesStart<'_>) -> Result<(), ReportError> {
     let raw = e.attributes_raw();
     let text = std::str::from_utf8(raw)
         .map_err(|err| x.malformed(format!("<testcase> attributes are not UTF-8: {err}")))?;
@@ -578,7 +578,7 @@ mod tests {
 
     #[test]
     fn hostile_inputs_give_errors_not_panics() {
-        use EvidenceError as E;
+        use ReportError as E;
         let table: &[(&str, crate::reports::ErrCheck)] = &[
             ("hostile/billion-laughs.xml", |e| {
                 matches!(e, E::Unsafe { .. })
@@ -631,7 +631,7 @@ mod tests {
     #[test]
     fn missing_file_is_io_error() {
         let e = read_junit(&[fixture("junit/does-not-exist.xml")]).unwrap_err();
-        assert!(matches!(e, EvidenceError::Io { .. }), "{e:?}");
+        assert!(matches!(e, ReportError::Io { .. }), "{e:?}");
     }
 
     #[test]

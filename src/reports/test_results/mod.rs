@@ -25,7 +25,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{EvidenceError, MAX_LISTED};
+use super::{MAX_LISTED, ReportError};
 
 pub use junit::{JunitSummary, read_junit};
 
@@ -264,7 +264,7 @@ impl Tally {
 
 /// Reads every file, detecting each one's format from its content, and adds up the results.
 /// Files are read in the order given; the first unreadable or unrecognised file is the error.
-pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, EvidenceError> {
+pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, ReportError> {
     let mut tally = Tally::default();
     let mut per_file = Vec::with_capacity(files.len());
     for path in files {

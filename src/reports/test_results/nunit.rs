@@ -23,7 +23,7 @@ use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict, trace_of};
 use crate::reports::parse::xml::XmlStream;
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,7 +51,7 @@ pub(crate) fn read(
     root_empty: bool,
     version: Version,
     t: &mut Tally,
-) -> Result<TestFormat, EvidenceError> {
+) -> Result<TestFormat, ReportError> {
     let mut h = Nunit {
         version,
         ..Nunit::default()
@@ -115,7 +115,7 @@ impl XmlHandler for Nunit {
         e: &BytesStart<'_>,
         empty: bool,
         t: &mut Tally,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         let local = e.local_name();
         match local.as_ref() {
             b"test-case" => self.open_case(x, e, empty, t),
@@ -146,7 +146,7 @@ impl XmlHandler for Nunit {
         }
     }
 
-    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError> {
+    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), ReportError> {
         self.failure.end(x);
         match local {
             b"test-case" if self.case.is_some_and(|(d, _, _)| d == x.depth() + 1) => {
@@ -164,7 +164,7 @@ impl XmlHandler for Nunit {
         self.failure.collecting().is_some()
     }
 
-    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
+    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), ReportError> {
         let f = &self.failure;
         if f.collecting() == Some(true) && !f.message.is_empty() && !f.stack.is_empty() {
             // Only the <failure>'s message matters; a later <reason><message> is ignored
@@ -176,7 +176,7 @@ impl XmlHandler for Nunit {
 }
 
 impl Nunit {
-    fn verdict(&mut self, x: &XmlStream, e: &BytesStart<'_>) -> Result<Decided, EvidenceError> {
+    fn verdict(&mut self, x: &XmlStream, e: &BytesStart<'_>) -> Result<Decided, ReportError> {
         if self.version == Version::Unknown {
             // NUnit 2 marks every case with `executed`; NUnit 3 never does.
             self.version = if x.attr_str(e, b"executed", &mut self.scratch)?.is_some() {
@@ -215,7 +215,7 @@ impl Nunit {
         &mut self,
         x: &XmlStream,
         e: &BytesStart<'_>,
-    ) -> Result<Decided, EvidenceError> {
+    ) -> Result<Decided, ReportError> {
         let executed = x.attr_fast(e, b"executed", &mut self.scratch)?
             && self.scratch.trim().eq_ignore_ascii_case("true");
         if !executed {
@@ -239,7 +239,7 @@ impl Nunit {
         e: &BytesStart<'_>,
         empty: bool,
         t: &mut Tally,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         let (v, by_failure_child) = match self.verdict(x, e)? {
             Decided::Now(v) => (v, false),
             Decided::ByFailureChild => (Verdict::Passed, true),
@@ -296,7 +296,7 @@ impl Nunit {
         x: &XmlStream,
         e: &BytesStart<'_>,
         t: &mut Tally,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         if !x.attr_fast(e, b"site", &mut self.scratch)? || self.scratch.trim() != "TearDown" {
             return Ok(());
         }

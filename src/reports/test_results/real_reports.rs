@@ -457,7 +457,7 @@ fn several_formats_add_up_per_file() {
 /// Hostile and broken input in every format: a clear error naming the file, never a panic.
 #[test]
 fn hostile_inputs_give_errors_not_panics() {
-    use EvidenceError as E;
+    use ReportError as E;
     let dir = tempfile::tempdir().unwrap();
     let huge = format!(
         "{{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"T\"}}\n{{\"Action\":\"output\",\"Package\":\"p\",\"Output\":\"{}\"}}\n",

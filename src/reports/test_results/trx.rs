@@ -21,7 +21,7 @@ use super::location::dotnet_location;
 use super::xmldrive::{self, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, Verdict, trace_of};
 use crate::reports::parse::xml::XmlStream;
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
 
 pub(crate) fn is_root(local: &[u8]) -> bool {
@@ -34,7 +34,7 @@ pub(crate) fn read(
     root: &BytesStart<'_>,
     root_empty: bool,
     t: &mut Tally,
-) -> Result<(), EvidenceError> {
+) -> Result<(), ReportError> {
     let mut h = Trx::default();
     xmldrive::drive(x, buf, root, root_empty, &mut h, t)
 }
@@ -98,7 +98,7 @@ impl XmlHandler for Trx {
         e: &BytesStart<'_>,
         empty: bool,
         t: &mut Tally,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         let local = e.local_name();
         let local = local.as_ref();
         if is_result(local) {
@@ -137,7 +137,7 @@ impl XmlHandler for Trx {
         Ok(())
     }
 
-    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError> {
+    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), ReportError> {
         if let Some((_, d)) = self.text {
             if x.depth() + 1 == d {
                 self.text = None;
@@ -153,7 +153,7 @@ impl XmlHandler for Trx {
         self.text.is_some()
     }
 
-    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
+    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), ReportError> {
         let (Some((which, _)), Some(o)) = (self.text, self.open.last_mut()) else {
             return Ok(());
         };
@@ -171,7 +171,7 @@ impl Trx {
         e: &BytesStart<'_>,
         empty: bool,
         t: &mut Tally,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         if let Some(parent) = self.open.last_mut() {
             parent.has_inner = true;
         }

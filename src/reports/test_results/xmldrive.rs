@@ -7,7 +7,7 @@
 use quick_xml::events::{BytesStart, Event};
 
 use super::Tally;
-use crate::reports::EvidenceError;
+use crate::reports::ReportError;
 use crate::reports::parse::xml::XmlStream;
 
 /// A format's reaction to XML events. `x.depth()` is the depth *after* the event (1 inside the
@@ -19,21 +19,21 @@ pub(crate) trait XmlHandler {
         e: &BytesStart<'_>,
         empty: bool,
         t: &mut Tally,
-    ) -> Result<(), EvidenceError>;
+    ) -> Result<(), ReportError>;
 
-    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError>;
+    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), ReportError>;
 
     /// Whether [`Self::text`] should see the next character data.
     fn wants_text(&self) -> bool {
         false
     }
 
-    fn text(&mut self, _x: &XmlStream, _ev: &Event<'_>) -> Result<(), EvidenceError> {
+    fn text(&mut self, _x: &XmlStream, _ev: &Event<'_>) -> Result<(), ReportError> {
         Ok(())
     }
 
     /// Called once at the end of the document.
-    fn finish(&mut self, _x: &XmlStream, _t: &mut Tally) -> Result<(), EvidenceError> {
+    fn finish(&mut self, _x: &XmlStream, _t: &mut Tally) -> Result<(), ReportError> {
         Ok(())
     }
 }
@@ -42,7 +42,7 @@ pub(crate) trait XmlHandler {
 pub(crate) fn read_root(
     x: &mut XmlStream,
     buf: &mut Vec<u8>,
-) -> Result<(BytesStart<'static>, bool), EvidenceError> {
+) -> Result<(BytesStart<'static>, bool), ReportError> {
     loop {
         match x.next(buf)? {
             Event::Start(e) => return Ok((e.into_owned(), false)),
@@ -61,7 +61,7 @@ pub(crate) fn drive<H: XmlHandler>(
     root_empty: bool,
     h: &mut H,
     t: &mut Tally,
-) -> Result<(), EvidenceError> {
+) -> Result<(), ReportError> {
     h.start(x, root, root_empty, t)?;
     if root_empty {
         h.end(x, root.local_name().as_ref(), t)?;
@@ -127,7 +127,7 @@ impl FailureText {
     }
 
     /// Appends character data to the open element's text.
-    pub(crate) fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
+    pub(crate) fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), ReportError> {
         match self.collecting() {
             Some(true) => x.append_text(ev, &mut self.message),
             Some(false) => x.append_text(ev, &mut self.stack),

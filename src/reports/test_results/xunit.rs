@@ -18,7 +18,7 @@ use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
 use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat, trace_of};
 use crate::reports::parse::xml::XmlStream;
-use crate::reports::{EvidenceError, MAX_MESSAGE_CHARS, first_line};
+use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
 
 pub(crate) fn is_root(local: &[u8]) -> bool {
@@ -31,7 +31,7 @@ pub(crate) fn read(
     root: &BytesStart<'_>,
     root_empty: bool,
     t: &mut Tally,
-) -> Result<TestFormat, EvidenceError> {
+) -> Result<TestFormat, ReportError> {
     let mut h = Xunit {
         v2: root.local_name().as_ref() == b"assemblies",
         ..Xunit::default()
@@ -75,7 +75,7 @@ impl XmlHandler for Xunit {
         e: &BytesStart<'_>,
         empty: bool,
         t: &mut Tally,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         let local = e.local_name();
         match local.as_ref() {
             b"test" => self.open_test(x, e, empty, t),
@@ -120,7 +120,7 @@ impl XmlHandler for Xunit {
         }
     }
 
-    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), EvidenceError> {
+    fn end(&mut self, x: &XmlStream, local: &[u8], t: &mut Tally) -> Result<(), ReportError> {
         self.failure.end(x);
         if matches!(local, b"test" | b"error")
             && self.open.is_some_and(|o| o.depth == x.depth() + 1)
@@ -137,7 +137,7 @@ impl XmlHandler for Xunit {
         self.failure.collecting().is_some()
     }
 
-    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), EvidenceError> {
+    fn text(&mut self, x: &XmlStream, ev: &Event<'_>) -> Result<(), ReportError> {
         self.failure.text(x, ev)
     }
 }
@@ -148,8 +148,8 @@ fn declared(
     x: &XmlStream,
     e: &BytesStart<'_>,
     scratch: &mut String,
-) -> Result<TestCounts, EvidenceError> {
-    let mut num = |key: &[u8]| -> Result<u64, EvidenceError> {
+) -> Result<TestCounts, ReportError> {
+    let mut num = |key: &[u8]| -> Result<u64, ReportError> {
         // As JUnit headers: `3.0` counts as 3; a negative or non-finite value as nothing.
         Ok(x.attr_num::<f64>(e, key, scratch)?
             .filter(|v| v.is_finite() && *v >= 0.0)
@@ -183,7 +183,7 @@ impl Xunit {
         e: &BytesStart<'_>,
         empty: bool,
         t: &mut Tally,
-    ) -> Result<(), EvidenceError> {
+    ) -> Result<(), ReportError> {
         let result = x.attr_str(e, b"result", &mut self.scratch)?.unwrap_or("");
         let kind = match result.trim() {
             "Pass" => {
