@@ -14,8 +14,8 @@ pub enum Error {
     #[error(transparent)]
     Input(#[from] InputError),
     /// The policy file cannot be read, or is not where the input says.
-    #[error("{0}")]
-    Policy(String),
+    #[error(transparent)]
+    PolicyRead(#[from] crate::policy::PolicyReadError),
     /// The policy file is invalid: every problem found, each with its line and column.
     #[error(transparent)]
     PolicyFile(#[from] crate::policy::PolicyErrors),
@@ -57,7 +57,7 @@ impl Error {
     /// The process exit status for this error, per SPEC.md.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Policy(_) | Error::PolicyFile(_) | Error::Plan { .. } => 2,
+            Error::Input(_) | Error::PolicyRead(_) | Error::PolicyFile(_) | Error::Plan { .. } => 2,
             Error::Remote(_) | Error::Output { .. } => 3,
         }
     }
@@ -66,7 +66,7 @@ impl Error {
     pub fn title(&self) -> &'static str {
         match self {
             Error::Input(_) => "promote-action: invalid input",
-            Error::Policy(_) | Error::PolicyFile(_) => "promote-action: invalid policy file",
+            Error::PolicyRead(_) | Error::PolicyFile(_) => "promote-action: invalid policy file",
             Error::Remote(_) => "promote-action: remote error",
             Error::Plan { .. } => "promote-action: cannot plan the promotion",
             Error::Output { .. } => "promote-action: cannot write output",
@@ -104,7 +104,8 @@ mod tests {
             input: "application",
         });
         assert_eq!(input.exit_code(), 2);
-        assert_eq!(Error::Policy("x".into()).exit_code(), 2);
+        let missing = crate::policy::PolicyReadError::Missing { path: "x".into() };
+        assert_eq!(Error::PolicyRead(missing).exit_code(), 2);
         assert_eq!(
             Error::Plan {
                 message: "x".into()

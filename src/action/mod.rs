@@ -20,7 +20,6 @@ mod settings;
 
 pub use execute::execute;
 pub use finish::finish;
-pub use policy_file::load_policy_file;
 pub use settings::Settings;
 
 use std::io::Write;

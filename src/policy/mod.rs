@@ -33,7 +33,7 @@ mod validate;
 mod windows;
 mod yaml_error;
 
-pub use error::{ErrorKind, MAX_ERRORS, PolicyError, PolicyErrors};
+pub use error::{ErrorKind, MAX_ERRORS, PolicyError, PolicyErrors, PolicyReadError};
 pub use model::{
     ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
     LevelBounds, Policy, SeverityBounds, StagePolicy, TestsKey,

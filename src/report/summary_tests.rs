@@ -551,7 +551,10 @@ fn a_run_that_never_read_the_version_does_not_claim_where_it_is() {
     let mut o = outcome();
     o.to_stage.clear();
     o.hops.clear();
-    o.fail(&crate::error::Error::Policy("bad policy".into()));
+    let unread = crate::policy::PolicyReadError::Missing {
+        path: "bad policy".into(),
+    };
+    o.fail(&crate::error::Error::PolicyRead(unread));
     let s = render(&o, &Links::default());
     assert!(s.contains("**Where the version is:** not read"), "{s}");
     assert!(!s.contains("no stage"), "{s}");
