@@ -17,7 +17,7 @@ use crate::inputs::Command;
 use crate::lifecycle::Lifecycle;
 use crate::policy::Policy;
 use crate::promotion::outcome::{HopStatus, Outcome, RunResult};
-use crate::promotion::{self, WalkOptions, audit};
+use crate::promotion::{self, Walk, WalkOptions, audit};
 use crate::report;
 
 pub(super) async fn promote<A: AppTrustApi>(
@@ -107,17 +107,16 @@ pub(super) async fn promote<A: AppTrustApi>(
         }
         return Ok(());
     }
-    let result = promotion::walk(
+    let walk = Walk {
         api,
         lifecycle,
-        &inputs.application,
-        content,
-        &path,
-        &options,
-        gate_check,
-        outcome,
-    )
-    .await;
+        app: &inputs.application,
+        version: &content.version,
+        options: &options,
+    };
+    let result = walk
+        .run(&content.current_stage, &path, gate_check, outcome)
+        .await;
     if let Some(row) = &stopped {
         check_stop::name_on_blocked_hop(outcome, lifecycle, row);
     } else if let Some(row) = &not_ready {

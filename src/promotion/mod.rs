@@ -13,4 +13,4 @@ pub mod plan;
 pub mod retag;
 mod walk;
 
-pub use walk::{WalkOptions, walk};
+pub use walk::{Walk, WalkOptions};
