@@ -7,6 +7,8 @@
 //! retried blindly, so a version is never promoted twice.
 
 pub mod audit;
+#[cfg(test)]
+pub(crate) mod fake;
 mod hop;
 pub mod outcome;
 pub mod plan;

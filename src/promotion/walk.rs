@@ -306,3 +306,7 @@ impl<A: AppTrustApi> Walk<'_, A> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "walk_tests.rs"]
+mod tests;
