@@ -1,17 +1,22 @@
 //! A recording fake of AppTrust for unit tests of the walk: each promote or release gets the
 //! next scripted [`Answer`], each re-read the next scripted [`Read`] (else where the version is),
 //! and every call is recorded, so a test can say exactly what was sent — and that nothing was
-//! sent twice — without a server.
+//! sent twice — without a server. [`walk`] walks a path against it.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::future::{Future, ready};
 use std::sync::Mutex;
+use std::time::Duration;
 
+use super::outcome::Outcome;
+use super::walk::{Walk, WalkOptions};
 use crate::apptrust::{
     AppTrustApi, Evaluation, HopReply, HopRequest, PromotionEntry, RollbackReply, VersionContent,
     VersionSummary,
 };
+use crate::gates::{GateResult, GateStatus, StageVerdict};
 use crate::http::{RemoteError, RemoteErrorKind};
+use crate::inputs::Command;
 use crate::lifecycle::Lifecycle;
 
 /// AppTrust's answer to one promote or release request.
@@ -262,5 +267,81 @@ impl AppTrustApi for FakeAppTrust {
         _properties: &BTreeMap<String, Vec<String>>,
     ) -> impl Future<Output = Result<(), RemoteError>> + Send {
         ready(Err(not_scripted("update_version")))
+    }
+}
+
+pub(crate) const DEV: &str = "bookverse-DEV";
+pub(crate) const QA: &str = "bookverse-QA";
+pub(crate) const STAGING: &str = "bookverse-STAGING";
+pub(crate) const PROD: &str = "PROD";
+
+pub(crate) fn lifecycle() -> Lifecycle {
+    Lifecycle {
+        stages: [DEV, QA, STAGING, PROD].map(String::from).to_vec(),
+        release_stage: PROD.into(),
+        project: Some("bookverse".into()),
+    }
+}
+
+/// What one walk did.
+pub(crate) struct Walked {
+    pub(crate) result: Result<(), RemoteError>,
+    pub(crate) outcome: Outcome,
+    pub(crate) calls: Vec<Call>,
+    /// Where the fake says the version is at the end.
+    pub(crate) stage: String,
+}
+
+/// Walks `path` from `from` against a fake scripted with `answers` and `reads`; `blocked` names
+/// a stage whose gates fail, `deferred` one whose window defers the run.
+pub(crate) async fn walk(
+    from: &str,
+    path: &[&str],
+    answers: &[Answer],
+    reads: &[Read],
+    wait: Duration,
+    blocked: Option<&str>,
+    deferred: Option<&str>,
+) -> Walked {
+    let api = FakeAppTrust::new(from, answers, reads);
+    let lifecycle = lifecycle();
+    let options = WalkOptions {
+        promotion_type: "copy".into(),
+        in_progress_wait: wait,
+        poll: Duration::from_millis(1),
+    };
+    let walk = Walk {
+        api: &api,
+        lifecycle: &lifecycle,
+        app: "bookverse-inventory",
+        version: "1.0.0",
+        options: &options,
+    };
+    let gate_check = |stage: &str| {
+        let mut v = StageVerdict::default();
+        if blocked == Some(stage) {
+            v.gates.push(GateResult {
+                stage: stage.into(),
+                gate: "unit tests".into(),
+                kind: "tests".into(),
+                status: GateStatus::Fail,
+                detail: "1 failed".into(),
+                figure: "1 failed".into(),
+                threshold: "failures ≤ 0".into(),
+            });
+        }
+        if deferred == Some(stage) {
+            v.deferred = Some("outside the window mon 09:00–17:00".into());
+        }
+        v
+    };
+    let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+    let mut outcome = Outcome::new(Command::Promote, "bookverse-inventory", "1.0.0");
+    let result = walk.run(from, &path, gate_check, &mut outcome).await;
+    Walked {
+        result,
+        outcome,
+        calls: api.calls(),
+        stage: api.stage(),
     }
 }

@@ -184,3 +184,7 @@ impl<A: AppTrustApi> Walk<'_, A> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "hop_tests.rs"]
+mod tests;
