@@ -4,10 +4,12 @@
 //! gate kind per item, unique gate names, `hotfix.skip` entries. Each failure is located in the
 //! source text (see `locate.rs`) so the error names line, column and key path, and recorded;
 //! validation goes on with the next gate, window or freeze, so one run reports every problem.
-//! The policy and stage level live here; gate settings in `gates.rs`, windows and freezes in
-//! `schedule.rs`, applications and the stage-name checks in `apps.rs`.
+//! The policy and stage level live here; gate settings in `gates.rs` (the `evidence` gate's in
+//! `evidence_gate.rs`), windows and freezes in `schedule.rs`, applications and the stage-name
+//! checks in `apps.rs`.
 
 mod apps;
+mod evidence_gate;
 mod gates;
 mod schedule;
 
