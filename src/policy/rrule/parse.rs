@@ -72,17 +72,66 @@ struct Builder {
     seen: Vec<String>,
 }
 
+/// One `NAME=VALUE` part as written, for its errors.
+struct Part<'a> {
+    text: &'a str,
+    offset: usize,
+}
+
+impl Part<'_> {
+    fn err(&self, message: String, help: &str) -> RRuleError {
+        RRuleError {
+            offset: self.offset,
+            part: self.text.to_string(),
+            message,
+            help: help.to_string(),
+        }
+    }
+
+    /// A value read from this part, with where it was written.
+    fn at<T>(&self, value: T) -> (T, usize, String) {
+        (value, self.offset, self.text.to_string())
+    }
+}
+
+/// Each comma-separated value of a list part, read by `read`; the error names the first value
+/// it cannot read.
+fn each<T>(
+    value: &str,
+    read: impl Fn(&str) -> Option<T>,
+    bad: impl Fn(&str) -> RRuleError,
+) -> Result<Vec<T>, RRuleError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .map(|v| read(v).ok_or_else(|| bad(v)))
+        .collect()
+}
+
+/// `FREQ`: a frequency of a day or longer.
+fn frequency(value: &str, p: &Part<'_>) -> Result<Freq, RRuleError> {
+    match value.to_ascii_uppercase().as_str() {
+        "DAILY" => Ok(Freq::Daily),
+        "WEEKLY" => Ok(Freq::Weekly),
+        "MONTHLY" => Ok(Freq::Monthly),
+        "YEARLY" => Ok(Freq::Yearly),
+        "HOURLY" | "MINUTELY" | "SECONDLY" => Err(p.err(
+            format!("FREQ={value} is not supported here"),
+            "Promotion windows repeat by day at most: use FREQ=DAILY with BYHOUR (and BYMINUTE) for several openings a day.",
+        )),
+        _ => Err(p.err(
+            format!("FREQ \"{value}\" is not a frequency"),
+            "Write FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.",
+        )),
+    }
+}
+
 impl Builder {
     /// Reads one `NAME=VALUE` part written at `offset`.
     fn part(&mut self, part: &str, offset: usize) -> Result<(), RRuleError> {
-        let err = |message: String, help: &str| RRuleError {
-            offset,
-            part: part.to_string(),
-            message,
-            help: help.to_string(),
-        };
+        let p = Part { text: part, offset };
         let Some((name, value)) = part.split_once('=') else {
-            return Err(err(
+            return Err(p.err(
                 format!("`{part}` is not a NAME=VALUE part"),
                 "Separate parts with `;` and write each as NAME=VALUE, e.g. `FREQ=WEEKLY;BYDAY=MO`.",
             ));
@@ -90,152 +139,146 @@ impl Builder {
         let name = name.trim().to_ascii_uppercase();
         let value = value.trim();
         if self.seen.contains(&name) {
-            return Err(err(
+            return Err(p.err(
                 format!("{name} is given twice"),
                 "Give each part once; list several values with commas, e.g. `BYDAY=MO,WE`.",
             ));
         }
         self.seen.push(name.clone());
         if value.is_empty() {
-            return Err(err(
-                format!("{name} has no value"),
-                "Write a value after `=`.",
-            ));
+            return Err(p.err(format!("{name} has no value"), "Write a value after `=`."));
         }
-        let list = || value.split(',').map(str::trim);
         match name.as_str() {
-            "FREQ" => {
-                self.freq = Some(match value.to_ascii_uppercase().as_str() {
-                    "DAILY" => Freq::Daily,
-                    "WEEKLY" => Freq::Weekly,
-                    "MONTHLY" => Freq::Monthly,
-                    "YEARLY" => Freq::Yearly,
-                    "HOURLY" | "MINUTELY" | "SECONDLY" => {
-                        return Err(err(
-                            format!("FREQ={value} is not supported here"),
-                            "Promotion windows repeat by day at most: use FREQ=DAILY with BYHOUR (and BYMINUTE) for several openings a day.",
-                        ));
-                    }
-                    _ => {
-                        return Err(err(
-                            format!("FREQ \"{value}\" is not a frequency"),
-                            "Write FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.",
-                        ));
-                    }
-                });
+            "FREQ" | "INTERVAL" | "COUNT" | "UNTIL" | "WKST" => self.single(&name, value, &p),
+            "BYMONTH" | "BYMONTHDAY" | "BYDAY" | "BYHOUR" | "BYMINUTE" | "BYSETPOS" => {
+                self.list(&name, value, &p)
             }
+            "BYSECOND" | "BYWEEKNO" | "BYYEARDAY" | "BYEASTER" | "RSCALE" | "SKIP" => {
+                Err(p.err(format!("{name} is not supported here"), SUPPORTED))
+            }
+            "DTSTART" => Err(p.err(
+                "DTSTART is not an RRULE part".to_string(),
+                "Give the anchor as the entry's `dtstart` key (a wall-clock time in `timezone`), e.g. `dtstart: \"2026-01-05T09:00\"`.",
+            )),
+            _ => Err(p.err(format!("`{name}` is not an RRULE part"), SUPPORTED)),
+        }
+    }
+
+    /// A part with one value: FREQ, INTERVAL, COUNT, UNTIL, WKST.
+    fn single(&mut self, name: &str, value: &str, p: &Part<'_>) -> Result<(), RRuleError> {
+        match name {
+            "FREQ" => self.freq = Some(frequency(value, p)?),
             "INTERVAL" => {
                 let n = number(value, 1, 1000).ok_or_else(|| {
-                    err(
+                    p.err(
                         format!("INTERVAL \"{value}\" is not a whole number from 1 to 1000"),
                         "Write e.g. `INTERVAL=2` for every second period.",
                     )
                 })?;
-                self.interval = Some((u32::try_from(n).unwrap_or(1), offset, part.to_string()));
+                self.interval = Some(p.at(u32::try_from(n).unwrap_or(1)));
             }
             "COUNT" => {
                 let n = number(value, 1, i64::from(MAX_COUNT)).ok_or_else(|| {
-                    err(
+                    p.err(
                         format!("COUNT \"{value}\" is not a whole number from 1 to {MAX_COUNT}"),
                         "COUNT is how many occurrences the rule has in all; use UNTIL or no limit for longer series.",
                     )
                 })?;
-                self.count = Some((u32::try_from(n).unwrap_or(1), offset, part.to_string()));
+                self.count = Some(p.at(u32::try_from(n).unwrap_or(1)));
             }
             "UNTIL" => {
                 let u = until(value).ok_or_else(|| {
-                    err(
+                    p.err(
                         format!("UNTIL \"{value}\" is not a date or date-time"),
                         "Write UNTIL=YYYYMMDD, UNTIL=YYYYMMDDTHHMMSS (wall clock in `timezone`) or UNTIL=YYYYMMDDTHHMMSSZ (UTC).",
                     )
                 })?;
-                self.until = Some((u, offset, part.to_string()));
+                self.until = Some(p.at(u));
             }
-            "BYMONTH" => {
-                for v in list() {
-                    let n = number(v, 1, 12).ok_or_else(|| {
-                        err(
-                            format!("BYMONTH \"{v}\" is not a month number 1-12"),
-                            "Write month numbers, e.g. `BYMONTH=3,9`.",
-                        )
-                    })?;
-                    self.by_month.push(small(n));
-                }
-            }
-            "BYMONTHDAY" => {
-                let mut days = Vec::new();
-                for v in list() {
-                    let n = signed(v, 31).ok_or_else(|| {
-                        err(format!("BYMONTHDAY \"{v}\" is not a day of the month (1 to 31, or -1 to -31 from the end)"), "Write e.g. `BYMONTHDAY=1,15` or `BYMONTHDAY=-1` for the last day.")
-                    })?;
-                    days.push(small(n));
-                }
-                self.by_month_day = Some((days, offset, part.to_string()));
-            }
-            "BYDAY" => {
-                let mut days = Vec::new();
-                for v in list() {
-                    days.push(by_day(v).ok_or_else(|| {
-                        err(format!("BYDAY \"{v}\" is not a weekday"), "Write MO, TU, WE, TH, FR, SA or SU, optionally after an ordinal such as 1 (first) or -1 (last): `BYDAY=1SA`, `BYDAY=-1FR`.")
-                    })?);
-                }
-                self.by_day = Some((days, offset, part.to_string()));
-            }
-            "BYHOUR" => {
-                for v in list() {
-                    let n = number(v, 0, 23).ok_or_else(|| {
-                        err(
-                            format!("BYHOUR \"{v}\" is not an hour 0-23"),
-                            "Write hours of the 24-hour clock, e.g. `BYHOUR=10` or `BYHOUR=9,14`.",
-                        )
-                    })?;
-                    self.by_hour.push(small(n));
-                }
-                if self.times_at.is_none() {
-                    self.times_at = Some((offset, part.to_string()));
-                }
-            }
-            "BYMINUTE" => {
-                for v in list() {
-                    let n = number(v, 0, 59).ok_or_else(|| {
-                        err(
-                            format!("BYMINUTE \"{v}\" is not a minute 0-59"),
-                            "Write minutes, e.g. `BYMINUTE=30`.",
-                        )
-                    })?;
-                    self.by_minute.push(small(n));
-                }
-                self.times_at = Some((offset, part.to_string()));
-            }
-            "BYSETPOS" => {
-                let mut pos = Vec::new();
-                for v in list() {
-                    let n = signed(v, 366).ok_or_else(|| {
-                        err(format!("BYSETPOS \"{v}\" is not a position (1 to 366, or -1 to -366 from the end)"), "Write e.g. `BYSETPOS=-1` for the last occurrence of each period.")
-                    })?;
-                    pos.push(i16::try_from(n).unwrap_or(1));
-                }
-                self.by_set_pos = Some((pos, offset, part.to_string()));
-            }
-            "WKST" => {
+            _ => {
                 self.wkst = Some(weekday(value).ok_or_else(|| {
-                    err(
+                    p.err(
                         format!("WKST \"{value}\" is not a weekday"),
                         "Write MO, TU, WE, TH, FR, SA or SU.",
                     )
                 })?);
             }
-            "BYSECOND" | "BYWEEKNO" | "BYYEARDAY" | "BYEASTER" | "RSCALE" | "SKIP" => {
-                return Err(err(format!("{name} is not supported here"), SUPPORTED));
+        }
+        Ok(())
+    }
+
+    /// A part listing values: BYMONTH, BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSETPOS.
+    fn list(&mut self, name: &str, value: &str, p: &Part<'_>) -> Result<(), RRuleError> {
+        match name {
+            "BYMONTH" => {
+                let months = each(
+                    value,
+                    |v| number(v, 1, 12),
+                    |v| {
+                        p.err(
+                            format!("BYMONTH \"{v}\" is not a month number 1-12"),
+                            "Write month numbers, e.g. `BYMONTH=3,9`.",
+                        )
+                    },
+                )?;
+                self.by_month.extend(months.into_iter().map(small));
             }
-            "DTSTART" => {
-                return Err(err(
-                    "DTSTART is not an RRULE part".to_string(),
-                    "Give the anchor as the entry's `dtstart` key (a wall-clock time in `timezone`), e.g. `dtstart: \"2026-01-05T09:00\"`.",
-                ));
+            "BYMONTHDAY" => {
+                let days = each(
+                    value,
+                    |v| signed(v, 31),
+                    |v| {
+                        p.err(format!("BYMONTHDAY \"{v}\" is not a day of the month (1 to 31, or -1 to -31 from the end)"), "Write e.g. `BYMONTHDAY=1,15` or `BYMONTHDAY=-1` for the last day.")
+                    },
+                )?;
+                self.by_month_day = Some(p.at(days.into_iter().map(small).collect()));
+            }
+            "BYDAY" => {
+                let days = each(value, by_day, |v| {
+                    p.err(format!("BYDAY \"{v}\" is not a weekday"), "Write MO, TU, WE, TH, FR, SA or SU, optionally after an ordinal such as 1 (first) or -1 (last): `BYDAY=1SA`, `BYDAY=-1FR`.")
+                })?;
+                self.by_day = Some(p.at(days));
+            }
+            "BYHOUR" => {
+                let hours = each(
+                    value,
+                    |v| number(v, 0, 23),
+                    |v| {
+                        p.err(
+                            format!("BYHOUR \"{v}\" is not an hour 0-23"),
+                            "Write hours of the 24-hour clock, e.g. `BYHOUR=10` or `BYHOUR=9,14`.",
+                        )
+                    },
+                )?;
+                self.by_hour.extend(hours.into_iter().map(small));
+                if self.times_at.is_none() {
+                    self.times_at = Some((p.offset, p.text.to_string()));
+                }
+            }
+            "BYMINUTE" => {
+                let minutes = each(
+                    value,
+                    |v| number(v, 0, 59),
+                    |v| {
+                        p.err(
+                            format!("BYMINUTE \"{v}\" is not a minute 0-59"),
+                            "Write minutes, e.g. `BYMINUTE=30`.",
+                        )
+                    },
+                )?;
+                self.by_minute.extend(minutes.into_iter().map(small));
+                self.times_at = Some((p.offset, p.text.to_string()));
             }
             _ => {
-                return Err(err(format!("`{name}` is not an RRULE part"), SUPPORTED));
+                let pos = each(
+                    value,
+                    |v| signed(v, 366),
+                    |v| {
+                        p.err(format!("BYSETPOS \"{v}\" is not a position (1 to 366, or -1 to -366 from the end)"), "Write e.g. `BYSETPOS=-1` for the last occurrence of each period.")
+                    },
+                )?;
+                let pos = pos.into_iter().map(|n| i16::try_from(n).unwrap_or(1));
+                self.by_set_pos = Some(p.at(pos.collect()));
             }
         }
         Ok(())
