@@ -22,9 +22,9 @@ use serde::Deserialize;
 
 use crate::reports::parse::json::borrowed_str;
 
-use super::gotest::{read_line, trim};
 use super::location::{dart_frame, file_url_path};
 use super::{FailedCase, FailureKind, Tally};
+use crate::reports::parse::lines::{read_line, trim};
 use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
 
@@ -94,7 +94,8 @@ pub(crate) fn read(
     let mut number = 0u64;
     loop {
         line.clear();
-        if read_line(path, &mut src, &mut line)? == 0 {
+        // A line over the bound is refused in the words of go test's format, as it always was.
+        if read_line(path, super::gotest::FORMAT, &mut src, &mut line)? == 0 {
             break;
         }
         number += 1;

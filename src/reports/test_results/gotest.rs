@@ -13,23 +13,22 @@
 //!
 //! Memory: the verdicts of the tests of packages still running (cleared when a package
 //! reports its result) and at most [`OUTPUT_BUDGET`] bytes of output of failing-candidate tests
-//! while the failed list has room. Lines longer than [`crate::reports::parse::jsonscan::MAX_ELEMENT_BYTES`] are
-//! refused.
+//! while the failed list has room. Lines longer than [`read_line`]'s bound are refused.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::Path;
 
 use super::location::find_location;
 use super::{FailedCase, FailureKind, Tally};
-use crate::reports::parse::jsonscan::MAX_ELEMENT_BYTES;
 use crate::reports::parse::jsonslice::{self, SliceError};
+use crate::reports::parse::lines::{read_line, trim};
 use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
 
-const FORMAT: &str = "go test -json";
+pub(super) const FORMAT: &str = "go test -json";
 
 /// Output kept for all running tests together, to find failure messages.
 const OUTPUT_BUDGET: usize = 1024 * 1024;
@@ -124,7 +123,7 @@ pub(crate) fn read(
     let mut number = 0u64;
     loop {
         line.clear();
-        let n = read_line(path, &mut src, &mut line)?;
+        let n = read_line(path, FORMAT, &mut src, &mut line)?;
         if n == 0 {
             break;
         }
@@ -179,41 +178,6 @@ pub(crate) fn read(
     Ok(())
 }
 
-/// Reads one line (without limit checks beyond [`MAX_ELEMENT_BYTES`]).
-pub(crate) fn read_line(
-    path: &Path,
-    src: &mut BufReader<File>,
-    out: &mut Vec<u8>,
-) -> Result<usize, ReportError> {
-    let mut total = 0;
-    loop {
-        let buf = src.fill_buf().map_err(|e| ReportError::io(path, e))?;
-        if buf.is_empty() {
-            return Ok(total);
-        }
-        let (take, done) = match memchr::memchr(b'\n', buf) {
-            Some(i) => (i + 1, true),
-            None => (buf.len(), false),
-        };
-        if out.len() + take > MAX_ELEMENT_BYTES {
-            return Err(ReportError::malformed(
-                path,
-                FORMAT,
-                format!(
-                    "a line is longer than {} MiB; this is not a test event stream",
-                    MAX_ELEMENT_BYTES / (1024 * 1024)
-                ),
-            ));
-        }
-        out.extend_from_slice(&buf[..take]);
-        src.consume(take);
-        total += take;
-        if done {
-            return Ok(total);
-        }
-    }
-}
-
 /// Recognises `"Action":"output"` events of a test (not of a package) without parsing them;
 /// the searchers are built once per file.
 struct OutputLines {
@@ -232,18 +196,6 @@ impl OutputLines {
     fn matches(&self, line: &[u8]) -> bool {
         self.action.find(line).is_some() && self.test.find(line).is_some()
     }
-}
-
-pub(crate) fn trim(line: &[u8]) -> &[u8] {
-    let start = line
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(line.len());
-    let end = line
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |i| i + 1);
-    &line[start..end.max(start)]
 }
 
 impl Reader {
