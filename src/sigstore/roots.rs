@@ -20,6 +20,10 @@ use sigstore_trust_root::{
 };
 use sigstore_verify::{VerificationPolicy, Verifier};
 use webpki::{EndEntityCert, KeyUsage};
+use x509_cert::Certificate;
+use x509_cert::der::Decode as _;
+use x509_cert::der::asn1::ObjectIdentifier;
+use x509_cert::ext::pkix::{AuthorityKeyIdentifier, SubjectKeyIdentifier};
 
 /// `id-kp-codeSigning` (1.3.6.1.5.5.7.3.3), DER-encoded, as webpki wants it.
 const CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
@@ -30,6 +34,8 @@ pub(crate) struct Instance {
     pub verifier: Verifier,
     policy: VerificationPolicy,
     anchors: Vec<TrustAnchor<'static>>,
+    /// The subject key identifiers of the authorities' certificates.
+    key_ids: Vec<Vec<u8>>,
 }
 
 impl Instance {
@@ -44,12 +50,14 @@ impl Instance {
             policy = policy.skip_sct();
         }
         let mut anchors = Vec::new();
+        let mut key_ids = Vec::new();
         for ca in &root.certificate_authorities {
             for cert in &ca.cert_chain.certificates {
                 let der = CertificateDer::from(cert.raw_bytes.as_bytes());
                 let anchor = webpki::anchor_from_trusted_cert(&der)
                     .map_err(|e| format!("a certificate authority of {name}: {e}"))?;
                 anchors.push(anchor.to_owned());
+                key_ids.extend(key_id(cert.raw_bytes.as_bytes(), ID_SUBJECT_KEY_ID));
             }
         }
         if anchors.is_empty() {
@@ -60,7 +68,14 @@ impl Instance {
             verifier,
             policy,
             anchors,
+            key_ids,
         })
+    }
+
+    /// Whether one of this instance's authorities has the key `authority_key_id` names. Cheap
+    /// (no signature check): it only picks the instance, whose verifier then checks the chain.
+    pub(crate) fn holds_key(&self, authority_key_id: &[u8]) -> bool {
+        self.key_ids.iter().any(|id| id == authority_key_id)
     }
 
     /// The identity-free policy this instance's proofs call for; identity is checked by us.
@@ -94,6 +109,36 @@ impl Instance {
         )
         .is_ok()
     }
+}
+
+const ID_SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
+const ID_AUTHORITY_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
+
+/// A certificate's subject key identifier, or (with [`ID_AUTHORITY_KEY_ID`]) the key identifier
+/// of its issuer; `None` when it has no such extension.
+pub(crate) fn key_id(cert_der: &[u8], which: ObjectIdentifier) -> Option<Vec<u8>> {
+    let cert = Certificate::from_der(cert_der).ok()?;
+    let ext = cert
+        .tbs_certificate
+        .extensions?
+        .into_iter()
+        .find(|e| e.extn_id == which)?;
+    let value = ext.extn_value.as_bytes();
+    if which == ID_SUBJECT_KEY_ID {
+        SubjectKeyIdentifier::from_der(value)
+            .ok()
+            .map(|k| k.0.as_bytes().to_vec())
+    } else {
+        AuthorityKeyIdentifier::from_der(value)
+            .ok()?
+            .key_identifier
+            .map(|k| k.as_bytes().to_vec())
+    }
+}
+
+/// The key identifier of the authority that issued `cert_der`.
+pub(crate) fn authority_key_id(cert_der: &[u8]) -> Option<Vec<u8>> {
+    key_id(cert_der, ID_AUTHORITY_KEY_ID)
 }
 
 /// The set of trusted roots bundles are verified against.
@@ -196,6 +241,37 @@ mod tests {
             !github.policy().verifies_tlog(),
             "GitHub's instance has no transparency log"
         );
+    }
+
+    #[test]
+    fn real_leaves_name_their_instance_by_authority_key_id() {
+        use base64::Engine as _;
+        let roots = TrustedRoots::embedded().unwrap();
+        for (file, instance) in [
+            ("reusable-workflow-attestation.sigstore.json", "public-good"),
+            ("artifact-attestations-opa-provider.sigstore.json", "github"),
+        ] {
+            let path = format!(
+                "{}/tests/fixtures/sigstore/{file}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let bundle: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+            let leaf = bundle["verificationMaterial"]["certificate"]["rawBytes"]
+                .as_str()
+                .unwrap();
+            let leaf = base64::engine::general_purpose::STANDARD
+                .decode(leaf)
+                .unwrap();
+            let id = authority_key_id(&leaf).unwrap();
+            let holders: Vec<&str> = roots
+                .instances
+                .iter()
+                .filter(|i| i.holds_key(&id))
+                .map(|i| i.name.as_str())
+                .collect();
+            assert_eq!(holders, [instance], "{file}");
+        }
     }
 
     #[test]
