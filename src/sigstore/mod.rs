@@ -33,6 +33,9 @@
 //! * **Speed**: a verification costs about one ring P-384 signature check per certificate chain
 //!   (0.8 ms here; Fulcio's and GitHub's intermediates are P-384), which is most of its time.
 //! * **Identity** is checked by us, after the cryptography, so a mismatch names the field.
+//! * **Size** (measured 2026-12, static musl, stripped): reachable from `main`, this module adds
+//!   1.32 MB at the release profile's opt-level 3 (7.43 → 8.75 MB, over the 8 MB image budget);
+//!   the same binary at opt-level "s" is 6.81 MB. Wiring the gate needs one of the two decided.
 
 mod claims;
 mod crypto;
