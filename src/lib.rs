@@ -27,4 +27,5 @@ pub mod demo;
 pub mod dsse;
 pub mod error;
 pub mod secret;
+pub mod sigstore;
 pub mod simulator;
