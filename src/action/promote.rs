@@ -87,6 +87,7 @@ pub(super) async fn promote<A: AppTrustApi>(
                 content: &content,
                 github: &github,
                 workspace: &ctx.workspace,
+                limits: &settings.evidence,
             };
             let evidence = gather::stage_evidence(policy, &path, &sources).await;
             let facts = RunFacts {

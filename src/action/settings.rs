@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::http::ClientOptions;
+use crate::jfrog_evidence::Limits;
 
 /// Knobs the binary sets and tests override.
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct Settings {
     pub now: Option<jiff::Timestamp>,
     /// Quarantine a rolled-back release and move `latest` (see `retag`).
     pub retag_on_rollback: bool,
+    /// Bounds of the evidence read: concurrency, bytes, deadline, minimum rate.
+    pub evidence: Limits,
 }
 
 impl Default for Settings {
@@ -28,6 +31,7 @@ impl Default for Settings {
             poll: Duration::from_secs(3),
             now: None,
             retag_on_rollback: true,
+            evidence: Limits::default(),
         }
     }
 }
@@ -56,6 +60,25 @@ impl Settings {
         }
         if let Some(t) = get("PROMOTE_ACTION_NOW").and_then(|v| v.parse().ok()) {
             s.now = Some(t);
+        }
+        let e = &mut s.evidence;
+        if let Some(n) = num("PROMOTE_ACTION_EVIDENCE_CONCURRENCY") {
+            e.concurrency = n.clamp(1, 64) as usize;
+        }
+        if let Some(secs) = num("PROMOTE_ACTION_EVIDENCE_DEADLINE_S") {
+            e.deadline = Duration::from_secs(secs.max(1));
+        }
+        if let Some(rate) = num("PROMOTE_ACTION_EVIDENCE_MIN_RATE") {
+            e.min_rate = rate;
+        }
+        if let Some(ms) = num("PROMOTE_ACTION_EVIDENCE_RATE_GRACE_MS") {
+            e.rate_grace = Duration::from_millis(ms);
+        }
+        if let Some(mib) = num("PROMOTE_ACTION_EVIDENCE_MAX_MIB") {
+            e.total_bytes = mib.max(1).saturating_mul(1024 * 1024);
+        }
+        if let Some(mib) = num("PROMOTE_ACTION_EVIDENCE_HELD_MIB") {
+            e.held_bytes = (mib.clamp(1, 4096) * 1024 * 1024) as usize;
         }
         s
     }

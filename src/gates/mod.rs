@@ -10,6 +10,7 @@
 mod checks;
 mod coverage;
 mod evidence;
+pub mod evidence_record;
 mod measures;
 mod results;
 mod sarif;
@@ -81,6 +82,7 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
             signed_by,
             allow_unverified,
             conditions,
+            records,
         },
         Evidence::Attached(facts),
     ) = (&gate.spec, evidence)
@@ -90,6 +92,7 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
             signed_by,
             allow_unverified: *allow_unverified,
             conditions,
+            records: *records,
         };
         return evidence::evaluate(stage, gate, spec, facts);
     }

@@ -30,7 +30,7 @@ mod windows;
 pub use error::{ErrorKind, PolicyError};
 pub use model::{
     Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec, LevelBounds,
-    Policy, SeverityBounds, StagePolicy, TestsKey,
+    Policy, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
 };
 pub use recurrence::Recurrence;
 pub use schedule::{WindowDecision, evaluate};

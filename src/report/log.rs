@@ -3,7 +3,8 @@
 //! run (its warnings and failing items as annotations, the result line, and the `::error` that
 //! says what happened — naming each failed gate with its figure — and what to do).
 //!
-//! Pure renderers: the caller writes the text (and redacts secrets from it).
+//! Pure renderers: the caller writes the text to the log, which passes the run's redactor
+//! ([`crate::secret::RedactingWriter`]).
 
 use super::commands::{self, Level};
 use super::markdown::cut;

@@ -167,14 +167,14 @@ impl State {
         json!({"data": {"evidence": {"searchEvidence": {"totalCount": records.len(), "edges": edges}}}})
     }
 
-    /// The file at `download_path`, if it is an evidence file.
-    pub fn evidence_file(&self, download_path: &str) -> Option<String> {
+    /// The file at `download_path`, if it is an evidence file, and the size to pad it to.
+    pub fn evidence_file(&self, download_path: &str) -> Option<(String, Option<usize>)> {
         self.versions
             .values()
             .flat_map(|m| m.values())
             .flat_map(|v| v.evidence.iter())
             .find(|r| r.download_path == download_path)
-            .map(|r| r.file.clone())
+            .map(|r| (r.file.clone(), r.padded_to))
     }
 
     /// `POST /evidence/api/v1/subject/<repo/path/name>`: checks and stores an evidence file.
@@ -237,6 +237,7 @@ impl State {
             signing_key_alias: alias.filter(|a| !a.is_empty()),
             subject_sha256: manifest_sha,
             file: file.to_string(),
+            padded_to: None,
         };
         let answer = json!({
             "id": record.id,
@@ -256,6 +257,33 @@ impl State {
         }
         Ok(answer)
     }
+}
+
+/// An evidence file padded to `size` bytes with an `x-padding` member (ignored by readers, so
+/// the envelope still verifies), generated chunk by chunk as it is sent: large records cost the
+/// simulator nothing to hold. Files that are not a JSON object, or already larger, are as they
+/// are.
+pub fn padded_body(file: String, size: usize) -> (usize, axum::body::Body) {
+    const HEAD: &str = "{\"x-padding\":\"";
+    const CHUNK: usize = 64 * 1024;
+    // `{"x-padding":"AAAA…",` + the file without its `{`.
+    let fixed = HEAD.len() + 2 + file.len() - 1;
+    if !file.starts_with('{') || file.len() < 3 || size <= fixed {
+        return (file.len(), axum::body::Body::from(file));
+    }
+    let fill = size - fixed;
+    let block = bytes::Bytes::from(vec![b'A'; CHUNK]);
+    let rest = bytes::Bytes::from(format!("\",{}", &file[1..]));
+    let chunks = fill.div_ceil(CHUNK);
+    let padding = (0..chunks).map(move |i| block.slice(..CHUNK.min(fill - i * CHUNK)));
+    let pieces = std::iter::once(bytes::Bytes::from_static(HEAD.as_bytes()))
+        .chain(padding)
+        .chain(std::iter::once(rest))
+        .map(Ok::<bytes::Bytes, std::io::Error>);
+    (
+        size,
+        axum::body::Body::from_stream(futures_util::stream::iter(pieces)),
+    )
 }
 
 /// The string literal after `key:` in a GraphQL query.
@@ -335,6 +363,22 @@ mod tests {
         assert_eq!(string_arg(q, "after").as_deref(), Some("c3"));
         assert_eq!(int_arg(q, "first"), Some(7));
         assert_eq!(string_arg(q, "missing"), None);
+    }
+
+    #[tokio::test]
+    async fn padded_files_are_the_size_asked_and_still_verify() {
+        let text = signed_statement("r/p/n", &"a".repeat(64), "t", json!({"x": 1}));
+        let (n, body) = padded_body(text.clone(), 300_000);
+        assert_eq!(n, 300_000);
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        assert_eq!(bytes.len(), 300_000);
+        let Ok(dsse::Evidence::Dsse(env)) = dsse::parse_evidence(&bytes) else {
+            panic!("not an envelope");
+        };
+        let keys = PublicKey::from_pem("demo", DEMO_PUBLIC_KEY.as_bytes()).expect("key");
+        assert!(dsse::verify_envelope(&env, &keys).is_ok());
+        // Smaller than the file: the file as it is.
+        assert_eq!(padded_body(text.clone(), 10).0, text.len());
     }
 
     #[test]

@@ -269,6 +269,7 @@ fn seed_evidence(
             predicate_type,
             seed_predicate(predicate_type, true),
         ),
+        padded_to: None,
     }
 }
 

@@ -99,6 +99,10 @@ pub struct EvidenceRecord {
     pub download_path: String,
     /// The file: the DSSE envelope (or Sigstore bundle) as uploaded.
     pub file: String,
+    /// Served padded to this many bytes (an extra `x-padding` member generated as it is sent,
+    /// never stored): a large record for memory and budget tests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub padded_to: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

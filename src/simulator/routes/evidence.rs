@@ -31,12 +31,18 @@ pub(super) async fn graphql(State(sim): State<Simulator>, body: Bytes) -> Respon
 
 pub(super) async fn download(State(sim): State<Simulator>, Path(path): Path<String>) -> Response {
     match sim.with_state(|s| s.evidence_file(&path)) {
-        Some(file) => {
-            let mut r = file.into_response();
+        Some((file, padded_to)) => {
+            let (size, body) = match padded_to {
+                Some(n) => crate::simulator::evidence::padded_body(file, n),
+                None => (file.len(), axum::body::Body::from(file)),
+            };
+            let mut r = Response::new(body);
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
+            r.headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(size));
             r
         }
         None => ApiError::not_found(format!("file {path} not found")).into_response(),
