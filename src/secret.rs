@@ -120,11 +120,11 @@ impl Redactor {
                 changed = true;
             }
         }
+        // As `commands::add_mask` writes them: each non-blank line, as it is.
         inner.mask_lines.extend(
             secret
                 .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
+                .filter(|l| !l.trim().is_empty())
                 .map(str::to_string),
         );
         if changed {

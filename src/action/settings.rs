@@ -1,5 +1,6 @@
-//! Knobs that are not inputs: timeouts, retries, waits and the clock, set by the binary from the
-//! documented `PROMOTE_ACTION_*` tuning variables and overridden by tests.
+//! Knobs that are not inputs: timeouts, retries, waits, the clock and the evidence read's bounds,
+//! set by the binary from the documented `PROMOTE_ACTION_*` tuning variables and overridden by
+//! tests.
 
 use std::time::Duration;
 
@@ -81,5 +82,41 @@ impl Settings {
             e.held_bytes = (mib.clamp(1, 4096) * 1024 * 1024) as usize;
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_bounds_come_from_their_variables() {
+        let vars: Vec<(String, String)> = [
+            ("PROMOTE_ACTION_EVIDENCE_CONCURRENCY", "500"),
+            ("PROMOTE_ACTION_EVIDENCE_DEADLINE_S", "0"),
+            ("PROMOTE_ACTION_EVIDENCE_MIN_RATE", "0"),
+            ("PROMOTE_ACTION_EVIDENCE_RATE_GRACE_MS", "250"),
+            ("PROMOTE_ACTION_EVIDENCE_MAX_MIB", "2"),
+            ("PROMOTE_ACTION_EVIDENCE_HELD_MIB", "x"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let e = Settings::from_vars(&vars).evidence;
+        assert_eq!(e.concurrency, 64, "clamped");
+        assert_eq!(e.deadline, Duration::from_secs(1), "at least a second");
+        assert_eq!(e.min_rate, 0, "0 turns the minimum off");
+        assert_eq!(e.rate_grace, Duration::from_millis(250));
+        assert_eq!(e.total_bytes, 2 * 1024 * 1024);
+        assert_eq!(
+            e.held_bytes,
+            Limits::default().held_bytes,
+            "not a number: the default"
+        );
+        let d = Settings::from_vars(&[]).evidence;
+        assert_eq!(
+            (d.concurrency, d.deadline, d.min_rate, d.total_bytes),
+            (32, Duration::from_secs(300), 32 * 1024, 1 << 30)
+        );
     }
 }

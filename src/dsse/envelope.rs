@@ -76,12 +76,16 @@ pub enum EnvelopeError {
     TooManySignatures { count: usize, max: usize },
 }
 
-// The payload is borrowed from the file when it has no escapes (base64 has none): a 15 MiB
-// envelope is not copied before it is decoded.
+/// A string borrowed from the file when it has no escapes (base64 has none), so a 15 MiB payload
+/// is not copied before it is decoded. A newtype because serde borrows a `Cow` only as a field
+/// of its own, never inside an `Option`.
+#[derive(Deserialize)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
 #[derive(Deserialize)]
 struct RawEnvelope<'a> {
     #[serde(borrow)]
-    payload: Option<Cow<'a, str>>,
+    payload: Option<Text<'a>>,
     #[serde(rename = "payloadType")]
     payload_type: Option<String>,
     signatures: Option<Vec<RawSignature>>,
@@ -102,7 +106,7 @@ struct RawEvidence<'a> {
     #[serde(rename = "dsseEnvelope", borrow)]
     dsse_envelope: Option<RawEnvelope<'a>>,
     #[serde(borrow)]
-    payload: Option<Cow<'a, str>>,
+    payload: Option<Text<'a>>,
     #[serde(rename = "payloadType")]
     payload_type: Option<String>,
     signatures: Option<Vec<RawSignature>>,
@@ -146,7 +150,7 @@ fn decode_envelope(raw: RawEnvelope<'_>) -> Result<Envelope, EnvelopeError> {
         });
     }
     let payload =
-        b64::decode(&payload).map_err(|e| EnvelopeError::PayloadNotBase64(e.to_string()))?;
+        b64::decode(&payload.0).map_err(|e| EnvelopeError::PayloadNotBase64(e.to_string()))?;
     let mut signatures = Vec::with_capacity(raw_signatures.len());
     for (index, raw) in raw_signatures.into_iter().enumerate() {
         let text = raw.sig.ok_or_else(|| {

@@ -167,14 +167,14 @@ impl State {
         json!({"data": {"evidence": {"searchEvidence": {"totalCount": records.len(), "edges": edges}}}})
     }
 
-    /// The file at `download_path`, if it is an evidence file, and the size to pad it to.
-    pub fn evidence_file(&self, download_path: &str) -> Option<(String, Option<usize>)> {
+    /// The record whose file is at `download_path`, if it is an evidence file.
+    pub fn evidence_file(&self, download_path: &str) -> Option<EvidenceRecord> {
         self.versions
             .values()
             .flat_map(|m| m.values())
             .flat_map(|v| v.evidence.iter())
             .find(|r| r.download_path == download_path)
-            .map(|r| (r.file.clone(), r.padded_to))
+            .cloned()
     }
 
     /// `POST /evidence/api/v1/subject/<repo/path/name>`: checks and stores an evidence file.
@@ -238,6 +238,7 @@ impl State {
             subject_sha256: manifest_sha,
             file: file.to_string(),
             padded_to: None,
+            pad_payload: false,
         };
         let answer = json!({
             "id": record.id,
@@ -284,6 +285,48 @@ pub fn padded_body(file: String, size: usize) -> (usize, axum::body::Body) {
         size,
         axum::body::Body::from_stream(futures_util::stream::iter(pieces)),
     )
+}
+
+/// An envelope of about `size` bytes whose payload is a statement about `record`'s subject with
+/// a predicate padded far over the statement limit, base64-encoded as it is sent.
+pub fn payload_body(record: &EvidenceRecord, size: usize) -> (usize, axum::body::Body) {
+    use base64::Engine as _;
+    const CHUNK: usize = 48 * 1024;
+    // Lengths that are multiples of 3 base64-encode without padding, so the pieces join.
+    let pad3 = |mut s: String| {
+        while s.len() % 3 != 0 {
+            s.push(' ');
+        }
+        s
+    };
+    let head = pad3(format!(
+        r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"x","digest":{{"sha256":"{}"}}}}],"predicateType":{},"predicate":{{"pad":""#,
+        record.subject_sha256,
+        json!(record.predicate_type)
+    ));
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let open = format!(
+        r#"{{"payloadType":"{}","payload":""#,
+        dsse::IN_TOTO_PAYLOAD_TYPE
+    );
+    let close = format!(r#"","signatures":[{{"keyid":"{DEMO_KEY_ALIAS}","sig":"AAAA"}}]}}"#);
+    let (head, tail) = (b64(head.as_bytes()), b64(b"\"}}"));
+    let fixed = open.len() + head.len() + tail.len() + close.len();
+    let groups = size.saturating_sub(fixed) / 4;
+    let block = bytes::Bytes::from(b64(&vec![b'x'; CHUNK]));
+    let per_block = CHUNK / 3;
+    let filler = (0..groups.div_ceil(per_block)).map(move |i| {
+        let n = per_block.min(groups - i * per_block);
+        block.slice(..n * 4)
+    });
+    let pieces = [open, head]
+        .into_iter()
+        .map(bytes::Bytes::from)
+        .chain(filler)
+        .chain([tail, close].into_iter().map(bytes::Bytes::from))
+        .map(Ok::<bytes::Bytes, std::io::Error>);
+    let body = axum::body::Body::from_stream(futures_util::stream::iter(pieces));
+    (fixed + groups * 4, body)
 }
 
 /// The string literal after `key:` in a GraphQL query.
@@ -379,6 +422,37 @@ mod tests {
         assert!(dsse::verify_envelope(&env, &keys).is_ok());
         // Smaller than the file: the file as it is.
         assert_eq!(padded_body(text.clone(), 10).0, text.len());
+    }
+
+    #[tokio::test]
+    async fn a_padded_payload_is_one_valid_base64_statement_too_large_to_read() {
+        let record = EvidenceRecord {
+            id: "x".into(),
+            predicate_type: "t".into(),
+            predicate_slug: "t".into(),
+            created_millis: 0,
+            created_by: "ci".into(),
+            verified: true,
+            signing_key_alias: None,
+            subject_sha256: "a".repeat(64),
+            download_path: "r/x.json".into(),
+            file: String::new(),
+            padded_to: Some(6 << 20),
+            pad_payload: true,
+        };
+        let (n, body) = payload_body(&record, 6 << 20);
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        assert_eq!(bytes.len(), n);
+        assert!(n > (6 << 20) - 8 && n <= 6 << 20, "{n}");
+        let Ok(dsse::Evidence::Dsse(env)) = dsse::parse_evidence(&bytes) else {
+            panic!("not an envelope");
+        };
+        assert!(env.payload.len() > dsse::MAX_STATEMENT_BYTES);
+        assert!(
+            env.payload
+                .starts_with(br#"{"_type":"https://in-toto.io/Statement/v1""#)
+        );
+        assert!(env.payload.ends_with(b"xxx\"}}"));
     }
 
     #[test]

@@ -321,6 +321,7 @@ impl Simulator {
                     subject_sha256: v.application_version_sha256.clone(),
                     file: file.to_string(),
                     padded_to: None,
+                    pad_payload: false,
                 });
             }
         });
@@ -346,7 +347,9 @@ impl Simulator {
 
     /// Attaches `count` records of `predicate_type` signed with the demo key (as
     /// [`Simulator::add_evidence`]), each served padded to `size` bytes — generated as it is
-    /// sent, so a thousand 15 MiB records cost the simulator nothing to hold.
+    /// sent, so a thousand 15 MiB records cost the simulator nothing to hold. `in_payload`: the
+    /// padding is a huge statement in the payload (refused as too large) instead of an extra
+    /// member beside a small signed one (which verifies).
     pub fn add_large_evidence(
         &self,
         app: &str,
@@ -354,12 +357,14 @@ impl Simulator {
         predicate_type: &str,
         count: usize,
         size: usize,
+        in_payload: bool,
     ) {
         for _ in 0..count {
             self.add_evidence(app, version, predicate_type);
             self.with_version(app, version, |v| {
                 if let Some(r) = v.evidence.last_mut() {
                     r.padded_to = Some(size);
+                    r.pad_payload = in_payload;
                 }
             });
         }

@@ -270,6 +270,7 @@ fn seed_evidence(
             seed_predicate(predicate_type, true),
         ),
         padded_to: None,
+        pad_payload: false,
     }
 }
 

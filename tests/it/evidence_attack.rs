@@ -201,7 +201,7 @@ fn an_endless_body_stops_at_the_deadline_naming_the_record() {
 fn more_bytes_than_the_run_may_read_fail_closed_naming_the_budget() {
     let sim = Sim::start();
     sim.sim
-        .add_large_evidence(APP, VERSION, EVIDENCE_TEST_RESULT, 3, 600 * 1024);
+        .add_large_evidence(APP, VERSION, EVIDENCE_TEST_RESULT, 3, 600 * 1024, false);
     let run = action(&sim, &signed_by(EVIDENCE_TEST_RESULT))
         .env("PROMOTE_ACTION_EVIDENCE_MAX_MIB", "1")
         .run();
@@ -212,7 +212,7 @@ fn more_bytes_than_the_run_may_read_fail_closed_naming_the_budget() {
     // Within the budget the same records verify, padding and all.
     let sim = Sim::start();
     sim.sim
-        .add_large_evidence(APP, VERSION, EVIDENCE_TEST_RESULT, 3, 600 * 1024);
+        .add_large_evidence(APP, VERSION, EVIDENCE_TEST_RESULT, 3, 600 * 1024, false);
     let run = action(&sim, &signed_by(EVIDENCE_TEST_RESULT)).run();
     assert_eq!(run.code, 0, "{}", detail(&run));
     let verdicts: Vec<Value> = rows(&run).iter().map(|r| r["verdict"].clone()).collect();

@@ -124,11 +124,16 @@ struct EvidenceBody {
     count: Option<usize>,
     #[serde(default)]
     size: Option<usize>,
+    /// `payload`: the padding inside the payload (refused as too large); else beside it.
+    #[serde(default)]
+    shape: Option<String>,
 }
 
 /// `POST /_sim/evidence/{app}/{version}` with `{"predicate_type", "count", "size"}`: attaches
 /// `count` (default 1, at most 10,000) records of that type, signed with the demo key; with
-/// `size`, each is served padded to that many bytes (at most 64 MiB), generated as it is sent.
+/// `size`, each is served padded to that many bytes (at most 64 MiB), generated as it is sent —
+/// beside a small signed statement (it verifies), or with `"shape": "payload"` inside the
+/// payload (a statement too large to read).
 pub(super) async fn ctl_add_evidence(
     State(sim): State<Simulator>,
     Path((app, version)): Path<(String, String)>,
@@ -145,7 +150,9 @@ pub(super) async fn ctl_add_evidence(
     let count = b.count.unwrap_or(1).min(10_000);
     match b.size {
         Some(size) => {
-            sim.add_large_evidence(&app, &version, &b.predicate_type, count, size.min(64 << 20))
+            let in_payload = b.shape.as_deref() == Some("payload");
+            let size = size.min(64 << 20);
+            sim.add_large_evidence(&app, &version, &b.predicate_type, count, size, in_payload)
         }
         None => {
             for _ in 0..count {

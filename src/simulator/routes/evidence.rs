@@ -31,10 +31,12 @@ pub(super) async fn graphql(State(sim): State<Simulator>, body: Bytes) -> Respon
 
 pub(super) async fn download(State(sim): State<Simulator>, Path(path): Path<String>) -> Response {
     match sim.with_state(|s| s.evidence_file(&path)) {
-        Some((file, padded_to)) => {
-            let (size, body) = match padded_to {
-                Some(n) => crate::simulator::evidence::padded_body(file, n),
-                None => (file.len(), axum::body::Body::from(file)),
+        Some(record) => {
+            use crate::simulator::evidence::{padded_body, payload_body};
+            let (size, body) = match record.padded_to {
+                Some(n) if record.pad_payload => payload_body(&record, n),
+                Some(n) => padded_body(record.file, n),
+                None => (record.file.len(), axum::body::Body::from(record.file)),
             };
             let mut r = Response::new(body);
             r.headers_mut().insert(
