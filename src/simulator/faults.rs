@@ -383,6 +383,40 @@ mod tests {
     }
 
     #[test]
+    fn hostile_kinds_read_from_their_flat_json() {
+        let echo: Fault = serde_json::from_str(
+            r#"{"path_contains":"/x","kind":"echo","code":403,"shape":"long"}"#,
+        )
+        .expect("echo");
+        assert_eq!(
+            echo.kind,
+            FaultKind::Echo {
+                code: 403,
+                shape: EchoShape::Long
+            }
+        );
+        let drip: Fault = serde_json::from_str(
+            r#"{"path_contains":"/x","kind":"drip","bytes":1,"every_ms":2000}"#,
+        )
+        .expect("drip");
+        assert_eq!(drip.kind.label(), "drip 1B/2000ms");
+    }
+
+    #[tokio::test]
+    async fn an_echo_quotes_the_token_and_a_drip_keeps_the_body() {
+        let resp = echo_response(401, EchoShape::Long, "tok-123");
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+        let text = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let text = String::from_utf8(text.to_vec()).expect("utf8");
+        assert_eq!(text.find("tok-123"), Some(297), "{text}");
+        let body = drip_body(Bytes::from_static(b"{\"a\":1}"), 3, 1, false);
+        let got = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        assert_eq!(&got[..], b"{\"a\":1}");
+    }
+
+    #[test]
     fn times_counts_down_and_removes() {
         let mut faults = vec![Fault::on("/a", FaultKind::MalformedJson).times(2)];
         assert!(take_matching(&mut faults, "GET", "/a").is_some());
