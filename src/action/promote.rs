@@ -155,6 +155,7 @@ async fn decide<A: AppTrustApi>(
         content,
         github: &github,
         workspace: &ctx.workspace,
+        limits: &settings.evidence,
     };
     let gathered = gather::stage_evidence(policy, path, &sources).await;
     let facts = RunFacts {

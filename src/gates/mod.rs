@@ -11,6 +11,7 @@
 mod checks;
 mod coverage;
 mod evidence;
+pub mod evidence_record;
 mod measures;
 pub mod readiness;
 mod results;
@@ -83,6 +84,7 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
             signed_by,
             allow_unverified,
             conditions,
+            records,
         },
         Evidence::Attached(facts),
     ) = (&gate.spec, evidence)
@@ -92,6 +94,7 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
             signed_by,
             allow_unverified: *allow_unverified,
             conditions,
+            records: *records,
         };
         return evidence::evaluate(stage, gate, spec, facts);
     }

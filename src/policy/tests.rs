@@ -231,6 +231,7 @@ fn spec_example_parses() {
                     max: Some(0.0)
                 },
             }],
+            records: crate::policy::RecordsRule::Newest,
         }
     );
 
@@ -817,17 +818,19 @@ fn new_keys_parse_and_round_trip() {
     // Evidence: `where` types are required too (after the listed ones, once each); `equals`
     // takes any scalar; min and max combine.
     let p = ok(&gate(
-        "evidence:\n  required: [a]\n  signed-by: [\" .github/keys/ci.pub \", keys/release.pem]\n  allow-unverified: true\n  where:\n    - { predicate-type: b, pointer: \"\", min: 1, max: 2 }\n    - { predicate-type: a, pointer: /ok, equals: true }\n    - { predicate-type: b, pointer: /name, equals: \"x\" }\n    - { predicate-type: c, pointer: /a~1b/~0c, equals: null }\n    - { predicate-type: c, pointer: /n, equals: 3.5 }",
+        "evidence:\n  required: [a]\n  signed-by: [\" .github/keys/ci.pub \", keys/release.pem]\n  allow-unverified: true\n  records: any\n  where:\n    - { predicate-type: b, pointer: \"\", min: 1, max: 2 }\n    - { predicate-type: a, pointer: /ok, equals: true }\n    - { predicate-type: b, pointer: /name, equals: \"x\" }\n    - { predicate-type: c, pointer: /a~1b/~0c, equals: null }\n    - { predicate-type: c, pointer: /n, equals: 3.5 }",
     ));
     let GateSpec::Evidence {
         required,
         signed_by,
         allow_unverified,
         conditions,
+        records,
     } = &p.stages[0].gates[0].spec
     else {
         panic!("{:?}", p.stages[0].gates[0]);
     };
+    assert_eq!(*records, crate::policy::RecordsRule::Any);
     assert_eq!(required, &["a", "b", "c"]);
     assert_eq!(signed_by, &[".github/keys/ci.pub", "keys/release.pem"]);
     assert!(*allow_unverified);

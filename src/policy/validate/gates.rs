@@ -414,6 +414,7 @@ impl Ctx<'_> {
             signed_by,
             allow_unverified: e.allow_unverified,
             conditions,
+            records: e.records,
         })
     }
 
