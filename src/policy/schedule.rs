@@ -19,6 +19,8 @@
 //!   starts at its wall-clock time and ends at that wall-clock time plus `duration`; each end
 //!   maps to the first instant the wall clock shows it (a gap time → the transition instant, a
 //!   fold time → its first occurrence; see `recurrence.rs`). Overlapping occurrences merge.
+//! * A **calendar** freeze (`ics`) is each event of its file, with the event's own reason
+//!   (SUMMARY); the file is read before evaluation (see `ics/`), so evaluation stays pure.
 //! * A freeze blocks from its start (inclusive) to its end (exclusive) and wins over every
 //!   window. Back-to-back or overlapping freezes (of either kind) are merged when reporting
 //!   `until`.
@@ -130,15 +132,15 @@ pub fn evaluate(windows: &[Window], freezes: &[Freeze], now: Timestamp) -> Windo
 /// instant is checked against precomputed intervals.
 struct Timeline<'a> {
     windows: &'a [Window],
-    freezes: &'a [Freeze],
     now: Timestamp,
     /// How many days after `now` are searched.
     days: i64,
     horizon: Timestamp,
     /// Per window: its occurrences, sorted and merged (empty for weekly windows).
     window_intervals: Vec<Vec<(Timestamp, Timestamp)>>,
-    /// Per freeze: its occurrences, sorted and merged (the one period for a fixed freeze).
-    freeze_intervals: Vec<Vec<(Timestamp, Timestamp)>>,
+    /// Per freeze (per event of a calendar freeze): its reason and occurrences, sorted and
+    /// merged (the one period for a fixed freeze).
+    freeze_intervals: Vec<(&'a str, Vec<(Timestamp, Timestamp)>)>,
 }
 
 impl<'a> Timeline<'a> {
@@ -158,16 +160,22 @@ impl<'a> Timeline<'a> {
                 Window::Recurring(r) => merged(r.intervals(now, horizon)),
             })
             .collect();
-        let freeze_intervals = freezes
-            .iter()
-            .map(|f| match f {
-                Freeze::Period(p) => vec![(p.from, p.to)],
-                Freeze::Recurring(r) => merged(r.recurrence.intervals(now, horizon)),
-            })
-            .collect();
+        let mut freeze_intervals = Vec::new();
+        for f in freezes {
+            match f {
+                Freeze::Period(p) => freeze_intervals.push((f.reason(), vec![(p.from, p.to)])),
+                Freeze::Recurring(r) => freeze_intervals
+                    .push((f.reason(), merged(r.recurrence.intervals(now, horizon)))),
+                Freeze::Calendar(c) => freeze_intervals.extend(
+                    c.events
+                        .iter()
+                        .map(|e| (e.reason.as_str(), merged(e.intervals(now, horizon))))
+                        .filter(|(_, ivs)| !ivs.is_empty()),
+                ),
+            }
+        }
         Timeline {
             windows,
-            freezes,
             now,
             days,
             horizon,
@@ -178,10 +186,9 @@ impl<'a> Timeline<'a> {
 
     /// The first freeze in force at `t`: its reason and the end of that occurrence.
     fn freeze_at(&self, t: Timestamp) -> Option<(&'a str, Timestamp)> {
-        self.freezes
+        self.freeze_intervals
             .iter()
-            .zip(&self.freeze_intervals)
-            .find_map(|(f, ivs)| containing(ivs, t).map(|(_, end)| (f.reason(), end)))
+            .find_map(|(reason, ivs)| containing(ivs, t).map(|(_, end)| (*reason, end)))
     }
 
     /// Extends `until` through freezes in force at it. Each step moves strictly later, and
@@ -230,7 +237,7 @@ impl<'a> Timeline<'a> {
             }
         }
         // A freeze ending inside an open window opens promotion.
-        for ivs in &self.freeze_intervals {
+        for (_, ivs) in &self.freeze_intervals {
             candidates.extend(ivs.iter().map(|(_, e)| *e));
         }
         candidates.sort();
@@ -357,3 +364,5 @@ fn first_date(tz: &TimeZone, now: Timestamp) -> Option<Date> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_calendar;

@@ -83,39 +83,97 @@ pub(super) struct Builder {
     seen: Vec<String>,
 }
 
+/// A part as written, for its errors.
+struct Part<'a> {
+    offset: usize,
+    text: &'a str,
+    name: String,
+    value: &'a str,
+}
+
+impl Part<'_> {
+    fn err(&self, message: String, help: &str) -> RRuleError {
+        RRuleError {
+            offset: self.offset,
+            part: self.text.to_string(),
+            message,
+            help: help.to_string(),
+        }
+    }
+
+    fn at(&self) -> At {
+        (self.offset, self.text.to_string())
+    }
+
+    /// The comma-separated numbers of a `BY…` list: each in `lo..=hi`, or with `signed`
+    /// `±lo..=hi` (never 0); else the error for the first bad one, `"{NAME} \"v\" {what}"`.
+    fn numbers(
+        &self,
+        (lo, hi): (i64, i64),
+        signed_ok: bool,
+        what: &str,
+        help: &str,
+    ) -> Result<Vec<i64>, RRuleError> {
+        self.value
+            .split(',')
+            .map(str::trim)
+            .map(|v| {
+                let n = if signed_ok {
+                    signed(v, hi)
+                } else {
+                    number(v, lo, hi)
+                };
+                n.ok_or_else(|| self.err(format!("{} \"{v}\" {what}", self.name), help))
+            })
+            .collect()
+    }
+}
+
 impl Builder {
     /// Reads one `NAME=VALUE` part written at `offset`.
     fn part(&mut self, part: &str, offset: usize) -> Result<(), RRuleError> {
-        let err = |message: String, help: &str| RRuleError {
+        let whole_err = |message: String, help: &str| RRuleError {
             offset,
             part: part.to_string(),
             message,
             help: help.to_string(),
         };
         let Some((name, value)) = part.split_once('=') else {
-            return Err(err(
+            return Err(whole_err(
                 format!("`{part}` is not a NAME=VALUE part"),
                 "Separate parts with `;` and write each as NAME=VALUE, e.g. `FREQ=WEEKLY;BYDAY=MO`.",
             ));
         };
-        let name = name.trim().to_ascii_uppercase();
-        let value = value.trim();
-        if self.seen.contains(&name) {
-            return Err(err(
-                format!("{name} is given twice"),
+        let p = Part {
+            offset,
+            text: part,
+            name: name.trim().to_ascii_uppercase(),
+            value: value.trim(),
+        };
+        if self.seen.contains(&p.name) {
+            return Err(p.err(
+                format!("{} is given twice", p.name),
                 "Give each part once; list several values with commas, e.g. `BYDAY=MO,WE`.",
             ));
         }
-        self.seen.push(name.clone());
-        if value.is_empty() {
-            return Err(err(
-                format!("{name} has no value"),
+        self.seen.push(p.name.clone());
+        if p.value.is_empty() {
+            return Err(p.err(
+                format!("{} has no value", p.name),
                 "Write a value after `=`.",
             ));
         }
-        let list = || value.split(',').map(str::trim);
-        let at = (offset, part.to_string());
-        match name.as_str() {
+        if p.name.starts_with("BY") {
+            self.by_part(&p)
+        } else {
+            self.other_part(&p)
+        }
+    }
+
+    /// `FREQ`, `INTERVAL`, `COUNT`, `UNTIL`, `WKST`, and what is not an RRULE part.
+    fn other_part(&mut self, p: &Part<'_>) -> Result<(), RRuleError> {
+        let value = p.value;
+        match p.name.as_str() {
             "FREQ" => {
                 let freq = match value.to_ascii_uppercase().as_str() {
                     "SECONDLY" => Freq::Secondly,
@@ -126,169 +184,170 @@ impl Builder {
                     "MONTHLY" => Freq::Monthly,
                     "YEARLY" => Freq::Yearly,
                     _ => {
-                        return Err(err(
+                        return Err(p.err(
                             format!("FREQ \"{value}\" is not a frequency"),
                             "Write FREQ=SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY.",
                         ));
                     }
                 };
-                self.freq = Some((freq, at));
+                self.freq = Some((freq, p.at()));
             }
             "INTERVAL" => {
                 let n = number(value, 1, MAX_INTERVAL).ok_or_else(|| {
-                    err(
+                    p.err(
                         format!(
                             "INTERVAL \"{value}\" is not a whole number from 1 to {MAX_INTERVAL}"
                         ),
                         "Write e.g. `INTERVAL=2` for every second period.",
                     )
                 })?;
-                self.interval = Some((u32::try_from(n).unwrap_or(1), at));
+                self.interval = Some((u32::try_from(n).unwrap_or(1), p.at()));
             }
             "COUNT" => {
                 let n = number(value, 1, i64::from(MAX_COUNT)).ok_or_else(|| {
-                    err(
+                    p.err(
                         format!("COUNT \"{value}\" is not a whole number from 1 to {MAX_COUNT}"),
                         "COUNT is how many occurrences the rule has in all; use UNTIL or no limit for longer series.",
                     )
                 })?;
-                self.count = Some((u32::try_from(n).unwrap_or(1), at));
+                self.count = Some((u32::try_from(n).unwrap_or(1), p.at()));
             }
             "UNTIL" => {
                 let u = until(value).ok_or_else(|| {
-                    err(
+                    p.err(
                         format!("UNTIL \"{value}\" is not a date or date-time"),
                         "Write UNTIL=YYYYMMDD, UNTIL=YYYYMMDDTHHMMSS (wall clock in `timezone`) or UNTIL=YYYYMMDDTHHMMSSZ (UTC).",
                     )
                 })?;
-                self.until = Some((u, at));
-            }
-            "BYMONTH" => {
-                for v in list() {
-                    let n = number(v, 1, 12).ok_or_else(|| {
-                        err(
-                            format!("BYMONTH \"{v}\" is not a month number 1-12"),
-                            "Write month numbers, e.g. `BYMONTH=3,9`.",
-                        )
-                    })?;
-                    self.by_month.push(small(n));
-                }
-            }
-            "BYWEEKNO" => {
-                let mut weeks = Vec::new();
-                for v in list() {
-                    let n = signed(v, 53).ok_or_else(|| {
-                        err(format!("BYWEEKNO \"{v}\" is not a week of the year (1 to 53, or -1 to -53 from the end)"), "Write e.g. `BYWEEKNO=20` (weeks start on WKST; week 1 is the first with four days in the year).")
-                    })?;
-                    weeks.push(small(n));
-                }
-                self.by_week_no = Some((weeks, at));
-            }
-            "BYYEARDAY" => {
-                let mut days = Vec::new();
-                for v in list() {
-                    let n = signed(v, 366).ok_or_else(|| {
-                        err(format!("BYYEARDAY \"{v}\" is not a day of the year (1 to 366, or -1 to -366 from the end)"), "Write e.g. `BYYEARDAY=1,100` or `BYYEARDAY=-1` for the last day of the year.")
-                    })?;
-                    days.push(i16::try_from(n).unwrap_or(1));
-                }
-                self.by_year_day = Some((days, at));
-            }
-            "BYMONTHDAY" => {
-                let mut days = Vec::new();
-                for v in list() {
-                    let n = signed(v, 31).ok_or_else(|| {
-                        err(format!("BYMONTHDAY \"{v}\" is not a day of the month (1 to 31, or -1 to -31 from the end)"), "Write e.g. `BYMONTHDAY=1,15` or `BYMONTHDAY=-1` for the last day.")
-                    })?;
-                    days.push(small(n));
-                }
-                self.by_month_day = Some((days, at));
-            }
-            "BYDAY" => {
-                let mut days = Vec::new();
-                for v in list() {
-                    days.push(by_day(v).ok_or_else(|| {
-                        err(format!("BYDAY \"{v}\" is not a weekday"), "Write MO, TU, WE, TH, FR, SA or SU, optionally after an ordinal such as 1 (first) or -1 (last): `BYDAY=1SA`, `BYDAY=-1FR`.")
-                    })?);
-                }
-                self.by_day = Some((days, at));
-            }
-            "BYHOUR" => {
-                for v in list() {
-                    let n = number(v, 0, 23).ok_or_else(|| {
-                        err(
-                            format!("BYHOUR \"{v}\" is not an hour 0-23"),
-                            "Write hours of the 24-hour clock, e.g. `BYHOUR=10` or `BYHOUR=9,14`.",
-                        )
-                    })?;
-                    self.by_hour.push(small(n));
-                }
-                if self.times_at.is_none() {
-                    self.times_at = Some(at);
-                }
-            }
-            "BYMINUTE" => {
-                for v in list() {
-                    let n = number(v, 0, 59).ok_or_else(|| {
-                        err(
-                            format!("BYMINUTE \"{v}\" is not a minute 0-59"),
-                            "Write minutes, e.g. `BYMINUTE=30`.",
-                        )
-                    })?;
-                    self.by_minute.push(small(n));
-                }
-                if self.by_second.is_empty() {
-                    self.times_at = Some(at);
-                }
-            }
-            "BYSECOND" => {
-                for v in list() {
-                    let n = number(v, 0, 59).ok_or_else(|| {
-                        err(
-                            format!("BYSECOND \"{v}\" is not a second 0-59"),
-                            "Write seconds, e.g. `BYSECOND=0`; the clocks here have no leap second 60.",
-                        )
-                    })?;
-                    self.by_second.push(small(n));
-                }
-                self.times_at = Some(at);
-            }
-            "BYSETPOS" => {
-                let mut pos = Vec::new();
-                for v in list() {
-                    let n = signed(v, 366).ok_or_else(|| {
-                        err(format!("BYSETPOS \"{v}\" is not a position (1 to 366, or -1 to -366 from the end)"), "Write e.g. `BYSETPOS=-1` for the last occurrence of each period.")
-                    })?;
-                    pos.push(i16::try_from(n).unwrap_or(1));
-                }
-                self.by_set_pos = Some((pos, at));
+                self.until = Some((u, p.at()));
             }
             "WKST" => {
                 self.wkst = Some(weekday(value).ok_or_else(|| {
-                    err(
+                    p.err(
                         format!("WKST \"{value}\" is not a weekday"),
                         "Write MO, TU, WE, TH, FR, SA or SU.",
                     )
                 })?);
             }
-            "BYEASTER" | "RSCALE" | "SKIP" => {
-                return Err(err(
-                    format!("{name} is not supported here (it is not part of RFC 5545)"),
-                    SUPPORTED,
-                ));
-            }
+            "RSCALE" | "SKIP" => return Err(not_rfc(p)),
             "DTSTART" => {
-                return Err(err(
+                return Err(p.err(
                     "DTSTART is not an RRULE part".to_string(),
                     "Give the anchor as the entry's `dtstart` key (a wall-clock time in `timezone`), e.g. `dtstart: \"2026-01-05T09:00\"`.",
                 ));
             }
-            _ => {
-                return Err(err(format!("`{name}` is not an RRULE part"), SUPPORTED));
-            }
+            _ => return Err(p.err(format!("`{}` is not an RRULE part", p.name), SUPPORTED)),
         }
         Ok(())
     }
+
+    /// The `BY…` parts.
+    fn by_part(&mut self, p: &Part<'_>) -> Result<(), RRuleError> {
+        let narrow = |v: Vec<i64>| v.into_iter().map(small).collect::<Vec<i8>>();
+        match p.name.as_str() {
+            "BYMONTH" => self.by_month.extend(narrow(p.numbers(
+                (1, 12),
+                false,
+                "is not a month number 1-12",
+                "Write month numbers, e.g. `BYMONTH=3,9`.",
+            )?)),
+            "BYWEEKNO" => {
+                let weeks = p.numbers((1, 53), true, "is not a week of the year (1 to 53, or -1 to -53 from the end)", "Write e.g. `BYWEEKNO=20` (weeks start on WKST; week 1 is the first with four days in the year).")?;
+                self.by_week_no = Some((narrow(weeks), p.at()));
+            }
+            "BYYEARDAY" => {
+                let days = p.numbers(
+                    (1, 366),
+                    true,
+                    "is not a day of the year (1 to 366, or -1 to -366 from the end)",
+                    "Write e.g. `BYYEARDAY=1,100` or `BYYEARDAY=-1` for the last day of the year.",
+                )?;
+                let days = days
+                    .into_iter()
+                    .map(|n| i16::try_from(n).unwrap_or(1))
+                    .collect();
+                self.by_year_day = Some((days, p.at()));
+            }
+            "BYMONTHDAY" => {
+                let days = p.numbers(
+                    (1, 31),
+                    true,
+                    "is not a day of the month (1 to 31, or -1 to -31 from the end)",
+                    "Write e.g. `BYMONTHDAY=1,15` or `BYMONTHDAY=-1` for the last day.",
+                )?;
+                self.by_month_day = Some((narrow(days), p.at()));
+            }
+            "BYDAY" => {
+                let days = p
+                    .value
+                    .split(',')
+                    .map(str::trim)
+                    .map(|v| {
+                        by_day(v).ok_or_else(|| p.err(format!("BYDAY \"{v}\" is not a weekday"), "Write MO, TU, WE, TH, FR, SA or SU, optionally after an ordinal such as 1 (first) or -1 (last): `BYDAY=1SA`, `BYDAY=-1FR`."))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.by_day = Some((days, p.at()));
+            }
+            "BYHOUR" => {
+                self.by_hour.extend(narrow(p.numbers(
+                    (0, 23),
+                    false,
+                    "is not an hour 0-23",
+                    "Write hours of the 24-hour clock, e.g. `BYHOUR=10` or `BYHOUR=9,14`.",
+                )?));
+                if self.times_at.is_none() {
+                    self.times_at = Some(p.at());
+                }
+            }
+            "BYMINUTE" => {
+                self.by_minute.extend(narrow(p.numbers(
+                    (0, 59),
+                    false,
+                    "is not a minute 0-59",
+                    "Write minutes, e.g. `BYMINUTE=30`.",
+                )?));
+                if self.by_second.is_empty() {
+                    self.times_at = Some(p.at());
+                }
+            }
+            "BYSECOND" => {
+                self.by_second.extend(narrow(p.numbers(
+                    (0, 59),
+                    false,
+                    "is not a second 0-59",
+                    "Write seconds, e.g. `BYSECOND=0`; the clocks here have no leap second 60.",
+                )?));
+                self.times_at = Some(p.at());
+            }
+            "BYSETPOS" => {
+                let pos = p.numbers(
+                    (1, 366),
+                    true,
+                    "is not a position (1 to 366, or -1 to -366 from the end)",
+                    "Write e.g. `BYSETPOS=-1` for the last occurrence of each period.",
+                )?;
+                let pos = pos
+                    .into_iter()
+                    .map(|n| i16::try_from(n).unwrap_or(1))
+                    .collect();
+                self.by_set_pos = Some((pos, p.at()));
+            }
+            "BYEASTER" => return Err(not_rfc(p)),
+            _ => return Err(p.err(format!("`{}` is not an RRULE part", p.name), SUPPORTED)),
+        }
+        Ok(())
+    }
+}
+
+/// The error for an RFC 7529 or vendor part (`BYEASTER`, `RSCALE`, `SKIP`).
+fn not_rfc(p: &Part<'_>) -> RRuleError {
+    p.err(
+        format!(
+            "{} is not supported here (it is not part of RFC 5545)",
+            p.name
+        ),
+        SUPPORTED,
+    )
 }
 
 /// `FREQ` value as written.
