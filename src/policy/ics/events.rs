@@ -7,7 +7,7 @@ use jiff::tz::TimeZone;
 
 use super::lines::{Component, Prop, shorten};
 use super::values::{self, When, Zone, Zones};
-use super::{CalendarEvent, EventTimes, IcsError, MAX_EVENTS};
+use super::{CalendarEvent, EventTimes, IcsError, MAX_EVENTS, MAX_STARTS_PER_DAY};
 use crate::policy::recurrence::{ExDate, MAX_DURATION, Recurrence, first_instant};
 use crate::policy::rrule::RRule;
 
@@ -89,9 +89,27 @@ pub(super) fn convert(
         .collect::<Result<Vec<_>, _>>()?;
     replace_instances(&mut events);
     let mut out = Vec::new();
+    let mut per_day = 0;
     for e in events.iter().filter(|e| !e.cancelled) {
         let reason = reason_of(e.c, file, prefix);
+        let before = out.len();
         freeze_times(e, &zones, &reason, &mut out)?;
+        for ev in &out[before..] {
+            if let EventTimes::Recurring(r) = &ev.times {
+                per_day += r.rule.starts_per_day();
+            }
+        }
+        if per_day > MAX_STARTS_PER_DAY {
+            let line = e.c.prop("RRULE").map_or(e.c.line, |p| p.line);
+            return Err(IcsError::at(
+                line,
+                "RRULE",
+                format!(
+                    "the calendar's repeating events start up to {per_day} times a day in all, more than {MAX_STARTS_PER_DAY}"
+                ),
+                "A freeze calendar repeats a few events a day at most: give this rule a larger INTERVAL or fewer times, or list the occurrences as events.",
+            ));
+        }
     }
     Ok(out)
 }

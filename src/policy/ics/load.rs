@@ -2,7 +2,7 @@
 //! what it found at each `ics` path; this turns the text into events or into policy errors
 //! that name the calendar file and line (or, for a missing file, the `ics` key).
 
-use super::{CalendarFreeze, IcsError, parse_calendar};
+use super::{CalendarFreeze, EventTimes, IcsError, MAX_STARTS_PER_DAY, parse_calendar};
 use crate::policy::Policy;
 use crate::policy::error::{ErrorKind, PolicyError, PolicyErrors};
 use crate::policy::model::StagePolicy;
@@ -49,6 +49,7 @@ impl Policy {
             );
         }
         for sp in stages {
+            let mut per_day = 0;
             for f in &mut sp.freezes {
                 let Freeze::Calendar(c) = f else { continue };
                 let found = match cache.iter().find(|(p, _)| *p == c.ics) {
@@ -65,12 +66,52 @@ impl Policy {
                     Err(e) => errors.push(e),
                 }
             }
+            if let Some(e) = over_budget(sp, &mut per_day) {
+                errors.push(e);
+            }
         }
         match PolicyErrors::from_vec(errors) {
             Some(e) => Err(e),
             None => Ok(notes),
         }
     }
+}
+
+/// The error when a stage's repeating freezes (its own rules and its calendars' together)
+/// would start more often than 50 rules at their limit: evaluating them stays as cheap as the
+/// policy's own limits promise.
+fn over_budget(sp: &StagePolicy, per_day: &mut usize) -> Option<PolicyError> {
+    for f in &sp.freezes {
+        match f {
+            Freeze::Recurring(r) => *per_day += r.recurrence.rule.starts_per_day(),
+            Freeze::Calendar(c) => {
+                for e in &c.events {
+                    if let EventTimes::Recurring(r) = &e.times {
+                        *per_day += r.rule.starts_per_day();
+                    }
+                }
+            }
+            Freeze::Period(_) => {}
+        }
+    }
+    if *per_day <= MAX_STARTS_PER_DAY {
+        return None;
+    }
+    let w = sp.freezes.iter().rev().find_map(|f| match f {
+        Freeze::Calendar(c) => Some(&c.written_at),
+        _ => None,
+    })?;
+    Some(PolicyError::new(
+        ErrorKind::InvalidValue,
+        &w.file,
+        (w.line, w.column),
+        w.path.clone(),
+        format!(
+            "the stage's repeating freezes, with its calendars', start up to {} times a day in all, more than {MAX_STARTS_PER_DAY}",
+            *per_day
+        ),
+        "Use fewer or sparser repeating events (a larger INTERVAL, fewer BYHOUR/BYMINUTE values), or fewer calendars for this stage.",
+    ))
 }
 
 /// Parses `found` into `c`'s events; a note when `validate` could not check it.

@@ -19,7 +19,8 @@
 //!
 //! A file that is not an iCalendar file, or an event that cannot be read, is a policy error
 //! naming the file, the line and the fix; the file is bounded ([`MAX_ICS_BYTES`],
-//! [`MAX_EVENTS`]) before any of it is read.
+//! [`MAX_EVENTS`], [`MAX_STARTS_PER_DAY`] for its repeating events together) so that
+//! evaluating it stays as cheap as a policy's own freezes.
 
 use std::fmt;
 
@@ -38,6 +39,9 @@ mod values;
 pub const MAX_ICS_BYTES: usize = 1024 * 1024;
 /// Most events one calendar may hold.
 pub const MAX_EVENTS: usize = 5000;
+/// Most starts a day all of a calendar's repeating events may have together: as many as a
+/// stage's 50 recurring freezes at their limit, so a calendar costs no more to evaluate.
+pub const MAX_STARTS_PER_DAY: usize = 50 * crate::policy::rrule::MAX_STARTS_PER_DAY;
 
 /// `freezes[].ics`: a calendar file whose events are freezes.
 #[derive(Debug, Clone, PartialEq, Serialize)]

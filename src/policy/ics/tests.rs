@@ -187,3 +187,18 @@ fn too_many_events_are_refused_at_the_first_extra() {
     assert_eq!(e.line, 2 + 3 * MAX_EVENTS);
     assert!(e.message.contains("more than 5000 events"), "{e:?}");
 }
+
+#[test]
+fn repeating_events_share_one_starts_per_day_budget() {
+    let one = "BEGIN:VEVENT\nDTSTART:20260105T000000Z\nDURATION:PT1M\nRRULE:FREQ=MINUTELY;INTERVAL=15\nEND:VEVENT\n";
+    let ok = format!("BEGIN:VCALENDAR\n{}END:VCALENDAR\n", one.repeat(50));
+    assert_eq!(parse(&ok, None).expect("50 at the limit").len(), 100);
+    let text = format!("BEGIN:VCALENDAR\n{}END:VCALENDAR\n", one.repeat(51));
+    let e = parse(&text, None).expect_err("over the budget");
+    assert_eq!(e.line, 2 + 5 * 50 + 3);
+    assert!(
+        e.message
+            .contains("up to 4896 times a day in all, more than 4800"),
+        "{e:?}"
+    );
+}

@@ -213,3 +213,39 @@ fn a_missing_unreadable_or_bad_file_is_a_policy_error() {
         "{notes:?}"
     );
 }
+
+/// Calendars count against one budget per stage with the stage's own repeating freezes.
+#[test]
+fn a_stage_shares_one_starts_per_day_budget() {
+    let rule = |hours: &str| {
+        format!(
+            "BEGIN:VEVENT\nDTSTART:20260105T000000Z\nDURATION:PT1M\nRRULE:FREQ=DAILY;BYHOUR={hours};BYMINUTE=0,15,30,45\nEND:VEVENT\n"
+        )
+    };
+    let all = "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23";
+    let cal = format!("BEGIN:VCALENDAR\n{}END:VCALENDAR\n", rule(all).repeat(40));
+    let text = stage(
+        "    freezes:
+      - { ics: a.ics, timezone: UTC }
+      - { ics: b.ics, timezone: UTC }
+",
+    );
+    let mut p = parse(FILE, &text).expect("parses");
+    let e = p
+        .load_calendars(|_| CalendarText::Text(cal.clone()), LoadMode::Run)
+        .expect_err("80 rules of 96 a day");
+    let e = e.first();
+    assert_eq!((e.line, e.path.as_str()), (6, "stages.PROD.freezes[1].ics"));
+    assert!(
+        e.message
+            .contains("start up to 7680 times a day in all, more than 4800"),
+        "{e}"
+    );
+    let mut p = parse(
+        FILE,
+        &stage("    freezes:\n      - { ics: a.ics, timezone: UTC }\n"),
+    )
+    .expect("parses");
+    p.load_calendars(|_| CalendarText::Text(cal.clone()), LoadMode::Run)
+        .expect("40 rules fit");
+}
