@@ -21,7 +21,7 @@ mod stop;
 
 pub use execute::execute;
 pub use finish::finish;
-pub use policy_file::load_policy_file;
+pub use policy_file::{load_policy_file, read_calendar};
 pub use settings::Settings;
 
 use std::io::Write;
