@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The whole benchmark (issue 9) in one command: report readers vs junitparser and jq
 # (bench/readers.sh), then end to end, request counts and footprint vs bash/curl/jq
-# (bench/e2e.sh). Both build in release mode and measure ours and the peer in the same run.
-# Needs: cargo, python3 (venv), jq, curl, hyperfine, /usr/bin/time; about 3 minutes.
+# (bench/e2e.sh), many runs at once, the evidence gate, and its memory and latency
+# (bench/evidence-memory.sh). Each builds in release mode and measures ours and the peer in the
+# same run.
+# Needs: cargo, python3 (venv), jq, curl, hyperfine, /usr/bin/time; about 20 minutes (the
+# evidence memory part builds the revision before it too, and reads 30 GB over loopback).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 echo "## promote-action benchmark ($(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m))"
@@ -18,3 +21,6 @@ bash "$here/parallel.sh" | sed -n '/^| 20 processes/,$p'
 echo
 echo "### Evidence gate"
 bash "$here/evidence.sh" | sed -n '/^| evidence gate/,$p'
+echo
+echo "### Evidence memory and latency"
+bash "$here/evidence-memory.sh"

@@ -136,7 +136,7 @@ kill "$SIM_PID" 2>/dev/null || true
 SIM_PID=""
 
 # What changes from run to run, made constant: hop timings, the simulator's port, the record's
-# temp dir and random suffix.
+# temp dir and random suffix, and the time of evidence the demo attaches while it runs.
 # shellcheck disable=SC2016 # the backticks are markdown, not shell
 for name in "${NAMES[@]}"; do
     sed -E \
@@ -145,6 +145,10 @@ for name in "${NAMES[@]}"; do
         -e 's#record `[^`]*/(promote-action-record-[^`]*)-[0-9a-f]{8}\.json`#record `\1.json`#' \
         "$WORK/raw/$name.md" >"$WORK/$name.md"
 done
+# `demo --failing` attaches its failing test record while it runs: its time is the run's.
+sed -E -i 's#\(created 20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\) decides#(created 2026-12-04T10:30:00.000Z) decides#' \
+    "$WORK/blocked.md"
+
 
 # --- render and shoot --------------------------------------------------------------------------
 # Headless Chromium with everything that could reach the network off, its own profile, bounded.

@@ -145,7 +145,9 @@ USAGE:
     promote-action validate [POLICY...]
 
 Checks each policy file (default .github/promotion-policy.yml) and reports every problem in
-it, with line and column; warns about stage names that look like misspellings. Under GitHub
+it, with line and column; warns about stage names that look like misspellings. Calendar files
+that freezes name (`ics`, relative to the current directory, the repository root) are checked
+too when they are there. Under GitHub
 Actions (GITHUB_ACTIONS=true) each problem is an annotation on the file; elsewhere it is one
 line on stderr.
 
@@ -220,24 +222,43 @@ fn validate_one(path: &str, actions: bool, out: &mut impl Write) -> u8 {
             Level::Error => ("invalid policy file", "error"),
             _ => ("policy file", "warning"),
         };
+        // A calendar's problems are on the calendar file's lines.
+        let file = e.source_name.as_str();
         if actions {
             let line = annotation_at(
                 level,
                 title,
                 &e.to_string(),
-                Some(path),
+                Some(file),
                 u32::try_from(e.line).ok(),
                 u32::try_from(e.column).ok(),
             );
             let _ = out.write_all(line.as_bytes());
         } else {
-            let _ = writeln!(std::io::stderr(), "{path}: {word}: {}", e.describe());
+            let _ = writeln!(std::io::stderr(), "{file}: {word}: {}", e.describe());
         }
     };
-    match crate::policy::parse(path, &text) {
-        Ok(policy) => {
+    let parsed = crate::policy::parse(path, &text).and_then(|mut policy| {
+        // Calendar files are workspace-relative, like report files: read from here.
+        let workspace = std::path::Path::new(".");
+        let notes = policy.load_calendars(
+            |rel| crate::action::read_calendar(workspace, rel),
+            crate::policy::LoadMode::Validate,
+        )?;
+        Ok((policy, notes))
+    });
+    match parsed {
+        Ok((policy, notes)) => {
             for w in &policy.warnings {
                 report(Level::Warning, w, out);
+            }
+            for note in &notes {
+                if actions {
+                    let line = annotation(Level::Warning, "policy file", note, Some(path), None);
+                    let _ = out.write_all(line.as_bytes());
+                } else {
+                    let _ = writeln!(err, "{path}: warning: {note}");
+                }
             }
             let stages: Vec<_> = policy.stages.iter().map(|s| s.key.as_str()).collect();
             let gates: usize = policy.stages.iter().map(|s| s.gates.len()).sum();

@@ -29,5 +29,6 @@ pub mod digest;
 pub mod dsse;
 pub mod error;
 pub mod secret;
+pub mod sigstore;
 pub mod simulator;
 pub mod text;

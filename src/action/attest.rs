@@ -5,7 +5,7 @@
 //! It runs after the promotion: a failure here is a warning and is listed in the record, never
 //! a "failed" for a promotion that happened. The key never leaves this process.
 
-use crate::dsse::{self, SigningKey, Statement};
+use crate::dsse::{SigningKey, Statement};
 use crate::inputs::{Inputs, RunContext};
 use crate::jfrog_evidence::{EvidenceClient, Subject};
 use crate::promotion::outcome::{Attestation, Outcome};
@@ -98,12 +98,8 @@ async fn sign_and_upload(
             )
         })?;
     let statement = Statement::new(&subject.full_path(), &sha, PREDICATE_TYPE, predicate);
-    let envelope = key
-        .sign(dsse::IN_TOTO_PAYLOAD_TYPE, &statement.to_json(), alias)
-        .map_err(|e| e.to_string())?;
     client
-        .upload(subject, &envelope.to_json())
+        .attach_signed(subject, statement, key, alias)
         .await
         .map(|up| up.verified)
-        .map_err(|e| e.to_string())
 }

@@ -1,5 +1,5 @@
 //! The JFrog access token: the `access-token` input, or a GitHub OIDC ID token exchanged at
-//! JFrog Access. Both OIDC tokens are masked the moment they exist.
+//! JFrog Access. Both OIDC tokens are redacted and masked the moment they exist.
 
 use std::io::Write;
 
@@ -16,7 +16,6 @@ pub(super) async fn token(
     ctx: &RunContext,
     http: &reqwest::Client,
     options: &ClientOptions,
-    minted: &mut Vec<Secret>,
     log: &mut impl Write,
 ) -> Result<Secret, Error> {
     if let Some(t) = &inputs.access_token {
@@ -37,9 +36,10 @@ pub(super) async fn token(
         inputs.oidc_audience.as_deref(),
     )
     .await?;
-    // Both OIDC tokens are secrets: mask each the moment it exists.
+    // Both OIDC tokens are secrets: the redactor learns each, and the runner masks it, the
+    // moment it exists.
+    options.redactor.add(id_token.expose());
     let _ = log.write_all(commands::add_mask(id_token.expose()).as_bytes());
-    minted.push(id_token.clone());
     let ctx = oidc::ExchangeContext {
         provider_name: provider,
         project_key: inputs.project.clone(),
@@ -51,7 +51,7 @@ pub(super) async fn token(
         branch: ctx.ref_name.clone(),
     };
     let access = oidc::exchange(http, options, &inputs.jfrog_url, &id_token, &ctx).await?;
+    options.redactor.add(access.expose());
     let _ = log.write_all(commands::add_mask(access.expose()).as_bytes());
-    minted.push(access.clone());
     Ok(access)
 }

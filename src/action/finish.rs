@@ -1,5 +1,6 @@
 //! Finishing a run: the record, the step outputs, the job summary and the closing log lines, all
-//! rendered from the one [`Outcome`] and scrubbed of secrets; the exit status follows from it.
+//! rendered from the one [`Outcome`] and written through the run's redactor; the exit status
+//! follows from it.
 
 use std::io::Write;
 
@@ -11,7 +12,7 @@ use crate::promotion::audit::AuditContext;
 use crate::promotion::outcome::{Hop, Outcome};
 use crate::report::commands::{self, Level};
 use crate::report::{self, outputs};
-use crate::secret::{Secret, exposed, redact};
+use crate::secret::Redactor;
 
 /// Who, when and why, for the audit properties written on the version.
 pub(super) fn audit_context(
@@ -42,17 +43,13 @@ pub fn finish(
     ctx: &RunContext,
     outcome: &Outcome,
     requests: &[RequestLog],
-    minted: &[Secret],
+    redactor: &Redactor,
     log: &mut impl Write,
 ) -> u8 {
-    let secrets = exposed(
-        inputs
-            .map(Inputs::secrets)
-            .unwrap_or_default()
-            .into_iter()
-            .chain(minted),
-    );
-    let scrub = |text: String| redact(&text, &secrets);
+    for s in inputs.map(Inputs::secrets).unwrap_or_default() {
+        redactor.add(s.expose());
+    }
+    let scrub = |text: String| redactor.redact_owned(text);
     let mut exit = outcome.exit_code();
     // A run that never learnt its application has nothing to record.
     let record = (!outcome.application.is_empty()).then(|| {

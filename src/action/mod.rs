@@ -1,7 +1,9 @@
 //! Action mode: the whole run from environment variables to exit status.
 //!
-//! [`run_action`] masks secrets first, parses inputs, authenticates ([`auth`]), executes the
-//! command ([`execute`] → [`promote`] or [`rollback`], the emergency stop in [`check_stop`], gathering
+//! [`run_action`] builds the run's one redactor (every line printed, file written and request
+//! sent passes through it; see [`crate::secret`]) and masks secrets first, then parses inputs,
+//! authenticates ([`auth`]), executes the command ([`execute`] → [`promote`] or [`rollback`],
+//! the emergency stop in [`check_stop`], gathering
 //! facts in [`gather`]), then reports ([`finish`]: outputs, summary, annotations, record; then the
 //! GitHub-side reports).
 //! Every path, including input errors, ends in the same reporting so `result` is always written.
@@ -9,6 +11,7 @@
 mod attest;
 mod auth;
 mod check_stop;
+mod evidence_read;
 mod execute;
 mod finish;
 mod gather;
@@ -20,6 +23,7 @@ mod settings;
 
 pub use execute::execute;
 pub use finish::finish;
+pub use policy_file::read_calendar;
 pub use settings::Settings;
 
 use std::io::Write;
@@ -31,7 +35,7 @@ use crate::inputs::{Command, InputError, Inputs, RunContext};
 use crate::jfrog_evidence::EvidenceClient;
 use crate::promotion::outcome::Outcome;
 use crate::report::commands::{self, Level};
-use crate::secret::Secret;
+use crate::secret::{RedactingWriter, Redactor};
 
 /// Variables whose values are secrets, masked before anything else is printed.
 const SECRET_VARS: &[&str] = &[
@@ -43,12 +47,22 @@ const SECRET_VARS: &[&str] = &[
     "ACTIONS_RUNTIME_TOKEN",
 ];
 
-/// Runs the action; returns the exit status. `log` is the process stdout (workflow commands).
+/// Runs the action; returns the exit status. `log` is the process stdout (workflow commands);
+/// everything printed to it passes through the run's redactor.
 pub async fn run_action(
     vars: Vec<(String, String)>,
     settings: Settings,
     log: &mut impl Write,
 ) -> u8 {
+    // The one redactor of the run knows every secret before anything is printed or sent.
+    let redactor = Redactor::default();
+    for (k, v) in &vars {
+        if SECRET_VARS.contains(&k.as_str()) {
+            redactor.add(v);
+        }
+    }
+    let mut log = RedactingWriter::new(log, redactor.clone());
+    let log = &mut log;
     for (k, v) in vars.iter().filter(|_| settings.mask_secrets) {
         if SECRET_VARS.contains(&k.as_str()) && !v.trim().is_empty() {
             let _ = log.write_all(commands::add_mask(v.trim()).as_bytes());
@@ -72,10 +86,11 @@ pub async fn run_action(
             let version = plausible("INPUT_VERSION");
             let mut outcome = Outcome::new(Command::Promote, &app, &version);
             outcome.fail(&Error::Input(e));
-            return finish(None, &ctx, &outcome, &[], &[], log);
+            return finish(None, &ctx, &outcome, &[], &redactor, log);
         }
     };
     let mut client_options = settings.client.clone();
+    client_options.redactor = redactor.clone();
     if let Some(ca) = &ctx.extra_ca_file {
         match std::fs::read(ca) {
             Ok(pem) => client_options.extra_ca_pem = Some(pem),
@@ -88,22 +103,25 @@ pub async fn run_action(
                 outcome.fail(&Error::Input(InputError::Combination {
                     message: format!("SSL_CERT_FILE `{}` cannot be read ({e}): point it at a PEM bundle of your JFrog CA or unset it", ca.display()),
                 }));
-                return finish(Some(&inputs), &ctx, &outcome, &[], &[], log);
+                return finish(Some(&inputs), &ctx, &outcome, &[], &redactor, log);
             }
         }
     }
-    let mut minted: Vec<Secret> = Vec::new();
+    let settings = Settings {
+        client: client_options.clone(),
+        ..settings
+    };
     // One HTTP client (roots, timeouts) for the OIDC exchange and every JFrog client.
     let http = match crate::http::build_client(&client_options) {
         Ok(h) => h,
         Err(message) => {
             let e = Error::Input(InputError::Combination { message });
-            return stop_early(&inputs, &ctx, &client_options, &minted, &e, log).await;
+            return stop_early(&inputs, &ctx, &client_options, &e, log).await;
         }
     };
-    let token = match auth::token(&inputs, &ctx, &http, &client_options, &mut minted, log).await {
+    let token = match auth::token(&inputs, &ctx, &http, &client_options, log).await {
         Ok(t) => t,
-        Err(e) => return stop_early(&inputs, &ctx, &client_options, &minted, &e, log).await,
+        Err(e) => return stop_early(&inputs, &ctx, &client_options, &e, log).await,
     };
     // Every JFrog client shares one HTTP client and one request log (the record lists them all).
     let recorder = RequestRecorder::default();
@@ -125,8 +143,8 @@ pub async fn run_action(
     let now = settings.now.unwrap_or_else(jiff::Timestamp::now);
     attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
     let requests = client.requests();
-    let code = finish(Some(&inputs), &ctx, &outcome, &requests, &minted, log);
-    report_to_github(&inputs, &ctx, &outcome, &client_options, &minted, log).await;
+    let code = finish(Some(&inputs), &ctx, &outcome, &requests, &redactor, log);
+    report_to_github(&inputs, &ctx, &outcome, &client_options, log).await;
     code
 }
 
@@ -135,7 +153,6 @@ async fn stop_early(
     inputs: &Inputs,
     ctx: &RunContext,
     options: &ClientOptions,
-    minted: &[Secret],
     error: &Error,
     log: &mut impl Write,
 ) -> u8 {
@@ -145,8 +162,8 @@ async fn stop_early(
         inputs.version.as_deref().unwrap_or_default(),
     );
     outcome.fail(error);
-    let code = finish(Some(inputs), ctx, &outcome, &[], minted, log);
-    report_to_github(inputs, ctx, &outcome, options, minted, log).await;
+    let code = finish(Some(inputs), ctx, &outcome, &[], &options.redactor, log);
+    report_to_github(inputs, ctx, &outcome, options, log).await;
     code
 }
 
@@ -157,10 +174,9 @@ async fn report_to_github(
     ctx: &RunContext,
     outcome: &Outcome,
     options: &ClientOptions,
-    minted: &[Secret],
     log: &mut impl Write,
 ) {
-    for w in crate::github::report::report_run(inputs, ctx, outcome, options, minted).await {
+    for w in crate::github::report::report_run(inputs, ctx, outcome, options).await {
         let line = commands::annotation(
             Level::Warning,
             "promote-action: GitHub report",

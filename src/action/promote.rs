@@ -154,6 +154,7 @@ async fn decide<A: AppTrustApi>(
         content,
         github: &github,
         workspace: &ctx.workspace,
+        limits: &settings.evidence,
     };
     let gathered = gather::stage_facts(policy, path, &sources).await;
     let facts = RunFacts {

@@ -1,9 +1,11 @@
-//! Knobs that are not inputs: timeouts, retries, waits and the clock, set by the binary from the
-//! documented `PROMOTE_ACTION_*` tuning variables and overridden by tests.
+//! Knobs that are not inputs: timeouts, retries, waits, the clock and the evidence read's bounds,
+//! set by the binary from the documented `PROMOTE_ACTION_*` tuning variables and overridden by
+//! tests.
 
 use std::time::Duration;
 
 use crate::http::ClientOptions;
+use crate::jfrog_evidence::Limits;
 
 /// Knobs the binary sets and tests override.
 #[derive(Debug, Clone)]
@@ -22,6 +24,8 @@ pub struct Settings {
     /// mode; the demo turns it off outside GitHub Actions, where a terminal would show the lines
     /// of its (public) demo key instead of masking anything.
     pub mask_secrets: bool,
+    /// Bounds of the evidence read: concurrency, bytes, deadline, minimum rate.
+    pub evidence: Limits,
 }
 
 impl Default for Settings {
@@ -33,6 +37,7 @@ impl Default for Settings {
             now: None,
             retag_on_rollback: true,
             mask_secrets: true,
+            evidence: Limits::default(),
         }
     }
 }
@@ -62,6 +67,61 @@ impl Settings {
         if let Some(t) = get("PROMOTE_ACTION_NOW").and_then(|v| v.parse().ok()) {
             s.now = Some(t);
         }
+        let e = &mut s.evidence;
+        if let Some(n) = num("PROMOTE_ACTION_EVIDENCE_CONCURRENCY") {
+            e.concurrency = n.clamp(1, 64) as usize;
+        }
+        if let Some(secs) = num("PROMOTE_ACTION_EVIDENCE_DEADLINE_S") {
+            e.deadline = Duration::from_secs(secs.max(1));
+        }
+        if let Some(rate) = num("PROMOTE_ACTION_EVIDENCE_MIN_RATE") {
+            e.min_rate = rate;
+        }
+        if let Some(ms) = num("PROMOTE_ACTION_EVIDENCE_RATE_GRACE_MS") {
+            e.rate_grace = Duration::from_millis(ms);
+        }
+        if let Some(mib) = num("PROMOTE_ACTION_EVIDENCE_MAX_MIB") {
+            e.total_bytes = mib.max(1).saturating_mul(1024 * 1024);
+        }
+        if let Some(mib) = num("PROMOTE_ACTION_EVIDENCE_HELD_MIB") {
+            e.held_bytes = (mib.clamp(1, 4096) * 1024 * 1024) as usize;
+        }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_bounds_come_from_their_variables() {
+        let vars: Vec<(String, String)> = [
+            ("PROMOTE_ACTION_EVIDENCE_CONCURRENCY", "500"),
+            ("PROMOTE_ACTION_EVIDENCE_DEADLINE_S", "0"),
+            ("PROMOTE_ACTION_EVIDENCE_MIN_RATE", "0"),
+            ("PROMOTE_ACTION_EVIDENCE_RATE_GRACE_MS", "250"),
+            ("PROMOTE_ACTION_EVIDENCE_MAX_MIB", "2"),
+            ("PROMOTE_ACTION_EVIDENCE_HELD_MIB", "x"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let e = Settings::from_vars(&vars).evidence;
+        assert_eq!(e.concurrency, 64, "clamped");
+        assert_eq!(e.deadline, Duration::from_secs(1), "at least a second");
+        assert_eq!(e.min_rate, 0, "0 turns the minimum off");
+        assert_eq!(e.rate_grace, Duration::from_millis(250));
+        assert_eq!(e.total_bytes, 2 * 1024 * 1024);
+        assert_eq!(
+            e.held_bytes,
+            Limits::default().held_bytes,
+            "not a number: the default"
+        );
+        let d = Settings::from_vars(&[]).evidence;
+        assert_eq!(
+            (d.concurrency, d.deadline, d.min_rate, d.total_bytes),
+            (32, Duration::from_secs(300), 32 * 1024, 1 << 30)
+        );
     }
 }

@@ -73,7 +73,10 @@ async fn token_from(
     hint: String,
 ) -> Result<Secret, RemoteError> {
     let op = operation(&method, path);
-    let reply = remote.send(method, path, body.map(Body::Json)).await?;
+    // The exchange body is the ID token itself: sent as it is, past the redactor.
+    let reply = remote
+        .send(method, path, body.map(Body::Credential))
+        .await?;
     if !reply.is_success() {
         let server = reply
             .server_message()

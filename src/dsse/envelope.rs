@@ -2,6 +2,7 @@
 //! Owns parsing under a size bound, the PAE (the bytes a DSSE signature covers) and serialising
 //! the envelopes we sign.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
@@ -75,9 +76,16 @@ pub enum EnvelopeError {
     TooManySignatures { count: usize, max: usize },
 }
 
+/// A string borrowed from the file when it has no escapes (base64 has none), so a 15 MiB payload
+/// is not copied before it is decoded. A newtype because serde borrows a `Cow` only as a field
+/// of its own, never inside an `Option`.
 #[derive(Deserialize)]
-struct RawEnvelope {
-    payload: Option<String>,
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+#[derive(Deserialize)]
+struct RawEnvelope<'a> {
+    #[serde(borrow)]
+    payload: Option<Text<'a>>,
     #[serde(rename = "payloadType")]
     payload_type: Option<String>,
     signatures: Option<Vec<RawSignature>>,
@@ -92,12 +100,13 @@ struct RawSignature {
 
 /// One pass over the JSON reads either shape: the envelope fields or the bundle's.
 #[derive(Deserialize)]
-struct RawEvidence {
+struct RawEvidence<'a> {
     #[serde(rename = "mediaType")]
     media_type: Option<String>,
-    #[serde(rename = "dsseEnvelope")]
-    dsse_envelope: Option<RawEnvelope>,
-    payload: Option<String>,
+    #[serde(rename = "dsseEnvelope", borrow)]
+    dsse_envelope: Option<RawEnvelope<'a>>,
+    #[serde(borrow)]
+    payload: Option<Text<'a>>,
     #[serde(rename = "payloadType")]
     payload_type: Option<String>,
     signatures: Option<Vec<RawSignature>>,
@@ -129,7 +138,7 @@ pub fn parse_evidence(bytes: &[u8]) -> Result<Evidence, EnvelopeError> {
     }
 }
 
-fn decode_envelope(raw: RawEnvelope) -> Result<Envelope, EnvelopeError> {
+fn decode_envelope(raw: RawEnvelope<'_>) -> Result<Envelope, EnvelopeError> {
     let missing = |field: &str| EnvelopeError::NotEnvelope(format!("no `{field}` string"));
     let payload = raw.payload.ok_or_else(|| missing("payload"))?;
     let payload_type = raw.payload_type.ok_or_else(|| missing("payloadType"))?;
@@ -141,7 +150,7 @@ fn decode_envelope(raw: RawEnvelope) -> Result<Envelope, EnvelopeError> {
         });
     }
     let payload =
-        b64::decode(&payload).map_err(|e| EnvelopeError::PayloadNotBase64(e.to_string()))?;
+        b64::decode(&payload.0).map_err(|e| EnvelopeError::PayloadNotBase64(e.to_string()))?;
     let mut signatures = Vec::with_capacity(raw_signatures.len());
     for (index, raw) in raw_signatures.into_iter().enumerate() {
         let text = raw.sig.ok_or_else(|| {
@@ -151,6 +160,11 @@ fn decode_envelope(raw: RawEnvelope) -> Result<Envelope, EnvelopeError> {
             index,
             detail: e.to_string(),
         })?;
+        // An empty `sig` is no signature: the envelope is judged as if it were not there, so
+        // `[{"sig": ""}]` is refused exactly like `[]` (JFrog's `verified` cannot make it count).
+        if sig.is_empty() {
+            continue;
+        }
         signatures.push(Signature {
             keyid: raw.keyid.unwrap_or_default(),
             sig,
@@ -167,11 +181,23 @@ fn decode_envelope(raw: RawEnvelope) -> Result<Envelope, EnvelopeError> {
 fn describe_json_error(e: serde_json::Error) -> EnvelopeError {
     let place = format!("line {} column {}", e.line(), e.column());
     match e.classify() {
-        serde_json::error::Category::Data => {
-            EnvelopeError::NotEnvelope(format!("a field has the wrong type at {place}"))
-        }
+        serde_json::error::Category::Data => match duplicate_key(&e) {
+            Some(key) => EnvelopeError::NotEnvelope(format!("duplicate key `{key}` at {place}")),
+            None => EnvelopeError::NotEnvelope(format!("a field has the wrong type at {place}")),
+        },
         _ => EnvelopeError::NotJson(format!("invalid JSON at {place}")),
     }
+}
+
+/// The key serde refused because it came twice (`duplicate field `x``): a parser differential
+/// (another reader may take the other value), named as such rather than as a type error. Only
+/// our own field names can appear here, never untrusted text.
+pub(crate) fn duplicate_key(e: &serde_json::Error) -> Option<String> {
+    let text = e.to_string();
+    let rest = text.strip_prefix("duplicate field `")?;
+    let key = &rest[..rest.find('`')?];
+    (key.len() <= 40 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then(|| key.to_string())
 }
 
 /// DSSE's Pre-Authentication Encoding, the exact bytes a signature covers:

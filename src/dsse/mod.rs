@@ -110,6 +110,44 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_sig_is_no_signature_and_duplicate_keys_are_named() {
+        let json =
+            r#"{"payload":"e30=","payloadType":"t","signatures":[{"keyid":"ci-key","sig":""}]}"#;
+        let empty = dsse(json.as_bytes());
+        assert_eq!(empty.signatures, []);
+        let none = dsse(br#"{"payload":"e30=","payloadType":"t","signatures":[]}"#);
+        assert_eq!(empty, none);
+        let dup = br#"{"payload":"e30=","payloadType":"t","payloadType":"u","signatures":[]}"#;
+        let err = parse_evidence(dup).expect_err("refused");
+        assert!(
+            err.to_string().contains("duplicate key `payloadType`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_wrapped_payload_and_signature_read_as_go_reads_them() {
+        let flat = dsse(include_bytes!(
+            "../../tests/fixtures/keys/ed25519.dsse.json"
+        ));
+        let wrap = |bytes: &[u8]| -> String {
+            let text = b64::encode(bytes);
+            let lines: Vec<&str> = text
+                .as_bytes()
+                .chunks(64)
+                .map(|c| std::str::from_utf8(c).expect("ascii"))
+                .collect();
+            lines.join("\r\n") + "\n"
+        };
+        let json = serde_json::json!({
+            "payload": wrap(&flat.payload),
+            "payloadType": flat.payload_type,
+            "signatures": [{"keyid": "ed25519", "sig": wrap(&flat.signatures[0].sig)}],
+        });
+        assert_eq!(dsse(json.to_string().as_bytes()), flat);
+    }
+
+    #[test]
     fn gate_flow_on_each_openssl_made_envelope() {
         let keys: Vec<PublicKey> = [
             fixture!("ed25519.pub"),

@@ -67,9 +67,14 @@ impl Statement {
         let statement: Statement = serde_json::from_slice(payload).map_err(|e| {
             let place = format!("line {} column {}", e.line(), e.column());
             match e.classify() {
-                serde_json::error::Category::Data => StatementError::NotStatement(format!(
-                    "a required field is missing or has the wrong type at {place}"
-                )),
+                serde_json::error::Category::Data => match super::envelope::duplicate_key(&e) {
+                    Some(key) => {
+                        StatementError::NotStatement(format!("duplicate key `{key}` at {place}"))
+                    }
+                    None => StatementError::NotStatement(format!(
+                        "a required field is missing or has the wrong type at {place}"
+                    )),
+                },
                 _ => StatementError::NotJson(format!("invalid JSON at {place}")),
             }
         })?;
@@ -248,6 +253,20 @@ mod tests {
                 &input[..input.len().min(80)]
             );
         }
+    }
+
+    #[test]
+    fn a_duplicate_key_is_named_as_one() {
+        let json = format!(
+            r#"{{"_type":"{STATEMENT_TYPE_V1}","subject":[{{"name":"x","digest":{{"sha256":"ab"}}}}],"predicateType":"a","predicateType":"b"}}"#
+        );
+        let err = Statement::parse(json.as_bytes()).expect_err("refused");
+        let text = err.to_string();
+        assert!(
+            text.contains("duplicate key `predicateType` at line 1 column"),
+            "{text}"
+        );
+        assert!(!text.contains("missing or has the wrong type"), "{text}");
     }
 
     #[test]

@@ -1,38 +1,18 @@
-//! The evidence gate: each required predicate type needs one record that is signed (verified
+//! The evidence gate: each required predicate type needs a record that is signed (verified
 //! here with a `signed-by` key, or by JFrog against its trusted keys), is about this version's
 //! manifest, and meets the `where` conditions on its predicate.
 //!
-//! Pure: the records, their files and the keys were gathered before. Every record is judged and
-//! shown; one good record of a type suffices, a bad one beside it is a warning. A Sigstore bundle
-//! is never "verified" here (keyless bundles need a certificate chain and a transparency-log
-//! proof, which this action does not check): it counts only with `allow-unverified`.
-
-use serde_json::Value;
+//! Pure: each record was judged as it was read ([`super::evidence_record`]); this combines the
+//! verdicts. Every record is shown. A record that does not verify never counts; one beside a
+//! record that does is a warning. Which records the `where` conditions judge is the gate's
+//! `records` rule: `newest` (the default) lets the newest record that verifies decide and
+//! ignores older ones — a later scan that found problems is never outvoted by an earlier clean
+//! one — and `any` lets one record that meets every condition suffice.
 
 use super::{GateEval, thousands};
-use crate::dsse::{self, NotVerified};
-use crate::gates::facts::{AttachedFacts, RecordFile};
+use crate::gates::facts::{AttachedFacts, JudgedRecord};
 use crate::gates::{EvidenceRow, GateResult, GateStatus};
-use crate::policy::{ConditionCheck, EvidenceCondition, Gate};
-
-/// How a record was judged.
-struct Judged {
-    ok: bool,
-    signer: String,
-    verdict: &'static str,
-    reason: String,
-}
-
-impl Judged {
-    fn fail(signer: String, verdict: &'static str, reason: String) -> Judged {
-        Judged {
-            ok: false,
-            signer,
-            verdict,
-            reason,
-        }
-    }
-}
+use crate::policy::{EvidenceCondition, Gate, RecordsRule};
 
 /// The settings of one `evidence` gate.
 pub(super) struct Spec<'a> {
@@ -40,88 +20,82 @@ pub(super) struct Spec<'a> {
     pub(super) signed_by: &'a [String],
     pub(super) allow_unverified: bool,
     pub(super) conditions: &'a [EvidenceCondition],
+    pub(super) records: RecordsRule,
 }
 
-/// Decides an `evidence` gate over the attached records.
+/// One record's row: status, verdict, reason.
+type Row = (GateStatus, String, String);
+
+/// How the records of one required type decided.
+struct TypeVerdict {
+    ok: bool,
+    /// One per record, in JFrog's order.
+    rows: Vec<Row>,
+    /// Why the type fails (when it does).
+    why: String,
+    /// Older records that verify but were ignored (`records: newest`).
+    ignored: usize,
+}
+
+/// Decides an `evidence` gate over the judged records.
 pub(super) fn evaluate(
     stage: &str,
     gate: &Gate,
     spec: Spec<'_>,
     facts: &AttachedFacts,
 ) -> GateEval {
-    let Spec {
-        required,
-        signed_by,
-        allow_unverified,
-        conditions,
-    } = spec;
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
     let mut failed_types = Vec::new();
-    for t in required {
-        let records: Vec<&RecordFile> = facts
+    let mut ignored = 0;
+    for t in spec.required {
+        let records: Vec<&JudgedRecord> = facts
             .records
             .iter()
-            .filter(|r| &r.record.predicate_type == t)
+            .filter(|r| &r.predicate_type == t)
             .collect();
-        let row = |signer: String, status, verdict: &str, reason: String| EvidenceRow {
+        let row = |signer: &str, (status, verdict, reason): Row| EvidenceRow {
             stage: stage.to_string(),
             gate: gate.name.clone(),
             predicate_type: t.clone(),
-            signer,
+            signer: signer.to_string(),
             status,
-            verdict: verdict.to_string(),
+            verdict,
             reason,
         };
         if records.is_empty() {
             rows.push(row(
-                "—".into(),
-                GateStatus::Fail,
-                "missing",
-                format!("no record of this type is attached to {}", facts.subject),
+                "—",
+                (
+                    GateStatus::Fail,
+                    "missing".into(),
+                    format!("no record of this type is attached to {}", facts.subject),
+                ),
             ));
             failed_types.push(format!(
                 "{t}: missing — no record is attached to the version"
             ));
             continue;
         }
-        let of_type: Vec<&EvidenceCondition> = conditions
-            .iter()
-            .filter(|c| &c.predicate_type == t)
-            .collect();
-        let judged: Vec<Judged> = records
-            .iter()
-            .map(|r| judge(r, facts, allow_unverified, &of_type))
-            .collect();
-        let any_ok = judged.iter().any(|j| j.ok);
-        if !any_ok {
-            let first = &judged[0];
-            let why = if first.reason.starts_with(first.verdict) {
-                first.reason.clone()
-            } else {
-                format!("{} — {}", first.verdict, first.reason)
-            };
-            failed_types.push(format!("{t}: {why}"));
+        let has_conditions = spec.conditions.iter().any(|c| &c.predicate_type == t);
+        let v = decide_type(&records, has_conditions, spec.records);
+        if !v.ok {
+            failed_types.push(format!("{t}: {}", v.why));
         }
-        for j in judged {
-            let status = match (j.ok, any_ok) {
-                (true, _) => GateStatus::Pass,
-                (false, true) => {
-                    warnings.push(format!(
-                        "evidence `{t}`: a record failed ({}), another one verifies",
-                        j.reason
-                    ));
-                    GateStatus::Warn
-                }
-                (false, false) => GateStatus::Fail,
-            };
-            rows.push(row(j.signer, status, j.verdict, j.reason));
+        ignored += v.ignored;
+        for (r, (status, verdict, reason)) in records.iter().zip(v.rows) {
+            if status == GateStatus::Warn {
+                warnings.push(format!(
+                    "evidence `{t}`: a record failed ({reason}), another one verifies"
+                ));
+            }
+            rows.push(row(&r.signer, (status, verdict, reason)));
         }
     }
-    let passed = required.len() - failed_types.len();
-    let how = if allow_unverified {
+    let passed = spec.required.len() - failed_types.len();
+    let how = if spec.allow_unverified {
         "present"
-    } else if signed_by.is_empty() {
+    } else if spec.signed_by.is_empty() {
         "verified by JFrog"
     } else {
         "verified with signed-by keys"
@@ -133,31 +107,25 @@ pub(super) fn evaluate(
             .filter(|r| r.status == GateStatus::Pass)
             .map(|r| r.signer.as_str())
             .collect();
-        format!("every required record is {how} ({})", dedup_join(&signers))
+        let mut d = format!("every required record is {how} ({})", dedup_join(&signers));
+        if ignored > 0 {
+            d.push_str(&format!(
+                "; the newest record of each type decided its conditions, {} older record{} ignored",
+                thousands(ignored as u64),
+                if ignored == 1 { "" } else { "s" }
+            ));
+        }
+        d
     } else {
         failed_types.join("; ")
     };
-    let n = facts.records.len();
+    let n = facts.total_records;
     let figure = format!(
         "{passed} of {} types {how} · {} record{}",
-        required.len(),
+        spec.required.len(),
         thousands(n as u64),
         if n == 1 { "" } else { "s" }
     );
-    let mut threshold = if allow_unverified {
-        "present (unverified allowed)".to_string()
-    } else if signed_by.is_empty() {
-        "verified by JFrog".to_string()
-    } else {
-        format!("signed by {}", signed_by.join(", "))
-    };
-    if !conditions.is_empty() {
-        threshold.push_str(&format!(
-            " · {} condition{}",
-            conditions.len(),
-            if conditions.len() == 1 { "" } else { "s" }
-        ));
-    }
     GateEval {
         result: GateResult {
             stage: stage.to_string(),
@@ -170,12 +138,229 @@ pub(super) fn evaluate(
             },
             detail,
             figure,
-            threshold,
+            threshold: threshold(&spec),
         },
         findings: Vec::new(),
         findings_total: 0,
         evidence: rows,
         warnings,
+    }
+}
+
+fn threshold(spec: &Spec<'_>) -> String {
+    let mut threshold = if spec.allow_unverified {
+        "present (unverified allowed)".to_string()
+    } else if spec.signed_by.is_empty() {
+        "verified by JFrog".to_string()
+    } else {
+        format!("signed by {}", spec.signed_by.join(", "))
+    };
+    let n = spec.conditions.len();
+    if n > 0 {
+        threshold.push_str(&format!(
+            " · {n} condition{} on the {} record",
+            if n == 1 { "" } else { "s" },
+            match spec.records {
+                RecordsRule::Newest => "newest",
+                RecordsRule::Any => "any",
+            }
+        ));
+    }
+    threshold
+}
+
+/// `verdict — reason`, unless the reason already starts with the verdict.
+fn verdict_and_reason(verdict: &str, reason: &str) -> String {
+    if reason.starts_with(verdict) {
+        reason.to_string()
+    } else {
+        format!("{verdict} — {reason}")
+    }
+}
+
+/// Whether a trusted record meets its conditions (`true` when its type has none).
+fn meets(r: &JudgedRecord) -> bool {
+    r.conditions.as_ref().is_none_or(Result::is_ok)
+}
+
+/// The row of a trusted record that counts, with its conditions named.
+fn counted(r: &JudgedRecord, extra: &str) -> Row {
+    let reason = match &r.conditions {
+        Some(Ok(n)) if r.verdict != "accepted unverified" => format!(
+            "signature verifies, the statement is about this version, {n} condition{} met",
+            if *n == 1 { "" } else { "s" }
+        ),
+        _ => r.reason.clone(),
+    };
+    (
+        GateStatus::Pass,
+        r.verdict.clone(),
+        format!("{reason}{extra}"),
+    )
+}
+
+/// The row of a trusted record whose conditions fail.
+fn condition_failed(r: &JudgedRecord, status: GateStatus, extra: &str) -> Row {
+    let why = match &r.conditions {
+        Some(Err(why)) => why.clone(),
+        _ => String::new(),
+    };
+    (status, "condition failed".into(), format!("{why}{extra}"))
+}
+
+/// Decides one required type from its records' verdicts.
+fn decide_type(records: &[&JudgedRecord], has_conditions: bool, rule: RecordsRule) -> TypeVerdict {
+    let untrusted_row = |r: &JudgedRecord, ok: bool| -> Row {
+        let status = if ok {
+            GateStatus::Warn
+        } else {
+            GateStatus::Fail
+        };
+        (status, r.verdict.clone(), r.reason.clone())
+    };
+    let first_failure = |records: &[&JudgedRecord]| -> String {
+        records
+            .iter()
+            .find(|r| !r.trusted)
+            .map(|r| verdict_and_reason(&r.verdict, &r.reason))
+            .unwrap_or_default()
+    };
+    let trusted: Vec<&JudgedRecord> = records.iter().copied().filter(|r| r.trusted).collect();
+    if !has_conditions || rule == RecordsRule::Any {
+        let ok = trusted.iter().any(|r| meets(r));
+        let rows = records
+            .iter()
+            .map(|r| match (r.trusted, meets(r)) {
+                (true, true) => counted(r, ""),
+                (true, false) => condition_failed(
+                    r,
+                    if ok {
+                        GateStatus::Warn
+                    } else {
+                        GateStatus::Fail
+                    },
+                    "",
+                ),
+                (false, _) => untrusted_row(r, ok),
+            })
+            .collect();
+        let why = match trusted.first() {
+            Some(r) if !ok => condition_failed(r, GateStatus::Fail, "").2,
+            _ => first_failure(records),
+        };
+        let why = if trusted.is_empty() {
+            why
+        } else {
+            format!("condition failed — {why}")
+        };
+        return TypeVerdict {
+            ok,
+            rows,
+            why,
+            ignored: 0,
+        };
+    }
+    newest_decides(records, &trusted)
+}
+
+/// `records: newest`: the newest record that verifies decides the conditions; records of the
+/// same, newest time all decide; older ones are ignored, and said to be.
+fn newest_decides(records: &[&JudgedRecord], trusted: &[&JudgedRecord]) -> TypeVerdict {
+    let fail_all = |why: String| TypeVerdict {
+        ok: false,
+        rows: records
+            .iter()
+            .map(|r| (GateStatus::Fail, r.verdict.clone(), r.reason.clone()))
+            .collect(),
+        why,
+        ignored: 0,
+    };
+    if trusted.is_empty() {
+        let r = records[0];
+        return fail_all(verdict_and_reason(&r.verdict, &r.reason));
+    }
+    let mut times = Vec::with_capacity(trusted.len());
+    for r in trusted {
+        match r.created_at.trim().parse::<jiff::Timestamp>() {
+            Ok(t) => times.push(t),
+            // One trusted record needs no date; among several, an undated one could be the
+            // newest: fail rather than guess.
+            Err(_) if trusted.len() == 1 => times.push(jiff::Timestamp::MIN),
+            Err(_) => {
+                return fail_all(format!(
+                    "cannot tell which record is newest: `{}` has createdAt `{}`, not an RFC 3339 time (`records: any` judges every record instead)",
+                    r.download_path,
+                    crate::text::truncate_chars(&r.created_at, 40)
+                ));
+            }
+        }
+    }
+    let newest = times.iter().copied().max().unwrap_or(jiff::Timestamp::MIN);
+    let deciding = |r: &JudgedRecord| -> bool {
+        trusted
+            .iter()
+            .zip(&times)
+            .any(|(t, at)| std::ptr::eq(*t, r) && *at == newest)
+    };
+    let decided_by: Vec<&JudgedRecord> = trusted.iter().copied().filter(|r| deciding(r)).collect();
+    let ok = decided_by.iter().all(|r| meets(r));
+    let ignored = trusted.len() - decided_by.len();
+    let when = decided_by
+        .first()
+        .map(|r| r.created_at.as_str())
+        .unwrap_or_default();
+    let older = if ignored > 0 {
+        format!(
+            ", {ignored} older record{} ignored",
+            if ignored == 1 { "" } else { "s" }
+        )
+    } else {
+        String::new()
+    };
+    let decides = format!("; the newest record that verifies (created {when}) decides{older}");
+    let rows = records
+        .iter()
+        .map(|r| {
+            if !r.trusted {
+                let status = if ok {
+                    GateStatus::Warn
+                } else {
+                    GateStatus::Fail
+                };
+                (status, r.verdict.clone(), r.reason.clone())
+            } else if deciding(r) {
+                if meets(r) {
+                    counted(r, &decides)
+                } else {
+                    condition_failed(r, GateStatus::Fail, &decides)
+                }
+            } else {
+                (
+                    GateStatus::Skip,
+                    "older, ignored".into(),
+                    format!(
+                        "created {}; the newer record created {when} decides the `where` conditions (records: newest)",
+                        r.created_at
+                    ),
+                )
+            }
+        })
+        .collect();
+    let why = decided_by
+        .iter()
+        .find(|r| !meets(r))
+        .map(|r| {
+            format!(
+                "condition failed — {}{decides}",
+                condition_failed(r, GateStatus::Fail, "").2
+            )
+        })
+        .unwrap_or_default();
+    TypeVerdict {
+        ok,
+        rows,
+        why,
+        ignored,
     }
 }
 
@@ -189,448 +374,6 @@ fn dedup_join(items: &[&str]) -> String {
     seen.join(", ")
 }
 
-/// Judges one record: readable, signed, about this manifest, meeting the conditions.
-fn judge(
-    r: &RecordFile,
-    facts: &AttachedFacts,
-    allow_unverified: bool,
-    conditions: &[&EvidenceCondition],
-) -> Judged {
-    let alias = r
-        .record
-        .signing_key_alias
-        .clone()
-        .unwrap_or_else(|| "no key alias".into());
-    let text = match &r.file {
-        Some(Ok(text)) => text,
-        Some(Err(e)) => return Judged::fail(alias, "unreadable", e.clone()),
-        None => {
-            return Judged::fail(alias, "unreadable", "the record's file was not read".into());
-        }
-    };
-    let envelope = match dsse::parse_evidence(text.as_bytes()) {
-        Ok(dsse::Evidence::Dsse(envelope)) => envelope,
-        Ok(dsse::Evidence::SigstoreBundle(b)) => {
-            if allow_unverified {
-                return Judged {
-                    ok: true,
-                    signer: "Sigstore bundle".into(),
-                    verdict: "accepted unverified",
-                    reason: format!(
-                        "a Sigstore bundle ({}), accepted without verification (allow-unverified)",
-                        b.media_type
-                    ),
-                };
-            }
-            return Judged::fail(
-                "Sigstore bundle".into(),
-                "unverifiable here",
-                format!(
-                    "a Sigstore bundle ({}): its certificate chain and transparency-log entry are not checked by this action; attach a DSSE envelope signed with a key, or set allow-unverified",
-                    b.media_type
-                ),
-            );
-        }
-        Err(e) => {
-            return Judged::fail(
-                alias,
-                "unreadable",
-                format!("{}: {e}", r.record.download_path),
-            );
-        }
-    };
-    let keyids: Vec<&str> = envelope
-        .signatures
-        .iter()
-        .map(|s| s.keyid.as_str())
-        .filter(|k| !k.is_empty())
-        .collect();
-    let shown_keyid = keyids.first().map(|k| k.to_string()).unwrap_or(alias);
-    let (signer, verdict) = if allow_unverified {
-        (shown_keyid.clone(), "accepted unverified")
-    } else if !facts.keys.is_empty() {
-        match dsse::verify_envelope(&envelope, &facts.keys) {
-            Ok(v) => (
-                format!("{} · {}", shown_or(&v.keyid), v.fingerprint),
-                "verified",
-            ),
-            Err(e) => {
-                let verdict = match e {
-                    NotVerified::Unsigned => "unsigned",
-                    NotVerified::NoKeys | NotVerified::UnknownKey { .. } => "unknown key",
-                    NotVerified::BadSignature { .. } => "bad signature",
-                };
-                return Judged::fail(shown_keyid, verdict, e.to_string());
-            }
-        }
-    } else if envelope.signatures.is_empty() {
-        return Judged::fail(
-            shown_keyid,
-            "unsigned",
-            "unsigned: the envelope carries no signature".into(),
-        );
-    } else if r.record.verified {
-        (
-            format!("{shown_keyid} (verified by JFrog)"),
-            "verified by JFrog",
-        )
-    } else {
-        return Judged::fail(
-            shown_keyid,
-            "unknown key",
-            "JFrog did not verify its signature: register the signing key in JFrog (trusted keys), or list its public key in `signed-by`".into(),
-        );
-    };
-    let statement = match envelope.statement() {
-        Ok(s) => s,
-        // Presence alone is what allow-unverified asks for, unless a condition must read it.
-        Err(_) if allow_unverified && conditions.is_empty() => {
-            return Judged {
-                ok: true,
-                signer,
-                verdict,
-                reason: "present; accepted without verification (allow-unverified)".into(),
-            };
-        }
-        Err(e) => return Judged::fail(signer, "unreadable", format!("the statement: {e}")),
-    };
-    if !allow_unverified && statement.predicate_type != r.record.predicate_type {
-        return Judged::fail(
-            signer,
-            "wrong type",
-            format!(
-                "the signed statement's predicate type is `{}`, not `{}`",
-                statement.predicate_type, r.record.predicate_type
-            ),
-        );
-    }
-    if !allow_unverified && !statement.subject_matches(&facts.manifest_sha256) {
-        let named: Vec<String> = statement
-            .subject
-            .iter()
-            .filter_map(|s| s.digest.get("sha256").cloned())
-            .collect();
-        return Judged::fail(
-            signer,
-            "wrong subject",
-            format!(
-                "the statement is about sha256 {}, the version manifest is {}",
-                if named.is_empty() {
-                    "(none)".to_string()
-                } else {
-                    named.join(", ")
-                },
-                facts.manifest_sha256
-            ),
-        );
-    }
-    for c in conditions {
-        if let Err(why) = condition_holds(&statement.predicate, c) {
-            return Judged::fail(signer, "condition failed", why);
-        }
-    }
-    let reason = match (verdict, conditions.len()) {
-        ("accepted unverified", _) => {
-            "present; accepted without verification (allow-unverified)".to_string()
-        }
-        (_, 0) => "signature verifies and the statement is about this version".to_string(),
-        (_, n) => format!(
-            "signature verifies, the statement is about this version, {n} condition{} met",
-            if n == 1 { "" } else { "s" }
-        ),
-    };
-    Judged {
-        ok: true,
-        signer,
-        verdict,
-        reason,
-    }
-}
-
-fn shown_or(keyid: &str) -> &str {
-    if keyid.is_empty() { "no keyid" } else { keyid }
-}
-
-/// Whether the predicate meets a `where` condition; `Err` says why not.
-pub(crate) fn condition_holds(predicate: &Value, c: &EvidenceCondition) -> Result<(), String> {
-    let Some(value) = predicate.pointer(&c.pointer) else {
-        return Err(format!(
-            "pointer `{}` does not resolve in the `{}` predicate",
-            c.pointer, c.predicate_type
-        ));
-    };
-    let shown = crate::text::truncate_chars(&value.to_string(), 80);
-    match &c.check {
-        ConditionCheck::Range { min, max } => {
-            let Some(n) = value.as_f64() else {
-                return Err(format!("`{}` is {shown}, not a number", c.pointer));
-            };
-            if let Some(m) = min.filter(|m| n < *m) {
-                return Err(format!("`{}` is {n}, below {m}", c.pointer));
-            }
-            if let Some(m) = max.filter(|m| n > *m) {
-                return Err(format!("`{}` is {n}, above {m}", c.pointer));
-            }
-            Ok(())
-        }
-        ConditionCheck::Equals(want) => {
-            let same = match (value.as_f64(), want.as_f64()) {
-                (Some(a), Some(b)) => a == b,
-                _ => value == want,
-            };
-            if same {
-                Ok(())
-            } else {
-                Err(format!("`{}` is {shown}, expected {want}", c.pointer))
-            }
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use serde_json::json;
-
-    use super::*;
-    use crate::dsse::PublicKey;
-    use crate::gates::facts::EvidenceRecord;
-    use crate::policy::GateSpec;
-    use crate::simulator::{DEMO_PUBLIC_KEY, signed_statement};
-
-    const TYPE: &str = "https://in-toto.io/attestation/test-result/v0.1";
-    const SUBJECT: &str = "p-application-versions/app/1.0/release-bundle.json.evd";
-
-    fn sha(c: char) -> String {
-        c.to_string().repeat(64)
-    }
-
-    fn record(file: String, jfrog_verified: bool) -> RecordFile {
-        RecordFile {
-            record: EvidenceRecord {
-                download_path: "p/x.json".into(),
-                predicate_type: TYPE.into(),
-                predicate_slug: "test-result".into(),
-                verified: jfrog_verified,
-                created_by: "ci".into(),
-                created_at: String::new(),
-                subject_sha256: sha('a'),
-                signing_key_alias: Some("bookverse-ci".into()),
-            },
-            file: Some(Ok(file)),
-        }
-    }
-
-    fn signed(about: &str, result: &str) -> String {
-        signed_statement(SUBJECT, about, TYPE, json!({"result": result}))
-    }
-
-    fn judge_gate(
-        records: Vec<RecordFile>,
-        signed_by: bool,
-        allow_unverified: bool,
-        condition: bool,
-    ) -> GateEval {
-        let keys = if signed_by {
-            PublicKey::from_pem("demo", DEMO_PUBLIC_KEY.as_bytes()).expect("key")
-        } else {
-            Vec::new()
-        };
-        let facts = AttachedFacts {
-            subject: SUBJECT.into(),
-            manifest_sha256: sha('a'),
-            records: Arc::new(records),
-            keys,
-        };
-        let conditions = if condition {
-            vec![EvidenceCondition {
-                predicate_type: TYPE.into(),
-                pointer: "/result".into(),
-                check: ConditionCheck::Equals(json!("PASSED")),
-            }]
-        } else {
-            Vec::new()
-        };
-        let signed_by: Vec<String> = if signed_by {
-            vec!["k.pub".into()]
-        } else {
-            Vec::new()
-        };
-        let gate = Gate {
-            name: "evidence".into(),
-            spec: GateSpec::Evidence {
-                required: vec![TYPE.into()],
-                signed_by: signed_by.clone(),
-                allow_unverified,
-                conditions: conditions.clone(),
-            },
-        };
-        let spec = Spec {
-            required: &[TYPE.to_string()],
-            signed_by: &signed_by,
-            allow_unverified,
-            conditions: &conditions,
-        };
-        evaluate("QA", &gate, spec, &facts)
-    }
-
-    #[test]
-    fn each_record_gets_a_verdict_and_one_good_record_suffices() {
-        let mut tampered: serde_json::Value =
-            serde_json::from_str(&signed(&sha('a'), "FAILED")).expect("envelope");
-        tampered["payload"] = json!("e30=");
-        let tampered = tampered.to_string();
-        type Case = (
-            &'static str,
-            Vec<RecordFile>,
-            bool,
-            bool,
-            bool,
-            GateStatus,
-            &'static [&'static str],
-        );
-        let cases: Vec<Case> = vec![
-            (
-                "verified locally",
-                vec![record(signed(&sha('a'), "PASSED"), false)],
-                true,
-                false,
-                true,
-                GateStatus::Pass,
-                &["verified"],
-            ),
-            (
-                "verified by JFrog",
-                vec![record(signed(&sha('a'), "PASSED"), true)],
-                false,
-                false,
-                false,
-                GateStatus::Pass,
-                &["verified by JFrog"],
-            ),
-            (
-                "JFrog did not verify",
-                vec![record(signed(&sha('a'), "PASSED"), false)],
-                false,
-                false,
-                false,
-                GateStatus::Fail,
-                &["unknown key"],
-            ),
-            (
-                "missing",
-                vec![],
-                true,
-                false,
-                false,
-                GateStatus::Fail,
-                &["missing"],
-            ),
-            (
-                "wrong subject",
-                vec![record(signed(&sha('b'), "PASSED"), true)],
-                true,
-                false,
-                false,
-                GateStatus::Fail,
-                &["wrong subject"],
-            ),
-            (
-                "condition failed",
-                vec![record(signed(&sha('a'), "FAILED"), true)],
-                true,
-                false,
-                true,
-                GateStatus::Fail,
-                &["condition failed"],
-            ),
-            (
-                "tampered",
-                vec![record(tampered.clone(), true)],
-                true,
-                false,
-                false,
-                GateStatus::Fail,
-                &["bad signature"],
-            ),
-            (
-                "unverified allowed",
-                vec![record(tampered.clone(), false)],
-                true,
-                true,
-                false,
-                GateStatus::Pass,
-                &["accepted unverified"],
-            ),
-            (
-                "unreadable",
-                vec![record("{".into(), true)],
-                true,
-                false,
-                false,
-                GateStatus::Fail,
-                &["unreadable"],
-            ),
-            (
-                "one good beside a bad",
-                vec![
-                    record(tampered.clone(), true),
-                    record(signed(&sha('a'), "PASSED"), true),
-                ],
-                true,
-                false,
-                true,
-                GateStatus::Pass,
-                &["bad signature", "verified"],
-            ),
-        ];
-        for (name, records, signed_by, allow, condition, status, verdicts) in cases {
-            let eval = judge_gate(records, signed_by, allow, condition);
-            assert_eq!(eval.result.status, status, "{name}: {}", eval.result.detail);
-            let got: Vec<&str> = eval.evidence.iter().map(|r| r.verdict.as_str()).collect();
-            assert_eq!(got, verdicts, "{name}");
-        }
-    }
-
-    #[test]
-    fn a_bad_record_beside_a_good_one_is_a_warning() {
-        let eval = judge_gate(
-            vec![
-                record("{".into(), true),
-                record(signed(&sha('a'), "PASSED"), true),
-            ],
-            true,
-            false,
-            false,
-        );
-        assert_eq!(eval.evidence[0].status, GateStatus::Warn);
-        assert_eq!(eval.warnings.len(), 1);
-    }
-
-    #[test]
-    fn conditions_compare_numbers_and_scalars() {
-        let p = json!({"summary": {"critical": 0, "high": 2}, "result": "PASSED", "ok": true});
-        let c = |pointer: &str, check: ConditionCheck| EvidenceCondition {
-            predicate_type: TYPE.into(),
-            pointer: pointer.into(),
-            check,
-        };
-        let range = |min: Option<f64>, max: Option<f64>| ConditionCheck::Range { min, max };
-        let table = [
-            (c("/summary/critical", range(None, Some(0.0))), true),
-            (c("/summary/high", range(None, Some(1.0))), false),
-            (c("/summary/high", range(Some(2.0), Some(2.0))), true),
-            (c("/result", range(None, Some(1.0))), false),
-            (c("/result", ConditionCheck::Equals(json!("PASSED"))), true),
-            (c("/ok", ConditionCheck::Equals(json!(true))), true),
-            (c("/summary/high", ConditionCheck::Equals(json!(2.0))), true),
-            (c("/missing", ConditionCheck::Equals(json!(1))), false),
-        ];
-        for (cond, ok) in table {
-            assert_eq!(condition_holds(&p, &cond).is_ok(), ok, "{}", cond.pointer);
-        }
-        let why = condition_holds(&p, &c("/nope", range(None, Some(0.0)))).unwrap_err();
-        assert!(why.contains("pointer `/nope` does not resolve"), "{why}");
-    }
-}
+#[path = "evidence_tests.rs"]
+mod tests;

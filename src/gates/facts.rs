@@ -4,9 +4,6 @@
 //! them without doing any I/O. A fact that could not be gathered is
 //! [`Fact::Unavailable`] with the reason, so the decision fails naming it.
 
-use std::sync::Arc;
-
-use crate::dsse::PublicKey;
 use crate::reports::{BenchSummary, CoverageSummary, SarifSummary, TestSummary};
 
 /// What was gathered for one gate.
@@ -58,28 +55,42 @@ pub struct IntegrityFacts {
     pub local_mismatches: Vec<(String, String)>,
 }
 
-/// The evidence records attached to the version's manifest, as read from JFrog, and the public
-/// keys one gate verifies them with.
-#[derive(Debug, Clone)]
+/// The evidence records attached to the version's manifest, as one gate judged them while they
+/// were read: each record's verdict and what the summary shows of it, never its file.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachedFacts {
     /// The subject, `repo/path/name` of the version manifest.
     pub subject: String,
     /// The manifest's sha256 (from Artifactory): what every record's statement must be about.
     pub manifest_sha256: String,
-    /// Every record with its file (read once, shared by every gate that needs it).
-    pub records: Arc<Vec<RecordFile>>,
-    /// The keys of the gate's `signed-by` files; empty = trust JFrog's own `verified`.
-    pub keys: Vec<PublicKey>,
+    /// How many records are attached, of every type.
+    pub total_records: usize,
+    /// Every record of a type the gate requires, in JFrog's order, judged as it arrived.
+    pub records: Vec<JudgedRecord>,
 }
 
-/// One evidence record and its file.
-#[derive(Debug, Clone)]
-pub struct RecordFile {
-    /// The record as JFrog lists it.
-    pub record: EvidenceRecord,
-    /// The downloaded file, or why it could not be downloaded; `None` when not downloaded
-    /// (no gate on the path needs its predicate type).
-    pub file: Option<Result<String, String>>,
+/// One record as a gate judged it: whether it can be trusted, and what its `where` conditions
+/// said. The file itself was dropped once judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgedRecord {
+    /// in-toto predicate type (as JFrog lists it).
+    pub predicate_type: String,
+    /// Where its file is, under `/artifactory/`.
+    pub download_path: String,
+    /// When JFrog says it was attached (`createdAt`, as written).
+    pub created_at: String,
+    /// Who signed it, as shown: key alias and fingerprint, or what is known.
+    pub signer: String,
+    /// Whether it counts: its signature verified (or `allow-unverified` accepted it), and its
+    /// statement is about this manifest and of its listed type.
+    pub trusted: bool,
+    /// `verified`, `verified by JFrog`, `accepted unverified`, or why it does not count.
+    pub verdict: String,
+    /// The verdict in full.
+    pub reason: String,
+    /// The `where` conditions of its type on its predicate: how many held, or why one did not;
+    /// `None` when not checked (the record is not trusted, or its type has no conditions).
+    pub conditions: Option<Result<usize, String>>,
 }
 
 /// One approval of a run's environment gate.

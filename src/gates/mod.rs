@@ -13,6 +13,7 @@ mod checks;
 mod coverage;
 pub mod emergency_stop;
 mod evidence;
+pub mod evidence_record;
 pub mod facts;
 mod measures;
 pub mod readiness;
@@ -85,6 +86,7 @@ pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
             signed_by,
             allow_unverified,
             conditions,
+            records,
         },
         Fact::Attached(facts),
     ) = (&gate.spec, fact)
@@ -94,6 +96,7 @@ pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
             signed_by,
             allow_unverified: *allow_unverified,
             conditions,
+            records: *records,
         };
         return evidence::evaluate(stage, gate, spec, facts);
     }

@@ -473,6 +473,7 @@ fn missing_evidence_fails_and_says_why() {
             signed_by: vec![],
             allow_unverified: false,
             conditions: vec![],
+            records: crate::policy::RecordsRule::Newest,
         },
         GateSpec::Checks {
             required: vec![],

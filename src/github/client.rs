@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::http::{Body, ClientOptions, Remote, RemoteError, Reply, error::NO_ADVICE};
-use crate::secret::{Secret, redact};
+use crate::secret::Secret;
 
 /// Headers GitHub documents for the REST API.
 const HEADERS: &[(&str, &str)] = &[
@@ -62,6 +62,11 @@ impl GitHubClient {
         self.remote.http()
     }
 
+    /// The options in force (their redactor scrubs every body sent).
+    pub fn options(&self) -> &ClientOptions {
+        self.remote.options()
+    }
+
     /// A read with the shared retry policy; returns the body text of a 2xx answer, else a
     /// sentence naming the call, GitHub's answer and the fix.
     pub async fn get(&self, path: &str) -> Result<String, String> {
@@ -97,21 +102,16 @@ impl GitHubClient {
         self.remote.get(path).await
     }
 
-    /// A mutation (or a read whose failure is worded by the caller): the body is redacted of
-    /// `secrets`, sent once, and again only after a rate-limited answer. Returns the JSON answer
-    /// (`null` when it is not JSON).
+    /// A mutation (or a read whose failure is worded by the caller): sent once (the HTTP layer
+    /// scrubs the run's secrets from the body), and again only after a rate-limited answer.
+    /// Returns the JSON answer (`null` when it is not JSON).
     pub async fn call(
         &self,
-        secrets: &[&str],
         method: Method,
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, ApiError> {
-        let text = body.map(|b| redact(&b.to_string(), secrets));
-        let body = text.as_deref().map(|text| Body::Text {
-            content_type: "application/json",
-            text,
-        });
+        let body = body.map(Body::Json);
         let reply = self
             .remote
             .send_unless_rate_limited(method, path, body, MAX_RESENDS)

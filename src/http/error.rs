@@ -31,6 +31,9 @@ pub enum RemoteErrorKind {
     Timeout,
     /// An answer that is not what the API documents.
     Decode,
+    /// A bound the action sets (minimum transfer rate, byte budget) cut the answer short; sent
+    /// again it would be cut again, so it is not retried.
+    Limit,
 }
 
 impl RemoteError {
@@ -59,7 +62,10 @@ impl RemoteError {
     pub fn outcome_unknown(&self) -> bool {
         matches!(
             self.kind,
-            RemoteErrorKind::Transport | RemoteErrorKind::Timeout | RemoteErrorKind::Decode
+            RemoteErrorKind::Transport
+                | RemoteErrorKind::Timeout
+                | RemoteErrorKind::Decode
+                | RemoteErrorKind::Limit
         ) || matches!(self.kind, RemoteErrorKind::Status(s) if s >= 500)
     }
 

@@ -2,18 +2,23 @@
 //!
 //! It owns what the clients share: building the reqwest client (rustls with webpki roots plus
 //! `SSL_CERT_FILE`, user agent, timeouts), the retry policy, the request log that feeds the
-//! audit record, error-body decoding and the error type. Typed clients on top only build paths,
+//! audit record, error-body decoding, bounded reading of bodies ([`transfer`]), the run's
+//! redactor on every body in and out, and the error type. Typed clients on top only build paths,
 //! read bodies and word their advice.
 
 pub mod error;
 pub mod error_body;
 mod log;
+mod options;
 mod remote;
 pub mod retry;
+pub mod transfer;
 
 pub use error::{Advice, RemoteError, RemoteErrorKind};
 pub use log::{RequestLog, RequestRecorder};
-pub use remote::{Body, ClientOptions, Remote, Reply, build_client, operation};
+pub use options::{ClientOptions, build_client};
+pub use remote::{Body, Remote, Reply, operation};
+pub use transfer::{Bounds, ByteBudget, Hold, MinRate};
 
 /// Percent-encodes everything but RFC 3986 unreserved characters: for URL path segments
 /// (versions may carry `+` build metadata) and query values.

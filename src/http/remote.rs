@@ -11,72 +11,21 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 
+use super::ClientOptions;
 use super::error::{Advice, RemoteError, RemoteErrorKind};
 use super::log::{RequestLog, RequestRecorder};
+use super::transfer::{self, Bounds, Hold, Stop};
 use super::{error_body, retry};
-use crate::secret::Secret;
-
-/// Tunables, injectable so tests run fast.
-#[derive(Debug, Clone)]
-pub struct ClientOptions {
-    /// Per-request timeout.
-    pub timeout: Duration,
-    /// Retries of idempotent requests.
-    pub max_retries: u32,
-    /// First backoff; doubles per retry.
-    pub backoff: Duration,
-    /// Longest wait a server may ask for (`Retry-After`, rate-limit reset); longer waits fail
-    /// with a clear message instead of stalling the job.
-    pub max_retry_after: Duration,
-    /// Extra PEM CA certificates (self-hosted JFrog with a private CA).
-    pub extra_ca_pem: Option<Vec<u8>>,
-    /// Largest answer body read; a longer one is an error, so a hostile or broken server cannot
-    /// exhaust memory. Callers with tighter needs pass their own limit.
-    pub max_body: usize,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        ClientOptions {
-            timeout: Duration::from_secs(30),
-            max_retries: 3,
-            backoff: Duration::from_millis(500),
-            max_retry_after: Duration::from_secs(60),
-            extra_ca_pem: None,
-            max_body: 64 * 1024 * 1024,
-        }
-    }
-}
-
-/// Builds the shared reqwest client: UA, timeouts, rustls with webpki roots plus extra CAs.
-pub fn build_client(options: &ClientOptions) -> Result<reqwest::Client, String> {
-    let mut builder = reqwest::Client::builder()
-        .user_agent(concat!("promote-action/", env!("CARGO_PKG_VERSION")))
-        .timeout(options.timeout)
-        .connect_timeout(Duration::from_secs(10).min(options.timeout));
-    if let Some(pem) = &options.extra_ca_pem {
-        let certs = reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|e| format!("SSL_CERT_FILE holds no usable PEM certificate: {e}"))?;
-        if certs.is_empty() {
-            return Err(
-                "SSL_CERT_FILE holds no PEM certificate: point it at a PEM bundle of your JFrog CA"
-                    .into(),
-            );
-        }
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
-    builder
-        .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
-}
+use crate::secret::{Redactor, Secret};
 
 /// A request body.
 #[derive(Debug, Clone, Copy)]
 pub enum Body<'a> {
     /// JSON, sent with `Content-Type: application/json`.
     Json(&'a serde_json::Value),
+    /// JSON that carries a credential on purpose (the OIDC token exchange), sent as it is: the
+    /// one body the redactor does not scrub.
+    Credential(&'a serde_json::Value),
     /// Text already serialized, with its content type.
     Text {
         /// `Content-Type` header value.
@@ -163,6 +112,25 @@ impl Remote {
         }
     }
 
+    /// A remote that is one URL, kept exactly as given (a chat webhook): send to it with the
+    /// path `""`.
+    pub fn endpoint(
+        http: reqwest::Client,
+        url: &str,
+        options: ClientOptions,
+        advice: &'static Advice,
+    ) -> Self {
+        Remote {
+            base: url.trim().to_string(),
+            ..Remote::new(http, "", None, options, advice)
+        }
+    }
+
+    /// The redactor every body and error of this remote passes through.
+    pub fn redactor(&self) -> &Redactor {
+        &self.options.redactor
+    }
+
     /// Sends these headers with every request (replacing the default `Accept`).
     pub fn with_headers(mut self, headers: &'static [(&'static str, &'static str)]) -> Self {
         self.headers = headers;
@@ -198,35 +166,44 @@ impl Remote {
         path: &str,
         body: Option<Body<'_>>,
     ) -> Result<Reply, RemoteError> {
-        self.send_limited(method, path, body, self.options.max_body)
+        self.send_limited(method, path, body, self.options.max_body, Bounds::default())
             .await
+            .map(|(reply, _)| reply)
     }
 
-    /// [`Remote::send`] reading at most `limit` bytes of the answer.
+    /// [`Remote::send`] reading at most `limit` bytes of the answer within `bounds`.
     async fn send_limited(
         &self,
         method: Method,
         path: &str,
         body: Option<Body<'_>>,
         limit: usize,
-    ) -> Result<Reply, RemoteError> {
+        bounds: Bounds<'_>,
+    ) -> Result<(Reply, Option<Hold>), RemoteError> {
         let op = operation(&method, path);
         let mut req = self
             .http
-            .request(method.clone(), format!("{}{}", self.base, path));
+            .request(method.clone(), format!("{}{}", self.base, path))
+            .timeout(self.options.timeout);
         if let Some(t) = &self.token {
             req = req.bearer_auth(t.expose());
         }
         for (k, v) in self.headers {
             req = req.header(*k, *v);
         }
+        // Every body leaves through the redactor: no secret is sent anywhere, whatever text
+        // (a server's echo, a report) ended up in it.
+        let redact = |text: &str| self.options.redactor.redact(text).into_owned();
         match body {
-            Some(Body::Json(v)) => req = req.json(v),
-            Some(Body::Text { content_type, text }) => {
+            Some(Body::Json(v)) => {
                 req = req
-                    .header("Content-Type", content_type)
-                    .body(text.to_string())
+                    .header("Content-Type", "application/json")
+                    .body(redact(&v.to_string()))
             }
+            Some(Body::Text { content_type, text }) => {
+                req = req.header("Content-Type", content_type).body(redact(text))
+            }
+            Some(Body::Credential(v)) => req = req.json(v),
             None => {}
         }
         let started = Instant::now();
@@ -234,12 +211,17 @@ impl Remote {
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 let headers = resp.headers().clone();
-                self.read_body(&op, resp, limit).await.map(|text| Reply {
-                    status,
-                    text,
-                    headers,
-                    wait_refused: None,
-                })
+                self.read_body(&op, resp, limit, bounds)
+                    .await
+                    .map(|(text, hold)| {
+                        let reply = Reply {
+                            status,
+                            text,
+                            headers,
+                            wait_refused: None,
+                        };
+                        (reply, hold)
+                    })
             }
             Err(e) => Err(self.transport_error(&op, &e)),
         };
@@ -247,48 +229,61 @@ impl Remote {
             r.push(RequestLog {
                 method: method.to_string(),
                 path: path.to_string(),
-                status: outcome.as_ref().ok().map(|r| r.status),
+                status: outcome.as_ref().ok().map(|(r, _)| r.status),
                 duration_ms: started.elapsed().as_millis() as u64,
             });
         }
         outcome
     }
 
-    /// The answer body as text, chunk by chunk, refusing more than `limit` bytes.
+    /// The answer body as text, chunk by chunk, within `limit` and `bounds`.
     async fn read_body(
         &self,
         op: &str,
         mut resp: reqwest::Response,
         limit: usize,
-    ) -> Result<String, RemoteError> {
-        let too_large = || {
-            RemoteError::decode(
-                op,
-                format!("the answer is larger than {limit} bytes"),
-                "; the server sent far more than this call expects",
-            )
-        };
-        if resp.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(too_large());
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
+        bounds: Bounds<'_>,
+    ) -> Result<(String, Option<Hold>), RemoteError> {
+        let (bytes, hold) = transfer::read(&mut resp, limit, bounds)
             .await
-            .map_err(|e| self.transport_error(op, &e))?
-        {
-            if bytes.len() + chunk.len() > limit {
-                return Err(too_large());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+            .map_err(|stop| match stop {
+                Stop::TooLarge => RemoteError::decode(
+                    op,
+                    format!("the answer is larger than {limit} bytes"),
+                    "; the server sent far more than this call expects",
+                ),
+                Stop::Budget(what) | Stop::TooSlow(what) => RemoteError {
+                    operation: op.to_string(),
+                    kind: RemoteErrorKind::Limit,
+                    what,
+                    hint: String::new(),
+                },
+                Stop::Transport(e) => self.transport_error(op, &e),
+            })?;
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        // Scrubbed before anyone parses, quotes or shortens it: a server that echoes a token
+        // cannot get it (or, cut short, part of it) into a message.
+        Ok((self.options.redactor.redact_owned(text), hold))
     }
 
     /// A read of at most `limit` bytes (a downloaded file), retried like [`Remote::get`].
     pub async fn get_limited(&self, path: &str, limit: usize) -> Result<Reply, RemoteError> {
-        self.read_with(Method::GET, path, None, limit).await
+        self.read_with(Method::GET, path, None, limit, Bounds::default())
+            .await
+            .map(|(reply, _)| reply)
+    }
+
+    /// A read of at most `limit` bytes within `bounds` (a byte budget shared with other reads,
+    /// a minimum rate), retried like [`Remote::get`] but never when a bound cut it short.
+    /// Returns the answer with the budget it holds; drop both together.
+    pub async fn get_bounded(
+        &self,
+        path: &str,
+        limit: usize,
+        bounds: Bounds<'_>,
+    ) -> Result<(Reply, Option<Hold>), RemoteError> {
+        self.read_with(Method::GET, path, None, limit, bounds).await
     }
 
     /// A read: sent again on 408/429/5xx and transport failures, waiting what the server asks
@@ -305,8 +300,9 @@ impl Remote {
         path: &str,
         body: Option<Body<'_>>,
     ) -> Result<Reply, RemoteError> {
-        self.read_with(method, path, body, self.options.max_body)
+        self.read_with(method, path, body, self.options.max_body, Bounds::default())
             .await
+            .map(|(reply, _)| reply)
     }
 
     async fn read_with(
@@ -315,27 +311,39 @@ impl Remote {
         path: &str,
         body: Option<Body<'_>>,
         limit: usize,
-    ) -> Result<Reply, RemoteError> {
+        bounds: Bounds<'_>,
+    ) -> Result<(Reply, Option<Hold>), RemoteError> {
         let mut attempt = 0;
         loop {
-            let outcome = self.send_limited(method.clone(), path, body, limit).await;
+            let outcome = self
+                .send_limited(method.clone(), path, body, limit, bounds)
+                .await;
             let backoff = self.options.backoff * 2u32.saturating_pow(attempt);
             let asked = match &outcome {
-                Ok(reply) if !retry::retryable(reply.status, &reply.headers) => return outcome,
-                Ok(reply) => retry::server_wait(&reply.headers),
-                // An answer too large to read will be as large next time.
-                Err(e) if e.kind == RemoteErrorKind::Decode => return outcome,
+                Ok((reply, _)) if !retry::retryable(reply.status, &reply.headers) => {
+                    return outcome;
+                }
+                Ok((reply, _)) => retry::server_wait(&reply.headers),
+                // An answer too large (or too slow) to read will be so next time.
+                Err(e) if matches!(e.kind, RemoteErrorKind::Decode | RemoteErrorKind::Limit) => {
+                    return outcome;
+                }
                 Err(_) => None,
             };
             if attempt >= self.options.max_retries {
                 return outcome;
             }
             if let Some(wait) = asked.filter(|w| *w > self.options.max_retry_after) {
-                return outcome.map(|reply| Reply {
-                    wait_refused: Some(wait),
-                    ..reply
+                return outcome.map(|(reply, hold)| {
+                    let reply = Reply {
+                        wait_refused: Some(wait),
+                        ..reply
+                    };
+                    (reply, hold)
                 });
             }
+            // The failed attempt's budget is given back before waiting.
+            drop(outcome);
             attempt += 1;
             tokio::time::sleep(asked.unwrap_or(backoff)).await;
         }
@@ -389,7 +397,7 @@ impl Remote {
     }
 
     fn transport_error(&self, op: &str, e: &reqwest::Error) -> RemoteError {
-        // reqwest's Display includes the URL; ours carry no credentials, but keep messages short.
+        // reqwest's Display includes the URL, which for a webhook is the secret.
         let mut what = e.to_string();
         let mut src = std::error::Error::source(e);
         while let Some(s) = src {
@@ -397,6 +405,7 @@ impl Remote {
             what.push_str(&s.to_string());
             src = s.source();
         }
+        let what = self.options.redactor.redact_owned(what);
         if e.is_timeout() {
             RemoteError {
                 operation: op.to_string(),
@@ -420,16 +429,6 @@ impl Remote {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bad_extra_ca_is_reported() {
-        let options = ClientOptions {
-            extra_ca_pem: Some(b"not a pem".to_vec()),
-            ..ClientOptions::default()
-        };
-        let err = build_client(&options).unwrap_err();
-        assert!(err.contains("SSL_CERT_FILE"), "{err}");
-    }
 
     #[test]
     fn debug_hides_the_token() {

@@ -4,11 +4,15 @@
 //! Artifactory, and our own attestation uploaded to the evidence API.
 //!
 //! Typed calls over the shared HTTP layer, with JFrog's wording of failures and the same request
-//! log as the AppTrust client. Every wire shape is in [`aql`] and [`graphql`], so a wrong guess
+//! log as the AppTrust client; files are downloaded within bounds ([`download`]: only under
+//! `/artifactory/`, concurrently, within a byte budget, a minimum rate and a deadline). Every wire shape is in [`aql`] and [`graphql`], so a wrong guess
 //! about one is one place to change (`../shared/reference/evidence-api.md`).
 
 pub mod aql;
+mod download;
 pub mod graphql;
+
+pub use download::{Limits, file_path};
 
 use reqwest::Method;
 
@@ -162,25 +166,40 @@ impl EvidenceClient {
         }
     }
 
-    /// One evidence file (its `downloadPath`), at most [`MAX_EVIDENCE_FILE`] bytes.
-    pub async fn download(&self, download_path: &str) -> Result<String, RemoteError> {
-        let path = format!(
-            "/artifactory/{}",
-            download_path
-                .trim_start_matches('/')
-                .split('/')
-                .map(percent_encode)
-                .collect::<Vec<_>>()
-                .join("/")
-        );
-        let reply = self.remote.get_limited(&path, MAX_EVIDENCE_FILE).await?;
-        if reply.is_success() {
-            Ok(reply.text)
-        } else {
-            Err(self
-                .remote
-                .status_error(&operation(&Method::GET, &path), &reply))
+    /// One evidence file (its `downloadPath`), at most [`MAX_EVIDENCE_FILE`] bytes; a path that
+    /// would leave `/artifactory/` is refused before anything is sent ([`file_path`]).
+    pub async fn download(&self, download_path: &str) -> Result<String, String> {
+        self.download_bounded(download_path, crate::http::Bounds::default())
+            .await
+            .map(|(text, _)| text)
+    }
+
+    /// Signs `statement` with `key` (keyid `alias`) and attaches it to the subject, sent once.
+    /// The statement is scrubbed of the run's secrets before it is signed: a signature freezes
+    /// its bytes, and base64 hides them from the HTTP layer's redaction of bodies.
+    pub async fn attach_signed(
+        &self,
+        subject: &Subject,
+        mut statement: crate::dsse::Statement,
+        key: &crate::dsse::SigningKey,
+        alias: &str,
+    ) -> Result<Uploaded, String> {
+        let redactor = self.remote.redactor();
+        redactor.redact_json(&mut statement.predicate);
+        statement.predicate_type = redactor.redact_owned(statement.predicate_type);
+        for s in &mut statement.subject {
+            s.name = redactor.redact_owned(std::mem::take(&mut s.name));
         }
+        let envelope = key
+            .sign(
+                crate::dsse::IN_TOTO_PAYLOAD_TYPE,
+                &statement.to_json(),
+                alias,
+            )
+            .map_err(|e| e.to_string())?;
+        self.upload(subject, &envelope.to_json())
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Attaches a DSSE envelope to the subject; sent once.

@@ -6,8 +6,9 @@
 //! This module parses it in two phases — `assemble` (serde on each piece of the `raw` shapes,
 //! with positions; see `pieces`) then `validate` (meaning) — into the typed [`Policy`],
 //! collecting every problem of the file rather than stopping at the first; it generates the JSON Schema shipped for editors (`schema`), and evaluates windows and freezes
-//! at a given instant (`schedule`, with `rrule` and `recurrence` for calendar rules). It reads no clock, no environment and
-//! no files: callers pass text and time in.
+//! at a given instant (`schedule`, with `rrule` and `recurrence` for calendar rules, `ics` for
+//! calendar files). It reads no clock, no environment and no files: callers pass text and time
+//! in (a calendar file's text through [`Policy::load_calendars`]).
 //!
 //! ```text
 //! let mut policy = policy::parse(".github/promotion-policy.yml", &text)?;
@@ -18,6 +19,7 @@
 
 mod assemble;
 mod error;
+pub mod ics;
 mod locate;
 mod model;
 mod pieces;
@@ -34,9 +36,11 @@ mod windows;
 mod yaml_error;
 
 pub use error::{ErrorKind, MAX_ERRORS, PolicyError, PolicyErrors, PolicyReadError};
+pub use ics::load::{CalendarText, LoadMode};
+pub use ics::{CalendarEvent, CalendarFreeze, MAX_ICS_BYTES};
 pub use model::{
     ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
-    LevelBounds, Policy, SeverityBounds, StagePolicy, TestsKey,
+    LevelBounds, Policy, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
 };
 pub use recurrence::Recurrence;
 pub use schedule::{WindowDecision, evaluate};

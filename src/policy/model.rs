@@ -209,7 +209,24 @@ pub enum GateSpec {
         allow_unverified: bool,
         /// `where` conditions on the predicates, in file order.
         conditions: Vec<EvidenceCondition>,
+        /// `records`: which records of a type the `where` conditions judge.
+        records: RecordsRule,
     },
+}
+
+/// Which records of a predicate type an evidence gate's `where` conditions judge.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordsRule {
+    /// The newest record that verifies decides (by JFrog's `createdAt`); older ones are ignored
+    /// and the summary says so. A later scan that found problems is never outvoted by an
+    /// earlier clean one.
+    #[default]
+    Newest,
+    /// Any record that verifies and meets every condition of its type suffices.
+    Any,
 }
 
 impl GateSpec {

@@ -298,7 +298,7 @@ pub struct RawApprovals {
     expecting = "a window mapping (days, start, end, timezone) or (rrule, duration, timezone)"
 )]
 #[schemars(extend("oneOf" = [
-    { "required": ["days", "start", "end"], "not": { "anyOf": [ { "required": ["rrule"] }, { "required": ["duration"] }, { "required": ["dtstart"] } ] } },
+    { "required": ["days", "start", "end"], "not": { "anyOf": [ { "required": ["rrule"] }, { "required": ["duration"] }, { "required": ["dtstart"] }, { "required": ["exdate"] } ] } },
     { "required": ["rrule", "duration"], "not": { "anyOf": [ { "required": ["days"] }, { "required": ["start"] }, { "required": ["end"] } ] } },
 ]))]
 #[schemars(rename = "Window")]
@@ -317,9 +317,10 @@ pub struct RawWindow {
     /// IANA time zone, e.g. `America/New_York`, `Europe/London`, `UTC`.
     #[schemars(length(min = 1))]
     pub timezone: String,
-    /// RFC 5545 recurrence rule saying when each opening starts, e.g. `FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10`. Supported
-    /// parts: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, COUNT, UNTIL, BYMONTH,
-    /// BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSETPOS, WKST.
+    /// RFC 5545 recurrence rule saying when each opening starts, e.g.
+    /// `FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10`. Every RFC 5545 part: FREQ (SECONDLY to YEARLY),
+    /// INTERVAL, COUNT, UNTIL, BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY, BYDAY, BYHOUR,
+    /// BYMINUTE, BYSECOND, BYSETPOS, WKST; at most 96 starts a day.
     #[schemars(length(min = 1))]
     pub rrule: Option<String>,
     /// How long each opening lasts, e.g. `4h`, `30m`, `1h30m`, `24h` or ISO 8601 `PT4H`; added
@@ -332,19 +333,26 @@ pub struct RawWindow {
     /// from it.
     #[schemars(length(min = 1))]
     pub dtstart: Option<String>,
+    /// Occurrences to leave out (RFC 5545 EXDATE), wall clock in `timezone` without offset:
+    /// `2026-12-25T10:00` removes the occurrence starting then, `2026-12-25` every occurrence
+    /// starting that day. At most 1000.
+    #[schemars(length(min = 1, max = 1000))]
+    pub exdate: Option<Vec<String>>,
 }
 
-/// A freeze: fixed (`from`, `to`) or recurring (`rrule`, `duration`, `timezone`, optional
-/// `dtstart`); either way with a `reason`. No promotion into the stage while it is in force.
+/// A freeze: fixed (`from`, `to`), recurring (`rrule`, `duration`, `timezone`, optional
+/// `dtstart`, `exdate`), each with a `reason`; or every event of an iCalendar file (`ics`,
+/// optional `timezone` and `reason`). No promotion into the stage while it is in force.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
-    expecting = "a freeze mapping (from, to, reason) or (rrule, duration, timezone, reason)"
+    expecting = "a freeze mapping (from, to, reason), (rrule, duration, timezone, reason) or (ics)"
 )]
 #[schemars(extend("oneOf" = [
-    { "required": ["from", "to"], "not": { "anyOf": [ { "required": ["rrule"] }, { "required": ["duration"] }, { "required": ["dtstart"] }, { "required": ["timezone"] } ] } },
-    { "required": ["rrule", "duration", "timezone"], "not": { "anyOf": [ { "required": ["from"] }, { "required": ["to"] } ] } },
+    { "required": ["from", "to", "reason"], "not": { "anyOf": [ { "required": ["rrule"] }, { "required": ["duration"] }, { "required": ["dtstart"] }, { "required": ["exdate"] }, { "required": ["timezone"] }, { "required": ["ics"] } ] } },
+    { "required": ["rrule", "duration", "timezone", "reason"], "not": { "anyOf": [ { "required": ["from"] }, { "required": ["to"] }, { "required": ["ics"] } ] } },
+    { "required": ["ics"], "not": { "anyOf": [ { "required": ["from"] }, { "required": ["to"] }, { "required": ["rrule"] }, { "required": ["duration"] }, { "required": ["dtstart"] }, { "required": ["exdate"] } ] } },
 ]))]
 #[schemars(rename = "Freeze")]
 pub struct RawFreeze {
@@ -354,12 +362,13 @@ pub struct RawFreeze {
     /// Fixed freeze: end (exclusive), an RFC 3339 timestamp later than `from`.
     #[schemars(extend("format" = "date-time"))]
     pub to: Option<String>,
-    /// Recurring freeze: IANA time zone of the rule's wall-clock times.
+    /// Recurring freeze: IANA time zone of the rule's wall-clock times. Calendar freeze: the
+    /// zone whose days all-day events cover and in which floating times are read (default: the
+    /// calendar's `X-WR-TIMEZONE`).
     #[schemars(length(min = 1))]
     pub timezone: Option<String>,
-    /// RFC 5545 recurrence rule saying when each freeze starts, e.g. `FREQ=MONTHLY;BYDAY=-1FR`. Supported
-    /// parts: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, COUNT, UNTIL, BYMONTH,
-    /// BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSETPOS, WKST.
+    /// RFC 5545 recurrence rule saying when each freeze starts, e.g. `FREQ=MONTHLY;BYDAY=-1FR`.
+    /// Every RFC 5545 part (as for windows); at most 96 starts a day.
     #[schemars(length(min = 1))]
     pub rrule: Option<String>,
     /// How long each freeze lasts, e.g. `4h`, `30m`, `1h30m`, `24h` or ISO 8601 `PT4H`; added
@@ -372,9 +381,20 @@ pub struct RawFreeze {
     /// from it.
     #[schemars(length(min = 1))]
     pub dtstart: Option<String>,
-    /// Why promotion is frozen; shown in the summary and errors.
+    /// Occurrences to leave out (RFC 5545 EXDATE), wall clock in `timezone` without offset:
+    /// `2026-12-25T10:00` removes the occurrence starting then, `2026-12-25` every occurrence
+    /// starting that day. At most 1000.
+    #[schemars(length(min = 1, max = 1000))]
+    pub exdate: Option<Vec<String>>,
+    /// Calendar freeze: an iCalendar (`.ics`) file in the workspace, e.g.
+    /// `.github/holidays.ics`; every event (VEVENT) is a freeze, its SUMMARY the reason. Read
+    /// when the action runs (and by `validate` when the file exists).
     #[schemars(length(min = 1))]
-    pub reason: String,
+    pub ics: Option<String>,
+    /// Why promotion is frozen; shown in the summary and errors. Required for fixed and
+    /// recurring freezes; for a calendar freeze, an optional prefix to each event's SUMMARY.
+    #[schemars(length(min = 1))]
+    pub reason: Option<String>,
 }
 
 /// The stop-the-line switch.

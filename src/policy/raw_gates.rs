@@ -267,7 +267,7 @@ pub struct RawIntegrity {
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
-    expecting = "an evidence gate mapping (required, signed-by, allow-unverified, where)"
+    expecting = "an evidence gate mapping (required, signed-by, allow-unverified, records, where)"
 )]
 #[schemars(extend("anyOf" = [ { "required": ["required"] }, { "required": ["where"] } ]))]
 #[schemars(rename = "Evidence")]
@@ -284,6 +284,11 @@ pub struct RawEvidence {
     /// Accept a record by its presence alone, unverified (the summary says so). Default false.
     #[serde(default)]
     pub allow_unverified: bool,
+    /// Which records of a type the `where` conditions judge: `newest` (default: the newest
+    /// record that verifies decides, older ones are ignored) or `any` (one record that verifies
+    /// and meets every condition of its type suffices).
+    #[serde(default)]
+    pub records: crate::policy::RecordsRule,
     /// Conditions on what the evidence says: a value in a record's predicate vs a bound.
     #[serde(default, rename = "where")]
     pub conditions: Vec<RawWhere>,

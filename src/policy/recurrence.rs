@@ -6,6 +6,10 @@
 //! day even across a clock change); each of the two wall-clock times becomes the **first instant
 //! at which the clock shows that time or later**: a time skipped by a spring-forward gap maps to
 //! the transition instant, a time repeated by a fall-back fold maps to its first occurrence.
+//!
+//! `exdate` (RFC 5545 EXDATE) leaves occurrences out by their wall-clock start: a date-time
+//! removes the occurrence starting exactly then, a date every occurrence starting that day.
+//! `COUNT` counts the removed ones too, as in RFC 5545 (EXDATE applies to the rule's set).
 
 use std::fmt;
 
@@ -36,6 +40,9 @@ pub struct Recurrence {
     /// 00:00.
     #[serde(serialize_with = "ser_opt_datetime")]
     pub dtstart: Option<DateTime>,
+    /// Occurrences left out (`exdate`), sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exdate: Vec<ExDate>,
     /// The parsed rule.
     #[serde(skip)]
     pub rule: Box<RRule>,
@@ -66,9 +73,32 @@ impl Recurrence {
             duration,
             timezone: timezone.to_string(),
             dtstart,
+            exdate: Vec::new(),
             rule: Box::new(rule),
             tz,
         })
+    }
+
+    /// The same recurrence without the occurrences `exdate` names (see [`parse_exdate`]).
+    pub fn with_exdates(mut self, exdate: &[&str]) -> Result<Recurrence, String> {
+        let mut list = exdate
+            .iter()
+            .map(|s| parse_exdate(s).map_err(|(m, h)| format!("{m}. {h}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        list.sort();
+        list.dedup();
+        self.exdate = list;
+        Ok(self)
+    }
+
+    /// Whether `exdate` removes the occurrence starting at `start`.
+    fn excluded(&self, start: DateTime) -> bool {
+        !self.exdate.is_empty()
+            && (self.exdate.binary_search(&ExDate::At(start)).is_ok()
+                || self
+                    .exdate
+                    .binary_search(&ExDate::Day(start.date()))
+                    .is_ok())
     }
 
     /// The anchor the rule is expanded from.
@@ -96,6 +126,9 @@ impl Recurrence {
         });
         let mut out = Vec::new();
         for start in self.rule.occurrences(self.anchor(), until, from, to) {
+            if self.excluded(start) {
+                continue;
+            }
             let Ok(end) = start.checked_add(self.duration) else {
                 continue;
             };
@@ -116,8 +149,13 @@ impl Recurrence {
             .dtstart
             .map(|d| format!(" from {}", d.strftime("%Y-%m-%dT%H:%M")))
             .unwrap_or_default();
+        let except = match self.exdate.as_slice() {
+            [] => String::new(),
+            [one] => format!(" except {one}"),
+            many => format!(" except {} dates", many.len()),
+        };
         format!(
-            "{} for {:#} {}{from}",
+            "{} for {:#} {}{from}{except}",
             self.rrule, self.duration, self.timezone
         )
     }
@@ -204,6 +242,82 @@ pub fn parse_dtstart(s: &str) -> Result<DateTime, (String, String)> {
         ));
     }
     Ok(dt)
+}
+
+/// Most `exdate` entries one window or freeze may list.
+pub const MAX_EXDATES: usize = 1000;
+
+/// One `exdate` entry: a wall-clock occurrence start to leave out, or a whole day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExDate {
+    /// Every occurrence starting on this day (`2026-12-25`).
+    Day(Date),
+    /// The occurrence starting exactly then (`2026-12-25T10:00`).
+    At(DateTime),
+}
+
+impl fmt::Display for ExDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExDate::Day(d) => write!(f, "{d}"),
+            ExDate::At(dt) => write!(f, "{}", dt.strftime("%Y-%m-%dT%H:%M:%S")),
+        }
+    }
+}
+
+impl Serialize for ExDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Parses an `exdate` entry: a wall-clock date-time (`2026-12-25T10:00`, `2026-12-25T10:00:00`,
+/// or RFC 5545's `20261225T100000`) or a date (`2026-12-25`, `20261225`) for the whole day. An
+/// offset or `Z` is refused: the time zone is the entry's `timezone`. Errors are (message, help).
+pub fn parse_exdate(s: &str) -> Result<ExDate, (String, String)> {
+    let t = s.trim();
+    let help = "Write the wall-clock start of the occurrence to leave out, in the entry's `timezone` and without offset, e.g. `2026-12-25T10:00`, or a date such as `2026-12-25` to leave out every occurrence starting that day.";
+    let bad = |what: &str| (format!("`exdate` {s:?} {what}"), help.to_string());
+    if t.split_once(['T', 't'])
+        .is_some_and(|(_, time)| time.contains(['Z', 'z', '+', '-', '[']))
+    {
+        return Err(bad("has a UTC offset"));
+    }
+    let compact = t.len() >= 8 && t.bytes().take(8).all(|b| b.is_ascii_digit());
+    let expanded;
+    let text = if compact {
+        let (date, time) = t.split_at(8);
+        expanded = match time.strip_prefix(['T', 't']) {
+            Some(hms) if hms.len() == 6 && hms.bytes().all(|b| b.is_ascii_digit()) => format!(
+                "{}-{}-{}T{}:{}:{}",
+                &date[..4],
+                &date[4..6],
+                &date[6..],
+                &hms[..2],
+                &hms[2..4],
+                &hms[4..]
+            ),
+            None if time.is_empty() => format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]),
+            _ => return Err(bad("is not a date or date-time")),
+        };
+        expanded.as_str()
+    } else {
+        t
+    };
+    let parsed = if text.contains(['T', 't', ' ']) {
+        text.parse::<DateTime>().map(ExDate::At)
+    } else {
+        text.parse::<Date>().map(ExDate::Day)
+    };
+    let x = parsed.map_err(|_| bad("is not a date or date-time"))?;
+    let year = match x {
+        ExDate::Day(d) => d.year(),
+        ExDate::At(dt) => dt.year(),
+    };
+    if !(1900..=2200).contains(&year) {
+        return Err(bad("is outside the years 1900 to 2200"));
+    }
+    Ok(x)
 }
 
 /// Rules whose meaning depends on where they start need `dtstart`: COUNT (counted from the

@@ -1,15 +1,18 @@
-//! RFC 5545 recurrence rules (`RRULE`), the subset promotion windows and freezes use.
+//! RFC 5545 recurrence rules (`RRULE`) for promotion windows, freezes and calendar events.
 //!
 //! No maintained RRULE crate works with jiff (the ones on crates.io are built on chrono), so this
 //! module parses the rule text and expands occurrences over jiff's civil (wall-clock) date-times;
 //! turning those into instants in a time zone is `recurrence.rs`'s job. Expansion is bounded:
-//! callers ask for occurrences in a range, and the number of periods walked is capped.
+//! callers ask for occurrences in a range, the number of periods walked is capped, and a rule may
+//! start at most [`MAX_STARTS_PER_DAY`] times a day.
 //!
-//! Supported: `FREQ` (`DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`), `INTERVAL`, `COUNT`, `UNTIL`,
-//! `BYMONTH`, `BYMONTHDAY` (negative counts from the month's end), `BYDAY` (with ordinals such
-//! as `1SA` or `-1FR` for `MONTHLY` and `YEARLY`), `BYHOUR`, `BYMINUTE`, `BYSETPOS`, `WKST`.
-//! Each `BY…` part narrows the days or times the way RFC 5545 §3.3.10 describes; days and times a
-//! rule does not give come from its anchor (`dtstart`).
+//! Supported: every `FREQ` (`SECONDLY` to `YEARLY`), `INTERVAL`, `COUNT`, `UNTIL`, `BYMONTH`,
+//! `BYWEEKNO`, `BYYEARDAY`, `BYMONTHDAY` (negative counts from the end), `BYDAY` (with ordinals
+//! such as `1SA` or `-1FR` for `MONTHLY` and `YEARLY`), `BYHOUR`, `BYMINUTE`, `BYSECOND`,
+//! `BYSETPOS`, `WKST`. Each `BY…` part expands or limits the set the way RFC 5545 §3.3.10's
+//! table says, and the parts it marks N/A are refused; days and times a rule does not give come
+//! from its anchor (`dtstart`), as in python-dateutil, which the tests check against. Periods
+//! are counted on the wall clock (an `HOURLY` rule steps through civil hours).
 
 use std::fmt;
 
@@ -18,7 +21,13 @@ use jiff::civil::{Date, DateTime, Time, Weekday};
 /// How often the rule repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freq {
-    /// Every day (times `INTERVAL`).
+    /// Every second (times `INTERVAL`).
+    Secondly,
+    /// Every minute.
+    Minutely,
+    /// Every hour.
+    Hourly,
+    /// Every day.
     Daily,
     /// Every week.
     Weekly,
@@ -26,6 +35,13 @@ pub enum Freq {
     Monthly,
     /// Every year.
     Yearly,
+}
+
+impl Freq {
+    /// Whether a period is shorter than a day (`HOURLY`, `MINUTELY`, `SECONDLY`).
+    pub fn is_sub_daily(self) -> bool {
+        matches!(self, Freq::Hourly | Freq::Minutely | Freq::Secondly)
+    }
 }
 
 /// One `BYDAY` entry: a weekday, optionally the n-th (or n-th from last) of the month or year.
@@ -59,6 +75,10 @@ pub struct RRule {
     pub until: Option<Until>,
     /// `BYMONTH` (1–12), sorted.
     pub by_month: Vec<i8>,
+    /// `BYWEEKNO` (±1–53; `FREQ=YEARLY` only).
+    pub by_week_no: Vec<i8>,
+    /// `BYYEARDAY` (±1–366).
+    pub by_year_day: Vec<i16>,
     /// `BYMONTHDAY` (±1–31).
     pub by_month_day: Vec<i8>,
     /// `BYDAY`.
@@ -67,6 +87,8 @@ pub struct RRule {
     pub by_hour: Vec<i8>,
     /// `BYMINUTE` (0–59), sorted.
     pub by_minute: Vec<i8>,
+    /// `BYSECOND` (0–59), sorted.
+    pub by_second: Vec<i8>,
     /// `BYSETPOS` (±1–366).
     pub by_set_pos: Vec<i16>,
     /// `WKST`: the first day of the week (default Monday).
@@ -88,9 +110,9 @@ pub struct RRuleError {
 
 /// Most occurrences `COUNT` may ask for.
 pub const MAX_COUNT: u32 = 100_000;
-/// Most start times a rule may have in one day (`BYHOUR` × `BYMINUTE`): it bounds how many
-/// occurrences an evaluation expands (with [`crate::policy::schedule::SEARCH_DAYS`]).
-pub const MAX_STARTS_PER_DAY: usize = 24;
+/// Most start times a rule may have in one day (one every quarter of an hour): it bounds how
+/// many occurrences an evaluation expands (with [`crate::policy::schedule::SEARCH_DAYS`]).
+pub const MAX_STARTS_PER_DAY: usize = 96;
 /// Most periods one expansion walks: more than the days from the earliest allowed anchor
 /// (1900) to the latest (2200), so a safety net only.
 const MAX_PERIODS: u32 = 200_000;
@@ -119,6 +141,37 @@ impl fmt::Display for RRuleError {
     }
 }
 
+/// Collects occurrences in order, applying `COUNT`, `UNTIL` and the asked range.
+struct Sink {
+    anchor: DateTime,
+    count: Option<u32>,
+    seen: u32,
+    until: Option<DateTime>,
+    lo: DateTime,
+    hi: DateTime,
+    out: Vec<DateTime>,
+}
+
+impl Sink {
+    /// Takes the next candidate (ascending); `false` once the series has ended.
+    fn push(&mut self, dt: DateTime) -> bool {
+        if dt < self.anchor {
+            return true;
+        }
+        if self.until.is_some_and(|u| dt > u) || dt >= self.hi {
+            return false;
+        }
+        self.seen += 1;
+        if self.count.is_some_and(|c| self.seen > c) {
+            return false;
+        }
+        if dt >= self.lo {
+            self.out.push(dt);
+        }
+        true
+    }
+}
+
 impl RRule {
     /// Occurrence start times (wall clock) in `[lo, hi)`, ascending, for a rule anchored at
     /// `anchor` (the RFC's DTSTART; days and times the rule does not give come from it). `until`
@@ -130,54 +183,87 @@ impl RRule {
         lo: DateTime,
         hi: DateTime,
     ) -> Vec<DateTime> {
-        let mut out = Vec::new();
+        let mut sink = Sink {
+            anchor,
+            count: self.count,
+            seen: 0,
+            until,
+            lo,
+            hi,
+            out: Vec::new(),
+        };
+        if self.freq.is_sub_daily() {
+            self.walk_days(&mut sink);
+        } else {
+            self.walk_periods(&mut sink);
+        }
+        sink.out
+    }
+
+    /// `DAILY` and longer: period by period from the anchor's (or from just before `lo`).
+    fn walk_periods(&self, sink: &mut Sink) {
+        let anchor = sink.anchor;
         let interval = i64::from(self.interval.max(1));
-        // Without COUNT, periods before `lo` cannot matter: start one period early (an
-        // occurrence can lie before its period's start only through nothing we support, but a
-        // period's start date can be a day before `lo` in another offset).
-        let first_k = if self.count.is_none() && lo > anchor {
-            (self.periods_between(anchor.date(), lo.date()) / interval - 1).max(0)
+        // Without COUNT, periods before `lo` cannot matter: start one period early (a period's
+        // start date can be a day before `lo` in another offset).
+        let first_k = if self.count.is_none() && sink.lo > anchor {
+            (self.periods_between(anchor.date(), sink.lo.date()) / interval - 1).max(0)
         } else {
             0
         };
-        let mut seen: u32 = 0;
         let mut candidates = Vec::new();
         for step in 0..MAX_PERIODS {
             let k = first_k + i64::from(step);
             let Some(start) = self.period_start(anchor.date(), k * interval) else {
                 break;
             };
-            if start.to_datetime(Time::midnight()) >= hi {
+            if start.to_datetime(Time::midnight()) >= sink.hi {
                 break;
             }
             candidates.clear();
             self.period_candidates(anchor, start, &mut candidates);
             for dt in candidates.iter().copied() {
-                if dt < anchor {
-                    continue;
-                }
-                if until.is_some_and(|u| dt > u) || dt >= hi {
-                    return out;
-                }
-                seen += 1;
-                if self.count.is_some_and(|c| seen > c) {
-                    return out;
-                }
-                if dt >= lo {
-                    out.push(dt);
+                if !sink.push(dt) {
+                    return;
                 }
             }
         }
-        out
+    }
+
+    /// `HOURLY`, `MINUTELY`, `SECONDLY`: day by day (a period never spans two days), so that
+    /// days the date parts exclude cost one check each.
+    fn walk_days(&self, sink: &mut Sink) {
+        let anchor = sink.anchor;
+        let mut day = anchor.date();
+        if self.count.is_none()
+            && let Ok(before) = sink.lo.date().yesterday()
+        {
+            day = day.max(before);
+        }
+        let mut candidates = Vec::new();
+        while day.to_datetime(Time::midnight()) < sink.hi {
+            if self.date_matches(anchor.date(), day) {
+                candidates.clear();
+                self.day_candidates(anchor, day, &mut candidates);
+                for dt in candidates.iter().copied() {
+                    if !sink.push(dt) {
+                        return;
+                    }
+                }
+            }
+            match day.tomorrow() {
+                Ok(d) => day = d,
+                Err(_) => return,
+            }
+        }
     }
 
     /// Whole periods (days, weeks, months, years) from the anchor's period to `to`'s.
     fn periods_between(&self, anchor: Date, to: Date) -> i64 {
         match self.freq {
-            Freq::Daily => i64::from((to - anchor).get_days()),
             Freq::Weekly => {
-                let a = week_start(anchor, self.wkst);
-                let b = week_start(to, self.wkst);
+                let a = days::week_start(anchor, self.wkst);
+                let b = days::week_start(to, self.wkst);
                 i64::from((b - a).get_days()) / 7
             }
             Freq::Monthly => {
@@ -185,22 +271,23 @@ impl RRule {
                     - i64::from(anchor.month())
             }
             Freq::Yearly => i64::from(to.year()) - i64::from(anchor.year()),
+            _ => i64::from((to - anchor).get_days()),
         }
     }
 
     /// First day of the period `n` periods after the anchor's.
     fn period_start(&self, anchor: Date, n: i64) -> Option<Date> {
-        let span = match self.freq {
-            Freq::Daily => jiff::Span::new().try_days(n).ok()?,
-            Freq::Weekly => jiff::Span::new().try_weeks(n).ok()?,
-            Freq::Monthly => jiff::Span::new().try_months(n).ok()?,
-            Freq::Yearly => jiff::Span::new().try_years(n).ok()?,
-        };
-        let base = match self.freq {
-            Freq::Daily => anchor,
-            Freq::Weekly => week_start(anchor, self.wkst),
-            Freq::Monthly => anchor.first_of_month(),
-            Freq::Yearly => anchor.first_of_year(),
+        let (span, base) = match self.freq {
+            Freq::Weekly => (
+                jiff::Span::new().try_weeks(n).ok()?,
+                days::week_start(anchor, self.wkst),
+            ),
+            Freq::Monthly => (
+                jiff::Span::new().try_months(n).ok()?,
+                anchor.first_of_month(),
+            ),
+            Freq::Yearly => (jiff::Span::new().try_years(n).ok()?, anchor.first_of_year()),
+            _ => (jiff::Span::new().try_days(n).ok()?, anchor),
         };
         base.checked_add(span).ok()
     }
@@ -208,21 +295,15 @@ impl RRule {
     /// The period's occurrences before `COUNT`/`UNTIL`, ascending (BYSETPOS applied).
     fn period_candidates(&self, anchor: DateTime, start: Date, out: &mut Vec<DateTime>) {
         let days: i16 = match self.freq {
-            Freq::Daily => 1,
             Freq::Weekly => 7,
             Freq::Monthly => i16::from(start.days_in_month()),
             Freq::Yearly => start.days_in_year(),
+            _ => 1,
         };
-        let hours = if self.by_hour.is_empty() {
-            vec![anchor.hour()]
-        } else {
-            self.by_hour.clone()
-        };
-        let minutes = if self.by_minute.is_empty() {
-            vec![anchor.minute()]
-        } else {
-            self.by_minute.clone()
-        };
+        let or_anchor = |v: &Vec<i8>, a: i8| if v.is_empty() { vec![a] } else { v.clone() };
+        let hours = or_anchor(&self.by_hour, anchor.hour());
+        let minutes = or_anchor(&self.by_minute, anchor.minute());
+        let seconds = or_anchor(&self.by_second, anchor.second());
         let mut date = start;
         for i in 0..days {
             if i > 0 {
@@ -236,92 +317,62 @@ impl RRule {
             }
             for &h in &hours {
                 for &m in &minutes {
-                    if let Ok(t) = Time::new(h, m, anchor.second(), 0) {
-                        out.push(date.to_datetime(t));
+                    for &s in &seconds {
+                        if let Ok(t) = Time::new(h, m, s, 0) {
+                            out.push(date.to_datetime(t));
+                        }
                     }
                 }
             }
         }
-        if !self.by_set_pos.is_empty() {
-            let all = std::mem::take(out);
-            let n = all.len() as i64;
-            for &p in &self.by_set_pos {
-                let idx = if p > 0 {
-                    i64::from(p) - 1
-                } else {
-                    n + i64::from(p)
-                };
-                if let Some(dt) = usize::try_from(idx).ok().and_then(|i| all.get(i)) {
-                    out.push(*dt);
-                }
-            }
-            out.sort();
-            out.dedup();
-        }
+        self.apply_set_pos(out);
     }
 
-    /// Whether `date` is one of the rule's days (every `BY…` part given must match).
-    fn date_matches(&self, anchor: Date, date: Date) -> bool {
-        if !self.by_month.is_empty() && !self.by_month.contains(&date.month()) {
-            return false;
+    /// Keeps only the `BYSETPOS` positions of one period's candidates (sorted ascending).
+    fn apply_set_pos(&self, out: &mut Vec<DateTime>) {
+        if self.by_set_pos.is_empty() {
+            return;
         }
-        if !self.by_month_day.is_empty() {
-            let dim = date.days_in_month();
-            let d = date.day();
-            let from_end = d - dim - 1;
-            if !self.by_month_day.iter().any(|&x| x == d || x == from_end) {
-                return false;
-            }
-        }
-        if !self.by_day.is_empty() {
-            let in_year = self.freq == Freq::Yearly && self.by_month.is_empty();
-            let ok = self.by_day.iter().any(|bd| {
-                bd.weekday == date.weekday()
-                    && bd.ordinal.is_none_or(|n| ordinal_matches(date, n, in_year))
-            });
-            if !ok {
-                return false;
-            }
-        }
-        if self.by_month_day.is_empty() && self.by_day.is_empty() {
-            // Days not given by the rule come from the anchor.
-            return match self.freq {
-                Freq::Daily => true,
-                Freq::Weekly => date.weekday() == anchor.weekday(),
-                Freq::Monthly => date.day() == anchor.day(),
-                Freq::Yearly if self.by_month.is_empty() => {
-                    date.month() == anchor.month() && date.day() == anchor.day()
-                }
-                Freq::Yearly => date.day() == anchor.day(),
+        let all = std::mem::take(out);
+        let n = all.len() as i64;
+        for &p in &self.by_set_pos {
+            let idx = if p > 0 {
+                i64::from(p) - 1
+            } else {
+                n + i64::from(p)
             };
+            if let Some(dt) = usize::try_from(idx).ok().and_then(|i| all.get(i)) {
+                out.push(*dt);
+            }
         }
-        true
+        out.sort();
+        out.dedup();
+    }
+
+    /// Most start times the rule can have in one day: what [`MAX_STARTS_PER_DAY`] bounds. For a
+    /// sub-daily rule, a day holds at most its grid points, and each allowed hour (minute) at
+    /// most the grid points that fit in an hour (minute).
+    pub fn starts_per_day(&self) -> usize {
+        let n = |v: &Vec<i8>, all: usize| if v.is_empty() { all } else { v.len() };
+        let fit = |span: usize| span.div_ceil(self.interval.max(1) as usize);
+        let (h, m, s) = (&self.by_hour, &self.by_minute, &self.by_second);
+        match self.freq {
+            Freq::Hourly => fit(24).min(n(h, 24)) * n(m, 1) * n(s, 1),
+            Freq::Minutely => fit(1440).min(n(h, 24) * fit(60).min(n(m, 60))) * n(s, 1),
+            Freq::Secondly => {
+                fit(86_400).min(n(h, 24) * fit(3600).min(n(m, 60) * fit(60).min(n(s, 60))))
+            }
+            _ => n(h, 1) * n(m, 1) * n(s, 1),
+        }
     }
 }
 
-/// Whether `date` is the `n`-th (negative: from the end) of its weekday in its month (or year).
-fn ordinal_matches(date: Date, n: i8, in_year: bool) -> bool {
-    let (pos, len) = if in_year {
-        (
-            i32::from(date.day_of_year()),
-            i32::from(date.days_in_year()),
-        )
-    } else {
-        (i32::from(date.day()), i32::from(date.days_in_month()))
-    };
-    let nth = (pos - 1) / 7 + 1;
-    let nth_from_end = -((len - pos) / 7 + 1);
-    i32::from(n) == nth || i32::from(n) == nth_from_end
-}
-
-/// The first day of the week containing `d`, weeks starting on `wkst`.
-fn week_start(d: Date, wkst: Weekday) -> Date {
-    let back = (d.weekday().to_monday_zero_offset() - wkst.to_monday_zero_offset()).rem_euclid(7);
-    d.checked_sub(jiff::Span::new().days(i64::from(back)))
-        .unwrap_or(d)
-}
-
+mod check;
+mod days;
 mod parse;
+mod subdaily;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rfc;

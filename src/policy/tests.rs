@@ -231,6 +231,7 @@ fn spec_example_parses() {
                     max: Some(0.0)
                 },
             }],
+            records: crate::policy::RecordsRule::Newest,
         }
     );
 
@@ -626,7 +627,7 @@ fn error_table() {
         ("rrule bad weekday unquoted", qa("windows:\n  - rrule: FREQ=MONTHLY;BYDAY=1XX\n    duration: 4h\n    timezone: Europe/Berlin"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 29), "BYDAY \"1XX\" is not a weekday"),
         ("rrule bad weekday flow", qa("windows:\n  - { rrule: \"FREQ=MONTHLY;BYDAY=1XX\", duration: 4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 32), "BYDAY \"1XX\""),
         ("rrule no FREQ", qa("windows:\n  - { rrule: \"BYDAY=MO\", duration: 4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 19), "the rule has no FREQ"),
-        ("rrule unsupported part", qa("windows:\n  - { rrule: \"FREQ=YEARLY;BYWEEKNO=20\", duration: 4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 31), "BYWEEKNO is not supported here"),
+        ("rrule unsupported part", qa("windows:\n  - { rrule: \"FREQ=YEARLY;BYEASTER=0\", duration: 4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 31), "BYEASTER is not supported here"),
         ("rrule ordinal out of range", qa("windows:\n  - { rrule: \"FREQ=MONTHLY;BYDAY=5SA,6SA\", duration: 4h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 32), "ordinal 6 is out of range"),
         ("rrule COUNT without dtstart", qa("windows:\n  - { rrule: \"FREQ=DAILY;COUNT=3\", duration: 1h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 30), "COUNT needs `dtstart`"),
         ("rrule INTERVAL without dtstart", qa("windows:\n  - { rrule: \"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO\", duration: 1h, timezone: UTC }"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 31), "INTERVAL=2 needs `dtstart`"),
@@ -817,17 +818,19 @@ fn new_keys_parse_and_round_trip() {
     // Evidence: `where` types are required too (after the listed ones, once each); `equals`
     // takes any scalar; min and max combine.
     let p = ok(&gate(
-        "evidence:\n  required: [a]\n  signed-by: [\" .github/keys/ci.pub \", keys/release.pem]\n  allow-unverified: true\n  where:\n    - { predicate-type: b, pointer: \"\", min: 1, max: 2 }\n    - { predicate-type: a, pointer: /ok, equals: true }\n    - { predicate-type: b, pointer: /name, equals: \"x\" }\n    - { predicate-type: c, pointer: /a~1b/~0c, equals: null }\n    - { predicate-type: c, pointer: /n, equals: 3.5 }",
+        "evidence:\n  required: [a]\n  signed-by: [\" .github/keys/ci.pub \", keys/release.pem]\n  allow-unverified: true\n  records: any\n  where:\n    - { predicate-type: b, pointer: \"\", min: 1, max: 2 }\n    - { predicate-type: a, pointer: /ok, equals: true }\n    - { predicate-type: b, pointer: /name, equals: \"x\" }\n    - { predicate-type: c, pointer: /a~1b/~0c, equals: null }\n    - { predicate-type: c, pointer: /n, equals: 3.5 }",
     ));
     let GateSpec::Evidence {
         required,
         signed_by,
         allow_unverified,
         conditions,
+        records,
     } = &p.stages[0].gates[0].spec
     else {
         panic!("{:?}", p.stages[0].gates[0]);
     };
+    assert_eq!(*records, crate::policy::RecordsRule::Any);
     assert_eq!(required, &["a", "b", "c"]);
     assert_eq!(signed_by, &[".github/keys/ci.pub", "keys/release.pem"]);
     assert!(*allow_unverified);

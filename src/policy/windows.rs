@@ -2,7 +2,8 @@
 //!
 //! Each comes in two forms: the classic one (weekly `days`/`start`/`end`, or a fixed
 //! `from`/`to` freeze) and a calendar recurrence (`rrule` + `duration` + `timezone`, see
-//! `recurrence.rs`). `schedule.rs` evaluates both kinds together.
+//! `recurrence.rs`); a freeze may also be every event of an iCalendar file (`ics`, see
+//! `ics/`). `schedule.rs` evaluates them all together.
 
 use std::fmt;
 
@@ -10,6 +11,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Serialize, Serializer};
 
+use super::ics::CalendarFreeze;
 use super::recurrence::Recurrence;
 
 /// A day of the week, as written in `windows[].days`.
@@ -226,14 +228,17 @@ impl WeeklyWindow {
     }
 }
 
-/// A period during which promotion to the stage is blocked: fixed (`from`/`to`) or recurring.
+/// A period during which promotion to the stage is blocked: fixed (`from`/`to`), recurring,
+/// or the events of a calendar file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Freeze {
     /// `from` + `to` + `reason`.
     Period(FreezePeriod),
-    /// `rrule` + `duration` + `timezone` + `reason` (+ `dtstart`).
+    /// `rrule` + `duration` + `timezone` + `reason` (+ `dtstart`, `exdate`).
     Recurring(RecurringFreeze),
+    /// `ics` (+ `timezone`, `reason`): each event of the file, its SUMMARY the reason.
+    Calendar(CalendarFreeze),
 }
 
 impl Freeze {
@@ -246,11 +251,13 @@ impl Freeze {
         })
     }
 
-    /// Why the stage is frozen.
+    /// Why the stage is frozen (for a calendar freeze, its `reason` or file; each event has
+    /// its own).
     pub fn reason(&self) -> &str {
         match self {
             Freeze::Period(p) => &p.reason,
             Freeze::Recurring(r) => &r.reason,
+            Freeze::Calendar(c) => c.reason.as_deref().unwrap_or(&c.ics),
         }
     }
 }

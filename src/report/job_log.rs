@@ -4,7 +4,8 @@
 //! the `::error` that says what happened — naming each failed gate with its reason, whole — and
 //! what to do).
 //!
-//! Pure renderers: the caller writes the text (and redacts secrets from it).
+//! Pure renderers: the caller writes the text to the log, which passes the run's redactor
+//! ([`crate::secret::RedactingWriter`]).
 
 use super::commands::{self, Level};
 use super::wording;

@@ -167,14 +167,14 @@ impl State {
         json!({"data": {"evidence": {"searchEvidence": {"totalCount": records.len(), "edges": edges}}}})
     }
 
-    /// The file at `download_path`, if it is an evidence file.
-    pub fn evidence_file(&self, download_path: &str) -> Option<String> {
+    /// The record whose file is at `download_path`, if it is an evidence file.
+    pub fn evidence_file(&self, download_path: &str) -> Option<EvidenceRecord> {
         self.versions
             .values()
             .flat_map(|m| m.values())
             .flat_map(|v| v.evidence.iter())
             .find(|r| r.download_path == download_path)
-            .map(|r| r.file.clone())
+            .cloned()
     }
 
     /// `POST /evidence/api/v1/subject/<repo/path/name>`: checks and stores an evidence file.
@@ -237,6 +237,8 @@ impl State {
             signing_key_alias: alias.filter(|a| !a.is_empty()),
             subject_sha256: manifest_sha,
             file: file.to_string(),
+            padded_to: None,
+            pad_payload: false,
         };
         let answer = json!({
             "id": record.id,
@@ -256,6 +258,75 @@ impl State {
         }
         Ok(answer)
     }
+}
+
+/// An evidence file padded to `size` bytes with an `x-padding` member (ignored by readers, so
+/// the envelope still verifies), generated chunk by chunk as it is sent: large records cost the
+/// simulator nothing to hold. Files that are not a JSON object, or already larger, are as they
+/// are.
+pub fn padded_body(file: String, size: usize) -> (usize, axum::body::Body) {
+    const HEAD: &str = "{\"x-padding\":\"";
+    const CHUNK: usize = 64 * 1024;
+    // `{"x-padding":"AAAA…",` + the file without its `{`.
+    let fixed = HEAD.len() + 2 + file.len() - 1;
+    if !file.starts_with('{') || file.len() < 3 || size <= fixed {
+        return (file.len(), axum::body::Body::from(file));
+    }
+    let fill = size - fixed;
+    let block = bytes::Bytes::from(vec![b'A'; CHUNK]);
+    let rest = bytes::Bytes::from(format!("\",{}", &file[1..]));
+    let chunks = fill.div_ceil(CHUNK);
+    let padding = (0..chunks).map(move |i| block.slice(..CHUNK.min(fill - i * CHUNK)));
+    let pieces = std::iter::once(bytes::Bytes::from_static(HEAD.as_bytes()))
+        .chain(padding)
+        .chain(std::iter::once(rest))
+        .map(Ok::<bytes::Bytes, std::io::Error>);
+    (
+        size,
+        axum::body::Body::from_stream(futures_util::stream::iter(pieces)),
+    )
+}
+
+/// An envelope of about `size` bytes whose payload is a statement about `record`'s subject with
+/// a predicate padded far over the statement limit, base64-encoded as it is sent.
+pub fn payload_body(record: &EvidenceRecord, size: usize) -> (usize, axum::body::Body) {
+    use base64::Engine as _;
+    const CHUNK: usize = 48 * 1024;
+    // Lengths that are multiples of 3 base64-encode without padding, so the pieces join.
+    let pad3 = |mut s: String| {
+        while s.len() % 3 != 0 {
+            s.push(' ');
+        }
+        s
+    };
+    let head = pad3(format!(
+        r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"x","digest":{{"sha256":"{}"}}}}],"predicateType":{},"predicate":{{"pad":""#,
+        record.subject_sha256,
+        json!(record.predicate_type)
+    ));
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let open = format!(
+        r#"{{"payloadType":"{}","payload":""#,
+        dsse::IN_TOTO_PAYLOAD_TYPE
+    );
+    let close = format!(r#"","signatures":[{{"keyid":"{DEMO_KEY_ALIAS}","sig":"AAAA"}}]}}"#);
+    let (head, tail) = (b64(head.as_bytes()), b64(b"\"}}"));
+    let fixed = open.len() + head.len() + tail.len() + close.len();
+    let groups = size.saturating_sub(fixed) / 4;
+    let block = bytes::Bytes::from(b64(&vec![b'x'; CHUNK]));
+    let per_block = CHUNK / 3;
+    let filler = (0..groups.div_ceil(per_block)).map(move |i| {
+        let n = per_block.min(groups - i * per_block);
+        block.slice(..n * 4)
+    });
+    let pieces = [open, head]
+        .into_iter()
+        .map(bytes::Bytes::from)
+        .chain(filler)
+        .chain([tail, close].into_iter().map(bytes::Bytes::from))
+        .map(Ok::<bytes::Bytes, std::io::Error>);
+    let body = axum::body::Body::from_stream(futures_util::stream::iter(pieces));
+    (fixed + groups * 4, body)
 }
 
 /// The string literal after `key:` in a GraphQL query.
@@ -335,6 +406,53 @@ mod tests {
         assert_eq!(string_arg(q, "after").as_deref(), Some("c3"));
         assert_eq!(int_arg(q, "first"), Some(7));
         assert_eq!(string_arg(q, "missing"), None);
+    }
+
+    #[tokio::test]
+    async fn padded_files_are_the_size_asked_and_still_verify() {
+        let text = signed_statement("r/p/n", &"a".repeat(64), "t", json!({"x": 1}));
+        let (n, body) = padded_body(text.clone(), 300_000);
+        assert_eq!(n, 300_000);
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        assert_eq!(bytes.len(), 300_000);
+        let Ok(dsse::Evidence::Dsse(env)) = dsse::parse_evidence(&bytes) else {
+            panic!("not an envelope");
+        };
+        let keys = PublicKey::from_pem("demo", DEMO_PUBLIC_KEY.as_bytes()).expect("key");
+        assert!(dsse::verify_envelope(&env, &keys).is_ok());
+        // Smaller than the file: the file as it is.
+        assert_eq!(padded_body(text.clone(), 10).0, text.len());
+    }
+
+    #[tokio::test]
+    async fn a_padded_payload_is_one_valid_base64_statement_too_large_to_read() {
+        let record = EvidenceRecord {
+            id: "x".into(),
+            predicate_type: "t".into(),
+            predicate_slug: "t".into(),
+            created_millis: 0,
+            created_by: "ci".into(),
+            verified: true,
+            signing_key_alias: None,
+            subject_sha256: "a".repeat(64),
+            download_path: "r/x.json".into(),
+            file: String::new(),
+            padded_to: Some(6 << 20),
+            pad_payload: true,
+        };
+        let (n, body) = payload_body(&record, 6 << 20);
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        assert_eq!(bytes.len(), n);
+        assert!(n > (6 << 20) - 8 && n <= 6 << 20, "{n}");
+        let Ok(dsse::Evidence::Dsse(env)) = dsse::parse_evidence(&bytes) else {
+            panic!("not an envelope");
+        };
+        assert!(env.payload.len() > dsse::MAX_STATEMENT_BYTES);
+        assert!(
+            env.payload
+                .starts_with(br#"{"_type":"https://in-toto.io/Statement/v1""#)
+        );
+        assert!(env.payload.ends_with(b"xxx\"}}"));
     }
 
     #[test]

@@ -12,6 +12,12 @@
 //! - `upper_case_enums`: upper-case string values of enum-like keys ([`ENUM_KEYS`]).
 //! - `missing_fields`: remove the keys a client decides on ([`MISSING_FIELDS`]) at every depth.
 //! - `extra_fields`: add unknown keys to every JSON object.
+//! - `echo`: answer `code` with an error body quoting the request's bearer token, in one of the
+//!   shapes JFrog and GitHub send (`jfrog`, `message`, `graphql`, `text`, and `long`: the token
+//!   after 290 characters, where a shortened message would cut it) — a server that echoes
+//!   credentials, for the redaction tests.
+//! - `drip`: run the handler, then send its body `bytes` at a time every `every_ms`
+//!   milliseconds; with `endless`, never end it (after the body, whitespace forever).
 //!
 //! Faults are applied before authentication, and every application is noted in the request log.
 //!
@@ -22,6 +28,7 @@ use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -119,6 +126,32 @@ pub enum FaultKind {
     UpperCaseEnums,
     MissingFields,
     ExtraFields,
+    Echo {
+        code: u16,
+        shape: EchoShape,
+    },
+    Drip {
+        bytes: usize,
+        every_ms: u64,
+        #[serde(default)]
+        endless: bool,
+    },
+}
+
+/// How an `echo` fault words the credential it quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EchoShape {
+    /// `{"errors":[{"status":N,"message":"… <token> …"}]}` (JFrog, Access).
+    Jfrog,
+    /// `{"message":"… <token> …"}` (GitHub, AppTrust).
+    Message,
+    /// `{"errors":[{"message":"… <token> …"}],"data":null}` (GraphQL).
+    Graphql,
+    /// Plain text.
+    Text,
+    /// Plain text with the token after 290 characters of padding.
+    Long,
 }
 
 impl FaultKind {
@@ -134,8 +167,71 @@ impl FaultKind {
             FaultKind::UpperCaseEnums => "upper_case_enums".into(),
             FaultKind::MissingFields => "missing_fields".into(),
             FaultKind::ExtraFields => "extra_fields".into(),
+            FaultKind::Echo { code, shape } => format!("echo {code} {shape:?}"),
+            FaultKind::Drip {
+                bytes,
+                every_ms,
+                endless,
+            } => format!(
+                "drip {bytes}B/{every_ms}ms{}",
+                if *endless { " endless" } else { "" }
+            ),
         }
     }
+}
+
+/// The answer of an `echo` fault: `token` (what the request authenticated with) quoted in
+/// `shape`.
+pub fn echo_response(code: u16, shape: EchoShape, token: &str) -> Response {
+    let message = format!("token {token} lacks read permission on this resource");
+    let (content_type, text) = match shape {
+        EchoShape::Jfrog => (
+            "application/json",
+            json!({"errors": [{"status": code, "message": message}]}).to_string(),
+        ),
+        EchoShape::Message => (
+            "application/json",
+            json!({ "message": message }).to_string(),
+        ),
+        EchoShape::Graphql => (
+            "application/json",
+            json!({"errors": [{"message": message, "extensions": {"token": token}}], "data": null})
+                .to_string(),
+        ),
+        EchoShape::Text => ("text/plain; charset=utf-8", message),
+        EchoShape::Long => (
+            "text/plain; charset=utf-8",
+            format!("{} {message}", "x".repeat(290)),
+        ),
+    };
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = Response::new(Body::from(text));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp
+}
+
+/// `body` sent `bytes` at a time every `every_ms`; with `endless`, followed by whitespace
+/// forever (a body that never ends).
+pub fn drip_body(body: Bytes, bytes: usize, every_ms: u64, endless: bool) -> Body {
+    let step = bytes.max(1);
+    let pieces: Vec<Bytes> = (0..body.len())
+        .step_by(step)
+        .map(|i| body.slice(i..(i + step).min(body.len())))
+        .collect();
+    let spaces = Bytes::from(vec![b' '; step]);
+    let tail = futures_util::stream::iter(std::iter::repeat_n(
+        spaces,
+        if endless { usize::MAX } else { 0 },
+    ));
+    let stream = futures_util::stream::iter(pieces)
+        .chain(tail)
+        .then(move |chunk| async move {
+            tokio::time::sleep(std::time::Duration::from_millis(every_ms)).await;
+            Ok::<Bytes, std::io::Error>(chunk)
+        });
+    Body::from_stream(stream)
 }
 
 /// Takes the first matching fault, counting down its remaining uses.
@@ -284,6 +380,40 @@ mod tests {
             serde_json::from_str(r#"{"path_contains":"/x","kind":"drop_after_apply"}"#).unwrap();
         assert_eq!(unit.kind, FaultKind::DropAfterApply);
         assert_eq!(unit.times, None);
+    }
+
+    #[test]
+    fn hostile_kinds_read_from_their_flat_json() {
+        let echo: Fault = serde_json::from_str(
+            r#"{"path_contains":"/x","kind":"echo","code":403,"shape":"long"}"#,
+        )
+        .expect("echo");
+        assert_eq!(
+            echo.kind,
+            FaultKind::Echo {
+                code: 403,
+                shape: EchoShape::Long
+            }
+        );
+        let drip: Fault = serde_json::from_str(
+            r#"{"path_contains":"/x","kind":"drip","bytes":1,"every_ms":2000}"#,
+        )
+        .expect("drip");
+        assert_eq!(drip.kind.label(), "drip 1B/2000ms");
+    }
+
+    #[tokio::test]
+    async fn an_echo_quotes_the_token_and_a_drip_keeps_the_body() {
+        let resp = echo_response(401, EchoShape::Long, "tok-123");
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+        let text = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let text = String::from_utf8(text.to_vec()).expect("utf8");
+        assert_eq!(text.find("tok-123"), Some(297), "{text}");
+        let body = drip_body(Bytes::from_static(b"{\"a\":1}"), 3, 1, false);
+        let got = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        assert_eq!(&got[..], b"{\"a\":1}");
     }
 
     #[test]

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 pub use evidence::{
     DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, predicate_slug, signed_statement,
 };
-pub use faults::{ENUM_KEYS, Fault, FaultKind, MISSING_FIELDS};
+pub use faults::{ENUM_KEYS, EchoShape, Fault, FaultKind, MISSING_FIELDS};
 pub use seed::{
     APP_INVENTORY, APP_WEB, EVIDENCE_SLSA, EVIDENCE_TEST_RESULT, PROJECT, STAGE_DEV, STAGE_PROD,
     STAGE_QA, STAGE_STAGING, seed_artifact_bytes, seed_predicate,
@@ -348,9 +348,54 @@ impl Simulator {
                     signing_key_alias: Some(DEMO_KEY_ALIAS.into()),
                     subject_sha256: v.application_version_sha256.clone(),
                     file: file.to_string(),
+                    padded_to: None,
+                    pad_payload: false,
                 });
             }
         });
+    }
+
+    /// Like [`Simulator::insert_evidence_file`], listed with a `downloadPath` of the test's
+    /// choosing (a hostile one: `../../x`, `https://…`).
+    pub fn insert_evidence_at(
+        &self,
+        app: &str,
+        version: &str,
+        predicate_type: &str,
+        download_path: &str,
+        file: &str,
+    ) {
+        self.insert_evidence_file(app, version, predicate_type, file, true);
+        self.with_version(app, version, |v| {
+            if let Some(r) = v.evidence.last_mut() {
+                r.download_path = download_path.to_string();
+            }
+        });
+    }
+
+    /// Attaches `count` records of `predicate_type` signed with the demo key (as
+    /// [`Simulator::add_evidence`]), each served padded to `size` bytes — generated as it is
+    /// sent, so a thousand 15 MiB records cost the simulator nothing to hold. `in_payload`: the
+    /// padding is a huge statement in the payload (refused as too large) instead of an extra
+    /// member beside a small signed one (which verifies).
+    pub fn add_large_evidence(
+        &self,
+        app: &str,
+        version: &str,
+        predicate_type: &str,
+        count: usize,
+        size: usize,
+        in_payload: bool,
+    ) {
+        for _ in 0..count {
+            self.add_evidence(app, version, predicate_type);
+            self.with_version(app, version, |v| {
+                if let Some(r) = v.evidence.last_mut() {
+                    r.padded_to = Some(size);
+                    r.pad_payload = in_payload;
+                }
+            });
+        }
     }
 
     /// Removes every evidence record of a version.

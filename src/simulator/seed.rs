@@ -283,6 +283,8 @@ fn seed_evidence(
             predicate_type,
             seed_predicate(predicate_type, true),
         ),
+        padded_to: None,
+        pad_payload: false,
     }
 }
 

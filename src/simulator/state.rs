@@ -99,6 +99,14 @@ pub struct EvidenceRecord {
     pub download_path: String,
     /// The file: the DSSE envelope (or Sigstore bundle) as uploaded.
     pub file: String,
+    /// Served padded to this many bytes (an extra `x-padding` member generated as it is sent,
+    /// never stored): a large record for memory and budget tests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub padded_to: Option<usize>,
+    /// With `padded_to`: the padding is inside the payload (a statement far over the size limit,
+    /// base64 like any payload) instead of beside it, so a reader must decode it to refuse it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pad_payload: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

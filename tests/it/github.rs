@@ -38,7 +38,6 @@ fn request(webhook: Option<&Secret>) -> ReportRequest<'_> {
         notify_issue: false,
         notify_webhook: webhook,
         summary: SUMMARY,
-        redact: &["ghs_token"],
     }
 }
 
@@ -674,7 +673,7 @@ async fn the_action_entry_point_uses_the_pr_head_and_redacts_secrets() {
     let ctx = RunContext::from_vars(vars);
     let mut o = blocked(1);
     o.findings[0].message = "token was jfrog-secret-token".into();
-    let warnings = report_run(&inputs, &ctx, &o, &Default::default(), &[]).await;
+    let warnings = report_run(&inputs, &ctx, &o, &Default::default()).await;
     assert!(warnings.is_empty(), "{warnings:?}");
     let sent = requests(&server, "POST", "/check-runs").await;
     let raw = String::from_utf8_lossy(&sent[0].body).to_string();
@@ -716,7 +715,7 @@ async fn without_a_github_token_only_the_webhook_goes_out() {
     ));
     let inputs = Inputs::from_vars(vars.clone()).expect("inputs");
     let ctx = RunContext::from_vars(vars);
-    let warnings = report_run(&inputs, &ctx, &blocked(1), &Default::default(), &[]).await;
+    let warnings = report_run(&inputs, &ctx, &blocked(1), &Default::default()).await;
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
         warnings[0].contains("`github-token` is empty"),

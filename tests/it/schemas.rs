@@ -70,6 +70,10 @@ fn policy_schema_accepts_what_the_parser_accepts() {
         ("evidence with nothing", prod("    gates:\n      - evidence: { allow-unverified: true }")),
         ("tests and junit", prod("    gates:\n      - { tests: { paths: a }, junit: { paths: a } }")),
         ("emergency-stop without label", "version: 1\nemergency-stop: {}\n".to_string()),
+        ("ics and rrule", prod("    freezes:\n      - { ics: h.ics, rrule: FREQ=DAILY, duration: 1h, timezone: UTC, reason: x }")),
+        ("ics and to", prod("    freezes:\n      - { ics: h.ics, to: 2026-01-02T00:00:00Z }")),
+        ("fixed freeze without reason", prod("    freezes:\n      - { from: 2026-01-01T00:00:00Z, to: 2026-01-02T00:00:00Z }")),
+        ("weekly window with exdate", prod("    windows:\n      - { days: [mon], start: \"09:00\", end: \"10:00\", timezone: UTC, exdate: [2026-01-05] }")),
     ];
     for (name, text) in rejected {
         assert!(

@@ -1,6 +1,7 @@
 //! Gathering every fact the stage decisions need, before any is decided: report files, the
-//! version's content from AppTrust, its evidence from JFrog (AQL, GraphQL, downloads) and the
-//! `signed-by` keys from the workspace, check runs and approvals from GitHub.
+//! version's content from AppTrust, its evidence from JFrog (read and judged record by record in
+//! [`super::evidence_read`]) with the `signed-by` keys from the workspace, check runs and
+//! approvals from GitHub.
 //!
 //! This is the I/O half of deciding; the pure half is [`crate::gates::stage`]. Every fact is
 //! gathered once, up front, so a plan shows every stage and a promotion never stops half-way
@@ -9,17 +10,17 @@
 
 mod workspace;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
+use super::evidence_read::{self, GateReader};
 use crate::apptrust::VersionContent;
 use crate::dsse::PublicKey;
-use crate::gates::facts::{AttachedFacts, Fact, GitHubFacts, IntegrityFacts, RecordFile};
+use crate::gates::facts::{AttachedFacts, Fact, GitHubFacts, IntegrityFacts};
 use crate::github::GitHubClient;
 use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
-use crate::jfrog_evidence::{EvidenceClient, Subject};
+use crate::jfrog_evidence::{EvidenceClient, Limits, Subject};
 use crate::policy::{GateSpec, Policy};
 use crate::reports::expand_globs;
 use workspace::Workspace;
@@ -38,6 +39,8 @@ pub(super) struct Sources<'a> {
     pub(super) github: &'a GitHubFacts,
     /// Where report and key files are.
     pub(super) workspace: &'a Path,
+    /// Bounds of the evidence read.
+    pub(super) limits: &'a Limits,
 }
 
 /// A gate whose report file could not be read, and where to annotate that.
@@ -65,23 +68,38 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
         .iter()
         .filter_map(|s| policy.stage(s).map(|sp| (s, sp)))
         .collect();
-    // The predicate types any evidence gate on the path needs: only their files are downloaded.
-    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    // Every evidence gate on the path judges the records it needs as they are read, once per
+    // run however many stages require evidence.
+    let mut readers = Vec::new();
     for (_, sp) in &stages {
         for g in &sp.gates {
-            if let GateSpec::Evidence { required, .. } = &g.spec {
-                wanted.extend(required.iter().map(String::as_str));
+            if let GateSpec::Evidence {
+                required,
+                signed_by,
+                allow_unverified,
+                conditions,
+                ..
+            } = &g.spec
+            {
+                let keys = signed_by_keys(src.workspace, signed_by);
+                readers.push(GateReader::new(
+                    required,
+                    keys,
+                    *allow_unverified,
+                    conditions,
+                ));
             }
         }
     }
-    // Read once per run, however many stages require evidence.
-    let attached = if wanted.is_empty() {
-        None
+    let read = if readers.iter().any(|r| r.keys.is_ok()) {
+        let subject = Subject::manifest(src.project, src.app, &src.content.version);
+        Some(evidence_read::read(src.evidence, &subject, &mut readers, src.limits).await)
     } else {
-        Some(attached_records(src, &wanted).await)
+        None
     };
     // Listed at most once, however many gates place failures on it.
     let ws = Workspace::new(src.workspace);
+    let mut readers = readers.into_iter();
     let mut out = BTreeMap::new();
     let mut unread = Vec::new();
     for (stage, sp) in stages {
@@ -89,12 +107,22 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
         for (index, gate) in sp.gates.iter().enumerate() {
             let e = match &gate.spec {
                 GateSpec::Integrity { files } => integrity(src.workspace, src.content, files),
-                GateSpec::Evidence { signed_by, .. } => match &attached {
-                    Some(Ok(a)) => match signed_by_keys(src.workspace, signed_by) {
-                        Ok(keys) => Fact::Attached(AttachedFacts { keys, ..a.clone() }),
-                        Err(why) => Fact::Unavailable(why),
-                    },
-                    Some(Err(why)) => Fact::Unavailable(why.clone()),
+                GateSpec::Evidence { .. } => match readers.next() {
+                    Some(mut r) => {
+                        let records = r.take_judged();
+                        match (&r.keys, &read) {
+                            (Err(why), _) | (Ok(_), Some(Err(why))) => {
+                                Fact::Unavailable(why.clone())
+                            }
+                            (Ok(_), Some(Ok(found))) => Fact::Attached(AttachedFacts {
+                                subject: found.subject.clone(),
+                                manifest_sha256: found.manifest_sha256.clone(),
+                                total_records: found.total_records,
+                                records,
+                            }),
+                            (Ok(_), None) => Fact::Unavailable("the evidence was not read".into()),
+                        }
+                    }
                     None => Fact::Unavailable("the evidence was not read".into()),
                 },
                 GateSpec::Checks { .. } => src.github.checks.clone(),
@@ -135,50 +163,6 @@ fn relative_text(workspace: &Path, text: &str) -> String {
         return text.to_string();
     }
     text.replace(&prefix, "")
-}
-
-/// The version manifest's records from JFrog, with the files of the `wanted` predicate types:
-/// AQL for the manifest's sha256, GraphQL for the records, one download per wanted record.
-async fn attached_records(
-    src: &Sources<'_>,
-    wanted: &BTreeSet<&str>,
-) -> Result<AttachedFacts, String> {
-    let subject = Subject::manifest(src.project, src.app, &src.content.version);
-    let shown = subject.full_path();
-    let sha = match src.evidence.sha256(&subject).await {
-        Ok(Some(sha)) => sha,
-        Ok(None) => {
-            return Err(format!(
-                "the version manifest {shown} is not in Artifactory, so no evidence can be attached to it; check `project` and that the version was created in AppTrust"
-            ));
-        }
-        Err(e) => return Err(format!("cannot read the version manifest's sha256: {e}")),
-    };
-    let records = src
-        .evidence
-        .records(&subject)
-        .await
-        .map_err(|e| format!("cannot search the version's evidence: {e}"))?;
-    let mut files = Vec::with_capacity(records.len());
-    for record in records {
-        let file = if wanted.contains(record.predicate_type.as_str()) {
-            Some(
-                src.evidence
-                    .download(&record.download_path)
-                    .await
-                    .map_err(|e| e.to_string()),
-            )
-        } else {
-            None
-        };
-        files.push(RecordFile { record, file });
-    }
-    Ok(AttachedFacts {
-        subject: shown,
-        manifest_sha256: sha,
-        records: Arc::new(files),
-        keys: Vec::new(),
-    })
 }
 
 /// The public keys of a gate's `signed-by` files, found like report files (inside the

@@ -82,7 +82,6 @@ pub(super) async fn check_run(
     }
     let created = client
         .call(
-            req.redact,
             Method::POST,
             &format!("/repos/{}/check-runs", req.repo),
             Some(&body),
@@ -101,7 +100,6 @@ pub(super) async fn check_run(
         });
         if let Err(e) = client
             .call(
-                req.redact,
                 Method::PATCH,
                 &format!("/repos/{}/check-runs/{id}", req.repo),
                 Some(&patch),

@@ -88,7 +88,6 @@ pub(super) async fn deployments(
         });
         let created = match client
             .call(
-                req.redact,
                 Method::POST,
                 &format!("/repos/{}/deployments", req.repo),
                 Some(&body),
@@ -144,7 +143,6 @@ pub(super) async fn deployments(
             }
             if let Err(e) = client
                 .call(
-                    req.redact,
                     Method::POST,
                     &format!("/repos/{}/deployments/{id}/statuses", req.repo),
                     Some(&status),

@@ -77,7 +77,6 @@ async fn find_issue(
     let repo = req.repo;
     let list = client
         .call(
-            req.redact,
             Method::GET,
             &format!("/repos/{repo}/issues?labels={LABEL}&state=open&per_page=100"),
             None,
@@ -131,7 +130,6 @@ pub(super) async fn issue(
         };
         client
             .call(
-                req.redact,
                 Method::POST,
                 &format!("/repos/{repo}/issues/{n}/comments"),
                 Some(&json!({ "body": comment })),
@@ -140,7 +138,6 @@ pub(super) async fn issue(
             .map_err(fail)?;
         client
             .call(
-                req.redact,
                 Method::PATCH,
                 &format!("/repos/{repo}/issues/{n}"),
                 Some(&json!({ "state": "closed", "state_reason": "completed" })),
@@ -153,7 +150,6 @@ pub(super) async fn issue(
     match existing {
         Some(n) => client
             .call(
-                req.redact,
                 Method::POST,
                 &format!("/repos/{repo}/issues/{n}/comments"),
                 Some(&json!({ "body": body })),
@@ -170,7 +166,6 @@ pub(super) async fn issue(
             }),
         None => client
             .call(
-                req.redact,
                 Method::POST,
                 &format!("/repos/{repo}/issues"),
                 Some(&json!({ "title": title, "body": body, "labels": [LABEL] })),

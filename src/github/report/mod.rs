@@ -22,7 +22,7 @@ use super::GitHubClient;
 use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
 use crate::promotion::outcome::Outcome;
-use crate::secret::{Secret, exposed, redact};
+use crate::secret::Secret;
 use text::is_failure;
 
 /// What the reporter needs besides the outcome; everything is borrowed from the run context.
@@ -46,8 +46,6 @@ pub struct ReportRequest<'a> {
     pub notify_webhook: Option<&'a Secret>,
     /// The rendered job summary, reused as the check-run summary and in the issue body.
     pub summary: &'a str,
-    /// Secret values (tokens) replaced by `***` in everything sent.
-    pub redact: &'a [&'a str],
 }
 
 impl ReportRequest<'_> {
@@ -81,20 +79,8 @@ pub async fn report(
     }
     if let Some(url) = req.notify_webhook {
         if is_failure(outcome.result) {
-            if let Err(w) = webhook::webhook(client.http(), url, req, outcome).await {
+            if let Err(w) = webhook::webhook(client, url, req, outcome).await {
                 warnings.push(w);
-            }
-        }
-    }
-    // Belt and braces: whatever a server echoed back, the webhook URL never leaves this function.
-    if let Some(url) = req
-        .notify_webhook
-        .map(Secret::expose)
-        .filter(|u| u.len() >= 4)
-    {
-        for w in &mut warnings {
-            if w.contains(url) {
-                *w = w.replace(url, "the notify-webhook URL");
             }
         }
     }
@@ -102,16 +88,18 @@ pub async fn report(
 }
 
 /// The action's entry point: everything [`report`] needs, derived from the inputs and the run
-/// context — the client (same TLS roots and timeouts as the JFrog client), the PR head SHA, the
-/// run and AppTrust links, and the summary markdown (secrets in `minted` and the inputs are
-/// redacted from everything sent). Returns warnings for `::warning`.
+/// context — the client (same TLS roots, timeouts and redactor as the JFrog client; the inputs'
+/// secrets are added to the redactor), the PR head SHA, the run and AppTrust links, and the
+/// summary markdown. Returns warnings for `::warning`.
 pub async fn report_run(
     inputs: &Inputs,
     ctx: &RunContext,
     outcome: &Outcome,
     options: &ClientOptions,
-    minted: &[Secret],
 ) -> Vec<String> {
+    for s in inputs.secrets() {
+        options.redactor.add(s.expose());
+    }
     let webhook = inputs.notify_webhook.as_ref();
     let github_asked = inputs.check_run || inputs.deployment || inputs.notify_issue;
     if !github_asked && webhook.is_none() {
@@ -159,12 +147,8 @@ pub async fn report_run(
         ctx.sha.as_deref(),
     );
     let run_url = ctx.run_url();
-    let secrets = exposed(inputs.secrets().into_iter().chain(minted));
     // The record is a file on the runner: no use in a check run or an issue.
-    let summary = redact(
-        &crate::report::run_summary(Some(inputs), ctx, outcome, None),
-        &secrets,
-    );
+    let summary = crate::report::run_summary(Some(inputs), ctx, outcome, None);
     let req = ReportRequest {
         repo: ctx.repository.as_deref().unwrap_or_default(),
         sha: sha.as_deref(),
@@ -175,7 +159,6 @@ pub async fn report_run(
         notify_issue: github_ok && inputs.notify_issue,
         notify_webhook: webhook,
         summary: &summary,
-        redact: &secrets,
     };
     warnings.extend(report(&client, &req, outcome).await);
     warnings
@@ -297,7 +280,6 @@ mod tests {
             notify_issue: true,
             notify_webhook: None,
             summary: &summary,
-            redact: &[],
         };
         let body = issue_body(&req, &o);
         assert!(body.chars().count() <= MAX_ISSUE_BODY, "{}", body.len());

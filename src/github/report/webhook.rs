@@ -3,13 +3,16 @@
 
 use std::time::Duration;
 
+use reqwest::Method;
 use serde_json::json;
 
 use super::ReportRequest;
 use super::text::{failed_gates, stage_of};
+use crate::github::GitHubClient;
+use crate::http::{Body, ClientOptions, Remote, RemoteErrorKind, error::NO_ADVICE};
 use crate::promotion::outcome::{Outcome, RunResult};
 use crate::report::markdown::cut;
-use crate::secret::{Secret, redact};
+use crate::secret::Secret;
 
 /// A chat webhook that does not answer in this time is given up on.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,41 +59,43 @@ pub fn webhook_text(o: &Outcome, run_url: Option<&str>) -> String {
 }
 
 pub(super) async fn webhook(
-    http: &reqwest::Client,
+    client: &GitHubClient,
     url: &Secret,
     req: &ReportRequest<'_>,
     o: &Outcome,
 ) -> Result<(), String> {
     let what = "the notify-webhook URL was not notified";
-    let body = json!({ "text": webhook_text(o, req.run_url) }).to_string();
+    let body = json!({ "text": webhook_text(o, req.run_url) });
+    // Through the HTTP layer like every other request, so its body and its errors pass the
+    // run's redactor (the URL is itself a secret there).
+    let options = ClientOptions {
+        timeout: WEBHOOK_TIMEOUT,
+        ..client.options().clone()
+    };
+    options.redactor.add(url.expose());
+    let remote = Remote::endpoint(client.http().clone(), url.expose(), options, &NO_ADVICE);
     // Sent once: a chat message sent twice is noise, and a lost answer may have been delivered.
-    let resp = http
-        .post(url.expose())
-        .timeout(WEBHOOK_TIMEOUT)
-        .header("content-type", "application/json")
-        .body(redact(&body, req.redact))
-        .send()
+    let reply = remote
+        .send(Method::POST, "", Some(Body::Json(&body)))
         .await
         .map_err(|e| {
-            // reqwest puts the URL in its errors; the URL is the secret.
-            let why = if e.is_timeout() {
-                format!("no answer within {} s", WEBHOOK_TIMEOUT.as_secs())
-            } else if e.is_builder() {
-                "it is not a valid URL".to_string()
-            } else {
-                format!("it could not be reached ({})", e.without_url())
+            let why = match e.kind {
+                RemoteErrorKind::Timeout => {
+                    format!("no answer within {} s", WEBHOOK_TIMEOUT.as_secs())
+                }
+                _ if e.what.contains("builder error") => "it is not a valid URL".to_string(),
+                _ => format!("it could not be reached ({})", e.what),
             };
             format!(
                 "{what}: {why}; check the notify-webhook secret. The promotion itself is not affected."
             )
         })?;
-    let status = resp.status();
-    if status.is_success() {
+    if reply.is_success() {
         return Ok(());
     }
     // The answer body is not quoted: a chat service may echo the request path, the secret.
     Err(format!(
         "{what}: it answered HTTP {}; check the notify-webhook secret (a revoked or mistyped webhook answers 403/404). The promotion itself is not affected.",
-        status.as_u16()
+        reply.status
     ))
 }

@@ -1,16 +1,20 @@
 //! Parsing of RRULE text into [`RRule`], naming the offending part (and its offset) of a rule
-//! that is not in the supported subset.
+//! that is not RFC 5545 or not supported; the checks of parts against each other are in
+//! `check.rs`.
 
 use jiff::civil::{Date, Time, Weekday};
 
-use super::{ByDay, Freq, MAX_COUNT, MAX_STARTS_PER_DAY, RRule, RRuleError, Until, WEEKDAYS};
+use super::{ByDay, Freq, MAX_COUNT, RRuleError, Until, WEEKDAYS};
 
-const SUPPORTED: &str = "Supported parts: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, COUNT, UNTIL, BYMONTH, BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSETPOS, WKST.";
+pub(super) const SUPPORTED: &str = "Supported parts: FREQ (SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, COUNT, UNTIL, BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSECOND, BYSETPOS, WKST.";
 
-impl RRule {
+/// Largest `INTERVAL` (every 999,999 seconds is about every 11.6 days).
+const MAX_INTERVAL: i64 = 999_999;
+
+impl super::RRule {
     /// Parses `FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10` (an `RRULE:` prefix is accepted; part names
     /// and values are case-insensitive).
-    pub fn parse(text: &str) -> Result<RRule, RRuleError> {
+    pub fn parse(text: &str) -> Result<super::RRule, RRuleError> {
         let mut b = Builder::default();
         let lead = text.len() - text.trim_start().len();
         let mut body = &text[lead..];
@@ -44,7 +48,7 @@ impl RRule {
 }
 
 /// An error about the rule as a whole.
-fn whole(message: &str, help: &str) -> RRuleError {
+pub(super) fn whole(message: &str, help: &str) -> RRuleError {
     RRuleError {
         offset: 0,
         part: String::new(),
@@ -53,29 +57,38 @@ fn whole(message: &str, help: &str) -> RRuleError {
     }
 }
 
+/// Where a part was written: its offset and text, for errors about combinations.
+pub(super) type At = (usize, String);
+
 /// Parts seen so far, with where each was written (for errors about combinations).
 #[derive(Default)]
-struct Builder {
-    freq: Option<Freq>,
-    interval: Option<(u32, usize, String)>,
-    count: Option<(u32, usize, String)>,
-    until: Option<(Until, usize, String)>,
-    by_month: Vec<i8>,
-    by_month_day: Option<(Vec<i8>, usize, String)>,
-    by_day: Option<(Vec<ByDay>, usize, String)>,
-    by_hour: Vec<i8>,
-    by_minute: Vec<i8>,
-    /// Where `BYMINUTE` (else `BYHOUR`) was written, for the starts-per-day limit.
-    times_at: Option<(usize, String)>,
-    by_set_pos: Option<(Vec<i16>, usize, String)>,
-    wkst: Option<Weekday>,
+pub(super) struct Builder {
+    pub(super) freq: Option<(Freq, At)>,
+    pub(super) interval: Option<(u32, At)>,
+    pub(super) count: Option<(u32, At)>,
+    pub(super) until: Option<(Until, At)>,
+    pub(super) by_month: Vec<i8>,
+    pub(super) by_week_no: Option<(Vec<i8>, At)>,
+    pub(super) by_year_day: Option<(Vec<i16>, At)>,
+    pub(super) by_month_day: Option<(Vec<i8>, At)>,
+    pub(super) by_day: Option<(Vec<ByDay>, At)>,
+    pub(super) by_hour: Vec<i8>,
+    pub(super) by_minute: Vec<i8>,
+    pub(super) by_second: Vec<i8>,
+    /// Where the finest of `BYHOUR`, `BYMINUTE`, `BYSECOND` was written, for the
+    /// starts-per-day limit.
+    pub(super) times_at: Option<At>,
+    pub(super) by_set_pos: Option<(Vec<i16>, At)>,
+    pub(super) wkst: Option<Weekday>,
     seen: Vec<String>,
 }
 
-/// One `NAME=VALUE` part as written, for its errors.
+/// A part as written, for its errors.
 struct Part<'a> {
-    text: &'a str,
     offset: usize,
+    text: &'a str,
+    name: String,
+    value: &'a str,
 }
 
 impl Part<'_> {
@@ -88,94 +101,107 @@ impl Part<'_> {
         }
     }
 
-    /// A value read from this part, with where it was written.
-    fn at<T>(&self, value: T) -> (T, usize, String) {
-        (value, self.offset, self.text.to_string())
+    fn at(&self) -> At {
+        (self.offset, self.text.to_string())
     }
-}
 
-/// Each comma-separated value of a list part, read by `read`; the error names the first value
-/// it cannot read.
-fn each<T>(
-    value: &str,
-    read: impl Fn(&str) -> Option<T>,
-    bad: impl Fn(&str) -> RRuleError,
-) -> Result<Vec<T>, RRuleError> {
-    value
-        .split(',')
-        .map(str::trim)
-        .map(|v| read(v).ok_or_else(|| bad(v)))
-        .collect()
-}
-
-/// `FREQ`: a frequency of a day or longer.
-fn frequency(value: &str, p: &Part<'_>) -> Result<Freq, RRuleError> {
-    match value.to_ascii_uppercase().as_str() {
-        "DAILY" => Ok(Freq::Daily),
-        "WEEKLY" => Ok(Freq::Weekly),
-        "MONTHLY" => Ok(Freq::Monthly),
-        "YEARLY" => Ok(Freq::Yearly),
-        "HOURLY" | "MINUTELY" | "SECONDLY" => Err(p.err(
-            format!("FREQ={value} is not supported here"),
-            "Promotion windows repeat by day at most: use FREQ=DAILY with BYHOUR (and BYMINUTE) for several openings a day.",
-        )),
-        _ => Err(p.err(
-            format!("FREQ \"{value}\" is not a frequency"),
-            "Write FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.",
-        )),
+    /// The comma-separated numbers of a `BY…` list: each in `lo..=hi`, or with `signed`
+    /// `±lo..=hi` (never 0); else the error for the first bad one, `"{NAME} \"v\" {what}"`.
+    fn numbers(
+        &self,
+        (lo, hi): (i64, i64),
+        signed_ok: bool,
+        what: &str,
+        help: &str,
+    ) -> Result<Vec<i64>, RRuleError> {
+        self.value
+            .split(',')
+            .map(str::trim)
+            .map(|v| {
+                let n = if signed_ok {
+                    signed(v, hi)
+                } else {
+                    number(v, lo, hi)
+                };
+                n.ok_or_else(|| self.err(format!("{} \"{v}\" {what}", self.name), help))
+            })
+            .collect()
     }
 }
 
 impl Builder {
     /// Reads one `NAME=VALUE` part written at `offset`.
     fn part(&mut self, part: &str, offset: usize) -> Result<(), RRuleError> {
-        let p = Part { text: part, offset };
+        let whole_err = |message: String, help: &str| RRuleError {
+            offset,
+            part: part.to_string(),
+            message,
+            help: help.to_string(),
+        };
         let Some((name, value)) = part.split_once('=') else {
-            return Err(p.err(
+            return Err(whole_err(
                 format!("`{part}` is not a NAME=VALUE part"),
                 "Separate parts with `;` and write each as NAME=VALUE, e.g. `FREQ=WEEKLY;BYDAY=MO`.",
             ));
         };
-        let name = name.trim().to_ascii_uppercase();
-        let value = value.trim();
-        if self.seen.contains(&name) {
+        let p = Part {
+            offset,
+            text: part,
+            name: name.trim().to_ascii_uppercase(),
+            value: value.trim(),
+        };
+        if self.seen.contains(&p.name) {
             return Err(p.err(
-                format!("{name} is given twice"),
+                format!("{} is given twice", p.name),
                 "Give each part once; list several values with commas, e.g. `BYDAY=MO,WE`.",
             ));
         }
-        self.seen.push(name.clone());
-        if value.is_empty() {
-            return Err(p.err(format!("{name} has no value"), "Write a value after `=`."));
+        self.seen.push(p.name.clone());
+        if p.value.is_empty() {
+            return Err(p.err(
+                format!("{} has no value", p.name),
+                "Write a value after `=`.",
+            ));
         }
-        match name.as_str() {
-            "FREQ" | "INTERVAL" | "COUNT" | "UNTIL" | "WKST" => self.single(&name, value, &p),
-            "BYMONTH" | "BYMONTHDAY" | "BYDAY" | "BYHOUR" | "BYMINUTE" | "BYSETPOS" => {
-                self.list(&name, value, &p)
-            }
-            "BYSECOND" | "BYWEEKNO" | "BYYEARDAY" | "BYEASTER" | "RSCALE" | "SKIP" => {
-                Err(p.err(format!("{name} is not supported here"), SUPPORTED))
-            }
-            "DTSTART" => Err(p.err(
-                "DTSTART is not an RRULE part".to_string(),
-                "Give the anchor as the entry's `dtstart` key (a wall-clock time in `timezone`), e.g. `dtstart: \"2026-01-05T09:00\"`.",
-            )),
-            _ => Err(p.err(format!("`{name}` is not an RRULE part"), SUPPORTED)),
+        if p.name.starts_with("BY") {
+            self.by_part(&p)
+        } else {
+            self.other_part(&p)
         }
     }
 
-    /// A part with one value: FREQ, INTERVAL, COUNT, UNTIL, WKST.
-    fn single(&mut self, name: &str, value: &str, p: &Part<'_>) -> Result<(), RRuleError> {
-        match name {
-            "FREQ" => self.freq = Some(frequency(value, p)?),
+    /// `FREQ`, `INTERVAL`, `COUNT`, `UNTIL`, `WKST`, and what is not an RRULE part.
+    fn other_part(&mut self, p: &Part<'_>) -> Result<(), RRuleError> {
+        let value = p.value;
+        match p.name.as_str() {
+            "FREQ" => {
+                let freq = match value.to_ascii_uppercase().as_str() {
+                    "SECONDLY" => Freq::Secondly,
+                    "MINUTELY" => Freq::Minutely,
+                    "HOURLY" => Freq::Hourly,
+                    "DAILY" => Freq::Daily,
+                    "WEEKLY" => Freq::Weekly,
+                    "MONTHLY" => Freq::Monthly,
+                    "YEARLY" => Freq::Yearly,
+                    _ => {
+                        return Err(p.err(
+                            format!("FREQ \"{value}\" is not a frequency"),
+                            "Write FREQ=SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY.",
+                        ));
+                    }
+                };
+                self.freq = Some((freq, p.at()));
+            }
             "INTERVAL" => {
-                let n = number(value, 1, 1000).ok_or_else(|| {
+                let n = number(value, 1, MAX_INTERVAL).ok_or_else(|| {
                     p.err(
-                        format!("INTERVAL \"{value}\" is not a whole number from 1 to 1000"),
+                        format!(
+                            "INTERVAL \"{value}\" is not a whole number from 1 to {MAX_INTERVAL}"
+                        ),
                         "Write e.g. `INTERVAL=2` for every second period.",
                     )
                 })?;
-                self.interval = Some(p.at(u32::try_from(n).unwrap_or(1)));
+                self.interval = Some((u32::try_from(n).unwrap_or(1), p.at()));
             }
             "COUNT" => {
                 let n = number(value, 1, i64::from(MAX_COUNT)).ok_or_else(|| {
@@ -184,7 +210,7 @@ impl Builder {
                         "COUNT is how many occurrences the rule has in all; use UNTIL or no limit for longer series.",
                     )
                 })?;
-                self.count = Some(p.at(u32::try_from(n).unwrap_or(1)));
+                self.count = Some((u32::try_from(n).unwrap_or(1), p.at()));
             }
             "UNTIL" => {
                 let u = until(value).ok_or_else(|| {
@@ -193,9 +219,9 @@ impl Builder {
                         "Write UNTIL=YYYYMMDD, UNTIL=YYYYMMDDTHHMMSS (wall clock in `timezone`) or UNTIL=YYYYMMDDTHHMMSSZ (UTC).",
                     )
                 })?;
-                self.until = Some(p.at(u));
+                self.until = Some((u, p.at()));
             }
-            _ => {
+            "WKST" => {
                 self.wkst = Some(weekday(value).ok_or_else(|| {
                     p.err(
                         format!("WKST \"{value}\" is not a weekday"),
@@ -203,186 +229,133 @@ impl Builder {
                     )
                 })?);
             }
+            "RSCALE" | "SKIP" => return Err(not_rfc(p)),
+            "DTSTART" => {
+                return Err(p.err(
+                    "DTSTART is not an RRULE part".to_string(),
+                    "Give the anchor as the entry's `dtstart` key (a wall-clock time in `timezone`), e.g. `dtstart: \"2026-01-05T09:00\"`.",
+                ));
+            }
+            _ => return Err(p.err(format!("`{}` is not an RRULE part", p.name), SUPPORTED)),
         }
         Ok(())
     }
 
-    /// A part listing values: BYMONTH, BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSETPOS.
-    fn list(&mut self, name: &str, value: &str, p: &Part<'_>) -> Result<(), RRuleError> {
-        match name {
-            "BYMONTH" => {
-                let months = each(
-                    value,
-                    |v| number(v, 1, 12),
-                    |v| {
-                        p.err(
-                            format!("BYMONTH \"{v}\" is not a month number 1-12"),
-                            "Write month numbers, e.g. `BYMONTH=3,9`.",
-                        )
-                    },
+    /// The `BY…` parts.
+    fn by_part(&mut self, p: &Part<'_>) -> Result<(), RRuleError> {
+        let narrow = |v: Vec<i64>| v.into_iter().map(small).collect::<Vec<i8>>();
+        match p.name.as_str() {
+            "BYMONTH" => self.by_month.extend(narrow(p.numbers(
+                (1, 12),
+                false,
+                "is not a month number 1-12",
+                "Write month numbers, e.g. `BYMONTH=3,9`.",
+            )?)),
+            "BYWEEKNO" => {
+                let weeks = p.numbers((1, 53), true, "is not a week of the year (1 to 53, or -1 to -53 from the end)", "Write e.g. `BYWEEKNO=20` (weeks start on WKST; week 1 is the first with four days in the year).")?;
+                self.by_week_no = Some((narrow(weeks), p.at()));
+            }
+            "BYYEARDAY" => {
+                let days = p.numbers(
+                    (1, 366),
+                    true,
+                    "is not a day of the year (1 to 366, or -1 to -366 from the end)",
+                    "Write e.g. `BYYEARDAY=1,100` or `BYYEARDAY=-1` for the last day of the year.",
                 )?;
-                self.by_month.extend(months.into_iter().map(small));
+                let days = days
+                    .into_iter()
+                    .map(|n| i16::try_from(n).unwrap_or(1))
+                    .collect();
+                self.by_year_day = Some((days, p.at()));
             }
             "BYMONTHDAY" => {
-                let days = each(
-                    value,
-                    |v| signed(v, 31),
-                    |v| {
-                        p.err(format!("BYMONTHDAY \"{v}\" is not a day of the month (1 to 31, or -1 to -31 from the end)"), "Write e.g. `BYMONTHDAY=1,15` or `BYMONTHDAY=-1` for the last day.")
-                    },
+                let days = p.numbers(
+                    (1, 31),
+                    true,
+                    "is not a day of the month (1 to 31, or -1 to -31 from the end)",
+                    "Write e.g. `BYMONTHDAY=1,15` or `BYMONTHDAY=-1` for the last day.",
                 )?;
-                self.by_month_day = Some(p.at(days.into_iter().map(small).collect()));
+                self.by_month_day = Some((narrow(days), p.at()));
             }
             "BYDAY" => {
-                let days = each(value, by_day, |v| {
-                    p.err(format!("BYDAY \"{v}\" is not a weekday"), "Write MO, TU, WE, TH, FR, SA or SU, optionally after an ordinal such as 1 (first) or -1 (last): `BYDAY=1SA`, `BYDAY=-1FR`.")
-                })?;
-                self.by_day = Some(p.at(days));
+                let days = p
+                    .value
+                    .split(',')
+                    .map(str::trim)
+                    .map(|v| {
+                        by_day(v).ok_or_else(|| p.err(format!("BYDAY \"{v}\" is not a weekday"), "Write MO, TU, WE, TH, FR, SA or SU, optionally after an ordinal such as 1 (first) or -1 (last): `BYDAY=1SA`, `BYDAY=-1FR`."))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.by_day = Some((days, p.at()));
             }
             "BYHOUR" => {
-                let hours = each(
-                    value,
-                    |v| number(v, 0, 23),
-                    |v| {
-                        p.err(
-                            format!("BYHOUR \"{v}\" is not an hour 0-23"),
-                            "Write hours of the 24-hour clock, e.g. `BYHOUR=10` or `BYHOUR=9,14`.",
-                        )
-                    },
-                )?;
-                self.by_hour.extend(hours.into_iter().map(small));
+                self.by_hour.extend(narrow(p.numbers(
+                    (0, 23),
+                    false,
+                    "is not an hour 0-23",
+                    "Write hours of the 24-hour clock, e.g. `BYHOUR=10` or `BYHOUR=9,14`.",
+                )?));
                 if self.times_at.is_none() {
-                    self.times_at = Some((p.offset, p.text.to_string()));
+                    self.times_at = Some(p.at());
                 }
             }
             "BYMINUTE" => {
-                let minutes = each(
-                    value,
-                    |v| number(v, 0, 59),
-                    |v| {
-                        p.err(
-                            format!("BYMINUTE \"{v}\" is not a minute 0-59"),
-                            "Write minutes, e.g. `BYMINUTE=30`.",
-                        )
-                    },
-                )?;
-                self.by_minute.extend(minutes.into_iter().map(small));
-                self.times_at = Some((p.offset, p.text.to_string()));
+                self.by_minute.extend(narrow(p.numbers(
+                    (0, 59),
+                    false,
+                    "is not a minute 0-59",
+                    "Write minutes, e.g. `BYMINUTE=30`.",
+                )?));
+                if self.by_second.is_empty() {
+                    self.times_at = Some(p.at());
+                }
             }
-            _ => {
-                let pos = each(
-                    value,
-                    |v| signed(v, 366),
-                    |v| {
-                        p.err(format!("BYSETPOS \"{v}\" is not a position (1 to 366, or -1 to -366 from the end)"), "Write e.g. `BYSETPOS=-1` for the last occurrence of each period.")
-                    },
-                )?;
-                let pos = pos.into_iter().map(|n| i16::try_from(n).unwrap_or(1));
-                self.by_set_pos = Some(p.at(pos.collect()));
+            "BYSECOND" => {
+                self.by_second.extend(narrow(p.numbers(
+                    (0, 59),
+                    false,
+                    "is not a second 0-59",
+                    "Write seconds, e.g. `BYSECOND=0`; the clocks here have no leap second 60.",
+                )?));
+                self.times_at = Some(p.at());
             }
+            "BYSETPOS" => {
+                let pos = p.numbers(
+                    (1, 366),
+                    true,
+                    "is not a position (1 to 366, or -1 to -366 from the end)",
+                    "Write e.g. `BYSETPOS=-1` for the last occurrence of each period.",
+                )?;
+                let pos = pos
+                    .into_iter()
+                    .map(|n| i16::try_from(n).unwrap_or(1))
+                    .collect();
+                self.by_set_pos = Some((pos, p.at()));
+            }
+            "BYEASTER" => return Err(not_rfc(p)),
+            _ => return Err(p.err(format!("`{}` is not an RRULE part", p.name), SUPPORTED)),
         }
         Ok(())
     }
+}
 
-    /// Checks combinations and builds the rule.
-    fn finish(self) -> Result<RRule, RRuleError> {
-        let Some(freq) = self.freq else {
-            return Err(whole(
-                "the rule has no FREQ",
-                "Start the rule with FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.",
-            ));
-        };
-        let at = |o: &(usize, String), message: String, help: &str| RRuleError {
-            offset: o.0,
-            part: o.1.clone(),
-            message,
-            help: help.to_string(),
-        };
-        if let (Some((_, _, _)), Some((_, o, p))) = (&self.count, &self.until) {
-            return Err(at(
-                &(*o, p.clone()),
-                "COUNT and UNTIL cannot both be given".into(),
-                "RFC 5545 allows one limit per rule: keep COUNT or UNTIL.",
-            ));
-        }
-        if let Some((_, o, p)) = &self.by_month_day
-            && freq == Freq::Weekly
-        {
-            return Err(at(
-                &(*o, p.clone()),
-                "BYMONTHDAY cannot be used with FREQ=WEEKLY".into(),
-                "Use FREQ=MONTHLY with BYMONTHDAY, or BYDAY for days of the week.",
-            ));
-        }
-        if let Some((days, o, p)) = &self.by_day {
-            let limit: i8 = match freq {
-                Freq::Daily | Freq::Weekly => 0,
-                Freq::Monthly => 5,
-                Freq::Yearly if self.by_month.is_empty() => 53,
-                Freq::Yearly => 5,
-            };
-            if let Some(bd) = days
-                .iter()
-                .find(|d| d.ordinal.is_some_and(|n| n.abs() > limit))
-            {
-                let n = bd.ordinal.unwrap_or(0);
-                let message = if limit == 0 {
-                    format!(
-                        "BYDAY ordinal {n} cannot be used with FREQ={}",
-                        freq_name(freq)
-                    )
-                } else {
-                    format!(
-                        "BYDAY ordinal {n} is out of range for FREQ={} (±1 to ±{limit})",
-                        freq_name(freq)
-                    )
-                };
-                return Err(at(
-                    &(*o, p.clone()),
-                    message,
-                    "Ordinals such as 1SA (first Saturday) or -1FR (last Friday) count within a month (FREQ=MONTHLY, or YEARLY with BYMONTH) or a year (FREQ=YEARLY).",
-                ));
-            }
-        }
-        let sorted = |mut v: Vec<i8>| {
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        let (by_hour, by_minute) = (sorted(self.by_hour), sorted(self.by_minute));
-        let per_day = by_hour.len().max(1) * by_minute.len().max(1);
-        if let Some(o) = self
-            .times_at
-            .as_ref()
-            .filter(|_| per_day > MAX_STARTS_PER_DAY)
-        {
-            return Err(at(
-                o,
-                format!(
-                    "BYHOUR and BYMINUTE give {per_day} start times a day, more than {MAX_STARTS_PER_DAY}"
-                ),
-                "A promotion window opens a few times a day at most: list fewer hours or minutes, and give each opening a longer `duration`.",
-            ));
-        }
-        Ok(RRule {
-            freq,
-            interval: self.interval.map_or(1, |i| i.0),
-            count: self.count.map(|c| c.0),
-            until: self.until.map(|u| u.0),
-            by_month: sorted(self.by_month),
-            by_month_day: self.by_month_day.map(|d| d.0).unwrap_or_default(),
-            by_day: self.by_day.map(|d| d.0).unwrap_or_default(),
-            by_hour,
-            by_minute,
-            by_set_pos: self.by_set_pos.map(|d| d.0).unwrap_or_default(),
-            wkst: self.wkst.unwrap_or(Weekday::Monday),
-        })
-    }
+/// The error for an RFC 7529 or vendor part (`BYEASTER`, `RSCALE`, `SKIP`).
+fn not_rfc(p: &Part<'_>) -> RRuleError {
+    p.err(
+        format!(
+            "{} is not supported here (it is not part of RFC 5545)",
+            p.name
+        ),
+        SUPPORTED,
+    )
 }
 
 /// `FREQ` value as written.
 pub fn freq_name(f: Freq) -> &'static str {
     match f {
+        Freq::Secondly => "SECONDLY",
+        Freq::Minutely => "MINUTELY",
+        Freq::Hourly => "HOURLY",
         Freq::Daily => "DAILY",
         Freq::Weekly => "WEEKLY",
         Freq::Monthly => "MONTHLY",
@@ -391,7 +364,7 @@ pub fn freq_name(f: Freq) -> &'static str {
 }
 
 /// Narrows a checked small number.
-fn small(n: i64) -> i8 {
+pub(super) fn small(n: i64) -> i8 {
     i8::try_from(n).unwrap_or(0)
 }
 

@@ -29,12 +29,12 @@ fn parses_valid_rules() {
 
     #[rustfmt::skip]
     let cases: Vec<(&str, RRule)> = vec![
-        ("RRULE:FREQ=DAILY;", RRule { freq: Freq::Daily, interval: 1, count: None, until: None, by_month: vec![], by_month_day: vec![], by_day: vec![], by_hour: vec![], by_minute: vec![], by_set_pos: vec![], wkst: Weekday::Monday }),
-        ("freq=weekly;interval=2;byday=MO,th;wkst=su", RRule { freq: Freq::Weekly, interval: 2, count: None, until: None, by_month: vec![], by_month_day: vec![], by_day: vec![ByDay { ordinal: None, weekday: Weekday::Monday }, ByDay { ordinal: None, weekday: Weekday::Thursday }], by_hour: vec![], by_minute: vec![], by_set_pos: vec![], wkst: Weekday::Sunday }),
-        ("FREQ=MONTHLY;BYMONTHDAY=-1,15;BYHOUR=14,9,9;BYMINUTE=30;COUNT=10", RRule { freq: Freq::Monthly, interval: 1, count: Some(10), until: None, by_month: vec![], by_month_day: vec![-1, 15], by_day: vec![], by_hour: vec![9, 14], by_minute: vec![30], by_set_pos: vec![], wkst: Weekday::Monday }),
-        ("FREQ=YEARLY;BYMONTH=12,3;BYDAY=+2MO,-1FR;UNTIL=20301231", RRule { freq: Freq::Yearly, interval: 1, count: None, until: Some(Until::Local(dt("2030-12-31T23:59:59.999999999"))), by_month: vec![3, 12], by_month_day: vec![], by_day: vec![ByDay { ordinal: Some(2), weekday: Weekday::Monday }, ByDay { ordinal: Some(-1), weekday: Weekday::Friday }], by_hour: vec![], by_minute: vec![], by_set_pos: vec![], wkst: Weekday::Monday }),
-        ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1,1;UNTIL=20270101T120000Z", RRule { freq: Freq::Monthly, interval: 1, count: None, until: Some(Until::Utc(dt("2027-01-01T12:00"))), by_month: vec![], by_month_day: vec![], by_day: [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday].iter().map(|w| ByDay { ordinal: None, weekday: *w }).collect(), by_hour: vec![], by_minute: vec![], by_set_pos: vec![-1, 1], wkst: Weekday::Monday }),
-        ("FREQ=YEARLY;BYDAY=20MO;UNTIL=20300101T000000", RRule { freq: Freq::Yearly, interval: 1, count: None, until: Some(Until::Local(dt("2030-01-01T00:00"))), by_month: vec![], by_month_day: vec![], by_day: vec![ByDay { ordinal: Some(20), weekday: Weekday::Monday }], by_hour: vec![], by_minute: vec![], by_set_pos: vec![], wkst: Weekday::Monday }),
+        ("RRULE:FREQ=DAILY;", RRule { freq: Freq::Daily, interval: 1, count: None, until: None, by_month: vec![], by_week_no: vec![], by_year_day: vec![], by_month_day: vec![], by_day: vec![], by_hour: vec![], by_minute: vec![], by_second: vec![], by_set_pos: vec![], wkst: Weekday::Monday }),
+        ("freq=weekly;interval=2;byday=MO,th;wkst=su", RRule { freq: Freq::Weekly, interval: 2, count: None, until: None, by_month: vec![], by_week_no: vec![], by_year_day: vec![], by_month_day: vec![], by_day: vec![ByDay { ordinal: None, weekday: Weekday::Monday }, ByDay { ordinal: None, weekday: Weekday::Thursday }], by_hour: vec![], by_minute: vec![], by_second: vec![], by_set_pos: vec![], wkst: Weekday::Sunday }),
+        ("FREQ=MONTHLY;BYMONTHDAY=-1,15;BYHOUR=14,9,9;BYMINUTE=30;COUNT=10", RRule { freq: Freq::Monthly, interval: 1, count: Some(10), until: None, by_month: vec![], by_week_no: vec![], by_year_day: vec![], by_month_day: vec![-1, 15], by_day: vec![], by_hour: vec![9, 14], by_minute: vec![30], by_second: vec![], by_set_pos: vec![], wkst: Weekday::Monday }),
+        ("FREQ=YEARLY;BYMONTH=12,3;BYDAY=+2MO,-1FR;UNTIL=20301231", RRule { freq: Freq::Yearly, interval: 1, count: None, until: Some(Until::Local(dt("2030-12-31T23:59:59.999999999"))), by_month: vec![3, 12], by_week_no: vec![], by_year_day: vec![], by_month_day: vec![], by_day: vec![ByDay { ordinal: Some(2), weekday: Weekday::Monday }, ByDay { ordinal: Some(-1), weekday: Weekday::Friday }], by_hour: vec![], by_minute: vec![], by_second: vec![], by_set_pos: vec![], wkst: Weekday::Monday }),
+        ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1,1;UNTIL=20270101T120000Z", RRule { freq: Freq::Monthly, interval: 1, count: None, until: Some(Until::Utc(dt("2027-01-01T12:00"))), by_month: vec![], by_week_no: vec![], by_year_day: vec![], by_month_day: vec![], by_day: [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday].iter().map(|w| ByDay { ordinal: None, weekday: *w }).collect(), by_hour: vec![], by_minute: vec![], by_second: vec![], by_set_pos: vec![-1, 1], wkst: Weekday::Monday }),
+        ("FREQ=YEARLY;BYDAY=20MO;UNTIL=20300101T000000", RRule { freq: Freq::Yearly, interval: 1, count: None, until: Some(Until::Local(dt("2030-01-01T00:00"))), by_month: vec![], by_week_no: vec![], by_year_day: vec![], by_month_day: vec![], by_day: vec![ByDay { ordinal: Some(20), weekday: Weekday::Monday }], by_hour: vec![], by_minute: vec![], by_second: vec![], by_set_pos: vec![], wkst: Weekday::Monday }),
     ];
     for (text, expected) in cases {
         assert_eq!(RRule::parse(text).as_ref(), Ok(&expected), "{text}");
@@ -50,7 +50,7 @@ fn rejects_invalid_parts() {
         ("", 0, "", "the rule is empty"),
         ("BYDAY=MO", 0, "", "no FREQ"),
         ("FREQ=FORTNIGHTLY", 0, "FREQ=FORTNIGHTLY", "FREQ \"FORTNIGHTLY\" is not a frequency"),
-        ("FREQ=HOURLY", 0, "FREQ=HOURLY", "FREQ=HOURLY is not supported here"),
+        ("FREQ=DAILY;INTERVAL=0", 11, "INTERVAL=0", "INTERVAL \"0\" is not a whole number from 1 to 999999"),
         ("FREQ=MONTHLY;BYDAY=1XX", 13, "BYDAY=1XX", "BYDAY \"1XX\" is not a weekday"),
         ("FREQ=MONTHLY;BYDAY=MO,,TU", 13, "BYDAY=MO,,TU", "BYDAY \"\" is not a weekday"),
         ("FREQ=MONTHLY;BYDAY=0MO", 13, "BYDAY=0MO", "is not a weekday"),
@@ -67,7 +67,6 @@ fn rejects_invalid_parts() {
         ("FREQ=DAILY;BYHOUR=-1", 11, "BYHOUR=-1", "is not an hour"),
         ("FREQ=DAILY;BYMINUTE=60", 11, "BYMINUTE=60", "BYMINUTE \"60\" is not a minute 0-59"),
         ("FREQ=DAILY;BYSETPOS=0", 11, "BYSETPOS=0", "BYSETPOS \"0\" is not a position"),
-        ("FREQ=DAILY;INTERVAL=0", 11, "INTERVAL=0", "INTERVAL \"0\" is not a whole number from 1 to 1000"),
         ("FREQ=DAILY;COUNT=0", 11, "COUNT=0", "COUNT \"0\" is not a whole number"),
         ("FREQ=DAILY;COUNT=100001", 11, "COUNT=100001", "COUNT \"100001\""),
         ("FREQ=DAILY;UNTIL=2026-12-31", 11, "UNTIL=2026-12-31", "UNTIL \"2026-12-31\" is not a date or date-time"),
@@ -76,16 +75,12 @@ fn rejects_invalid_parts() {
         ("FREQ=DAILY;COUNT=2;UNTIL=20261231", 19, "UNTIL=20261231", "COUNT and UNTIL cannot both be given"),
         ("FREQ=DAILY;WKST=XX", 11, "WKST=XX", "WKST \"XX\" is not a weekday"),
         ("FREQ=DAILY;FREQ=WEEKLY", 11, "FREQ=WEEKLY", "FREQ is given twice"),
-        ("FREQ=DAILY;BYSECOND=5", 11, "BYSECOND=5", "BYSECOND is not supported here"),
-        ("FREQ=YEARLY;BYWEEKNO=20", 12, "BYWEEKNO=20", "BYWEEKNO is not supported here"),
         ("FREQ=DAILY;DTSTART=20260101T000000", 11, "DTSTART=20260101T000000", "`dtstart` key"),
         ("FREQ=DAILY;COLOR=RED", 11, "COLOR=RED", "`COLOR` is not an RRULE part"),
         ("FREQ=DAILY;BYHOUR", 11, "BYHOUR", "is not a NAME=VALUE part"),
         ("FREQ=DAILY;BYHOUR=", 11, "BYHOUR=", "BYHOUR has no value"),
         ("  RRULE:FREQ=DAILY; BYDAY=XY", 20, "BYDAY=XY", "BYDAY \"XY\""),
         ("FREQ=MONTHLY;BYDAY=1SÄ", 13, "BYDAY=1SÄ", "is not a weekday"),
-        ("FREQ=DAILY;BYHOUR=8,9,10,11,12,13,14,15,16,17,18,19,20;BYMINUTE=0,30", 55, "BYMINUTE=0,30", "give 26 start times a day, more than 24"),
-        ("FREQ=DAILY;BYMINUTE=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24", 11, "BYMINUTE=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24", "25 start times a day"),
     ];
     let mut failures = Vec::new();
     for (text, offset, part, fragment) in cases {
@@ -110,47 +105,41 @@ fn rejects_invalid_parts() {
 }
 
 /// Occurrences agree with python-dateutil's RFC 5545 implementation; the expected lists are
-/// printed by `tests/fixtures/rrule/expected.py`.
+/// written to `tests/fixtures/rrule/expected.json` by `tests/fixtures/rrule/expected.py`.
 #[test]
 fn occurrences_match_dateutil() {
-    type Case = (
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-        &'static str,
-        &'static str,
-        &'static [&'static str],
-    );
-    #[rustfmt::skip]
-    let cases: Vec<Case> = vec![
-        ("first saturday 10:00", "FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10", None, "2026-01-01T00:00", "2026-07-01T00:00", &["2026-01-03T10:00", "2026-02-07T10:00", "2026-03-07T10:00", "2026-04-04T10:00", "2026-05-02T10:00", "2026-06-06T10:00"]),
-        ("last friday", "FREQ=MONTHLY;BYDAY=-1FR", None, "2026-01-01T00:00", "2026-07-01T00:00", &["2026-01-30T00:00", "2026-02-27T00:00", "2026-03-27T00:00", "2026-04-24T00:00", "2026-05-29T00:00", "2026-06-26T00:00"]),
-        ("every other week mon+thu 09:30", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=30", Some("2026-01-05T00:00"), "2026-01-01T00:00", "2026-02-15T00:00", &["2026-01-05T09:30", "2026-01-08T09:30", "2026-01-19T09:30", "2026-01-22T09:30", "2026-02-02T09:30", "2026-02-05T09:30"]),
-        ("weekly count 4 from a wednesday", "FREQ=WEEKLY;COUNT=4", Some("2026-01-07T14:00"), "2026-01-01T00:00", "2026-06-01T00:00", &["2026-01-07T14:00", "2026-01-14T14:00", "2026-01-21T14:00", "2026-01-28T14:00"]),
-        ("daily until, two hours", "FREQ=DAILY;UNTIL=20260110T120000;BYHOUR=9,14", None, "2026-01-08T00:00", "2026-02-01T00:00", &["2026-01-08T09:00", "2026-01-08T14:00", "2026-01-09T09:00", "2026-01-09T14:00", "2026-01-10T09:00"]),
-        ("last weekday of the month", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;BYHOUR=17", None, "2026-01-01T00:00", "2026-05-01T00:00", &["2026-01-30T17:00", "2026-02-27T17:00", "2026-03-31T17:00", "2026-04-30T17:00"]),
-        ("15th and last day", "FREQ=MONTHLY;BYMONTHDAY=-1,15", None, "2026-01-01T00:00", "2026-04-01T00:00", &["2026-01-15T00:00", "2026-01-31T00:00", "2026-02-15T00:00", "2026-02-28T00:00", "2026-03-15T00:00", "2026-03-31T00:00"]),
-        ("thanksgiving", "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH", None, "2026-01-01T00:00", "2029-01-01T00:00", &["2026-11-26T00:00", "2027-11-25T00:00", "2028-11-23T00:00"]),
-        ("20th monday of the year", "FREQ=YEARLY;BYDAY=20MO", None, "2026-01-01T00:00", "2028-01-01T00:00", &["2026-05-18T00:00", "2027-05-17T00:00"]),
-        ("quarterly, skipping ahead", "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1;BYHOUR=6", Some("2026-02-01T00:00"), "2026-06-15T00:00", "2027-06-01T00:00", &["2026-08-01T06:00", "2026-11-01T06:00", "2027-02-01T06:00", "2027-05-01T06:00"]),
-        ("wkst sunday (RFC 5545 example)", "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU", Some("1997-08-05T09:00"), "1997-01-01T00:00", "1998-01-01T00:00", &["1997-08-05T09:00", "1997-08-17T09:00", "1997-08-19T09:00", "1997-08-31T09:00"]),
-        ("wkst monday (RFC 5545 example)", "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO", Some("1997-08-05T09:00"), "1997-01-01T00:00", "1998-01-01T00:00", &["1997-08-05T09:00", "1997-08-10T09:00", "1997-08-19T09:00", "1997-08-24T09:00"]),
-        ("31st only in months that have it", "FREQ=MONTHLY;BYMONTH=1,3,4;BYMONTHDAY=31;BYHOUR=8", None, "2026-01-01T00:00", "2027-01-01T00:00", &["2026-01-31T08:00", "2026-03-31T08:00"]),
-        ("december weekends", "FREQ=DAILY;BYDAY=SA,SU;BYMONTH=12", None, "2026-12-01T00:00", "2027-01-01T00:00", &["2026-12-05T00:00", "2026-12-06T00:00", "2026-12-12T00:00", "2026-12-13T00:00", "2026-12-19T00:00", "2026-12-20T00:00", "2026-12-26T00:00", "2026-12-27T00:00"]),
-        ("yearly anchor day", "FREQ=YEARLY;BYMONTH=3,9", Some("2020-02-14T12:00"), "2026-01-01T00:00", "2028-01-01T00:00", &["2026-03-14T12:00", "2026-09-14T12:00", "2027-03-14T12:00", "2027-09-14T12:00"]),
-    ];
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/rrule/expected.json"
+    )))
+    .expect("fixture is JSON");
+    let text = |v: &serde_json::Value| v.as_str().expect("string").to_string();
+    let list = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().expect("list").iter().map(text).collect()
+    };
+    let cases = fixture["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 45, "{} cases", cases.len());
     let mut failures = Vec::new();
-    for (name, rule, dtstart, lo, hi, expected) in cases {
-        let r = RRule::parse(rule).expect(rule);
-        let anchor = dtstart.map_or(dt("1970-01-01T00:00"), dt);
+    for case in cases {
+        let (name, rule) = (text(&case["name"]), text(&case["rule"]));
+        let r = RRule::parse(&rule).expect(&rule);
+        let anchor = case["dtstart"].as_str().map_or(dt("1970-01-01T00:00"), dt);
         let until = r.until.map(|u| match u {
             Until::Local(d) | Until::Utc(d) => d,
         });
+        let exdates: Vec<DateTime> = list(&case["exdate"]).iter().map(|s| dt(s)).collect();
         let got: Vec<String> = r
-            .occurrences(anchor, until, dt(lo), dt(hi))
-            .iter()
-            .map(|d| d.strftime("%Y-%m-%dT%H:%M").to_string())
+            .occurrences(
+                anchor,
+                until,
+                dt(&text(&case["lo"])),
+                dt(&text(&case["hi"])),
+            )
+            .into_iter()
+            .filter(|d| !exdates.contains(d))
+            .map(|d| d.strftime("%Y-%m-%dT%H:%M:%S").to_string())
             .collect();
+        let expected = list(&case["expected"]);
         if got != expected {
             failures.push(format!(
                 "{name}: {rule}\n  expected {expected:?}\n  got      {got:?}"

@@ -55,6 +55,7 @@ impl Ctx<'_> {
             required,
             signed_by,
             allow_unverified: e.allow_unverified,
+            records: e.records,
             conditions,
         })
     }

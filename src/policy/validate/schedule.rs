@@ -2,7 +2,8 @@
 //! recurrences (`rrule` + `duration` + `timezone`).
 //!
 //! A bad recurrence rule is reported at the offending part of the rule (`BYDAY=1XX`), not just
-//! at the start of the value, so the column points at what to fix.
+//! at the start of the value, so the column points at what to fix. Calendar (`ics`) freezes
+//! are checked in `calendar.rs`.
 
 use std::collections::HashSet;
 
@@ -13,7 +14,9 @@ use super::Ctx;
 use crate::policy::error::{ErrorKind, PolicyError, closest};
 use crate::policy::locate::{At, KeyPath, locate};
 use crate::policy::raw::{RawFreeze, RawWindow};
-use crate::policy::recurrence::{Recurrence, check_anchor, parse_dtstart, parse_duration};
+use crate::policy::recurrence::{
+    ExDate, MAX_EXDATES, Recurrence, check_anchor, parse_dtstart, parse_duration, parse_exdate,
+};
 use crate::policy::rrule::{RRule, RRuleError};
 use crate::policy::windows::{
     Freeze, FreezePeriod, RecurringFreeze, TimeOfDay, WeeklyWindow, Window,
@@ -24,7 +27,7 @@ use crate::policy::windows::{
 pub(crate) const MAX_ENTRIES: usize = 50;
 
 /// Help shown when an entry mixes the two forms.
-const TWO_FORMS: &str = "An entry is either classic (`days`, `start`, `end` for a window; `from`, `to` for a freeze) or a recurrence (`rrule`, `duration`, `timezone`); split it into two entries.";
+const TWO_FORMS: &str = "An entry is either classic (`days`, `start`, `end` for a window; `from`, `to` for a freeze) or a recurrence (`rrule`, `duration`, `timezone`, optional `dtstart` and `exdate`); split it into two entries.";
 
 /// The recurrence keys of one entry, as written.
 struct RecurrenceKeys<'a> {
@@ -32,6 +35,7 @@ struct RecurrenceKeys<'a> {
     duration: Option<&'a str>,
     timezone: &'a str,
     dtstart: Option<&'a str>,
+    exdate: Option<&'a [String]>,
 }
 
 impl Ctx<'_> {
@@ -63,12 +67,14 @@ impl Ctx<'_> {
                 duration: w.duration.as_deref(),
                 timezone: &w.timezone,
                 dtstart: w.dtstart.as_deref(),
+                exdate: w.exdate.as_deref(),
             };
             return Ok(Window::Recurring(self.recurrence(wp, "window", keys)?));
         }
         let extra = [
             ("duration", w.duration.is_some()),
             ("dtstart", w.dtstart.is_some()),
+            ("exdate", w.exdate.is_some()),
         ];
         self.refuse_mix(wp, "window", "days", &extra)?;
         Ok(Window::Weekly(self.weekly(wp, w)?))
@@ -143,7 +149,18 @@ impl Ctx<'_> {
 
     /// Validates one freeze, fixed or recurring.
     fn freeze(&self, fp: &KeyPath, f: RawFreeze) -> Result<Freeze, PolicyError> {
-        let reason = f.reason.trim().to_string();
+        if f.ics.is_some() {
+            return self.calendar_freeze(fp, f).map(Freeze::Calendar);
+        }
+        let Some(reason) = f.reason.as_deref().map(|r| r.trim().to_string()) else {
+            return Err(self.err(
+                ErrorKind::MissingKey,
+                fp,
+                At::Value,
+                "missing field `reason`",
+                "Say why the stage is frozen, e.g. `reason: year-end freeze`; it is shown to whoever is blocked. (A calendar freeze, `ics`, takes each event's SUMMARY instead.)",
+            ));
+        };
         let freeze = if let Some(rrule) = f.rrule.as_deref() {
             let classic = [("from", f.from.is_some()), ("to", f.to.is_some())];
             self.refuse_mix(fp, "freeze", "rrule", &classic)?;
@@ -161,6 +178,7 @@ impl Ctx<'_> {
                 duration: f.duration.as_deref(),
                 timezone,
                 dtstart: f.dtstart.as_deref(),
+                exdate: f.exdate.as_deref(),
             };
             Freeze::Recurring(RecurringFreeze {
                 recurrence: self.recurrence(fp, "freeze", keys)?,
@@ -171,6 +189,7 @@ impl Ctx<'_> {
                 ("timezone", f.timezone.is_some()),
                 ("duration", f.duration.is_some()),
                 ("dtstart", f.dtstart.is_some()),
+                ("exdate", f.exdate.is_some()),
             ];
             self.refuse_mix(fp, "freeze", "from", &extra)?;
             let missing = |key: &str| {
@@ -225,7 +244,7 @@ impl Ctx<'_> {
     }
 
     /// Rejects keys of the other form (`present` pairs of key name and presence).
-    fn refuse_mix(
+    pub(super) fn refuse_mix(
         &self,
         p: &KeyPath,
         what: &str,
@@ -280,9 +299,29 @@ impl Ctx<'_> {
             duration,
             timezone: k.timezone.trim().to_string(),
             dtstart,
+            exdate: self.exdate(&p.key("exdate"), k.exdate.unwrap_or_default())?,
             rule: Box::new(rule),
             tz,
         })
+    }
+
+    /// Validates `exdate`: at most [`MAX_EXDATES`] dates or date-times, sorted for lookup.
+    fn exdate(&self, p: &KeyPath, list: &[String]) -> Result<Vec<ExDate>, PolicyError> {
+        if list.len() > MAX_EXDATES {
+            return Err(self.invalid(
+                &p.index(MAX_EXDATES),
+                At::Value,
+                format!("{} exdate entries, more than the {MAX_EXDATES} allowed", list.len()),
+                "Leave out whole days (`2026-12-25`) rather than each occurrence, or narrow the rule (BYMONTH, UNTIL).",
+            ));
+        }
+        let mut out = Vec::with_capacity(list.len());
+        for (j, s) in list.iter().enumerate() {
+            out.push(parse_exdate(s).map_err(|(m, h)| self.invalid(&p.index(j), At::Value, m, h))?);
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
 
     /// An error in a rule, positioned at the offending part when the value is written on one
@@ -311,7 +350,7 @@ impl Ctx<'_> {
     }
 
     /// Resolves an IANA time zone name.
-    fn time_zone(&self, p: &KeyPath, name: &str) -> Result<TimeZone, PolicyError> {
+    pub(super) fn time_zone(&self, p: &KeyPath, name: &str) -> Result<TimeZone, PolicyError> {
         TimeZone::get(name.trim()).map_err(|_| {
             let names: Vec<String> = jiff::tz::db()
                 .available()

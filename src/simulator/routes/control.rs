@@ -122,10 +122,18 @@ struct EvidenceBody {
     predicate_type: String,
     #[serde(default)]
     count: Option<usize>,
+    #[serde(default)]
+    size: Option<usize>,
+    /// `payload`: the padding inside the payload (refused as too large); else beside it.
+    #[serde(default)]
+    shape: Option<String>,
 }
 
-/// `POST /_sim/evidence/{app}/{version}` with `{"predicate_type", "count"}`: attaches `count`
-/// (default 1, at most 10,000) records of that type, signed with the demo key.
+/// `POST /_sim/evidence/{app}/{version}` with `{"predicate_type", "count", "size"}`: attaches
+/// `count` (default 1, at most 10,000) records of that type, signed with the demo key; with
+/// `size`, each is served padded to that many bytes (at most 64 MiB), generated as it is sent —
+/// beside a small signed statement (it verifies), or with `"shape": "payload"` inside the
+/// payload (a statement too large to read).
 pub(super) async fn ctl_add_evidence(
     State(sim): State<Simulator>,
     Path((app, version)): Path<(String, String)>,
@@ -139,8 +147,18 @@ pub(super) async fn ctl_add_evidence(
     if let Err(e) = known_version(&sim, &app, &version) {
         return e.into_response();
     }
-    for _ in 0..b.count.unwrap_or(1).min(10_000) {
-        sim.add_evidence(&app, &version, &b.predicate_type);
+    let count = b.count.unwrap_or(1).min(10_000);
+    match b.size {
+        Some(size) => {
+            let in_payload = b.shape.as_deref() == Some("payload");
+            let size = size.min(64 << 20);
+            sim.add_large_evidence(&app, &version, &b.predicate_type, count, size, in_payload)
+        }
+        None => {
+            for _ in 0..count {
+                sim.add_evidence(&app, &version, &b.predicate_type);
+            }
+        }
     }
     StatusCode::NO_CONTENT.into_response()
 }

@@ -31,12 +31,20 @@ pub(super) async fn graphql(State(sim): State<Simulator>, body: Bytes) -> Respon
 
 pub(super) async fn download(State(sim): State<Simulator>, Path(path): Path<String>) -> Response {
     match sim.with_state(|s| s.evidence_file(&path)) {
-        Some(file) => {
-            let mut r = file.into_response();
+        Some(record) => {
+            use crate::simulator::evidence::{padded_body, payload_body};
+            let (size, body) = match record.padded_to {
+                Some(n) if record.pad_payload => payload_body(&record, n),
+                Some(n) => padded_body(record.file, n),
+                None => (record.file.len(), axum::body::Body::from(record.file)),
+            };
+            let mut r = Response::new(body);
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
+            r.headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(size));
             r
         }
         None => ApiError::not_found(format!("file {path} not found")).into_response(),

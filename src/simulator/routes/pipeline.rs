@@ -29,6 +29,7 @@ pub(super) async fn pipeline(State(sim): State<Simulator>, req: Request, next: N
     let method = parts.method.clone();
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().map(str::to_string);
+    let token = bearer(&parts.headers).unwrap_or_default().to_string();
     let user = bearer(&parts.headers).and_then(|t| sim.user_for_token(t));
     let had_valid_auth = user.is_some();
     let logged_body = [Method::POST, Method::PUT, Method::PATCH]
@@ -54,7 +55,7 @@ pub(super) async fn pipeline(State(sim): State<Simulator>, req: Request, next: N
     };
     let response = match &fault {
         None => inner.await,
-        Some(f) => apply_fault(&f.kind, inner).await,
+        Some(f) => apply_fault(&f.kind, &token, inner).await,
     };
     sim.log(LoggedRequest {
         method: method.to_string(),
@@ -69,8 +70,28 @@ pub(super) async fn pipeline(State(sim): State<Simulator>, req: Request, next: N
     response
 }
 
-async fn apply_fault(kind: &FaultKind, inner: impl Future<Output = Response>) -> Response {
+async fn apply_fault(
+    kind: &FaultKind,
+    token: &str,
+    inner: impl Future<Output = Response>,
+) -> Response {
     match kind {
+        FaultKind::Echo { code, shape } => faults::echo_response(*code, *shape, token),
+        FaultKind::Drip {
+            bytes,
+            every_ms,
+            endless,
+        } => {
+            let resp = inner.await;
+            let (mut parts, body) = resp.into_parts();
+            let whole = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            if *endless {
+                parts.headers.remove(header::CONTENT_LENGTH);
+            }
+            Response::from_parts(parts, faults::drip_body(whole, *bytes, *every_ms, *endless))
+        }
         FaultKind::Status {
             code,
             retry_after,
