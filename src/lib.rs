@@ -16,10 +16,9 @@ pub mod report;
 pub mod reports;
 
 // The remote systems, over one HTTP layer.
-pub mod apptrust;
 pub mod github;
 pub mod http;
-pub mod jfrog_evidence;
+pub mod jfrog;
 
 // Wiring and the local commands.
 pub mod action;

@@ -5,7 +5,7 @@
 //! and the fields the summary shows, so memory does not grow with the number or size of records.
 //!
 //! The whole read has a deadline; files a minimum rate and a byte budget
-//! ([`crate::jfrog_evidence::Limits`]). A bound that stops the whole read (the deadline, the
+//! ([`crate::jfrog::evidence::Limits`]). A bound that stops the whole read (the deadline, the
 //! budget) fails every evidence gate naming it and the record it stopped at; a file too slow or
 //! refused fails only its record.
 
@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use crate::dsse::PublicKey;
 use crate::gates::evidence_record::{self, Rules};
 use crate::gates::facts::{EvidenceRecord, JudgedRecord};
-use crate::jfrog_evidence::{EvidenceClient, Limits, Subject};
+use crate::jfrog::evidence::{EvidenceClient, Limits, Subject};
 use crate::policy::EvidenceCondition;
 
 /// One `evidence` gate on the path, collecting its verdicts as records arrive.

@@ -7,11 +7,11 @@ use super::policy_file::load_policy;
 use super::run::Run;
 use super::settings::Settings;
 use super::{promote, rollback};
-use crate::apptrust::AppTrustApi;
 use crate::error::Error;
 use crate::gates::readiness;
 use crate::inputs::{Command, Inputs, RunContext};
-use crate::jfrog_evidence::EvidenceClient;
+use crate::jfrog::apptrust::AppTrustApi;
+use crate::jfrog::evidence::EvidenceClient;
 use crate::promotion::outcome::{Outcome, RunResult};
 
 /// Executes the command; never fails: errors are recorded in the outcome.

@@ -28,11 +28,11 @@ pub use settings::Settings;
 
 use std::io::Write;
 
-use crate::apptrust::client::HttpAppTrust;
 use crate::error::Error;
 use crate::http::{ClientOptions, RequestRecorder};
 use crate::inputs::{Command, InputError, Inputs, RunContext};
-use crate::jfrog_evidence::EvidenceClient;
+use crate::jfrog::apptrust::client::HttpAppTrust;
+use crate::jfrog::evidence::EvidenceClient;
 use crate::promotion::outcome::Outcome;
 use crate::report::commands::{self, Level};
 use crate::secret::{RedactingWriter, Redactor};

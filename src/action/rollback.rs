@@ -6,8 +6,8 @@ use std::io::Write;
 
 use super::finish::{audit_context, log_hop};
 use super::run::Run;
-use crate::apptrust::{AppTrustApi, RollbackReply, VersionContent};
 use crate::error::Error;
+use crate::jfrog::apptrust::{AppTrustApi, RollbackReply, VersionContent};
 use crate::lifecycle::HopAction;
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 use crate::promotion::{audit, retag};

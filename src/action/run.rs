@@ -5,7 +5,7 @@
 
 use super::settings::Settings;
 use crate::inputs::{Inputs, RunContext};
-use crate::jfrog_evidence::EvidenceClient;
+use crate::jfrog::evidence::EvidenceClient;
 use crate::lifecycle::Lifecycle;
 
 /// What every command needs: the inputs, the run context, the settings, AppTrust and the

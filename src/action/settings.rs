@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::http::ClientOptions;
-use crate::jfrog_evidence::Limits;
+use crate::jfrog::evidence::Limits;
 
 /// Knobs the binary sets and tests override.
 #[derive(Debug, Clone)]

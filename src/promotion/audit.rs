@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use super::outcome::{Hop, HopStatus, Outcome};
 
-use crate::apptrust::AppTrustApi;
 use crate::gates::GateResult;
+use crate::jfrog::apptrust::AppTrustApi;
 use crate::lifecycle::HopAction;
 
 /// Who and why, for the properties.

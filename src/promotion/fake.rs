@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use super::outcome::Outcome;
 use super::walk::{Walk, WalkOptions};
-use crate::apptrust::{
-    AppTrustApi, Evaluation, HopReply, HopRequest, PromotionEntry, RollbackReply, VersionContent,
-    VersionSummary,
-};
 use crate::gates::{GateResult, GateStatus, StageVerdict};
 use crate::http::{RemoteError, RemoteErrorKind};
 use crate::inputs::Command;
+use crate::jfrog::apptrust::{
+    AppTrustApi, Evaluation, HopReply, HopRequest, PromotionEntry, RollbackReply, VersionContent,
+    VersionSummary,
+};
 use crate::lifecycle::Lifecycle;
 
 /// AppTrust's answer to one promote or release request.

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use super::outcome::Hop;
 use super::walk::Walk;
-use crate::apptrust::{AppTrustApi, HopReply, HopRequest, VersionContent};
 use crate::http::{RemoteError, RemoteErrorKind};
+use crate::jfrog::apptrust::{AppTrustApi, HopReply, HopRequest, VersionContent};
 use crate::lifecycle::HopAction;
 
 /// How one hop ended.

@@ -3,10 +3,10 @@
 //! Promotion builds an [`Outcome`]; the outputs file, the job summary, the annotations, the
 //! record and the exit status are all pure functions of it, so they can never disagree.
 
-use crate::apptrust::{Evaluation, PromotionEntry};
 use crate::error::Place;
 use crate::gates::{EvidenceRow, Finding, GateResult, GateStatus};
 use crate::inputs::Command;
+use crate::jfrog::apptrust::{Evaluation, PromotionEntry};
 use crate::lifecycle::{HopAction, Lifecycle};
 
 /// The `result` output.

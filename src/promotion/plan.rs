@@ -7,8 +7,8 @@
 //! AppTrust says it is. Pure: the verdicts come from the caller.
 
 use super::outcome::{Hop, HopStatus, Outcome, RunResult};
-use crate::apptrust::VersionContent;
 use crate::gates::{GateStatus, StageVerdict};
+use crate::jfrog::apptrust::VersionContent;
 use crate::lifecycle::Lifecycle;
 
 /// Plans `path` (full stage names) from `content.current_stage`: one hop per stage, `Planned`

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use super::hop::HopEnd;
 use super::outcome::{Hop, HopStatus, Outcome, RunResult};
-use crate::apptrust::AppTrustApi;
 use crate::gates::{GateStatus, StageVerdict};
 use crate::http::RemoteError;
+use crate::jfrog::apptrust::AppTrustApi;
 use crate::lifecycle::Lifecycle;
 
 /// Tunables of the walk.

@@ -149,8 +149,13 @@ fn hop(
     }
 }
 
-fn eval(stage: &str, gate: &str, decision: &str, explanation: &str) -> crate::apptrust::Evaluation {
-    crate::apptrust::Evaluation {
+fn eval(
+    stage: &str,
+    gate: &str,
+    decision: &str,
+    explanation: &str,
+) -> crate::jfrog::apptrust::Evaluation {
+    crate::jfrog::apptrust::Evaluation {
         gate: gate.into(),
         stage: stage.into(),
         decision: decision.into(),

@@ -14,13 +14,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::evidence_read::{self, GateReader};
-use crate::apptrust::VersionContent;
 use crate::dsse::PublicKey;
 use crate::gates::facts::{AttachedFacts, Fact, GitHubFacts, IntegrityFacts};
 use crate::github::GitHubClient;
 use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
-use crate::jfrog_evidence::{EvidenceClient, Limits, Subject};
+use crate::jfrog::apptrust::VersionContent;
+use crate::jfrog::evidence::{EvidenceClient, Limits, Subject};
 use crate::policy::{GateSpec, Policy};
 use crate::reports::expand_globs;
 use workspace::Workspace;

@@ -16,10 +16,10 @@ pub use download::{Limits, file_path};
 
 use reqwest::Method;
 
-use crate::apptrust::client::JFROG_ADVICE;
 use crate::http::{
     Body, ClientOptions, Remote, RemoteError, RequestRecorder, operation, percent_encode,
 };
+use crate::jfrog::apptrust::client::JFROG_ADVICE;
 use crate::secret::Secret;
 
 pub use crate::gates::facts::EvidenceRecord;
