@@ -70,6 +70,9 @@ fn policy_schema_accepts_what_the_parser_accepts() {
         ("evidence with nothing", prod("    gates:\n      - evidence: { allow-unverified: true }")),
         ("tests and junit", prod("    gates:\n      - { tests: { paths: a }, junit: { paths: a } }")),
         ("emergency-stop without label", "version: 1\nemergency-stop: {}\n".to_string()),
+        ("attestations without identity", prod("    gates:\n      - attestations: { subjects: artifacts }")),
+        ("identity naming nobody", prod("    gates:\n      - attestations: { identity: { source-ref: refs/heads/main } }")),
+        ("evidence identity naming nobody", prod("    gates:\n      - evidence: { required: [t], identity: { runner: github-hosted } }")),
     ];
     for (name, text) in rejected {
         assert!(
