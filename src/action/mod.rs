@@ -8,6 +8,7 @@
 //! Every path, including input errors, ends in the same reporting so `result` is always written.
 
 mod attest;
+mod attestations_read;
 mod auth;
 mod evidence_read;
 mod execute;

@@ -8,6 +8,7 @@
 //! promote the version at all.
 //! Missing evidence is a failure, never a pass.
 
+pub mod attestations;
 mod checks;
 mod coverage;
 mod evidence;
@@ -21,6 +22,7 @@ pub mod stop;
 mod verdict;
 mod version;
 
+pub use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
 pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
 
 use crate::evidence::facts::Evidence;
@@ -37,6 +39,8 @@ pub struct GateEval {
     pub findings_total: usize,
     /// Evidence records judged (evidence gates only).
     pub evidence: Vec<EvidenceRow>,
+    /// Artifacts or records whose attestations were verified (attestations gates only).
+    pub attestations: Vec<AttestationRow>,
     /// Remarks that do not fail the gate.
     pub warnings: Vec<String>,
 }
@@ -72,6 +76,7 @@ pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
         findings: Vec::new(),
         findings_total: 0,
         evidence: Vec::new(),
+        attestations: Vec::new(),
         warnings: Vec::new(),
     }
 }
@@ -85,6 +90,7 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
             allow_unverified,
             conditions,
             records,
+            ..
         },
         Evidence::Attached(facts),
     ) = (&gate.spec, evidence)
@@ -97,6 +103,23 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
             records: *records,
         };
         return evidence::evaluate(stage, gate, spec, facts);
+    }
+    if let (
+        GateSpec::Attestations {
+            predicate_type,
+            subjects,
+            identity,
+            ..
+        },
+        Evidence::Attestations(facts),
+    ) = (&gate.spec, evidence)
+    {
+        let spec = attestations::Spec {
+            predicate_type,
+            subjects: *subjects,
+            identity,
+        };
+        return attestations::evaluate(stage, gate, spec, facts);
     }
     let (status, figure, threshold, detail, findings, findings_total) =
         decide(&gate.spec, evidence);
@@ -114,6 +137,7 @@ pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
         findings,
         findings_total,
         evidence: Vec::new(),
+        attestations: Vec::new(),
         warnings,
     }
 }
@@ -286,6 +310,12 @@ pub(crate) fn threshold_of(spec: &GateSpec) -> String {
         }
         GateSpec::Integrity { .. } => "COMPLETED, sha256 present and matching local files".into(),
         GateSpec::Evidence { required, .. } => required.join(", "),
+        GateSpec::Attestations {
+            predicate_type,
+            subjects,
+            identity,
+            ..
+        } => attestations::threshold(predicate_type, *subjects, identity),
     }
 }
 

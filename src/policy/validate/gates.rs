@@ -12,7 +12,7 @@ use crate::policy::raw::RawGate;
 use crate::policy::raw_gates::{Paths, RawEvidence, RawWhere};
 
 /// Gate kind keys, in documentation order (`tests` and its older name `junit` first).
-pub(crate) const GATE_KINDS: [&str; 9] = [
+pub(crate) const GATE_KINDS: [&str; 10] = [
     "tests",
     "junit",
     "coverage",
@@ -22,6 +22,7 @@ pub(crate) const GATE_KINDS: [&str; 9] = [
     "json",
     "integrity",
     "evidence",
+    "attestations",
 ];
 
 impl Ctx<'_> {
@@ -37,6 +38,7 @@ impl Ctx<'_> {
             g.json.is_some(),
             g.integrity.is_some(),
             g.evidence.is_some(),
+            g.attestations.is_some(),
         ]
         .iter()
         .zip(GATE_KINDS)
@@ -207,6 +209,9 @@ impl Ctx<'_> {
         }
         if let Some(e) = g.evidence {
             return self.evidence(&gp.key("evidence"), e);
+        }
+        if let Some(a) = g.attestations {
+            return self.attestations(&gp.key("attestations"), a);
         }
         // Unreachable: exactly one kind is present (checked above).
         Err(self.no_kind(gp))
@@ -409,12 +414,17 @@ impl Ctx<'_> {
             }
             conditions.push(c);
         }
+        let identity = e
+            .identity
+            .map(|i| self.identity(&p.key("identity"), i))
+            .transpose()?;
         Ok(GateSpec::Evidence {
             required,
             signed_by,
             allow_unverified: e.allow_unverified,
             conditions,
             records: e.records,
+            identity,
         })
     }
 

@@ -8,6 +8,7 @@
 //! `schedule.rs`, applications and the stage-name checks in `apps.rs`.
 
 mod apps;
+mod attestations;
 mod calendar;
 mod gates;
 mod schedule;
