@@ -3,6 +3,9 @@
 //! Starts the AppTrust simulator on a free loopback port, lays out a workspace with the bundled
 //! sample policy and reports, runs the action exactly as the runner would (same variables, same
 //! files) to promote `bookverse-inventory` 1.2.0 DEV→QA→STAGING→PROD, then prints the job summary.
+//! The version's container image carries the digest of a real GitHub attestation, which the
+//! simulator's GitHub attestations route serves, so the PROD `attestations` gate verifies a real
+//! bundle offline (`--identity-mismatch`: with a policy naming another signer).
 //! The workspace is temporary; the record is kept where its printed path says. Run as a workflow
 //! step, it behaves like one: summary and outputs appended to the runner's files, secrets masked.
 
@@ -10,6 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::action::{self, Settings};
+use crate::simulator::attestations::IMAGE_SIGNER_WORKFLOW;
 use crate::simulator::{
     DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, EVIDENCE_TEST_RESULT, SimConfig, Simulator, seed_predicate,
 };
@@ -87,21 +91,31 @@ pub fn write_workspace(dir: &Path, files: &[(&str, &str)]) -> std::io::Result<()
     Ok(())
 }
 
+/// The signer `demo --identity-mismatch`'s policy asks for instead of the real one.
+pub const MISMATCHED_SIGNER: &str = "bookverse/inventory/.github/workflows/release.yml";
+
 /// `promote-action demo --help`.
 pub const HELP: &str =
     "promote-action demo — the whole product on this machine, no network, no credentials
 
 USAGE:
-    promote-action demo [--failing]
+    promote-action demo [--failing | --identity-mismatch]
 
 Starts the embedded AppTrust simulator on a free 127.0.0.1 port, writes a workspace with the
 sample policy and reports (made by pytest, coverage.py, bandit and hyperfine), and promotes
 bookverse-inventory 1.2.0 DEV → QA → STAGING → PROD exactly as the GitHub runner would run the
-action; then prints the job summary and the step outputs.
+action; then prints the job summary and the step outputs. PROD requires build provenance: the
+version's container image has the digest of a real GitHub artifact attestation (of the image
+ghcr.io/github/artifact-attestations-opa-provider), which the simulator serves as GitHub's
+attestations API does; the action verifies it offline and checks who signed it.
 
 OPTIONS:
-    --failing    reports with a failing test and a shell-injection finding: blocked before QA
-    -h, --help   this help
+    --failing              reports with a failing test and a shell-injection finding: blocked
+                           before QA
+    --identity-mismatch    the policy wants the image built by bookverse/inventory's release
+                           workflow; the attestation verifies but another workflow signed it:
+                           blocked before PROD, naming `signer-workflow`
+    -h, --help             this help
 
 The JSON audit record is kept in $RUNNER_TEMP (else $TMPDIR, else /tmp) at the path printed.
 With GITHUB_STEP_SUMMARY / GITHUB_OUTPUT set (as in a workflow step), the summary and the outputs
@@ -110,40 +124,65 @@ are appended to those files too. `::add-mask::` lines are printed only when GITH
 Exit status: the promotion's (0 released · 1 blocked · 3 the simulator could not start)
 ";
 
+/// Which story the demo tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// Every gate passes: released to PROD.
+    Passing,
+    /// A failing test and a shell-injection finding: blocked before QA.
+    Failing,
+    /// The policy names another signer than the attestation's: blocked before PROD.
+    IdentityMismatch,
+}
+
 /// What `promote-action demo …` asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Request {
     /// Print [`HELP`].
     Help,
-    /// Run the demo; `failing` picks the reports that block.
+    /// Run the demo.
     Run {
-        /// Use the failing reports.
-        failing: bool,
+        /// Which reports and policy.
+        variant: Variant,
     },
 }
 
 /// Parses the arguments after `demo`; an unknown one is an error naming it.
 pub fn parse_args(args: &[String]) -> Result<Request, String> {
-    let mut failing = false;
+    let mut variant = Variant::Passing;
     for a in args {
-        match a.as_str() {
+        let wanted = match a.as_str() {
             "-h" | "--help" | "help" => return Ok(Request::Help),
-            "--failing" => failing = true,
+            "--failing" => Variant::Failing,
+            "--identity-mismatch" => Variant::IdentityMismatch,
             other => {
                 return Err(format!(
                     "demo: unknown option `{other}` (see `promote-action demo --help`)"
                 ));
             }
+        };
+        if variant != Variant::Passing && variant != wanted {
+            return Err("demo: give one of `--failing`, `--identity-mismatch`".into());
         }
+        variant = wanted;
     }
-    Ok(Request::Run { failing })
+    Ok(Request::Run { variant })
+}
+
+/// The demo policy, with the attestation's signer replaced for `--identity-mismatch`.
+pub fn policy_text(variant: Variant) -> String {
+    let policy = include_str!("../demo/promotion-policy.yml");
+    match variant {
+        Variant::IdentityMismatch => policy.replace(IMAGE_SIGNER_WORKFLOW, MISMATCHED_SIGNER),
+        _ => policy.to_string(),
+    }
 }
 
 /// Runs the demo; returns the exit status of the promotion.
 /// With `failing`, the reports carry a failing test and a high-severity finding, so the run
 /// is blocked before QA. `vars` are the process's environment: `TMPDIR`, `RUNNER_TEMP`,
 /// `GITHUB_STEP_SUMMARY`, `GITHUB_OUTPUT` and `GITHUB_ACTIONS` are honoured.
-pub async fn run(vars: &[(String, String)], failing: bool, out: &mut impl Write) -> u8 {
+pub async fn run(vars: &[(String, String)], variant: Variant, out: &mut impl Write) -> u8 {
     let host = |k: &str| {
         vars.iter()
             .find(|(n, _)| n == k)
@@ -164,7 +203,7 @@ pub async fn run(vars: &[(String, String)], failing: bool, out: &mut impl Write)
         output: host("GITHUB_OUTPUT").map(PathBuf::from),
         masks: host("GITHUB_ACTIONS").as_deref() == Some("true"),
     };
-    let code = run_in(&dir, &keep, &host_files, failing, out).await;
+    let code = run_in(&dir, &keep, &host_files, variant, out).await;
     let _ = std::fs::remove_dir_all(&dir);
     code
 }
@@ -183,15 +222,18 @@ async fn run_in(
     dir: &Path,
     keep: &Path,
     host: &HostFiles,
-    failing: bool,
+    variant: Variant,
     out: &mut impl Write,
 ) -> u8 {
     let workspace = dir.join("workspace");
+    let failing = variant == Variant::Failing;
+    let policy = policy_text(variant);
     if let Err(e) = std::fs::create_dir_all(&workspace).and_then(|_| {
         write_workspace(
             &workspace,
             if failing { FAILING_FILES } else { SAMPLE_FILES },
-        )
+        )?;
+        write_workspace(&workspace, &[(crate::inputs::DEFAULT_POLICY, &policy)])
     }) {
         let _ = writeln!(
             out,
@@ -201,6 +243,8 @@ async fn run_in(
         return 3;
     }
     let sim = Simulator::seeded(SimConfig::default());
+    // The image GitHub attested: its provenance is what the PROD gate verifies.
+    sim.attest_demo_image(DEMO_APP, DEMO_VERSION);
     if failing {
         // The CI run whose tests failed attested it: the signed record says FAILED.
         sim.clear_evidence(DEMO_APP, DEMO_VERSION);
@@ -230,7 +274,7 @@ async fn run_in(
         .unwrap_or_default();
     let pairs: Vec<(&str, String)> = vec![
         ("INPUT_JFROG-URL", format!("http://{addr}")),
-        ("INPUT_ACCESS-TOKEN", token),
+        ("INPUT_ACCESS-TOKEN", token.clone()),
         ("INPUT_PROJECT", "bookverse".into()),
         ("INPUT_APPLICATION", DEMO_APP.into()),
         ("INPUT_VERSION", DEMO_VERSION.into()),
@@ -240,6 +284,9 @@ async fn run_in(
         // The decision is attested, signed with the demo key JFrog (the simulator) trusts.
         ("INPUT_EVIDENCE-KEY", DEMO_PRIVATE_KEY.into()),
         ("INPUT_EVIDENCE-KEY-ALIAS", DEMO_KEY_ALIAS.into()),
+        // GitHub's attestations API, as the simulator serves it.
+        ("INPUT_GITHUB-TOKEN", token),
+        ("GITHUB_API_URL", format!("http://{addr}/github")),
         ("GITHUB_WORKSPACE", workspace.display().to_string()),
         ("RUNNER_TEMP", keep.display().to_string()),
         ("GITHUB_OUTPUT", output.display().to_string()),

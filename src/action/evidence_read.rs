@@ -10,14 +10,18 @@
 //! refused fails only its record.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use tokio::time::Instant;
 
+use super::attestations_read::RecordReader;
 use crate::dsse::PublicKey;
-use crate::gates::evidence_record::{self, Rules};
+use crate::gates::evidence_record::{self, Rules, SigstoreRules, VersionSubjects};
 use crate::gates::facts::{EvidenceRecord, JudgedRecord};
+use crate::jfrog::apptrust::Artifact;
 use crate::jfrog::evidence::{EvidenceClient, Limits, Subject};
 use crate::policy::EvidenceCondition;
+use crate::sigstore::{Identity, TrustedRoots};
 
 /// One `evidence` gate on the path, collecting its verdicts as records arrive.
 pub(super) struct GateReader<'a> {
@@ -29,6 +33,8 @@ pub(super) struct GateReader<'a> {
     pub(super) allow_unverified: bool,
     /// Its `where` conditions.
     pub(super) conditions: &'a [EvidenceCondition],
+    /// Its `identity` and the roots to verify Sigstore-bundle records with.
+    sigstore: Option<(&'a Identity, Arc<TrustedRoots>)>,
     /// Verdicts by record index (of the downloaded records), filled as files arrive.
     judged: Vec<Option<JudgedRecord>>,
 }
@@ -39,12 +45,14 @@ impl<'a> GateReader<'a> {
         keys: Result<Vec<PublicKey>, String>,
         allow_unverified: bool,
         conditions: &'a [EvidenceCondition],
+        sigstore: Option<(&'a Identity, Arc<TrustedRoots>)>,
     ) -> Self {
         GateReader {
             required,
             keys,
             allow_unverified,
             conditions,
+            sigstore,
             judged: Vec::new(),
         }
     }
@@ -72,12 +80,16 @@ pub(super) struct ReadSummary {
     pub(super) total_records: usize,
 }
 
-/// Reads the manifest's evidence and has every gate in `gates` judge each record it wants.
+/// Reads the manifest's evidence and has every gate in `gates` judge each record it wants, and
+/// every `attestations` gate in `attest` verify each Sigstore record of its type. `artifacts`
+/// are the version's: a Sigstore record's statement may be about one of them.
 /// `Err` says why no gate can be decided (no manifest, a failed call, a bound of the whole read).
 pub(super) async fn read(
     client: &EvidenceClient,
     subject: &Subject,
     gates: &mut [GateReader<'_>],
+    attest: &mut [RecordReader<'_>],
+    artifacts: &[Artifact],
     limits: &Limits,
 ) -> Result<ReadSummary, String> {
     let deadline = Instant::now() + limits.deadline;
@@ -106,13 +118,23 @@ pub(super) async fn read(
         .iter()
         .filter(|g| g.keys.is_ok())
         .flat_map(|g| g.required.iter().map(String::as_str))
+        .chain(attest.iter().filter_map(|a| a.wanted()))
         .collect();
+    let version_subjects = VersionSubjects::new(
+        &sha,
+        artifacts
+            .iter()
+            .map(|a| (a.path.as_str(), a.sha256.as_deref().unwrap_or_default())),
+    );
     let to_read: Vec<&EvidenceRecord> = records
         .iter()
         .filter(|r| wanted.contains(r.predicate_type.as_str()))
         .collect();
     for g in gates.iter_mut() {
         g.judged = vec![None; to_read.len()];
+    }
+    for a in attest.iter_mut() {
+        a.expect(to_read.len());
     }
     let paths: Vec<&str> = to_read.iter().map(|r| r.download_path.as_str()).collect();
     client
@@ -127,8 +149,16 @@ pub(super) async fn read(
                     keys,
                     allow_unverified: g.allow_unverified,
                     conditions: g.conditions,
+                    sigstore: g.sigstore.as_ref().map(|(identity, roots)| SigstoreRules {
+                        identity,
+                        roots,
+                        subjects: &version_subjects,
+                    }),
                 };
                 g.judged[i] = Some(evidence_record::judge(record, &parsed, &rules));
+            }
+            for a in attest.iter_mut() {
+                a.judge(i, record, &parsed, &version_subjects);
             }
         })
         .await?;

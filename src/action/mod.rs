@@ -9,6 +9,7 @@
 //! Every path, including input errors, ends in the same reporting so `result` is always written.
 
 mod attest;
+mod attestations_read;
 mod auth;
 mod check_stop;
 mod evidence_read;

@@ -93,15 +93,21 @@ pub(super) async fn promote<A: AppTrustApi>(
         let verdict: &mut StageVerdict = verdicts.entry(first).or_default();
         verdict.gates.splice(0..0, first_rows);
     }
-    // Each stage's verdicts are printed as the walk reaches it, before its hop.
+    // Each stage's verdicts are printed as the walk reaches it, before its hop; the
+    // attestations of the stages it reaches are kept for the summary and the record.
+    let mut attested = Vec::new();
     let gate_check = |stage: &str| {
         let v = verdicts.get(stage).cloned().unwrap_or_default();
         let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
+        let lines = report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
+        let _ = log.write_all(lines.as_bytes());
+        attested.extend(v.attestations.iter().cloned());
         v
     };
     if plan_only {
         let kind = &options.promotion_type;
         promotion::plan::plan(lifecycle, &content, &path, kind, gate_check, outcome);
+        outcome.attestations = attested;
         for hop in &outcome.hops {
             log_hop(lifecycle, hop, log);
         }
@@ -117,6 +123,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     let result = walk
         .run(&content.current_stage, &path, gate_check, outcome)
         .await;
+    outcome.attestations = attested;
     if let Some(row) = &stopped {
         check_stop::name_on_blocked_hop(outcome, lifecycle, row);
     } else if let Some(row) = &not_ready {
@@ -147,6 +154,7 @@ async fn decide<A: AppTrustApi>(
         ..
     } = *run;
     let github = gather::github_facts(policy, path, inputs, ctx, &settings.client).await;
+    let github_client = super::attestations_read::github_client(inputs, ctx, &settings.client);
     let sources = gather::Sources {
         evidence: run.evidence,
         project: inputs.project.as_deref(),
@@ -155,6 +163,7 @@ async fn decide<A: AppTrustApi>(
         github: &github,
         workspace: &ctx.workspace,
         limits: &settings.evidence,
+        github_client: &github_client,
     };
     let gathered = gather::stage_facts(policy, path, &sources).await;
     let facts = RunFacts {

@@ -23,18 +23,21 @@ const SIGSTORE_BUNDLE_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle";
 pub enum Evidence {
     /// A plain DSSE envelope: verifiable here with the right public key.
     Dsse(Envelope),
-    /// A Sigstore bundle (GitHub artifact attestations, cosign keyless). Unverifiable here: it needs
-    /// a certificate chain to a trusted root and a transparency-log proof, which we do not check.
+    /// A Sigstore bundle (GitHub artifact attestations, cosign keyless): not verifiable with a
+    /// key; [`crate::sigstore`] verifies it against a trusted root and an identity policy.
     SigstoreBundle(SigstoreBundle),
 }
 
-/// A Sigstore bundle, kept only to name it and to read its (unverified) statement.
+/// A Sigstore bundle: named, its (unverified) statement readable, and its bytes kept for
+/// [`crate::sigstore::verify_bundle`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SigstoreBundle {
     /// The bundle's `mediaType`, e.g. `application/vnd.dev.sigstore.bundle.v0.3+json`.
     pub media_type: String,
     /// The `dsseEnvelope` inside, if the bundle signs a DSSE envelope (not a bare message).
     pub envelope: Option<Envelope>,
+    /// The bundle's JSON as read.
+    pub json: Vec<u8>,
 }
 
 /// A DSSE envelope with its payload and signatures decoded from base64.
@@ -127,6 +130,7 @@ pub fn parse_evidence(bytes: &[u8]) -> Result<Evidence, EnvelopeError> {
             Ok(Evidence::SigstoreBundle(SigstoreBundle {
                 media_type,
                 envelope,
+                json: bytes.to_vec(),
             }))
         }
         _ => decode_envelope(RawEnvelope {

@@ -143,6 +143,7 @@ pub(super) fn evaluate(
         findings: Vec::new(),
         findings_total: 0,
         evidence: rows,
+        attestations: Vec::new(),
         warnings,
     }
 }
@@ -185,10 +186,15 @@ fn meets(r: &JudgedRecord) -> bool {
 
 /// The row of a trusted record that counts, with its conditions named.
 fn counted(r: &JudgedRecord, extra: &str) -> Row {
+    let met = |n: usize| format!("{n} condition{} met", if n == 1 { "" } else { "s" });
     let reason = match &r.conditions {
+        // A verified Sigstore bundle's reason says who built it: kept, conditions added.
+        Some(Ok(n)) if r.reason.starts_with("Sigstore bundle verified") => {
+            format!("{} · {}", r.reason, met(*n))
+        }
         Some(Ok(n)) if r.verdict != "accepted unverified" => format!(
-            "signature verifies, the statement is about this version, {n} condition{} met",
-            if *n == 1 { "" } else { "s" }
+            "signature verifies, the statement is about this version, {}",
+            met(*n)
         ),
         _ => r.reason.clone(),
     };

@@ -4,15 +4,16 @@
 //!
 //! Pure, and called by the reader for each downloaded file so that only the verdict is kept and
 //! the file is dropped at once: memory does not grow with the number of records. The gate then
-//! decides from the verdicts ([`super::evidence`]). A Sigstore bundle is never "verified" here
-//! (keyless bundles need a certificate chain and a transparency-log proof, which this action
-//! does not check): it counts only with `allow-unverified`.
+//! decides from the verdicts ([`super::evidence`]). A Sigstore bundle is verified with the
+//! gate's `identity` ([`crate::sigstore`], offline); without one it is "unverifiable here" and
+//! counts only with `allow-unverified`.
 
 use serde_json::Value;
 
 use crate::dsse::{self, NotVerified, PublicKey};
 use crate::gates::facts::{EvidenceRecord, JudgedRecord};
 use crate::policy::{ConditionCheck, EvidenceCondition};
+use crate::sigstore::{ArtifactSha256, Failure, Identity, TrustedRoots, Verified};
 
 /// What one gate judges a record by.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +26,109 @@ pub struct Rules<'a> {
     pub allow_unverified: bool,
     /// The gate's `where` conditions (only those of the record's type are applied).
     pub conditions: &'a [EvidenceCondition],
+    /// How to verify a Sigstore-bundle record: `None` when the gate has no `identity`.
+    pub sigstore: Option<SigstoreRules<'a>>,
+}
+
+/// What a Sigstore-bundle record is verified against.
+#[derive(Debug, Clone, Copy)]
+pub struct SigstoreRules<'a> {
+    /// Who must have signed.
+    pub identity: &'a Identity,
+    /// The trusted roots (built once per run).
+    pub roots: &'a TrustedRoots,
+    /// What a statement may be about: the version manifest, then each artifact of the version
+    /// (a GitHub attestation names the artifact it was made for, never the manifest, which is
+    /// created later).
+    pub subjects: &'a VersionSubjects,
+}
+
+/// The digests a record's statement may be about, each with the words that name it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VersionSubjects {
+    digests: Vec<ArtifactSha256>,
+    names: Vec<String>,
+}
+
+impl VersionSubjects {
+    /// The manifest (when its sha256 is readable) and every artifact with a sha256, by path.
+    pub fn new<'p>(
+        manifest_sha256: &str,
+        artifacts: impl IntoIterator<Item = (&'p str, &'p str)>,
+    ) -> Self {
+        let mut out = Self::default();
+        if let Some(d) = ArtifactSha256::from_hex(manifest_sha256) {
+            out.digests.push(d);
+            out.names.push("the version manifest".into());
+        }
+        for (path, sha) in artifacts {
+            if let Some(d) = ArtifactSha256::from_hex(sha) {
+                out.digests.push(d);
+                out.names.push(format!("artifact {path}"));
+            }
+        }
+        out
+    }
+}
+
+/// Verifies a Sigstore bundle found among the version's evidence: against whichever of the
+/// version's digests its statement names, with `predicate_type` (the record's listed type, or
+/// the gate's) and the identity. Returns what verified, the digest it is about and the words
+/// naming it.
+pub fn verify_record(
+    bundle: &[u8],
+    predicate_type: &str,
+    rules: &SigstoreRules<'_>,
+) -> Result<(Verified, ArtifactSha256, String), Failure> {
+    let subjects = rules.subjects;
+    let verified = crate::sigstore::verify_against_any(
+        bundle,
+        &subjects.digests,
+        Some(predicate_type),
+        rules.identity,
+        rules.roots,
+    );
+    match verified {
+        Ok((v, digest)) => {
+            let at = subjects.digests.iter().position(|d| *d == digest);
+            let name = at
+                .and_then(|i| subjects.names.get(i))
+                .cloned()
+                .unwrap_or_default();
+            Ok((v, digest, name))
+        }
+        Err(Failure::WrongSubject(why)) => Err(Failure::WrongSubject(format!(
+            "{why}; it is about neither the version manifest nor any of its {} artifact{} with a sha256",
+            subjects.digests.len().saturating_sub(1),
+            if subjects.digests.len() == 2 { "" } else { "s" }
+        ))),
+        Err(f) => Err(f),
+    }
+}
+
+/// What a verified bundle vouches for, as a record's reason: the root it chains to, what it is
+/// about, where it was built and what proves when.
+pub fn verified_reason(v: &Verified, about: &str) -> String {
+    let mut parts = vec![format!(
+        "Sigstore bundle verified against the {} root",
+        v.instance
+    )];
+    if !about.is_empty() {
+        parts.push(format!("about {about}"));
+    }
+    match (&v.source_repo, &v.source_commit) {
+        (Some(repo), Some(commit)) => parts.push(format!("built from {repo}@{commit}")),
+        (Some(repo), None) => parts.push(format!("built from {repo}")),
+        _ => {}
+    }
+    if let Some(r) = &v.source_ref {
+        parts.push(format!("ref {r}"));
+    }
+    if let Some(r) = &v.runner {
+        parts.push(format!("{r} runner"));
+    }
+    parts.push(v.proof_of_time.to_string());
+    parts.join(" · ")
 }
 
 /// A record's file, parsed once for every gate that judges it: the envelope or bundle, or why
@@ -87,6 +191,9 @@ fn judge_bundle(
     of_type: &[&EvidenceCondition],
 ) -> JudgedRecord {
     let signer = "Sigstore bundle".to_string();
+    if let (Some(sigstore), false) = (&rules.sigstore, rules.allow_unverified) {
+        return judge_signed_bundle(record, b, sigstore, of_type);
+    }
     if !rules.allow_unverified {
         return judged(
             record,
@@ -94,7 +201,7 @@ fn judge_bundle(
             false,
             "unverifiable here",
             format!(
-                "a Sigstore bundle ({}): its certificate chain and transparency-log entry are not checked by this action; attach a DSSE envelope signed with a key, or set allow-unverified",
+                "a Sigstore bundle ({}): the gate has no `identity`, so who signed it cannot be checked; add `identity` (who must have built it) to verify it offline, or set allow-unverified",
                 b.media_type
             ),
         );
@@ -117,6 +224,43 @@ fn judge_bundle(
         });
     }
     out
+}
+
+/// A Sigstore bundle verified with the gate's identity: signer = the workflow that signed,
+/// then the conditions on its (now verified) statement.
+fn judge_signed_bundle(
+    record: &EvidenceRecord,
+    b: &dsse::SigstoreBundle,
+    sigstore: &SigstoreRules<'_>,
+    of_type: &[&EvidenceCondition],
+) -> JudgedRecord {
+    match verify_record(&b.json, &record.predicate_type, sigstore) {
+        Err(f) => judged(
+            record,
+            "Sigstore bundle".into(),
+            false,
+            f.reason().as_str(),
+            f.to_string(),
+        ),
+        Ok((v, _, about)) => {
+            let signer = v.signer_workflow.clone().unwrap_or_else(|| v.san.clone());
+            let mut out = judged(
+                record,
+                signer,
+                true,
+                "verified",
+                verified_reason(&v, &about),
+            );
+            if !of_type.is_empty() {
+                out.conditions = Some(match b.envelope.as_ref().map(dsse::Envelope::statement) {
+                    Some(Ok(statement)) => all_hold(&statement.predicate, of_type),
+                    Some(Err(e)) => Err(format!("the statement: {e}")),
+                    None => Err("the bundle signs a bare message, which has no predicate".into()),
+                });
+            }
+            out
+        }
+    }
 }
 
 /// Who signed the envelope and how that was established, or why the record does not count

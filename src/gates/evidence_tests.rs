@@ -81,6 +81,7 @@ fn judge_with(listed: Vec<Listed>, case: &Case) -> GateEval {
         keys: &keys,
         allow_unverified: case.allow_unverified,
         conditions: &case.conditions,
+        sigstore: None,
     };
     let total = listed.len();
     let records = listed
@@ -106,6 +107,7 @@ fn judge_with(listed: Vec<Listed>, case: &Case) -> GateEval {
             allow_unverified: case.allow_unverified,
             conditions: case.conditions.clone(),
             records: case.records,
+            identity: None,
         },
     };
     let spec = Spec {

@@ -23,6 +23,8 @@ pub enum Fact {
     Integrity(IntegrityFacts),
     /// The evidence attached to the version in JFrog, with this gate's `signed-by` keys.
     Attached(AttachedFacts),
+    /// Attestations verified for an `attestations` gate.
+    Attestations(crate::gates::AttestationFacts),
     /// Check runs on the commit: (name, status, conclusion).
     Checks(Vec<CheckRun>),
     /// The fact could not be gathered; the reason names the file or system and the fix.

@@ -9,6 +9,7 @@
 //! promote the version at all.
 //! Missing evidence is a failure, never a pass.
 
+pub mod attestations;
 mod checks;
 mod coverage;
 pub mod emergency_stop;
@@ -23,6 +24,7 @@ pub mod stage;
 mod verdict;
 mod version;
 
+pub use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
 pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
 
 use crate::gates::facts::Fact;
@@ -39,6 +41,8 @@ pub struct GateEval {
     pub findings_total: usize,
     /// Evidence records judged (evidence gates only).
     pub evidence: Vec<EvidenceRow>,
+    /// Artifacts or records whose attestations were verified (attestations gates only).
+    pub attestations: Vec<AttestationRow>,
     /// Remarks that do not fail the gate.
     pub warnings: Vec<String>,
 }
@@ -74,6 +78,7 @@ pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
         findings: Vec::new(),
         findings_total: 0,
         evidence: Vec::new(),
+        attestations: Vec::new(),
         warnings: Vec::new(),
     }
 }
@@ -87,6 +92,7 @@ pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
             allow_unverified,
             conditions,
             records,
+            ..
         },
         Fact::Attached(facts),
     ) = (&gate.spec, fact)
@@ -99,6 +105,23 @@ pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
             records: *records,
         };
         return evidence::evaluate(stage, gate, spec, facts);
+    }
+    if let (
+        GateSpec::Attestations {
+            predicate_type,
+            subjects,
+            identity,
+            ..
+        },
+        Fact::Attestations(facts),
+    ) = (&gate.spec, fact)
+    {
+        let spec = attestations::Spec {
+            predicate_type,
+            subjects: *subjects,
+            identity,
+        };
+        return attestations::evaluate(stage, gate, spec, facts);
     }
     let (status, figure, threshold, detail, findings, findings_total) = decide(&gate.spec, fact);
     let warnings = unmatched_paths(&gate.name, fact).into_iter().collect();
@@ -115,6 +138,7 @@ pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
         findings,
         findings_total,
         evidence: Vec::new(),
+        attestations: Vec::new(),
         warnings,
     }
 }
@@ -287,6 +311,12 @@ pub(crate) fn threshold_of(spec: &GateSpec) -> String {
         }
         GateSpec::Integrity { .. } => "COMPLETED, sha256 present and matching local files".into(),
         GateSpec::Evidence { required, .. } => required.join(", "),
+        GateSpec::Attestations {
+            predicate_type,
+            subjects,
+            identity,
+            ..
+        } => attestations::threshold(predicate_type, *subjects, identity),
     }
 }
 

@@ -86,6 +86,7 @@ pub fn decide(
         v.findings.extend(eval.findings);
         v.findings_total += eval.findings_total;
         v.evidence.extend(eval.evidence);
+        v.attestations.extend(eval.attestations);
         v.warnings.extend(eval.warnings);
         v.gates.push(eval.result);
     }

@@ -474,6 +474,7 @@ fn missing_evidence_fails_and_says_why() {
             allow_unverified: false,
             conditions: vec![],
             records: crate::policy::RecordsRule::Newest,
+            identity: None,
         },
         GateSpec::Checks {
             required: vec![],

@@ -100,6 +100,8 @@ pub struct StageVerdict {
     pub deferred: Option<String>,
     /// Evidence records judged by the stage's `evidence` gates.
     pub evidence: Vec<EvidenceRow>,
+    /// Artifacts and records whose attestations the stage's `attestations` gates verified.
+    pub attestations: Vec<super::AttestationRow>,
     /// Remarks that do not fail a gate (a bad evidence record beside a good one).
     pub warnings: Vec<String>,
 }

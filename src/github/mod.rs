@@ -4,10 +4,12 @@
 //!
 //! Built on the shared HTTP layer ([`crate::http`]); nothing here knows about JFrog.
 
+pub mod attestations;
 pub mod client;
 pub mod reads;
 pub mod report;
 pub mod stop_issues;
 
+pub use attestations::{AttestationScope, ListedBundle};
 pub use client::{ApiError, GitHubClient};
 pub use reads::head_sha;

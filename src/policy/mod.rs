@@ -24,6 +24,7 @@ mod locate;
 mod model;
 mod pieces;
 mod raw;
+mod raw_attestations;
 mod raw_gates;
 pub mod recurrence;
 pub mod rrule;
@@ -42,6 +43,7 @@ pub use model::{
     ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
     LevelBounds, Policy, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
 };
+pub use raw_attestations::{AttestationSubjects, SLSA_PROVENANCE_V1};
 pub use recurrence::Recurrence;
 pub use schedule::{WindowDecision, evaluate};
 pub use schema::{json_schema, json_schema_string};
@@ -161,5 +163,7 @@ fn is_blank(text: &str) -> bool {
 mod tests;
 #[cfg(test)]
 mod tests_apps;
+#[cfg(test)]
+mod tests_attestations;
 #[cfg(test)]
 mod tests_collect;

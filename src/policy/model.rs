@@ -211,6 +211,19 @@ pub enum GateSpec {
         conditions: Vec<EvidenceCondition>,
         /// `records`: which records of a type the `where` conditions judge.
         records: RecordsRule,
+        /// `identity`: who must have signed a Sigstore-bundle record (validated).
+        identity: Option<crate::sigstore::Identity>,
+    },
+    /// Who built it: Sigstore bundles verified offline against an identity policy.
+    Attestations {
+        /// The in-toto predicate type every bundle's statement must have.
+        predicate_type: String,
+        /// Where the bundles come from.
+        subjects: super::AttestationSubjects,
+        /// Who must have signed (validated).
+        identity: crate::sigstore::Identity,
+        /// Workspace-relative trusted-root file; `None` = the roots built into the binary.
+        trusted_root: Option<String>,
     },
 }
 
@@ -245,6 +258,7 @@ impl GateSpec {
             GateSpec::Json { .. } => "json",
             GateSpec::Integrity { .. } => "integrity",
             GateSpec::Evidence { .. } => "evidence",
+            GateSpec::Attestations { .. } => "attestations",
         }
     }
 }

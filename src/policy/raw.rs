@@ -12,6 +12,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 
+use super::raw_attestations::RawAttestations;
 use super::raw_gates::{
     RawBenchmark, RawChecks, RawCoverage, RawEvidence, RawIntegrity, RawJson, RawJunit, RawSarif,
     default_one, default_true,
@@ -182,7 +183,7 @@ pub struct RawStage {
     /// Quality gates evaluated in order; all must pass (`null` or absent: none; in an
     /// application's entry, `null` removes the shared gates). Each item has an optional `name` and
     /// exactly one kind key (`tests`, `junit`, `coverage`, `sarif`, `checks`, `benchmark`, `json`,
-    /// `integrity`, `evidence`).
+    /// `integrity`, `evidence`, `attestations`).
     #[serde(default)]
     #[schemars(extend("type" = ["array", "null"]))]
     pub gates: Vec<RawGate>,
@@ -209,7 +210,7 @@ pub struct RawStage {
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
-    expecting = "a gate mapping with an optional `name` and one kind key (tests, junit, coverage, sarif, checks, benchmark, json, integrity, evidence)"
+    expecting = "a gate mapping with an optional `name` and one kind key (tests, junit, coverage, sarif, checks, benchmark, json, integrity, evidence, attestations)"
 )]
 #[schemars(extend("oneOf" = [
     { "required": ["tests"] },
@@ -221,6 +222,7 @@ pub struct RawStage {
     { "required": ["json"] },
     { "required": ["integrity"] },
     { "required": ["evidence"] },
+    { "required": ["attestations"] },
 ]))]
 #[schemars(rename = "Gate")]
 pub struct RawGate {
@@ -256,6 +258,10 @@ pub struct RawGate {
     /// Evidence (attestations) required on the AppTrust version.
     #[serde(default, deserialize_with = "present")]
     pub evidence: Option<RawEvidence>,
+    /// Who built it: Sigstore bundles (GitHub artifact attestations) verified offline with an
+    /// identity policy, for every artifact of the version or among its evidence.
+    #[serde(default, deserialize_with = "present")]
+    pub attestations: Option<RawAttestations>,
 }
 
 /// Deserializes a key that is present as `Some`, even when its value is empty (`integrity:`).

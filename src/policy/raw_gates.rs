@@ -12,7 +12,7 @@ use serde::de::{self, SeqAccess, Visitor};
 
 /// Gate kind keys (the kind fields of a `RawGate`), in documentation order (`tests` and its
 /// older name `junit` first).
-pub(crate) const GATE_KINDS: [&str; 9] = [
+pub(crate) const GATE_KINDS: [&str; 10] = [
     "tests",
     "junit",
     "coverage",
@@ -22,6 +22,7 @@ pub(crate) const GATE_KINDS: [&str; 9] = [
     "json",
     "integrity",
     "evidence",
+    "attestations",
 ];
 
 /// One glob pattern or a list of them.
@@ -267,7 +268,7 @@ pub struct RawIntegrity {
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
-    expecting = "an evidence gate mapping (required, signed-by, allow-unverified, records, where)"
+    expecting = "an evidence gate mapping (required, signed-by, identity, allow-unverified, records, where)"
 )]
 #[schemars(extend("anyOf" = [ { "required": ["required"] }, { "required": ["where"] } ]))]
 #[schemars(rename = "Evidence")]
@@ -281,6 +282,10 @@ pub struct RawEvidence {
     /// signature must verify with one of them. Without it, JFrog's own `verified` must be true.
     #[serde(default)]
     pub signed_by: Vec<String>,
+    /// Who must have signed a record that is a Sigstore bundle (GitHub artifact attestation,
+    /// cosign keyless), verified offline as the `attestations` gate does. Without it such a
+    /// record is "unverifiable here" unless `allow-unverified`.
+    pub identity: Option<crate::sigstore::Identity>,
     /// Accept a record by its presence alone, unverified (the summary says so). Default false.
     #[serde(default)]
     pub allow_unverified: bool,

@@ -232,6 +232,7 @@ fn spec_example_parses() {
                 },
             }],
             records: crate::policy::RecordsRule::Newest,
+            identity: None,
         }
     );
 
@@ -826,6 +827,7 @@ fn new_keys_parse_and_round_trip() {
         allow_unverified,
         conditions,
         records,
+        ..
     } = &p.stages[0].gates[0].spec
     else {
         panic!("{:?}", p.stages[0].gates[0]);

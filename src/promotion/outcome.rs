@@ -154,6 +154,9 @@ pub struct Outcome {
     pub findings_total: usize,
     /// Evidence records judged by `evidence` gates.
     pub evidence: Vec<EvidenceRow>,
+    /// Artifacts and records whose attestations `attestations` gates verified: who built each,
+    /// or why it failed.
+    pub attestations: Vec<crate::gates::AttestationRow>,
     /// Promotion history (status command).
     pub history: Vec<PromotionEntry>,
     /// Remarks for the summary (missing default policy, …).
@@ -189,6 +192,7 @@ impl Outcome {
             findings: Vec::new(),
             findings_total: 0,
             evidence: Vec::new(),
+            attestations: Vec::new(),
             history: Vec::new(),
             warnings: Vec::new(),
             notes: Vec::new(),

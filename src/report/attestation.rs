@@ -41,6 +41,15 @@ pub fn predicate(o: &Outcome, ctx: &RunContext, decided_at: &str) -> Value {
             "signer": r.signer,
             "verdict": r.verdict,
         })).collect::<Vec<_>>(),
+        "attestations": o.attestations.iter().map(|r| json!({
+            "stage": r.stage,
+            "gate": r.gate,
+            "subject": r.subject,
+            "sha256": r.sha256,
+            "verdict": r.verdict,
+            "signer-workflow": r.signer_workflow,
+            "source-commit": r.source_commit,
+        })).collect::<Vec<_>>(),
         "hotfix": o.hotfix_reason.is_some(),
         "reason": o.hotfix_reason,
         "run": {

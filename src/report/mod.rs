@@ -6,6 +6,7 @@
 //! the step outputs, [`record`] the JSON audit record; [`wording`] holds the sentences they share.
 
 pub mod attestation;
+pub mod attestation_table;
 pub mod commands;
 pub mod job_log;
 pub mod markdown;

@@ -68,6 +68,7 @@ pub(super) fn gate_tables(o: &Outcome, out: &mut String) {
         out.push('\n');
         no_evidence_reasons(o, stage, out);
         evidence_table(o, stage, out);
+        super::attestation_table::attestation_table(o, stage, out);
     }
 }
 

@@ -29,6 +29,11 @@ pub const GITHUB_ACTIONS_ISSUER: &str = "https://token.actions.githubusercontent
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "SigstoreIdentity")]
+#[schemars(extend("anyOf" = [
+    { "required": ["owner"] },
+    { "required": ["signer-repo"] },
+    { "required": ["signer-workflow"] },
+]))]
 pub struct Identity {
     /// OIDC issuer of the signing certificate (`gh … --cert-oidc-issuer`).
     #[serde(default = "default_issuer")]
@@ -65,8 +70,38 @@ fn default_issuer() -> String {
 
 /// An `identity` mapping that cannot be checked as written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("identity: {0}")]
-pub struct IdentityError(String);
+#[error("identity: {message}")]
+pub struct IdentityError {
+    /// The key at fault (`source-ref`, …); `None` when the mapping as a whole is.
+    field: Option<&'static str>,
+    message: String,
+}
+
+impl IdentityError {
+    fn whole(message: String) -> Self {
+        Self {
+            field: None,
+            message,
+        }
+    }
+
+    fn at(field: &'static str, message: String) -> Self {
+        Self {
+            field: Some(field),
+            message,
+        }
+    }
+
+    /// The key at fault, for placing the error in the policy file; `None` for the mapping.
+    pub fn field(&self) -> Option<&'static str> {
+        self.field
+    }
+
+    /// What is wrong and how to write it, without the `identity:` prefix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
 
 impl Identity {
     /// An identity with only `owner`, for tests and builders.
@@ -85,17 +120,20 @@ impl Identity {
     /// `signer-workflow`, each in the shape gh accepts.
     pub fn validate(&self) -> Result<(), IdentityError> {
         if self.owner.is_none() && self.signer_repo.is_none() && self.signer_workflow.is_none() {
-            return Err(IdentityError(
+            return Err(IdentityError::whole(
                 "names nobody: give at least one of `owner`, `signer-repo`, `signer-workflow` \
                  (an identity with nothing to check would accept any signer)"
                     .into(),
             ));
         }
         if !self.issuer.starts_with("https://") {
-            return Err(IdentityError(format!(
-                "`issuer` {:?} is not an https:// URL (GitHub Actions: {GITHUB_ACTIONS_ISSUER})",
-                self.issuer
-            )));
+            return Err(IdentityError::at(
+                "issuer",
+                format!(
+                    "`issuer` {:?} is not an https:// URL (GitHub Actions: {GITHUB_ACTIONS_ISSUER})",
+                    self.issuer
+                ),
+            ));
         }
         if let Some(owner) = &self.owner {
             check_segments(
@@ -119,21 +157,50 @@ impl Identity {
                 >= 3 + usize::from(has_host(path))
                 && workflow.matches('@').count() <= 1;
             if !ok {
-                return Err(IdentityError(format!(
-                    "`signer-workflow` {workflow:?} is not `owner/repo/path/to/workflow.yml` \
+                return Err(IdentityError::at(
+                    "signer-workflow",
+                    format!(
+                        "`signer-workflow` {workflow:?} is not `owner/repo/path/to/workflow.yml` \
                      (optionally `@ref`), e.g. `bookverse/inventory/.github/workflows/release.yml`"
-                )));
+                    ),
+                ));
             }
         }
         if let Some(source_ref) = &self.source_ref
             && !source_ref.starts_with("refs/")
         {
-            return Err(IdentityError(format!(
-                "`source-ref` {source_ref:?} is not a full ref: write `refs/heads/{source_ref}` \
+            return Err(IdentityError::at(
+                "source-ref",
+                format!(
+                    "`source-ref` {source_ref:?} is not a full ref: write `refs/heads/{source_ref}` \
                  or `refs/tags/{source_ref}`"
-            )));
+                ),
+            ));
         }
         Ok(())
+    }
+
+    /// The keys given, as the summary shows a threshold: `signer-workflow acme/app/…/release.yml ·
+    /// source-ref refs/heads/main · runner github-hosted` (the issuer only when not GitHub's).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.issuer != GITHUB_ACTIONS_ISSUER {
+            parts.push(format!("issuer {}", self.issuer));
+        }
+        for (key, value) in [
+            ("owner", &self.owner),
+            ("signer-repo", &self.signer_repo),
+            ("signer-workflow", &self.signer_workflow),
+            ("source-ref", &self.source_ref),
+        ] {
+            if let Some(v) = value {
+                parts.push(format!("{key} {v}"));
+            }
+        }
+        if self.runner == Some(Runner::GithubHosted) {
+            parts.push("runner github-hosted".into());
+        }
+        parts.join(" · ")
     }
 
     /// The first field whose certificate claim differs from the policy, in the order the keys
@@ -194,14 +261,22 @@ impl Identity {
     }
 }
 
-fn check_segments(key: &str, value: &str, want: usize, shape: &str) -> Result<(), IdentityError> {
+fn check_segments(
+    key: &'static str,
+    value: &str,
+    want: usize,
+    shape: &str,
+) -> Result<(), IdentityError> {
     let value = strip_github(value);
     let segments = value
         .split('/')
         .skip(usize::from(has_host(&value) && want > 1));
     let parts: Vec<&str> = segments.collect();
     if parts.len() != want || parts.iter().any(|p| p.is_empty() || p.contains('@')) {
-        return Err(IdentityError(format!("`{key}` {value:?} is not {shape}")));
+        return Err(IdentityError::at(
+            key,
+            format!("`{key}` {value:?} is not {shape}"),
+        ));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! injectable faults (see [`faults`]) and a control API under `/_sim/`. The promotion rules and
 //! the status codes chosen where the public documentation is silent are documented in `routes`.
 
+pub mod attestations;
 mod evidence;
 mod faults;
 mod routes;

@@ -33,7 +33,10 @@ pub fn seed_artifact_bytes(path: &str) -> Vec<u8> {
 }
 
 pub fn seeded_state() -> State {
-    let mut st = State::default();
+    let mut st = State {
+        attestations: super::attestations::seeded_attestations(),
+        ..State::default()
+    };
     st.trusted_keys.insert(
         super::evidence::DEMO_KEY_ALIAS.into(),
         super::evidence::DEMO_PUBLIC_KEY.into(),

@@ -250,6 +250,9 @@ pub struct State {
     pub trusted_keys: BTreeMap<String, String>,
     /// OIDC-minted access tokens → username.
     pub minted_tokens: BTreeMap<String, String>,
+    /// GitHub's artifact attestations, served under `/github/` (see `attestations.rs`).
+    #[serde(default)]
+    pub attestations: Vec<super::attestations::GitHubAttestation>,
     pub promotions_applied: usize,
     /// Highest timestamp handed out; keeps `created_millis` unique per state.
     pub last_millis: i64,

@@ -44,7 +44,7 @@ fn demo_help_prints_help_and_runs_nothing() {
         let text = stdout(&o);
         assert_eq!(o.status.code(), Some(0), "{text}");
         assert!(
-            text.contains("USAGE:\n    promote-action demo [--failing]"),
+            text.contains("USAGE:\n    promote-action demo [--failing | --identity-mismatch]"),
             "{text}"
         );
         assert!(!text.contains("AppTrust simulator on http://"), "{text}");

@@ -13,7 +13,15 @@ pub(crate) fn demo_file(rel: &str) -> String {
     .expect("demo file")
 }
 
-pub(crate) fn with_reports(action: &mut Action, failing: bool) {
+/// The demo's policy and reports (`failing`: the failing ones) in the workspace, and what its
+/// PROD `attestations` gate reads: the version's image carries the digest GitHub attested, and
+/// the simulator serves GitHub's attestations API, as in `promote-action demo`.
+pub(crate) fn with_reports(sim: &Sim, action: &mut Action, failing: bool) {
+    let version = action.inputs.get("version").cloned().unwrap_or_default();
+    sim.sim.attest_demo_image(APP, &version);
+    action
+        .input("github-token", crate::common::TOKEN)
+        .env("GITHUB_API_URL", &format!("{}/github", sim.url));
     let dir = if failing { "failing" } else { "reports" };
     action
         .file(
@@ -47,12 +55,12 @@ fn passing_reports_promote_all_the_way() {
     let sim = Sim::start();
     let mut a = Action::new(&sim, APP);
     a.input("version", "1.2.0").input("target-stage", "PROD");
-    with_reports(&mut a, false);
+    with_reports(&sim, &mut a, false);
     let run = a.run();
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.out("result"), "released");
     let gates: serde_json::Value = serde_json::from_str(run.out("gates")).expect("gates is JSON");
-    assert_eq!(gates.as_array().expect("array").len(), 8);
+    assert_eq!(gates.as_array().expect("array").len(), 9);
     assert!(
         gates
             .as_array()
@@ -69,7 +77,7 @@ fn a_failing_test_blocks_before_qa_with_annotations_and_no_post() {
     let sim = Sim::start();
     let mut a = Action::new(&sim, APP);
     a.input("version", "1.2.0").input("target-stage", "PROD");
-    with_reports(&mut a, true);
+    with_reports(&sim, &mut a, true);
     let run = a.run();
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert_eq!(run.out("result"), "blocked");
@@ -98,7 +106,7 @@ fn a_high_severity_finding_blocks_staging_after_qa_went_through() {
     let sim = Sim::start();
     let mut a = Action::new(&sim, APP);
     a.input("version", "1.2.0").input("target-stage", "STAGING");
-    with_reports(&mut a, false);
+    with_reports(&sim, &mut a, false);
     a.file("reports/bandit.sarif", &demo_file("failing/bandit.sarif"));
     let run = a.run();
     assert_eq!(run.code, 1, "{}", run.stdout);
@@ -146,7 +154,7 @@ fn hostile_reports_fail_cleanly() {
         let sim = Sim::start();
         let mut a = Action::new(&sim, APP);
         a.input("version", "1.2.0");
-        with_reports(&mut a, false);
+        with_reports(&sim, &mut a, false);
         a.file(
             "reports/junit/pytest.xml",
             &std::fs::read_to_string(fixture(name)).unwrap_or_default(),
@@ -383,7 +391,7 @@ fn the_log_explains_every_verdict_and_the_blocked_error_names_each_figure() {
     let mut a = Action::new(&sim, APP);
     a.input("version", "1.2.0").input("target-stage", "PROD");
     // The failing demo: one failed test, and line coverage 93.3 % against a raised bound.
-    with_reports(&mut a, true);
+    with_reports(&sim, &mut a, true);
     let policy = demo_file("promotion-policy.yml").replace("min-line: 80", "min-line: 95");
     assert_ne!(
         policy,
@@ -428,7 +436,7 @@ fn stages_that_passed_are_folded_into_a_group() {
     let sim = Sim::start();
     let mut a = Action::new(&sim, APP);
     a.input("version", "1.2.0").input("target-stage", "PROD");
-    with_reports(&mut a, false);
+    with_reports(&sim, &mut a, false);
     let run = a.run();
     assert_eq!(run.code, 0, "{}", run.stdout);
     for stage in ["QA", "STAGING"] {

@@ -25,6 +25,7 @@ mod parallel;
 mod plan;
 mod policy_file;
 mod props;
+mod provenance;
 mod redaction;
 mod schemas;
 mod test_results;

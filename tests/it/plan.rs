@@ -16,7 +16,7 @@ fn blocked_at_staging(sim: &Sim, version: &str, command: &str) -> Action {
     a.input("version", version)
         .input("command", command)
         .input("target-stage", "PROD");
-    crate::gates::with_reports(&mut a, false);
+    crate::gates::with_reports(sim, &mut a, false);
     a.file(
         "reports/bandit.sarif",
         &crate::gates::demo_file("failing/bandit.sarif"),
@@ -118,7 +118,7 @@ fn a_plan_judges_every_stage_and_says_it_is_a_plan() {
     );
     assert!(
         run.summary
-            .contains("| STAGING → PROD | 📝 would release (copy) | 2 / 2 passed | — |"),
+            .contains("| STAGING → PROD | 📝 would release (copy) | 3 / 3 passed | — |"),
         "{}",
         run.summary
     );

@@ -74,6 +74,9 @@ fn policy_schema_accepts_what_the_parser_accepts() {
         ("ics and to", prod("    freezes:\n      - { ics: h.ics, to: 2026-01-02T00:00:00Z }")),
         ("fixed freeze without reason", prod("    freezes:\n      - { from: 2026-01-01T00:00:00Z, to: 2026-01-02T00:00:00Z }")),
         ("weekly window with exdate", prod("    windows:\n      - { days: [mon], start: \"09:00\", end: \"10:00\", timezone: UTC, exdate: [2026-01-05] }")),
+        ("attestations without identity", prod("    gates:\n      - attestations: { subjects: artifacts }")),
+        ("identity naming nobody", prod("    gates:\n      - attestations: { identity: { source-ref: refs/heads/main } }")),
+        ("evidence identity naming nobody", prod("    gates:\n      - evidence: { required: [t], identity: { runner: github-hosted } }")),
     ];
     for (name, text) in rejected {
         assert!(

@@ -13,6 +13,7 @@ mod workspace;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::attestations_read::{self, ArtifactsGate, RecordReader, Roots};
 use super::evidence_read::{self, GateReader};
 use crate::dsse::PublicKey;
 use crate::gates::facts::{AttachedFacts, Fact, GitHubFacts, IntegrityFacts};
@@ -21,7 +22,7 @@ use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
 use crate::jfrog::apptrust::VersionContent;
 use crate::jfrog::evidence::{EvidenceClient, Limits, Subject};
-use crate::policy::{GateSpec, Policy};
+use crate::policy::{AttestationSubjects, GateSpec, Policy};
 use crate::reports::expand_globs;
 use workspace::Workspace;
 
@@ -41,6 +42,8 @@ pub(super) struct Sources<'a> {
     pub(super) workspace: &'a Path,
     /// Bounds of the evidence read.
     pub(super) limits: &'a Limits,
+    /// GitHub, for `attestations` gates that look artifacts up (or why it cannot be read).
+    pub(super) github_client: &'a Result<GitHubClient, String>,
 }
 
 /// A gate whose report file could not be read, and where to annotate that.
@@ -71,32 +74,86 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
     // Every evidence gate on the path judges the records it needs as they are read, once per
     // run however many stages require evidence.
     let mut readers = Vec::new();
+    let mut roots = Roots::new(src.workspace);
+    let mut record_readers = Vec::new();
+    let mut artifact_gates = Vec::new();
     for (_, sp) in &stages {
         for g in &sp.gates {
-            if let GateSpec::Evidence {
-                required,
-                signed_by,
-                allow_unverified,
-                conditions,
-                ..
-            } = &g.spec
-            {
-                let keys = signed_by_keys(src.workspace, signed_by);
-                readers.push(GateReader::new(
+            match &g.spec {
+                GateSpec::Evidence {
                     required,
-                    keys,
-                    *allow_unverified,
+                    signed_by,
+                    allow_unverified,
                     conditions,
-                ));
+                    identity,
+                    ..
+                } => {
+                    let mut keys = signed_by_keys(src.workspace, signed_by);
+                    let sigstore = match (identity, &keys) {
+                        (Some(identity), Ok(_)) => match roots.get(None) {
+                            Ok(r) => Some((identity, r)),
+                            Err(why) => {
+                                keys = Err(why);
+                                None
+                            }
+                        },
+                        _ => None,
+                    };
+                    readers.push(GateReader::new(
+                        required,
+                        keys,
+                        *allow_unverified,
+                        conditions,
+                        sigstore,
+                    ));
+                }
+                GateSpec::Attestations {
+                    predicate_type,
+                    subjects,
+                    identity,
+                    trusted_root,
+                } => {
+                    let r = roots.get(trusted_root.as_deref());
+                    match subjects {
+                        AttestationSubjects::Evidence => {
+                            record_readers.push(RecordReader::new(predicate_type, identity, r));
+                        }
+                        AttestationSubjects::Artifacts => artifact_gates.push(ArtifactsGate {
+                            predicate_type,
+                            identity,
+                            roots: r,
+                        }),
+                    }
+                }
+                _ => {}
             }
         }
     }
-    let read = if readers.iter().any(|r| r.keys.is_ok()) {
+    let read = if readers.iter().any(|r| r.keys.is_ok())
+        || record_readers.iter().any(|r| r.wanted().is_some())
+    {
         let subject = Subject::manifest(src.project, src.app, &src.content.version);
-        Some(evidence_read::read(src.evidence, &subject, &mut readers, src.limits).await)
+        let read = evidence_read::read(
+            src.evidence,
+            &subject,
+            &mut readers,
+            &mut record_readers,
+            &src.content.artifacts,
+            src.limits,
+        );
+        Some(read.await)
     } else {
         None
     };
+    let record_read = read
+        .as_ref()
+        .map(|r| r.as_ref().map(|f| f.subject.clone()).map_err(Clone::clone));
+    let mut record_readers = record_readers.into_iter();
+    let mut attested = Vec::with_capacity(artifact_gates.len());
+    for gate in artifact_gates {
+        attested.push(attestations_read::artifacts(src.github_client, gate, src.content).await);
+    }
+    let mut attested = attested.into_iter();
     // Listed at most once, however many gates place failures on it.
     let ws = Workspace::new(src.workspace);
     let mut readers = readers.into_iter();
@@ -125,6 +182,16 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
                     }
                     None => Fact::Unavailable("the evidence was not read".into()),
                 },
+                GateSpec::Attestations {
+                    subjects: AttestationSubjects::Evidence,
+                    ..
+                } => match record_readers.next() {
+                    Some(r) => r.finish(record_read.as_ref()),
+                    None => Fact::Unavailable("the evidence was not read".into()),
+                },
+                GateSpec::Attestations { .. } => attested
+                    .next()
+                    .unwrap_or_else(|| Fact::Unavailable("the attestations were not read".into())),
                 GateSpec::Checks { .. } => src.github.checks.clone(),
                 spec => match workspace::read_reports(&ws, spec) {
                     Some(Ok(e)) => e,

@@ -82,7 +82,10 @@ pub(super) fn read_reports(
         GateSpec::Json { path, pointer, .. } => one(workspace, path)
             .and_then(|p| read_json_pointer(&p, pointer))
             .map(Fact::Json),
-        GateSpec::Checks { .. } | GateSpec::Integrity { .. } | GateSpec::Evidence { .. } => {
+        GateSpec::Checks { .. }
+        | GateSpec::Integrity { .. }
+        | GateSpec::Evidence { .. }
+        | GateSpec::Attestations { .. } => {
             return None;
         }
     };

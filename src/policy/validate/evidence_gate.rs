@@ -51,12 +51,17 @@ impl Ctx<'_> {
             }
             conditions.push(c);
         }
+        let identity = e
+            .identity
+            .map(|i| self.identity(&p.key("identity"), i))
+            .transpose()?;
         Ok(GateSpec::Evidence {
             required,
             signed_by,
             allow_unverified: e.allow_unverified,
             records: e.records,
             conditions,
+            identity,
         })
     }
 

@@ -48,6 +48,9 @@ impl Ctx<'_> {
         if let Some(e) = g.evidence {
             return self.evidence(&gp.key("evidence"), e);
         }
+        if let Some(a) = g.attestations {
+            return self.attestations(&gp.key("attestations"), a);
+        }
         // Unreachable: exactly one kind is present (checked above).
         Err(self.no_kind(gp))
     }
@@ -64,6 +67,7 @@ impl Ctx<'_> {
             g.json.is_some(),
             g.integrity.is_some(),
             g.evidence.is_some(),
+            g.attestations.is_some(),
         ]
         .iter()
         .zip(GATE_KINDS)

@@ -9,6 +9,7 @@
 //! checks in `apps.rs`.
 
 mod apps;
+mod attestations;
 mod calendar;
 mod evidence_gate;
 mod gates;

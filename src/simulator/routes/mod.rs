@@ -39,6 +39,7 @@
 mod apptrust;
 mod control;
 mod evidence;
+mod github;
 mod pipeline;
 
 use std::collections::HashMap;
@@ -139,6 +140,14 @@ pub fn router(sim: Simulator) -> Router {
         .route("/onemodel/api/v1/graphql", post(evidence::graphql))
         .route("/artifactory/{*path}", get(evidence::download))
         .route("/evidence/api/v1/subject/{*path}", post(evidence::upload))
+        .route(
+            "/github/repos/{owner}/{repo}/attestations/{digest}",
+            get(github::repo_attestations),
+        )
+        .route(
+            "/github/orgs/{org}/attestations/{digest}",
+            get(github::org_attestations),
+        )
         .route(OIDC_PATH, post(apptrust::oidc_token))
         .fallback(apptrust::not_found)
         .layer(middleware::from_fn_with_state(
