@@ -18,8 +18,7 @@ use crate::gates::evidence_record::{ParsedFile, SigstoreRules, VersionSubjects, 
 use crate::gates::facts::{EvidenceRecord, Fact};
 use crate::gates::{AttestationFacts, SubjectCheck};
 use crate::github::{AttestationScope, GitHubClient, ListedBundle};
-use crate::http::ClientOptions;
-use crate::inputs::{Inputs, RunContext};
+use crate::inputs::Inputs;
 use crate::jfrog::apptrust::VersionContent;
 use crate::sigstore::{ArtifactSha256, Expectations, Failure, Identity, TrustedRoots, Verified};
 
@@ -93,19 +92,12 @@ fn read_root_file(workspace: &Path, file: &str) -> Result<Arc<TrustedRoots>, Str
 /// The GitHub client `subjects: artifacts` reads with, or why there is none.
 pub(super) fn github_client(
     inputs: &Inputs,
-    ctx: &RunContext,
-    options: &ClientOptions,
+    github: &Result<GitHubClient, String>,
 ) -> Result<GitHubClient, String> {
-    let token = inputs.github_token.clone().ok_or_else(|| {
-        "input `github-token` is empty: `subjects: artifacts` reads GitHub's attestations API (pass `github-token: ${{ github.token }}` and grant `permissions: attestations: read`)".to_string()
-    })?;
-    let http = crate::http::build_client(options)?;
-    Ok(GitHubClient::with_options(
-        http,
-        &ctx.api_url,
-        token,
-        options.clone(),
-    ))
+    if inputs.github_token.is_none() {
+        return Err("input `github-token` is empty: `subjects: artifacts` reads GitHub's attestations API (pass `github-token: ${{ github.token }}` and grant `permissions: attestations: read`)".to_string());
+    }
+    github.clone()
 }
 
 /// Where an identity's attestations live: its `signer-repo`, unless `owner` names another

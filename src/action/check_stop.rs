@@ -7,7 +7,6 @@
 use crate::gates::emergency_stop::{self, StopRead};
 use crate::gates::{GateResult, GateStatus};
 use crate::github::GitHubClient;
-use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
 use crate::lifecycle::Lifecycle;
 use crate::policy::Policy;
@@ -21,11 +20,11 @@ pub(super) async fn check(
     lifecycle: &Lifecycle,
     inputs: &Inputs,
     ctx: &RunContext,
-    options: &ClientOptions,
+    github: &Result<GitHubClient, String>,
 ) -> Option<GateResult> {
     let config = policy.emergency_stop.as_ref()?;
     let first = path.first()?;
-    let read = read(&config.label, inputs, ctx, options).await;
+    let read = read(&config.label, inputs, ctx, github).await;
     let rule =
         emergency_stop::hotfix_rule(policy, path, inputs.hotfix, inputs.reason.as_deref(), |s| {
             lifecycle.display(s).to_string()
@@ -33,18 +32,22 @@ pub(super) async fn check(
     Some(emergency_stop::decide(first, &config.label, &read, &rule))
 }
 
-async fn read(label: &str, inputs: &Inputs, ctx: &RunContext, options: &ClientOptions) -> StopRead {
-    let Some(token) = &inputs.github_token else {
+async fn read(
+    label: &str,
+    inputs: &Inputs,
+    ctx: &RunContext,
+    github: &Result<GitHubClient, String>,
+) -> StopRead {
+    if inputs.github_token.is_none() {
         return Err("input `github-token` is empty: pass `github-token: ${{ github.token }}` and grant the job `permissions: issues: read`".into());
-    };
+    }
     let Some(repo) = ctx.repository.as_deref().filter(|r| !r.trim().is_empty()) else {
         return Err(
             "GITHUB_REPOSITORY is not set: run inside GitHub Actions, or set it to `owner/name`"
                 .into(),
         );
     };
-    let http = crate::http::build_client(options)?;
-    let client = GitHubClient::with_options(http, &ctx.api_url, token.clone(), options.clone());
+    let client = github.as_ref().map_err(Clone::clone)?;
     client
         .open_issues_labelled(repo, label)
         .await

@@ -9,6 +9,7 @@ use super::settings::Settings;
 use super::{promote, rollback};
 use crate::error::Error;
 use crate::gates::readiness;
+use crate::github::GitHubClient;
 use crate::inputs::{Command, Inputs, RunContext};
 use crate::jfrog::apptrust::AppTrustApi;
 use crate::jfrog::evidence::EvidenceClient;
@@ -20,6 +21,7 @@ pub async fn execute<A: AppTrustApi>(
     ctx: &RunContext,
     api: &A,
     evidence: &EvidenceClient,
+    github: &Result<GitHubClient, String>,
     settings: &Settings,
     log: &mut impl Write,
 ) -> Outcome {
@@ -38,17 +40,24 @@ pub async fn execute<A: AppTrustApi>(
             "PROMOTE_ACTION_NOW is set: windows and freezes were evaluated at {now}, not at the current time"
         ));
     }
-    if let Err(e) = execute_inner(inputs, ctx, api, evidence, settings, &mut outcome, log).await {
+    let others = Others { evidence, github };
+    if let Err(e) = execute_inner(inputs, ctx, api, others, settings, &mut outcome, log).await {
         outcome.fail(&e);
     }
     outcome
+}
+
+/// The remotes besides AppTrust: JFrog's evidence service and GitHub.
+struct Others<'a> {
+    evidence: &'a EvidenceClient,
+    github: &'a Result<GitHubClient, String>,
 }
 
 async fn execute_inner<A: AppTrustApi>(
     inputs: &Inputs,
     ctx: &RunContext,
     api: &A,
-    evidence: &EvidenceClient,
+    others: Others<'_>,
     settings: &Settings,
     outcome: &mut Outcome,
     log: &mut impl Write,
@@ -81,7 +90,8 @@ async fn execute_inner<A: AppTrustApi>(
         ctx,
         settings,
         api,
-        evidence,
+        evidence: others.evidence,
+        github: others.github,
         lifecycle: &lifecycle,
     };
     match inputs.command {

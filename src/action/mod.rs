@@ -16,6 +16,7 @@ mod evidence_read;
 mod execute;
 mod finish;
 mod gather;
+mod github;
 mod policy_file;
 mod promote;
 mod rollback;
@@ -24,13 +25,15 @@ mod settings;
 
 pub use execute::execute;
 pub use finish::finish;
+pub use github::{github_client, report_run};
 pub use policy_file::read_calendar;
 pub use settings::Settings;
 
 use std::io::Write;
 
 use crate::error::Error;
-use crate::http::{ClientOptions, RequestRecorder};
+use crate::github::GitHubClient;
+use crate::http::RequestRecorder;
 use crate::inputs::{Command, InputError, Inputs, RunContext};
 use crate::jfrog::apptrust::client::HttpAppTrust;
 use crate::jfrog::evidence::EvidenceClient;
@@ -112,17 +115,19 @@ pub async fn run_action(
         client: client_options.clone(),
         ..settings
     };
+    // The run's one GitHub client, for every read and the reports at the end.
+    let github = github_client(&inputs, &ctx, &client_options);
     // One HTTP client (roots, timeouts) for the OIDC exchange and every JFrog client.
     let http = match crate::http::build_client(&client_options) {
         Ok(h) => h,
         Err(message) => {
             let e = Error::Input(InputError::Combination { message });
-            return stop_early(&inputs, &ctx, &client_options, &e, log).await;
+            return stop_early(&inputs, &ctx, &github, &redactor, &e, log).await;
         }
     };
     let token = match auth::token(&inputs, &ctx, &http, &client_options, log).await {
         Ok(t) => t,
-        Err(e) => return stop_early(&inputs, &ctx, &client_options, &e, log).await,
+        Err(e) => return stop_early(&inputs, &ctx, &github, &redactor, &e, log).await,
     };
     // Every JFrog client shares one HTTP client and one request log (the record lists them all).
     let recorder = RequestRecorder::default();
@@ -140,12 +145,12 @@ pub async fn run_action(
         client_options.clone(),
         recorder,
     );
-    let mut outcome = execute(&inputs, &ctx, &client, &evidence, &settings, log).await;
+    let mut outcome = execute(&inputs, &ctx, &client, &evidence, &github, &settings, log).await;
     let now = settings.now.unwrap_or_else(jiff::Timestamp::now);
     attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &redactor, log);
-    report_to_github(&inputs, &ctx, &outcome, &client_options, log).await;
+    report_to_github(&inputs, &ctx, &outcome, &github, log).await;
     code
 }
 
@@ -153,7 +158,8 @@ pub async fn run_action(
 async fn stop_early(
     inputs: &Inputs,
     ctx: &RunContext,
-    options: &ClientOptions,
+    github: &Result<GitHubClient, String>,
+    redactor: &Redactor,
     error: &Error,
     log: &mut impl Write,
 ) -> u8 {
@@ -163,8 +169,8 @@ async fn stop_early(
         inputs.version.as_deref().unwrap_or_default(),
     );
     outcome.fail(error);
-    let code = finish(Some(inputs), ctx, &outcome, &[], &options.redactor, log);
-    report_to_github(inputs, ctx, &outcome, options, log).await;
+    let code = finish(Some(inputs), ctx, &outcome, &[], redactor, log);
+    report_to_github(inputs, ctx, &outcome, github, log).await;
     code
 }
 
@@ -174,10 +180,10 @@ async fn report_to_github(
     inputs: &Inputs,
     ctx: &RunContext,
     outcome: &Outcome,
-    options: &ClientOptions,
+    github: &Result<GitHubClient, String>,
     log: &mut impl Write,
 ) {
-    for w in crate::github::report::report_run(inputs, ctx, outcome, options).await {
+    for w in report_run(inputs, ctx, outcome, github).await {
         let line = commands::annotation(
             Level::Warning,
             "promote-action: GitHub report",

@@ -78,7 +78,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     let first = path.first().cloned().unwrap_or_default();
     let not_ready = readiness::check(&first, &content.version, &content.status);
     let stop = match policy {
-        Some(p) => check_stop::check(p, &path, lifecycle, inputs, ctx, &settings.client).await,
+        Some(p) => check_stop::check(p, &path, lifecycle, inputs, ctx, run.github).await,
         None => None,
     };
     let stopped = stop.clone().filter(check_stop::stops);
@@ -153,8 +153,8 @@ async fn decide<A: AppTrustApi>(
         lifecycle,
         ..
     } = *run;
-    let github = gather::github_facts(policy, path, inputs, ctx, &settings.client).await;
-    let github_client = super::attestations_read::github_client(inputs, ctx, &settings.client);
+    let github = gather::github_facts(policy, path, inputs, ctx, run.github).await;
+    let github_client = super::attestations_read::github_client(inputs, run.github);
     let sources = gather::Sources {
         evidence: run.evidence,
         project: inputs.project.as_deref(),

@@ -4,17 +4,20 @@
 //! other.
 
 use super::settings::Settings;
+use crate::github::GitHubClient;
 use crate::inputs::{Inputs, RunContext};
 use crate::jfrog::evidence::EvidenceClient;
 use crate::lifecycle::Lifecycle;
 
-/// What every command needs: the inputs, the run context, the settings, AppTrust and the
-/// lifecycle already read.
+/// What every command needs: the inputs, the run context, the settings, AppTrust, JFrog's
+/// evidence, GitHub and the lifecycle already read.
 pub(super) struct Run<'a, A> {
     pub(super) inputs: &'a Inputs,
     pub(super) ctx: &'a RunContext,
     pub(super) settings: &'a Settings,
     pub(super) api: &'a A,
     pub(super) evidence: &'a EvidenceClient,
+    /// The run's one GitHub client (or why there is none).
+    pub(super) github: &'a Result<GitHubClient, String>,
     pub(super) lifecycle: &'a Lifecycle,
 }

@@ -8,6 +8,9 @@
 use crate::gates::{GateResult, GateStatus};
 use crate::policy::Policy;
 
+/// The issue type is the client's: the gate reads it as GitHub listed it.
+pub use crate::github::stop_issues::StopIssue;
+
 /// Gate name and kind of the row.
 pub const GATE: &str = "emergency-stop";
 
@@ -15,21 +18,6 @@ pub const GATE: &str = "emergency-stop";
 const MAX_TITLE: usize = 120;
 /// Other open issues named by number after the first.
 const MAX_OTHERS: usize = 5;
-
-/// One open issue carrying the stop label, as GitHub listed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StopIssue {
-    /// Issue number.
-    pub number: u64,
-    /// Title (untrusted text: anyone who may label issues wrote it).
-    pub title: String,
-    /// The issue's web page (`html_url`).
-    pub url: String,
-    /// Login of who opened it.
-    pub author: String,
-    /// When it was opened, as GitHub wrote it (RFC 3339).
-    pub opened_at: String,
-}
 
 /// What the read found: the open issues with the label (pull requests excluded), newest first,
 /// or why they could not be read.

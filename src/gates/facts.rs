@@ -4,6 +4,7 @@
 //! them without doing any I/O. A fact that could not be gathered is
 //! [`Fact::Unavailable`] with the reason, so the decision fails naming it.
 
+pub use crate::github::reads::{Approval, CheckRun};
 use crate::reports::{BenchSummary, CoverageSummary, SarifSummary, TestSummary};
 
 /// What was gathered for one gate.
@@ -29,17 +30,6 @@ pub enum Fact {
     Checks(Vec<CheckRun>),
     /// The fact could not be gathered; the reason names the file or system and the fix.
     Unavailable(String),
-}
-
-/// One GitHub check run, reduced to what the gate reads.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CheckRun {
-    /// Check name.
-    pub name: String,
-    /// `queued`, `in_progress`, `completed`.
-    pub status: String,
-    /// `success`, `failure`, `neutral`, `skipped`, … (empty while running).
-    pub conclusion: String,
 }
 
 /// What the integrity gate needs to know.
@@ -93,19 +83,6 @@ pub struct JudgedRecord {
     /// The `where` conditions of its type on its predicate: how many held, or why one did not;
     /// `None` when not checked (the record is not trusted, or its type has no conditions).
     pub conditions: Option<Result<usize, String>>,
-}
-
-/// One approval of a run's environment gate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Approval {
-    /// Reviewer login.
-    pub user: String,
-    /// `approved` or `rejected`.
-    pub state: String,
-    /// Environments the review covered.
-    pub environments: Vec<String>,
-    /// Reviewer comment.
-    pub comment: String,
 }
 
 /// Facts read from GitHub for the gates.

@@ -10,8 +10,22 @@
 use serde::Deserialize;
 
 use super::GitHubClient;
-use crate::gates::emergency_stop::StopIssue;
 use crate::http::percent_encode;
+
+/// One open issue carrying the stop label, as GitHub listed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StopIssue {
+    /// Issue number.
+    pub number: u64,
+    /// Title (untrusted text: anyone who may label issues wrote it).
+    pub title: String,
+    /// The issue's web page (`html_url`).
+    pub url: String,
+    /// Login of who opened it.
+    pub author: String,
+    /// When it was opened, as GitHub wrote it (RFC 3339).
+    pub opened_at: String,
+}
 
 /// Issues per page (GitHub's maximum).
 const PER_PAGE: usize = 100;

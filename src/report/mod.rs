@@ -4,10 +4,13 @@
 //! names, in [`outputs::append_file`]. [`job_log`] renders the job-log lines, [`summary`] the job
 //! summary (with [`stop_callout`] on top when an emergency stop blocked the run), [`outputs`]
 //! the step outputs, [`record`] the JSON audit record; [`wording`] holds the sentences they share.
+//! [`github`] words the GitHub-side reports (check run, deployments, failure issue, webhook) and
+//! is the one part that sends, through the run's one GitHub client.
 
 pub mod attestation;
 pub mod attestation_table;
 pub mod commands;
+pub mod github;
 pub mod job_log;
 pub mod markdown;
 pub mod outputs;

@@ -412,7 +412,7 @@ pub fn render(o: &Outcome, links: &Links) -> String {
 }
 
 /// Renders the whole summary, linking the version's AppTrust page when `version_url` is given
-/// (see `github::report::apptrust_version_url`).
+/// (see [`crate::report::apptrust_version_url`]).
 pub fn render_with(o: &Outcome, links: &Links, version_url: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", headline(o));

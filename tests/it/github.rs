@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use promote_action::gates::{Finding, GateResult, GateStatus, Severity};
 use promote_action::github::GitHubClient;
-use promote_action::github::report::{ReportRequest, report};
 use promote_action::inputs::{Command, Secret};
 use promote_action::lifecycle::HopAction;
 use promote_action::lifecycle::Lifecycle;
 use promote_action::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
+use promote_action::report::github::{ReportRequest, report};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -656,7 +656,7 @@ fn action_vars(server: &MockServer, event: &std::path::Path) -> Vec<(String, Str
 
 #[tokio::test]
 async fn the_action_entry_point_uses_the_pr_head_and_redacts_secrets() {
-    use promote_action::github::report::report_run;
+    use promote_action::action::{github_client, report_run};
     use promote_action::inputs::{Inputs, RunContext};
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -673,7 +673,8 @@ async fn the_action_entry_point_uses_the_pr_head_and_redacts_secrets() {
     let ctx = RunContext::from_vars(vars);
     let mut o = blocked(1);
     o.findings[0].message = "token was jfrog-secret-token".into();
-    let warnings = report_run(&inputs, &ctx, &o, &Default::default()).await;
+    let github = github_client(&inputs, &ctx, &Default::default());
+    let warnings = report_run(&inputs, &ctx, &o, &github).await;
     assert!(warnings.is_empty(), "{warnings:?}");
     let sent = requests(&server, "POST", "/check-runs").await;
     let raw = String::from_utf8_lossy(&sent[0].body).to_string();
@@ -693,7 +694,7 @@ async fn the_action_entry_point_uses_the_pr_head_and_redacts_secrets() {
 
 #[tokio::test]
 async fn without_a_github_token_only_the_webhook_goes_out() {
-    use promote_action::github::report::report_run;
+    use promote_action::action::{github_client, report_run};
     use promote_action::inputs::{Inputs, RunContext};
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -715,7 +716,8 @@ async fn without_a_github_token_only_the_webhook_goes_out() {
     ));
     let inputs = Inputs::from_vars(vars.clone()).expect("inputs");
     let ctx = RunContext::from_vars(vars);
-    let warnings = report_run(&inputs, &ctx, &blocked(1), &Default::default()).await;
+    let github = github_client(&inputs, &ctx, &Default::default());
+    let warnings = report_run(&inputs, &ctx, &blocked(1), &github).await;
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
         warnings[0].contains("`github-token` is empty"),

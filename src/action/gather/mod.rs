@@ -18,7 +18,6 @@ use super::evidence_read::{self, GateReader};
 use crate::dsse::PublicKey;
 use crate::gates::facts::{AttachedFacts, Fact, GitHubFacts, IntegrityFacts};
 use crate::github::GitHubClient;
-use crate::http::ClientOptions;
 use crate::inputs::{Inputs, RunContext};
 use crate::jfrog::apptrust::VersionContent;
 use crate::jfrog::evidence::{EvidenceClient, Limits, Subject};
@@ -298,7 +297,7 @@ pub(super) async fn github_facts(
     path: &[String],
     inputs: &Inputs,
     ctx: &RunContext,
-    options: &ClientOptions,
+    github: &Result<GitHubClient, String>,
 ) -> GitHubFacts {
     let stages: Vec<_> = path.iter().filter_map(|s| policy.stage(s)).collect();
     let needs_checks = stages.iter().any(|s| {
@@ -311,14 +310,8 @@ pub(super) async fn github_facts(
     if !needs_checks && !needs_approvals {
         return facts;
     }
-    let client = match (
-        &inputs.github_token,
-        &ctx.repository,
-        crate::http::build_client(options),
-    ) {
-        (Some(token), Some(_), Ok(http)) => {
-            GitHubClient::with_options(http, &ctx.api_url, token.clone(), options.clone())
-        }
+    let client = match (&inputs.github_token, &ctx.repository, github) {
+        (Some(_), Some(_), Ok(client)) => client,
         (None, _, _) => {
             let why = "input `github-token` is empty: required checks and approvals are read from GitHub (pass `github-token: ${{ github.token }}`)".to_string();
             facts.checks = Fact::Unavailable(why.clone());

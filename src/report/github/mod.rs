@@ -1,4 +1,6 @@
-//! GitHub-side reporting: a check run, deployments, a failure issue and a chat webhook.
+//! GitHub-side reporting: a check run, deployments, a failure issue and a chat webhook, worded
+//! here beside the other renderers and sent through the run's one [`GitHubClient`] (built in
+//! `action/github.rs`; this is the only place in `report/` that sends).
 //!
 //! All of it is optional (`check-run`, `deployment`, `notify-issue`, `notify-webhook`) and none of
 //! it may change the verdict: the promotion already happened when this runs. Every problem —
@@ -15,22 +17,20 @@ mod webhook;
 
 pub use check_run::{ANNOTATIONS_PER_REQUEST, MAX_CHECK_SUMMARY};
 pub use issue::{LABEL, MAX_ISSUE_BODY, issue_title};
+use text::is_failure;
 pub use text::{conclusion, stage_of};
 pub use webhook::webhook_text;
 
-use super::GitHubClient;
-use crate::http::ClientOptions;
-use crate::inputs::{Inputs, RunContext};
+use crate::github::GitHubClient;
 use crate::promotion::outcome::Outcome;
 use crate::secret::Secret;
-use text::is_failure;
 
 /// What the reporter needs besides the outcome; everything is borrowed from the run context.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportRequest<'a> {
     /// `owner/repo` (`GITHUB_REPOSITORY`).
     pub repo: &'a str,
-    /// Commit to report on: the PR head for pull requests ([`super::head_sha`]).
+    /// Commit to report on: the PR head for pull requests ([`crate::github::head_sha`]).
     pub sha: Option<&'a str>,
     /// Workflow run URL (`RunContext::run_url`).
     pub run_url: Option<&'a str>,
@@ -84,83 +84,6 @@ pub async fn report(
             }
         }
     }
-    warnings
-}
-
-/// The action's entry point: everything [`report`] needs, derived from the inputs and the run
-/// context — the client (same TLS roots, timeouts and redactor as the JFrog client; the inputs'
-/// secrets are added to the redactor), the PR head SHA, the run and AppTrust links, and the
-/// summary markdown. Returns warnings for `::warning`.
-pub async fn report_run(
-    inputs: &Inputs,
-    ctx: &RunContext,
-    outcome: &Outcome,
-    options: &ClientOptions,
-) -> Vec<String> {
-    for s in inputs.secrets() {
-        options.redactor.add(s.expose());
-    }
-    let webhook = inputs.notify_webhook.as_ref();
-    let github_asked = inputs.check_run || inputs.deployment || inputs.notify_issue;
-    if !github_asked && webhook.is_none() {
-        return Vec::new();
-    }
-    let http = match crate::http::build_client(options) {
-        Ok(h) => h,
-        Err(e) => {
-            return vec![format!(
-                "GitHub reports and notifications were not sent: {e}"
-            )];
-        }
-    };
-    let mut warnings = Vec::new();
-    let what = "check run, deployments and failure issue were not created";
-    let github_ok = match (&inputs.github_token, &ctx.repository) {
-        (Some(_), Some(_)) => true,
-        (None, _) if github_asked => {
-            warnings.push(format!(
-                "{what}: input `github-token` is empty; pass `github-token: ${{{{ github.token }}}}`"
-            ));
-            false
-        }
-        (_, None) if github_asked => {
-            warnings.push(format!(
-                "{what}: GITHUB_REPOSITORY is not set; run the action inside a GitHub workflow"
-            ));
-            false
-        }
-        _ => false,
-    };
-    // Without a token only the webhook is sent; the client then only lends its HTTP client.
-    let token = inputs
-        .github_token
-        .clone()
-        .unwrap_or_else(|| Secret::new(String::new()));
-    let client = GitHubClient::with_options(http, &ctx.api_url, token, options.clone());
-    let event = ctx
-        .event_path
-        .as_ref()
-        .and_then(|p| std::fs::read_to_string(p).ok());
-    let sha = super::head_sha(
-        ctx.event_name.as_deref(),
-        event.as_deref(),
-        ctx.sha.as_deref(),
-    );
-    let run_url = ctx.run_url();
-    // The record is a file on the runner: no use in a check run or an issue.
-    let summary = crate::report::run_summary(Some(inputs), ctx, outcome, None);
-    let req = ReportRequest {
-        repo: ctx.repository.as_deref().unwrap_or_default(),
-        sha: sha.as_deref(),
-        run_url: run_url.as_deref(),
-        jfrog_url: &inputs.jfrog_url,
-        check_run: github_ok && inputs.check_run,
-        deployment: github_ok && inputs.deployment,
-        notify_issue: github_ok && inputs.notify_issue,
-        notify_webhook: webhook,
-        summary: &summary,
-    };
-    warnings.extend(report(&client, &req, outcome).await);
     warnings
 }
 

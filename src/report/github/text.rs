@@ -1,8 +1,8 @@
 //! Wording shared by every GitHub report: the stage a run is about, its one-line verdict, the
 //! failed gates, warnings that name the fix, and bounding text to GitHub's size limits.
 
-use super::super::ApiError;
 use crate::gates::GateStatus;
+use crate::github::ApiError;
 use crate::lifecycle::HopAction;
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 use crate::report::markdown::cut;
