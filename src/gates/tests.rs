@@ -46,7 +46,7 @@ fn junit(tests: u64, failures: u64, errors: u64) -> Evidence {
                 skipped: 2,
             },
         }],
-        unmatched: Vec::new(),
+        ..TestSummary::default()
     })
 }
 
