@@ -11,6 +11,11 @@
 # interleaved with other tests). Next to each, pytest's own closing line
 # (`N failed, N passed, N rerun`), which the reader tests compare against.
 #
+# It also writes the reports of the regression scenario (tests/fixtures/tests/regressions/):
+# the same suite run three times by plain pytest, as three versions would run it —
+# `baseline.xml` with two failing tests, `candidate-new.xml` with the same two and one more,
+# `candidate-known.xml` with the same two only (the env var REGRESSION picks what fails).
+#
 # Idempotent: everything runs in a throwaway temp dir whose path is rewritten to
 # /tmp/fixture-work in the reports; timings change on every run, the counts do not.
 set -euo pipefail
@@ -86,5 +91,45 @@ run() {
 rm -rf "$FX"
 run reruns --reruns 2
 run reruns-xdist --reruns 2 -n 2
+
+RG="$WORK/regressions"
+RX="$ROOT/tests/fixtures/tests/regressions"
+mkdir -p "$RG/tests"
+cat > "$RG/tests/test_inventory.py" <<'EOF'
+import os
+
+CASE = os.environ.get("REGRESSION", "baseline")
+
+
+def test_lists_books():
+    assert sorted([3, 1, 2]) == [1, 2, 3]
+
+
+def test_stock_rounding():
+    # Known failure in every version so far.
+    assert round(2.675, 2) == 2.68
+
+
+def test_legacy_isbn10():
+    # Known failure in every version so far.
+    assert len("0-306-40615-2".replace("-", "")) == 13
+
+
+def test_reserve_last_copy():
+    # The candidate that breaks it.
+    stock = 1
+    reserved = 2 if CASE == "candidate-new" else 1
+    assert reserved <= stock, f"reserved {reserved} of {stock}"
+EOF
+rm -rf "$RX"
+mkdir -p "$RX"
+for case in baseline candidate-new candidate-known; do
+  (cd "$RG" && REGRESSION="$case" "$PY/pytest" -p no:cacheprovider -o junit_suite_name=inventory \
+    --junitxml="$RX/$case.xml" tests > "$WORK/$case.log" 2>&1) || true
+  [ -f "$RX/$case.xml" ] || { cat "$WORK/$case.log" >&2; exit 1; }
+  sed -i "s#$WORK#/tmp/fixture-work#g" "$RX/$case.xml"
+  grep -E '^(FAILED|=+ [0-9]+ (failed|passed))' "$WORK/$case.log" | sed -E 's/ in [0-9.]+s.*$//' \
+    > "$RX/$case-totals.txt"
+done
 
 echo "pytest-rerunfailures fixtures regenerated under $FX"

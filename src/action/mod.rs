@@ -9,6 +9,7 @@
 
 mod attest;
 mod auth;
+mod baseline;
 mod evidence_read;
 mod execute;
 mod finish;

@@ -158,12 +158,14 @@ async fn decide<A: AppTrustApi>(
         limits: &settings.evidence,
     };
     let gathered = gather::stage_evidence(policy, path, &sources).await;
+    let baselines = super::baseline::read(run, policy, path, &content.version).await;
     let facts = RunFacts {
         now: settings.now.unwrap_or_else(jiff::Timestamp::now),
         scheduled: ctx.event_name.as_deref() == Some("schedule"),
         hotfix: inputs.hotfix,
         reason: inputs.reason.as_deref(),
         actor: ctx.actor.as_deref(),
+        baselines: &baselines,
     };
     let mut verdicts = stage::decide_path(policy, &gathered.evidence, &github, &facts);
     // In reverse, each put first: the annotations come out in gate order.

@@ -144,6 +144,7 @@ pub(super) fn evaluate(
         findings_total: 0,
         evidence: rows,
         warnings,
+        tests: None,
     }
 }
 

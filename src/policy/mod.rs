@@ -36,7 +36,7 @@ mod yaml_error;
 pub use error::{ErrorKind, MAX_ERRORS, PolicyError, PolicyErrors};
 pub use model::{
     ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
-    LevelBounds, Policy, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
+    LevelBounds, Policy, Quarantine, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
 };
 pub use recurrence::Recurrence;
 pub use schedule::{WindowDecision, evaluate};

@@ -5,7 +5,7 @@
 
 use super::lifecycle::Lifecycle;
 use crate::apptrust::{Evaluation, PromotionEntry};
-use crate::gates::{EvidenceRow, Finding, GateResult, GateStatus};
+use crate::gates::{EvidenceRow, Finding, GateResult, GateStatus, TestsReport};
 use crate::inputs::Command;
 
 /// The `result` output.
@@ -178,6 +178,8 @@ pub struct Outcome {
     pub findings_total: usize,
     /// Evidence records judged by `evidence` gates.
     pub evidence: Vec<EvidenceRow>,
+    /// What tests gates found beyond their counts: quarantined, flaky, new and known failures.
+    pub tests: Vec<TestsReport>,
     /// Promotion history (status command).
     pub history: Vec<PromotionEntry>,
     /// Remarks for the summary (missing default policy, …).
@@ -213,6 +215,7 @@ impl Outcome {
             findings: Vec::new(),
             findings_total: 0,
             evidence: Vec::new(),
+            tests: Vec::new(),
             history: Vec::new(),
             warnings: Vec::new(),
             notes: Vec::new(),

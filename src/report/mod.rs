@@ -15,6 +15,7 @@ pub mod stop_callout;
 pub mod summary;
 mod tables;
 pub mod terminal;
+mod test_changes;
 pub mod wording;
 
 use crate::inputs::{Inputs, RunContext};

@@ -433,6 +433,7 @@ pub fn render_with(o: &Outcome, links: &Links, version_url: Option<&str>) -> Str
     hop_table(o, &mut out);
     gate_tables(o, &mut out);
     evaluations(o, &mut out);
+    super::test_changes::render(o, &mut out);
     findings(o, &mut out);
     history(o, &mut out);
     next_steps(o, &mut out);

@@ -10,6 +10,7 @@
 mod apps;
 mod gates;
 mod schedule;
+mod tests_gate;
 
 use std::cell::RefCell;
 
