@@ -25,6 +25,7 @@ mod plan;
 mod policy_file;
 mod props;
 mod redaction;
+mod regressions;
 mod schemas;
 mod test_results;
 mod unread;

@@ -18,11 +18,22 @@ impl Ctx<'_> {
     ) -> Result<GateSpec, PolicyError> {
         let paths = self.paths(&p.key("paths"), t.paths, true)?;
         let mut quarantine = Vec::new();
+        let mut errors = Vec::new();
         if let Some(entries) = t.quarantine {
             let qp = p.key("quarantine");
             for (i, q) in entries.into_iter().enumerate() {
-                quarantine.push(self.quarantine_entry(&qp.index(i), q)?);
+                match self.quarantine_entry(&qp.index(i), q) {
+                    Ok(q) => quarantine.push(q),
+                    Err(e) => errors.push(e),
+                }
             }
+        }
+        // Every bad entry is reported, each at its line; the gate is not kept.
+        if let Some(last) = errors.pop() {
+            for e in errors {
+                self.report(e);
+            }
+            return Err(last);
         }
         Ok(GateSpec::Junit {
             key,
