@@ -17,6 +17,7 @@ mod gather;
 mod policy_file;
 mod promote;
 mod rollback;
+mod rollback_to;
 mod settings;
 mod stop;
 

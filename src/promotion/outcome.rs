@@ -95,6 +95,37 @@ pub struct Hop {
     pub message: String,
 }
 
+/// How one version's rollback of a `to-version` run went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RollbackStatus {
+    /// Rolled back and verified by re-reading the version.
+    RolledBack,
+    /// Would be rolled back (plan).
+    Planned,
+    /// The rollback failed; where the version stands is in `now`.
+    Failed,
+    /// Not attempted: an earlier rollback failed.
+    NotAttempted,
+}
+
+/// One version of a `to-version` rollback (newest first).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct VersionRollback {
+    /// The version.
+    pub version: String,
+    /// The stage it is rolled back from (full name).
+    pub from: String,
+    /// Where it stands after the run (full name, `""` = no stage), as last read.
+    pub now: String,
+    /// How it went.
+    pub status: RollbackStatus,
+    /// Wall time of the request and verification.
+    pub duration_ms: Option<u64>,
+    /// The error, or what retagging did.
+    pub message: String,
+}
+
 /// The attestation of a run's decision, attached to the version in JFrog.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Attestation {
@@ -182,6 +213,8 @@ pub struct Outcome {
     pub tests: Vec<TestsReport>,
     /// Promotion history (status command).
     pub history: Vec<PromotionEntry>,
+    /// A `to-version` rollback: each version rolled back (or to be), newest first.
+    pub rollbacks: Vec<VersionRollback>,
     /// Remarks for the summary (missing default policy, …).
     pub warnings: Vec<String>,
     /// Neutral facts for the summary (retagging done, …).
@@ -217,6 +250,7 @@ impl Outcome {
             evidence: Vec::new(),
             tests: Vec::new(),
             history: Vec::new(),
+            rollbacks: Vec::new(),
             warnings: Vec::new(),
             notes: Vec::new(),
             failure: None,

@@ -11,6 +11,7 @@ pub mod log;
 pub mod markdown;
 pub mod outputs;
 pub mod record;
+mod rollback_list;
 pub mod stop_callout;
 pub mod summary;
 mod tables;

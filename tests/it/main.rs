@@ -26,6 +26,7 @@ mod policy_file;
 mod props;
 mod redaction;
 mod regressions;
+mod rollback_to;
 mod schemas;
 mod test_results;
 mod unread;
