@@ -10,6 +10,7 @@
 mod attest;
 mod auth;
 mod baseline;
+mod changes;
 mod evidence_read;
 mod execute;
 mod finish;

@@ -93,6 +93,12 @@ pub(super) async fn promote<A: AppTrustApi>(
         let verdict: &mut StageVerdict = verdicts.entry(first).or_default();
         verdict.gates.splice(0..0, first_rows);
     }
+    // What it changes in the target stage, before anything moves (after, the candidate is there).
+    if let Some(stage) = &outcome.target_stage {
+        let (set, warning) = super::changes::read(run, stage, &content.version).await;
+        outcome.changes = Some(set);
+        outcome.warnings.extend(warning);
+    }
     // Each stage's verdicts are printed as the walk reaches it, before its hop.
     let gate_check = |stage: &str| {
         let v = verdicts.get(stage).cloned().unwrap_or_default();

@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 pub mod audit;
+pub mod changes;
 pub mod lifecycle;
 pub mod outcome;
 pub mod plan;

@@ -215,6 +215,8 @@ pub struct Outcome {
     pub history: Vec<PromotionEntry>,
     /// A `to-version` rollback: each version rolled back (or to be), newest first.
     pub rollbacks: Vec<VersionRollback>,
+    /// Promote and plan: what the promotion changes in its target stage.
+    pub changes: Option<super::changes::ChangeSet>,
     /// Remarks for the summary (missing default policy, …).
     pub warnings: Vec<String>,
     /// Neutral facts for the summary (retagging done, …).
@@ -251,6 +253,7 @@ impl Outcome {
             tests: Vec::new(),
             history: Vec::new(),
             rollbacks: Vec::new(),
+            changes: None,
             warnings: Vec::new(),
             notes: Vec::new(),
             failure: None,

@@ -6,6 +6,7 @@
 //! the step outputs, [`record`] the JSON audit record; [`wording`] holds the sentences they share.
 
 pub mod attestation;
+mod changes;
 pub mod commands;
 pub mod log;
 pub mod markdown;

@@ -438,6 +438,7 @@ pub fn render_with(o: &Outcome, links: &Links, version_url: Option<&str>) -> Str
     }
     hop_table(o, &mut out);
     super::rollback_list::table(o, &mut out);
+    super::changes::render(o, &mut out);
     gate_tables(o, &mut out);
     evaluations(o, &mut out);
     super::test_changes::render(o, &mut out);

@@ -21,6 +21,7 @@ const OUTPUTS: &[&str] = &[
     "gates",
     "failed-gates",
     "record",
+    "changes",
 ];
 const RESULTS: &[&str] = &[
     "promoted",

@@ -5,6 +5,7 @@ mod annotations;
 mod applications;
 mod attestation;
 mod calendar;
+mod changes;
 mod common;
 mod declared_totals;
 mod demo;
