@@ -207,3 +207,36 @@ fn other_commands_leave_changes_empty() {
     assert_eq!(run.out("result"), "unchanged", "{}", run.stdout);
     assert_eq!(run.out("changes"), "");
 }
+
+#[test]
+fn a_version_keeps_the_commit_of_its_first_promotion_from_a_workflow_run() {
+    let (sim, gh) = (Sim::start(), Gh::start());
+    base_in_prod(&sim);
+    mount_github(&gh);
+    let other = "cccccccccccccccccccccccccccccccccccccccc";
+    // Promoted into QA by a workflow_run of CI on HEAD (the run itself is on another commit).
+    let mut a = candidate(&sim, &gh, "promote");
+    a.input("target-stage", "QA")
+        .env("GITHUB_SHA", other)
+        .env("GITHUB_EVENT_NAME", "workflow_run")
+        .file(
+            "event.json",
+            &json!({"workflow_run": {"head_sha": HEAD}}).to_string(),
+        );
+    let event = a.workspace().join("event.json");
+    a.env("GITHUB_EVENT_PATH", &event.to_string_lossy());
+    assert_eq!(a.run().out("result"), "promoted");
+    // Released later by hand from another commit: the recorded HEAD is what is compared.
+    let mut a = candidate(&sim, &gh, "promote");
+    a.env("GITHUB_SHA", other);
+    let run = a.run();
+    assert_eq!(run.out("result"), "released", "{}", run.stdout);
+    let changes: Value = serde_json::from_str(run.out("changes")).expect("`changes` is JSON");
+    assert_eq!(changes["head_commit"], HEAD);
+    assert_eq!(changes["commits"], 3, "{changes}");
+    let props = sim.sim.version(APP, "1.2.0").expect("1.2.0").properties;
+    assert_eq!(
+        props.get("promote-action.commit"),
+        Some(&vec![HEAD.to_string()])
+    );
+}
