@@ -120,6 +120,8 @@ pub struct Inputs {
     pub reason: Option<String>,
     /// Rollback: the stage to roll back from.
     pub from_stage: Option<String>,
+    /// Rollback (or its plan): roll `from-stage` back until this version is its current one.
+    pub to_version: Option<String>,
     /// Token for GitHub API calls.
     pub github_token: Option<Secret>,
     /// Create a check run.
@@ -187,6 +189,7 @@ struct RawInputs {
     hotfix: Option<String>,
     reason: Option<String>,
     from_stage: Option<String>,
+    to_version: Option<String>,
     github_token: Option<String>,
     check_run: Option<String>,
     deployment: Option<String>,
@@ -332,10 +335,27 @@ impl RawInputs {
             self.version,
             "an application version such as 1.2.3",
         )?;
-        if command == Command::Rollback {
-            if version.is_none() {
+        let to_version = plain(
+            "to-version",
+            self.to_version,
+            "an application version such as 1.1.0",
+        )?;
+        if to_version.is_some() {
+            if !matches!(command, Command::Rollback | Command::Plan) {
                 return Err(InputError::Combination {
-                    message: "input `command` is rollback but `version` is empty: name the version to roll back".into(),
+                    message: "input `to-version` is set but `command` is not rollback: `to-version` rolls a stage back until that version is current (`command: rollback`, or `command: plan` to see the list); remove it to promote".into(),
+                });
+            }
+            if version.is_some() {
+                return Err(InputError::Combination {
+                    message: "inputs `version` and `to-version` are both set: give `version` to roll back one version, or `to-version` to roll the stage back until that version is current — not both".into(),
+                });
+            }
+        }
+        if command == Command::Rollback {
+            if version.is_none() && to_version.is_none() {
+                return Err(InputError::Combination {
+                    message: "input `command` is rollback but `version` and `to-version` are empty: name the version to roll back, or the version to roll back to".into(),
                 });
             }
             if reason.is_none() {
@@ -407,6 +427,7 @@ impl RawInputs {
             hotfix,
             reason,
             from_stage: plain("from-stage", self.from_stage, "a stage name such as PROD")?,
+            to_version,
             github_token: set(self.github_token).map(Secret::new),
             check_run,
             deployment,

@@ -10,6 +10,8 @@
 mod attest;
 mod attestations_read;
 mod auth;
+mod baseline;
+mod changes;
 mod evidence_read;
 mod execute;
 mod finish;
@@ -17,6 +19,7 @@ mod gather;
 mod policy_file;
 mod promote;
 mod rollback;
+mod rollback_to;
 mod settings;
 mod stop;
 

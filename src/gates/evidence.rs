@@ -146,6 +146,7 @@ pub(super) fn evaluate(
         evidence: rows,
         attestations: Vec::new(),
         warnings,
+        tests: None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! Built on the shared HTTP layer ([`crate::http`]); nothing here knows about JFrog.
 
 pub mod attestations;
+pub mod changes;
 pub mod client;
 pub mod reads;
 pub mod report;

@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 pub mod audit;
+pub mod changes;
 pub mod lifecycle;
 pub mod outcome;
 pub mod plan;
@@ -84,6 +85,7 @@ where
         let gates_failed = verdict.gates.iter().any(|g| g.status == GateStatus::Fail);
         outcome.gates.extend(verdict.gates);
         outcome.evidence.extend(verdict.evidence);
+        outcome.tests.extend(verdict.tests);
         outcome.warnings.extend(verdict.warnings);
         outcome.findings.extend(verdict.findings);
         outcome.findings_total += verdict.findings_total;

@@ -64,13 +64,7 @@ impl Ctx<'_> {
             (None, None) => None,
         };
         if let Some((key, name, t)) = tests {
-            let p = gp.key(name);
-            return Ok(GateSpec::Junit {
-                key,
-                paths: self.paths(&p.key("paths"), t.paths, true)?,
-                max_failures: t.max_failures,
-                min_tests: t.min_tests,
-            });
+            return self.tests_gate(&gp.key(name), key, t);
         }
         if let Some(c) = g.coverage {
             let p = gp.key("coverage");
@@ -275,7 +269,12 @@ impl Ctx<'_> {
     }
 
     /// Validates glob patterns (non-empty list when `required`, no empty pattern).
-    fn paths(&self, p: &KeyPath, paths: Paths, required: bool) -> Result<Vec<String>, PolicyError> {
+    pub(super) fn paths(
+        &self,
+        p: &KeyPath,
+        paths: Paths,
+        required: bool,
+    ) -> Result<Vec<String>, PolicyError> {
         if required && paths.0.is_empty() {
             return Err(self.invalid(
                 p,

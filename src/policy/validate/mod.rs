@@ -12,6 +12,7 @@ mod attestations;
 mod calendar;
 mod gates;
 mod schedule;
+mod tests_gate;
 
 use std::cell::RefCell;
 
