@@ -17,7 +17,9 @@ permissions of the features it turns on (inputs) and of the policy it reads (REA
 The policy a step reads is its `policy` input, default .github/promotion-policy.yml, which the
 examples ship as examples/promotion-policy.yml (another path: examples/<its file name>). Every
 stage counts, `applications` included: a workflow may be asked for any stage. Only `promote`
-and `plan` read the policy; an input given as an expression (`${{ … }}`) counts as on. A job
+and `plan` read the policy, and not with `to-version` (a rollback to a version, or its plan);
+an input given as an expression (`${{ … }}`) counts as on. Every `promote` and `plan` also
+reads what it changes (compare, pull requests): `contents: read`, `pull-requests: read`. A job
 that calls a reusable workflow (`uses: ./.github/workflows/x.yml`, here examples/x.yml) must
 grant what that workflow's jobs need, since a called workflow never gets more than its caller.
 
@@ -102,11 +104,16 @@ def step_needs(step):
         if turned_on(step_with.get(name), how):
             needs.append((scope, level, why))
     command = step_with.get("command") or "promote"
-    if is_expression(command) or command in ("promote", "plan"):
+    # With `to-version` the step rolls a stage back (or plans that): it judges no gates.
+    rolls_back = bool(step_with.get("to-version")) and command != "promote"
+    if not rolls_back and (is_expression(command) or command in ("promote", "plan")):
         path = policy_file(step_with)
         if not path.is_file():
             raise SystemExit(f"{path.relative_to(ROOT)}: policy of a workflow step not found")
         needs += policy_needs(path)
+        # What the promotion changes: GitHub's compare and the commits' pull requests.
+        needs.append(("contents", "read", "the change set (compare)"))
+        needs.append(("pull-requests", "read", "the change set (merged pull requests)"))
     return needs
 
 

@@ -64,11 +64,27 @@ async fn execute_inner<A: AppTrustApi>(
 ) -> Result<(), Error> {
     // Policy errors are input errors: report them before touching JFrog.
     let policy = match inputs.command {
-        Command::Promote | Command::Plan => load_policy(inputs, ctx, outcome)?,
+        // A rollback to a version (or its plan) judges no gates.
+        Command::Promote | Command::Plan if inputs.to_version.is_none() => {
+            load_policy(inputs, ctx, outcome)?
+        }
         _ => None,
     };
     let lifecycle = api.lifecycle(inputs.project.as_deref()).await?;
     outcome.lifecycle = Some(lifecycle.clone());
+    if let Some(to) = &inputs.to_version {
+        // A stage rolled back to a version (or its plan): the versions are found in the stage.
+        let run = Run {
+            inputs,
+            ctx,
+            settings,
+            api,
+            evidence: others.evidence,
+            github: others.github,
+            lifecycle: &lifecycle,
+        };
+        return super::rollback_to::rollback_to(&run, to, outcome, log).await;
+    }
     let version = match &inputs.version {
         Some(v) => v.clone(),
         None if matches!(inputs.command, Command::Promote | Command::Plan) => {

@@ -11,6 +11,8 @@
 mod attest;
 mod attestations_read;
 mod auth;
+mod baseline;
+mod changes;
 mod check_stop;
 mod evidence_read;
 mod execute;
@@ -20,6 +22,7 @@ mod github;
 mod policy_file;
 mod promote;
 mod rollback;
+mod rollback_to;
 mod run;
 mod settings;
 

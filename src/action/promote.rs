@@ -93,6 +93,12 @@ pub(super) async fn promote<A: AppTrustApi>(
         let verdict: &mut StageVerdict = verdicts.entry(first).or_default();
         verdict.gates.splice(0..0, first_rows);
     }
+    // What it changes in the target stage, before anything moves (after, the candidate is there).
+    if let Some(stage) = &outcome.target_stage {
+        let (set, warning) = super::changes::read(run, stage, &content.version).await;
+        outcome.changes = Some(set);
+        outcome.warnings.extend(warning);
+    }
     // Each stage's verdicts are printed as the walk reaches it, before its hop; the
     // attestations of the stages it reaches are kept for the summary and the record.
     let mut attested = Vec::new();
@@ -166,12 +172,14 @@ async fn decide<A: AppTrustApi>(
         github_client: &github_client,
     };
     let gathered = gather::stage_facts(policy, path, &sources).await;
+    let baselines = super::baseline::read(run, policy, path, &content.version).await;
     let facts = RunFacts {
         now: settings.now.unwrap_or_else(jiff::Timestamp::now),
         scheduled: ctx.event_name.as_deref() == Some("schedule"),
         hotfix: inputs.hotfix,
         reason: inputs.reason.as_deref(),
         actor: ctx.actor.as_deref(),
+        baselines: &baselines,
     };
     let mut verdicts = stage::decide_path(policy, &gathered.facts, &github, &facts);
     // In reverse, each put first: the annotations come out in gate order.

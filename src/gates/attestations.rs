@@ -192,6 +192,7 @@ pub(super) fn evaluate(
         evidence: Vec::new(),
         attestations: rows,
         warnings,
+        tests: None,
     }
 }
 

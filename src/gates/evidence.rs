@@ -121,8 +121,9 @@ pub(super) fn evaluate(
     };
     let n = facts.total_records;
     let figure = format!(
-        "{passed} of {} types {how} · {} record{}",
+        "{passed} of {} type{} {how} · {} record{}",
         spec.required.len(),
+        if spec.required.len() == 1 { "" } else { "s" },
         thousands(n as u64),
         if n == 1 { "" } else { "s" }
     );
@@ -145,6 +146,7 @@ pub(super) fn evaluate(
         evidence: rows,
         attestations: Vec::new(),
         warnings,
+        tests: None,
     }
 }
 

@@ -4,7 +4,9 @@
 //! pass or fail, with the figure, the threshold and a one-line reason. No I/O happens here (no
 //! files, no network, no clock): the report readers ([`crate::reports`]) and the clients gather
 //! each gate's [`Fact`] first ([`facts`]).
-//! One module per family of gate; [`stage`] adds windows, freezes, approvals and hotfix rules;
+//! One module per family of gate ([`regressions`]: the tests gate's quarantine, flaky tests and
+//! regressions against a baseline, [`failing_tests`]: a run's failing tests as our attestation
+//! records them); [`stage`] adds windows, freezes, approvals and hotfix rules;
 //! [`emergency_stop`] decides the repository-wide emergency stop; [`readiness`] whether AppTrust would
 //! promote the version at all.
 //! Missing evidence is a failure, never a pass.
@@ -16,15 +18,17 @@ pub mod emergency_stop;
 mod evidence;
 pub mod evidence_record;
 pub mod facts;
+pub mod failing_tests;
 mod measures;
 pub mod readiness;
-mod results;
+pub mod regressions;
 mod sarif;
 pub mod stage;
 mod verdict;
 mod version;
 
 pub use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
+pub use regressions::{Baseline, GateContext, TestsReport};
 pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
 
 use crate::gates::facts::Fact;
@@ -45,6 +49,8 @@ pub struct GateEval {
     pub attestations: Vec<AttestationRow>,
     /// Remarks that do not fail the gate.
     pub warnings: Vec<String>,
+    /// What a tests gate found beyond its counts (quarantine, flaky, regressions).
+    pub tests: Option<TestsReport>,
 }
 
 pub(crate) fn thousands(n: u64) -> String {
@@ -80,11 +86,60 @@ pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
         evidence: Vec::new(),
         attestations: Vec::new(),
         warnings: Vec::new(),
+        tests: None,
     }
 }
 
-/// Decides one gate.
+/// Decides one gate at a fixed instant (2026-01-01) without a baseline, for tests.
+#[cfg(test)]
 pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
+    let ctx = GateContext {
+        now: jiff::Timestamp::from_second(1_767_225_600).unwrap_or_default(),
+        baseline: None,
+    };
+    evaluate_in(stage, gate, fact, ctx)
+}
+
+/// Decides one gate; `ctx` is the instant (quarantine expiry) and a tests gate's baseline.
+pub fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) -> GateEval {
+    if let (
+        GateSpec::Junit {
+            max_failures,
+            min_tests,
+            max_new_failures,
+            quarantine,
+            ..
+        },
+        Fact::Tests(j),
+    ) = (&gate.spec, fact)
+    {
+        let spec = regressions::TestsSpec {
+            max_failures: *max_failures,
+            min_tests: *min_tests,
+            max_new_failures: *max_new_failures,
+            quarantine,
+        };
+        let ((status, figure, threshold, detail, findings, findings_total), report, mut warnings) =
+            regressions::decide(stage, &gate.name, j, spec, ctx);
+        warnings.extend(unmatched_paths(&gate.name, fact));
+        return GateEval {
+            result: GateResult {
+                stage: stage.to_string(),
+                gate: gate.name.clone(),
+                kind: gate.spec.kind().to_string(),
+                status,
+                detail,
+                figure,
+                threshold,
+            },
+            findings,
+            findings_total,
+            evidence: Vec::new(),
+            attestations: Vec::new(),
+            warnings,
+            tests: Some(report),
+        };
+    }
     if let (
         GateSpec::Evidence {
             required,
@@ -140,6 +195,7 @@ pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
         evidence: Vec::new(),
         attestations: Vec::new(),
         warnings,
+        tests: None,
     }
 }
 
@@ -194,14 +250,6 @@ fn decide(spec: &GateSpec, fact: &Fact) -> Decision {
         );
     }
     match (spec, fact) {
-        (
-            GateSpec::Junit {
-                max_failures,
-                min_tests,
-                ..
-            },
-            Fact::Tests(j),
-        ) => results::tests(j, *max_failures, *min_tests),
         (
             GateSpec::Coverage {
                 min_line,

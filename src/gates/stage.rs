@@ -24,6 +24,17 @@ pub struct RunFacts<'a> {
     pub reason: Option<&'a str>,
     /// Who triggered the run.
     pub actor: Option<&'a str>,
+    /// Regression baselines of tests gates, by (full stage name, gate name).
+    pub baselines: &'a BTreeMap<(String, String), gates::Baseline>,
+}
+
+impl RunFacts<'_> {
+    fn context(&self, stage: &str, gate: &str) -> gates::GateContext<'_> {
+        gates::GateContext {
+            now: self.now,
+            baseline: self.baselines.get(&(stage.to_string(), gate.to_string())),
+        }
+    }
 }
 
 fn row(
@@ -81,13 +92,14 @@ pub fn decide(
         let eval = if skip.skips(&gate.name) {
             gates::skipped(stage, gate, &skip.why)
         } else {
-            gates::evaluate(stage, gate, fact)
+            gates::evaluate_in(stage, gate, fact, run.context(stage, &gate.name))
         };
         v.findings.extend(eval.findings);
         v.findings_total += eval.findings_total;
         v.evidence.extend(eval.evidence);
         v.attestations.extend(eval.attestations);
         v.warnings.extend(eval.warnings);
+        v.tests.extend(eval.tests);
         v.gates.push(eval.result);
     }
     if !sp.windows.is_empty() || !sp.freezes.is_empty() {
@@ -389,6 +401,7 @@ stages:
                 hotfix: c.hotfix,
                 reason: Some("CVE-2026-1"),
                 actor: Some("alice"),
+                baselines: &BTreeMap::new(),
             };
             let sp = policy.stage("PROD").expect("PROD policy");
             let v = decide("PROD", sp, &[], &github, &facts);
@@ -418,6 +431,7 @@ stages:
             hotfix: false,
             reason: None,
             actor: None,
+            baselines: &BTreeMap::new(),
         };
         let v = decide(
             "PROD",

@@ -46,7 +46,7 @@ fn junit(tests: u64, failures: u64, errors: u64) -> Fact {
                 skipped: 2,
             },
         }],
-        unmatched: Vec::new(),
+        ..TestSummary::default()
     })
 }
 
@@ -83,6 +83,8 @@ fn junit_table() {
             paths: vec!["*.xml".into()],
             max_failures,
             min_tests,
+            max_new_failures: None,
+            quarantine: Vec::new(),
         })
     };
     let table = [
@@ -467,6 +469,8 @@ fn missing_evidence_fails_and_says_why() {
             paths: vec!["x".into()],
             max_failures: 0,
             min_tests: 0,
+            max_new_failures: None,
+            quarantine: Vec::new(),
         },
         GateSpec::Evidence {
             required: vec![],
@@ -525,6 +529,8 @@ fn failing_junit_lists_its_cases() {
         paths: vec!["*.xml".into()],
         max_failures: 0,
         min_tests: 1,
+        max_new_failures: None,
+        quarantine: Vec::new(),
     });
     let r = evaluate("QA", &g, &junit(100, 3, 0));
     assert_eq!(r.findings.len(), 3);

@@ -104,4 +104,6 @@ pub struct StageVerdict {
     pub attestations: Vec<super::AttestationRow>,
     /// Remarks that do not fail a gate (a bad evidence record beside a good one).
     pub warnings: Vec<String>,
+    /// What the stage's tests gates found beyond their counts.
+    pub tests: Vec<super::TestsReport>,
 }

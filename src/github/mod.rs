@@ -7,6 +7,7 @@
 //! reports are worded in [`crate::report::github`], which sends them through it.
 
 pub mod attestations;
+pub mod changes;
 pub mod client;
 pub mod reads;
 pub mod stop_issues;

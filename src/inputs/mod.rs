@@ -122,6 +122,8 @@ pub struct Inputs {
     pub reason: Option<String>,
     /// Rollback: the stage to roll back from.
     pub from_stage: Option<String>,
+    /// Rollback (or its plan): roll `from-stage` back until this version is its current one.
+    pub to_version: Option<String>,
     /// Token for GitHub API calls.
     pub github_token: Option<Secret>,
     /// Create a check run.

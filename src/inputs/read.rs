@@ -25,6 +25,7 @@ pub(super) struct RawInputs {
     hotfix: Option<String>,
     reason: Option<String>,
     from_stage: Option<String>,
+    to_version: Option<String>,
     github_token: Option<String>,
     check_run: Option<String>,
     deployment: Option<String>,
@@ -139,8 +140,18 @@ impl RawInputs {
             self.version,
             "an application version such as 1.2.3",
         )?;
+        let to_version = plain(
+            "to-version",
+            self.to_version,
+            "an application version such as 1.1.0",
+        )?;
+        to_version_fits(command, version.as_deref(), to_version.as_deref())?;
         if command == Command::Rollback {
-            rollback_has_what_it_needs(version.as_deref(), reason.as_deref())?;
+            rollback_has_what_it_needs(
+                version.as_deref(),
+                to_version.as_deref(),
+                reason.as_deref(),
+            )?;
         }
         let notify_webhook = notify_webhook(self.notify_webhook)?;
         let (evidence_key, evidence_key_alias) =
@@ -168,6 +179,7 @@ impl RawInputs {
             hotfix,
             reason,
             from_stage: plain("from-stage", self.from_stage, "a stage name such as PROD")?,
+            to_version,
             github_token: set(self.github_token).map(Secret::new),
             check_run,
             deployment,
@@ -224,16 +236,37 @@ fn promotion_type(value: Option<String>) -> Result<PromotionType, InputError> {
     }
 }
 
-/// A rollback names its version and says why.
+/// `to-version` goes with a rollback (or its plan) and instead of `version`.
+fn to_version_fits(
+    command: Command,
+    version: Option<&str>,
+    to_version: Option<&str>,
+) -> Result<(), InputError> {
+    if to_version.is_none() {
+        return Ok(());
+    }
+    if !matches!(command, Command::Rollback | Command::Plan) {
+        return Err(InputError::Combination {
+            message: "input `to-version` is set but `command` is not rollback: `to-version` rolls a stage back until that version is current (`command: rollback`, or `command: plan` to see the list); remove it to promote".into(),
+        });
+    }
+    if version.is_some() {
+        return Err(InputError::Combination {
+            message: "inputs `version` and `to-version` are both set: give `version` to roll back one version, or `to-version` to roll the stage back until that version is current — not both".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A rollback names its version (or the version to roll back to) and says why.
 fn rollback_has_what_it_needs(
     version: Option<&str>,
+    to_version: Option<&str>,
     reason: Option<&str>,
 ) -> Result<(), InputError> {
-    if version.is_none() {
+    if version.is_none() && to_version.is_none() {
         return Err(InputError::Combination {
-            message:
-                "input `command` is rollback but `version` is empty: name the version to roll back"
-                    .into(),
+            message: "input `command` is rollback but `version` and `to-version` are empty: name the version to roll back, or the version to roll back to".into(),
         });
     }
     if reason.is_none() {

@@ -41,7 +41,7 @@ pub use ics::load::{CalendarText, LoadMode};
 pub use ics::{CalendarEvent, CalendarFreeze, MAX_ICS_BYTES};
 pub use model::{
     ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
-    LevelBounds, Policy, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
+    LevelBounds, Policy, Quarantine, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
 };
 pub use raw_attestations::{AttestationSubjects, SLSA_PROVENANCE_V1};
 pub use recurrence::Recurrence;

@@ -144,6 +144,10 @@ pub enum GateSpec {
         max_failures: u64,
         /// Minimum number of tests.
         min_tests: u64,
+        /// `max-new-failures`: regressions only, against the version now in the stage.
+        max_new_failures: Option<u64>,
+        /// `quarantine`: tests that may fail without failing the gate.
+        quarantine: Vec<Quarantine>,
     },
     /// A coverage report (cobertura, lcov or jacoco) with minimum percentages.
     Coverage {
@@ -260,6 +264,39 @@ impl GateSpec {
             GateSpec::Evidence { .. } => "evidence",
             GateSpec::Attestations { .. } => "attestations",
         }
+    }
+}
+
+/// One `quarantine` entry of a tests gate, validated: the glob compiles, `until` is a date,
+/// `reason` is not empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quarantine {
+    /// Glob on the full test name (`classname::name`), as written.
+    pub test: String,
+    /// Last day the entry holds (UTC), `YYYY-MM-DD`.
+    pub until: String,
+    /// Why, and who owns the fix.
+    pub reason: String,
+}
+
+impl Quarantine {
+    /// The glob as a matcher: `*` crosses every separator (test names hold `::`, `.`, `/`).
+    pub fn glob(&self) -> Result<globset::Glob, globset::Error> {
+        globset::GlobBuilder::new(&self.test)
+            .literal_separator(false)
+            .backslash_escape(true)
+            .build()
+    }
+
+    /// The last day the entry holds, when `until` is a date.
+    pub fn last_day(&self) -> Option<jiff::civil::Date> {
+        self.until.trim().parse().ok()
+    }
+
+    /// Whether the entry no longer holds at `now` (the day after `until`, UTC, has begun).
+    pub fn expired(&self, now: jiff::Timestamp) -> bool {
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        self.last_day().is_none_or(|last| today > last)
     }
 }
 

@@ -91,7 +91,7 @@ fn default_mean() -> String {
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
-    expecting = "a tests gate mapping (paths, max-failures, min-tests)"
+    expecting = "a tests gate mapping (paths, max-failures, min-tests, max-new-failures, quarantine)"
 )]
 #[schemars(rename = "Tests")]
 pub struct RawJunit {
@@ -105,6 +105,32 @@ pub struct RawJunit {
     /// Minimum number of tests over all files. Default 1.
     #[serde(default = "default_one")]
     pub min_tests: u64,
+    /// Regressions only: at most this many failing tests that did not also fail for the version
+    /// now in the stage (read from that version's decision attestation). Without such a
+    /// baseline the gate says so and applies `max-failures`.
+    pub max_new_failures: Option<u64>,
+    /// Tests that may fail without failing the gate, each with an expiry and a reason.
+    pub quarantine: Option<Vec<RawQuarantine>>,
+}
+
+/// One quarantined test (or glob of tests).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a quarantine entry mapping (test, until, reason)"
+)]
+#[schemars(rename = "Quarantine")]
+pub struct RawQuarantine {
+    /// Glob on the full test name as the job summary prints it (`classname::name`, or the name
+    /// alone): `*` matches any run of characters (`::`, `.` and `/` included), `?` one, `[ab]`
+    /// a class, `{a,b}` alternatives.
+    pub test: String,
+    /// Last day (`YYYY-MM-DD`, UTC) the entry holds; from the next day on it is ignored, with a
+    /// warning naming it.
+    pub until: String,
+    /// Why the test is quarantined (who owns the fix), shown with every failure it excuses.
+    pub reason: String,
 }
 
 /// Coverage gate settings; at least one of `min-line`, `min-branch`.

@@ -140,7 +140,9 @@ fn spec_example_parses() {
                     key: TestsKey::Tests,
                     paths: vec!["reports/junit/**/*.xml".into()],
                     max_failures: 0,
-                    min_tests: 1
+                    min_tests: 1,
+                    max_new_failures: None,
+                    quarantine: Vec::new(),
                 }
             },
             Gate {
@@ -414,7 +416,9 @@ fn defaults_and_single_string_paths() {
             key: TestsKey::Junit,
             paths: vec!["reports/*.xml".into()],
             max_failures: 0,
-            min_tests: 1
+            min_tests: 1,
+            max_new_failures: None,
+            quarantine: Vec::new(),
         }
     );
     let p = ok(&gate("benchmark: { path: b.json, max: 1 }"));
@@ -501,7 +505,7 @@ hotfix:
 #[test]
 fn pinned_messages() {
     let e = err(&gate("junit:\n  paths: a\n  max-failure: 0"));
-    insta::assert_snapshot!(e.to_string(), @r#".github/promotion-policy.yml: unknown field `max-failure` at line 7 column 11 (in `stages.QA.gates[0].junit`). Did you mean `max-failures`? Valid keys here: `paths`, `max-failures`, `min-tests`."#);
+    insta::assert_snapshot!(e.to_string(), @r#".github/promotion-policy.yml: unknown field `max-failure` at line 7 column 11 (in `stages.QA.gates[0].junit`). Did you mean `max-failures`? Valid keys here: `paths`, `max-failures`, `min-tests`, `max-new-failures`, `quarantine`."#);
     assert_eq!((e.kind, e.line, e.column), (ErrorKind::UnknownKey, 7, 11));
 
     let e = err(&gate(
@@ -810,7 +814,9 @@ fn new_keys_parse_and_round_trip() {
             key: TestsKey::Junit,
             paths: vec!["c".into()],
             max_failures: 2,
-            min_tests: 5
+            min_tests: 5,
+            max_new_failures: None,
+            quarantine: Vec::new(),
         }
     );
     assert_eq!(p.stages[0].hotfix_skip, ["tests #2", "emergency-stop"]);

@@ -89,6 +89,10 @@ pub async fn record_hops<A: AppTrustApi>(
     if props.is_empty() {
         return Vec::new();
     }
+    // The version's commit, so the next promotion into these stages can list what changed.
+    if let Some(sha) = outcome.changes.as_ref().and_then(|c| c.head_commit.clone()) {
+        props.insert(super::changes::COMMIT_PROPERTY.to_string(), vec![sha]);
+    }
     match api
         .update_version(&outcome.application, &outcome.version, None, &props)
         .await

@@ -259,6 +259,14 @@ impl AppTrustApi for FakeAppTrust {
         ready(Err(not_scripted("list_versions")))
     }
 
+    fn version_properties(
+        &self,
+        _app: &str,
+        _version: &str,
+    ) -> impl Future<Output = Result<BTreeMap<String, Vec<String>>, RemoteError>> + Send {
+        ready(Err(not_scripted("version_properties")))
+    }
+
     fn update_version(
         &self,
         _app: &str,

@@ -7,6 +7,7 @@
 //! retried blindly, so a version is never promoted twice.
 
 pub mod audit;
+pub mod changes;
 #[cfg(test)]
 pub(crate) mod fake;
 mod hop;

@@ -4,7 +4,7 @@
 //! record and the exit status are all pure functions of it, so they can never disagree.
 
 use crate::error::Place;
-use crate::gates::{EvidenceRow, Finding, GateResult, GateStatus};
+use crate::gates::{EvidenceRow, Finding, GateResult, GateStatus, TestsReport};
 use crate::inputs::Command;
 use crate::jfrog::apptrust::{Evaluation, PromotionEntry};
 use crate::lifecycle::{HopAction, Lifecycle};
@@ -84,6 +84,37 @@ pub struct Hop {
     pub message: String,
 }
 
+/// How one version's rollback of a `to-version` run went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RollbackStatus {
+    /// Rolled back and verified by re-reading the version.
+    RolledBack,
+    /// Would be rolled back (plan).
+    Planned,
+    /// The rollback failed; where the version stands is in `now`.
+    Failed,
+    /// Not attempted: an earlier rollback failed.
+    NotAttempted,
+}
+
+/// One version of a `to-version` rollback (newest first).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct VersionRollback {
+    /// The version.
+    pub version: String,
+    /// The stage it is rolled back from (full name).
+    pub from: String,
+    /// Where it stands after the run (full name, `""` = no stage), as last read.
+    pub now: String,
+    /// How it went.
+    pub status: RollbackStatus,
+    /// Wall time of the request and verification.
+    pub duration_ms: Option<u64>,
+    /// The error, or what retagging did.
+    pub message: String,
+}
+
 /// The attestation of a run's decision, attached to the version in JFrog.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Attestation {
@@ -157,8 +188,14 @@ pub struct Outcome {
     /// Artifacts and records whose attestations `attestations` gates verified: who built each,
     /// or why it failed.
     pub attestations: Vec<crate::gates::AttestationRow>,
+    /// What tests gates found beyond their counts: quarantined, flaky, new and known failures.
+    pub tests: Vec<TestsReport>,
     /// Promotion history (status command).
     pub history: Vec<PromotionEntry>,
+    /// A `to-version` rollback: each version rolled back (or to be), newest first.
+    pub rollbacks: Vec<VersionRollback>,
+    /// Promote and plan: what the promotion changes in its target stage.
+    pub changes: Option<super::changes::ChangeSet>,
     /// Remarks for the summary (missing default policy, …).
     pub warnings: Vec<String>,
     /// Neutral facts for the summary (retagging done, …).
@@ -193,7 +230,10 @@ impl Outcome {
             findings_total: 0,
             evidence: Vec::new(),
             attestations: Vec::new(),
+            tests: Vec::new(),
             history: Vec::new(),
+            rollbacks: Vec::new(),
+            changes: None,
             warnings: Vec::new(),
             notes: Vec::new(),
             failure: None,

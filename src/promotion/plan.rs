@@ -53,6 +53,7 @@ pub fn plan<G>(
         };
         outcome.gates.extend(verdict.gates);
         outcome.evidence.extend(verdict.evidence);
+        outcome.tests.extend(verdict.tests);
         outcome.warnings.extend(verdict.warnings);
         outcome.findings.extend(verdict.findings);
         outcome.findings_total += verdict.findings_total;

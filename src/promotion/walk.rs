@@ -127,6 +127,7 @@ impl<A: AppTrustApi> Walk<'_, A> {
         let gates_failed = verdict.gates.iter().any(|g| g.status == GateStatus::Fail);
         outcome.gates.extend(verdict.gates);
         outcome.evidence.extend(verdict.evidence);
+        outcome.tests.extend(verdict.tests);
         outcome.warnings.extend(verdict.warnings);
         outcome.findings.extend(verdict.findings);
         outcome.findings_total += verdict.findings_total;

@@ -24,7 +24,9 @@ pub fn wanted(o: &Outcome) -> bool {
 }
 
 /// The predicate: the decision, the gates (as the `gates` output), the evidence records judged,
-/// the run and the policy's digest.
+/// the failing tests of every tests gate (bounded, long and surplus names hashed:
+/// [`crate::gates::failing_tests`]) for a later promotion's regression mode, the run and the
+/// policy's digest.
 pub fn predicate(o: &Outcome, ctx: &RunContext, decided_at: &str) -> Value {
     json!({
         "application": o.application,
@@ -50,6 +52,15 @@ pub fn predicate(o: &Outcome, ctx: &RunContext, decided_at: &str) -> Value {
             "signer-workflow": r.signer_workflow,
             "source-commit": r.source_commit,
         })).collect::<Vec<_>>(),
+        "failing-tests": o.tests.iter().map(|t| {
+            let mut entry = json!({"stage": t.stage, "gate": t.gate});
+            if let (Some(map), Ok(Value::Object(failing))) =
+                (entry.as_object_mut(), serde_json::to_value(&t.failing))
+            {
+                map.extend(failing);
+            }
+            entry
+        }).collect::<Vec<_>>(),
         "hotfix": o.hotfix_reason.is_some(),
         "reason": o.hotfix_reason,
         "run": {

@@ -9,16 +9,19 @@
 
 pub mod attestation;
 pub mod attestation_table;
+mod changes;
 pub mod commands;
 pub mod github;
 pub mod job_log;
 pub mod markdown;
 pub mod outputs;
 pub mod record;
+mod rollback_list;
 pub mod stop_callout;
 pub mod summary;
 mod tables;
 pub mod terminal;
+mod test_changes;
 pub mod wording;
 
 use crate::inputs::{Inputs, RunContext};

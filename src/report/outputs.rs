@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::promotion::outcome::Outcome;
 
-/// The outputs of SPEC.md, in order, for an outcome. `record` is the record file path, if any.
+/// The outputs of SPEC.md, in order, then `changes` (issue 26), for an outcome. `record` is the record file path, if any.
 pub fn values(outcome: &Outcome, record: Option<&str>) -> Vec<(&'static str, String)> {
     let gates = serde_json::to_string(&outcome.gates).unwrap_or_else(|_| "[]".into());
     vec![
@@ -20,6 +20,15 @@ pub fn values(outcome: &Outcome, record: Option<&str>) -> Vec<(&'static str, Str
         ("gates", gates),
         ("failed-gates", outcome.failed_gates().join(",")),
         ("record", record.unwrap_or_default().to_string()),
+        // Promote and plan only: what the promotion changes in its target stage (JSON).
+        (
+            "changes",
+            outcome
+                .changes
+                .as_ref()
+                .map(|c| c.output().to_string())
+                .unwrap_or_default(),
+        ),
     ]
 }
 

@@ -45,6 +45,9 @@ fn stage_icon(status: HopStatus) -> &'static str {
 }
 
 fn headline(o: &Outcome) -> String {
+    if let Some(h) = super::rollback_list::headline(o) {
+        return h;
+    }
     let app = escape(&o.application);
     let version = escape(&o.version);
     let to = escape(o.display(&o.to_stage));
@@ -311,6 +314,9 @@ fn next_steps(o: &Outcome, out: &mut String) {
                 )
             }
             RunResult::Deferred => "A scheduled run would wait for the window; a run started by hand would be blocked by it.".to_string(),
+            _ if !o.rollbacks.is_empty() => {
+                "Run with `command: rollback` and the same `to-version` to apply it.".to_string()
+            }
             _ => "Run with `command: promote` to apply it.".to_string(),
         };
         let _ = writeln!(
@@ -430,8 +436,11 @@ pub fn render_with(o: &Outcome, links: &Links, version_url: Option<&str>) -> Str
         let _ = writeln!(out, "> ⚠️ {}\n", escape(w));
     }
     hop_table(o, &mut out);
+    super::rollback_list::table(o, &mut out);
+    super::changes::render(o, &mut out);
     gate_tables(o, &mut out);
     evaluations(o, &mut out);
+    super::test_changes::render(o, &mut out);
     findings(o, &mut out);
     history(o, &mut out);
     next_steps(o, &mut out);

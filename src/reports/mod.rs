@@ -24,8 +24,9 @@ pub use glob::{Matched, expand_globs, expand_union};
 pub use json_pointer::read_json_pointer;
 pub use sarif::{Finding, SarifSummary, read_sarif, severity_bucket};
 pub use test_results::{
-    FailedCase, FailureKind, FileResult, JunitSummary, TestCounts, TestFormat, TestSummary,
-    read_junit, read_test_results,
+    FailedCase, FailureKind, FileResult, JunitSummary, MAX_FAILING_NAMES, MAX_FLAKY_LISTED,
+    TestCounts, TestFormat, TestSummary, full_name, read_junit, read_test_results,
+    read_test_results_probing,
 };
 
 /// How many failed test cases / SARIF findings a summary keeps verbatim; the totals keep

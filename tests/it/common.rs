@@ -21,6 +21,7 @@ pub const INPUTS: &[&str] = &[
     "target-stage",
     "policy",
     "promotion-type",
+    "to-version",
     "hotfix",
     "reason",
     "from-stage",

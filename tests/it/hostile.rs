@@ -21,6 +21,7 @@ const OUTPUTS: &[&str] = &[
     "gates",
     "failed-gates",
     "record",
+    "changes",
 ];
 const RESULTS: &[&str] = &[
     "promoted",
@@ -115,6 +116,7 @@ const PLAIN: &[&str] = &[
     "version",
     "target-stage",
     "from-stage",
+    "to-version",
 ];
 
 fn hostile_values() -> Vec<(&'static str, String)> {
@@ -243,6 +245,7 @@ fn hostile_values_in_what_to_promote_inputs() {
         "version",
         "target-stage",
         "from-stage",
+        "to-version",
     ]);
 }
 
@@ -293,6 +296,7 @@ fn catalogue_covers_every_declared_input() {
         "version",
         "target-stage",
         "from-stage",
+        "to-version",
         "command",
         "policy",
         "promotion-type",

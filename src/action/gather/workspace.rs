@@ -17,7 +17,7 @@ use crate::policy::GateSpec;
 use crate::reports::source_map::{self, SourceIndex};
 use crate::reports::{
     ReportError, expand_globs, expand_union, read_benchmark, read_coverage, read_json_pointer,
-    read_sarif, read_test_results,
+    read_sarif, read_test_results_probing,
 };
 
 fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, ReportError> {
@@ -57,8 +57,10 @@ pub(super) fn read_reports(
 ) -> Option<Result<Fact, ReportError>> {
     let workspace = ws.root;
     let result: Result<Fact, ReportError> = match spec {
-        GateSpec::Junit { paths, .. } => expand_union(workspace, paths).and_then(|m| {
-            let mut s = read_test_results(&m.files)?;
+        GateSpec::Junit {
+            paths, quarantine, ..
+        } => expand_union(workspace, paths).and_then(|m| {
+            let mut s = read_test_results_probing(&m.files, quarantine_probe(quarantine))?;
             s.unmatched = m.unmatched;
             if !s.failed.is_empty() {
                 source_map::place_tests(&mut s, ws.sources());
@@ -90,6 +92,19 @@ pub(super) fn read_reports(
         }
     };
     Some(result)
+}
+
+/// The quarantine's globs, in entry order, for the reader to tell which matched any test;
+/// `None` without a quarantine (or if a glob does not compile: validation refused that already).
+fn quarantine_probe(entries: &[crate::policy::Quarantine]) -> Option<globset::GlobSet> {
+    if entries.is_empty() {
+        return None;
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for q in entries {
+        b.add(q.glob().ok()?);
+    }
+    b.build().ok()
 }
 
 /// sha256 (lower-case hex) of each local file matched by the patterns.

@@ -11,7 +11,9 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::wire::{ContentBody, HopBody, LifecycleBody, PromotionsBody, RollbackBody, VersionList};
+use super::wire::{
+    ContentBody, HopBody, LifecycleBody, PromotionsBody, RollbackBody, VersionBody, VersionList,
+};
 use super::{
     AppTrustApi, HopReply, HopRequest, PromotionEntry, RollbackReply, VersionContent,
     VersionSummary,
@@ -279,6 +281,20 @@ impl AppTrustApi for HttpAppTrust {
                 current_stage: v.current_stage.unwrap_or_default(),
                 status: v.status.unwrap_or_default().to_ascii_uppercase(),
             })
+            .collect())
+    }
+
+    async fn version_properties(
+        &self,
+        app: &str,
+        version: &str,
+    ) -> Result<BTreeMap<String, Vec<String>>, RemoteError> {
+        let body: VersionBody = self.get_json(&Self::version_path(app, version)).await?;
+        Ok(body
+            .properties
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, super::wire::property_values(v)))
             .collect())
     }
 

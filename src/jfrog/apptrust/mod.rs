@@ -173,6 +173,13 @@ pub trait AppTrustApi {
         &self,
         app: &str,
     ) -> impl Future<Output = Result<Vec<VersionSummary>, RemoteError>> + Send;
+    /// A version's properties (our audit trail among them): `GET …/versions/{version}`, which
+    /// BookVerse reads for the tag; [INFERRED] to carry `properties` as the update answers them.
+    fn version_properties(
+        &self,
+        app: &str,
+        version: &str,
+    ) -> impl Future<Output = Result<BTreeMap<String, Vec<String>>, RemoteError>> + Send;
     /// Sets version properties (the audit trail) and, when given, the tag (`""` removes it).
     fn update_version(
         &self,

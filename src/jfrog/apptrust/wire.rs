@@ -73,6 +73,28 @@ pub struct VersionList {
     pub versions: Option<Vec<VersionItem>>,
 }
 
+/// `GET …/versions/{v}`: the version with its properties ([INFERRED]: a list item plus
+/// `properties`, the shape the update answers with). Values are lists of strings as documented;
+/// a single string is read as one value, anything else is ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VersionBody {
+    /// Property key → values; absent = none.
+    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+/// A property's values as strings.
+pub fn property_values(v: serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::String(s) => vec![s],
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// One item of the version list.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

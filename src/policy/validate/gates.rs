@@ -9,7 +9,7 @@ use crate::policy::locate::{At, KeyPath};
 use crate::policy::model::{Gate, GateSpec, LevelBounds, SeverityBounds, TestsKey};
 use crate::policy::raw::RawGate;
 use crate::policy::raw_gates::{
-    GATE_KINDS, Paths, RawBenchmark, RawChecks, RawCoverage, RawJson, RawJunit, RawSarif,
+    GATE_KINDS, Paths, RawBenchmark, RawChecks, RawCoverage, RawJson, RawSarif,
 };
 
 impl Ctx<'_> {
@@ -97,16 +97,6 @@ impl Ctx<'_> {
             "gate has no kind key",
             help,
         )
-    }
-
-    /// A `tests` (or `junit`) gate.
-    fn tests_gate(&self, p: &KeyPath, key: TestsKey, t: RawJunit) -> Result<GateSpec, PolicyError> {
-        Ok(GateSpec::Junit {
-            key,
-            paths: self.paths(&p.key("paths"), t.paths, true)?,
-            max_failures: t.max_failures,
-            min_tests: t.min_tests,
-        })
     }
 
     /// A `coverage` gate: a report and at least one minimum percentage.

@@ -14,6 +14,7 @@ mod calendar;
 mod evidence_gate;
 mod gates;
 mod schedule;
+mod tests_gate;
 
 use std::cell::RefCell;
 

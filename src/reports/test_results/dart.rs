@@ -136,7 +136,7 @@ pub(crate) fn read(
                     )));
                 }
                 let mut o = Open::default();
-                if t.room() {
+                if t.room() || t.probing() {
                     o.name = truncate_chars(test.name.as_deref().unwrap_or(""), MAX_MESSAGE_CHARS);
                     let (url, l) = match (test.root_url, test.root_line) {
                         (Some(u), l) => (Some(u), l),
@@ -164,11 +164,13 @@ pub(crate) fn read(
                     continue;
                 }
                 if ev.skipped {
+                    t.named("", &o.name);
                     t.skip();
                     continue;
                 }
                 let kind = match ev.result.as_deref() {
                     Some("success") => {
+                        t.named("", &o.name);
                         t.pass();
                         continue;
                     }

@@ -461,10 +461,13 @@ fn count(
                     .iter()
                     .position(|c| c.classname == pkg && c.name == test)
                 {
-                    t.failed.remove(i);
+                    t.forget_failed(i);
                 }
             }
         }
+    }
+    if !matches!(v, Verdict::Fail) {
+        t.named(pkg, test);
     }
     match v {
         Verdict::Pass => t.pass(),

@@ -104,7 +104,19 @@ pub(crate) fn read(
                 mocha = true;
                 let skip = key == "pending";
                 for_each(&mut s, |s| {
-                    s.skip_value()?;
+                    if t.probing() {
+                        s.capture_value(&mut raw)?;
+                        let test: MochaTest<'_> =
+                            parse_element(&raw, path, FORMAT, &"a mocha test")?;
+                        let name = if test.full_title.is_empty() {
+                            &test.title
+                        } else {
+                            &test.full_title
+                        };
+                        t.named("", &truncate_chars(name, MAX_MESSAGE_CHARS));
+                    } else {
+                        s.skip_value()?;
+                    }
                     if skip {
                         t.skip();
                     } else {
@@ -133,7 +145,7 @@ pub(crate) fn read(
                     s.capture_value(&mut raw)?;
                     // RSpec writes `status` before any nested object: a passed or pending
                     // example needs nothing else, so it is not parsed further.
-                    let valid = std::str::from_utf8(&raw).is_ok();
+                    let valid = std::str::from_utf8(&raw).is_ok() && !t.probing();
                     match quick_status(&status, &raw).filter(|_| valid) {
                         Some(b"passed") => {
                             t.pass();
@@ -269,10 +281,12 @@ fn mocha_failure(test: MochaTest<'_>, t: &mut Tally) {
 fn example(ex: Example<'_>, t: &mut Tally) -> Result<(), String> {
     match ex.status.as_ref() {
         "passed" => {
+            t.named("", &truncate_chars(&ex.full_description, MAX_MESSAGE_CHARS));
             t.pass();
             return Ok(());
         }
         "pending" => {
+            t.named("", &truncate_chars(&ex.full_description, MAX_MESSAGE_CHARS));
             t.skip();
             return Ok(());
         }

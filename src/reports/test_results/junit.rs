@@ -10,11 +10,14 @@
 //!
 //! A test case with several result elements counts once: *failure* if it has a `<failure>`
 //! child, else *error* if it has an `<error>` child, else *skipped* if it has a `<skipped>`
-//! child, otherwise passed. Surefire's `<flakyFailure>`/`<rerunFailure>` are reruns of a test
-//! that eventually passed and do not count as failures.
+//! child, otherwise passed. Surefire's `<flakyFailure>`/`<flakyError>` are failed attempts of a
+//! test that passed on a rerun: it counts as passed and is listed as flaky; `<rerunFailure>`s
+//! sit beside the `<failure>` of a test that failed every attempt. Consecutive `<testcase>`s
+//! with the same suite, classname and name (pytest-rerunfailures writes one per attempt) are
+//! one test, counted by its last attempt ([`super::attempts`]).
 //!
-//! Passing cases cost one attribute check and no allocation; the attributes of a case are
-//! decoded only when it fails and the failed list still has room.
+//! Every case's `classname` and `name` are decoded (into reused buffers) to recognise reruns;
+//! the rest of a case is read only when it fails.
 
 use std::path::{Path, PathBuf};
 
@@ -70,6 +73,7 @@ pub fn read_junit(files: &[PathBuf]) -> Result<JunitSummary, ReportError> {
             });
         }
         read(&mut x, &mut buf, &root, empty, &mut tally)?;
+        tally.end_file();
     }
     let c = tally.counts;
     Ok(JunitSummary {
@@ -135,6 +139,8 @@ struct Suite {
 struct Case {
     kind: Option<FailureKind>,
     skipped: bool,
+    /// A `<flakyFailure>`/`<flakyError>` child: a failed attempt before the one that counts.
+    flaky: bool,
     /// Collecting the text of the deciding `<failure>`/`<error>` element.
     in_text: bool,
     text_depth: usize,
@@ -154,6 +160,8 @@ struct Junit {
     line: String,
     text: String,
     message: String,
+    /// The case's key among its file's cases: suite, classname and name.
+    key: String,
 }
 
 impl XmlHandler for Junit {
@@ -172,6 +180,10 @@ impl XmlHandler for Junit {
                 b"error" => FailureKind::Error,
                 b"skipped" => {
                     self.case.skipped = true;
+                    return Ok(());
+                }
+                b"flakyFailure" | b"flakyError" => {
+                    self.case.flaky = true;
                     return Ok(());
                 }
                 _ => return Ok(()),
@@ -213,13 +225,14 @@ impl XmlHandler for Junit {
                 }
                 self.case = Case::default();
                 check_attrs(x, e)?;
+                self.case_raw.clear();
+                self.case_raw.extend_from_slice(e.attributes_raw());
                 if empty {
                     // A self-closing case passed; nothing else to look at.
+                    self.begin_case(x, t)?;
                     t.pass();
                     return Ok(());
                 }
-                self.case_raw.clear();
-                self.case_raw.extend_from_slice(e.attributes_raw());
                 self.case_depth = Some(x.depth());
             }
             _ => {}
@@ -314,7 +327,26 @@ impl Junit {
         Ok((!self.file.is_empty(), !self.line.trim().is_empty()))
     }
 
+    /// Names the case to the tally (its attempts and the quarantine probe).
+    fn begin_case(&mut self, x: &XmlStream, t: &mut Tally) -> Result<(bool, bool), ReportError> {
+        let found = self.decode_case_attrs(x)?;
+        self.key.clear();
+        if let Some(suite) = self.suites.last() {
+            self.key.push_str(&suite.name);
+        }
+        for part in [&self.classname, &self.name] {
+            self.key.push('\u{0}');
+            self.key.push_str(part);
+        }
+        t.begin(&self.key, &self.classname, &self.name);
+        if self.case.flaky {
+            t.mark_flaky();
+        }
+        Ok(found)
+    }
+
     fn finish_case(&mut self, x: &XmlStream, t: &mut Tally) -> Result<(), ReportError> {
+        let (has_file, has_line) = self.begin_case(x, t)?;
         let Some(kind) = self.case.kind else {
             if self.case.skipped {
                 t.skip();
@@ -326,7 +358,6 @@ impl Junit {
         if !t.fail(kind) {
             return Ok(());
         }
-        let (has_file, has_line) = self.decode_case_attrs(x)?;
         let message = if self.message.trim().is_empty() {
             first_line(&self.text)
         } else {

@@ -9,6 +9,7 @@
 //! map to passed / failed / errored / skipped is in README's "Test result formats" section and
 //! in each module's header.
 
+mod attempts;
 mod dart;
 mod detect;
 pub(crate) mod frames;
@@ -27,6 +28,7 @@ use serde::Serialize;
 
 use super::{MAX_LISTED, ReportError};
 
+pub use attempts::{MAX_FAILING_NAMES, MAX_FLAKY_LISTED, full_name};
 pub use junit::{JunitSummary, read_junit};
 
 /// What the error for a file in no known format says was tried.
@@ -119,6 +121,27 @@ pub struct TestSummary {
     /// The gate's `paths` patterns that matched no file (the others did).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmatched: Vec<String>,
+    /// Full names of every failing test (failures and errors, by each test's last attempt), the
+    /// listed ones first, at most [`MAX_FAILING_NAMES`].
+    #[serde(skip)]
+    pub failing_names: Vec<String>,
+    /// Tests that passed after a failed attempt (the first [`MAX_FLAKY_LISTED`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flaky: Vec<String>,
+    /// All flaky tests.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub flaky_total: u64,
+    /// Attempts replaced by a later attempt of the same test (reruns), not counted.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reruns: u64,
+    /// For each quarantine glob given to [`read_test_results_probing`], whether any test
+    /// matched it.
+    #[serde(skip)]
+    pub probe_hits: Vec<bool>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl TestSummary {
@@ -188,16 +211,20 @@ pub(crate) enum Verdict {
 pub(crate) struct Tally {
     pub(crate) counts: TestCounts,
     pub(crate) failed: Vec<FailedCase>,
+    /// Retries, failing names past the listed ones, the quarantine probe ([`attempts`]).
+    pub(crate) attempts: attempts::Attempts,
 }
 
 impl Tally {
     pub(crate) fn pass(&mut self) {
         self.counts.tests += 1;
+        self.note_verdict(Verdict::Passed);
     }
 
     pub(crate) fn skip(&mut self) {
         self.counts.tests += 1;
         self.counts.skipped += 1;
+        self.note_verdict(Verdict::Skipped);
     }
 
     /// Counts a test by its verdict; returns the failure's kind when it failed and its details
@@ -211,26 +238,26 @@ impl Tally {
         None
     }
 
-    /// Counts a failed or errored test; `true` when its details should be collected (the list
-    /// still has room).
+    /// Counts a failed or errored test; `true` when its details should be collected (the list,
+    /// or the list of failing names, still has room).
     pub(crate) fn fail(&mut self, kind: FailureKind) -> bool {
         self.counts.tests += 1;
         match kind {
             FailureKind::Failure => self.counts.failures += 1,
             FailureKind::Error => self.counts.errors += 1,
         }
+        self.note_verdict(Verdict::Failed(kind));
         self.room()
     }
 
-    /// Whether another failed case would still be listed.
+    /// Whether another failed case would still be kept: listed whole (the first
+    /// [`MAX_LISTED`]) or by its full name (up to [`MAX_FAILING_NAMES`]).
     pub(crate) fn room(&self) -> bool {
-        self.failed.len() < MAX_LISTED
+        self.wants_case()
     }
 
     pub(crate) fn push(&mut self, case: FailedCase) {
-        if self.room() {
-            self.failed.push(case);
-        }
+        self.keep(case);
     }
 
     /// Raises what was counted since `before` to what the report `declared` for that part
@@ -265,11 +292,26 @@ impl Tally {
 /// Reads every file, detecting each one's format from its content, and adds up the results.
 /// Files are read in the order given; the first unreadable or unrecognised file is the error.
 pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, ReportError> {
-    let mut tally = Tally::default();
+    read_test_results_probing(files, None)
+}
+
+/// [`read_test_results`], also telling which of `probe`'s globs (a quarantine's) matched the
+/// full name of any test, passing or failing ([`TestSummary::probe_hits`]).
+pub fn read_test_results_probing(
+    files: &[PathBuf],
+    probe: Option<globset::GlobSet>,
+) -> Result<TestSummary, ReportError> {
+    let mut tally = Tally {
+        attempts: probe
+            .map(attempts::Attempts::with_probe)
+            .unwrap_or_default(),
+        ..Tally::default()
+    };
     let mut per_file = Vec::with_capacity(files.len());
     for path in files {
         let before = tally.counts;
         let format = detect::read_any(path, &mut tally)?;
+        tally.end_file();
         per_file.push(FileResult {
             path: path.clone(),
             format,
@@ -277,6 +319,7 @@ pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, ReportError> 
         });
     }
     let c = tally.counts;
+    let failing_names = tally.failing_names();
     Ok(TestSummary {
         tests: c.tests,
         failures: c.failures,
@@ -286,6 +329,11 @@ pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, ReportError> 
         failed: tally.failed,
         failed_total: c.failures + c.errors,
         unmatched: Vec::new(),
+        failing_names,
+        flaky: tally.attempts.flaky,
+        flaky_total: tally.attempts.flaky_total,
+        reruns: tally.attempts.reruns,
+        probe_hits: tally.attempts.probe_hits,
     })
 }
 
@@ -293,3 +341,5 @@ pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, ReportError> 
 mod more_reports;
 #[cfg(test)]
 mod real_reports;
+#[cfg(test)]
+mod rerun_reports;

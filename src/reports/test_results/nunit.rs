@@ -14,6 +14,10 @@
 //! missing too, failed exactly when it has a `<failure>` child. Any other value rejects the
 //! file naming it.
 //!
+//! A case repeating the classname and name of one of the file's last cases (results merged
+//! from a retried run) is another attempt of that test: it counts once, by its last attempt,
+//! and is flaky when that one passed ([`super::attempts`]).
+//!
 //! Failure details: `<failure><message>`, the file and line from the first `in PATH:line N`
 //! of `<stack-trace>`.
 
@@ -103,6 +107,8 @@ struct Nunit {
     failure: FailureText,
     name: String,
     classname: String,
+    /// `fullname` (else classname and name): the case's key among the file's cases.
+    key: String,
     result: String,
     label: String,
     scratch: String,
@@ -248,7 +254,13 @@ impl Nunit {
         // A case decided by a later `<failure>` keeps its details in case it fails.
         let detail = (by_failure_child || matches!(v, Verdict::Failed(_))) && t.room();
         self.failure.clear();
-        if detail {
+        // Every case is named: a case repeating one of the last cases' names (results merged
+        // from a retried run) is another attempt of it.
+        {
+            // The key: `fullname` tells parameterized fixtures apart (`Fixture(42).Test1`).
+            if !x.attr_fast(e, b"fullname", &mut self.key)? {
+                self.key.clear();
+            }
             x.attr_fast(e, b"name", &mut self.name)?;
             if !x.attr_fast(e, b"classname", &mut self.classname)? {
                 // NUnit 3 without `classname` has `fullname`; NUnit 2 names are fully
@@ -274,6 +286,12 @@ impl Nunit {
         };
         self.by_failure_child = false;
         self.failure.stop();
+        if self.key.is_empty() {
+            self.key.push_str(&self.classname);
+            self.key.push('\u{0}');
+            self.key.push_str(&self.name);
+        }
+        t.begin(&self.key, &self.classname, &self.name);
         let Some(kind) = t.count(v).filter(|_| detail) else {
             return;
         };

@@ -9,6 +9,11 @@
 //! Data-driven tests nest one result per row under `<InnerResults>`; the rows are counted and
 //! the aggregate parent is not, as `dotnet test` counts each row.
 //!
+//! A top-level result whose `testId` is one of the file's last results' (results merged from a
+//! retried run) is another attempt of that test: it counts once, by its last attempt, and is
+//! flaky when that one passed ([`super::attempts`]). Rows of a data-driven test share its id
+//! and are not attempts.
+//!
 //! Failure details come from `<Output><ErrorInfo><Message>`/`<StackTrace>`; the file and line
 //! from the first `in PATH:line N` of the stack trace; the class from `<TestDefinitions>`
 //! (looked up only for the listed failed cases).
@@ -68,6 +73,8 @@ struct Open {
     has_inner: bool,
     /// Collect details (it failed and the list has room when it was opened).
     detail: bool,
+    /// A row under `<InnerResults>`.
+    nested: bool,
     name: String,
     test_id: String,
     message: String,
@@ -172,6 +179,7 @@ impl Trx {
         empty: bool,
         t: &mut Tally,
     ) -> Result<(), ReportError> {
+        let nested = self.open.last().is_some();
         if let Some(parent) = self.open.last_mut() {
             parent.has_inner = true;
         }
@@ -194,15 +202,14 @@ impl Trx {
             verdict: v,
             has_inner: false,
             detail,
+            nested,
             name: String::new(),
             test_id: String::new(),
             message: String::new(),
             stack: String::new(),
         };
-        if detail {
-            x.attr_fast(e, b"testName", &mut o.name)?;
-            x.attr_fast(e, b"testId", &mut o.test_id)?;
-        }
+        x.attr_fast(e, b"testName", &mut o.name)?;
+        x.attr_fast(e, b"testId", &mut o.test_id)?;
         self.open.push(o);
         if empty {
             self.close_result(t);
@@ -217,6 +224,11 @@ impl Trx {
         if o.has_inner {
             // An aggregate of data rows (or an ordered test): its rows were counted.
             return;
+        }
+        if o.nested || o.test_id.is_empty() {
+            t.named("", &o.name);
+        } else {
+            t.begin(&o.test_id, "", &o.name);
         }
         let Some(kind) = t.count(o.verdict).filter(|_| o.detail) else {
             return;

@@ -186,12 +186,18 @@ impl Xunit {
     ) -> Result<(), ReportError> {
         let result = x.attr_str(e, b"result", &mut self.scratch)?.unwrap_or("");
         let kind = match result.trim() {
-            "Pass" => {
-                t.pass();
-                return Ok(());
-            }
-            "Skip" | "NotRun" => {
-                t.skip();
+            "Pass" | "Skip" | "NotRun" => {
+                let passed = result.trim() == "Pass";
+                if t.probing() {
+                    x.attr_fast(e, b"name", &mut self.name)?;
+                    x.attr_fast(e, b"type", &mut self.classname)?;
+                    t.named(&self.classname, &self.name);
+                }
+                if passed {
+                    t.pass();
+                } else {
+                    t.skip();
+                }
                 return Ok(());
             }
             "Fail" => FailureKind::Failure,
