@@ -14,6 +14,7 @@ mod execute;
 mod finish;
 mod gather;
 mod policy_file;
+mod probe;
 mod promote;
 mod rollback;
 mod settings;

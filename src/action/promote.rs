@@ -8,7 +8,7 @@ use std::io::Write;
 
 use super::execute::Run;
 use super::finish::{audit_context, log_hop};
-use super::{gather, stop};
+use super::{gather, probe, stop};
 use crate::apptrust::{AppTrustApi, VersionContent};
 use crate::error::Error;
 use crate::gates::stage::{self, RunFacts};
@@ -85,7 +85,11 @@ pub(super) async fn promote<A: AppTrustApi>(
     let halted = stopped.is_some() || not_ready.is_some();
     let mut verdicts = match policy {
         Some(_) if halted && !plan_only => BTreeMap::new(),
-        Some(policy) => decide(run, policy, &path, &content).await,
+        Some(policy) => {
+            let mask = settings.mask_secrets;
+            probe::mask_tokens(policy, &path, ctx, &settings.client, mask, log);
+            decide(run, policy, &path, &content).await?
+        }
         None => BTreeMap::new(),
     };
     let first_rows: Vec<_> = not_ready.iter().chain(stop.iter()).cloned().collect();
@@ -139,7 +143,7 @@ async fn decide<A: AppTrustApi>(
     policy: &Policy,
     path: &[String],
     content: &VersionContent,
-) -> BTreeMap<String, StageVerdict> {
+) -> Result<BTreeMap<String, StageVerdict>, Error> {
     let Run {
         inputs,
         ctx,
@@ -148,6 +152,26 @@ async fn decide<A: AppTrustApi>(
         ..
     } = *run;
     let github = gather::github_facts(policy, path, inputs, ctx, &settings.client).await;
+    let history = if probe::needs_history(policy, path) {
+        run.api
+            .promotions(&inputs.application, &content.version)
+            .await
+            .map_err(|e| format!("cannot read the version's promotion history: {e}"))
+    } else {
+        Ok(Vec::new())
+    };
+    let http = crate::http::build_client_same_host(&settings.client);
+    let now = settings.now.unwrap_or_else(jiff::Timestamp::now);
+    let live = probe::Live {
+        lifecycle,
+        current: &content.current_stage,
+        history: &history,
+        now,
+        http: &http,
+        options: &settings.client,
+        ctx,
+        policy_name: &inputs.policy.path,
+    };
     let sources = gather::Sources {
         evidence: run.evidence,
         project: inputs.project.as_deref(),
@@ -156,10 +180,14 @@ async fn decide<A: AppTrustApi>(
         github: &github,
         workspace: &ctx.workspace,
         limits: &settings.evidence,
+        live: &live,
     };
     let gathered = gather::stage_evidence(policy, path, &sources).await;
+    if let Some(e) = gathered.failure {
+        return Err(e);
+    }
     let facts = RunFacts {
-        now: settings.now.unwrap_or_else(jiff::Timestamp::now),
+        now,
         scheduled: ctx.event_name.as_deref() == Some("schedule"),
         hotfix: inputs.hotfix,
         reason: inputs.reason.as_deref(),
@@ -194,7 +222,7 @@ async fn decide<A: AppTrustApi>(
         verdict.findings.insert(0, finding);
         verdict.findings_total += 1;
     }
-    verdicts
+    Ok(verdicts)
 }
 
 /// Names the not-ready version on the hop it blocked, so the hop line and the summary say what

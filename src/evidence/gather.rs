@@ -93,7 +93,12 @@ pub fn read_file_evidence(
         GateSpec::Json { path, pointer, .. } => one(workspace, path)
             .and_then(|p| read_json_pointer(&p, pointer))
             .map(Evidence::Json),
-        GateSpec::Checks { .. } | GateSpec::Integrity { .. } | GateSpec::Evidence { .. } => {
+        GateSpec::Checks { .. }
+        | GateSpec::Integrity { .. }
+        | GateSpec::Evidence { .. }
+        | GateSpec::Bake { .. }
+        | GateSpec::Prometheus(_)
+        | GateSpec::Health(_) => {
             return None;
         }
     };

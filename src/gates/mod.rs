@@ -8,10 +8,14 @@
 //! promote the version at all.
 //! Missing evidence is a failure, never a pass.
 
+pub mod bake;
 mod checks;
 mod coverage;
 mod evidence;
 pub mod evidence_record;
+mod live;
+#[cfg(test)]
+mod live_tests;
 mod measures;
 pub mod readiness;
 mod results;
@@ -211,6 +215,9 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
             },
             Evidence::Checks(runs),
         ) => checks::checks(required, *allow_neutral, *allow_skipped, runs),
+        (GateSpec::Bake { min }, Evidence::Bake(f)) => bake::bake(f, *min),
+        (GateSpec::Prometheus(g), Evidence::Metric(f)) => live::prometheus(f, g),
+        (GateSpec::Health(g), Evidence::Health(f)) => live::health(f, g),
         (spec, _) => (
             GateStatus::Fail,
             NO_EVIDENCE.into(),
@@ -286,6 +293,9 @@ pub(crate) fn threshold_of(spec: &GateSpec) -> String {
         }
         GateSpec::Integrity { .. } => "COMPLETED, sha256 present and matching local files".into(),
         GateSpec::Evidence { required, .. } => required.join(", "),
+        GateSpec::Bake { min } => format!("≥ {}", crate::policy::human_duration(*min)),
+        GateSpec::Prometheus(g) => live::bounds_text(g.min, g.max),
+        GateSpec::Health(g) => live::health_threshold(g),
     }
 }
 

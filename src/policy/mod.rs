@@ -20,9 +20,11 @@ mod assemble;
 mod error;
 mod locate;
 mod model;
+mod model_health;
 mod pieces;
 mod raw;
 mod raw_gates;
+mod raw_health;
 pub mod recurrence;
 pub mod rrule;
 pub mod schedule;
@@ -37,6 +39,9 @@ pub use error::{ErrorKind, MAX_ERRORS, PolicyError, PolicyErrors};
 pub use model::{
     ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
     LevelBounds, Policy, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
+};
+pub use model_health::{
+    HealthGate, JOB_LIMIT, OnVerifyFailure, PrometheusGate, Verify, human_duration, parse_duration,
 };
 pub use recurrence::Recurrence;
 pub use schedule::{WindowDecision, evaluate};
@@ -159,3 +164,5 @@ mod tests;
 mod tests_apps;
 #[cfg(test)]
 mod tests_collect;
+#[cfg(test)]
+mod tests_health;

@@ -101,7 +101,10 @@ fn headline(o: &Outcome) -> String {
         ),
         RunResult::Unchanged => format!("## ➖ {app} {version} already at {to}: nothing to do"),
         RunResult::Deferred => {
-            format!("## ⏸️ {app} {version} deferred: the promotion window is closed")
+            format!(
+                "## ⏸️ {app} {version} deferred: {}",
+                super::wording::deferral(o)
+            )
         }
         RunResult::Blocked => match stopped_at {
             Some(s) => format!("## ⛔ {app} {version} blocked before {s}"),

@@ -72,7 +72,7 @@ pub(super) fn verdict_line(o: &Outcome) -> String {
         RunResult::RolledBack => format!("{who} rolled back {from} → {to}"),
         RunResult::Planned => format!("plan: {who} {from} → {target}"),
         RunResult::Unchanged => format!("{who} already in {to}"),
-        RunResult::Deferred => format!("{who} deferred: the promotion window is closed"),
+        RunResult::Deferred => format!("{who} deferred: {}", crate::report::wording::deferral(o)),
         RunResult::Blocked => format!("{who} blocked before {target} (still in {to})"),
         RunResult::Failed => format!("{who} failed promoting to {target} (still in {to})"),
     }

@@ -12,7 +12,7 @@ use crate::policy::raw::RawGate;
 use crate::policy::raw_gates::{Paths, RawEvidence, RawWhere};
 
 /// Gate kind keys, in documentation order (`tests` and its older name `junit` first).
-pub(crate) const GATE_KINDS: [&str; 9] = [
+pub(crate) const GATE_KINDS: [&str; 12] = [
     "tests",
     "junit",
     "coverage",
@@ -22,6 +22,9 @@ pub(crate) const GATE_KINDS: [&str; 9] = [
     "json",
     "integrity",
     "evidence",
+    "bake",
+    "prometheus",
+    "health",
 ];
 
 impl Ctx<'_> {
@@ -37,6 +40,9 @@ impl Ctx<'_> {
             g.json.is_some(),
             g.integrity.is_some(),
             g.evidence.is_some(),
+            g.bake.is_some(),
+            g.prometheus.is_some(),
+            g.health.is_some(),
         ]
         .iter()
         .zip(GATE_KINDS)
@@ -208,6 +214,15 @@ impl Ctx<'_> {
         if let Some(e) = g.evidence {
             return self.evidence(&gp.key("evidence"), e);
         }
+        if let Some(b) = g.bake {
+            return self.bake(&gp.key("bake"), b);
+        }
+        if let Some(p) = g.prometheus {
+            return self.prometheus(&gp.key("prometheus"), p);
+        }
+        if let Some(h) = g.health {
+            return self.health(&gp.key("health"), h);
+        }
         // Unreachable: exactly one kind is present (checked above).
         Err(self.no_kind(gp))
     }
@@ -340,7 +355,7 @@ impl Ctx<'_> {
 
     /// Validates an RFC 6901 JSON pointer: `""`, or `/`-separated tokens where `~` is only
     /// written as `~0` (`~`) or `~1` (`/`).
-    fn json_pointer(&self, p: &KeyPath, pointer: &str) -> Result<(), PolicyError> {
+    pub(super) fn json_pointer(&self, p: &KeyPath, pointer: &str) -> Result<(), PolicyError> {
         if !(pointer.is_empty() || pointer.starts_with('/')) {
             return Err(self.invalid(
                 p,

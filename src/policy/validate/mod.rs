@@ -9,6 +9,7 @@
 
 mod apps;
 mod gates;
+mod health;
 mod schedule;
 
 use std::cell::RefCell;
@@ -185,6 +186,10 @@ impl<'a> Ctx<'a> {
             .and_then(|f| f.value.map(|h| (f.path, h)))
             .map(|(p, h)| self.hotfix_skip(&p.key("skip"), h, &gates, complete))
             .unwrap_or_default();
+        let verify = input
+            .verify
+            .and_then(|f| f.value.map(|v| (f.path, v)))
+            .and_then(|(p, v)| self.verify(&p, v));
 
         StagePolicy {
             normalized_key: input.key.to_ascii_lowercase(),
@@ -202,6 +207,7 @@ impl<'a> Ctx<'a> {
                 .and_then(|f| f.value)
                 .unwrap_or_default(),
             hotfix_skip,
+            verify,
         }
     }
 
