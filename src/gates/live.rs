@@ -167,20 +167,17 @@ pub(super) fn health(f: &HealthFacts, g: &HealthGate) -> Decision {
                 (Some(a), Some(b)) => a == b,
                 _ => value == want,
             };
-            (!same).then(|| format!("`{pointer}` is {shown}, expected {want}"))
+            (!same).then(|| format!("{pointer} is {shown}, expected {want}"))
         }
         ConditionCheck::Range { min, max } => match value.as_f64() {
-            None => Some(format!("`{pointer}` is {shown}, not a number")),
-            Some(n) => out_of_bounds(n, *min, *max).map(|why| format!("`{pointer}` is {why}")),
+            None => Some(format!("{pointer} is {shown}, not a number")),
+            Some(n) => out_of_bounds(n, *min, *max).map(|why| format!("{pointer} is {why}")),
         },
     };
     match why_not {
         Some(why) => fail(figure, format!("GET {}: {why}", f.url)),
         None => {
-            let detail = format!(
-                "GET {} answered {}; `{pointer}` is {shown}",
-                f.url, f.status
-            );
+            let detail = format!("GET {} answered {}; {pointer} is {shown}", f.url, f.status);
             (pass_fail(true), figure, threshold, detail, Vec::new(), 0)
         }
     }

@@ -193,14 +193,14 @@ fn health_checks_the_status_then_the_value() {
             health(200, equals_ok.clone()),
             answer(200, Some(Ok(json!("ok")))),
             GateStatus::Pass,
-            "GET http://s/healthz answered 200; `/status` is \"ok\"",
+            "GET http://s/healthz answered 200; /status is \"ok\"",
         ),
         (
             "other value",
             health(200, equals_ok.clone()),
             answer(200, Some(Ok(json!("degraded")))),
             GateStatus::Fail,
-            "GET http://s/healthz: `/status` is \"degraded\", expected \"ok\"",
+            "GET http://s/healthz: /status is \"degraded\", expected \"ok\"",
         ),
         (
             "no value",
@@ -214,21 +214,21 @@ fn health_checks_the_status_then_the_value() {
             health(200, range.clone()),
             answer(200, Some(Ok(json!(12)))),
             GateStatus::Pass,
-            "GET http://s/healthz answered 200; `/db/latency` is 12",
+            "GET http://s/healthz answered 200; /db/latency is 12",
         ),
         (
             "number above",
             health(200, range.clone()),
             answer(200, Some(Ok(json!(75.5)))),
             GateStatus::Fail,
-            "GET http://s/healthz: `/db/latency` is 75.5 > 50",
+            "GET http://s/healthz: /db/latency is 75.5 > 50",
         ),
         (
             "not a number",
             health(200, range),
             answer(200, Some(Ok(json!("fast")))),
             GateStatus::Fail,
-            "GET http://s/healthz: `/db/latency` is \"fast\", not a number",
+            "GET http://s/healthz: /db/latency is \"fast\", not a number",
         ),
     ];
     for (name, gate, e, status, detail) in cases {

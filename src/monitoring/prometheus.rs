@@ -238,7 +238,10 @@ fn worded_error(op: &str, status: u16, kind: &str, words: &str) -> Answer {
         ),
         _ => (
             "the server answered with an error",
-            "; re-run the job later",
+            match prometheus_status_hint(status) {
+                "" => "; re-run the job later",
+                hint => hint,
+            },
         ),
     };
     Answer::Remote(Some(RemoteError {

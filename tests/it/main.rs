@@ -20,6 +20,7 @@ mod gates;
 mod github;
 mod github_gates;
 mod hostile;
+mod live_gates;
 mod parallel;
 mod plan;
 mod policy_file;
