@@ -24,6 +24,7 @@ mod live_gates;
 mod parallel;
 mod plan;
 mod policy_file;
+mod prometheus_real;
 mod props;
 mod redaction;
 mod schemas;
