@@ -9,6 +9,7 @@
 
 mod attest;
 mod auth;
+pub mod clock;
 mod evidence_read;
 mod execute;
 mod finish;
@@ -19,6 +20,7 @@ mod promote;
 mod rollback;
 mod settings;
 mod stop;
+mod verify;
 
 pub use execute::execute;
 pub use finish::finish;
@@ -139,7 +141,7 @@ pub async fn run_action(
         recorder,
     );
     let mut outcome = execute(&inputs, &ctx, &client, &evidence, &settings, log).await;
-    let now = settings.now.unwrap_or_else(jiff::Timestamp::now);
+    let now = settings.instant();
     attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &redactor, log);

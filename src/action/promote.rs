@@ -8,7 +8,7 @@ use std::io::Write;
 
 use super::execute::Run;
 use super::finish::{audit_context, log_hop};
-use super::{gather, probe, stop};
+use super::{gather, probe, stop, verify};
 use crate::apptrust::{AppTrustApi, VersionContent};
 use crate::error::Error;
 use crate::gates::stage::{self, RunFacts};
@@ -83,12 +83,38 @@ pub(super) async fn promote<A: AppTrustApi>(
     };
     let stopped = stop.clone().filter(stop::stops);
     let halted = stopped.is_some() || not_ready.is_some();
-    let mut verdicts = match policy {
-        Some(_) if halted && !plan_only => BTreeMap::new(),
+    let gating = policy.filter(|_| !halted || plan_only);
+    let history = match gating {
+        Some(p) if probe::needs_history(p, &path) => api
+            .promotions(&inputs.application, &content.version)
+            .await
+            .map_err(|e| format!("cannot read the version's promotion history: {e}")),
+        _ => Ok(Vec::new()),
+    };
+    let http = crate::http::build_client_same_host(&settings.client);
+    let current = content.current_stage.clone();
+    let live = probe::Live {
+        lifecycle,
+        current: &current,
+        history: &history,
+        now: settings.instant(),
+        http: &http,
+        options: &settings.client,
+        ctx,
+        policy_name: &inputs.policy.path,
+    };
+    let mut verdicts = match gating {
         Some(policy) => {
             let mask = settings.mask_secrets;
             probe::mask_tokens(policy, &path, ctx, &settings.client, mask, log);
-            decide(run, policy, &path, &content).await?
+            let mut verdicts = decide(run, policy, &path, &content, &live).await?;
+            // The verify gates, asked once: a bad query stops the run before any hop; a plan
+            // shows what they say now (a promotion shows the watch's rows instead).
+            let asked = verify::preflight(&live, policy, &path, plan_only).await?;
+            for (stage, rows) in asked.into_iter().filter(|_| plan_only) {
+                verdicts.entry(stage).or_default().gates.extend(rows);
+            }
+            verdicts
         }
         None => BTreeMap::new(),
     };
@@ -97,13 +123,13 @@ pub(super) async fn promote<A: AppTrustApi>(
         let verdict: &mut StageVerdict = verdicts.entry(first).or_default();
         verdict.gates.splice(0..0, first_rows);
     }
-    // Each stage's verdicts are printed as the walk reaches it, before its hop.
-    let gate_check = |stage: &str| {
-        let v = verdicts.get(stage).cloned().unwrap_or_default();
-        let _ = log.write_all(report::log::stage_verdicts(lifecycle, stage, &v).as_bytes());
-        v
-    };
     if plan_only {
+        // Each stage's verdicts are printed as the plan reaches it.
+        let gate_check = |stage: &str| {
+            let v = verdicts.get(stage).cloned().unwrap_or_default();
+            let _ = log.write_all(report::log::stage_verdicts(lifecycle, stage, &v).as_bytes());
+            v
+        };
         let kind = &options.promotion_type;
         promotion::plan::plan(lifecycle, &content, &path, kind, gate_check, outcome);
         for hop in &outcome.hops {
@@ -111,15 +137,8 @@ pub(super) async fn promote<A: AppTrustApi>(
         }
         return Ok(());
     }
-    let result = promotion::walk(
-        api,
-        lifecycle,
-        &inputs.application,
-        content,
-        &path,
-        &options,
-        gate_check,
-        outcome,
+    let result = verify::walk(
+        run, policy, &live, content, &path, &options, &verdicts, outcome, log,
     )
     .await;
     if let Some(row) = &stopped {
@@ -133,7 +152,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     for hop in &outcome.hops {
         log_hop(lifecycle, hop, log);
     }
-    result.map_err(Error::Remote)
+    result
 }
 
 /// Gathers every fact the policy needs on `path` and decides each stage. A gate whose report
@@ -143,6 +162,7 @@ async fn decide<A: AppTrustApi>(
     policy: &Policy,
     path: &[String],
     content: &VersionContent,
+    live: &probe::Live<'_>,
 ) -> Result<BTreeMap<String, StageVerdict>, Error> {
     let Run {
         inputs,
@@ -152,26 +172,7 @@ async fn decide<A: AppTrustApi>(
         ..
     } = *run;
     let github = gather::github_facts(policy, path, inputs, ctx, &settings.client).await;
-    let history = if probe::needs_history(policy, path) {
-        run.api
-            .promotions(&inputs.application, &content.version)
-            .await
-            .map_err(|e| format!("cannot read the version's promotion history: {e}"))
-    } else {
-        Ok(Vec::new())
-    };
-    let http = crate::http::build_client_same_host(&settings.client);
-    let now = settings.now.unwrap_or_else(jiff::Timestamp::now);
-    let live = probe::Live {
-        lifecycle,
-        current: &content.current_stage,
-        history: &history,
-        now,
-        http: &http,
-        options: &settings.client,
-        ctx,
-        policy_name: &inputs.policy.path,
-    };
+    let now = live.now;
     let sources = gather::Sources {
         evidence: run.evidence,
         project: inputs.project.as_deref(),
@@ -180,7 +181,7 @@ async fn decide<A: AppTrustApi>(
         github: &github,
         workspace: &ctx.workspace,
         limits: &settings.evidence,
-        live: &live,
+        live,
     };
     let gathered = gather::stage_evidence(policy, path, &sources).await;
     if let Some(e) = gathered.failure {

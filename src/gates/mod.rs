@@ -23,6 +23,7 @@ mod sarif;
 pub mod stage;
 pub mod stop;
 mod verdict;
+pub mod verify;
 mod version;
 
 pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};

@@ -92,6 +92,10 @@ fn headline(o: &Outcome) -> String {
                 to
             }
         ),
+        RunResult::Reverted => format!(
+            "## ↩️ {app} {version} reverted: {}; back in {to}",
+            escape(&super::wording::reverted_because(o))
+        ),
         RunResult::Planned => format!(
             "## 📝 Plan: {app} {version} {from} → {}",
             o.target_stage
@@ -352,6 +356,12 @@ fn next_steps(o: &Outcome, out: &mut String) {
                     "**Where the version is:** {now}. A re-run resumes from there; nothing is promoted twice.\n"
                 );
             }
+        }
+        RunResult::Reverted => {
+            let _ = writeln!(
+                out,
+                "**What next:** the promotion was undone after its verification failed (above); the version is in {now}. Find out why the metric went bad, fix it, and promote again.\n"
+            );
         }
         RunResult::Deferred => {
             let _ = writeln!(

@@ -18,6 +18,18 @@ pub fn failed_in<'a>(o: &'a Outcome, stage: &str) -> Vec<&'a GateResult> {
         .collect()
 }
 
+/// Why a run was reverted, in a few words: `PROD verification failed 4m into the watch`.
+pub fn reverted_because(o: &Outcome) -> String {
+    match o.verification.iter().find(|v| v.ended == "failed") {
+        Some(v) => format!(
+            "{} verification failed {} into the watch",
+            o.display(&v.stage),
+            v.at.as_deref().unwrap_or("0s")
+        ),
+        None => "a verification failed".to_string(),
+    }
+}
+
 /// Why a run was deferred, in a few words: a bake time not reached yet, or a closed window.
 pub fn deferral(o: &Outcome) -> &'static str {
     if o.hops.iter().any(|h| h.message.contains("bake time")) {

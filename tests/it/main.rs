@@ -30,4 +30,5 @@ mod redaction;
 mod schemas;
 mod test_results;
 mod unread;
+mod verify;
 mod wire;
