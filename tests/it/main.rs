@@ -25,6 +25,7 @@ mod parallel;
 mod plan;
 mod policy_file;
 mod prometheus_real;
+mod prometheus_verify;
 mod props;
 mod redaction;
 mod schemas;

@@ -27,7 +27,7 @@ fn ratio_query(selector: &str) -> String {
 }
 
 /// The Prometheus binary, or `None` with the reason shown when the test is skipped.
-fn prometheus_bin() -> Option<PathBuf> {
+pub(crate) fn prometheus_bin() -> Option<PathBuf> {
     let candidates = std::env::var_os("PROMETHEUS_BIN")
         .map(PathBuf::from)
         .into_iter()
@@ -87,9 +87,9 @@ fn serve_metrics(mut stream: TcpStream, t: f64) {
 }
 
 /// A Prometheus process, killed when dropped.
-struct Prometheus {
+pub(crate) struct Prometheus {
     child: Child,
-    url: String,
+    pub(crate) url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -108,7 +108,7 @@ fn free_port() -> u16 {
 }
 
 impl Prometheus {
-    fn start(bin: &PathBuf, target: &str) -> Prometheus {
+    pub(crate) fn start(bin: &PathBuf, target: &str) -> Prometheus {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = dir.path().join("prometheus.yml");
         std::fs::write(
