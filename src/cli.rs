@@ -13,10 +13,12 @@ const HELP: &str = "promote-action — promote JFrog AppTrust application versio
 
 USAGE:
     promote-action                     action mode: reads INPUT_* and GITHUB_* variables
-    promote-action demo [--failing]    promote a sample version DEV→QA→STAGING→PROD against
+    promote-action demo [--failing | --failing-verify]
+                                       promote a sample version DEV→QA→STAGING→PROD against
                                        the embedded AppTrust simulator (no network needed);
                                        --failing uses reports with a failing test (blocked);
-                                       `demo --help` says more
+                                       --failing-verify: PROD goes bad after the release
+                                       (reverted); `demo --help` says more
     promote-action simulator [--port N] [--state FILE] [--token TOKEN]
                                        run the AppTrust simulator on 127.0.0.1:N
                                        (default port 8080, token `simulator-token`)
@@ -49,8 +51,8 @@ pub async fn main(args: Vec<String>, vars: Vec<(String, String)>) -> u8 {
                 let _ = write!(stdout, "{}", crate::demo::HELP);
                 0
             }
-            Ok(crate::demo::Request::Run { failing }) => {
-                crate::demo::run(&vars, failing, &mut stdout).await
+            Ok(crate::demo::Request::Run(scenario)) => {
+                crate::demo::run(&vars, scenario, &mut stdout).await
             }
             Err(message) => {
                 let _ = writeln!(std::io::stderr(), "promote-action {message}");
