@@ -316,3 +316,116 @@ fn a_cancelled_watch_leaves_the_version_where_it_is() {
         (Some("cancelled"), Some(0))
     );
 }
+
+#[test]
+fn the_check_run_of_a_reverted_release_fails_with_the_figure_and_the_time() {
+    let gh = crate::common::Gh::start();
+    gh.mount(
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(wiremock::matchers::path(
+                "/repos/bookverse/inventory/check-runs",
+            ))
+            .respond_with(
+                wiremock::ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": 7})),
+            ),
+    );
+    let (sim, mut a) = release(
+        &["0.002", "0.002", "0.05"],
+        "for: 5m\n      every: 1m",
+        "rollback",
+    );
+    a.input("github-token", "ghs_test_token_value")
+        .input("check-run", "true")
+        .env("GITHUB_API_URL", &gh.server.uri());
+    let run = a.run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(stage(&sim), STAGE_STAGING);
+    let requests = gh.requests();
+    let check = requests
+        .iter()
+        .find(|r| r.url.path().ends_with("/check-runs"))
+        .expect("a check run");
+    let body: serde_json::Value = serde_json::from_slice(&check.body).expect("json");
+    assert_eq!(body["conclusion"], "failure", "{body}");
+    let title = body["output"]["title"].as_str().unwrap_or_default();
+    assert!(
+        title.contains("reverted: PROD verification failed 2m into the watch; back in STAGING"),
+        "{title}"
+    );
+    let summary = body["output"]["summary"].as_str().unwrap_or_default();
+    assert!(summary.contains("0.05 at 2m"), "{summary}");
+}
+
+#[test]
+fn validate_warns_about_a_watch_longer_than_a_job() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = dir.path().join("policy.yml");
+    std::fs::write(
+        &policy,
+        "version: 1\nstages:\n  PROD:\n    verify:\n      for: 7h\n      every: 10m\n      gates:\n        - health: { url: 'https://h.example/healthz' }\n",
+    )
+    .expect("write");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_promote-action"))
+        .arg("validate")
+        .arg(&policy)
+        .env_clear()
+        .output()
+        .expect("binary runs");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: `for` (7h) is longer than the 6 h a GitHub-hosted job may run at line 5 column 12 (in `stages.PROD.verify.for`)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_watched_stage_on_the_way_is_verified_before_the_walk_goes_on() {
+    let sim = Sim::start();
+    let policy = format!(
+        "version: 1\nstages:\n  QA:\n    verify:\n      for: 3m\n      every: 1m\n      gates:\n        - health: {{ url: '{}{HEALTH_PATH}' }}\n",
+        sim.url
+    );
+    let mut a = Action::new(&sim, APP_INVENTORY);
+    a.input("version", "1.2.0")
+        .input("target-stage", "PROD")
+        .env("PROMOTE_ACTION_NOW", NOW)
+        .file(POLICY, &policy);
+    let run = a.run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.out("result"), "released");
+    assert_eq!(run.out("from-stage"), "bookverse-DEV");
+    assert_eq!(run.out("to-stage"), "PROD");
+    let record = run.record.as_ref().expect("record");
+    let hops: Vec<(&str, &str)> = record["outcome"]["hops"]
+        .as_array()
+        .expect("hops")
+        .iter()
+        .map(|h| {
+            (
+                h["to"].as_str().unwrap_or_default(),
+                h["status"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            ("bookverse-QA", "done"),
+            ("bookverse-STAGING", "done"),
+            ("PROD", "done")
+        ]
+    );
+    assert_eq!(
+        record["outcome"]["verification"][0]["stage"],
+        "bookverse-QA"
+    );
+    assert_eq!(record["outcome"]["verification"][0]["ended"], "passed");
+    // QA was watched, three checks.
+    let watch = run.stdout.find("verifying QA").expect("watched");
+    let after = run
+        .stdout
+        .find("[3/3 at 3m] QA · verify: health")
+        .expect("three checks");
+    assert!(watch < after, "{}", run.stdout);
+}
