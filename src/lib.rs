@@ -19,6 +19,7 @@ pub mod apptrust;
 pub mod github;
 pub mod http;
 pub mod jfrog_evidence;
+pub mod monitoring;
 
 // Wiring and the local commands.
 pub mod action;

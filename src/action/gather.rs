@@ -40,6 +40,8 @@ pub(super) struct Sources<'a> {
     pub(super) limits: &'a Limits,
     /// GitHub, for `attestations` gates that look artifacts up (or why it cannot be read).
     pub(super) github_client: &'a Result<GitHubClient, String>,
+    /// What the `bake`, `prometheus` and `health` gates ask.
+    pub(super) live: &'a super::probe::Live<'a>,
 }
 
 /// A gate whose report file could not be read, and where to annotate that.
@@ -59,6 +61,9 @@ pub(super) struct Gathered {
     pub(super) evidence: BTreeMap<String, Vec<Evidence>>,
     /// File-based gates whose report could not be read.
     pub(super) unread: Vec<Unread>,
+    /// The first error that stops the run (a query the monitoring API refuses, the API
+    /// unreachable): no gate may pass or block on it.
+    pub(super) failure: Option<crate::error::Error>,
 }
 
 /// The evidence of every gate of every stage of `path` that the policy names, in gate order.
@@ -159,6 +164,7 @@ pub(super) async fn stage_evidence(
     let mut readers = readers.into_iter();
     let mut out = BTreeMap::new();
     let mut unread = Vec::new();
+    let mut failure = None;
     for (stage, sp) in stages {
         let mut evidence = Vec::new();
         for (index, gate) in sp.gates.iter().enumerate() {
@@ -195,6 +201,16 @@ pub(super) async fn stage_evidence(
                     Evidence::Unavailable("the attestations were not read".into())
                 }),
                 GateSpec::Checks { .. } => src.github.checks.clone(),
+                spec if super::probe::is_live(spec) => {
+                    match super::probe::evidence(src.live, stage, gate).await {
+                        Ok(e) => e,
+                        Err(err) => {
+                            let why = err.to_string();
+                            failure.get_or_insert(err);
+                            Evidence::Unavailable(why)
+                        }
+                    }
+                }
                 spec => match gather::read_file_evidence(&workspace, spec) {
                     Some(Ok(e)) => e,
                     Some(Err(err)) => {
@@ -215,6 +231,7 @@ pub(super) async fn stage_evidence(
     Gathered {
         evidence: out,
         unread,
+        failure,
     }
 }
 

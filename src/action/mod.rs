@@ -12,16 +12,19 @@ mod attestations_read;
 mod auth;
 mod baseline;
 mod changes;
+pub mod clock;
 mod evidence_read;
 mod execute;
 mod finish;
 mod gather;
 mod policy_file;
+mod probe;
 mod promote;
 mod rollback;
 mod rollback_to;
 mod settings;
 mod stop;
+mod verify;
 
 pub use execute::execute;
 pub use finish::finish;
@@ -142,7 +145,7 @@ pub async fn run_action(
         recorder,
     );
     let mut outcome = execute(&inputs, &ctx, &client, &evidence, &settings, log).await;
-    let now = settings.now.unwrap_or_else(jiff::Timestamp::now);
+    let now = settings.instant();
     attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &redactor, log);

@@ -98,7 +98,10 @@ pub fn read_file_evidence(
         GateSpec::Checks { .. }
         | GateSpec::Integrity { .. }
         | GateSpec::Evidence { .. }
-        | GateSpec::Attestations { .. } => {
+        | GateSpec::Attestations { .. }
+        | GateSpec::Bake { .. }
+        | GateSpec::Prometheus(_)
+        | GateSpec::Health(_) => {
             return None;
         }
     };

@@ -11,11 +11,15 @@
 //! Missing evidence is a failure, never a pass.
 
 pub mod attestations;
+pub mod bake;
 mod checks;
 mod coverage;
 mod evidence;
 pub mod evidence_record;
 pub mod failing_tests;
+mod live;
+#[cfg(test)]
+mod live_tests;
 mod measures;
 pub mod readiness;
 pub mod regressions;
@@ -23,6 +27,7 @@ mod sarif;
 pub mod stage;
 pub mod stop;
 mod verdict;
+pub mod verify;
 mod version;
 
 pub use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
@@ -288,6 +293,9 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
             },
             Evidence::Checks(runs),
         ) => checks::checks(required, *allow_neutral, *allow_skipped, runs),
+        (GateSpec::Bake { min }, Evidence::Bake(f)) => bake::bake(f, *min),
+        (GateSpec::Prometheus(g), Evidence::Metric(f)) => live::prometheus(f, g),
+        (GateSpec::Health(g), Evidence::Health(f)) => live::health(f, g),
         (spec, _) => (
             GateStatus::Fail,
             NO_EVIDENCE.into(),
@@ -369,6 +377,9 @@ pub(crate) fn threshold_of(spec: &GateSpec) -> String {
             identity,
             ..
         } => attestations::threshold(predicate_type, *subjects, identity),
+        GateSpec::Bake { min } => format!("≥ {}", crate::policy::human_duration(*min)),
+        GateSpec::Prometheus(g) => live::bounds_text(g.min, g.max),
+        GateSpec::Health(g) => live::health_threshold(g),
     }
 }
 

@@ -86,11 +86,22 @@ pub fn decide(
     let hotfix_skip = |what: &str| facts.hotfix && sp.hotfix_skips(what);
     let why_skip = format!("skipped by hotfix: {}", facts.reason.unwrap_or_default());
     for (gate, e) in sp.gates.iter().zip(evidence) {
-        let eval = if hotfix_skip(&gate.name) {
+        let mut eval = if hotfix_skip(&gate.name) {
             gates::skipped(stage, gate, &why_skip)
         } else {
             gates::evaluate_in(stage, gate, e, facts.context(stage, &gate.name))
         };
+        // A bake time not reached yet is a closed window by another name: a scheduled run
+        // that defers on closed windows defers until it is reached.
+        if let Some(at) = gates::bake::deferrable(gate, e, &eval)
+            .filter(|_| facts.scheduled && sp.on_window_closed == OnWindowClosed::Defer)
+        {
+            eval.result.status = GateStatus::Warn;
+            v.deferred.get_or_insert(format!(
+                "the bake time of `{}` is reached at {at}",
+                gate.name
+            ));
+        }
         v.findings.extend(eval.findings);
         v.findings_total += eval.findings_total;
         v.evidence.extend(eval.evidence);

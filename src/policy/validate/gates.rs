@@ -12,7 +12,7 @@ use crate::policy::raw::RawGate;
 use crate::policy::raw_gates::{Paths, RawEvidence, RawWhere};
 
 /// Gate kind keys, in documentation order (`tests` and its older name `junit` first).
-pub(crate) const GATE_KINDS: [&str; 10] = [
+pub(crate) const GATE_KINDS: [&str; 13] = [
     "tests",
     "junit",
     "coverage",
@@ -23,6 +23,9 @@ pub(crate) const GATE_KINDS: [&str; 10] = [
     "integrity",
     "evidence",
     "attestations",
+    "bake",
+    "prometheus",
+    "health",
 ];
 
 impl Ctx<'_> {
@@ -39,6 +42,9 @@ impl Ctx<'_> {
             g.integrity.is_some(),
             g.evidence.is_some(),
             g.attestations.is_some(),
+            g.bake.is_some(),
+            g.prometheus.is_some(),
+            g.health.is_some(),
         ]
         .iter()
         .zip(GATE_KINDS)
@@ -207,6 +213,15 @@ impl Ctx<'_> {
         if let Some(a) = g.attestations {
             return self.attestations(&gp.key("attestations"), a);
         }
+        if let Some(b) = g.bake {
+            return self.bake(&gp.key("bake"), b);
+        }
+        if let Some(p) = g.prometheus {
+            return self.prometheus(&gp.key("prometheus"), p);
+        }
+        if let Some(h) = g.health {
+            return self.health(&gp.key("health"), h);
+        }
         // Unreachable: exactly one kind is present (checked above).
         Err(self.no_kind(gp))
     }
@@ -344,7 +359,7 @@ impl Ctx<'_> {
 
     /// Validates an RFC 6901 JSON pointer: `""`, or `/`-separated tokens where `~` is only
     /// written as `~0` (`~`) or `~1` (`/`).
-    fn json_pointer(&self, p: &KeyPath, pointer: &str) -> Result<(), PolicyError> {
+    pub(super) fn json_pointer(&self, p: &KeyPath, pointer: &str) -> Result<(), PolicyError> {
         if !(pointer.is_empty() || pointer.starts_with('/')) {
             return Err(self.invalid(
                 p,
