@@ -121,14 +121,15 @@ action() {
         "$BIN" >"$WORK/$name.log" 2>&1 || [[ $? == 1 ]] || { cat "$WORK/$name.log" >&2; exit 3; }
 }
 
-# The plan: 1.3.0 (in no stage) to PROD with the demo's policy and reports, one security
-# finding that would block STAGING.
+# The plan: 1.2.0 (in DEV, long enough for QA's bake time) to PROD with the demo's policy and
+# reports, one security finding that would block STAGING. The policy's live gates ask the
+# simulator's monitoring routes, as in the demo.
 mkdir -p "$WORK/ws/.github/keys" "$WORK/ws/reports/junit"
-cp demo/promotion-policy.yml "$WORK/ws/.github/"
+sed "s#http://127.0.0.1:8080#$SIM_URL#g" demo/promotion-policy.yml >"$WORK/ws/.github/promotion-policy.yml"
 cp demo/keys/bookverse-ci.pub "$WORK/ws/.github/keys/"
 cp demo/reports/junit/pytest.xml "$WORK/ws/reports/junit/"
 cp demo/reports/coverage.xml demo/reports/bench.json demo/failing/bandit.sarif "$WORK/ws/reports/"
-action plan INPUT_VERSION=1.3.0 INPUT_COMMAND=plan INPUT_TARGET-STAGE=PROD
+action plan INPUT_VERSION=1.2.0 INPUT_COMMAND=plan INPUT_TARGET-STAGE=PROD
 # The rollback: 1.0.0 sits in PROD in the simulator's seed.
 action rollback INPUT_VERSION=1.0.0 INPUT_COMMAND=rollback \
     "INPUT_REASON=INC-1234: checkout errors after the 1.0.0 release"
@@ -136,13 +137,15 @@ kill "$SIM_PID" 2>/dev/null || true
 SIM_PID=""
 
 # What changes from run to run, made constant: hop timings, the simulator's port, the record's
-# temp dir and random suffix, and the time of evidence the demo attaches while it runs.
+# temp dir and random suffix, the time of evidence the demo attaches while it runs, and how long
+# the seeded version has been in DEV (the bake figure grows with the real clock).
 # shellcheck disable=SC2016 # the backticks are markdown, not shell
 for name in "${NAMES[@]}"; do
     sed -E \
         -e 's#\| ([0-9]+ ms|< 1 ms|[0-9]+\.[0-9] s) \|$#| 3 ms |#' \
         -e 's#http://127\.0\.0\.1:[0-9]+#http://127.0.0.1:8080#g' \
         -e 's#record `[^`]*/(promote-action-record-[^`]*)-[0-9a-f]{8}\.json`#record `\1.json`#' \
+        -e 's#[0-9]+d( [0-9]+h)? in DEV#549d 4h in DEV#g' \
         "$WORK/raw/$name.md" >"$WORK/$name.md"
 done
 # `demo --failing` attaches its failing test record while it runs: its time is the run's.

@@ -13,13 +13,14 @@ const HELP: &str = "promote-action — promote JFrog AppTrust application versio
 
 USAGE:
     promote-action                     action mode: reads INPUT_* and GITHUB_* variables
-    promote-action demo [--failing | --identity-mismatch]
+    promote-action demo [--failing | --failing-verify | --identity-mismatch]
                                        promote a sample version DEV→QA→STAGING→PROD against
                                        the embedded AppTrust simulator (no network needed);
                                        --failing uses reports with a failing test (blocked);
-                                       --identity-mismatch a policy naming another signer
-                                       than the image's attestation (blocked);
-                                       `demo --help` says more
+                                       --failing-verify: PROD goes bad after the release
+                                       (reverted); --identity-mismatch a policy naming
+                                       another signer than the image's attestation
+                                       (blocked); `demo --help` says more
     promote-action simulator [--port N] [--state FILE] [--token TOKEN]
                                        run the AppTrust simulator on 127.0.0.1:N
                                        (default port 8080, token `simulator-token`)
@@ -52,8 +53,8 @@ pub async fn main(args: Vec<String>, vars: Vec<(String, String)>) -> u8 {
                 let _ = write!(stdout, "{}", crate::demo::HELP);
                 0
             }
-            Ok(crate::demo::Request::Run { variant }) => {
-                crate::demo::run(&vars, variant, &mut stdout).await
+            Ok(crate::demo::Request::Run(scenario)) => {
+                crate::demo::run(&vars, scenario, &mut stdout).await
             }
             Err(message) => {
                 let _ = writeln!(std::io::stderr(), "promote-action {message}");

@@ -8,15 +8,25 @@
 //! bundle offline (`--identity-mismatch`: with a policy naming another signer).
 //! The workspace is temporary; the record is kept where its printed path says. Run as a workflow
 //! step, it behaves like one: summary and outputs appended to the runner's files, secrets masked.
+//!
+//! The policy's live gates (a bake time, a health endpoint, a `verify` watch of PROD with a
+//! Prometheus query) ask the simulator's monitoring routes, and the run's clock is virtual, so
+//! the ten-minute watch takes milliseconds. `--failing-verify` makes the 5xx ratio go bad three
+//! minutes into that watch: the release is rolled back (`reverted`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::action::{self, Settings};
+use crate::action::{self, Settings, clock::Clock};
 use crate::simulator::attestations::IMAGE_SIGNER_WORKFLOW;
 use crate::simulator::{
-    DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, EVIDENCE_TEST_RESULT, SimConfig, Simulator, seed_predicate,
+    DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, EVIDENCE_TEST_RESULT, Monitoring, SimConfig, Simulator,
+    seed_predicate,
 };
+
+/// Where the demo policy's live gates point: the simulator's default address, replaced by the
+/// address it really listens on when the workspace is written.
+const POLICY_SIMULATOR_URL: &str = "http://127.0.0.1:8080";
 
 /// The application and version the demo promotes.
 const DEMO_APP: &str = "bookverse-inventory";
@@ -99,7 +109,7 @@ pub const HELP: &str =
     "promote-action demo — the whole product on this machine, no network, no credentials
 
 USAGE:
-    promote-action demo [--failing | --identity-mismatch]
+    promote-action demo [--failing | --failing-verify | --identity-mismatch]
 
 Starts the embedded AppTrust simulator on a free 127.0.0.1 port, writes a workspace with the
 sample policy and reports (made by pytest, coverage.py, bandit and hyperfine), and promotes
@@ -107,11 +117,16 @@ bookverse-inventory 1.2.0 DEV → QA → STAGING → PROD exactly as the GitHub 
 action; then prints the job summary and the step outputs. PROD requires build provenance: the
 version's container image has the digest of a real GitHub artifact attestation (of the image
 ghcr.io/github/artifact-attestations-opa-provider), which the simulator serves as GitHub's
-attestations API does; the action verifies it offline and checks who signed it.
+attestations API does; the action verifies it offline and checks who signed it. The policy's
+bake time, health check and the ten-minute watch of PROD after the release (a Prometheus query
+and the health endpoint, both served by the simulator) run on a virtual clock: the demo takes a
+second or two.
 
 OPTIONS:
     --failing              reports with a failing test and a shell-injection finding: blocked
                            before QA
+    --failing-verify       the 5xx ratio goes over its bound 3 minutes into the watch of PROD:
+                           the release is rolled back to STAGING (result `reverted`)
     --identity-mismatch    the policy wants the image built by bookverse/inventory's release
                            workflow; the attestation verifies but another workflow signed it:
                            blocked before PROD, naming `signer-workflow`
@@ -121,16 +136,20 @@ The JSON audit record is kept in $RUNNER_TEMP (else $TMPDIR, else /tmp) at the p
 With GITHUB_STEP_SUMMARY / GITHUB_OUTPUT set (as in a workflow step), the summary and the outputs
 are appended to those files too. `::add-mask::` lines are printed only when GITHUB_ACTIONS=true.
 
-Exit status: the promotion's (0 released · 1 blocked · 3 the simulator could not start)
+Exit status: the promotion's (0 released · 1 blocked or reverted · 3 the simulator could not
+start)
 ";
 
 /// Which story the demo tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Variant {
-    /// Every gate passes: released to PROD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scenario {
+    /// Every gate passes and the watch of PROD stays good: released.
+    #[default]
     Passing,
-    /// A failing test and a shell-injection finding: blocked before QA.
+    /// The reports carry a failing test and a high-severity finding: blocked before QA.
     Failing,
+    /// Released, then the 5xx ratio goes bad during the watch: reverted.
+    FailingVerify,
     /// The policy names another signer than the attestation's: blocked before PROD.
     IdentityMismatch,
 }
@@ -141,48 +160,46 @@ pub enum Request {
     /// Print [`HELP`].
     Help,
     /// Run the demo.
-    Run {
-        /// Which reports and policy.
-        variant: Variant,
-    },
+    Run(Scenario),
 }
 
 /// Parses the arguments after `demo`; an unknown one is an error naming it.
 pub fn parse_args(args: &[String]) -> Result<Request, String> {
-    let mut variant = Variant::Passing;
+    let mut scenario = Scenario::Passing;
     for a in args {
         let wanted = match a.as_str() {
             "-h" | "--help" | "help" => return Ok(Request::Help),
-            "--failing" => Variant::Failing,
-            "--identity-mismatch" => Variant::IdentityMismatch,
+            "--failing" => Scenario::Failing,
+            "--failing-verify" => Scenario::FailingVerify,
+            "--identity-mismatch" => Scenario::IdentityMismatch,
             other => {
                 return Err(format!(
                     "demo: unknown option `{other}` (see `promote-action demo --help`)"
                 ));
             }
         };
-        if variant != Variant::Passing && variant != wanted {
-            return Err("demo: give one of `--failing`, `--identity-mismatch`".into());
+        if scenario != Scenario::Passing && scenario != wanted {
+            return Err(
+                "demo: give one of `--failing`, `--failing-verify`, `--identity-mismatch`".into(),
+            );
         }
-        variant = wanted;
+        scenario = wanted;
     }
-    Ok(Request::Run { variant })
+    Ok(Request::Run(scenario))
 }
 
 /// The demo policy, with the attestation's signer replaced for `--identity-mismatch`.
-pub fn policy_text(variant: Variant) -> String {
+pub fn policy_text(scenario: Scenario) -> String {
     let policy = include_str!("../demo/promotion-policy.yml");
-    match variant {
-        Variant::IdentityMismatch => policy.replace(IMAGE_SIGNER_WORKFLOW, MISMATCHED_SIGNER),
+    match scenario {
+        Scenario::IdentityMismatch => policy.replace(IMAGE_SIGNER_WORKFLOW, MISMATCHED_SIGNER),
         _ => policy.to_string(),
     }
 }
 
-/// Runs the demo; returns the exit status of the promotion.
-/// With `failing`, the reports carry a failing test and a high-severity finding, so the run
-/// is blocked before QA. `vars` are the process's environment: `TMPDIR`, `RUNNER_TEMP`,
+/// Runs the demo; returns the exit status of the promotion. `vars` are the process's environment: `TMPDIR`, `RUNNER_TEMP`,
 /// `GITHUB_STEP_SUMMARY`, `GITHUB_OUTPUT` and `GITHUB_ACTIONS` are honoured.
-pub async fn run(vars: &[(String, String)], variant: Variant, out: &mut impl Write) -> u8 {
+pub async fn run(vars: &[(String, String)], scenario: Scenario, out: &mut impl Write) -> u8 {
     let host = |k: &str| {
         vars.iter()
             .find(|(n, _)| n == k)
@@ -203,7 +220,7 @@ pub async fn run(vars: &[(String, String)], variant: Variant, out: &mut impl Wri
         output: host("GITHUB_OUTPUT").map(PathBuf::from),
         masks: host("GITHUB_ACTIONS").as_deref() == Some("true"),
     };
-    let code = run_in(&dir, &keep, &host_files, variant, out).await;
+    let code = run_in(&dir, &keep, &host_files, scenario, out).await;
     let _ = std::fs::remove_dir_all(&dir);
     code
 }
@@ -222,12 +239,12 @@ async fn run_in(
     dir: &Path,
     keep: &Path,
     host: &HostFiles,
-    variant: Variant,
+    scenario: Scenario,
     out: &mut impl Write,
 ) -> u8 {
     let workspace = dir.join("workspace");
-    let failing = variant == Variant::Failing;
-    let policy = policy_text(variant);
+    let failing = scenario == Scenario::Failing;
+    let policy = policy_text(scenario);
     if let Err(e) = std::fs::create_dir_all(&workspace).and_then(|_| {
         write_workspace(
             &workspace,
@@ -255,6 +272,15 @@ async fn run_in(
             seed_predicate(EVIDENCE_TEST_RESULT, false),
         );
     }
+    if scenario == Scenario::FailingVerify {
+        // One value per query: the check before the release, two good minutes, then 6 %.
+        sim.set_monitoring(Monitoring {
+            values: ["0.002", "0.003", "0.002", "0.061"]
+                .map(String::from)
+                .to_vec(),
+            ..Monitoring::default()
+        });
+    }
     let addr = match sim.spawn().await {
         Ok(a) => a,
         Err(e) => {
@@ -265,6 +291,10 @@ async fn run_in(
             return 3;
         }
     };
+    if let Err(e) = point_policy_at(&workspace, &format!("http://{addr}")) {
+        let _ = writeln!(out, "demo: cannot write the demo policy: {e}");
+        return 3;
+    }
     let output = dir.join("github_output");
     let summary = dir.join("step_summary");
     let token = SimConfig::default()
@@ -308,6 +338,8 @@ async fn run_in(
     let started = std::time::Instant::now();
     let settings = Settings {
         mask_secrets: host.masks,
+        // The watch of PROD waits on a virtual clock: ten minutes of checks in milliseconds.
+        clock: Clock::virtual_at(jiff::Timestamp::now()),
         ..Settings::default()
     };
     let code = action::run_action(vars, settings, out).await;
@@ -319,6 +351,13 @@ async fn run_in(
         took.as_millis()
     );
     code
+}
+
+/// Points the workspace policy's live gates at the simulator listening on `url`.
+fn point_policy_at(workspace: &Path, url: &str) -> std::io::Result<()> {
+    let path = workspace.join(crate::inputs::DEFAULT_POLICY);
+    let text = std::fs::read_to_string(&path)?;
+    std::fs::write(path, text.replace(POLICY_SIMULATOR_URL, url))
 }
 
 /// Prints the run's summary (as plain text) and outputs, then appends them to the runner's

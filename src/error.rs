@@ -19,6 +19,13 @@ pub enum Error {
     /// The policy file is invalid: every problem found, each with its line and column.
     #[error(transparent)]
     PolicyFile(#[from] crate::policy::PolicyErrors),
+    /// A gate the policy describes cannot be asked as written (a monitoring query the server
+    /// refuses, a `token-env` variable that is not set): the fix is in the policy or the step.
+    #[error("{message}")]
+    GateSetup {
+        /// The policy file, the stage and gate, what is wrong and what to do.
+        message: String,
+    },
     /// JFrog (or GitHub) was unreachable, refused the request or answered something unexpected.
     #[error(transparent)]
     Remote(#[from] RemoteError),
@@ -57,7 +64,11 @@ impl Error {
     /// The process exit status for this error, per SPEC.md.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::PolicyRead(_) | Error::PolicyFile(_) | Error::Plan { .. } => 2,
+            Error::Input(_)
+            | Error::PolicyRead(_)
+            | Error::PolicyFile(_)
+            | Error::GateSetup { .. }
+            | Error::Plan { .. } => 2,
             Error::Remote(_) | Error::Output { .. } => 3,
         }
     }
@@ -66,7 +77,9 @@ impl Error {
     pub fn title(&self) -> &'static str {
         match self {
             Error::Input(_) => "promote-action: invalid input",
-            Error::PolicyRead(_) | Error::PolicyFile(_) => "promote-action: invalid policy file",
+            Error::PolicyRead(_) | Error::PolicyFile(_) | Error::GateSetup { .. } => {
+                "promote-action: invalid policy file"
+            }
             Error::Remote(_) => "promote-action: remote error",
             Error::Plan { .. } => "promote-action: cannot plan the promotion",
             Error::Output { .. } => "promote-action: cannot write output",

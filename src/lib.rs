@@ -19,6 +19,7 @@ pub mod reports;
 pub mod github;
 pub mod http;
 pub mod jfrog;
+pub mod monitoring;
 
 // Wiring and the local commands.
 pub mod action;

@@ -264,6 +264,34 @@ impl<W: Write> Drop for RedactingWriter<W> {
     }
 }
 
+/// Environment variables a policy may name for a credential (`token-env`), each kept as a
+/// [`Secret`] from the moment it is read. The action's inputs and the runner's tokens
+/// (`INPUT_*`, `ACTIONS_*`) are left out, so no policy can send them to another server.
+#[derive(Clone, Debug, Default)]
+pub struct SecretVars(std::collections::BTreeMap<String, Secret>);
+
+impl SecretVars {
+    /// Keeps every non-empty variable but the action's and the runner's own.
+    pub fn from_vars<I: IntoIterator<Item = (String, String)>>(vars: I) -> SecretVars {
+        SecretVars(
+            vars.into_iter()
+                .filter(|(k, v)| {
+                    let upper = k.to_ascii_uppercase();
+                    !v.trim().is_empty()
+                        && !upper.starts_with("INPUT_")
+                        && !upper.starts_with("ACTIONS_")
+                })
+                .map(|(k, v)| (k, Secret::new(v.trim().to_string())))
+                .collect(),
+        )
+    }
+
+    /// The variable's value, when it is set and may be used.
+    pub fn get(&self, name: &str) -> Option<&Secret> {
+        self.0.get(name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

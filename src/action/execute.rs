@@ -37,7 +37,7 @@ pub async fn execute<A: AppTrustApi>(
         // Windows and freezes were judged at this instant, not the real time: say so wherever
         // the run is audited.
         outcome.warnings.push(format!(
-            "PROMOTE_ACTION_NOW is set: windows and freezes were evaluated at {now}, not at the current time"
+            "PROMOTE_ACTION_NOW is set: windows, freezes and bake times were evaluated at {now}, not at the current time"
         ));
     }
     let others = Others { evidence, github };

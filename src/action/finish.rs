@@ -25,10 +25,7 @@ pub(super) fn audit_context(
         run_url: ctx.run_url(),
         reason: inputs.reason.clone(),
         hotfix: inputs.hotfix,
-        now: settings
-            .now
-            .unwrap_or_else(jiff::Timestamp::now)
-            .to_string(),
+        now: settings.instant().to_string(),
     }
 }
 

@@ -14,17 +14,20 @@ mod auth;
 mod baseline;
 mod changes;
 mod check_stop;
+pub mod clock;
 mod evidence_read;
 mod execute;
 mod finish;
 mod gather;
 mod github;
 mod policy_file;
+mod probe;
 mod promote;
 mod rollback;
 mod rollback_to;
 mod run;
 mod settings;
+mod verify;
 
 pub use execute::execute;
 pub use finish::finish;
@@ -149,7 +152,7 @@ pub async fn run_action(
         recorder,
     );
     let mut outcome = execute(&inputs, &ctx, &client, &evidence, &github, &settings, log).await;
-    let now = settings.now.unwrap_or_else(jiff::Timestamp::now);
+    let now = settings.instant();
     attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &redactor, log);

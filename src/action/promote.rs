@@ -8,7 +8,7 @@ use std::io::Write;
 
 use super::finish::{audit_context, log_hop};
 use super::run::Run;
-use super::{check_stop, gather};
+use super::{check_stop, gather, probe, verify};
 use crate::error::Error;
 use crate::gates::stage::{self, RunFacts};
 use crate::gates::{Finding, GateResult, GateStatus, Severity, StageVerdict, readiness};
@@ -17,7 +17,7 @@ use crate::jfrog::apptrust::{AppTrustApi, VersionContent};
 use crate::lifecycle::Lifecycle;
 use crate::policy::Policy;
 use crate::promotion::outcome::{HopStatus, Outcome, RunResult};
-use crate::promotion::{self, Walk, WalkOptions, audit};
+use crate::promotion::{self, WalkOptions, audit};
 use crate::report;
 
 pub(super) async fn promote<A: AppTrustApi>(
@@ -83,9 +83,39 @@ pub(super) async fn promote<A: AppTrustApi>(
     };
     let stopped = stop.clone().filter(check_stop::stops);
     let halted = stopped.is_some() || not_ready.is_some();
-    let mut verdicts = match policy {
-        Some(_) if halted && !plan_only => BTreeMap::new(),
-        Some(policy) => decide(run, policy, &path, &content).await,
+    let gating = policy.filter(|_| !halted || plan_only);
+    let history = match gating {
+        Some(p) if probe::needs_history(p, &path) => api
+            .promotions(&inputs.application, &content.version)
+            .await
+            .map_err(|e| format!("cannot read the version's promotion history: {e}")),
+        _ => Ok(Vec::new()),
+    };
+    let http = crate::http::build_client_same_host(&settings.client);
+    let current = content.current_stage.clone();
+    let live = probe::Live {
+        lifecycle,
+        current: &current,
+        history: &history,
+        now: settings.instant(),
+        http: &http,
+        options: &settings.client,
+        ctx,
+        policy_name: &inputs.policy.path,
+    };
+    let mut verdicts = match gating {
+        Some(policy) => {
+            let mask = settings.mask_secrets;
+            probe::mask_tokens(policy, &path, ctx, &settings.client, mask, log);
+            let mut verdicts = decide(run, policy, &path, &content, &live).await?;
+            // The verify gates, asked once: a bad query stops the run before any hop; a plan
+            // shows what they say now (a promotion shows the watch's rows instead).
+            let asked = verify::preflight(&live, policy, &path, plan_only).await?;
+            for (stage, rows) in asked.into_iter().filter(|_| plan_only) {
+                verdicts.entry(stage).or_default().gates.extend(rows);
+            }
+            verdicts
+        }
         None => BTreeMap::new(),
     };
     let first_rows: Vec<_> = not_ready.iter().chain(stop.iter()).cloned().collect();
@@ -99,18 +129,19 @@ pub(super) async fn promote<A: AppTrustApi>(
         outcome.changes = Some(set);
         outcome.warnings.extend(warning);
     }
-    // Each stage's verdicts are printed as the walk reaches it, before its hop; the
-    // attestations of the stages it reaches are kept for the summary and the record.
-    let mut attested = Vec::new();
-    let gate_check = |stage: &str| {
-        let v = verdicts.get(stage).cloned().unwrap_or_default();
-        let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
-        let lines = report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
-        let _ = log.write_all(lines.as_bytes());
-        attested.extend(v.attestations.iter().cloned());
-        v
-    };
     if plan_only {
+        // Each stage's verdicts are printed as the plan reaches it; the attestations of the
+        // stages it reaches are kept for the summary and the record.
+        let mut attested = Vec::new();
+        let gate_check = |stage: &str| {
+            let v = verdicts.get(stage).cloned().unwrap_or_default();
+            let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
+            let lines =
+                report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
+            let _ = log.write_all(lines.as_bytes());
+            attested.extend(v.attestations.iter().cloned());
+            v
+        };
         let kind = &options.promotion_type;
         promotion::plan::plan(lifecycle, &content, &path, kind, gate_check, outcome);
         outcome.attestations = attested;
@@ -119,17 +150,10 @@ pub(super) async fn promote<A: AppTrustApi>(
         }
         return Ok(());
     }
-    let walk = Walk {
-        api,
-        lifecycle,
-        app: &inputs.application,
-        version: &content.version,
-        options: &options,
-    };
-    let result = walk
-        .run(&content.current_stage, &path, gate_check, outcome)
-        .await;
-    outcome.attestations = attested;
+    let result = verify::walk(
+        run, policy, &live, content, &path, &options, &verdicts, outcome, log,
+    )
+    .await;
     if let Some(row) = &stopped {
         check_stop::name_on_blocked_hop(outcome, lifecycle, row);
     } else if let Some(row) = &not_ready {
@@ -141,7 +165,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     for hop in &outcome.hops {
         log_hop(lifecycle, hop, log);
     }
-    result.map_err(Error::Remote)
+    result
 }
 
 /// Gathers every fact the policy needs on `path` and decides each stage. A gate whose report
@@ -151,7 +175,8 @@ async fn decide<A: AppTrustApi>(
     policy: &Policy,
     path: &[String],
     content: &VersionContent,
-) -> BTreeMap<String, StageVerdict> {
+    live: &probe::Live<'_>,
+) -> Result<BTreeMap<String, StageVerdict>, Error> {
     let Run {
         inputs,
         ctx,
@@ -161,6 +186,7 @@ async fn decide<A: AppTrustApi>(
     } = *run;
     let github = gather::github_facts(policy, path, inputs, ctx, run.github).await;
     let github_client = super::attestations_read::github_client(inputs, run.github);
+    let now = live.now;
     let sources = gather::Sources {
         evidence: run.evidence,
         project: inputs.project.as_deref(),
@@ -170,11 +196,15 @@ async fn decide<A: AppTrustApi>(
         workspace: &ctx.workspace,
         limits: &settings.evidence,
         github_client: &github_client,
+        live,
     };
     let gathered = gather::stage_facts(policy, path, &sources).await;
+    if let Some(e) = gathered.failure {
+        return Err(e);
+    }
     let baselines = super::baseline::read(run, policy, path, &content.version).await;
     let facts = RunFacts {
-        now: settings.now.unwrap_or_else(jiff::Timestamp::now),
+        now,
         scheduled: ctx.event_name.as_deref() == Some("schedule"),
         hotfix: inputs.hotfix,
         reason: inputs.reason.as_deref(),
@@ -210,7 +240,7 @@ async fn decide<A: AppTrustApi>(
         verdict.findings.insert(0, finding);
         verdict.findings_total += 1;
     }
-    verdicts
+    Ok(verdicts)
 }
 
 /// Names the not-ready version on the hop it blocked, so the hop line and the summary say what

@@ -55,45 +55,16 @@ pub(super) async fn rollback<A: AppTrustApi>(
             ),
         });
     }
-    let started = std::time::Instant::now();
-    let mut hop = Hop {
-        from: from.clone(),
-        to: String::new(),
-        action: HopAction::Rollback,
-        promotion_type: String::new(),
-        status: HopStatus::Failed,
-        duration_ms: None,
-        evaluations: Vec::new(),
-        message: inputs.reason.clone().unwrap_or_default(),
-    };
-    let reply = api
-        .rollback(&inputs.application, &content.version, &from)
-        .await;
-    let reply = match reply {
-        Ok(r) => r,
-        Err(e) if e.outcome_unknown() => {
-            // Learn whether it happened before saying anything.
-            let now = api.content(&inputs.application, &content.version).await?;
-            if now.current_stage == from {
-                hop.duration_ms = Some(started.elapsed().as_millis() as u64);
-                outcome.hops.push(hop);
-                return Err(Error::Remote(e));
-            }
-            RollbackReply {
-                from_stage: from.clone(),
-                to_stage: now.current_stage,
-            }
-        }
-        Err(e) => {
-            hop.duration_ms = Some(started.elapsed().as_millis() as u64);
-            outcome.hops.push(hop);
-            return Err(Error::Remote(e));
-        }
-    };
-    let now = api.content(&inputs.application, &content.version).await?;
-    hop.to = now.current_stage.clone();
-    hop.status = HopStatus::Done;
-    hop.duration_ms = Some(started.elapsed().as_millis() as u64);
+    let reason = inputs.reason.clone().unwrap_or_default();
+    let (hop, reply, now) = rollback_once(
+        api,
+        &inputs.application,
+        &content.version,
+        &from,
+        reason,
+        outcome,
+    )
+    .await?;
     if !reply.to_stage.is_empty() && reply.to_stage != now.current_stage {
         outcome.warnings.push(format!(
             "AppTrust said the version went back to {}, but it reads as {}",
@@ -121,4 +92,56 @@ pub(super) async fn rollback<A: AppTrustApi>(
         outcome.warnings.extend(r.warnings);
     }
     Ok(())
+}
+
+/// Rolls `version` back out of `from` once — the one rollback request of a run, whose lost
+/// answer is learnt by re-reading the version, never by sending it again — and returns the
+/// done hop (not yet in `outcome`), AppTrust's reply and the version as re-read. A hop that
+/// failed is put in `outcome` before the error is returned. `message` says why (the audit
+/// properties' `reason`).
+pub(super) async fn rollback_once<A: AppTrustApi>(
+    api: &A,
+    app: &str,
+    version: &str,
+    from: &str,
+    message: String,
+    outcome: &mut Outcome,
+) -> Result<(Hop, RollbackReply, VersionContent), Error> {
+    let started = std::time::Instant::now();
+    let mut hop = Hop {
+        from: from.to_string(),
+        to: String::new(),
+        action: HopAction::Rollback,
+        promotion_type: String::new(),
+        status: HopStatus::Failed,
+        duration_ms: None,
+        evaluations: Vec::new(),
+        message,
+    };
+    let reply = match api.rollback(app, version, from).await {
+        Ok(r) => r,
+        Err(e) if e.outcome_unknown() => {
+            // Learn whether it happened before saying anything.
+            let now = api.content(app, version).await?;
+            if now.current_stage == from {
+                hop.duration_ms = Some(started.elapsed().as_millis() as u64);
+                outcome.hops.push(hop);
+                return Err(Error::Remote(e));
+            }
+            RollbackReply {
+                from_stage: from.to_string(),
+                to_stage: now.current_stage,
+            }
+        }
+        Err(e) => {
+            hop.duration_ms = Some(started.elapsed().as_millis() as u64);
+            outcome.hops.push(hop);
+            return Err(Error::Remote(e));
+        }
+    };
+    let now = api.content(app, version).await?;
+    hop.to = now.current_stage.clone();
+    hop.status = HopStatus::Done;
+    hop.duration_ms = Some(started.elapsed().as_millis() as u64);
+    Ok((hop, reply, now))
 }

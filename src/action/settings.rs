@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use super::clock::Clock;
 use crate::http::ClientOptions;
 use crate::jfrog::evidence::Limits;
 
@@ -26,6 +27,14 @@ pub struct Settings {
     pub mask_secrets: bool,
     /// Bounds of the evidence read: concurrency, bytes, deadline, minimum rate.
     pub evidence: Limits,
+    /// The clock the verification watch waits on: virtual with `PROMOTE_ACTION_NOW` and in the
+    /// demo (a watch takes no real time), else real.
+    pub clock: Clock,
+    /// How long the job may run (`PROMOTE_ACTION_JOB_TIMEOUT_MINUTES`, default GitHub's 6 h):
+    /// a verification watch ends before it.
+    pub job_limit: Duration,
+    /// When the action started, for the time left in the job.
+    pub started: std::time::Instant,
 }
 
 impl Default for Settings {
@@ -38,11 +47,23 @@ impl Default for Settings {
             retag_on_rollback: true,
             mask_secrets: true,
             evidence: Limits::default(),
+            clock: Clock::Real,
+            job_limit: crate::policy::JOB_LIMIT,
+            started: std::time::Instant::now(),
         }
     }
 }
 
 impl Settings {
+    /// Now, on the run's clock (the fixed instant of `now`, moved on by the watch's waits).
+    pub fn instant(&self) -> jiff::Timestamp {
+        match (&self.clock, self.now) {
+            (Clock::Virtual(_), _) => self.clock.now(),
+            (Clock::Real, Some(t)) => t,
+            (Clock::Real, None) => jiff::Timestamp::now(),
+        }
+    }
+
     /// Defaults, adjusted by the documented `PROMOTE_ACTION_*` tuning variables.
     pub fn from_vars(vars: &[(String, String)]) -> Settings {
         let mut s = Settings::default();
@@ -66,6 +87,10 @@ impl Settings {
         }
         if let Some(t) = get("PROMOTE_ACTION_NOW").and_then(|v| v.parse().ok()) {
             s.now = Some(t);
+            s.clock = Clock::virtual_at(t);
+        }
+        if let Some(min) = num("PROMOTE_ACTION_JOB_TIMEOUT_MINUTES").filter(|m| *m > 0) {
+            s.job_limit = Duration::from_secs(min.saturating_mul(60));
         }
         let e = &mut s.evidence;
         if let Some(n) = num("PROMOTE_ACTION_EVIDENCE_CONCURRENCY") {

@@ -28,6 +28,12 @@ pub enum Fact {
     Attestations(crate::gates::AttestationFacts),
     /// Check runs on the commit: (name, status, conclusion).
     Checks(Vec<CheckRun>),
+    /// How long the version has been in the stage before (`bake`).
+    Bake(crate::monitoring::BakeFacts),
+    /// A Prometheus-compatible API's answer (`prometheus`).
+    Metric(crate::monitoring::MetricFacts),
+    /// A health endpoint's answer (`health`).
+    Health(crate::monitoring::HealthFacts),
     /// The fact could not be gathered; the reason names the file or system and the fix.
     Unavailable(String),
 }

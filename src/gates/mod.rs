@@ -12,6 +12,7 @@
 //! Missing evidence is a failure, never a pass.
 
 pub mod attestations;
+pub mod bake;
 mod checks;
 mod coverage;
 pub mod emergency_stop;
@@ -19,12 +20,16 @@ mod evidence;
 pub mod evidence_record;
 pub mod facts;
 pub mod failing_tests;
+mod live;
+#[cfg(test)]
+mod live_tests;
 mod measures;
 pub mod readiness;
 pub mod regressions;
 mod sarif;
 pub mod stage;
 mod verdict;
+pub mod verify;
 mod version;
 
 pub use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
@@ -284,6 +289,9 @@ fn decide(spec: &GateSpec, fact: &Fact) -> Decision {
             },
             Fact::Checks(runs),
         ) => checks::checks(required, *allow_neutral, *allow_skipped, runs),
+        (GateSpec::Bake { min }, Fact::Bake(f)) => bake::bake(f, *min),
+        (GateSpec::Prometheus(g), Fact::Metric(f)) => live::prometheus(f, g),
+        (GateSpec::Health(g), Fact::Health(f)) => live::health(f, g),
         (spec, _) => (
             GateStatus::Fail,
             NO_EVIDENCE.into(),
@@ -365,6 +373,9 @@ pub(crate) fn threshold_of(spec: &GateSpec) -> String {
             identity,
             ..
         } => attestations::threshold(predicate_type, *subjects, identity),
+        GateSpec::Bake { min } => format!("≥ {}", crate::policy::human_duration(*min)),
+        GateSpec::Prometheus(g) => live::bounds_text(g.min, g.max),
+        GateSpec::Health(g) => live::health_threshold(g),
     }
 }
 

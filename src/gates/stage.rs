@@ -89,11 +89,22 @@ pub fn decide(
         why: format!("skipped by hotfix: {}", run.reason.unwrap_or_default()),
     };
     for (gate, fact) in sp.gates.iter().zip(facts) {
-        let eval = if skip.skips(&gate.name) {
+        let mut eval = if skip.skips(&gate.name) {
             gates::skipped(stage, gate, &skip.why)
         } else {
             gates::evaluate_in(stage, gate, fact, run.context(stage, &gate.name))
         };
+        // A bake time not reached yet is a closed window by another name: a scheduled run
+        // that defers on closed windows defers until it is reached.
+        if let Some(at) = gates::bake::deferrable(gate, fact, &eval)
+            .filter(|_| run.scheduled && sp.on_window_closed == OnWindowClosed::Defer)
+        {
+            eval.result.status = GateStatus::Warn;
+            v.deferred.get_or_insert(format!(
+                "the bake time of `{}` is reached at {at}",
+                gate.name
+            ));
+        }
         v.findings.extend(eval.findings);
         v.findings_total += eval.findings_total;
         v.evidence.extend(eval.evidence);

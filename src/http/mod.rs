@@ -16,7 +16,7 @@ pub mod transfer;
 
 pub use error::{Advice, RemoteError, RemoteErrorKind};
 pub use log::{RequestLog, RequestRecorder};
-pub use options::{ClientOptions, build_client};
+pub use options::{ClientOptions, build_client, build_client_same_host};
 pub use remote::{Body, Remote, Reply, operation};
 pub use transfer::{Bounds, ByteBudget, Hold, MinRate};
 

@@ -44,7 +44,39 @@ impl Default for ClientOptions {
 
 /// Builds the shared reqwest client: UA, timeouts, rustls with webpki roots plus extra CAs.
 pub fn build_client(options: &ClientOptions) -> Result<reqwest::Client, String> {
+    build_with(options, reqwest::redirect::Policy::default())
+}
+
+/// Like [`build_client`], following redirects only on the same host (and scheme, or from
+/// `http` up to `https`), at most five: for URLs a policy names (health endpoints, monitoring
+/// APIs), where a redirect elsewhere must be seen, not silently followed.
+pub fn build_client_same_host(options: &ClientOptions) -> Result<reqwest::Client, String> {
+    let policy = reqwest::redirect::Policy::custom(|attempt| {
+        let Some(first) = attempt.previous().first().cloned() else {
+            return attempt.stop();
+        };
+        if attempt.previous().len() > 5 {
+            return attempt.stop();
+        }
+        let next = attempt.url();
+        let same_host = next.host_str() == first.host_str();
+        let scheme_ok = next.scheme() == first.scheme()
+            || (first.scheme() == "http" && next.scheme() == "https");
+        if same_host && scheme_ok {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    });
+    build_with(options, policy)
+}
+
+fn build_with(
+    options: &ClientOptions,
+    redirect: reqwest::redirect::Policy,
+) -> Result<reqwest::Client, String> {
     let mut builder = reqwest::Client::builder()
+        .redirect(redirect)
         .user_agent(concat!("promote-action/", env!("CARGO_PKG_VERSION")))
         .timeout(options.timeout)
         .connect_timeout(Duration::from_secs(10).min(options.timeout));

@@ -51,6 +51,8 @@ pub struct RunContext {
     pub extra_ca_file: Option<PathBuf>,
     /// Job id.
     pub job: Option<String>,
+    /// Variables a policy may name for a credential (`token-env`), as secrets.
+    pub secret_vars: crate::secret::SecretVars,
 }
 
 impl RunContext {
@@ -63,6 +65,7 @@ impl RunContext {
             .into_iter()
             .filter(|(_, v)| !v.trim().is_empty())
             .collect();
+        let secret_vars = crate::secret::SecretVars::from_vars(map.clone());
         let get = |k: &str| map.get(k).cloned();
         RunContext {
             repository: get("GITHUB_REPOSITORY"),
@@ -88,6 +91,7 @@ impl RunContext {
             id_token_request_token: get("ACTIONS_ID_TOKEN_REQUEST_TOKEN").map(Secret::new),
             extra_ca_file: get("SSL_CERT_FILE").map(PathBuf::from),
             job: get("GITHUB_JOB"),
+            secret_vars,
         }
     }
 

@@ -15,6 +15,7 @@ use super::raw::{
     RawApprovals, RawEmergencyStop, RawFreeze, RawGate, RawHotfix, RawPolicy, RawStage, RawStages,
     RawWindow,
 };
+use super::raw_health::RawVerify;
 use super::shape::Shape;
 use super::windows::OnWindowClosed;
 use super::yaml_error::{from_message, from_yaml_error};
@@ -22,13 +23,14 @@ use super::yaml_error::{from_message, from_yaml_error};
 /// Keys of the top level (besides `x-…`).
 pub(crate) const ROOT_KEYS: [&str; 4] = ["version", "emergency-stop", "stages", "applications"];
 /// Keys of a stage.
-pub(crate) const STAGE_KEYS: [&str; 6] = [
+pub(crate) const STAGE_KEYS: [&str; 7] = [
     "gates",
     "approvals",
     "windows",
     "freezes",
     "on-window-closed",
     "hotfix",
+    "verify",
 ];
 /// Keys of an application.
 const APPLICATION_KEYS: [&str; 1] = ["stages"];
@@ -61,6 +63,8 @@ pub(crate) struct StageInput {
     pub(crate) on_window_closed: Option<Field<Option<OnWindowClosed>>>,
     /// `hotfix`.
     pub(crate) hotfix: Option<Field<Option<RawHotfix>>>,
+    /// `verify`.
+    pub(crate) verify: Option<Field<Option<RawVerify>>>,
     /// Whether every piece of the entry could be read.
     pub(crate) complete: bool,
 }
@@ -77,6 +81,7 @@ impl StageInput {
             freezes: None,
             on_window_closed: None,
             hotfix: None,
+            verify: None,
             complete: true,
         }
     }
@@ -108,6 +113,10 @@ impl StageInput {
         s.hotfix = field("hotfix").map(|path| Field {
             path,
             value: raw.hotfix,
+        });
+        s.verify = field("verify").map(|path| Field {
+            path,
+            value: raw.verify,
         });
         s
     }
@@ -314,6 +323,10 @@ impl Reader<'_> {
                 "hotfix" => {
                     let value = self.value::<Option<RawHotfix>>(&p).flatten();
                     s.hotfix = Some(Field { path: p, value });
+                }
+                "verify" => {
+                    let value = self.value::<Option<RawVerify>>(&p).flatten();
+                    s.verify = Some(Field { path: p, value });
                 }
                 other => self.unknown_key(&path, i, other, &STAGE_KEYS),
             }

@@ -22,10 +22,12 @@ mod error;
 pub mod ics;
 mod locate;
 mod model;
+mod model_health;
 mod pieces;
 mod raw;
 mod raw_attestations;
 mod raw_gates;
+mod raw_health;
 pub mod recurrence;
 pub mod rrule;
 pub mod schedule;
@@ -42,6 +44,9 @@ pub use ics::{CalendarEvent, CalendarFreeze, MAX_ICS_BYTES};
 pub use model::{
     ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
     LevelBounds, Policy, Quarantine, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
+};
+pub use model_health::{
+    HealthGate, JOB_LIMIT, OnVerifyFailure, PrometheusGate, Verify, human_duration, parse_duration,
 };
 pub use raw_attestations::{AttestationSubjects, SLSA_PROVENANCE_V1};
 pub use recurrence::Recurrence;
@@ -167,3 +172,5 @@ mod tests_apps;
 mod tests_attestations;
 #[cfg(test)]
 mod tests_collect;
+#[cfg(test)]
+mod tests_health;

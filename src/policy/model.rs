@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::model_health::{HealthGate, PrometheusGate, Verify};
 use super::windows::{Freeze, OnWindowClosed, Window};
 
 /// A parsed and validated `.github/promotion-policy.yml`.
@@ -110,6 +111,8 @@ pub struct StagePolicy {
     /// What a hotfix promotion may bypass: `windows`, `freezes`, `approvals`, `emergency-stop`
     /// or gate names.
     pub hotfix_skip: Vec<String>,
+    /// The watch after a promotion into this stage, if any.
+    pub verify: Option<Verify>,
 }
 
 impl StagePolicy {
@@ -229,6 +232,16 @@ pub enum GateSpec {
         /// Workspace-relative trusted-root file; `None` = the roots built into the binary.
         trusted_root: Option<String>,
     },
+    /// Bake time: the version has been in the stage before this one at least `min`.
+    Bake {
+        /// Shortest time in the stage before.
+        #[serde(serialize_with = "super::model_health::ser_duration")]
+        min: std::time::Duration,
+    },
+    /// A PromQL instant query whose scalar, or every series, lies within the bounds.
+    Prometheus(PrometheusGate),
+    /// An HTTP(S) GET answering the expected status, optionally with a value in its JSON body.
+    Health(HealthGate),
 }
 
 /// Which records of a predicate type an evidence gate's `where` conditions judge.
@@ -263,6 +276,9 @@ impl GateSpec {
             GateSpec::Integrity { .. } => "integrity",
             GateSpec::Evidence { .. } => "evidence",
             GateSpec::Attestations { .. } => "attestations",
+            GateSpec::Bake { .. } => "bake",
+            GateSpec::Prometheus(_) => "prometheus",
+            GateSpec::Health(_) => "health",
         }
     }
 }

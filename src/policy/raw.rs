@@ -17,6 +17,7 @@ use super::raw_gates::{
     RawBenchmark, RawChecks, RawCoverage, RawEvidence, RawIntegrity, RawJson, RawJunit, RawSarif,
     default_one, default_true,
 };
+use super::raw_health::{RawBake, RawHealth, RawPrometheus, RawVerify};
 use super::windows::{OnWindowClosed, Weekday};
 
 // The top level is read key by key (`assemble.rs`, which also accepts the `x-` keys); this
@@ -183,7 +184,7 @@ pub struct RawStage {
     /// Quality gates evaluated in order; all must pass (`null` or absent: none; in an
     /// application's entry, `null` removes the shared gates). Each item has an optional `name` and
     /// exactly one kind key (`tests`, `junit`, `coverage`, `sarif`, `checks`, `benchmark`, `json`,
-    /// `integrity`, `evidence`, `attestations`).
+    /// `integrity`, `evidence`, `attestations`, `bake`, `prometheus`, `health`).
     #[serde(default)]
     #[schemars(extend("type" = ["array", "null"]))]
     pub gates: Vec<RawGate>,
@@ -203,6 +204,9 @@ pub struct RawStage {
     pub on_window_closed: Option<OnWindowClosed>,
     /// What a hotfix promotion (`hotfix: true`) may bypass.
     pub hotfix: Option<RawHotfix>,
+    /// After promoting into this stage, watch it with `prometheus` / `health` gates and roll
+    /// the version back out of it when one fails.
+    pub verify: Option<RawVerify>,
 }
 
 /// One quality gate: an optional `name` and exactly one kind key.
@@ -210,7 +214,7 @@ pub struct RawStage {
 #[serde(
     deny_unknown_fields,
     rename_all = "kebab-case",
-    expecting = "a gate mapping with an optional `name` and one kind key (tests, junit, coverage, sarif, checks, benchmark, json, integrity, evidence, attestations)"
+    expecting = "a gate mapping with an optional `name` and one kind key (tests, junit, coverage, sarif, checks, benchmark, json, integrity, evidence, attestations, bake, prometheus, health)"
 )]
 #[schemars(extend("oneOf" = [
     { "required": ["tests"] },
@@ -223,6 +227,9 @@ pub struct RawStage {
     { "required": ["integrity"] },
     { "required": ["evidence"] },
     { "required": ["attestations"] },
+    { "required": ["bake"] },
+    { "required": ["prometheus"] },
+    { "required": ["health"] },
 ]))]
 #[schemars(rename = "Gate")]
 pub struct RawGate {
@@ -262,6 +269,15 @@ pub struct RawGate {
     /// identity policy, for every artifact of the version or among its evidence.
     #[serde(default, deserialize_with = "present")]
     pub attestations: Option<RawAttestations>,
+    /// Bake time: how long the version has been in the stage before this one.
+    #[serde(default, deserialize_with = "present")]
+    pub bake: Option<RawBake>,
+    /// A PromQL instant query against a Prometheus-compatible API, compared with bounds.
+    #[serde(default, deserialize_with = "present")]
+    pub prometheus: Option<RawPrometheus>,
+    /// An HTTP(S) health endpoint: its status and, optionally, a value in its JSON body.
+    #[serde(default, deserialize_with = "present")]
+    pub health: Option<RawHealth>,
 }
 
 /// Deserializes a key that is present as `Some`, even when its value is empty (`integrity:`).

@@ -12,7 +12,7 @@ use serde::de::{self, SeqAccess, Visitor};
 
 /// Gate kind keys (the kind fields of a `RawGate`), in documentation order (`tests` and its
 /// older name `junit` first).
-pub(crate) const GATE_KINDS: [&str; 10] = [
+pub(crate) const GATE_KINDS: [&str; 13] = [
     "tests",
     "junit",
     "coverage",
@@ -23,6 +23,9 @@ pub(crate) const GATE_KINDS: [&str; 10] = [
     "integrity",
     "evidence",
     "attestations",
+    "bake",
+    "prometheus",
+    "health",
 ];
 
 /// One glob pattern or a list of them.

@@ -58,8 +58,13 @@ pub fn properties(
     if let Some(u) = &ctx.run_url {
         put("run", u.clone());
     }
-    if let Some(r) = &ctx.reason {
-        put("reason", r.clone());
+    // A rollback says its own why (the input `reason`, or the verification that failed).
+    let reason = match hop.action {
+        HopAction::Rollback if !hop.message.is_empty() => Some(hop.message.clone()),
+        _ => ctx.reason.clone(),
+    };
+    if let Some(r) = reason {
+        put("reason", r);
     }
     put("hotfix", ctx.hotfix.to_string());
     if hop.action != HopAction::Rollback {

@@ -19,6 +19,8 @@ pub enum RunResult {
     Released,
     /// Rolled back.
     RolledBack,
+    /// Promoted, then rolled back out of the stage by a failed `verify`.
+    Reverted,
     /// Dry run evaluated.
     Planned,
     /// Already at the target; nothing sent.
@@ -38,6 +40,7 @@ impl RunResult {
             RunResult::Promoted => "promoted",
             RunResult::Released => "released",
             RunResult::RolledBack => "rolled-back",
+            RunResult::Reverted => "reverted",
             RunResult::Planned => "planned",
             RunResult::Unchanged => "unchanged",
             RunResult::Deferred => "deferred",
@@ -208,6 +211,8 @@ pub struct Outcome {
     pub policy_sha256: Option<String>,
     /// Our own signed attestation of the decision, when `evidence-key` asked for one.
     pub attestation: Option<Attestation>,
+    /// The `verify` watches after promotions of this run.
+    pub verification: Vec<crate::gates::verify::Verification>,
 }
 
 impl Outcome {
@@ -240,6 +245,7 @@ impl Outcome {
             hotfix_reason: None,
             policy_sha256: None,
             attestation: None,
+            verification: Vec::new(),
         }
     }
 
@@ -257,7 +263,7 @@ impl Outcome {
     /// Exit status per SPEC.md.
     pub fn exit_code(&self) -> u8 {
         match self.result {
-            RunResult::Blocked => 1,
+            RunResult::Blocked | RunResult::Reverted => 1,
             RunResult::Failed => self.failure.as_ref().map_or(3, |f| f.exit_code),
             _ => 0,
         }

@@ -19,7 +19,7 @@ pub fn wanted(o: &Outcome) -> bool {
         && o.policy_sha256.is_some()
         && matches!(
             o.result,
-            RunResult::Promoted | RunResult::Released | RunResult::Blocked
+            RunResult::Promoted | RunResult::Released | RunResult::Blocked | RunResult::Reverted
         )
 }
 

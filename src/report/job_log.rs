@@ -185,6 +185,21 @@ fn final_error(outcome: &Outcome) -> Option<(String, String)> {
         };
         return Some((f.title.clone(), format!("{}{stop}{where_now}", f.message)));
     }
+    if outcome.result == RunResult::Reverted {
+        let failed: Vec<String> = outcome
+            .gates
+            .iter()
+            .filter(|g| g.status == GateStatus::Fail)
+            .map(|g| format!("{} {} ({})", g.gate, g.figure, g.detail))
+            .collect();
+        let message = format!(
+            "{}: {}; the version was rolled back and is in {}",
+            wording::reverted_because(outcome),
+            failed.join("; "),
+            outcome.whereabouts()
+        );
+        return Some(("promote-action: verification failed".to_string(), message));
+    }
     if outcome.result != RunResult::Blocked {
         return None;
     }

@@ -94,6 +94,10 @@ fn headline(o: &Outcome) -> String {
                 to
             }
         ),
+        RunResult::Reverted => format!(
+            "## ↩️ {app} {version} reverted: {}; back in {to}",
+            escape(&super::wording::reverted_because(o))
+        ),
         RunResult::Planned => format!(
             "## 📝 Plan: {app} {version} {from} → {}",
             o.target_stage
@@ -103,7 +107,10 @@ fn headline(o: &Outcome) -> String {
         ),
         RunResult::Unchanged => format!("## ➖ {app} {version} already at {to}: nothing to do"),
         RunResult::Deferred => {
-            format!("## ⏸️ {app} {version} deferred: the promotion window is closed")
+            format!(
+                "## ⏸️ {app} {version} deferred: {}",
+                super::wording::deferral(o)
+            )
         }
         RunResult::Blocked => match stopped_at {
             Some(s) => format!("## ⛔ {app} {version} blocked before {s}"),
@@ -354,6 +361,12 @@ fn next_steps(o: &Outcome, out: &mut String) {
                     "**Where the version is:** {now}. A re-run resumes from there; nothing is promoted twice.\n"
                 );
             }
+        }
+        RunResult::Reverted => {
+            let _ = writeln!(
+                out,
+                "**What next:** the promotion was undone after its verification failed (above); the version is in {now}. Find out why the metric went bad, fix it, and promote again.\n"
+            );
         }
         RunResult::Deferred => {
             let _ = writeln!(

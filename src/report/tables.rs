@@ -43,7 +43,11 @@ pub(super) fn gate_tables(o: &Outcome, out: &mut String) {
             let decision = matches!(
                 g.kind.as_str(),
                 "approvals" | "windows" | "freezes" | "emergency-stop" | readiness::KIND
-            ) || g.status == GateStatus::Skip;
+            ) || g.status == GateStatus::Skip
+                // What the running system said when it said no: which series, which status,
+                // when the bake time is reached.
+                || (matches!(g.kind.as_str(), "bake" | "prometheus" | "health")
+                    && g.status != GateStatus::Pass);
             let combined;
             let figure = if unread(g) {
                 "no evidence (why: below)"
@@ -60,7 +64,7 @@ pub(super) fn gate_tables(o: &Outcome, out: &mut String) {
                 "| {} | {} | {} | {} | {} |",
                 escape(&g.gate),
                 escape(&g.kind),
-                escape(&cut(figure, 300)),
+                escape(&cut(figure, 600)),
                 escape(&g.threshold),
                 verdict
             );

@@ -19,6 +19,27 @@ pub fn failed_in<'a>(o: &'a Outcome, stage: &str) -> Vec<&'a GateResult> {
         .collect()
 }
 
+/// Why a run was reverted, in a few words: `PROD verification failed 4m into the watch`.
+pub fn reverted_because(o: &Outcome) -> String {
+    match o.verification.iter().find(|v| v.ended == "failed") {
+        Some(v) => format!(
+            "{} verification failed {} into the watch",
+            o.display(&v.stage),
+            v.at.as_deref().unwrap_or("0s")
+        ),
+        None => "a verification failed".to_string(),
+    }
+}
+
+/// Why a run was deferred, in a few words: a bake time not reached yet, or a closed window.
+pub fn deferral(o: &Outcome) -> &'static str {
+    if o.hops.iter().any(|h| h.message.contains("bake time")) {
+        "the bake time is not reached yet"
+    } else {
+        "the promotion window is closed"
+    }
+}
+
 /// Every stage a plan judged, in path order: `QA would pass`, `STAGING would be blocked by
 /// security scan, performance`, `PROD would be deferred (…)`.
 pub fn plan_verdicts(o: &Outcome) -> Vec<String> {
@@ -45,6 +66,9 @@ pub fn plan_verdicts(o: &Outcome) -> Vec<String> {
                         names.push("AppTrust's policy");
                     }
                     format!("{stage} would be blocked by {}{more}", names.join(", "))
+                }
+                HopStatus::NotReached if h.message.contains("bake time") => {
+                    format!("{stage} would be deferred (bake time)")
                 }
                 HopStatus::NotReached => format!("{stage} would be deferred (window closed)"),
                 _ => format!("{stage} would pass"),

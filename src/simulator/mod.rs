@@ -10,6 +10,7 @@
 pub mod attestations;
 mod evidence;
 mod faults;
+mod monitoring;
 mod routes;
 mod rules;
 mod seed;
@@ -31,6 +32,7 @@ pub use evidence::{
     DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, predicate_slug, signed_statement,
 };
 pub use faults::{ENUM_KEYS, EchoShape, Fault, FaultKind, MISSING_FIELDS};
+pub use monitoring::{HEALTH_PATH, Monitoring, PROMETHEUS_BASE};
 pub use seed::{
     APP_INVENTORY, APP_WEB, EVIDENCE_SLSA, EVIDENCE_TEST_RESULT, PROJECT, STAGE_DEV, STAGE_PROD,
     STAGE_QA, STAGE_STAGING, seed_artifact_bytes, seed_predicate,
@@ -438,6 +440,16 @@ impl Simulator {
         let mut guard = lock(&self.shared.state);
         guard.settle(state::now_real_millis());
         f(&mut guard)
+    }
+
+    /// What the monitoring endpoints answer now (and how many queries they answered).
+    pub fn monitoring(&self) -> Monitoring {
+        self.with_state(|s| s.monitoring.clone())
+    }
+
+    /// Sets what the monitoring endpoints answer.
+    pub fn set_monitoring(&self, m: Monitoring) {
+        self.with_state(|s| s.monitoring = m);
     }
 
     /// The username behind an accepted bearer token.

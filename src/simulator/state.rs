@@ -254,6 +254,9 @@ pub struct State {
     #[serde(default)]
     pub attestations: Vec<super::attestations::GitHubAttestation>,
     pub promotions_applied: usize,
+    /// What the monitoring endpoints answer.
+    #[serde(default)]
+    pub monitoring: super::monitoring::Monitoring,
     /// Highest timestamp handed out; keeps `created_millis` unique per state.
     pub last_millis: i64,
     pub id_counter: u64,

@@ -44,7 +44,7 @@ fn demo_help_prints_help_and_runs_nothing() {
         let text = stdout(&o);
         assert_eq!(o.status.code(), Some(0), "{text}");
         assert!(
-            text.contains("USAGE:\n    promote-action demo [--failing | --identity-mismatch]"),
+            text.contains("USAGE:\n    promote-action demo [--failing | --failing-verify | --identity-mismatch]"),
             "{text}"
         );
         assert!(!text.contains("AppTrust simulator on http://"), "{text}");
@@ -117,4 +117,46 @@ fn as_a_workflow_step_the_runner_files_and_masks_are_honoured() {
     let record = Path::new(&values["record"]);
     assert!(record.starts_with(&runner_temp), "{}", record.display());
     assert!(record.is_file(), "{}", record.display());
+}
+
+#[test]
+fn the_demo_shows_live_gates_and_failing_verify_reverts() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let o = demo(&[], &[("TMPDIR", tmp.path())], &[]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    // A bake time and a health check against the simulator, and the watch of PROD.
+    assert!(text.contains("QA · soaked in DEV: "), "{text}");
+    assert!(
+        text.contains("STAGING · QA health: /status = \"ok\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("[10/10 at 10m] PROD · verify: 5xx ratio: 0.002, needs ≤ 0.01 → pass"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| verify: PROD health | health | HTTP 200 | HTTP 200 |"),
+        "{text}"
+    );
+
+    let o = demo(&["--failing-verify"], &[("TMPDIR", tmp.path())], &[]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "## ↩️ bookverse-inventory 1.2.0 reverted: PROD verification failed 3m into the watch; back in STAGING"
+        ),
+        "{text}"
+    );
+    let printed = printed_outputs(&text);
+    assert_eq!(printed["result"], "reverted");
+    assert_eq!(printed["to-stage"], "bookverse-STAGING");
+    assert_eq!(printed["failed-gates"], "verify: 5xx ratio");
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&printed["record"]).expect("the record is kept"),
+    )
+    .expect("record JSON");
+    assert_eq!(record["outcome"]["verification"][0]["ended"], "failed");
+    assert_eq!(record["outcome"]["verification"][0]["at"], "3m");
 }

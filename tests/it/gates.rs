@@ -13,6 +13,17 @@ pub(crate) fn demo_file(rel: &str) -> String {
     .expect("demo file")
 }
 
+/// The demo's policy against `sim_url`: its live gates ask that simulator's monitoring routes,
+/// and the `verify` watch of PROD is left out (it would wait ten real minutes here; the demo's
+/// own tests and tests/it/verify.rs cover it on a virtual clock).
+pub(crate) fn demo_policy(sim_url: &str) -> String {
+    let policy = demo_file("promotion-policy.yml").replace("http://127.0.0.1:8080", sim_url);
+    match policy.find("\n    verify:") {
+        Some(i) => policy[..=i].to_string(),
+        None => policy,
+    }
+}
+
 /// The demo's policy and reports (`failing`: the failing ones) in the workspace, and what its
 /// PROD `attestations` gate reads: the version's image carries the digest GitHub attested, and
 /// the simulator serves GitHub's attestations API, as in `promote-action demo`.
@@ -23,11 +34,9 @@ pub(crate) fn with_reports(sim: &Sim, action: &mut Action, failing: bool) {
         .input("github-token", crate::common::TOKEN)
         .env("GITHUB_API_URL", &format!("{}/github", sim.url));
     let dir = if failing { "failing" } else { "reports" };
+    let policy = demo_policy(&action.inputs["jfrog-url"]);
     action
-        .file(
-            ".github/promotion-policy.yml",
-            &demo_file("promotion-policy.yml"),
-        )
+        .file(".github/promotion-policy.yml", &policy)
         .file(
             ".github/keys/bookverse-ci.pub",
             &demo_file("keys/bookverse-ci.pub"),
@@ -60,7 +69,9 @@ fn passing_reports_promote_all_the_way() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.out("result"), "released");
     let gates: serde_json::Value = serde_json::from_str(run.out("gates")).expect("gates is JSON");
-    assert_eq!(gates.as_array().expect("array").len(), 9);
+    // QA 4 (bake, tests, coverage, evidence), STAGING 4 (scan, benchmark, integrity, health),
+    // PROD 3 (integrity, build provenance, windows).
+    assert_eq!(gates.as_array().expect("array").len(), 11);
     assert!(
         gates
             .as_array()
@@ -392,10 +403,10 @@ fn the_log_explains_every_verdict_and_the_blocked_error_names_each_figure() {
     a.input("version", "1.2.0").input("target-stage", "PROD");
     // The failing demo: one failed test, and line coverage 93.3 % against a raised bound.
     with_reports(&sim, &mut a, true);
-    let policy = demo_file("promotion-policy.yml").replace("min-line: 80", "min-line: 95");
+    let policy = demo_policy(&sim.url).replace("min-line: 80", "min-line: 95");
     assert_ne!(
         policy,
-        demo_file("promotion-policy.yml"),
+        demo_policy(&sim.url),
         "the demo policy has min-line: 80"
     );
     a.file(".github/promotion-policy.yml", &policy);

@@ -10,13 +10,22 @@ use crate::common::{Action, Run, Sim};
 const APP: &str = "bookverse-inventory";
 
 /// The demo's policy and reports with the failing security scan: QA passes, STAGING is blocked
-/// by `security scan`, PROD passes.
+/// by `security scan`, PROD passes. QA's bake time is left out: a version that enters DEV in the
+/// run (1.3.0) has not baked there.
 fn blocked_at_staging(sim: &Sim, version: &str, command: &str) -> Action {
     let mut a = Action::new(sim, APP);
     a.input("version", version)
         .input("command", command)
         .input("target-stage", "PROD");
     crate::gates::with_reports(sim, &mut a, false);
+    let policy = crate::gates::demo_policy(&sim.url);
+    let bake = "        bake: { min: 1h }\n";
+    assert!(policy.contains(bake), "the demo policy has QA's bake time");
+    let without: Vec<&str> = policy
+        .split_inclusive('\n')
+        .filter(|l| !l.contains("soaked in DEV") && *l != bake)
+        .collect();
+    a.file(".github/promotion-policy.yml", &without.concat());
     a.file(
         "reports/bandit.sarif",
         &crate::gates::demo_file("failing/bandit.sarif"),

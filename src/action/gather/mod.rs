@@ -43,6 +43,8 @@ pub(super) struct Sources<'a> {
     pub(super) limits: &'a Limits,
     /// GitHub, for `attestations` gates that look artifacts up (or why it cannot be read).
     pub(super) github_client: &'a Result<GitHubClient, String>,
+    /// What the `bake`, `prometheus` and `health` gates ask.
+    pub(super) live: &'a super::probe::Live<'a>,
 }
 
 /// A gate whose report file could not be read, and where to annotate that.
@@ -62,6 +64,9 @@ pub(super) struct Gathered {
     pub(super) facts: BTreeMap<String, Vec<Fact>>,
     /// File-based gates whose report could not be read.
     pub(super) unread: Vec<Unread>,
+    /// The first error that stops the run (a query the monitoring API refuses, the API
+    /// unreachable): no gate may pass or block on it.
+    pub(super) failure: Option<crate::error::Error>,
 }
 
 /// The facts of every gate of every stage of `path` that the policy names, in gate order.
@@ -158,6 +163,7 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
     let mut readers = readers.into_iter();
     let mut out = BTreeMap::new();
     let mut unread = Vec::new();
+    let mut failure = None;
     for (stage, sp) in stages {
         let mut facts = Vec::new();
         for (index, gate) in sp.gates.iter().enumerate() {
@@ -192,6 +198,16 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
                     .next()
                     .unwrap_or_else(|| Fact::Unavailable("the attestations were not read".into())),
                 GateSpec::Checks { .. } => src.github.checks.clone(),
+                spec if super::probe::is_live(spec) => {
+                    match super::probe::evidence(src.live, stage, gate).await {
+                        Ok(e) => e,
+                        Err(err) => {
+                            let why = err.to_string();
+                            failure.get_or_insert(err);
+                            Fact::Unavailable(why)
+                        }
+                    }
+                }
                 spec => match workspace::read_reports(&ws, spec) {
                     Some(Ok(e)) => e,
                     Some(Err(err)) => {
@@ -209,7 +225,11 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
         }
         out.insert(stage.clone(), facts);
     }
-    Gathered { facts: out, unread }
+    Gathered {
+        facts: out,
+        unread,
+        failure,
+    }
 }
 
 /// A path inside the workspace as the repository names it (what a `file=` annotation needs);

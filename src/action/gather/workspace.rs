@@ -87,7 +87,10 @@ pub(super) fn read_reports(
         GateSpec::Checks { .. }
         | GateSpec::Integrity { .. }
         | GateSpec::Evidence { .. }
-        | GateSpec::Attestations { .. } => {
+        | GateSpec::Attestations { .. }
+        | GateSpec::Bake { .. }
+        | GateSpec::Prometheus(_)
+        | GateSpec::Health(_) => {
             return None;
         }
     };

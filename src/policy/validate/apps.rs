@@ -172,6 +172,7 @@ fn merge(shared: &StageInput, over: &StageInput) -> StageInput {
             .clone()
             .or_else(|| shared.on_window_closed.clone()),
         hotfix: over.hotfix.clone().or_else(|| shared.hotfix.clone()),
+        verify: over.verify.clone().or_else(|| shared.verify.clone()),
         complete: over.complete && shared.complete,
     }
 }

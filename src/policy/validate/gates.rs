@@ -51,6 +51,15 @@ impl Ctx<'_> {
         if let Some(a) = g.attestations {
             return self.attestations(&gp.key("attestations"), a);
         }
+        if let Some(b) = g.bake {
+            return self.bake(&gp.key("bake"), b);
+        }
+        if let Some(p) = g.prometheus {
+            return self.prometheus(&gp.key("prometheus"), p);
+        }
+        if let Some(h) = g.health {
+            return self.health(&gp.key("health"), h);
+        }
         // Unreachable: exactly one kind is present (checked above).
         Err(self.no_kind(gp))
     }
@@ -68,6 +77,9 @@ impl Ctx<'_> {
             g.integrity.is_some(),
             g.evidence.is_some(),
             g.attestations.is_some(),
+            g.bake.is_some(),
+            g.prometheus.is_some(),
+            g.health.is_some(),
         ]
         .iter()
         .zip(GATE_KINDS)

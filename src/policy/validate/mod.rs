@@ -13,6 +13,7 @@ mod attestations;
 mod calendar;
 mod evidence_gate;
 mod gates;
+mod health;
 mod schedule;
 mod tests_gate;
 
@@ -188,6 +189,10 @@ impl<'a> Ctx<'a> {
             .and_then(|f| f.value.map(|h| (f.path, h)))
             .map(|(p, h)| self.hotfix_skip(&p.key("skip"), h, &gates, complete))
             .unwrap_or_default();
+        let verify = input
+            .verify
+            .and_then(|f| f.value.map(|v| (f.path, v)))
+            .and_then(|(p, v)| self.verify(&p, v));
 
         StagePolicy {
             normalized_key: input.key.to_ascii_lowercase(),
@@ -205,6 +210,7 @@ impl<'a> Ctx<'a> {
                 .and_then(|f| f.value)
                 .unwrap_or_default(),
             hotfix_skip,
+            verify,
         }
     }
 

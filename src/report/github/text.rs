@@ -8,7 +8,10 @@ use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 use crate::report::markdown::cut;
 
 pub(super) fn is_failure(result: RunResult) -> bool {
-    matches!(result, RunResult::Blocked | RunResult::Failed)
+    matches!(
+        result,
+        RunResult::Blocked | RunResult::Failed | RunResult::Reverted
+    )
 }
 
 /// The stage a run is about, display form: the target, else the last stage attempted (for a
@@ -40,7 +43,7 @@ pub fn conclusion(result: RunResult) -> &'static str {
         | RunResult::Planned
         | RunResult::RolledBack => "success",
         RunResult::Deferred => "neutral",
-        RunResult::Blocked | RunResult::Failed => "failure",
+        RunResult::Blocked | RunResult::Failed | RunResult::Reverted => "failure",
     }
 }
 
@@ -71,9 +74,13 @@ pub(super) fn verdict_line(o: &Outcome) -> String {
         RunResult::Promoted => format!("{who} promoted {from} → {to}"),
         RunResult::Released => format!("{who} released {from} → {to}"),
         RunResult::RolledBack => format!("{who} rolled back {from} → {to}"),
+        RunResult::Reverted => format!(
+            "{who} reverted: {}; back in {to}",
+            crate::report::wording::reverted_because(o)
+        ),
         RunResult::Planned => format!("plan: {who} {from} → {target}"),
         RunResult::Unchanged => format!("{who} already in {to}"),
-        RunResult::Deferred => format!("{who} deferred: the promotion window is closed"),
+        RunResult::Deferred => format!("{who} deferred: {}", crate::report::wording::deferral(o)),
         RunResult::Blocked => format!("{who} blocked before {target} (still in {to})"),
         RunResult::Failed => format!("{who} failed promoting to {target} (still in {to})"),
     }

@@ -172,3 +172,18 @@ fn known_version(sim: &Simulator, app: &str, version: &str) -> Result<(), ApiErr
         ))),
     }
 }
+
+pub(super) async fn ctl_monitoring(State(sim): State<Simulator>) -> Response {
+    json_response(200, &json!(sim.monitoring()))
+}
+
+/// Replaces what the monitoring endpoints answer (absent fields: their defaults).
+pub(super) async fn ctl_set_monitoring(State(sim): State<Simulator>, body: Bytes) -> Response {
+    match serde_json::from_slice::<crate::simulator::Monitoring>(&body) {
+        Ok(m) => {
+            sim.set_monitoring(m);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => ApiError::bad_request(format!("invalid monitoring: {e}")).into_response(),
+    }
+}

@@ -34,12 +34,17 @@
 //!   `include=message` adds `messages:[{text}]`.
 //! - OIDC exchange: missing field, wrong `grant_type` or `subject_token_type` → 400; unknown
 //!   `provider_name` or a `subject_token` that is not three dot-separated non-empty parts → 401.
+//! - Monitoring (for the `health` and `prometheus` gates, open without a token):
+//!   `GET /monitoring/healthz` answers the set status and JSON body;
+//!   `GET|POST /monitoring/prometheus/api/v1/query` answers the scripted values one per query
+//!   (see `simulator/monitoring.rs`); `PUT /_sim/monitoring` sets both.
 //! - List endpoints default to `limit=100`, `offset=0`, `order_by=created`, `order_asc=false`.
 
 mod apptrust;
 mod control;
 mod evidence;
 mod github;
+mod monitoring;
 mod pipeline;
 
 use std::collections::HashMap;
@@ -149,6 +154,17 @@ pub fn router(sim: Simulator) -> Router {
             get(github::org_attestations),
         )
         .route(OIDC_PATH, post(apptrust::oidc_token))
+        .route(
+            crate::simulator::monitoring::HEALTH_PATH,
+            get(monitoring::health),
+        )
+        .route(
+            &format!(
+                "{}/api/v1/query",
+                crate::simulator::monitoring::PROMETHEUS_BASE
+            ),
+            get(monitoring::query_get).post(monitoring::query_post),
+        )
         .fallback(apptrust::not_found)
         .layer(middleware::from_fn_with_state(
             sim.clone(),
@@ -174,6 +190,10 @@ pub fn router(sim: Simulator) -> Router {
             put(control::ctl_set_status),
         )
         .route("/_sim/keys/{alias}", put(control::ctl_trust_key))
+        .route(
+            "/_sim/monitoring",
+            get(control::ctl_monitoring).put(control::ctl_set_monitoring),
+        )
         .route(
             "/_sim/evidence/{app}/{version}",
             post(control::ctl_add_evidence),
