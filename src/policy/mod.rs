@@ -45,10 +45,10 @@ pub use model::{
     ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
     LevelBounds, Policy, Quarantine, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
 };
-pub use raw_attestations::{AttestationSubjects, SLSA_PROVENANCE_V1};
 pub use model_health::{
     HealthGate, JOB_LIMIT, OnVerifyFailure, PrometheusGate, Verify, human_duration, parse_duration,
 };
+pub use raw_attestations::{AttestationSubjects, SLSA_PROVENANCE_V1};
 pub use recurrence::Recurrence;
 pub use schedule::{WindowDecision, evaluate};
 pub use schema::{json_schema, json_schema_string};
