@@ -63,9 +63,18 @@ pub(super) fn attestation_table(o: &Outcome, stage: &str, out: &mut String) {
     out.push('\n');
 }
 
-/// `owner/repo@commit (ref)`, as far as the certificate says.
+/// `owner/repo@commit (ref)`, as far as the certificate says. The commit is cut to 12 hex
+/// digits, as a reviewer reads it (the record keeps all 40): the table stays readable.
 fn built_from(r: &AttestationRow) -> Option<String> {
-    let mut s = match (&r.source_repo, &r.source_commit) {
+    let short = |c: &String| -> String {
+        if c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()) {
+            c[..12].to_string()
+        } else {
+            c.clone()
+        }
+    };
+    let commit = r.source_commit.as_ref().map(short);
+    let mut s = match (&r.source_repo, &commit) {
         (Some(repo), Some(commit)) => format!("{repo}@{commit}"),
         (Some(repo), None) => repo.clone(),
         (None, Some(commit)) => commit.clone(),
@@ -149,6 +158,20 @@ mod tests {
             proof_of_time: pass.then(|| "log index 42 (2025-01-01T00:00:00Z)".into()),
             instance: pass.then(|| "github".into()),
         }
+    }
+
+    #[test]
+    fn a_full_commit_is_cut_to_twelve_digits_in_the_table_only() {
+        let mut r = row(GateStatus::Pass, "r/app/1.0/app.whl");
+        r.source_commit = Some("f492e8cf01446c41f376aa07656dc4266f154739".into());
+        assert_eq!(
+            built_from(&r).as_deref(),
+            Some("acme/app@f492e8cf0144 (refs/heads/main)")
+        );
+        assert_eq!(
+            r.source_commit.as_deref(),
+            Some("f492e8cf01446c41f376aa07656dc4266f154739")
+        );
     }
 
     #[test]
