@@ -15,7 +15,6 @@
 //! reports its result) and at most [`OUTPUT_BUDGET`] bytes of output of failing-candidate tests
 //! while the failed list has room. Lines longer than [`read_line`]'s bound are refused.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
@@ -23,10 +22,13 @@ use std::path::Path;
 
 use super::location::find_location;
 use super::{FailedCase, FailureKind, Tally};
-use crate::reports::parse::jsonslice::{self, SliceError};
+use crate::reports::parse::jsonslice::SliceError;
 use crate::reports::parse::lines::{read_line, trim};
 use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
+
+mod event;
+use event::Event;
 
 pub(super) const FORMAT: &str = "go test -json";
 
@@ -34,45 +36,6 @@ pub(super) const FORMAT: &str = "go test -json";
 const OUTPUT_BUDGET: usize = 1024 * 1024;
 /// Output kept per test.
 const OUTPUT_PER_TEST: usize = 8 * 1024;
-
-/// One test2json event: the members the counter reads, borrowed from the line where they
-/// need no unescaping. Read with [`jsonslice`] — every line is a small flat object whose
-/// `Time` and `Elapsed` are skipped, which serde would decode field by field.
-struct Event<'a> {
-    action: Cow<'a, str>,
-    package: Option<Cow<'a, str>>,
-    test: Option<Cow<'a, str>>,
-    output: Option<Cow<'a, str>>,
-    import_path: Option<Cow<'a, str>>,
-}
-
-impl<'a> Event<'a> {
-    /// Reads the event object filling `line` (nothing but blanks may follow it). `Action` is
-    /// required; a member given twice is an error, as serde reports it for a struct.
-    fn parse(line: &'a [u8], open: &mut Vec<u8>) -> Result<Self, SliceError> {
-        const NAMES: [&str; 5] = ["Action", "Package", "Test", "Output", "ImportPath"];
-        let mut fields: [Option<Cow<'a, str>>; 5] = Default::default();
-        let used = jsonslice::wanted_members(line, open, &NAMES, |i, value| {
-            fields[i] = jsonslice::string_or_null(value, NAMES[i])?;
-            Ok(())
-        })?;
-        if let Some(&b) = line[used..].iter().find(|b| !b.is_ascii_whitespace()) {
-            return Err(SliceError::Invalid(format!(
-                "trailing characters after the event (found `{}`)",
-                b.escape_ascii()
-            )));
-        }
-        let [action, package, test, output, import_path] = fields;
-        let action = action.ok_or_else(|| SliceError::Invalid("missing field `Action`".into()))?;
-        Ok(Event {
-            action,
-            package,
-            test,
-            output,
-            import_path,
-        })
-    }
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Verdict {
