@@ -173,4 +173,8 @@ mod tests_attestations;
 #[cfg(test)]
 mod tests_collect;
 #[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
 mod tests_health;
+#[cfg(test)]
+mod tests_keys;

@@ -18,7 +18,11 @@ mod state;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_control;
+#[cfg(test)]
 mod tests_evidence;
+#[cfg(test)]
+mod tests_faults;
 mod views;
 
 use std::net::{Ipv4Addr, SocketAddr};
