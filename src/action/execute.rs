@@ -72,17 +72,17 @@ async fn execute_inner<A: AppTrustApi>(
     };
     let lifecycle = api.lifecycle(inputs.project.as_deref()).await?;
     outcome.lifecycle = Some(lifecycle.clone());
+    let run = Run {
+        inputs,
+        ctx,
+        settings,
+        api,
+        evidence: others.evidence,
+        github: others.github,
+        lifecycle: &lifecycle,
+    };
     if let Some(to) = &inputs.to_version {
         // A stage rolled back to a version (or its plan): the versions are found in the stage.
-        let run = Run {
-            inputs,
-            ctx,
-            settings,
-            api,
-            evidence: others.evidence,
-            github: others.github,
-            lifecycle: &lifecycle,
-        };
         return super::rollback_to::rollback_to(&run, to, outcome, log).await;
     }
     let version = match &inputs.version {
@@ -101,15 +101,6 @@ async fn execute_inner<A: AppTrustApi>(
     outcome.to_stage = content.current_stage.clone();
     outcome.stage_read = true;
     outcome.release_status = content.release_status.clone();
-    let run = Run {
-        inputs,
-        ctx,
-        settings,
-        api,
-        evidence: others.evidence,
-        github: others.github,
-        lifecycle: &lifecycle,
-    };
     match inputs.command {
         Command::Status => {
             outcome.history = api.promotions(&inputs.application, &version).await?;

@@ -124,26 +124,9 @@ pub fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) 
             max_new_failures: *max_new_failures,
             quarantine,
         };
-        let ((status, figure, threshold, detail, findings, findings_total), report, mut warnings) =
-            regressions::decide(stage, &gate.name, j, spec, ctx);
+        let (decision, report, mut warnings) = regressions::decide(stage, &gate.name, j, spec, ctx);
         warnings.extend(unmatched_paths(&gate.name, fact));
-        return GateEval {
-            result: GateResult {
-                stage: stage.to_string(),
-                gate: gate.name.clone(),
-                kind: gate.spec.kind().to_string(),
-                status,
-                detail,
-                figure,
-                threshold,
-            },
-            findings,
-            findings_total,
-            evidence: Vec::new(),
-            attestations: Vec::new(),
-            warnings,
-            tests: Some(report),
-        };
+        return from_decision(stage, gate, decision, warnings, Some(report));
     }
     if let (
         GateSpec::Evidence {
@@ -183,8 +166,19 @@ pub fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) 
         };
         return attestations::evaluate(stage, gate, spec, facts);
     }
-    let (status, figure, threshold, detail, findings, findings_total) = decide(&gate.spec, fact);
     let warnings = unmatched_paths(&gate.name, fact).into_iter().collect();
+    from_decision(stage, gate, decide(&gate.spec, fact), warnings, None)
+}
+
+/// The evaluation of a gate decided from its figures alone (no records, no attestations).
+fn from_decision(
+    stage: &str,
+    gate: &Gate,
+    decision: Decision,
+    warnings: Vec<String>,
+    tests: Option<TestsReport>,
+) -> GateEval {
+    let (status, figure, threshold, detail, findings, findings_total) = decision;
     GateEval {
         result: GateResult {
             stage: stage.to_string(),
@@ -200,7 +194,7 @@ pub fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) 
         evidence: Vec::new(),
         attestations: Vec::new(),
         warnings,
-        tests: None,
+        tests,
     }
 }
 

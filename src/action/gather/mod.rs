@@ -77,62 +77,11 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
         .collect();
     // Every evidence gate on the path judges the records it needs as they are read, once per
     // run however many stages require evidence.
-    let mut readers = Vec::new();
-    let mut roots = Roots::new(src.workspace);
-    let mut record_readers = Vec::new();
-    let mut artifact_gates = Vec::new();
-    for (_, sp) in &stages {
-        for g in &sp.gates {
-            match &g.spec {
-                GateSpec::Evidence {
-                    required,
-                    signed_by,
-                    allow_unverified,
-                    conditions,
-                    identity,
-                    ..
-                } => {
-                    let mut keys = signed_by_keys(src.workspace, signed_by);
-                    let sigstore = match (identity, &keys) {
-                        (Some(identity), Ok(_)) => match roots.get(None) {
-                            Ok(r) => Some((identity, r)),
-                            Err(why) => {
-                                keys = Err(why);
-                                None
-                            }
-                        },
-                        _ => None,
-                    };
-                    readers.push(GateReader::new(
-                        required,
-                        keys,
-                        *allow_unverified,
-                        conditions,
-                        sigstore,
-                    ));
-                }
-                GateSpec::Attestations {
-                    predicate_type,
-                    subjects,
-                    identity,
-                    trusted_root,
-                } => {
-                    let r = roots.get(trusted_root.as_deref());
-                    match subjects {
-                        AttestationSubjects::Evidence => {
-                            record_readers.push(RecordReader::new(predicate_type, identity, r));
-                        }
-                        AttestationSubjects::Artifacts => artifact_gates.push(ArtifactsGate {
-                            predicate_type,
-                            identity,
-                            roots: r,
-                        }),
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
+    let Readers {
+        mut readers,
+        mut record_readers,
+        artifact_gates,
+    } = readers(&stages, src.workspace);
     let read = if readers.iter().any(|r| r.keys.is_ok())
         || record_readers.iter().any(|r| r.wanted().is_some())
     {
@@ -170,21 +119,7 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
             let e = match &gate.spec {
                 GateSpec::Integrity { files } => integrity(src.workspace, src.content, files),
                 GateSpec::Evidence { .. } => match readers.next() {
-                    Some(mut r) => {
-                        let records = r.take_judged();
-                        match (&r.keys, &read) {
-                            (Err(why), _) | (Ok(_), Some(Err(why))) => {
-                                Fact::Unavailable(why.clone())
-                            }
-                            (Ok(_), Some(Ok(found))) => Fact::Attached(AttachedFacts {
-                                subject: found.subject.clone(),
-                                manifest_sha256: found.manifest_sha256.clone(),
-                                total_records: found.total_records,
-                                records,
-                            }),
-                            (Ok(_), None) => Fact::Unavailable("the evidence was not read".into()),
-                        }
-                    }
+                    Some(r) => attached(r, read.as_ref()),
                     None => Fact::Unavailable("the evidence was not read".into()),
                 },
                 GateSpec::Attestations {
@@ -229,6 +164,100 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
         facts: out,
         unread,
         failure,
+    }
+}
+
+/// The readers of the remote gates on the path: one per `evidence` gate, one per `attestations`
+/// gate over evidence records, and the `attestations` gates that look artifacts up on GitHub.
+struct Readers<'a> {
+    readers: Vec<GateReader<'a>>,
+    record_readers: Vec<RecordReader<'a>>,
+    artifact_gates: Vec<ArtifactsGate<'a>>,
+}
+
+/// Builds the [`Readers`] of `stages`, each with its keys and trusted roots (or why not).
+fn readers<'a>(
+    stages: &[(&String, &'a crate::policy::StagePolicy)],
+    workspace: &Path,
+) -> Readers<'a> {
+    let mut readers = Vec::new();
+    let mut roots = Roots::new(workspace);
+    let mut record_readers = Vec::new();
+    let mut artifact_gates = Vec::new();
+    for (_, sp) in stages {
+        for g in &sp.gates {
+            match &g.spec {
+                GateSpec::Evidence {
+                    required,
+                    signed_by,
+                    allow_unverified,
+                    conditions,
+                    identity,
+                    ..
+                } => {
+                    let mut keys = signed_by_keys(workspace, signed_by);
+                    let sigstore = match (identity, &keys) {
+                        (Some(identity), Ok(_)) => match roots.get(None) {
+                            Ok(r) => Some((identity, r)),
+                            Err(why) => {
+                                keys = Err(why);
+                                None
+                            }
+                        },
+                        _ => None,
+                    };
+                    readers.push(GateReader::new(
+                        required,
+                        keys,
+                        *allow_unverified,
+                        conditions,
+                        sigstore,
+                    ));
+                }
+                GateSpec::Attestations {
+                    predicate_type,
+                    subjects,
+                    identity,
+                    trusted_root,
+                } => {
+                    let r = roots.get(trusted_root.as_deref());
+                    match subjects {
+                        AttestationSubjects::Evidence => {
+                            record_readers.push(RecordReader::new(predicate_type, identity, r));
+                        }
+                        AttestationSubjects::Artifacts => artifact_gates.push(ArtifactsGate {
+                            predicate_type,
+                            identity,
+                            roots: r,
+                        }),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Readers {
+        readers,
+        record_readers,
+        artifact_gates,
+    }
+}
+
+/// An `evidence` gate's fact: its judged records, or why they could not be read.
+fn attached(
+    mut r: GateReader<'_>,
+    read: Option<&Result<evidence_read::ReadSummary, String>>,
+) -> Fact {
+    let records = r.take_judged();
+    match (&r.keys, read) {
+        (Err(why), _) | (Ok(_), Some(Err(why))) => Fact::Unavailable(why.clone()),
+        (Ok(_), Some(Ok(found))) => Fact::Attached(AttachedFacts {
+            subject: found.subject.clone(),
+            manifest_sha256: found.manifest_sha256.clone(),
+            total_records: found.total_records,
+            records,
+        }),
+        (Ok(_), None) => Fact::Unavailable("the evidence was not read".into()),
     }
 }
 
