@@ -19,16 +19,16 @@ pub mod reports;
 pub mod github;
 pub mod http;
 pub mod jfrog;
-pub mod monitoring;
+pub(crate) mod monitoring;
 
 // Wiring and the local commands.
 pub mod action;
 pub mod cli;
-pub mod demo;
+pub(crate) mod demo;
 pub mod digest;
-pub mod dsse;
-pub mod error;
-pub mod secret;
+pub(crate) mod dsse;
+pub(crate) mod error;
+pub(crate) mod secret;
 pub mod sigstore;
 pub mod simulator;
-pub mod text;
+pub(crate) mod text;
