@@ -342,4 +342,6 @@ mod more_reports;
 #[cfg(test)]
 mod real_reports;
 #[cfg(test)]
+mod real_reports_edges;
+#[cfg(test)]
 mod rerun_reports;
