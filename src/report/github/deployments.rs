@@ -8,7 +8,7 @@ use super::ReportRequest;
 use super::text::{deployment_stage, warning};
 use crate::github::GitHubClient;
 use crate::lifecycle::HopAction;
-use crate::promotion::outcome::{HopStatus, Outcome};
+use crate::promotion::outcome::{Hop, HopStatus, Outcome};
 use crate::report::apptrust_version_url;
 use crate::report::markdown::cut;
 
@@ -42,9 +42,91 @@ pub(super) async fn deployments(
     let release_stage = o.lifecycle.as_ref().map(|l| l.release_stage.as_str());
     let mut warnings = Vec::new();
     for h in hops {
+        let d = Deployment::of(o, h, sha, release_stage);
+        let (env, to, description, rollback) = (&d.env, &d.to, &d.description, d.rollback);
+        let what = format!("deployment to environment `{env}`");
+        let body = &d.body;
+        let created = match client
+            .call(
+                Method::POST,
+                &format!("/repos/{}/deployments", req.repo),
+                Some(body),
+            )
+            .await
+        {
+            Ok(v) => v,
+            Err(e) => {
+                warnings.push(warning(
+                    &format!("{what} was not created"),
+                    "deployments: write",
+                    "deployment",
+                    &e,
+                ));
+                // A token that cannot create one deployment cannot create the next either.
+                if matches!(e.status, Some(401 | 403 | 404)) {
+                    break;
+                }
+                continue;
+            }
+        };
+        let Some(id) = created.get("id").and_then(Value::as_u64) else {
+            warnings.push(format!(
+                "{what} was not created: GitHub answered without a deployment id ({}); the environment was left unchanged. The promotion itself is not affected.",
+                cut(created.get("message").and_then(Value::as_str).unwrap_or(""), 200)
+            ));
+            continue;
+        };
+        let (state, final_description) = final_status(o, h, env, to, rollback);
+        for (state, text) in [
+            ("in_progress", description.clone()),
+            (state, final_description),
+        ] {
+            let mut status = json!({
+                "state": state,
+                "description": cut(&text, MAX_DESCRIPTION - 1),
+                "environment": env,
+            });
+            if let Some(u) = req.run_url {
+                status["log_url"] = json!(u);
+            }
+            if let Some(u) = &env_url {
+                status["environment_url"] = json!(u);
+            }
+            if let Err(e) = client
+                .call(
+                    Method::POST,
+                    &format!("/repos/{}/deployments/{id}/statuses", req.repo),
+                    Some(&status),
+                )
+                .await
+            {
+                warnings.push(warning(
+                    &format!("{what}: status `{state}` was not set"),
+                    "deployments: write",
+                    "deployment",
+                    &e,
+                ));
+                break;
+            }
+        }
+    }
+    warnings
+}
+
+/// One deployment as GitHub is asked to create it: the environment, where the version went,
+/// the description and the request body.
+struct Deployment {
+    env: String,
+    to: String,
+    description: String,
+    rollback: bool,
+    body: Value,
+}
+
+impl Deployment {
+    fn of(o: &Outcome, h: &Hop, sha: &str, release_stage: Option<&str>) -> Deployment {
         let stage = deployment_stage(h);
         let env = o.display(stage).to_string();
-        let what = format!("deployment to environment `{env}`");
         let production = h.action == HopAction::Release || release_stage == Some(stage);
         let rollback = h.action == HopAction::Rollback;
         let to = if h.to.is_empty() {
@@ -86,78 +168,32 @@ pub(super) async fn deployments(
                 "to_stage": h.to,
             },
         });
-        let created = match client
-            .call(
-                Method::POST,
-                &format!("/repos/{}/deployments", req.repo),
-                Some(&body),
-            )
-            .await
-        {
-            Ok(v) => v,
-            Err(e) => {
-                warnings.push(warning(
-                    &format!("{what} was not created"),
-                    "deployments: write",
-                    "deployment",
-                    &e,
-                ));
-                // A token that cannot create one deployment cannot create the next either.
-                if matches!(e.status, Some(401 | 403 | 404)) {
-                    break;
-                }
-                continue;
-            }
-        };
-        let Some(id) = created.get("id").and_then(Value::as_u64) else {
-            warnings.push(format!(
-                "{what} was not created: GitHub answered without a deployment id ({}); the environment was left unchanged. The promotion itself is not affected.",
-                cut(created.get("message").and_then(Value::as_str).unwrap_or(""), 200)
-            ));
-            continue;
-        };
-        let (state, final_description) = match h.status {
-            // The version left this stage: its deployment there is no longer live.
-            HopStatus::Done if rollback => ("inactive", format!("rolled back to {to}")),
-            HopStatus::Done if h.action == HopAction::Release => {
-                ("success", format!("released {} to {env}", o.version))
-            }
-            HopStatus::Done => ("success", format!("promoted {} to {env}", o.version)),
-            HopStatus::Blocked => ("failure", format!("blocked: {}", h.message)),
-            _ => ("failure", format!("failed: {}", h.message)),
-        };
-        for (state, text) in [
-            ("in_progress", description.clone()),
-            (state, final_description),
-        ] {
-            let mut status = json!({
-                "state": state,
-                "description": cut(&text, MAX_DESCRIPTION - 1),
-                "environment": env,
-            });
-            if let Some(u) = req.run_url {
-                status["log_url"] = json!(u);
-            }
-            if let Some(u) = &env_url {
-                status["environment_url"] = json!(u);
-            }
-            if let Err(e) = client
-                .call(
-                    Method::POST,
-                    &format!("/repos/{}/deployments/{id}/statuses", req.repo),
-                    Some(&status),
-                )
-                .await
-            {
-                warnings.push(warning(
-                    &format!("{what}: status `{state}` was not set"),
-                    "deployments: write",
-                    "deployment",
-                    &e,
-                ));
-                break;
-            }
+        Deployment {
+            env,
+            to,
+            description,
+            rollback,
+            body,
         }
     }
-    warnings
+}
+
+/// The deployment's final state and its description, from how the hop ended.
+fn final_status(
+    o: &Outcome,
+    h: &Hop,
+    env: &str,
+    to: &str,
+    rollback: bool,
+) -> (&'static str, String) {
+    match h.status {
+        // The version left this stage: its deployment there is no longer live.
+        HopStatus::Done if rollback => ("inactive", format!("rolled back to {to}")),
+        HopStatus::Done if h.action == HopAction::Release => {
+            ("success", format!("released {} to {env}", o.version))
+        }
+        HopStatus::Done => ("success", format!("promoted {} to {env}", o.version)),
+        HopStatus::Blocked => ("failure", format!("blocked: {}", h.message)),
+        _ => ("failure", format!("failed: {}", h.message)),
+    }
 }
