@@ -17,9 +17,10 @@ USAGE:
                                        the embedded AppTrust simulator (no network needed);
                                        --failing uses reports with a failing test (blocked);
                                        `demo --help` says more
-    promote-action simulator [--port N] [--state FILE] [--token TOKEN]
+    promote-action simulator [--port N] [--state FILE] [--token TOKEN] [--latency 50ms]
                                        run the AppTrust simulator on 127.0.0.1:N
-                                       (default port 8080, token `simulator-token`)
+                                       (default port 8080, token `simulator-token`);
+                                       --latency delays every answer (a network's round trip)
     promote-action validate [POLICY...]
                                        check policy files (default .github/promotion-policy.yml):
                                        every problem, with line and column
@@ -83,9 +84,14 @@ async fn simulator(args: &[String]) -> u8 {
             },
             ("--state", Some(v)) => state = Some(PathBuf::from(v)),
             ("--token", Some(v)) => config.tokens = vec![v.clone()],
+            ("--latency", Some(v)) => match parse_latency(v) {
+                Ok(d) => config.latency = d,
+                Err(message) => return usage(&message),
+            },
             (flag, _) => return usage(&format!("unknown or incomplete option `{flag}`")),
         }
     }
+    let config_latency = config.latency;
     let sim = match &state {
         Some(path) if path.exists() => match Simulator::from_state_file(path, config) {
             Ok(s) => s,
@@ -110,9 +116,14 @@ async fn simulator(args: &[String]) -> u8 {
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
+    let latency = if config_latency.is_zero() {
+        String::new()
+    } else {
+        format!("; every answer delayed {} ms", config_latency.as_millis())
+    };
     let _ = writeln!(
         std::io::stdout(),
-        "AppTrust simulator listening on http://{addr} (token: see --token, default `simulator-token`); Ctrl-C to stop"
+        "AppTrust simulator listening on http://{addr} (token: see --token, default `simulator-token`){latency}; Ctrl-C to stop"
     );
     let served = tokio::select! {
         r = sim.serve(listener) => r,
@@ -131,6 +142,18 @@ async fn simulator(args: &[String]) -> u8 {
             3
         }
     }
+}
+
+/// `50ms`, `0.2s`, `1s` (jiff's friendly durations), zero allowed, at most a minute: a round
+/// trip, not a timeout.
+fn parse_latency(v: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("--latency `{v}` is not a delay such as 50ms or 0.2s (0 to 60s)");
+    let d: jiff::SignedDuration = v.trim().parse().map_err(|_| bad())?;
+    let d = std::time::Duration::try_from(d).map_err(|_| bad())?;
+    if d > std::time::Duration::from_secs(60) {
+        return Err(bad());
+    }
+    Ok(d)
 }
 
 fn usage(message: &str) -> u8 {
@@ -262,6 +285,33 @@ fn validate_one(path: &str, actions: bool, out: &mut impl Write) -> u8 {
                 if n == 1 { "problem" } else { "problems" }
             );
             2
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn latency_takes_friendly_durations() {
+        for (given, ms) in [
+            ("50ms", 50),
+            ("0.2s", 200),
+            ("1s", 1000),
+            ("0ms", 0),
+            ("0s", 0),
+        ] {
+            assert_eq!(
+                parse_latency(given),
+                Ok(Duration::from_millis(ms)),
+                "{given}"
+            );
+        }
+        for bad in ["fast", "-5ms", "2m", "50"] {
+            let err = parse_latency(bad).unwrap_err();
+            assert!(err.contains("--latency"), "{bad}: {err}");
         }
     }
 }

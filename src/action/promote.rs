@@ -69,6 +69,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     let plan_only = inputs.command == Command::Plan;
     let options = WalkOptions {
         promotion_type: inputs.promotion_type.as_api().to_string(),
+        selection: inputs.selection.clone(),
         in_progress_wait: settings.in_progress_wait,
         poll: settings.poll,
     };

@@ -169,6 +169,14 @@ impl HttpAppTrust {
     }
 }
 
+/// Adds the selective-promotion fields (repositories, overwrite strategy, properties) the CLI
+/// sends in both the promote and the release body.
+fn extend(body: &mut serde_json::Value, req: &HopRequest) {
+    if let Some(o) = body.as_object_mut() {
+        o.extend(req.selection.body_fields());
+    }
+}
+
 impl AppTrustApi for HttpAppTrust {
     async fn lifecycle(&self, project: Option<&str>) -> Result<Lifecycle, RemoteError> {
         let path = match project {
@@ -210,11 +218,10 @@ impl AppTrustApi for HttpAppTrust {
         req: &HopRequest,
     ) -> Result<HopReply, RemoteError> {
         let path = format!("{}/promote?async=false", Self::version_path(app, version));
-        self.hop(
-            path,
-            json!({"target_stage": req.target_stage, "promotion_type": req.promotion_type}),
-        )
-        .await
+        let mut body =
+            json!({"target_stage": req.target_stage, "promotion_type": req.promotion_type});
+        extend(&mut body, req);
+        self.hop(path, body).await
     }
 
     async fn release(
@@ -224,8 +231,9 @@ impl AppTrustApi for HttpAppTrust {
         req: &HopRequest,
     ) -> Result<HopReply, RemoteError> {
         let path = format!("{}/release?async=false", Self::version_path(app, version));
-        self.hop(path, json!({"promotion_type": req.promotion_type}))
-            .await
+        let mut body = json!({"promotion_type": req.promotion_type});
+        extend(&mut body, req);
+        self.hop(path, body).await
     }
 
     async fn rollback(

@@ -115,12 +115,14 @@ pub struct VersionSummary {
 }
 
 /// Parameters of a promote or release request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HopRequest {
     /// Full target stage name (ignored by `/release`).
     pub target_stage: String,
-    /// `copy`, `move` or `keep`.
+    /// `copy`, `move` or `keep` (`dry_run` to ask AppTrust's verdict without promoting).
     pub promotion_type: String,
+    /// Repositories, overwrite strategy and artifact properties, as the CLI sends them.
+    pub selection: crate::inputs::Selection,
 }
 
 /// The AppTrust calls the action makes. Generic (not `dyn`) so implementations stay simple.

@@ -21,6 +21,10 @@ pub const INPUTS: &[&str] = &[
     "target-stage",
     "policy",
     "promotion-type",
+    "include-repos",
+    "exclude-repos",
+    "overwrite-strategy",
+    "properties",
     "hotfix",
     "reason",
     "from-stage",
@@ -46,6 +50,15 @@ pub struct Sim {
 impl Sim {
     pub fn start() -> Sim {
         Self::with(SimConfig::default())
+    }
+
+    /// A seeded simulator that delays every answer by `latency` (a network's round trip), so a
+    /// test sees what its run costs away from loopback.
+    pub fn with_latency(latency: std::time::Duration) -> Sim {
+        Self::with(SimConfig {
+            latency,
+            ..SimConfig::default()
+        })
     }
 
     pub fn with(config: SimConfig) -> Sim {
