@@ -1,6 +1,6 @@
 //! Command-line entry: action mode (no arguments) and the local commands of SPEC.md.
 //!
-//! `demo`, `simulator`, `validate`, `--version`, `--help`. Takes the arguments and the
+//! `demo`, `simulator`, `validate`, `gates`, `--version`, `--help`. Takes the arguments and the
 //! environment variables from `main.rs`, returns the exit status.
 
 use std::io::Write;
@@ -24,6 +24,10 @@ USAGE:
     promote-action validate [POLICY...]
                                        check policy files (default .github/promotion-policy.yml):
                                        every problem, with line and column
+    promote-action gates --stage STAGE [--policy FILE] [--application APP]
+                                       would this pass? judge one stage's file-based gates on
+                                       the reports in the current directory (no JFrog, no
+                                       GitHub); `gates --help` says more
     promote-action --version | --help
 
 Exit status: 0 done · 1 blocked by a gate or policy · 2 input or policy-file error · 3 remote error
@@ -60,6 +64,7 @@ pub async fn main(args: Vec<String>, vars: Vec<(String, String)>) -> u8 {
         },
         Some("simulator") => simulator(&args[1..]).await,
         Some("validate") => validate(&args[1..], &vars, &mut stdout),
+        Some("gates") => crate::local_gates::run(&args[1..], &vars, &mut stdout),
         Some(other) => {
             let _ = write!(
                 std::io::stderr(),

@@ -21,6 +21,7 @@ mod github;
 mod github_gates;
 mod hostile;
 mod latency;
+mod local_gates;
 mod parallel;
 mod plan;
 mod policy_file;
