@@ -140,6 +140,12 @@ pub async fn run_action(
     let mut outcome = execute(&inputs, &ctx, &client, &evidence, &settings, log).await;
     let now = settings.now.unwrap_or_else(jiff::Timestamp::now);
     attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
+    let network = client_options.meter.summary();
+    if ctx.debug {
+        let line = format!("::debug::promote-action: network: {}\n", network.describe());
+        let _ = log.write_all(line.as_bytes());
+    }
+    outcome.network = Some(network);
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &redactor, log);
     report_to_github(&inputs, &ctx, &outcome, &client_options, log).await;

@@ -192,6 +192,8 @@ pub struct Outcome {
     pub policy_sha256: Option<String>,
     /// Our own signed attestation of the decision, when `evidence-key` asked for one.
     pub attestation: Option<Attestation>,
+    /// What the run cost on the network: requests sent and how many waited for one another.
+    pub network: Option<crate::http::NetworkSummary>,
 }
 
 impl Outcome {
@@ -220,6 +222,7 @@ impl Outcome {
             hotfix_reason: None,
             policy_sha256: None,
             attestation: None,
+            network: None,
         }
     }
 

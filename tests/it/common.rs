@@ -61,6 +61,19 @@ impl Sim {
         })
     }
 
+    /// Runs `f` to completion on the simulator's runtime.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self._rt.block_on(f)
+    }
+
+    /// Runs `f` in the background on the simulator's runtime (another server beside it).
+    pub fn spawn<F>(&self, f: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self._rt.spawn(f);
+    }
+
     pub fn with(config: SimConfig) -> Sim {
         Self::with_state(
             promote_action::simulator::Simulator::seeded(config.clone()).state(),

@@ -30,5 +30,6 @@ mod redaction;
 mod schemas;
 mod selection;
 mod test_results;
+mod tls;
 mod unread;
 mod wire;
