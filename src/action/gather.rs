@@ -31,8 +31,6 @@ pub(super) struct Sources<'a> {
     pub(super) app: &'a str,
     /// The version's content, as read.
     pub(super) content: &'a VersionContent,
-    /// What was read from GitHub.
-    pub(super) github: &'a GitHubFacts,
     /// Where report and key files are.
     pub(super) workspace: &'a Path,
     /// Bounds of the evidence read.
@@ -56,13 +54,18 @@ pub(super) struct Gathered {
     pub(super) evidence: BTreeMap<String, Vec<Evidence>>,
     /// File-based gates whose report could not be read.
     pub(super) unread: Vec<Unread>,
+    /// What was read from GitHub (check runs, approvals).
+    pub(super) github: GitHubFacts,
 }
 
 /// The evidence of every gate of every stage of `path` that the policy names, in gate order.
+/// JFrog's evidence and `github` (the GitHub reads) go out together unless `sequential`.
 pub(super) async fn stage_evidence(
     policy: &Policy,
     path: &[String],
     src: &Sources<'_>,
+    github: impl std::future::Future<Output = GitHubFacts>,
+    sequential: bool,
 ) -> Gathered {
     let stages: Vec<(&String, &crate::policy::StagePolicy)> = path
         .iter()
@@ -91,12 +94,15 @@ pub(super) async fn stage_evidence(
             }
         }
     }
-    let read = if readers.iter().any(|r| r.keys.is_ok()) {
-        let subject = Subject::manifest(src.project, src.app, &src.content.version);
-        Some(evidence_read::read(src.evidence, &subject, &mut readers, src.limits).await)
-    } else {
-        None
+    let jfrog = async {
+        if readers.iter().any(|r| r.keys.is_ok()) {
+            let subject = Subject::manifest(src.project, src.app, &src.content.version);
+            Some(evidence_read::read(src.evidence, &subject, &mut readers, src.limits).await)
+        } else {
+            None
+        }
     };
+    let (read, github) = super::reads::both(sequential, jfrog, github).await;
     // Listed at most once, however many gates place failures on it.
     let workspace = gather::Workspace::new(src.workspace);
     let mut readers = readers.into_iter();
@@ -127,7 +133,7 @@ pub(super) async fn stage_evidence(
                     }
                     None => Evidence::Unavailable("the evidence was not read".into()),
                 },
-                GateSpec::Checks { .. } => src.github.checks.clone(),
+                GateSpec::Checks { .. } => github.checks.clone(),
                 spec => match gather::read_file_evidence(&workspace, spec) {
                     Some(Ok(e)) => e,
                     Some(Err(err)) => {
@@ -148,6 +154,7 @@ pub(super) async fn stage_evidence(
     Gathered {
         evidence: out,
         unread,
+        github,
     }
 }
 

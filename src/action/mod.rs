@@ -9,12 +9,14 @@
 
 mod attest;
 mod auth;
+mod dry_run;
 mod evidence_read;
 mod execute;
 mod finish;
 mod gather;
 mod policy_file;
 mod promote;
+mod reads;
 mod rollback;
 mod settings;
 mod stop;

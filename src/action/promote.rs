@@ -8,7 +8,7 @@ use std::io::Write;
 
 use super::execute::Run;
 use super::finish::{audit_context, log_hop};
-use super::{gather, stop};
+use super::{dry_run, gather, reads, stop};
 use crate::apptrust::{AppTrustApi, VersionContent};
 use crate::error::Error;
 use crate::gates::stage::{self, RunFacts};
@@ -78,17 +78,46 @@ pub(super) async fn promote<A: AppTrustApi>(
     // to show every stage.
     let first = path.first().cloned().unwrap_or_default();
     let not_ready = readiness::check(&first, &content.version, &content.status);
-    let stop = match policy {
-        Some(p) => stop::check(p, &path, lifecycle, inputs, ctx, &settings.client).await,
-        None => None,
+    let stop_read = async {
+        match policy {
+            Some(p) => stop::check(p, &path, lifecycle, inputs, ctx, &settings.client).await,
+            None => None,
+        }
+    };
+    let sequential = settings.sequential_reads;
+    let (stop, mut verdicts, dry_runs) = if plan_only {
+        // A plan reads everything, and nothing it reads depends on another answer.
+        let decide_read = async {
+            match policy {
+                Some(policy) => decide(run, policy, &path, &content).await,
+                None => BTreeMap::new(),
+            }
+        };
+        let apptrust = dry_run::ask(
+            api,
+            lifecycle,
+            &inputs.application,
+            &content.version,
+            &path,
+            &options.selection,
+        );
+        let ((stop, verdicts), dry_runs) = reads::both(
+            sequential,
+            reads::both(sequential, stop_read, decide_read),
+            apptrust,
+        )
+        .await;
+        (stop, verdicts, dry_runs)
+    } else {
+        let stop = stop_read.await;
+        let halted = stop.as_ref().is_some_and(stop::stops) || not_ready.is_some();
+        let verdicts = match policy {
+            Some(policy) if !halted => decide(run, policy, &path, &content).await,
+            _ => BTreeMap::new(),
+        };
+        (stop, verdicts, BTreeMap::new())
     };
     let stopped = stop.clone().filter(stop::stops);
-    let halted = stopped.is_some() || not_ready.is_some();
-    let mut verdicts = match policy {
-        Some(_) if halted && !plan_only => BTreeMap::new(),
-        Some(policy) => decide(run, policy, &path, &content).await,
-        None => BTreeMap::new(),
-    };
     let first_rows: Vec<_> = not_ready.iter().chain(stop.iter()).cloned().collect();
     if !first_rows.is_empty() {
         let verdict: &mut StageVerdict = verdicts.entry(first).or_default();
@@ -102,8 +131,17 @@ pub(super) async fn promote<A: AppTrustApi>(
     };
     if plan_only {
         let kind = &options.promotion_type;
-        promotion::plan::plan(lifecycle, &content, &path, kind, gate_check, outcome);
+        promotion::plan::plan(
+            lifecycle, &content, &path, kind, &dry_runs, gate_check, outcome,
+        );
+        if path.len() > 1 {
+            outcome.notes.push(format!(
+                "AppTrust's dry run covers the first hop only ({}): AppTrust judges a hop from the stage the version is in; the later hops are judged when a run reaches them.",
+                report::log::hop_name(lifecycle, &outcome.hops[0])
+            ));
+        }
         for hop in &outcome.hops {
+            let _ = log.write_all(report::log::apptrust_lines(lifecycle, hop).as_bytes());
             log_hop(lifecycle, hop, log);
         }
         return Ok(());
@@ -148,17 +186,18 @@ async fn decide<A: AppTrustApi>(
         lifecycle,
         ..
     } = *run;
-    let github = gather::github_facts(policy, path, inputs, ctx, &settings.client).await;
     let sources = gather::Sources {
         evidence: run.evidence,
         project: inputs.project.as_deref(),
         app: &inputs.application,
         content,
-        github: &github,
         workspace: &ctx.workspace,
         limits: &settings.evidence,
     };
-    let gathered = gather::stage_evidence(policy, path, &sources).await;
+    let github = gather::github_facts(policy, path, inputs, ctx, &settings.client);
+    let gathered =
+        gather::stage_evidence(policy, path, &sources, github, settings.sequential_reads).await;
+    let github = &gathered.github;
     let facts = RunFacts {
         now: settings.now.unwrap_or_else(jiff::Timestamp::now),
         scheduled: ctx.event_name.as_deref() == Some("schedule"),
@@ -166,7 +205,7 @@ async fn decide<A: AppTrustApi>(
         reason: inputs.reason.as_deref(),
         actor: ctx.actor.as_deref(),
     };
-    let mut verdicts = stage::decide_path(policy, &gathered.evidence, &github, &facts);
+    let mut verdicts = stage::decide_path(policy, &gathered.evidence, github, &facts);
     // In reverse, each put first: the annotations come out in gate order.
     for unread in gathered.unread.into_iter().rev() {
         let Some(verdict) = verdicts.get_mut(&unread.stage) else {

@@ -26,6 +26,9 @@ pub struct Settings {
     pub mask_secrets: bool,
     /// Bounds of the evidence read: concurrency, bytes, deadline, minimum rate.
     pub evidence: Limits,
+    /// Send the run's independent reads one after another instead of together
+    /// (`PROMOTE_ACTION_SEQUENTIAL_READS=1`): what `bench/latency.sh` compares against.
+    pub sequential_reads: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +41,7 @@ impl Default for Settings {
             retag_on_rollback: true,
             mask_secrets: true,
             evidence: Limits::default(),
+            sequential_reads: false,
         }
     }
 }
@@ -66,6 +70,9 @@ impl Settings {
         }
         if let Some(t) = get("PROMOTE_ACTION_NOW").and_then(|v| v.parse().ok()) {
             s.now = Some(t);
+        }
+        if let Some(v) = get("PROMOTE_ACTION_SEQUENTIAL_READS") {
+            s.sequential_reads = matches!(v, "1" | "true" | "True" | "TRUE");
         }
         let e = &mut s.evidence;
         if let Some(n) = num("PROMOTE_ACTION_EVIDENCE_CONCURRENCY") {

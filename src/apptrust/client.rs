@@ -146,6 +146,8 @@ impl HttpAppTrust {
             .await?;
         // The HTTP status of a policy rejection is undocumented ([INFERRED]): whatever the
         // status, a body whose evaluations contain a `fail` is a policy decision, not an error.
+        // A dry run (`promotion_type: dry_run`, as the CLI's --dry-run) is [INFERRED] to answer
+        // in this same shape; the simulator does, and `plan` reads it through here.
         let parsed: Option<HopBody> = serde_json::from_str(&reply.text).ok();
         if let Some(hop) = &parsed {
             let evaluations = hop.evaluations();

@@ -48,10 +48,13 @@ pub struct Evaluation {
     pub gate: String,
     /// Stage the gate belongs to.
     pub stage: String,
-    /// `pass`, `warn` or `fail` (lower-cased).
+    /// `pass`, `warn`, `fail` or `error` (lower-cased, as AppTrust spelt it).
     pub decision: String,
     /// AppTrust's explanation.
     pub explanation: String,
+    /// AppTrust's evaluation id (`""` when it gave none), to find the evaluation in JFrog.
+    #[serde(default)]
+    pub eval_id: String,
 }
 
 /// AppTrust's answer to a promote or release request.

@@ -375,8 +375,8 @@ pub fn assert_valid_record(record: &serde_json::Value) {
     );
 }
 
-/// Requests that could have changed something: every one but reads and the queries JFrog's
-/// read APIs take as POST (AQL, GraphQL).
+/// Requests that could have changed something: every one but reads, the queries JFrog's
+/// read APIs take as POST (AQL, GraphQL) and AppTrust dry runs (a plan's question).
 pub fn mutations(sim: &Sim) -> Vec<promote_action::simulator::LoggedRequest> {
     sim.sim
         .requests()
@@ -385,8 +385,18 @@ pub fn mutations(sim: &Sim) -> Vec<promote_action::simulator::LoggedRequest> {
             r.method != "GET"
                 && r.path != "/artifactory/api/search/aql"
                 && r.path != "/onemodel/api/v1/graphql"
+                && !is_dry_run(r)
         })
         .collect()
+}
+
+/// A promote or release sent with `promotion_type: dry_run`.
+pub fn is_dry_run(r: &promote_action::simulator::LoggedRequest) -> bool {
+    r.method == "POST"
+        && r.body
+            .as_deref()
+            .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+            .is_some_and(|b| b["promotion_type"] == "dry_run")
 }
 
 /// A wiremock GitHub on its own runtime, so the blocking binary call can run meanwhile.

@@ -9,6 +9,7 @@ mod common;
 mod declared_totals;
 mod demo;
 mod docs;
+mod dry_run;
 mod e2e;
 mod emergency_stop;
 mod evidence;
