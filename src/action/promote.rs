@@ -78,45 +78,8 @@ pub(super) async fn promote<A: AppTrustApi>(
     // to show every stage.
     let first = path.first().cloned().unwrap_or_default();
     let not_ready = readiness::check(&first, &content.version, &content.status);
-    let stop_read = async {
-        match policy {
-            Some(p) => stop::check(p, &path, lifecycle, inputs, ctx, &settings.client).await,
-            None => None,
-        }
-    };
-    let sequential = settings.sequential_reads;
-    let (stop, mut verdicts, dry_runs) = if plan_only {
-        // A plan reads everything, and nothing it reads depends on another answer.
-        let decide_read = async {
-            match policy {
-                Some(policy) => decide(run, policy, &path, &content).await,
-                None => BTreeMap::new(),
-            }
-        };
-        let apptrust = dry_run::ask(
-            api,
-            lifecycle,
-            &inputs.application,
-            &content.version,
-            &path,
-            &options.selection,
-        );
-        let ((stop, verdicts), dry_runs) = reads::both(
-            sequential,
-            reads::both(sequential, stop_read, decide_read),
-            apptrust,
-        )
-        .await;
-        (stop, verdicts, dry_runs)
-    } else {
-        let stop = stop_read.await;
-        let halted = stop.as_ref().is_some_and(stop::stops) || not_ready.is_some();
-        let verdicts = match policy {
-            Some(policy) if !halted => decide(run, policy, &path, &content).await,
-            _ => BTreeMap::new(),
-        };
-        (stop, verdicts, BTreeMap::new())
-    };
+    let (stop, mut verdicts, dry_runs) =
+        read_and_decide(run, policy, &path, &content, not_ready.is_some(), plan_only).await;
     let stopped = stop.clone().filter(stop::stops);
     let first_rows: Vec<_> = not_ready.iter().chain(stop.iter()).cloned().collect();
     if !first_rows.is_empty() {
@@ -169,6 +132,69 @@ pub(super) async fn promote<A: AppTrustApi>(
         log_hop(lifecycle, hop, log);
     }
     result.map_err(Error::Remote)
+}
+
+/// What the run reads before deciding: the emergency stop, every stage's verdict and, for a
+/// plan, AppTrust's dry run. A plan reads them together (none needs another's answer); a
+/// promotion reads the stop first and gathers nothing when it or `not_ready` halts the run.
+async fn read_and_decide<A: AppTrustApi>(
+    run: &Run<'_, A>,
+    policy: Option<&Policy>,
+    path: &[String],
+    content: &VersionContent,
+    not_ready: bool,
+    plan_only: bool,
+) -> (
+    Option<GateResult>,
+    BTreeMap<String, StageVerdict>,
+    BTreeMap<String, promotion::plan::DryRun>,
+) {
+    let Run {
+        inputs,
+        ctx,
+        settings,
+        api,
+        lifecycle,
+        ..
+    } = *run;
+    let stop_read = async {
+        match policy {
+            Some(p) => stop::check(p, path, lifecycle, inputs, ctx, &settings.client).await,
+            None => None,
+        }
+    };
+    let sequential = settings.sequential_reads;
+    if !plan_only {
+        let stop = stop_read.await;
+        let halted = stop.as_ref().is_some_and(stop::stops) || not_ready;
+        let verdicts = match policy {
+            Some(policy) if !halted => decide(run, policy, path, content).await,
+            _ => BTreeMap::new(),
+        };
+        return (stop, verdicts, BTreeMap::new());
+    }
+    let decide_read = async {
+        match policy {
+            Some(policy) => decide(run, policy, path, content).await,
+            None => BTreeMap::new(),
+        }
+    };
+    let selection = &inputs.selection;
+    let apptrust = dry_run::ask(
+        api,
+        lifecycle,
+        &inputs.application,
+        &content.version,
+        path,
+        selection,
+    );
+    let ((stop, verdicts), dry_runs) = reads::both(
+        sequential,
+        reads::both(sequential, stop_read, decide_read),
+        apptrust,
+    )
+    .await;
+    (stop, verdicts, dry_runs)
 }
 
 /// Gathers every fact the policy needs on `path` and decides each stage. A gate whose report
