@@ -9,7 +9,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod selection;
+
 pub use crate::secret::Secret;
+pub use selection::{ArtifactProperty, OverwriteStrategy, Selection};
 
 /// The default policy path; when it is absent the run has no gates (with a warning).
 pub const DEFAULT_POLICY: &str = ".github/promotion-policy.yml";
@@ -114,6 +117,9 @@ pub struct Inputs {
     pub policy: PolicySource,
     /// AppTrust promotion type.
     pub promotion_type: PromotionType,
+    /// `include-repos`, `exclude-repos`, `overwrite-strategy`, `properties`: sent with every
+    /// promote and release.
+    pub selection: Selection,
     /// Emergency promotion.
     pub hotfix: bool,
     /// Justification for the audit trail.
@@ -186,6 +192,10 @@ struct RawInputs {
     target_stage: Option<String>,
     policy: Option<String>,
     promotion_type: Option<String>,
+    include_repos: Option<String>,
+    exclude_repos: Option<String>,
+    overwrite_strategy: Option<String>,
+    properties: Option<String>,
     hotfix: Option<String>,
     reason: Option<String>,
     from_stage: Option<String>,
@@ -308,6 +318,12 @@ impl RawInputs {
                 });
             }
         };
+        let selection = Selection::parse(
+            set(self.include_repos).as_deref(),
+            set(self.exclude_repos).as_deref(),
+            set(self.overwrite_strategy).as_deref(),
+            set(self.properties).as_deref(),
+        )?;
         let hotfix = parse_bool("hotfix", self.hotfix, false)?;
         let check_run = parse_bool("check-run", self.check_run, false)?;
         let deployment = parse_bool("deployment", self.deployment, false)?;
@@ -424,6 +440,7 @@ impl RawInputs {
             )?,
             policy,
             promotion_type,
+            selection,
             hotfix,
             reason,
             from_stage: plain("from-stage", self.from_stage, "a stage name such as PROD")?,

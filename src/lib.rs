@@ -27,6 +27,7 @@ pub mod cli;
 pub mod demo;
 pub mod dsse;
 pub mod error;
+pub mod local_gates;
 pub mod secret;
 pub mod sigstore;
 pub mod simulator;

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::policy_file::load_policy;
-use super::{Settings, promote, rollback};
+use super::{Settings, promote, reads, rollback};
 use crate::apptrust::AppTrustApi;
 use crate::error::Error;
 use crate::gates::readiness;
@@ -60,10 +60,10 @@ async fn execute_inner<A: AppTrustApi>(
         }
         _ => None,
     };
-    let lifecycle = api.lifecycle(inputs.project.as_deref()).await?;
-    outcome.lifecycle = Some(lifecycle.clone());
     if let Some(to) = &inputs.to_version {
         // A stage rolled back to a version (or its plan): the versions are found in the stage.
+        let lifecycle = api.lifecycle(inputs.project.as_deref()).await?;
+        outcome.lifecycle = Some(lifecycle.clone());
         let run = Run {
             inputs,
             ctx,
@@ -74,18 +74,31 @@ async fn execute_inner<A: AppTrustApi>(
         };
         return super::rollback_to::rollback_to(&run, to, outcome, log).await;
     }
-    let version = match &inputs.version {
-        Some(v) => v.clone(),
-        None if matches!(inputs.command, Command::Promote | Command::Plan) => {
-            newest_promotable(api, &inputs.application, outcome).await?
-        }
-        None => api
-            .newest_version(&inputs.application)
-            .await?
-            .ok_or_else(|| no_versions(&inputs.application))?,
+    // The lifecycle and the version do not need each other: both are read at once.
+    let version_read = async {
+        let version = match &inputs.version {
+            Some(v) => v.clone(),
+            None if matches!(inputs.command, Command::Promote | Command::Plan) => {
+                newest_promotable(api, &inputs.application, outcome).await?
+            }
+            None => api
+                .newest_version(&inputs.application)
+                .await?
+                .ok_or_else(|| no_versions(&inputs.application))?,
+        };
+        let content = api.content(&inputs.application, &version).await?;
+        Ok::<_, Error>((version, content))
     };
+    let (lifecycle, version) = reads::both(
+        settings.sequential_reads,
+        api.lifecycle(inputs.project.as_deref()),
+        version_read,
+    )
+    .await;
+    let lifecycle = lifecycle?;
+    outcome.lifecycle = Some(lifecycle.clone());
+    let (version, content) = version?;
     outcome.version = version.clone();
-    let content = api.content(&inputs.application, &version).await?;
     outcome.from_stage = content.current_stage.clone();
     outcome.to_stage = content.current_stage.clone();
     outcome.stage_read = true;

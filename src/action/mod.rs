@@ -13,6 +13,7 @@ mod auth;
 mod baseline;
 mod changes;
 pub mod clock;
+mod dry_run;
 mod evidence_read;
 mod execute;
 mod finish;
@@ -20,6 +21,7 @@ mod gather;
 mod policy_file;
 mod probe;
 mod promote;
+mod reads;
 mod rollback;
 mod rollback_to;
 mod settings;
@@ -147,6 +149,12 @@ pub async fn run_action(
     let mut outcome = execute(&inputs, &ctx, &client, &evidence, &settings, log).await;
     let now = settings.instant();
     attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
+    let network = client_options.meter.summary();
+    if ctx.debug {
+        let line = format!("::debug::promote-action: network: {}\n", network.describe());
+        let _ = log.write_all(line.as_bytes());
+    }
+    outcome.network = Some(network);
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &redactor, log);
     report_to_github(&inputs, &ctx, &outcome, &client_options, log).await;

@@ -26,6 +26,8 @@ use outcome::{Hop, HopAction, HopStatus, Outcome, RunResult};
 pub struct WalkOptions {
     /// `copy`, `move` or `keep`.
     pub promotion_type: String,
+    /// Repositories, overwrite strategy and artifact properties sent with every hop.
+    pub selection: crate::inputs::Selection,
     /// How long to wait out "promotion already in progress".
     pub in_progress_wait: Duration,
     /// Poll interval while waiting.
@@ -243,6 +245,7 @@ async fn apply_hop<A: AppTrustApi>(
     let request = HopRequest {
         target_stage: stage.to_string(),
         promotion_type: options.promotion_type.clone(),
+        selection: options.selection.clone(),
     };
     let reply = match send_hop(api, app, version, action, &request, lifecycle, options).await {
         Ok(Sent::Reply(reply)) => reply,

@@ -3,12 +3,14 @@
 //! Renderers are pure (`Outcome` → `String`); the only I/O is appending to the files the runner
 //! names, in [`outputs::append_file`]. [`log`] renders the job-log lines, [`summary`] the job
 //! summary (with [`stop_callout`] on top when an emergency stop blocked the run), [`outputs`]
-//! the step outputs, [`record`] the JSON audit record; [`wording`] holds the sentences they share.
+//! the step outputs, [`record`] the JSON audit record, [`local`] the summary of the local
+//! `gates` command; [`wording`] holds the sentences they share.
 
 pub mod attestation;
 pub mod attestation_table;
 mod changes;
 pub mod commands;
+pub mod local;
 pub mod log;
 pub mod markdown;
 pub mod outputs;

@@ -155,6 +155,7 @@ fn eval(stage: &str, gate: &str, decision: &str, explanation: &str) -> crate::ap
         stage: stage.into(),
         decision: decision.into(),
         explanation: explanation.into(),
+        eval_id: String::new(),
     }
 }
 

@@ -19,6 +19,8 @@ mod state;
 mod tests;
 #[cfg(test)]
 mod tests_evidence;
+#[cfg(test)]
+mod tests_hops;
 mod views;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -55,6 +57,9 @@ pub struct SimConfig {
     pub oidc_provider: String,
     /// How long an `async=true` operation stays in progress.
     pub async_delay: Duration,
+    /// Added to every API answer (not to `/_sim/` control calls): a network's round-trip time,
+    /// so benchmarks and tests see what a run costs away from loopback.
+    pub latency: Duration,
 }
 
 impl Default for SimConfig {
@@ -63,6 +68,7 @@ impl Default for SimConfig {
             tokens: vec!["simulator-token".into()],
             oidc_provider: "github-oidc".into(),
             async_delay: Duration::from_millis(300),
+            latency: Duration::ZERO,
         }
     }
 }

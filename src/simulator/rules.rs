@@ -72,6 +72,7 @@ impl State {
                 "invalid promotion_type '{promotion_type}': expected copy, move, keep or dry_run"
             )));
         }
+        let options = body.options()?;
         let target = match op {
             Operation::Promote => {
                 let target = body
@@ -143,6 +144,9 @@ impl State {
             }
         }
 
+        let is_dry_run = promotion_type == "dry_run";
+        // A dry run leaves no trace: the ids and the clock it uses are given back.
+        let counters = (self.id_counter, self.last_millis);
         let exit_id = self.next_id("eval");
         let entry_id = self.next_id("eval");
         let failure = self.policy_failures.get(&target).cloned();
@@ -165,7 +169,9 @@ impl State {
             },
         };
         let now = self.next_millis();
-        let is_dry_run = promotion_type == "dry_run";
+        if is_dry_run {
+            (self.id_counter, self.last_millis) = counters;
+        }
         let mut response = json!({
             "application_key": app,
             "version": version,
@@ -175,7 +181,8 @@ impl State {
             "promotion_type": promotion_type,
             "included_repository_keys": body.included_repository_keys,
             "excluded_repository_keys": body.excluded_repository_keys,
-            "artifact_additional_properties": body.artifact_additional_properties.clone().unwrap_or_else(|| json!([])),
+            "artifact_additional_properties": body.artifact_additional_properties,
+            "overwrite_strategy": body.overwrite_strategy,
             "timestamp": iso(now),
             "evaluations": evaluations,
         });
@@ -204,6 +211,7 @@ impl State {
                     created_millis: now,
                     message: Some(message),
                     evaluations: Some(evaluations),
+                    options,
                 });
             }
             return Ok(OpOutcome {
@@ -232,6 +240,7 @@ impl State {
             created_millis: now,
             message: None,
             evaluations: Some(evaluations),
+            options,
         };
         let v = self.version_mut(app, version)?;
         v.history.push(record);
