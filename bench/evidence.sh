@@ -45,37 +45,14 @@ exec env -i 'INPUT_JFROG-URL=$URL' 'INPUT_ACCESS-TOKEN=simulator-token' INPUT_PR
   INPUT_SUMMARY=true GITHUB_WORKSPACE=$WORK/ws RUNNER_TEMP=$WORK GITHUB_OUTPUT=$WORK/out \\
   GITHUB_STEP_SUMMARY=$WORK/summary "$BIN" >/dev/null
 SH
-cat >"$WORK/peer.sh" <<'SH'
-#!/usr/bin/env bash
-# AQL, every GraphQL page, every file: what a script fetches before it could verify anything.
-set -euo pipefail
-url=$1
-auth=(-H "Authorization: Bearer simulator-token")
-curl -fsS "${auth[@]}" -H 'Content-Type: text/plain' -X POST "$url/artifactory/api/search/aql" \
-  -d 'items.find({"repo":"bookverse-application-versions","path":"bookverse-inventory/1.2.0","name":"release-bundle.json.evd"}).include("repo","path","name","sha256")' \
-  | jq -er '.results[0].sha256' >/dev/null
-after=""
-for _ in $(seq 100); do
-  q="{ evidence { searchEvidence(where: { hasSubjectWith: { repositoryKey: \"bookverse-application-versions\", path: \"bookverse-inventory/1.2.0\", name: \"release-bundle.json.evd\" } }, first: 100${after}) { totalCount edges { cursor node { downloadPath } } } } }"
-  page=$(jq -n --arg q "$q" '{query: $q}' | curl -fsS "${auth[@]}" -H 'Content-Type: application/json' -X POST "$url/onemodel/api/v1/graphql" -d @-)
-  n=$(jq '.data.evidence.searchEvidence.edges | length' <<<"$page")
-  [ "$n" -gt 0 ] || break
-  jq -r '.data.evidence.searchEvidence.edges[].node.downloadPath' <<<"$page" | while read -r p; do
-    curl -fsS "${auth[@]}" "$url/artifactory/$p" -o /dev/null
-  done
-  cursor=$(jq -r '.data.evidence.searchEvidence.edges[-1].cursor' <<<"$page")
-  after=", after: \"$cursor\""
-  [ "$n" -eq 100 ] || break
-done
-SH
-chmod +x "$WORK/ours.sh" "$WORK/peer.sh"
+chmod +x "$WORK/ours.sh"
 "$WORK/ours.sh"
 grep -A1 '^result<<' "$WORK/out" | tail -1 | grep -qx planned || { echo "our plan did not pass: see $WORK/summary (KEEP=1)" >&2; exit 1; }
 record=$(grep -A1 '^record<<' "$WORK/out" | tail -1)
 case $record in /*) ;; *) record="$WORK/ws/$record" ;; esac
 records=$(jq '[.outcome.evidence[] | select(.verdict == "verified")] | length' "$record")
 hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$WORK/ev.json" \
-  -n ours "$WORK/ours.sh" -n peer "$WORK/peer.sh $URL" >/dev/null 2>&1
+  -n ours "$WORK/ours.sh" -n peer "bash $ROOT/bench/evidence-peer.sh $URL" >/dev/null 2>&1
 median() { jq -r --arg n "$1" '.results[] | select(.command==$n) | .median' "$WORK/ev.json"; }
 ours=$(median ours); peer=$(median peer)
 echo

@@ -2,7 +2,7 @@
 # The whole benchmark (issue 9) in one command: report readers vs junitparser and jq
 # (bench/readers.sh), then end to end, request counts and footprint vs bash/curl/jq
 # (bench/e2e.sh), many runs at once, the evidence gate, and its memory and latency
-# (bench/evidence-memory.sh). Each builds in release mode and measures ours and the peer in the
+# (bench/evidence-memory.sh), and on a real network (bench/latency.sh). Each builds in release mode and measures ours and the peer in the
 # same run.
 # Needs: cargo, python3 (venv), jq, curl, hyperfine, /usr/bin/time; about 20 minutes (the
 # evidence memory part builds the revision before it too, and reads 30 GB over loopback).
@@ -24,3 +24,6 @@ bash "$here/evidence.sh" | sed -n '/^| evidence gate/,$p'
 echo
 echo "### Evidence memory and latency"
 bash "$here/evidence-memory.sh"
+echo
+echo "### On a real network"
+bash "$here/latency.sh" | sed -n '/^| at /,$p'

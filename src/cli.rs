@@ -1,6 +1,6 @@
 //! Command-line entry: action mode (no arguments) and the local commands of SPEC.md.
 //!
-//! `demo`, `simulator`, `validate`, `--version`, `--help`. Takes the arguments and the
+//! `demo`, `simulator`, `validate`, `gates`, `--version`, `--help`. Takes the arguments and the
 //! environment variables from `main.rs`, returns the exit status.
 
 use std::io::Write;
@@ -21,12 +21,17 @@ USAGE:
                                        (reverted); --identity-mismatch a policy naming
                                        another signer than the image's attestation
                                        (blocked); `demo --help` says more
-    promote-action simulator [--port N] [--state FILE] [--token TOKEN]
+    promote-action simulator [--port N] [--state FILE] [--token TOKEN] [--latency 50ms]
                                        run the AppTrust simulator on 127.0.0.1:N
-                                       (default port 8080, token `simulator-token`)
+                                       (default port 8080, token `simulator-token`);
+                                       --latency delays every answer (a network's round trip)
     promote-action validate [POLICY...]
                                        check policy files (default .github/promotion-policy.yml):
                                        every problem, with line and column
+    promote-action gates --stage STAGE [--policy FILE] [--application APP]
+                                       would this pass? judge one stage's file-based gates on
+                                       the reports in the current directory (no JFrog, no
+                                       GitHub); `gates --help` says more
     promote-action --version | --help
 
 Exit status: 0 done · 1 blocked by a gate or policy · 2 input or policy-file error · 3 remote error
@@ -63,6 +68,7 @@ pub async fn main(args: Vec<String>, vars: Vec<(String, String)>) -> u8 {
         },
         Some("simulator") => simulator(&args[1..]).await,
         Some("validate") => validate(&args[1..], &vars, &mut stdout),
+        Some("gates") => crate::local_gates::run(&args[1..], &vars, &mut stdout),
         Some(other) => {
             let _ = write!(
                 std::io::stderr(),
@@ -87,9 +93,14 @@ async fn simulator(args: &[String]) -> u8 {
             },
             ("--state", Some(v)) => state = Some(PathBuf::from(v)),
             ("--token", Some(v)) => config.tokens = vec![v.clone()],
+            ("--latency", Some(v)) => match parse_latency(v) {
+                Ok(d) => config.latency = d,
+                Err(message) => return usage(&message),
+            },
             (flag, _) => return usage(&format!("unknown or incomplete option `{flag}`")),
         }
     }
+    let config_latency = config.latency;
     let sim = match &state {
         Some(path) if path.exists() => match Simulator::from_state_file(path, config) {
             Ok(s) => s,
@@ -114,9 +125,14 @@ async fn simulator(args: &[String]) -> u8 {
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
+    let latency = if config_latency.is_zero() {
+        String::new()
+    } else {
+        format!("; every answer delayed {} ms", config_latency.as_millis())
+    };
     let _ = writeln!(
         std::io::stdout(),
-        "AppTrust simulator listening on http://{addr} (token: see --token, default `simulator-token`); Ctrl-C to stop"
+        "AppTrust simulator listening on http://{addr} (token: see --token, default `simulator-token`){latency}; Ctrl-C to stop"
     );
     let served = tokio::select! {
         r = sim.serve(listener) => r,
@@ -135,6 +151,18 @@ async fn simulator(args: &[String]) -> u8 {
             3
         }
     }
+}
+
+/// `50ms`, `0.2s`, `1s` (jiff's friendly durations), zero allowed, at most a minute: a round
+/// trip, not a timeout.
+fn parse_latency(v: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("--latency `{v}` is not a delay such as 50ms or 0.2s (0 to 60s)");
+    let d: jiff::SignedDuration = v.trim().parse().map_err(|_| bad())?;
+    let d = std::time::Duration::try_from(d).map_err(|_| bad())?;
+    if d > std::time::Duration::from_secs(60) {
+        return Err(bad());
+    }
+    Ok(d)
 }
 
 fn usage(message: &str) -> u8 {
@@ -291,6 +319,33 @@ fn validate_one(path: &str, actions: bool, out: &mut impl Write) -> u8 {
                 if n == 1 { "problem" } else { "problems" }
             );
             2
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn latency_takes_friendly_durations() {
+        for (given, ms) in [
+            ("50ms", 50),
+            ("0.2s", 200),
+            ("1s", 1000),
+            ("0ms", 0),
+            ("0s", 0),
+        ] {
+            assert_eq!(
+                parse_latency(given),
+                Ok(Duration::from_millis(ms)),
+                "{given}"
+            );
+        }
+        for bad in ["fast", "-5ms", "2m", "50"] {
+            let err = parse_latency(bad).unwrap_err();
+            assert!(err.contains("--latency"), "{bad}: {err}");
         }
     }
 }

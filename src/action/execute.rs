@@ -6,7 +6,7 @@ use std::io::Write;
 use super::policy_file::load_policy;
 use super::run::Run;
 use super::settings::Settings;
-use super::{promote, rollback};
+use super::{promote, reads, rollback};
 use crate::error::Error;
 use crate::gates::readiness;
 use crate::github::GitHubClient;
@@ -70,8 +70,50 @@ async fn execute_inner<A: AppTrustApi>(
         }
         _ => None,
     };
-    let lifecycle = api.lifecycle(inputs.project.as_deref()).await?;
+    if let Some(to) = &inputs.to_version {
+        // A stage rolled back to a version (or its plan): the versions are found in the stage.
+        let lifecycle = api.lifecycle(inputs.project.as_deref()).await?;
+        outcome.lifecycle = Some(lifecycle.clone());
+        let run = Run {
+            inputs,
+            ctx,
+            settings,
+            api,
+            evidence: others.evidence,
+            github: others.github,
+            lifecycle: &lifecycle,
+        };
+        return super::rollback_to::rollback_to(&run, to, outcome, log).await;
+    }
+    // The lifecycle and the version do not need each other: both are read at once.
+    let version_read = async {
+        let version = match &inputs.version {
+            Some(v) => v.clone(),
+            None if matches!(inputs.command, Command::Promote | Command::Plan) => {
+                newest_promotable(api, &inputs.application, outcome).await?
+            }
+            None => api
+                .newest_version(&inputs.application)
+                .await?
+                .ok_or_else(|| no_versions(&inputs.application))?,
+        };
+        let content = api.content(&inputs.application, &version).await?;
+        Ok::<_, Error>((version, content))
+    };
+    let (lifecycle, version) = reads::both(
+        settings.sequential_reads,
+        api.lifecycle(inputs.project.as_deref()),
+        version_read,
+    )
+    .await;
+    let lifecycle = lifecycle?;
     outcome.lifecycle = Some(lifecycle.clone());
+    let (version, content) = version?;
+    outcome.version = version.clone();
+    outcome.from_stage = content.current_stage.clone();
+    outcome.to_stage = content.current_stage.clone();
+    outcome.stage_read = true;
+    outcome.release_status = content.release_status.clone();
     let run = Run {
         inputs,
         ctx,
@@ -81,26 +123,6 @@ async fn execute_inner<A: AppTrustApi>(
         github: others.github,
         lifecycle: &lifecycle,
     };
-    if let Some(to) = &inputs.to_version {
-        // A stage rolled back to a version (or its plan): the versions are found in the stage.
-        return super::rollback_to::rollback_to(&run, to, outcome, log).await;
-    }
-    let version = match &inputs.version {
-        Some(v) => v.clone(),
-        None if matches!(inputs.command, Command::Promote | Command::Plan) => {
-            newest_promotable(api, &inputs.application, outcome).await?
-        }
-        None => api
-            .newest_version(&inputs.application)
-            .await?
-            .ok_or_else(|| no_versions(&inputs.application))?,
-    };
-    outcome.version = version.clone();
-    let content = api.content(&inputs.application, &version).await?;
-    outcome.from_stage = content.current_stage.clone();
-    outcome.to_stage = content.current_stage.clone();
-    outcome.stage_read = true;
-    outcome.release_status = content.release_status.clone();
     match inputs.command {
         Command::Status => {
             outcome.history = api.promotions(&inputs.application, &version).await?;

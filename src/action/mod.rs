@@ -15,6 +15,7 @@ mod baseline;
 mod changes;
 mod check_stop;
 pub mod clock;
+mod dry_run;
 mod evidence_read;
 mod execute;
 mod finish;
@@ -23,6 +24,7 @@ mod github;
 mod policy_file;
 mod probe;
 mod promote;
+mod reads;
 mod rollback;
 mod rollback_to;
 mod run;
@@ -31,6 +33,8 @@ mod verify;
 
 pub use execute::execute;
 pub use finish::finish;
+/// The report files of a gate, found and read as a run does (also for the local `gates` command).
+pub(crate) use gather::workspace as report_files;
 pub use github::{github_client, report_run};
 pub use policy_file::read_calendar;
 pub use settings::Settings;
@@ -154,6 +158,12 @@ pub async fn run_action(
     let mut outcome = execute(&inputs, &ctx, &client, &evidence, &github, &settings, log).await;
     let now = settings.instant();
     attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
+    let network = client_options.meter.summary();
+    if ctx.debug {
+        let line = format!("::debug::promote-action: network: {}\n", network.describe());
+        let _ = log.write_all(line.as_bytes());
+    }
+    outcome.network = Some(network);
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &redactor, log);
     report_to_github(&inputs, &ctx, &outcome, &github, log).await;

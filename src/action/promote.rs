@@ -8,7 +8,7 @@ use std::io::Write;
 
 use super::finish::{audit_context, log_hop};
 use super::run::Run;
-use super::{check_stop, gather, probe, verify};
+use super::{check_stop, dry_run, gather, probe, reads, verify};
 use crate::error::Error;
 use crate::gates::stage::{self, RunFacts};
 use crate::gates::{Finding, GateResult, GateStatus, Severity, StageVerdict, readiness};
@@ -69,6 +69,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     let plan_only = inputs.command == Command::Plan;
     let options = WalkOptions {
         promotion_type: inputs.promotion_type.as_api().to_string(),
+        selection: inputs.selection.clone(),
         in_progress_wait: settings.in_progress_wait,
         poll: settings.poll,
     };
@@ -77,15 +78,10 @@ pub(super) async fn promote<A: AppTrustApi>(
     // to show every stage.
     let first = path.first().cloned().unwrap_or_default();
     let not_ready = readiness::check(&first, &content.version, &content.status);
-    let stop = match policy {
-        Some(p) => check_stop::check(p, &path, lifecycle, inputs, ctx, run.github).await,
-        None => None,
-    };
-    let stopped = stop.clone().filter(check_stop::stops);
-    let halted = stopped.is_some() || not_ready.is_some();
-    let gating = policy.filter(|_| !halted || plan_only);
-    let history = match gating {
-        Some(p) if probe::needs_history(p, &path) => api
+    // What the live gates (bake, prometheus, health) and the verify watch read. The promotion
+    // history is read only when a gate needs it and the run may still gate.
+    let history = match policy {
+        Some(p) if (not_ready.is_none() || plan_only) && probe::needs_history(p, &path) => api
             .promotions(&inputs.application, &content.version)
             .await
             .map_err(|e| format!("cannot read the version's promotion history: {e}")),
@@ -103,21 +99,21 @@ pub(super) async fn promote<A: AppTrustApi>(
         ctx,
         policy_name: &inputs.policy.path,
     };
-    let mut verdicts = match gating {
-        Some(policy) => {
-            let mask = settings.mask_secrets;
-            probe::mask_tokens(policy, &path, ctx, &settings.client, mask, log);
-            let mut verdicts = decide(run, policy, &path, &content, &live).await?;
-            // The verify gates, asked once: a bad query stops the run before any hop; a plan
-            // shows what they say now (a promotion shows the watch's rows instead).
-            let asked = verify::preflight(&live, policy, &path, plan_only).await?;
-            for (stage, rows) in asked.into_iter().filter(|_| plan_only) {
-                verdicts.entry(stage).or_default().gates.extend(rows);
-            }
-            verdicts
-        }
-        None => BTreeMap::new(),
-    };
+    if let Some(policy) = policy.filter(|_| not_ready.is_none() || plan_only) {
+        let mask = settings.mask_secrets;
+        probe::mask_tokens(policy, &path, ctx, &settings.client, mask, log);
+    }
+    let (stop, mut verdicts, dry_runs) = read_and_decide(
+        run,
+        policy,
+        &path,
+        &content,
+        not_ready.is_some(),
+        plan_only,
+        &live,
+    )
+    .await?;
+    let stopped = stop.clone().filter(check_stop::stops);
     let first_rows: Vec<_> = not_ready.iter().chain(stop.iter()).cloned().collect();
     if !first_rows.is_empty() {
         let verdict: &mut StageVerdict = verdicts.entry(first).or_default();
@@ -143,9 +139,18 @@ pub(super) async fn promote<A: AppTrustApi>(
             v
         };
         let kind = &options.promotion_type;
-        promotion::plan::plan(lifecycle, &content, &path, kind, gate_check, outcome);
+        promotion::plan::plan(
+            lifecycle, &content, &path, kind, &dry_runs, gate_check, outcome,
+        );
         outcome.attestations = attested;
+        if path.len() > 1 {
+            outcome.notes.push(format!(
+                "AppTrust's dry run covers the first hop only ({}): AppTrust judges a hop from the stage the version is in; the later hops are judged when a run reaches them.",
+                report::job_log::hop_name(lifecycle, &outcome.hops[0])
+            ));
+        }
         for hop in &outcome.hops {
+            let _ = log.write_all(report::job_log::apptrust_lines(lifecycle, hop).as_bytes());
             log_hop(lifecycle, hop, log);
         }
         return Ok(());
@@ -168,6 +173,91 @@ pub(super) async fn promote<A: AppTrustApi>(
     result
 }
 
+/// What the run reads before deciding: the emergency stop, every stage's verdict and, for a
+/// plan, AppTrust's dry run. A plan reads them together (none needs another's answer); a
+/// promotion reads the stop first and gathers nothing when it or `not_ready` halts the run.
+async fn read_and_decide<A: AppTrustApi>(
+    run: &Run<'_, A>,
+    policy: Option<&Policy>,
+    path: &[String],
+    content: &VersionContent,
+    not_ready: bool,
+    plan_only: bool,
+    live: &probe::Live<'_>,
+) -> Result<Decided, Error> {
+    let Run {
+        inputs,
+        ctx,
+        settings,
+        api,
+        lifecycle,
+        ..
+    } = *run;
+    let stop_read = async {
+        match policy {
+            Some(p) => check_stop::check(p, path, lifecycle, inputs, ctx, run.github).await,
+            None => None,
+        }
+    };
+    let sequential = settings.sequential_reads;
+    if !plan_only {
+        let stop = stop_read.await;
+        let halted = stop.as_ref().is_some_and(check_stop::stops) || not_ready;
+        let verdicts = match policy {
+            Some(policy) if !halted => decide_all(run, policy, path, content, live, false).await?,
+            _ => BTreeMap::new(),
+        };
+        return Ok((stop, verdicts, BTreeMap::new()));
+    }
+    let decide_read = async {
+        match policy {
+            Some(policy) => decide_all(run, policy, path, content, live, true).await,
+            None => Ok(BTreeMap::new()),
+        }
+    };
+    let selection = &inputs.selection;
+    let apptrust = dry_run::ask(
+        api,
+        lifecycle,
+        &inputs.application,
+        &content.version,
+        path,
+        selection,
+    );
+    let ((stop, verdicts), dry_runs) = reads::both(
+        sequential,
+        reads::both(sequential, stop_read, decide_read),
+        apptrust,
+    )
+    .await;
+    Ok((stop, verdicts?, dry_runs))
+}
+
+/// The emergency stop's row, every stage's verdict, and AppTrust's dry runs (plans only).
+type Decided = (
+    Option<GateResult>,
+    BTreeMap<String, StageVerdict>,
+    BTreeMap<String, promotion::plan::DryRun>,
+);
+
+/// Every stage's verdict, and the verify gates asked once: a bad query stops the run before any
+/// hop; a plan shows what they say now (a promotion shows the watch's rows instead).
+async fn decide_all<A: AppTrustApi>(
+    run: &Run<'_, A>,
+    policy: &Policy,
+    path: &[String],
+    content: &VersionContent,
+    live: &probe::Live<'_>,
+    plan_only: bool,
+) -> Result<BTreeMap<String, StageVerdict>, Error> {
+    let mut verdicts = decide(run, policy, path, content, live).await?;
+    let asked = verify::preflight(live, policy, path, plan_only).await?;
+    for (stage, rows) in asked.into_iter().filter(|_| plan_only) {
+        verdicts.entry(stage).or_default().gates.extend(rows);
+    }
+    Ok(verdicts)
+}
+
 /// Gathers every fact the policy needs on `path` and decides each stage. A gate whose report
 /// could not be read also gets a `report` finding: an annotation on that file saying why.
 async fn decide<A: AppTrustApi>(
@@ -184,7 +274,6 @@ async fn decide<A: AppTrustApi>(
         lifecycle,
         ..
     } = *run;
-    let github = gather::github_facts(policy, path, inputs, ctx, run.github).await;
     let github_client = super::attestations_read::github_client(inputs, run.github);
     let now = live.now;
     let sources = gather::Sources {
@@ -192,16 +281,18 @@ async fn decide<A: AppTrustApi>(
         project: inputs.project.as_deref(),
         app: &inputs.application,
         content,
-        github: &github,
         workspace: &ctx.workspace,
         limits: &settings.evidence,
         github_client: &github_client,
         live,
     };
-    let gathered = gather::stage_facts(policy, path, &sources).await;
+    let github = gather::github_facts(policy, path, inputs, ctx, run.github);
+    let gathered =
+        gather::stage_facts(policy, path, &sources, github, settings.sequential_reads).await;
     if let Some(e) = gathered.failure {
         return Err(e);
     }
+    let github = &gathered.github;
     let baselines = super::baseline::read(run, policy, path, &content.version).await;
     let facts = RunFacts {
         now,
@@ -211,7 +302,7 @@ async fn decide<A: AppTrustApi>(
         actor: ctx.actor.as_deref(),
         baselines: &baselines,
     };
-    let mut verdicts = stage::decide_path(policy, &gathered.facts, &github, &facts);
+    let mut verdicts = stage::decide_path(policy, &gathered.facts, github, &facts);
     // In reverse, each put first: the annotations come out in gate order.
     for unread in gathered.unread.into_iter().rev() {
         let Some(verdict) = verdicts.get_mut(&unread.stage) else {

@@ -35,6 +35,9 @@ pub struct Settings {
     pub job_limit: Duration,
     /// When the action started, for the time left in the job.
     pub started: std::time::Instant,
+    /// Send the run's independent reads one after another instead of together
+    /// (`PROMOTE_ACTION_SEQUENTIAL_READS=1`): what `bench/latency.sh` compares against.
+    pub sequential_reads: bool,
 }
 
 impl Default for Settings {
@@ -50,6 +53,7 @@ impl Default for Settings {
             clock: Clock::Real,
             job_limit: crate::policy::JOB_LIMIT,
             started: std::time::Instant::now(),
+            sequential_reads: false,
         }
     }
 }
@@ -91,6 +95,9 @@ impl Settings {
         }
         if let Some(min) = num("PROMOTE_ACTION_JOB_TIMEOUT_MINUTES").filter(|m| *m > 0) {
             s.job_limit = Duration::from_secs(min.saturating_mul(60));
+        }
+        if let Some(v) = get("PROMOTE_ACTION_SEQUENTIAL_READS") {
+            s.sequential_reads = matches!(v, "1" | "true" | "True" | "TRUE");
         }
         let e = &mut s.evidence;
         if let Some(n) = num("PROMOTE_ACTION_EVIDENCE_CONCURRENCY") {

@@ -1,14 +1,16 @@
 //! The one HTTP layer under every remote client (AppTrust, Artifactory, evidence, GitHub).
 //!
 //! It owns what the clients share: building the reqwest client (rustls with webpki roots plus
-//! `SSL_CERT_FILE`, user agent, timeouts), the retry policy, the request log that feeds the
-//! audit record, error-body decoding, bounded reading of bodies ([`transfer`]), the run's
-//! redactor on every body in and out, and the error type. Typed clients on top only build paths,
-//! read bodies and word their advice.
+//! `SSL_CERT_FILE`, HTTP/2 where the server offers it, user agent, timeouts), the retry policy,
+//! the request log that feeds the audit record, the run's network meter (request count and
+//! critical path), error-body decoding, bounded reading of bodies ([`transfer`]), the run's
+//! redactor on every body in and out, and the error type. Typed clients on top only build
+//! paths, read bodies and word their advice.
 
 pub mod error;
 pub mod error_body;
 mod log;
+mod meter;
 mod options;
 mod remote;
 pub mod retry;
@@ -16,6 +18,7 @@ pub mod transfer;
 
 pub use error::{Advice, RemoteError, RemoteErrorKind};
 pub use log::{RequestLog, RequestRecorder};
+pub use meter::{NetworkMeter, NetworkSummary};
 pub use options::{ClientOptions, build_client, build_client_same_host};
 pub use remote::{Body, Remote, Reply, operation};
 pub use transfer::{Bounds, ByteBudget, Hold, MinRate};

@@ -26,6 +26,8 @@ pub struct ClientOptions {
     /// The run's secrets: scrubbed from every body sent, every answer read and every error
     /// worded here (see [`crate::secret`]).
     pub redactor: Redactor,
+    /// The run's network meter: every request of every remote built with these options.
+    pub meter: super::NetworkMeter,
 }
 
 impl Default for ClientOptions {
@@ -38,6 +40,7 @@ impl Default for ClientOptions {
             extra_ca_pem: None,
             max_body: 64 * 1024 * 1024,
             redactor: Redactor::default(),
+            meter: super::NetworkMeter::default(),
         }
     }
 }

@@ -207,8 +207,10 @@ impl Remote {
             None => {}
         }
         let started = Instant::now();
+        let mut version = None;
         let outcome = match req.send().await {
             Ok(resp) => {
+                version = Some(resp.version());
                 let status = resp.status().as_u16();
                 let headers = resp.headers().clone();
                 self.read_body(&op, resp, limit, bounds)
@@ -225,6 +227,7 @@ impl Remote {
             }
             Err(e) => Err(self.transport_error(&op, &e)),
         };
+        self.options.meter.record(started, version);
         if let Some(r) = &self.recorder {
             r.push(RequestLog {
                 method: method.to_string(),

@@ -8,10 +8,12 @@
 
 mod context;
 mod read;
+mod selection;
 
 pub use crate::secret::Secret;
 pub use context::RunContext;
 use read::RawInputs;
+pub use selection::{ArtifactProperty, OverwriteStrategy, Selection};
 
 /// The default policy path; when it is absent the run has no gates (with a warning).
 pub const DEFAULT_POLICY: &str = ".github/promotion-policy.yml";
@@ -116,6 +118,9 @@ pub struct Inputs {
     pub policy: PolicySource,
     /// AppTrust promotion type.
     pub promotion_type: PromotionType,
+    /// `include-repos`, `exclude-repos`, `overwrite-strategy`, `properties`: sent with every
+    /// promote and release.
+    pub selection: Selection,
     /// Emergency promotion.
     pub hotfix: bool,
     /// Justification for the audit trail.

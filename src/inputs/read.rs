@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{Command, DEFAULT_POLICY, InputError, Inputs, PolicySource, PromotionType};
+use super::{Command, DEFAULT_POLICY, InputError, Inputs, PolicySource, PromotionType, Selection};
 use crate::secret::Secret;
 
 /// Inputs as strings, straight from the environment.
@@ -22,6 +22,10 @@ pub(super) struct RawInputs {
     target_stage: Option<String>,
     policy: Option<String>,
     promotion_type: Option<String>,
+    include_repos: Option<String>,
+    exclude_repos: Option<String>,
+    overwrite_strategy: Option<String>,
+    properties: Option<String>,
     hotfix: Option<String>,
     reason: Option<String>,
     from_stage: Option<String>,
@@ -66,7 +70,7 @@ fn parse_bool(
 }
 
 /// Echoing a huge or multi-line value back into an error helps no one; keep the first line, cut.
-fn shorten(value: &str) -> String {
+pub(super) fn shorten(value: &str) -> String {
     let first = value.lines().next().unwrap_or_default();
     let mut out: String = first.chars().take(80).collect();
     if out.len() < value.len() {
@@ -113,6 +117,12 @@ impl RawInputs {
         })?;
         let command = command(self.command)?;
         let promotion_type = promotion_type(self.promotion_type)?;
+        let selection = Selection::parse(
+            set(self.include_repos).as_deref(),
+            set(self.exclude_repos).as_deref(),
+            set(self.overwrite_strategy).as_deref(),
+            set(self.properties).as_deref(),
+        )?;
         let hotfix = parse_bool("hotfix", self.hotfix, false)?;
         let check_run = parse_bool("check-run", self.check_run, false)?;
         let deployment = parse_bool("deployment", self.deployment, false)?;
@@ -176,6 +186,7 @@ impl RawInputs {
             )?,
             policy: policy_source(self.policy),
             promotion_type,
+            selection,
             hotfix,
             reason,
             from_stage: plain("from-stage", self.from_stage, "a stage name such as PROD")?,

@@ -132,6 +132,7 @@ impl FakeAppTrust {
                 message: message.to_string(),
                 evaluations: vec![Evaluation {
                     gate: "entry_gate".into(),
+                    eval_id: String::new(),
                     stage: target.to_string(),
                     decision: "fail".into(),
                     explanation: "critical CVE".into(),
@@ -315,6 +316,7 @@ pub(crate) async fn walk(
     let lifecycle = lifecycle();
     let options = WalkOptions {
         promotion_type: "copy".into(),
+        selection: Default::default(),
         in_progress_wait: wait,
         poll: Duration::from_millis(1),
     };

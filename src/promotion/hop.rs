@@ -48,6 +48,7 @@ impl<A: AppTrustApi> Walk<'_, A> {
         let request = HopRequest {
             target_stage: stage.to_string(),
             promotion_type: self.options.promotion_type.clone(),
+            selection: self.options.selection.clone(),
         };
         let reply = match self.send_hop(action, &request).await {
             Ok(Sent::Reply(reply)) => reply,

@@ -213,6 +213,8 @@ pub struct Outcome {
     pub attestation: Option<Attestation>,
     /// The `verify` watches after promotions of this run.
     pub verification: Vec<crate::gates::verify::Verification>,
+    /// What the run cost on the network: requests sent and how many waited for one another.
+    pub network: Option<crate::http::NetworkSummary>,
 }
 
 impl Outcome {
@@ -246,6 +248,7 @@ impl Outcome {
             policy_sha256: None,
             attestation: None,
             verification: Vec::new(),
+            network: None,
         }
     }
 

@@ -4,12 +4,36 @@
 //! A promotion stops at the first stage whose gates fail; a plan goes on, so one run shows
 //! everything that stands between the version and its target ("QA would pass, STAGING would be
 //! blocked by security scan, PROD would pass"). The version does not move: `to_stage` stays where
-//! AppTrust says it is. Pure: the verdicts come from the caller.
+//! AppTrust says it is. Beside our gates stands AppTrust's own verdict on the hops it was asked
+//! about with `promotion_type: dry_run` ([`DryRun`]): its `fail` blocks the hop like a failed
+//! gate of ours, an unanswered dry run is a warning. Pure: the verdicts and AppTrust's answers
+//! come from the caller.
+
+use std::collections::BTreeMap;
 
 use super::outcome::{Hop, HopStatus, Outcome, RunResult};
 use crate::gates::{GateStatus, StageVerdict};
+use crate::jfrog::apptrust::Evaluation;
 use crate::jfrog::apptrust::VersionContent;
 use crate::lifecycle::Lifecycle;
+
+/// AppTrust's answer to the dry run of one hop: its gate decisions, one `dry_run` row standing
+/// for a refusal (`fail`) or a request it did not answer (`error`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DryRun {
+    /// Entry/exit/release gate decisions, in AppTrust's words.
+    pub evaluations: Vec<Evaluation>,
+}
+
+impl DryRun {
+    /// The decisions that refuse the hop.
+    fn refusals(&self) -> Vec<&Evaluation> {
+        self.evaluations
+            .iter()
+            .filter(|e| e.decision == "fail")
+            .collect()
+    }
+}
 
 /// Plans `path` (full stage names) from `content.current_stage`: one hop per stage, `Planned`
 /// when its gates would pass, `Blocked` when one would fail, `NotReached` when a closed window
@@ -20,6 +44,7 @@ pub fn plan<G>(
     content: &VersionContent,
     path: &[String],
     promotion_type: &str,
+    apptrust: &BTreeMap<String, DryRun>,
     mut gate_check: G,
     outcome: &mut Outcome,
 ) where
@@ -35,12 +60,27 @@ pub fn plan<G>(
             .filter(|g| g.status == GateStatus::Fail)
             .map(|g| g.gate.clone())
             .collect();
-        let (status, message) = if !failed.is_empty() {
+        let dry_run = apptrust.get(stage).cloned().unwrap_or_default();
+        let refusals: Vec<String> = dry_run
+            .refusals()
+            .iter()
+            .map(|e| e.explanation.clone())
+            .collect();
+        for e in dry_run.evaluations.iter().filter(|e| e.decision == "error") {
+            outcome.warnings.push(format!(
+                "AppTrust did not answer the dry run into {}: {}",
+                lifecycle.display(stage),
+                e.explanation
+            ));
+        }
+        let (status, message) = if !failed.is_empty() || !refusals.is_empty() {
             blocked = true;
-            (
-                HopStatus::Blocked,
-                format!("would be blocked by {}", failed.join(", ")),
-            )
+            let ours =
+                (!failed.is_empty()).then(|| format!("would be blocked by {}", failed.join(", ")));
+            let theirs = (!refusals.is_empty())
+                .then(|| format!("AppTrust's dry run refuses it: {}", refusals.join("; ")));
+            let message: Vec<String> = ours.into_iter().chain(theirs).collect();
+            (HopStatus::Blocked, message.join("; "))
         } else if let Some(why) = &verdict.deferred {
             deferred = true;
             outcome.warnings.push(format!(
@@ -64,7 +104,7 @@ pub fn plan<G>(
             promotion_type: promotion_type.to_string(),
             status,
             duration_ms: None,
-            evaluations: Vec::new(),
+            evaluations: dry_run.evaluations,
             message,
         });
         from = stage.clone();
@@ -177,6 +217,7 @@ mod tests {
                 &content(current),
                 &path,
                 "copy",
+                &BTreeMap::new(),
                 |s| {
                     let (st, d) = given.next().expect("one verdict per stage");
                     verdict(s, st, *d)
@@ -203,6 +244,7 @@ mod tests {
             &content("p-DEV"),
             &path,
             "move",
+            &BTreeMap::new(),
             |s| {
                 let mut v = verdict(
                     s,
@@ -216,5 +258,79 @@ mod tests {
         );
         assert_eq!(o.hops[0].message, "would be blocked by g0, security scan");
         assert_eq!(o.hops[0].promotion_type, "move");
+    }
+
+    fn apptrust(decision: &str) -> BTreeMap<String, DryRun> {
+        let e = Evaluation {
+            gate: "entry_gate".into(),
+            stage: "p-QA".into(),
+            decision: decision.into(),
+            explanation: format!("AppTrust says {decision}"),
+            eval_id: "ev-1".into(),
+        };
+        BTreeMap::from([(
+            "p-QA".to_string(),
+            DryRun {
+                evaluations: vec![e],
+            },
+        )])
+    }
+
+    /// (our gate, AppTrust's decision, hop status, message, warnings)
+    #[test]
+    fn apptrusts_fail_blocks_beside_ours_and_an_unanswered_dry_run_warns() {
+        use GateStatus::{Fail, Pass};
+        let table = [
+            (Pass, "pass", HopStatus::Planned, "", 0),
+            (Pass, "warn", HopStatus::Planned, "", 0),
+            (
+                Pass,
+                "fail",
+                HopStatus::Blocked,
+                "AppTrust's dry run refuses it: AppTrust says fail",
+                0,
+            ),
+            (
+                Fail,
+                "fail",
+                HopStatus::Blocked,
+                "would be blocked by g0; AppTrust's dry run refuses it: AppTrust says fail",
+                0,
+            ),
+            (
+                Fail,
+                "pass",
+                HopStatus::Blocked,
+                "would be blocked by g0",
+                0,
+            ),
+            (Pass, "error", HopStatus::Planned, "", 1),
+        ];
+        let l = lifecycle();
+        for (ours, theirs, status, message, warnings) in table {
+            let mut o = Outcome::new(Command::Plan, "app", "1.3.0");
+            let path = vec!["p-QA".to_string(), "p-STAGING".to_string()];
+            plan(
+                &l,
+                &content("p-DEV"),
+                &path,
+                "copy",
+                &apptrust(theirs),
+                |s| verdict(s, &[ours], false),
+                &mut o,
+            );
+            let case = format!("{ours:?} {theirs}");
+            assert_eq!(o.hops[0].status, status, "{case}");
+            assert_eq!(o.hops[0].message, message, "{case}");
+            assert_eq!(
+                o.hops[0].evaluations.len(),
+                1,
+                "{case}: shown, whatever it says"
+            );
+            assert!(o.hops[1].evaluations.is_empty(), "{case}: not asked");
+            assert_eq!(o.warnings.len(), warnings, "{case}: {:?}", o.warnings);
+            let blocked = status == HopStatus::Blocked || ours == Fail;
+            assert_eq!(o.result == RunResult::Blocked, blocked, "{case}");
+        }
     }
 }

@@ -19,6 +19,8 @@ use crate::lifecycle::Lifecycle;
 pub struct WalkOptions {
     /// `copy`, `move` or `keep`.
     pub promotion_type: String,
+    /// Repositories, overwrite strategy and artifact properties sent with every hop.
+    pub selection: crate::inputs::Selection,
     /// How long to wait out "promotion already in progress".
     pub in_progress_wait: Duration,
     /// Poll interval while waiting.

@@ -56,15 +56,51 @@ pub fn stage_verdicts(lifecycle: &Lifecycle, stage: &str, v: &StageVerdict) -> S
     )
 }
 
+fn stage_name(lifecycle: &Lifecycle, s: &str) -> String {
+    if s.is_empty() {
+        "(no stage)".to_string()
+    } else {
+        lifecycle.display(s).to_string()
+    }
+}
+
+/// `DEV → QA`.
+pub fn hop_name(lifecycle: &Lifecycle, hop: &Hop) -> String {
+    format!(
+        "{} → {}",
+        stage_name(lifecycle, &hop.from),
+        stage_name(lifecycle, &hop.to)
+    )
+}
+
+/// AppTrust's decisions on a hop, one line each, as our gates' lines:
+/// `QA · AppTrust entry gate (eval 0007): all entry gate policies passed → pass`.
+pub fn apptrust_lines(lifecycle: &Lifecycle, hop: &Hop) -> String {
+    // The exit gate of the stage left before the entry gate of the stage entered.
+    let mut evaluations: Vec<_> = hop.evaluations.iter().collect();
+    evaluations.sort_by_key(|e| e.gate != "exit_gate");
+    evaluations
+        .into_iter()
+        .map(|e| {
+            let id = if e.eval_id.is_empty() {
+                String::new()
+            } else {
+                format!(" (evaluation {})", commands::neutralise(&e.eval_id))
+            };
+            format!(
+                "{} · AppTrust {}{id}: {} → {}\n",
+                stage_name(lifecycle, &e.stage),
+                commands::neutralise(&e.gate.replace('_', " ")),
+                commands::neutralise(&e.explanation),
+                commands::neutralise(&e.decision)
+            )
+        })
+        .collect()
+}
+
 /// `promote-action: DEV → QA: done (12 ms)`, with the hop's message when it has one.
 pub fn hop_line(lifecycle: &Lifecycle, hop: &Hop) -> String {
-    let name = |s: &str| {
-        if s.is_empty() {
-            "(no stage)".to_string()
-        } else {
-            lifecycle.display(s).to_string()
-        }
-    };
+    let name = |s: &str| stage_name(lifecycle, s);
     let status = match hop.status {
         HopStatus::Done => "done",
         HopStatus::Planned => "planned",

@@ -3,7 +3,8 @@
 //! Renderers are pure (`Outcome` → `String`); the only I/O is appending to the files the runner
 //! names, in [`outputs::append_file`]. [`job_log`] renders the job-log lines, [`summary`] the job
 //! summary (with [`stop_callout`] on top when an emergency stop blocked the run), [`outputs`]
-//! the step outputs, [`record`] the JSON audit record; [`wording`] holds the sentences they share.
+//! the step outputs, [`record`] the JSON audit record, [`local`] the summary of the local
+//! `gates` command; [`wording`] holds the sentences they share.
 //! [`github`] words the GitHub-side reports (check run, deployments, failure issue, webhook) and
 //! is the one part that sends, through the run's one GitHub client.
 
@@ -13,6 +14,7 @@ mod changes;
 pub mod commands;
 pub mod github;
 pub mod job_log;
+pub mod local;
 pub mod markdown;
 pub mod outputs;
 pub mod record;

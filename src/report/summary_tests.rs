@@ -160,6 +160,7 @@ fn eval(
         stage: stage.into(),
         decision: decision.into(),
         explanation: explanation.into(),
+        eval_id: String::new(),
     }
 }
 

@@ -161,16 +161,35 @@ pub(super) fn evaluations(o: &Outcome, out: &mut String) {
     if evals.is_empty() {
         return;
     }
-    out.push_str("### AppTrust policy evaluations\n\n| stage | gate | decision | explanation |\n|---|---|---|---|\n");
+    // A plan's rows are AppTrust's answer to a dry run, not a promotion's record.
+    let title = if o.command == crate::inputs::Command::Plan {
+        "AppTrust's verdict (dry run)"
+    } else {
+        "AppTrust policy evaluations"
+    };
+    let ids = evals.iter().any(|e| !e.eval_id.is_empty());
+    let _ = write!(
+        out,
+        "### {title}\n\n| stage | gate | decision | explanation |{}\n|---|---|---|---|{}\n",
+        if ids { " evaluation |" } else { "" },
+        if ids { "---|" } else { "" }
+    );
     for e in evals {
         let icon = match e.decision.as_str() {
             "pass" => "✅",
             "fail" => "❌",
             _ => "⚠️",
         };
+        let id = if ids && e.eval_id.is_empty() {
+            " — |".to_string()
+        } else if ids {
+            format!(" {} |", code(&e.eval_id))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {icon} {} | {} |",
+            "| {} | {} | {icon} {} | {} |{id}",
             escape(o.display(&e.stage)),
             escape(&e.gate),
             escape(&e.decision),

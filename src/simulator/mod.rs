@@ -23,6 +23,8 @@ mod tests_control;
 mod tests_evidence;
 #[cfg(test)]
 mod tests_faults;
+#[cfg(test)]
+mod tests_hops;
 mod views;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -59,6 +61,9 @@ pub struct SimConfig {
     pub oidc_provider: String,
     /// How long an `async=true` operation stays in progress.
     pub async_delay: Duration,
+    /// Added to every API answer (not to `/_sim/` control calls): a network's round-trip time,
+    /// so benchmarks and tests see what a run costs away from loopback.
+    pub latency: Duration,
 }
 
 impl Default for SimConfig {
@@ -67,6 +72,7 @@ impl Default for SimConfig {
             tokens: vec!["simulator-token".into()],
             oidc_provider: "github-oidc".into(),
             async_delay: Duration::from_millis(300),
+            latency: Duration::ZERO,
         }
     }
 }

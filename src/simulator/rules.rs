@@ -63,6 +63,7 @@ impl State {
         let project = self.project_of(app)?;
         let current = self.version(app, version)?.current_stage.clone();
         let promotion_type = promotion_type(body)?;
+        let options = body.options()?;
         let target = hop_target(&project, body, op)?;
         let v = self.version(app, version)?;
         if v.in_flight.is_some() {
@@ -77,9 +78,15 @@ impl State {
             )));
         }
         check_order(&project, &current, &target, op)?;
+        let is_dry_run = promotion_type == "dry_run";
+        // A dry run leaves no trace: the ids and the clock it uses are given back.
+        let counters = (self.id_counter, self.last_millis);
         let failure = self.policy_failures.get(&target).cloned();
         let evaluations = self.evaluate(&current, &target, failure.as_deref());
         let now = self.next_millis();
+        if is_dry_run {
+            (self.id_counter, self.last_millis) = counters;
+        }
         let mut response = json!({
             "application_key": app,
             "version": version,
@@ -89,7 +96,8 @@ impl State {
             "promotion_type": promotion_type,
             "included_repository_keys": body.included_repository_keys,
             "excluded_repository_keys": body.excluded_repository_keys,
-            "artifact_additional_properties": body.artifact_additional_properties.clone().unwrap_or_else(|| json!([])),
+            "artifact_additional_properties": body.artifact_additional_properties,
+            "overwrite_strategy": body.overwrite_strategy,
             "timestamp": iso(now),
             "evaluations": evaluations,
         });
@@ -104,8 +112,8 @@ impl State {
             created_millis: now,
             message: None,
             evaluations: Some(evaluations),
+            options,
         };
-        let is_dry_run = record.promotion_type == "dry_run";
         if failure.is_some() {
             let message = format!(
                 "{} promotion from '{}' to '{}' failed due to policy violations",

@@ -187,6 +187,7 @@ fn build_version(
                 exit_gate: gate(&source, *counter - 1),
                 entry_gate: gate(target, *counter),
             }),
+            options: Default::default(),
         });
         source = (*target).into();
     }

@@ -138,6 +138,31 @@ pub struct PromotionRecord {
     pub created_millis: i64,
     pub message: Option<String>,
     pub evaluations: Option<Evaluations>,
+    /// What the request carried besides its target (absent from state files written before).
+    #[serde(default, flatten)]
+    pub options: HopOptions,
+}
+
+/// What a promote or release carried besides its target, as the client sent it: the
+/// repositories, the overwrite strategy and the properties for the promoted artifacts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HopOptions {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub included_repository_keys: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_repository_keys: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifact_additional_properties: Vec<ArtifactProperty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overwrite_strategy: Option<String>,
+}
+
+/// One entry of `artifact_additional_properties`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactProperty {
+    pub key: String,
+    #[serde(default)]
+    pub values: Vec<String>,
 }
 
 /// Marks an accepted `async=true` operation that has not landed yet.
@@ -217,9 +242,48 @@ pub struct PromoteBody {
     #[serde(default)]
     pub excluded_repository_keys: Vec<String>,
     #[serde(default)]
-    pub artifact_additional_properties: Option<Value>,
+    pub artifact_additional_properties: Vec<ArtifactProperty>,
     #[serde(default)]
     pub overwrite_strategy: Option<String>,
+}
+
+impl PromoteBody {
+    /// The request's options, checked as AppTrust checks them ([INFERRED] where it is silent):
+    /// a known overwrite strategy (any case), no repository both included and excluded, no
+    /// property without a key.
+    pub fn options(&self) -> Result<HopOptions, ApiError> {
+        if let Some(s) = &self.overwrite_strategy {
+            if !["DISABLED", "LATEST", "ALL"].contains(&s.to_ascii_uppercase().as_str()) {
+                return Err(ApiError::bad_request(format!(
+                    "invalid overwrite_strategy '{s}': expected DISABLED, LATEST or ALL"
+                )));
+            }
+        }
+        if let Some(r) = self
+            .included_repository_keys
+            .iter()
+            .find(|r| self.excluded_repository_keys.contains(r))
+        {
+            return Err(ApiError::bad_request(format!(
+                "repository '{r}' is both included and excluded"
+            )));
+        }
+        if self
+            .artifact_additional_properties
+            .iter()
+            .any(|p| p.key.trim().is_empty())
+        {
+            return Err(ApiError::bad_request(
+                "artifact_additional_properties: every property needs a key",
+            ));
+        }
+        Ok(HopOptions {
+            included_repository_keys: self.included_repository_keys.clone(),
+            excluded_repository_keys: self.excluded_repository_keys.clone(),
+            artifact_additional_properties: self.artifact_additional_properties.clone(),
+            overwrite_strategy: self.overwrite_strategy.clone(),
+        })
+    }
 }
 
 /// Who asked, whether to answer before applying, and how long the async work takes.

@@ -22,6 +22,10 @@ pub const INPUTS: &[&str] = &[
     "policy",
     "promotion-type",
     "to-version",
+    "include-repos",
+    "exclude-repos",
+    "overwrite-strategy",
+    "properties",
     "hotfix",
     "reason",
     "from-stage",
@@ -47,6 +51,28 @@ pub struct Sim {
 impl Sim {
     pub fn start() -> Sim {
         Self::with(SimConfig::default())
+    }
+
+    /// A seeded simulator that delays every answer by `latency` (a network's round trip), so a
+    /// test sees what its run costs away from loopback.
+    pub fn with_latency(latency: std::time::Duration) -> Sim {
+        Self::with(SimConfig {
+            latency,
+            ..SimConfig::default()
+        })
+    }
+
+    /// Runs `f` to completion on the simulator's runtime.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self._rt.block_on(f)
+    }
+
+    /// Runs `f` in the background on the simulator's runtime (another server beside it).
+    pub fn spawn<F>(&self, f: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self._rt.spawn(f);
     }
 
     pub fn with(config: SimConfig) -> Sim {
@@ -350,8 +376,8 @@ pub fn assert_valid_record(record: &serde_json::Value) {
     );
 }
 
-/// Requests that could have changed something: every one but reads and the queries JFrog's
-/// read APIs take as POST (AQL, GraphQL).
+/// Requests that could have changed something: every one but reads, the queries JFrog's
+/// read APIs take as POST (AQL, GraphQL) and AppTrust dry runs (a plan's question).
 pub fn mutations(sim: &Sim) -> Vec<promote_action::simulator::LoggedRequest> {
     sim.sim
         .requests()
@@ -360,8 +386,18 @@ pub fn mutations(sim: &Sim) -> Vec<promote_action::simulator::LoggedRequest> {
             r.method != "GET"
                 && r.path != "/artifactory/api/search/aql"
                 && r.path != "/onemodel/api/v1/graphql"
+                && !is_dry_run(r)
         })
         .collect()
+}
+
+/// A promote or release sent with `promotion_type: dry_run`.
+pub fn is_dry_run(r: &promote_action::simulator::LoggedRequest) -> bool {
+    r.method == "POST"
+        && r.body
+            .as_deref()
+            .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+            .is_some_and(|b| b["promotion_type"] == "dry_run")
 }
 
 /// A wiremock GitHub on its own runtime, so the blocking binary call can run meanwhile.

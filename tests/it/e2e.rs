@@ -190,10 +190,20 @@ fn plan_makes_no_mutating_request() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.out("result"), "planned");
     assert_eq!(run.out("to-stage"), "bookverse-DEV");
+    // Reads, and the one dry run that asks AppTrust about the first hop.
+    let requests = sim.sim.requests();
     assert!(
-        sim.sim.requests().iter().all(|r| r.method == "GET"),
-        "{:?}",
-        sim.sim.requests()
+        requests
+            .iter()
+            .all(|r| r.method == "GET" || crate::common::is_dry_run(r)),
+        "{requests:?}"
+    );
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| crate::common::is_dry_run(r))
+            .count(),
+        1
     );
     assert_eq!(sim.sim.promotions_applied(), 0);
     assert!(run.summary.contains("would release"), "{}", run.summary);

@@ -257,6 +257,16 @@ fn hostile_values_in_how_to_promote_inputs() {
 }
 
 #[test]
+fn hostile_values_in_selection_inputs() {
+    inputs_catalogue(&[
+        "include-repos",
+        "exclude-repos",
+        "overwrite-strategy",
+        "properties",
+    ]);
+}
+
+#[test]
 fn hostile_values_in_attestation_inputs() {
     inputs_catalogue(&["evidence-key", "evidence-key-alias"]);
 }
@@ -302,6 +312,10 @@ fn catalogue_covers_every_declared_input() {
         "command",
         "policy",
         "promotion-type",
+        "include-repos",
+        "exclude-repos",
+        "overwrite-strategy",
+        "properties",
         "reason",
         "evidence-key",
         "evidence-key-alias",

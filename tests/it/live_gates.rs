@@ -33,6 +33,7 @@ fn history_sim() -> Sim {
         created_millis: at,
         message: None,
         evaluations: None,
+        options: Default::default(),
     };
     let first_entry = v.history.last().expect("seeded history").created_millis;
     v.history.push(record(

@@ -156,6 +156,7 @@ proptest! {
                 stage: "bookverse-QA".into(),
                 decision: "fail".into(),
                 explanation: explanation.clone(),
+                eval_id: String::new(),
             }],
             message: hop_message,
         });

@@ -119,6 +119,7 @@ async fn promote_sends_target_and_type_synchronously() {
     let req = HopRequest {
         target_stage: "bookverse-QA".into(),
         promotion_type: "move".into(),
+        ..HopRequest::default()
     };
     let reply = client(&server)
         .promote("inv", "1.0.0", &req)
@@ -144,6 +145,7 @@ async fn release_has_no_target_stage() {
     let req = HopRequest {
         target_stage: "PROD".into(),
         promotion_type: "copy".into(),
+        ..HopRequest::default()
     };
     client(&server)
         .release("inv", "1.0.0", &req)
@@ -205,6 +207,7 @@ async fn policy_failure_in_a_4xx_is_a_rejection_not_an_error() {
     let req = HopRequest {
         target_stage: "bookverse-QA".into(),
         promotion_type: "copy".into(),
+        ..HopRequest::default()
     };
     match client(&server)
         .promote("inv", "1.0.0", &req)
@@ -262,6 +265,7 @@ async fn posts_are_never_retried() {
     let req = HopRequest {
         target_stage: "x".into(),
         promotion_type: "copy".into(),
+        ..HopRequest::default()
     };
     let err = client(&server)
         .promote("inv", "1.0.0", &req)

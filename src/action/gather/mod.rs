@@ -8,7 +8,7 @@
 //! because a later report is unreadable only after an earlier hop went through. The report
 //! files of a gate are found and read in [`workspace`].
 
-mod workspace;
+pub(crate) mod workspace;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,8 +35,6 @@ pub(super) struct Sources<'a> {
     pub(super) app: &'a str,
     /// The version's content, as read.
     pub(super) content: &'a VersionContent,
-    /// What was read from GitHub.
-    pub(super) github: &'a GitHubFacts,
     /// Where report and key files are.
     pub(super) workspace: &'a Path,
     /// Bounds of the evidence read.
@@ -67,10 +65,19 @@ pub(super) struct Gathered {
     /// The first error that stops the run (a query the monitoring API refuses, the API
     /// unreachable): no gate may pass or block on it.
     pub(super) failure: Option<crate::error::Error>,
+    /// What was read from GitHub (check runs, approvals).
+    pub(super) github: GitHubFacts,
 }
 
 /// The facts of every gate of every stage of `path` that the policy names, in gate order.
-pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<'_>) -> Gathered {
+/// JFrog's evidence and `github` (the GitHub reads) go out together unless `sequential`.
+pub(super) async fn stage_facts(
+    policy: &Policy,
+    path: &[String],
+    src: &Sources<'_>,
+    github: impl std::future::Future<Output = GitHubFacts>,
+    sequential: bool,
+) -> Gathered {
     let stages: Vec<(&String, &crate::policy::StagePolicy)> = path
         .iter()
         .filter_map(|s| policy.stage(s).map(|sp| (s, sp)))
@@ -82,22 +89,25 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
         mut record_readers,
         artifact_gates,
     } = readers(&stages, src.workspace);
-    let read = if readers.iter().any(|r| r.keys.is_ok())
-        || record_readers.iter().any(|r| r.wanted().is_some())
-    {
-        let subject = Subject::manifest(src.project, src.app, &src.content.version);
-        let read = evidence_read::read(
-            src.evidence,
-            &subject,
-            &mut readers,
-            &mut record_readers,
-            &src.content.artifacts,
-            src.limits,
-        );
-        Some(read.await)
-    } else {
-        None
+    let jfrog = async {
+        if readers.iter().any(|r| r.keys.is_ok())
+            || record_readers.iter().any(|r| r.wanted().is_some())
+        {
+            let subject = Subject::manifest(src.project, src.app, &src.content.version);
+            let read = evidence_read::read(
+                src.evidence,
+                &subject,
+                &mut readers,
+                &mut record_readers,
+                &src.content.artifacts,
+                src.limits,
+            );
+            Some(read.await)
+        } else {
+            None
+        }
     };
+    let (read, github) = super::reads::both(sequential, jfrog, github).await;
     let record_read = read
         .as_ref()
         .map(|r| r.as_ref().map(|f| f.subject.clone()).map_err(Clone::clone));
@@ -132,7 +142,7 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
                 GateSpec::Attestations { .. } => attested
                     .next()
                     .unwrap_or_else(|| Fact::Unavailable("the attestations were not read".into())),
-                GateSpec::Checks { .. } => src.github.checks.clone(),
+                GateSpec::Checks { .. } => github.checks.clone(),
                 spec if super::probe::is_live(spec) => {
                     match super::probe::evidence(src.live, stage, gate).await {
                         Ok(e) => e,
@@ -164,6 +174,7 @@ pub(super) async fn stage_facts(policy: &Policy, path: &[String], src: &Sources<
         facts: out,
         unread,
         failure,
+        github,
     }
 }
 

@@ -30,13 +30,13 @@ fn one(workspace: &Path, pattern: &str) -> Result<PathBuf, ReportError> {
 
 /// The workspace the gates' reports are read from, and its file listing — made once, the
 /// first time a failure is placed on the user's code ([`source_map`]).
-pub(super) struct Workspace<'a> {
+pub(crate) struct Workspace<'a> {
     root: &'a Path,
     sources: OnceCell<SourceIndex>,
 }
 
 impl<'a> Workspace<'a> {
-    pub(super) fn new(root: &'a Path) -> Workspace<'a> {
+    pub(crate) fn new(root: &'a Path) -> Workspace<'a> {
         Workspace {
             root,
             sources: OnceCell::new(),
@@ -51,7 +51,7 @@ impl<'a> Workspace<'a> {
 /// Reads the report files of a file-based gate, keeping the error (and so the file it is
 /// about) for annotations; failed tests and SARIF findings are placed on the workspace's files.
 /// `None` for gates whose facts are remote (`checks`, `integrity`, `evidence`).
-pub(super) fn read_reports(
+pub(crate) fn read_reports(
     ws: &Workspace<'_>,
     spec: &GateSpec,
 ) -> Option<Result<Fact, ReportError>> {

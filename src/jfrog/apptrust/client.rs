@@ -148,6 +148,8 @@ impl HttpAppTrust {
             .await?;
         // The HTTP status of a policy rejection is undocumented ([INFERRED]): whatever the
         // status, a body whose evaluations contain a `fail` is a policy decision, not an error.
+        // A dry run (`promotion_type: dry_run`, as the CLI's --dry-run) is [INFERRED] to answer
+        // in this same shape; the simulator does, and `plan` reads it through here.
         let parsed: Option<HopBody> = serde_json::from_str(&reply.text).ok();
         if let Some(hop) = &parsed {
             let evaluations = hop.evaluations();
@@ -168,6 +170,14 @@ impl HttpAppTrust {
             message: hop.message.unwrap_or_default(),
             evaluations,
         })
+    }
+}
+
+/// Adds the selective-promotion fields (repositories, overwrite strategy, properties) the CLI
+/// sends in both the promote and the release body.
+fn extend(body: &mut serde_json::Value, req: &HopRequest) {
+    if let Some(o) = body.as_object_mut() {
+        o.extend(req.selection.body_fields());
     }
 }
 
@@ -212,11 +222,10 @@ impl AppTrustApi for HttpAppTrust {
         req: &HopRequest,
     ) -> Result<HopReply, RemoteError> {
         let path = format!("{}/promote?async=false", Self::version_path(app, version));
-        self.hop(
-            path,
-            json!({"target_stage": req.target_stage, "promotion_type": req.promotion_type}),
-        )
-        .await
+        let mut body =
+            json!({"target_stage": req.target_stage, "promotion_type": req.promotion_type});
+        extend(&mut body, req);
+        self.hop(path, body).await
     }
 
     async fn release(
@@ -226,8 +235,9 @@ impl AppTrustApi for HttpAppTrust {
         req: &HopRequest,
     ) -> Result<HopReply, RemoteError> {
         let path = format!("{}/release?async=false", Self::version_path(app, version));
-        self.hop(path, json!({"promotion_type": req.promotion_type}))
-            .await
+        let mut body = json!({"promotion_type": req.promotion_type});
+        extend(&mut body, req);
+        self.hop(path, body).await
     }
 
     async fn rollback(

@@ -48,10 +48,13 @@ pub struct Evaluation {
     pub gate: String,
     /// Stage the gate belongs to.
     pub stage: String,
-    /// `pass`, `warn` or `fail` (lower-cased).
+    /// `pass`, `warn`, `fail` or `error` (lower-cased, as AppTrust spelt it).
     pub decision: String,
     /// AppTrust's explanation.
     pub explanation: String,
+    /// AppTrust's evaluation id (`""` when it gave none), to find the evaluation in JFrog.
+    #[serde(default)]
+    pub eval_id: String,
 }
 
 /// AppTrust's answer to a promote or release request.
@@ -115,12 +118,14 @@ pub struct VersionSummary {
 }
 
 /// Parameters of a promote or release request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HopRequest {
     /// Full target stage name (ignored by `/release`).
     pub target_stage: String,
-    /// `copy`, `move` or `keep`.
+    /// `copy`, `move` or `keep` (`dry_run` to ask AppTrust's verdict without promoting).
     pub promotion_type: String,
+    /// Repositories, overwrite strategy and artifact properties, as the CLI sends them.
+    pub selection: crate::inputs::Selection,
 }
 
 /// The AppTrust calls the action makes. Generic (not `dyn`) so implementations stay simple.

@@ -219,6 +219,9 @@ fn collect_evaluations(v: &Value, gate: &str, out: &mut Vec<Evaluation>) {
                 stage: s("stage"),
                 decision: s("decision").to_ascii_lowercase(),
                 explanation: s("explanation"),
+                eval_id: Some(s("eval_id"))
+                    .filter(|id| !id.is_empty())
+                    .unwrap_or_else(|| s("evaluation_id")),
             });
         }
         Value::Object(map) => {

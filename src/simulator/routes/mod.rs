@@ -15,7 +15,14 @@
 //!   on the version still in flight → 409 `promotion already in progress`; content status not
 //!   `COMPLETED` → 409; target is not exactly the next promote stage (`""` → first stage), i.e.
 //!   same, backwards or skipping → 409 naming current and target; unknown `promotion_type` → 400.
-//!   `dry_run` validates and evaluates gates but changes and records nothing (200).
+//!   `dry_run` validates and evaluates gates but changes and records nothing, not even an id or
+//!   clock counter: 200 with the evaluations, or 422 like a real policy failure.
+//! - Promote and release accept `included_repository_keys`, `excluded_repository_keys`,
+//!   `artifact_additional_properties: [{key, values}]` and `overwrite_strategy` (`DISABLED`,
+//!   `LATEST`, `ALL`, any case), echo them in the answer and keep them on the history record;
+//!   an unknown strategy, a repository both included and excluded or a property without a key
+//!   → 400.
+//! - `SimConfig::latency` delays every API answer (not `/_sim/`) by a network's round trip.
 //! - Release (`POST …/release?async=`): same checks, allowed only from the last promote stage
 //!   (`bookverse-STAGING`), else 409; sets `current_stage` PROD and `release_status` `released`.
 //! - Policy failure (set with `set_stage_policy_failure` or `PUT /_sim/policy-failures/{stage}`):

@@ -1,5 +1,5 @@
-//! The request pipeline around every API request: bearer auth, injected faults and the request
-//! log the tests read back.
+//! The request pipeline around every API request: the configured latency, bearer auth,
+//! injected faults and the request log the tests read back.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -46,6 +46,11 @@ pub(super) async fn pipeline(State(sim): State<Simulator>, req: Request, next: N
         parts.extensions.insert(AuthUser(u));
     }
     let req = Request::from_parts(parts, Body::from(bytes));
+    // The round trip a real network adds, paid by every answer, faults included.
+    let latency = sim.config().latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     // Futures are lazy: kinds that answer without applying simply never poll this.
     let inner = async move {
         if needs_auth && !had_valid_auth {

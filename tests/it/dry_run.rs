@@ -1,0 +1,250 @@
+//! AppTrust's own verdict in `plan` (issue 24 item 5): the plan's first hop is sent as
+//! `jf apptrust version-promote --dry-run` sends it (`promotion_type: dry_run`, the selection
+//! fields included), and AppTrust's gate decisions stand beside ours — in the log, the summary
+//! and the record. A dry run AppTrust refuses blocks the plan as AppTrust's `fail`.
+
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use promote_action::simulator::{Fault, FaultKind};
+
+use crate::common::{Action, Run, Sim, is_dry_run, mutations};
+
+const APP: &str = "bookverse-inventory";
+
+fn plan(sim: &Sim, version: &str) -> Action {
+    let mut a = Action::new(sim, APP);
+    a.input("version", version)
+        .input("command", "plan")
+        .input("target-stage", "PROD");
+    a
+}
+
+fn dry_runs(sim: &Sim) -> Vec<Value> {
+    sim.sim
+        .requests()
+        .iter()
+        .filter(|r| is_dry_run(r))
+        .map(|r| {
+            let mut body: Value =
+                serde_json::from_str(r.body.as_deref().unwrap_or_default()).expect("JSON");
+            body["_path"] = json!(r.path);
+            body
+        })
+        .collect()
+}
+
+fn apptrust_lines(run: &Run) -> Vec<&str> {
+    run.stdout
+        .lines()
+        .filter(|l| l.contains(" · AppTrust "))
+        .collect()
+}
+
+#[test]
+fn a_plan_asks_apptrust_about_its_first_hop_and_shows_the_answer_beside_our_gates() {
+    let sim = Sim::start();
+    let run = plan(&sim, "1.2.0")
+        .input("include-repos", "inventory-docker-qa-local")
+        .input("overwrite-strategy", "latest")
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.out("result"), "planned");
+    // One question, exactly the first hop's body with the type the CLI's --dry-run sends.
+    assert_eq!(
+        dry_runs(&sim),
+        [json!({
+            "target_stage": "bookverse-QA",
+            "promotion_type": "dry_run",
+            "included_repository_keys": ["inventory-docker-qa-local"],
+            "overwrite_strategy": "LATEST",
+            "_path": "/apptrust/api/v1/applications/bookverse-inventory/versions/1.2.0/promote",
+        })]
+    );
+    assert_eq!(mutations(&sim), vec![], "nothing else was sent");
+    assert_eq!(sim.sim.promotions_applied(), 0);
+    assert!(
+        sim.sim.version(APP, "1.2.0").expect("1.2.0").history.len() == 1,
+        "a dry run leaves no history"
+    );
+    let lines = apptrust_lines(&run);
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(
+        lines[0].starts_with("DEV · AppTrust exit gate (evaluation "),
+        "{lines:?}"
+    );
+    assert!(lines[0].ends_with("→ pass"), "{lines:?}");
+    assert!(
+        lines[1].starts_with("QA · AppTrust entry gate (evaluation "),
+        "{lines:?}"
+    );
+    assert!(
+        run.summary.contains("### AppTrust's verdict (dry run)"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary
+            .contains("| stage | gate | decision | explanation | evaluation |"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary.contains("| QA | entry\\_gate | ✅ pass |"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary
+            .contains("AppTrust's dry run covers the first hop only (DEV → QA)"),
+        "{}",
+        run.summary
+    );
+    let record = run.record.expect("record");
+    let evals = &record["outcome"]["hops"][0]["evaluations"];
+    assert_eq!(evals.as_array().map(Vec::len), Some(2), "{evals}");
+    assert!(
+        evals[1]["eval_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{evals}"
+    );
+    assert_eq!(record["outcome"]["hops"][1]["evaluations"], json!([]));
+}
+
+#[test]
+fn a_release_hop_is_asked_through_release_without_a_target() {
+    let sim = Sim::start();
+    let run = plan(&sim, "1.1.0").run();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        dry_runs(&sim),
+        [json!({
+            "promotion_type": "dry_run",
+            "_path": "/apptrust/api/v1/applications/bookverse-inventory/versions/1.1.0/release",
+        })]
+    );
+    assert!(
+        !run.summary.contains("covers the first hop only"),
+        "one hop"
+    );
+    assert_eq!(
+        sim.sim.version(APP, "1.1.0").expect("1.1.0").current_stage,
+        "bookverse-STAGING"
+    );
+}
+
+#[test]
+fn an_apptrust_policy_that_fails_the_dry_run_blocks_the_plan_as_apptrusts_fail() {
+    let sim = Sim::start();
+    sim.sim
+        .set_stage_policy_failure("QA", Some("SBOM evidence is missing".into()));
+    let run = plan(&sim, "1.2.0").run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.out("result"), "blocked");
+    assert_eq!(
+        run.out("to-stage"),
+        "bookverse-DEV",
+        "the version did not move"
+    );
+    let lines = apptrust_lines(&run);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("QA · AppTrust entry gate")
+                && l.ends_with("SBOM evidence is missing → fail")),
+        "{lines:?}"
+    );
+    assert!(
+        run.summary
+            .contains("| QA | entry\\_gate | ❌ fail | SBOM evidence is missing |"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.stdout
+            .contains("AppTrust's dry run refuses it: SBOM evidence is missing"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(sim.sim.promotions_applied(), 0);
+    assert_eq!(mutations(&sim), vec![]);
+    assert!(
+        run.stdout.contains(
+            "::error title=promote-action%3A plan blocked::plan: QA would be blocked by AppTrust's policy,"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_refused_dry_run_is_a_fail_row_never_hidden() {
+    let sim = Sim::start();
+    // AppTrust answers the dry run with a plain 403: no evaluations, still AppTrust's no.
+    sim.sim.inject(
+        Fault::on(
+            "/versions/1.2.0/promote",
+            FaultKind::Status {
+                code: 403,
+                retry_after: None,
+                body: None,
+            },
+        )
+        .method("POST"),
+    );
+    let run = plan(&sim, "1.2.0").run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.out("result"), "blocked");
+    assert!(
+        run.summary
+            .contains("| QA | dry\\_run | ❌ fail | AppTrust refused the dry run:"),
+        "{}",
+        run.summary
+    );
+}
+
+#[tokio::test]
+async fn the_dry_run_answer_is_read_with_its_evaluation_ids() {
+    use promote_action::http::ClientOptions;
+    use promote_action::inputs::Secret;
+    use promote_action::jfrog::apptrust::client::HttpAppTrust;
+    use promote_action::jfrog::apptrust::{AppTrustApi, HopReply, HopRequest};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/apptrust/api/v1/applications/inv/versions/1.0.0/promote"))
+        .and(query_param("async", "false"))
+        .and(body_json(json!({"target_stage": "p-QA", "promotion_type": "dry_run"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": "success",
+            "evaluations": {
+                "exit_gate": {"stage": "p-DEV", "eval_id": "ev-1", "decision": "Pass", "explanation": "ok"},
+                "entry_gate": {"stage": "p-QA", "eval_id": "ev-2", "decision": "Warning", "explanation": "no SBOM"}
+            }
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = HttpAppTrust::new(
+        &server.uri(),
+        Secret::new("tok".into()),
+        ClientOptions::default(),
+    )
+    .expect("client");
+    let req = HopRequest {
+        target_stage: "p-QA".into(),
+        promotion_type: "dry_run".into(),
+        ..HopRequest::default()
+    };
+    let Ok(HopReply::Accepted { evaluations, .. }) = client.promote("inv", "1.0.0", &req).await
+    else {
+        panic!("accepted")
+    };
+    let got: Vec<(&str, &str, &str)> = evaluations
+        .iter()
+        .map(|e| (e.gate.as_str(), e.decision.as_str(), e.eval_id.as_str()))
+        .collect();
+    assert!(got.contains(&("exit_gate", "pass", "ev-1")), "{got:?}");
+    assert!(got.contains(&("entry_gate", "warning", "ev-2")), "{got:?}");
+}
