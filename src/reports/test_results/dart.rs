@@ -83,6 +83,22 @@ struct Open {
     trace_loc: Option<(String, u32)>,
 }
 
+/// What a `testStart` event says of a test, kept while the failed list has room (or a
+/// quarantine probes the names).
+fn started(test: TestInfo<'_>, t: &Tally) -> Open {
+    let mut o = Open::default();
+    if t.room() || t.probing() {
+        o.name = truncate_chars(test.name.as_deref().unwrap_or(""), MAX_MESSAGE_CHARS);
+        let (url, l) = match (test.root_url, test.root_line) {
+            (Some(u), l) => (Some(u), l),
+            (None, _) => (test.url, test.line),
+        };
+        o.file = url.map(|u| file_url_path(&u));
+        o.line = l;
+    }
+    o
+}
+
 pub(crate) fn read(
     path: &Path,
     mut src: BufReader<File>,
@@ -135,17 +151,8 @@ pub(crate) fn read(
                         "more than {MAX_OPEN} tests started without finishing"
                     )));
                 }
-                let mut o = Open::default();
-                if t.room() || t.probing() {
-                    o.name = truncate_chars(test.name.as_deref().unwrap_or(""), MAX_MESSAGE_CHARS);
-                    let (url, l) = match (test.root_url, test.root_line) {
-                        (Some(u), l) => (Some(u), l),
-                        (None, _) => (test.url, test.line),
-                    };
-                    o.file = url.map(|u| file_url_path(&u));
-                    o.line = l;
-                }
-                open.insert(test.id, o);
+                let id = test.id;
+                open.insert(id, started(test, t));
             }
             "error" => {
                 if let Some(o) = ev.test_id.and_then(|id| open.get_mut(&id)) {
