@@ -1,4 +1,4 @@
-//! Command-line front end to the evidence readers, used by `bench/readers.sh` to time them in
+//! Command-line front end to the report readers, used by `bench/readers.sh` to time them in
 //! release mode and handy for poking at a report by hand:
 //! `cargo run --release --example read_report -- tests|junit|sarif|coverage FILE...`,
 //! `… -- bench FILE METRIC`, `… -- json FILE POINTER`. Prints the summary as JSON.
@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use promote_action::evidence::{
+use promote_action::reports::{
     read_benchmark, read_coverage, read_json_pointer, read_junit, read_sarif, read_test_results,
 };
 

@@ -229,7 +229,11 @@ fn validate_one(path: &str, actions: bool, out: &mut impl Write) -> u8 {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            let message = format!("cannot read policy file `{path}`: {e}");
+            let message = crate::policy::PolicyReadError::Unreadable {
+                path: path.to_string(),
+                source: e,
+            }
+            .to_string();
             if actions {
                 let line = annotation(
                     Level::Error,

@@ -14,11 +14,18 @@ pub enum Error {
     #[error(transparent)]
     Input(#[from] InputError),
     /// The policy file cannot be read, or is not where the input says.
-    #[error("{0}")]
-    Policy(String),
+    #[error(transparent)]
+    PolicyRead(#[from] crate::policy::PolicyReadError),
     /// The policy file is invalid: every problem found, each with its line and column.
     #[error(transparent)]
     PolicyFile(#[from] crate::policy::PolicyErrors),
+    /// A gate the policy describes cannot be asked as written (a monitoring query the server
+    /// refuses, a `token-env` variable that is not set): the fix is in the policy or the step.
+    #[error("{message}")]
+    GateSetup {
+        /// The policy file, the stage and gate, what is wrong and what to do.
+        message: String,
+    },
     /// JFrog (or GitHub) was unreachable, refused the request or answered something unexpected.
     #[error(transparent)]
     Remote(#[from] RemoteError),
@@ -40,11 +47,28 @@ pub enum Error {
     },
 }
 
+/// A problem at a line and column of a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The file, relative to the workspace.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What is wrong there and what to do.
+    pub message: String,
+}
+
 impl Error {
     /// The process exit status for this error, per SPEC.md.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Policy(_) | Error::PolicyFile(_) | Error::Plan { .. } => 2,
+            Error::Input(_)
+            | Error::PolicyRead(_)
+            | Error::PolicyFile(_)
+            | Error::GateSetup { .. }
+            | Error::Plan { .. } => 2,
             Error::Remote(_) | Error::Output { .. } => 3,
         }
     }
@@ -53,7 +77,9 @@ impl Error {
     pub fn title(&self) -> &'static str {
         match self {
             Error::Input(_) => "promote-action: invalid input",
-            Error::Policy(_) | Error::PolicyFile(_) => "promote-action: invalid policy file",
+            Error::PolicyRead(_) | Error::PolicyFile(_) | Error::GateSetup { .. } => {
+                "promote-action: invalid policy file"
+            }
             Error::Remote(_) => "promote-action: remote error",
             Error::Plan { .. } => "promote-action: cannot plan the promotion",
             Error::Output { .. } => "promote-action: cannot write output",
@@ -64,12 +90,12 @@ impl Error {
 impl Error {
     /// Each problem's place in a file (a policy error's line and column), so that each gets an
     /// annotation on that line; empty for errors that are not about a place in a file.
-    pub fn places(&self) -> Vec<crate::promotion::outcome::Place> {
+    pub fn places(&self) -> Vec<Place> {
         match self {
             Error::PolicyFile(errors) => errors
                 .errors()
                 .iter()
-                .map(|e| crate::promotion::outcome::Place {
+                .map(|e| Place {
                     file: e.source_name.clone(),
                     line: u32::try_from(e.line).unwrap_or(0),
                     column: u32::try_from(e.column).unwrap_or(0),
@@ -91,7 +117,8 @@ mod tests {
             input: "application",
         });
         assert_eq!(input.exit_code(), 2);
-        assert_eq!(Error::Policy("x".into()).exit_code(), 2);
+        let missing = crate::policy::PolicyReadError::Missing { path: "x".into() };
+        assert_eq!(Error::PolicyRead(missing).exit_code(), 2);
         assert_eq!(
             Error::Plan {
                 message: "x".into()

@@ -7,27 +7,29 @@
 #![forbid(unsafe_code)]
 
 // The flow, in order.
-pub mod evidence;
 pub mod gates;
 pub mod inputs;
+pub mod lifecycle;
 pub mod policy;
 pub mod promotion;
 pub mod report;
+pub mod reports;
 
 // The remote systems, over one HTTP layer.
-pub mod apptrust;
 pub mod github;
 pub mod http;
-pub mod jfrog_evidence;
-pub mod monitoring;
+pub mod jfrog;
+pub(crate) mod monitoring;
 
 // Wiring and the local commands.
 pub mod action;
 pub mod cli;
-pub mod demo;
-pub mod dsse;
-pub mod error;
+pub(crate) mod demo;
+pub mod digest;
+pub(crate) mod dsse;
+pub(crate) mod error;
 pub mod local_gates;
-pub mod secret;
+pub(crate) mod secret;
 pub mod sigstore;
 pub mod simulator;
+pub(crate) mod text;

@@ -10,11 +10,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::evidence::facts::Evidence;
-use crate::evidence::gather::{Workspace, read_file_evidence};
+use crate::action::report_files::{Workspace, read_reports};
+use crate::gates::facts::Fact;
 use crate::gates::{self, GateStatus, Severity, StageVerdict};
+use crate::lifecycle::Lifecycle;
 use crate::policy::{GateSpec, Policy, StagePolicy};
-use crate::promotion::lifecycle::Lifecycle;
 use crate::report::commands::{self, Level};
 
 /// `gates --help`.
@@ -93,12 +93,12 @@ pub fn run(args: &[String], vars: &[(String, String)], out: &mut impl Write) -> 
     // Under Actions a passing stage folds into a group, as in a promotion's log; a terminal
     // gets the plain lines.
     let mut text = if actions {
-        crate::report::log::stage_verdicts(&lifecycle, &stage.key, &verdict)
+        crate::report::job_log::stage_verdicts(&lifecycle, &stage.key, &verdict)
     } else {
         verdict
             .gates
             .iter()
-            .map(|g| crate::report::log::verdict_line(&stage.key, g))
+            .map(|g| crate::report::job_log::verdict_line(&stage.key, g))
             .collect()
     };
     for w in &verdict.warnings {
@@ -293,10 +293,10 @@ fn judge(stage: &StagePolicy, workspace: &Path) -> StageVerdict {
     let ws = Workspace::new(workspace);
     let mut v = StageVerdict::default();
     for gate in &stage.gates {
-        let eval = match read_file_evidence(&ws, &gate.spec) {
+        let eval = match read_reports(&ws, &gate.spec) {
             Some(read) => {
-                let evidence = read
-                    .unwrap_or_else(|e| Evidence::Unavailable(relative(workspace, &e.to_string())));
+                let evidence =
+                    read.unwrap_or_else(|e| Fact::Unavailable(relative(workspace, &e.to_string())));
                 // No baseline here: regressions are judged against the version in the stage,
                 // which only a promotion reads; quarantine expiry is judged at this instant.
                 let ctx = gates::GateContext {

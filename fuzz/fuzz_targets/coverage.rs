@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let path = promote_action_fuzz::temp_file("coverage.xml", data);
-    match promote_action::evidence::read_coverage(&path) {
+    match promote_action::reports::read_coverage(&path) {
         Ok(summary) => {
             if let Some(p) = summary.combined_percent() {
                 assert!(p.is_finite() && (0.0..=100.0).contains(&p), "{p}");

@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let path = promote_action_fuzz::temp_file("report.xml", data);
-    if let Err(e) = promote_action::evidence::read_junit(std::slice::from_ref(&path)) {
+    if let Err(e) = promote_action::reports::read_junit(std::slice::from_ref(&path)) {
         assert!(e.to_string().contains("report.xml"), "{e}");
     }
 });

@@ -1,4 +1,4 @@
-//! Shared helpers for the fuzz targets: the evidence readers take file paths, so each input is
+//! Shared helpers for the fuzz targets: the report readers take file paths, so each input is
 //! written to a per-process temporary file first.
 
 use std::path::PathBuf;

@@ -7,7 +7,7 @@
 
 use crate::dsse::{SigningKey, Statement};
 use crate::inputs::{Inputs, RunContext};
-use crate::jfrog_evidence::{EvidenceClient, Subject};
+use crate::jfrog::evidence::{EvidenceClient, Subject};
 use crate::promotion::outcome::{Attestation, Outcome};
 use crate::report::attestation::{self, PREDICATE_TYPE};
 

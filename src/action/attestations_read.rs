@@ -13,14 +13,13 @@ use std::sync::Arc;
 
 use futures_util::StreamExt as _;
 
-use crate::apptrust::VersionContent;
 use crate::dsse;
-use crate::evidence::facts::{Evidence, EvidenceRecord};
 use crate::gates::evidence_record::{ParsedFile, SigstoreRules, VersionSubjects, verify_record};
+use crate::gates::facts::{EvidenceRecord, Fact};
 use crate::gates::{AttestationFacts, SubjectCheck};
 use crate::github::{AttestationScope, GitHubClient, ListedBundle};
-use crate::http::ClientOptions;
-use crate::inputs::{Inputs, RunContext};
+use crate::inputs::Inputs;
+use crate::jfrog::apptrust::VersionContent;
 use crate::sigstore::{ArtifactSha256, Expectations, Failure, Identity, TrustedRoots, Verified};
 
 /// Digests looked up in GitHub at once (each a paged read), like the evidence downloads.
@@ -69,7 +68,7 @@ impl<'w> Roots<'w> {
 
 /// A `trusted-root` file, found like a report (inside the workspace, no symlink out of it).
 fn read_root_file(workspace: &Path, file: &str) -> Result<Arc<TrustedRoots>, String> {
-    let paths = crate::evidence::expand_globs(workspace, &[file.to_string()])
+    let paths = crate::reports::expand_globs(workspace, &[file.to_string()])
         .map_err(|e| format!("trusted-root: {e}"))?;
     let [path] = paths.as_slice() else {
         return Err(format!(
@@ -93,19 +92,12 @@ fn read_root_file(workspace: &Path, file: &str) -> Result<Arc<TrustedRoots>, Str
 /// The GitHub client `subjects: artifacts` reads with, or why there is none.
 pub(super) fn github_client(
     inputs: &Inputs,
-    ctx: &RunContext,
-    options: &ClientOptions,
+    github: &Result<GitHubClient, String>,
 ) -> Result<GitHubClient, String> {
-    let token = inputs.github_token.clone().ok_or_else(|| {
-        "input `github-token` is empty: `subjects: artifacts` reads GitHub's attestations API (pass `github-token: ${{ github.token }}` and grant `permissions: attestations: read`)".to_string()
-    })?;
-    let http = crate::http::build_client(options)?;
-    Ok(GitHubClient::with_options(
-        http,
-        &ctx.api_url,
-        token,
-        options.clone(),
-    ))
+    if inputs.github_token.is_none() {
+        return Err("input `github-token` is empty: `subjects: artifacts` reads GitHub's attestations API (pass `github-token: ${{ github.token }}` and grant `permissions: attestations: read`)".to_string());
+    }
+    github.clone()
 }
 
 /// Where an identity's attestations live: its `signer-repo`, unless `owner` names another
@@ -156,14 +148,14 @@ pub(super) async fn artifacts(
     client: &Result<GitHubClient, String>,
     gate: ArtifactsGate<'_>,
     content: &VersionContent,
-) -> Evidence {
+) -> Fact {
     let (client, roots) = match (client, gate.roots) {
-        (Err(why), _) => return Evidence::Unavailable(why.clone()),
-        (_, Err(why)) => return Evidence::Unavailable(why),
+        (Err(why), _) => return Fact::Unavailable(why.clone()),
+        (_, Err(why)) => return Fact::Unavailable(why),
         (Ok(c), Ok(r)) => (c, r),
     };
     let Some(scope) = scope(gate.identity) else {
-        return Evidence::Unavailable(
+        return Fact::Unavailable(
             "the identity names no repository or owner to look attestations up in".into(),
         );
     };
@@ -201,7 +193,7 @@ pub(super) async fn artifacts(
         match f {
             Ok(b) => bundles.push(b),
             Err(why) => {
-                return Evidence::Unavailable(format!("cannot read GitHub's attestations: {why}"));
+                return Fact::Unavailable(format!("cannot read GitHub's attestations: {why}"));
             }
         }
     }
@@ -220,7 +212,7 @@ pub(super) async fn artifacts(
     .await;
     let verified = match verified {
         Ok(v) => v,
-        Err(e) => return Evidence::Unavailable(format!("verifying the attestations failed: {e}")),
+        Err(e) => return Fact::Unavailable(format!("verifying the attestations failed: {e}")),
     };
     let checks = subjects
         .into_iter()
@@ -245,7 +237,7 @@ pub(super) async fn artifacts(
             }
         })
         .collect();
-    Evidence::Attestations(AttestationFacts {
+    Fact::Attestations(AttestationFacts {
         source: format!("GitHub's attestations API, {scope}"),
         checks,
         layers_skipped,
@@ -284,7 +276,7 @@ fn first_passing(
             ListedBundle::Inline(json) => crate::sigstore::verify_bundle(json, &expect, roots),
             ListedBundle::ByUrl(url) => Err(Failure::Unreadable(format!(
                 "GitHub gave the bundle only by URL ({}), which this action does not fetch",
-                crate::evidence::truncate_chars(url, 120)
+                crate::text::truncate_chars(url, 120)
             ))),
         };
         match outcome {
@@ -407,14 +399,14 @@ impl<'a> RecordReader<'a> {
     }
 
     /// The gate's facts once the read is over (`read` = what it found, or why it failed).
-    pub(super) fn finish(self, read: Option<&Result<String, String>>) -> Evidence {
+    pub(super) fn finish(self, read: Option<&Result<String, String>>) -> Fact {
         if let Err(why) = &self.roots {
-            return Evidence::Unavailable(why.clone());
+            return Fact::Unavailable(why.clone());
         }
         match read {
-            None => Evidence::Unavailable("the evidence was not read".into()),
-            Some(Err(why)) => Evidence::Unavailable(why.clone()),
-            Some(Ok(subject)) => Evidence::Attestations(AttestationFacts {
+            None => Fact::Unavailable("the evidence was not read".into()),
+            Some(Err(why)) => Fact::Unavailable(why.clone()),
+            Some(Ok(subject)) => Fact::Attestations(AttestationFacts {
                 source: format!("the JFrog evidence of {subject}"),
                 checks: self.checks.into_iter().flatten().collect(),
                 layers_skipped: 0,

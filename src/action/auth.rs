@@ -3,10 +3,10 @@
 
 use std::io::Write;
 
-use crate::apptrust::oidc;
 use crate::error::Error;
 use crate::http::ClientOptions;
 use crate::inputs::{InputError, Inputs, RunContext};
+use crate::jfrog::apptrust::oidc;
 use crate::report::commands;
 use crate::secret::Secret;
 

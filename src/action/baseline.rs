@@ -17,13 +17,13 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use tokio::time::Instant;
 
-use super::execute::Run;
-use crate::apptrust::AppTrustApi;
+use super::run::Run;
 use crate::dsse::{self, PublicKey, SigningKey};
 use crate::gates::Baseline;
 use crate::gates::evidence_record::{self, Rules};
 use crate::gates::failing_tests::AttestedFailures;
-use crate::jfrog_evidence::{EvidenceRecord, Subject};
+use crate::jfrog::apptrust::AppTrustApi;
+use crate::jfrog::evidence::{EvidenceRecord, Subject};
 use crate::policy::{GateSpec, Policy};
 use crate::report::attestation::PREDICATE_TYPE;
 

@@ -6,10 +6,9 @@
 //! Every read here is informative: a failure is recorded as the change set's note plus one
 //! warning, and never changes what the run decides or sends.
 
-use super::execute::Run;
-use crate::apptrust::AppTrustApi;
-use crate::github::GitHubClient;
+use super::run::Run;
 use crate::inputs::RunContext;
+use crate::jfrog::apptrust::AppTrustApi;
 use crate::promotion::changes::{COMMIT_PROPERTY, ChangeSet, commit_of, current_in};
 
 /// The change set of promoting `candidate` into `stage`, and the one warning to give when a
@@ -78,18 +77,16 @@ pub(super) async fn read<A: AppTrustApi>(
         set.status = Some("identical".into());
         return (set, None);
     }
-    let (Some(token), Some(repo)) = (&inputs.github_token, &ctx.repository) else {
+    let (Some(_), Some(repo)) = (&inputs.github_token, &ctx.repository) else {
         set.note = Some(
             "no github-token (or GITHUB_REPOSITORY): the commits between the two versions were not read".into(),
         );
         return (set, None);
     };
-    let options = &run.settings.client;
-    let http = match crate::http::build_client(options) {
-        Ok(h) => h,
-        Err(e) => return warn(set, e),
+    let client = match run.github {
+        Ok(c) => c,
+        Err(e) => return warn(set, e.clone()),
     };
-    let client = GitHubClient::with_options(http, &ctx.api_url, token.clone(), options.clone());
     let repo = crate::github::changes::repo_path(repo);
     let compared = match client.compare(&repo, &base_sha, &head_sha).await {
         Ok(c) => c,

@@ -11,11 +11,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::apptrust::{AppTrustApi, Evaluation, HopReply, HopRequest};
 use crate::http::RemoteError;
 use crate::inputs::Selection;
-use crate::promotion::lifecycle::Lifecycle;
-use crate::promotion::outcome::HopAction;
+use crate::jfrog::apptrust::{AppTrustApi, Evaluation, HopReply, HopRequest};
+use crate::lifecycle::HopAction;
+use crate::lifecycle::Lifecycle;
 use crate::promotion::plan::DryRun;
 
 /// The `gate` of a row that stands for the whole dry run (AppTrust gave no gate decisions).

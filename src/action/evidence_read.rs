@@ -5,7 +5,7 @@
 //! and the fields the summary shows, so memory does not grow with the number or size of records.
 //!
 //! The whole read has a deadline; files a minimum rate and a byte budget
-//! ([`crate::jfrog_evidence::Limits`]). A bound that stops the whole read (the deadline, the
+//! ([`crate::jfrog::evidence::Limits`]). A bound that stops the whole read (the deadline, the
 //! budget) fails every evidence gate naming it and the record it stopped at; a file too slow or
 //! refused fails only its record.
 
@@ -15,11 +15,11 @@ use std::sync::Arc;
 use tokio::time::Instant;
 
 use super::attestations_read::RecordReader;
-use crate::apptrust::Artifact;
 use crate::dsse::PublicKey;
-use crate::evidence::facts::{EvidenceRecord, JudgedRecord};
 use crate::gates::evidence_record::{self, Rules, SigstoreRules, VersionSubjects};
-use crate::jfrog_evidence::{EvidenceClient, Limits, Subject};
+use crate::gates::facts::{EvidenceRecord, JudgedRecord};
+use crate::jfrog::apptrust::Artifact;
+use crate::jfrog::evidence::{EvidenceClient, Limits, Subject};
 use crate::policy::EvidenceCondition;
 use crate::sigstore::{Identity, TrustedRoots};
 

@@ -4,13 +4,15 @@
 use std::io::Write;
 
 use super::policy_file::load_policy;
-use super::{Settings, promote, reads, rollback};
-use crate::apptrust::AppTrustApi;
+use super::run::Run;
+use super::settings::Settings;
+use super::{promote, reads, rollback};
 use crate::error::Error;
 use crate::gates::readiness;
+use crate::github::GitHubClient;
 use crate::inputs::{Command, Inputs, RunContext};
-use crate::jfrog_evidence::EvidenceClient;
-use crate::promotion::lifecycle::Lifecycle;
+use crate::jfrog::apptrust::AppTrustApi;
+use crate::jfrog::evidence::EvidenceClient;
 use crate::promotion::outcome::{Outcome, RunResult};
 
 /// Executes the command; never fails: errors are recorded in the outcome.
@@ -19,6 +21,7 @@ pub async fn execute<A: AppTrustApi>(
     ctx: &RunContext,
     api: &A,
     evidence: &EvidenceClient,
+    github: &Result<GitHubClient, String>,
     settings: &Settings,
     log: &mut impl Write,
 ) -> Outcome {
@@ -37,17 +40,24 @@ pub async fn execute<A: AppTrustApi>(
             "PROMOTE_ACTION_NOW is set: windows, freezes and bake times were evaluated at {now}, not at the current time"
         ));
     }
-    if let Err(e) = execute_inner(inputs, ctx, api, evidence, settings, &mut outcome, log).await {
+    let others = Others { evidence, github };
+    if let Err(e) = execute_inner(inputs, ctx, api, others, settings, &mut outcome, log).await {
         outcome.fail(&e);
     }
     outcome
+}
+
+/// The remotes besides AppTrust: JFrog's evidence service and GitHub.
+struct Others<'a> {
+    evidence: &'a EvidenceClient,
+    github: &'a Result<GitHubClient, String>,
 }
 
 async fn execute_inner<A: AppTrustApi>(
     inputs: &Inputs,
     ctx: &RunContext,
     api: &A,
-    evidence: &EvidenceClient,
+    others: Others<'_>,
     settings: &Settings,
     outcome: &mut Outcome,
     log: &mut impl Write,
@@ -69,7 +79,8 @@ async fn execute_inner<A: AppTrustApi>(
             ctx,
             settings,
             api,
-            evidence,
+            evidence: others.evidence,
+            github: others.github,
             lifecycle: &lifecycle,
         };
         return super::rollback_to::rollback_to(&run, to, outcome, log).await;
@@ -108,7 +119,8 @@ async fn execute_inner<A: AppTrustApi>(
         ctx,
         settings,
         api,
-        evidence,
+        evidence: others.evidence,
+        github: others.github,
         lifecycle: &lifecycle,
     };
     match inputs.command {
@@ -187,15 +199,4 @@ async fn newest_promotable<A: AppTrustApi>(
             })
         }
     }
-}
-
-/// What every command needs: the inputs, the run context, the settings, AppTrust and the
-/// lifecycle already read.
-pub(super) struct Run<'a, A> {
-    pub(super) inputs: &'a Inputs,
-    pub(super) ctx: &'a RunContext,
-    pub(super) settings: &'a Settings,
-    pub(super) api: &'a A,
-    pub(super) evidence: &'a EvidenceClient,
-    pub(super) lifecycle: &'a Lifecycle,
 }

@@ -7,8 +7,8 @@ use std::io::Write;
 use super::Settings;
 use crate::http::RequestLog;
 use crate::inputs::{Inputs, RunContext};
+use crate::lifecycle::Lifecycle;
 use crate::promotion::audit::AuditContext;
-use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Hop, Outcome};
 use crate::report::commands::{self, Level};
 use crate::report::{self, outputs};
@@ -31,7 +31,7 @@ pub(super) fn audit_context(
 
 /// Prints one hop to the log.
 pub(super) fn log_hop(lifecycle: &Lifecycle, hop: &Hop, log: &mut impl Write) {
-    let _ = log.write_all(report::log::hop_line(lifecycle, hop).as_bytes());
+    let _ = log.write_all(report::job_log::hop_line(lifecycle, hop).as_bytes());
 }
 
 /// Writes outputs, summary, record and annotations; returns the exit status.
@@ -81,7 +81,7 @@ pub fn finish(
             warn(log, Level::Warning, "promote-action", &message);
         }
     }
-    let _ = log.write_all(scrub(report::log::closing(outcome)).as_bytes());
+    let _ = log.write_all(scrub(report::job_log::closing(outcome)).as_bytes());
     exit
 }
 

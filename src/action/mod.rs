@@ -1,8 +1,9 @@
 //! Action mode: the whole run from environment variables to exit status.
 //!
 //! [`run_action`] builds the run's one redactor (every line printed, file written and request
-//! sent passes through it; see [`crate::secret`]) and masks secrets first, then parses inputs, authenticates ([`auth`]), executes the
-//! command ([`execute`] → [`promote`] or [`rollback`], the emergency stop in [`stop`], gathering
+//! sent passes through it; see [`crate::secret`]) and masks secrets first, then parses inputs,
+//! authenticates ([`auth`]), executes the command ([`execute`] → [`promote`] or [`rollback`],
+//! the emergency stop in [`check_stop`], gathering
 //! facts in [`gather`]), then reports ([`finish`]: outputs, summary, annotations, record; then the
 //! GitHub-side reports).
 //! Every path, including input errors, ends in the same reporting so `result` is always written.
@@ -12,34 +13,40 @@ mod attestations_read;
 mod auth;
 mod baseline;
 mod changes;
+mod check_stop;
 pub mod clock;
 mod dry_run;
 mod evidence_read;
 mod execute;
 mod finish;
 mod gather;
+mod github;
 mod policy_file;
 mod probe;
 mod promote;
 mod reads;
 mod rollback;
 mod rollback_to;
+mod run;
 mod settings;
-mod stop;
 mod verify;
 
 pub use execute::execute;
 pub use finish::finish;
-pub use policy_file::{load_policy_file, read_calendar};
+/// The report files of a gate, found and read as a run does (also for the local `gates` command).
+pub(crate) use gather::workspace as report_files;
+pub use github::{github_client, report_run};
+pub use policy_file::read_calendar;
 pub use settings::Settings;
 
 use std::io::Write;
 
-use crate::apptrust::client::HttpAppTrust;
 use crate::error::Error;
-use crate::http::{ClientOptions, RequestRecorder};
+use crate::github::GitHubClient;
+use crate::http::RequestRecorder;
 use crate::inputs::{Command, InputError, Inputs, RunContext};
-use crate::jfrog_evidence::EvidenceClient;
+use crate::jfrog::apptrust::client::HttpAppTrust;
+use crate::jfrog::evidence::EvidenceClient;
 use crate::promotion::outcome::Outcome;
 use crate::report::commands::{self, Level};
 use crate::secret::{RedactingWriter, Redactor};
@@ -118,17 +125,19 @@ pub async fn run_action(
         client: client_options.clone(),
         ..settings
     };
+    // The run's one GitHub client, for every read and the reports at the end.
+    let github = github_client(&inputs, &ctx, &client_options);
     // One HTTP client (roots, timeouts) for the OIDC exchange and every JFrog client.
     let http = match crate::http::build_client(&client_options) {
         Ok(h) => h,
         Err(message) => {
             let e = Error::Input(InputError::Combination { message });
-            return stop_early(&inputs, &ctx, &client_options, &e, log).await;
+            return stop_early(&inputs, &ctx, &github, &redactor, &e, log).await;
         }
     };
     let token = match auth::token(&inputs, &ctx, &http, &client_options, log).await {
         Ok(t) => t,
-        Err(e) => return stop_early(&inputs, &ctx, &client_options, &e, log).await,
+        Err(e) => return stop_early(&inputs, &ctx, &github, &redactor, &e, log).await,
     };
     // Every JFrog client shares one HTTP client and one request log (the record lists them all).
     let recorder = RequestRecorder::default();
@@ -146,7 +155,7 @@ pub async fn run_action(
         client_options.clone(),
         recorder,
     );
-    let mut outcome = execute(&inputs, &ctx, &client, &evidence, &settings, log).await;
+    let mut outcome = execute(&inputs, &ctx, &client, &evidence, &github, &settings, log).await;
     let now = settings.instant();
     attest::attest(&inputs, &ctx, &evidence, now, &mut outcome).await;
     let network = client_options.meter.summary();
@@ -157,7 +166,7 @@ pub async fn run_action(
     outcome.network = Some(network);
     let requests = client.requests();
     let code = finish(Some(&inputs), &ctx, &outcome, &requests, &redactor, log);
-    report_to_github(&inputs, &ctx, &outcome, &client_options, log).await;
+    report_to_github(&inputs, &ctx, &outcome, &github, log).await;
     code
 }
 
@@ -165,7 +174,8 @@ pub async fn run_action(
 async fn stop_early(
     inputs: &Inputs,
     ctx: &RunContext,
-    options: &ClientOptions,
+    github: &Result<GitHubClient, String>,
+    redactor: &Redactor,
     error: &Error,
     log: &mut impl Write,
 ) -> u8 {
@@ -175,8 +185,8 @@ async fn stop_early(
         inputs.version.as_deref().unwrap_or_default(),
     );
     outcome.fail(error);
-    let code = finish(Some(inputs), ctx, &outcome, &[], &options.redactor, log);
-    report_to_github(inputs, ctx, &outcome, options, log).await;
+    let code = finish(Some(inputs), ctx, &outcome, &[], redactor, log);
+    report_to_github(inputs, ctx, &outcome, github, log).await;
     code
 }
 
@@ -186,10 +196,10 @@ async fn report_to_github(
     inputs: &Inputs,
     ctx: &RunContext,
     outcome: &Outcome,
-    options: &ClientOptions,
+    github: &Result<GitHubClient, String>,
     log: &mut impl Write,
 ) {
-    for w in crate::github::report::report_run(inputs, ctx, outcome, options).await {
+    for w in report_run(inputs, ctx, outcome, github).await {
         let line = commands::annotation(
             Level::Warning,
             "promote-action: GitHub report",

@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use crate::inputs::{Inputs, RunContext};
-use crate::policy::Policy;
+use crate::policy::{Policy, PolicyReadError};
 use crate::promotion::outcome::Outcome;
 
 /// Loads the policy named by the inputs: `None` (with a warning) when the default path is
@@ -23,18 +23,18 @@ pub(super) fn load_policy(
             .components()
             .any(|c| matches!(c, std::path::Component::ParentDir))
     {
-        return Err(Error::Policy(format!(
-            "input `policy`: `{}` is outside the workspace; give a path relative to the repository root, such as .github/promotion-policy.yml",
-            inputs.policy.path
-        )));
+        return Err(PolicyReadError::OutsideWorkspace {
+            path: inputs.policy.path.clone(),
+        }
+        .into());
     }
     let path = ctx.workspace.join(rel);
     if !path.exists() {
         if inputs.policy.explicit {
-            return Err(Error::Policy(format!(
-                "input `policy`: the file `{}` does not exist in the workspace; fix the path, or check out the repository before this step",
-                inputs.policy.path
-            )));
+            return Err(PolicyReadError::Missing {
+                path: inputs.policy.path.clone(),
+            }
+            .into());
         }
         outcome.warnings.push(format!(
             "No policy file at `{}`: promoting without gates.",
@@ -42,13 +42,11 @@ pub(super) fn load_policy(
         ));
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::Policy(format!(
-            "cannot read policy file `{}`: {e}",
-            inputs.policy.path
-        ))
+    let text = std::fs::read_to_string(&path).map_err(|source| PolicyReadError::Unreadable {
+        path: inputs.policy.path.clone(),
+        source,
     })?;
-    outcome.policy_sha256 = Some(crate::evidence::sha256_hex(text.as_bytes()));
+    outcome.policy_sha256 = Some(crate::digest::sha256_hex(text.as_bytes()));
     let mut policy = crate::policy::parse(&inputs.policy.path, &text)?;
     outcome
         .warnings
@@ -107,9 +105,96 @@ pub fn read_calendar(workspace: &std::path::Path, rel: &str) -> crate::policy::C
     }
 }
 
-/// Loads and parses a policy file.
-pub fn load_policy_file(path: &std::path::Path) -> Result<crate::policy::Policy, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Policy(format!("cannot read policy file `{}`: {e}", path.display())))?;
-    Ok(crate::policy::parse(&path.display().to_string(), &text)?)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use crate::inputs::Command;
+    use crate::policy::{ErrorKind, PolicyReadError};
+
+    /// Loads `policy` (the input, `""` = the default path) from a workspace holding `files`.
+    fn load(policy: &str, files: &[(&str, &str)]) -> (Result<Option<Policy>, Error>, Outcome) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let vars = [
+            ("INPUT_JFROG-URL", "https://jfrog.example"),
+            ("INPUT_ACCESS-TOKEN", "t"),
+            ("INPUT_APPLICATION", "inventory"),
+            ("INPUT_POLICY", policy),
+            ("GITHUB_WORKSPACE", dir.path().to_str().expect("utf-8")),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        let inputs = Inputs::from_vars(vars.clone()).expect("inputs");
+        let ctx = RunContext::from_vars(vars);
+        let mut outcome = Outcome::new(Command::Promote, "inventory", "1.0.0");
+        let result = load_policy(&inputs, &ctx, &mut outcome);
+        (result, outcome)
+    }
+
+    const VALID: &str = "version: 1\nstages:\n  QA:\n    gates: []\n";
+
+    #[test]
+    fn a_caller_tells_an_unreadable_file_from_an_invalid_one() {
+        type Check = fn(&Result<Option<Policy>, Error>) -> bool;
+        type Files = &'static [(&'static str, &'static str)];
+        let cases: &[(&str, &str, Files, Check)] = &[
+            ("outside the workspace", "../p.yml", &[], |r| {
+                matches!(
+                    r,
+                    Err(Error::PolicyRead(PolicyReadError::OutsideWorkspace { .. }))
+                )
+            }),
+            ("absolute path", "/etc/p.yml", &[], |r| {
+                matches!(
+                    r,
+                    Err(Error::PolicyRead(PolicyReadError::OutsideWorkspace { .. }))
+                )
+            }),
+            ("explicit path absent", "p.yml", &[], |r| {
+                matches!(r, Err(Error::PolicyRead(PolicyReadError::Missing { .. })))
+            }),
+            ("a directory", "dir", &[("dir/x", "")], |r| {
+                matches!(
+                    r,
+                    Err(Error::PolicyRead(PolicyReadError::Unreadable { .. }))
+                )
+            }),
+            (
+                "not YAML",
+                "p.yml",
+                &[("p.yml", "stages: [\n")],
+                |r| matches!(r, Err(Error::PolicyFile(e)) if e.errors()[0].kind == ErrorKind::Syntax),
+            ),
+            ("valid", "p.yml", &[("p.yml", VALID)], |r| {
+                matches!(r, Ok(Some(_)))
+            }),
+            ("default path absent", "", &[], |r| matches!(r, Ok(None))),
+        ];
+        for (name, policy, files, check) in cases {
+            let (result, _) = load(policy, files);
+            assert!(check(&result), "{name}: {result:?}");
+        }
+    }
+
+    #[test]
+    fn an_absent_default_policy_warns_and_a_read_one_is_digested() {
+        let (result, outcome) = load("", &[]);
+        assert!(matches!(result, Ok(None)));
+        assert!(
+            outcome.warnings[0].contains("No policy file at `.github/promotion-policy.yml`"),
+            "{:?}",
+            outcome.warnings
+        );
+        assert_eq!(outcome.policy_sha256, None);
+        let (result, outcome) = load("p.yml", &[("p.yml", VALID)]);
+        assert!(matches!(result, Ok(Some(_))));
+        assert_eq!(
+            outcome.policy_sha256.as_deref(),
+            Some(crate::digest::sha256_hex(VALID.as_bytes()).as_str())
+        );
+    }
 }

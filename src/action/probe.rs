@@ -9,14 +9,14 @@
 
 use std::io::Write;
 
-use crate::apptrust::PromotionEntry;
 use crate::error::Error;
-use crate::evidence::facts::Evidence;
+use crate::gates::facts::Fact;
 use crate::http::ClientOptions;
 use crate::inputs::RunContext;
+use crate::jfrog::apptrust::PromotionEntry;
+use crate::lifecycle::Lifecycle;
 use crate::monitoring::{self, BakeFacts, Entered, PrometheusClient, QueryError};
 use crate::policy::{Gate, GateSpec, Policy, PrometheusGate};
-use crate::promotion::lifecycle::Lifecycle;
 use crate::report::commands;
 use crate::secret::Secret;
 
@@ -50,49 +50,51 @@ pub(super) fn is_live(spec: &GateSpec) -> bool {
 }
 
 /// The facts of one live gate of `stage` (full name).
-pub(super) async fn evidence(live: &Live<'_>, stage: &str, gate: &Gate) -> Result<Evidence, Error> {
+pub(super) async fn evidence(live: &Live<'_>, stage: &str, gate: &Gate) -> Result<Fact, Error> {
     match &gate.spec {
         GateSpec::Bake { .. } => Ok(bake(live, stage)),
         GateSpec::Prometheus(g) => {
             let http = match live.http {
                 Ok(h) => h.clone(),
-                Err(why) => return Ok(Evidence::Unavailable(why.clone())),
+                Err(why) => return Ok(Fact::Unavailable(why.clone())),
             };
             let token = token(live, stage, gate, g)?;
             let client = PrometheusClient::new(http, g, token, live.options.clone());
             match client.query(&g.query).await {
-                Ok(facts) => Ok(Evidence::Metric(facts)),
-                Err(QueryError::Query(words)) => Err(Error::Policy(format!(
-                    "{}: {} gate `{}`: {words} — fix its `query` (run it in the server's UI to try it)",
-                    live.policy_name,
-                    live.lifecycle.display(stage),
-                    gate.name
-                ))),
+                Ok(facts) => Ok(Fact::Metric(facts)),
+                Err(QueryError::Query(words)) => Err(Error::GateSetup {
+                    message: format!(
+                        "{}: {} gate `{}`: {words} — fix its `query` (run it in the server's UI to try it)",
+                        live.policy_name,
+                        live.lifecycle.display(stage),
+                        gate.name
+                    ),
+                }),
                 Err(QueryError::Remote(e)) => Err(Error::Remote(e)),
             }
         }
         GateSpec::Health(g) => {
             let http = match live.http {
                 Ok(h) => h.clone(),
-                Err(why) => return Ok(Evidence::Unavailable(why.clone())),
+                Err(why) => return Ok(Fact::Unavailable(why.clone())),
             };
             Ok(
                 match monitoring::health::probe(http, g, live.options.clone()).await {
-                    Ok(facts) => Evidence::Health(facts),
-                    Err(e) => Evidence::Unavailable(e.to_string()),
+                    Ok(facts) => Fact::Health(facts),
+                    Err(e) => Fact::Unavailable(e.to_string()),
                 },
             )
         }
-        _ => Ok(Evidence::Unavailable("no reader for this gate".into())),
+        _ => Ok(Fact::Unavailable("no reader for this gate".into())),
     }
 }
 
 /// The bake facts of a gate guarding `stage`: the stage before it in the lifecycle, and when
 /// the version entered it (or that it enters it in this run).
-fn bake(live: &Live<'_>, stage: &str) -> Evidence {
+fn bake(live: &Live<'_>, stage: &str) -> Fact {
     let lc = live.lifecycle;
     let Some(i) = lc.index(stage).filter(|i| *i > 0) else {
-        return Evidence::Unavailable(format!(
+        return Fact::Unavailable(format!(
             "{} is the first stage of the lifecycle: there is no stage before it to bake in — move the `bake` gate to a later stage",
             lc.display(stage)
         ));
@@ -103,19 +105,19 @@ fn bake(live: &Live<'_>, stage: &str) -> Evidence {
         match live.history {
             Ok(history) => match monitoring::bake::last_entry(history, before, &shown) {
                 Ok(t) => Entered::At(t),
-                Err(why) => return Evidence::Unavailable(why),
+                Err(why) => return Fact::Unavailable(why),
             },
-            Err(why) => return Evidence::Unavailable(why.clone()),
+            Err(why) => return Fact::Unavailable(why.clone()),
         }
     } else if !lc.reached(live.current, before) {
         Entered::ThisRun
     } else {
-        return Evidence::Unavailable(format!(
+        return Fact::Unavailable(format!(
             "the version is in {}, past {shown}",
             lc.display(live.current)
         ));
     };
-    Evidence::Bake(BakeFacts {
+    Fact::Bake(BakeFacts {
         stage_before: shown,
         entered,
         now: live.now,
@@ -134,12 +136,14 @@ fn token(
     };
     match live.ctx.secret_vars.get(name) {
         Some(s) => Ok(Some(s.clone())),
-        None => Err(Error::Policy(format!(
-            "{}: {} gate `{}` reads its token from the environment variable `{name}` (`token-env`), which is not set — add `env: {{ {name}: ${{{{ secrets.{name} }}}} }}` to the step",
-            live.policy_name,
-            live.lifecycle.display(stage),
-            gate.name
-        ))),
+        None => Err(Error::GateSetup {
+            message: format!(
+                "{}: {} gate `{}` reads its token from the environment variable `{name}` (`token-env`), which is not set — add `env: {{ {name}: ${{{{ secrets.{name} }}}} }}` to the step",
+                live.policy_name,
+                live.lifecycle.display(stage),
+                gate.name
+            ),
+        }),
     }
 }
 

@@ -6,16 +6,16 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::execute::Run;
 use super::finish::{audit_context, log_hop};
-use super::{dry_run, gather, probe, reads, stop, verify};
-use crate::apptrust::{AppTrustApi, VersionContent};
+use super::run::Run;
+use super::{check_stop, dry_run, gather, probe, reads, verify};
 use crate::error::Error;
 use crate::gates::stage::{self, RunFacts};
 use crate::gates::{Finding, GateResult, GateStatus, Severity, StageVerdict, readiness};
 use crate::inputs::Command;
+use crate::jfrog::apptrust::{AppTrustApi, VersionContent};
+use crate::lifecycle::Lifecycle;
 use crate::policy::Policy;
-use crate::promotion::lifecycle::Lifecycle;
 use crate::promotion::outcome::{HopStatus, Outcome, RunResult};
 use crate::promotion::{self, WalkOptions, audit};
 use crate::report;
@@ -113,7 +113,7 @@ pub(super) async fn promote<A: AppTrustApi>(
         &live,
     )
     .await?;
-    let stopped = stop.clone().filter(stop::stops);
+    let stopped = stop.clone().filter(check_stop::stops);
     let first_rows: Vec<_> = not_ready.iter().chain(stop.iter()).cloned().collect();
     if !first_rows.is_empty() {
         let verdict: &mut StageVerdict = verdicts.entry(first).or_default();
@@ -131,7 +131,7 @@ pub(super) async fn promote<A: AppTrustApi>(
         let mut attested = Vec::new();
         let gate_check = |stage: &str| {
             let v = verdicts.get(stage).cloned().unwrap_or_default();
-            let _ = log.write_all(report::log::stage_verdicts(lifecycle, stage, &v).as_bytes());
+            let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
             let lines =
                 report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
             let _ = log.write_all(lines.as_bytes());
@@ -146,11 +146,11 @@ pub(super) async fn promote<A: AppTrustApi>(
         if path.len() > 1 {
             outcome.notes.push(format!(
                 "AppTrust's dry run covers the first hop only ({}): AppTrust judges a hop from the stage the version is in; the later hops are judged when a run reaches them.",
-                report::log::hop_name(lifecycle, &outcome.hops[0])
+                report::job_log::hop_name(lifecycle, &outcome.hops[0])
             ));
         }
         for hop in &outcome.hops {
-            let _ = log.write_all(report::log::apptrust_lines(lifecycle, hop).as_bytes());
+            let _ = log.write_all(report::job_log::apptrust_lines(lifecycle, hop).as_bytes());
             log_hop(lifecycle, hop, log);
         }
         return Ok(());
@@ -160,7 +160,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     )
     .await;
     if let Some(row) = &stopped {
-        stop::name_on_blocked_hop(outcome, lifecycle, row);
+        check_stop::name_on_blocked_hop(outcome, lifecycle, row);
     } else if let Some(row) = &not_ready {
         name_on_blocked_hop(outcome, lifecycle, row);
     }
@@ -195,14 +195,14 @@ async fn read_and_decide<A: AppTrustApi>(
     } = *run;
     let stop_read = async {
         match policy {
-            Some(p) => stop::check(p, path, lifecycle, inputs, ctx, &settings.client).await,
+            Some(p) => check_stop::check(p, path, lifecycle, inputs, ctx, run.github).await,
             None => None,
         }
     };
     let sequential = settings.sequential_reads;
     if !plan_only {
         let stop = stop_read.await;
-        let halted = stop.as_ref().is_some_and(stop::stops) || not_ready;
+        let halted = stop.as_ref().is_some_and(check_stop::stops) || not_ready;
         let verdicts = match policy {
             Some(policy) if !halted => decide_all(run, policy, path, content, live, false).await?,
             _ => BTreeMap::new(),
@@ -274,7 +274,7 @@ async fn decide<A: AppTrustApi>(
         lifecycle,
         ..
     } = *run;
-    let github_client = super::attestations_read::github_client(inputs, ctx, &settings.client);
+    let github_client = super::attestations_read::github_client(inputs, run.github);
     let now = live.now;
     let sources = gather::Sources {
         evidence: run.evidence,
@@ -286,9 +286,9 @@ async fn decide<A: AppTrustApi>(
         github_client: &github_client,
         live,
     };
-    let github = gather::github_facts(policy, path, inputs, ctx, &settings.client);
+    let github = gather::github_facts(policy, path, inputs, ctx, run.github);
     let gathered =
-        gather::stage_evidence(policy, path, &sources, github, settings.sequential_reads).await;
+        gather::stage_facts(policy, path, &sources, github, settings.sequential_reads).await;
     if let Some(e) = gathered.failure {
         return Err(e);
     }
@@ -302,7 +302,7 @@ async fn decide<A: AppTrustApi>(
         actor: ctx.actor.as_deref(),
         baselines: &baselines,
     };
-    let mut verdicts = stage::decide_path(policy, &gathered.evidence, github, &facts);
+    let mut verdicts = stage::decide_path(policy, &gathered.facts, github, &facts);
     // In reverse, each put first: the annotations come out in gate order.
     for unread in gathered.unread.into_iter().rev() {
         let Some(verdict) = verdicts.get_mut(&unread.stage) else {
@@ -317,7 +317,7 @@ async fn decide<A: AppTrustApi>(
         // No file to blame (a glob matched nothing): the fix is in the policy file.
         let file = unread.file.unwrap_or_else(|| inputs.policy.path.clone());
         let finding = Finding {
-            category: report::log::REPORT_CATEGORY,
+            category: report::job_log::REPORT_CATEGORY,
             severity: Severity::Error,
             title: format!(
                 "{} · {}: no evidence",

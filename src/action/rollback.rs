@@ -4,11 +4,12 @@
 
 use std::io::Write;
 
-use super::execute::Run;
 use super::finish::{audit_context, log_hop};
-use crate::apptrust::{AppTrustApi, RollbackReply, VersionContent};
+use super::run::Run;
 use crate::error::Error;
-use crate::promotion::outcome::{Hop, HopAction, HopStatus, Outcome, RunResult};
+use crate::jfrog::apptrust::{AppTrustApi, RollbackReply, VersionContent};
+use crate::lifecycle::HopAction;
+use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 use crate::promotion::{audit, retag};
 
 pub(super) async fn rollback<A: AppTrustApi>(

@@ -13,14 +13,15 @@
 
 use std::io::Write;
 
-use super::execute::Run;
 use super::finish::audit_context;
-use crate::apptrust::{AppTrustApi, VersionSummary};
+use super::run::Run;
 use crate::error::Error;
 use crate::http::RemoteError;
 use crate::inputs::Command;
+use crate::jfrog::apptrust::{AppTrustApi, VersionSummary};
+use crate::lifecycle::HopAction;
 use crate::promotion::outcome::{
-    Hop, HopAction, HopStatus, Outcome, RollbackStatus, RunResult, VersionRollback,
+    Hop, HopStatus, Outcome, RollbackStatus, RunResult, VersionRollback,
 };
 use crate::promotion::{audit, retag};
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::clock::Clock;
 use crate::http::ClientOptions;
-use crate::jfrog_evidence::Limits;
+use crate::jfrog::evidence::Limits;
 
 /// Knobs the binary sets and tests override.
 #[derive(Debug, Clone)]

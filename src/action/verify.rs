@@ -18,16 +18,16 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::clock::{self, Clock};
-use super::execute::Run;
 use super::probe::{self, Live};
-use crate::apptrust::{AppTrustApi, VersionContent};
+use super::run::Run;
 use crate::error::Error;
-use crate::evidence::facts::Evidence;
+use crate::gates::facts::Fact;
 use crate::gates::verify::{self as judge, Failed, GateWatch, WatchEnd};
 use crate::gates::{self, GateResult, GateStatus, StageVerdict};
+use crate::jfrog::apptrust::{AppTrustApi, VersionContent};
 use crate::policy::{GateSpec, OnVerifyFailure, Policy, Verify, human_duration};
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
-use crate::promotion::{self, WalkOptions, retag};
+use crate::promotion::{Walk, WalkOptions, retag};
 use crate::report;
 
 /// Time kept free at the end of the job for the rollback and the reports.
@@ -71,7 +71,7 @@ pub(super) async fn preflight(
     Ok(out)
 }
 
-/// Walks `path` as [`promotion::walk`] does, watching each stage with `verify` that this run's
+/// Walks `path` as [`Walk::run`] does, watching each stage with `verify` that this run's
 /// own hop entered before going on. `Err` is a remote error of the walk or of a rollback.
 #[allow(clippy::too_many_arguments)] // one call site: the walk's arguments plus what a watch needs
 pub(super) async fn walk<A: AppTrustApi>(
@@ -105,24 +105,23 @@ pub(super) async fn walk<A: AppTrustApi>(
         let mut attested = Vec::new();
         let gate_check = |stage: &str| {
             let v = verdicts.get(stage).cloned().unwrap_or_default();
-            let _ = log.write_all(report::log::stage_verdicts(lifecycle, stage, &v).as_bytes());
+            let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
             let lines =
                 report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
             let _ = log.write_all(lines.as_bytes());
             attested.extend(v.attestations.iter().cloned());
             v
         };
-        let walked = promotion::walk(
-            run.api,
+        let walk = Walk {
+            api: run.api,
             lifecycle,
             app,
-            content.clone(),
-            segment,
+            version: &content.version,
             options,
-            gate_check,
-            outcome,
-        )
-        .await;
+        };
+        let walked = walk
+            .run(&content.current_stage, segment, gate_check, outcome)
+            .await;
         outcome.attestations.extend(attested);
         walked.map_err(Error::Remote)?;
         let stage = &path[end - 1];
@@ -310,7 +309,7 @@ async fn checks_loop(
                 }
             };
             let line = match &row {
-                Some(r) => report::log::verdict_line(&name, r),
+                Some(r) => report::job_log::verdict_line(&name, r),
                 None => format!(
                     "{name} · verify: {}: could not be evaluated ({}) → unknown\n",
                     g.name,
@@ -337,7 +336,7 @@ async fn checks_loop(
 
 /// Decides a `verify` gate: `prometheus` and `health` read neither the clock (the facts were
 /// read at the check) nor a tests baseline.
-fn evaluate(stage: &str, g: &crate::policy::Gate, e: &Evidence) -> gates::GateEval {
+fn evaluate(stage: &str, g: &crate::policy::Gate, e: &Fact) -> gates::GateEval {
     let ctx = gates::GateContext {
         now: jiff::Timestamp::UNIX_EPOCH,
         baseline: None,
@@ -349,7 +348,7 @@ fn evaluate(stage: &str, g: &crate::policy::Gate, e: &Evidence) -> gates::GateEv
 fn judged(
     stage: &str,
     g: &crate::policy::Gate,
-    e: &Evidence,
+    e: &Fact,
     check: u64,
     at: Duration,
     w: &mut GateWatch,
@@ -431,7 +430,7 @@ fn not_reached(outcome: &mut Outcome, rest: &[String]) {
         if outcome
             .hops
             .iter()
-            .any(|h| &h.to == stage && h.action != crate::promotion::outcome::HopAction::Rollback)
+            .any(|h| &h.to == stage && h.action != crate::lifecycle::HopAction::Rollback)
         {
             prev = stage.clone();
             continue;
@@ -442,7 +441,7 @@ fn not_reached(outcome: &mut Outcome, rest: &[String]) {
             action: lifecycle
                 .as_ref()
                 .map(|l| l.action_into(stage))
-                .unwrap_or(crate::promotion::outcome::HopAction::Promote),
+                .unwrap_or(crate::lifecycle::HopAction::Promote),
             promotion_type: outcome
                 .hops
                 .first()
@@ -458,50 +457,4 @@ fn not_reached(outcome: &mut Outcome, rest: &[String]) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::policy::{Gate, HealthGate};
-
-    fn verify(f: u64, e: u64) -> Verify {
-        Verify {
-            watch_for: Duration::from_secs(f),
-            every: Duration::from_secs(e),
-            gates: vec![Gate {
-                name: "h".into(),
-                spec: GateSpec::Health(HealthGate {
-                    url: "https://h".into(),
-                    status: 200,
-                    condition: None,
-                }),
-            }],
-            on_failure: OnVerifyFailure::Rollback,
-        }
-    }
-
-    #[test]
-    fn the_watch_ends_before_the_job() {
-        let six = Duration::from_secs(6 * 3600);
-        assert_eq!(
-            plan_checks(&verify(600, 60), six, Duration::ZERO, "PROD"),
-            (10, None)
-        );
-        // 6 h job, 5 h 50 m used, 5 m kept: 5 m left, five checks of the ten.
-        let (n, why) = plan_checks(
-            &verify(600, 60),
-            six,
-            Duration::from_secs(5 * 3600 + 50 * 60),
-            "PROD",
-        );
-        assert_eq!(n, 5);
-        let why = why.expect("said");
-        assert!(
-            why.starts_with("The verification of PROD was cut to 5m (5 of 10 checks)"),
-            "{why}"
-        );
-        // A `for` over the job's limit is cut even at the start.
-        let (n, why) = plan_checks(&verify(7 * 3600, 3600), six, Duration::ZERO, "PROD");
-        assert_eq!((n, why.is_some()), (5, true));
-        // Always at least one check.
-        assert_eq!(plan_checks(&verify(600, 60), six, six, "PROD").0, 1);
-    }
-}
+mod tests;

@@ -3,7 +3,7 @@
 //! failing subject is named with its reason.
 
 use super::*;
-use crate::evidence::facts::Evidence;
+use crate::gates::facts::Fact;
 use crate::policy::{GateSpec, SLSA_PROVENANCE_V1};
 use crate::sigstore::{Mismatch, ProofOfTime};
 
@@ -70,7 +70,7 @@ fn judge(subjects: AttestationSubjects, checks: Vec<SubjectCheck>) -> GateEval {
         layers_skipped: 0,
         other_records: 0,
     };
-    super::super::evaluate("PROD", &gate(subjects), &Evidence::Attestations(facts))
+    super::super::evaluate("PROD", &gate(subjects), &Fact::Attestations(facts))
 }
 
 #[test]
@@ -220,7 +220,7 @@ fn unreadable_facts_fail_the_gate_naming_why() {
     let eval = super::super::evaluate(
         "PROD",
         &gate(AttestationSubjects::Artifacts),
-        &Evidence::Unavailable("the token cannot read the attestations of repos/acme/app".into()),
+        &Fact::Unavailable("the token cannot read the attestations of repos/acme/app".into()),
     );
     assert_eq!(eval.result.status, GateStatus::Fail);
     assert_eq!(eval.result.figure, super::super::NO_EVIDENCE);

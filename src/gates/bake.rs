@@ -29,10 +29,10 @@ pub fn ready_at(f: &BakeFacts, min: Duration) -> Option<jiff::Timestamp> {
 /// When a failed `bake` gate will pass, if waiting is all it needs.
 pub fn deferrable(
     gate: &crate::policy::Gate,
-    evidence: &crate::evidence::facts::Evidence,
+    evidence: &crate::gates::facts::Fact,
     eval: &super::GateEval,
 ) -> Option<String> {
-    let (crate::policy::GateSpec::Bake { min }, crate::evidence::facts::Evidence::Bake(f)) =
+    let (crate::policy::GateSpec::Bake { min }, crate::gates::facts::Fact::Bake(f)) =
         (&gate.spec, evidence)
     else {
         return None;

@@ -2,7 +2,7 @@
 //! (or neutral/skipped where allowed).
 
 use super::{Decision, pass_fail};
-use crate::evidence::facts::CheckRun;
+use crate::gates::facts::CheckRun;
 
 pub(super) fn checks(
     required: &[String],

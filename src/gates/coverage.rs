@@ -2,8 +2,8 @@
 //! when the report lacks the data a bound needs.
 
 use super::{Decision, pass_fail, pct, threshold_of};
-use crate::evidence::CoverageSummary;
 use crate::policy::GateSpec;
+use crate::reports::CoverageSummary;
 
 pub(super) fn coverage(
     c: &CoverageSummary,

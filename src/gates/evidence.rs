@@ -10,7 +10,7 @@
 //! one — and `any` lets one record that meets every condition suffice.
 
 use super::{GateEval, thousands};
-use crate::evidence::facts::{AttachedFacts, JudgedRecord};
+use crate::gates::facts::{AttachedFacts, JudgedRecord};
 use crate::gates::{EvidenceRow, GateResult, GateStatus};
 use crate::policy::{EvidenceCondition, Gate, RecordsRule};
 
@@ -298,7 +298,7 @@ fn newest_decides(records: &[&JudgedRecord], trusted: &[&JudgedRecord]) -> TypeV
                 return fail_all(format!(
                     "cannot tell which record is newest: `{}` has createdAt `{}`, not an RFC 3339 time (`records: any` judges every record instead)",
                     r.download_path,
-                    crate::evidence::truncate_chars(&r.created_at, 40)
+                    crate::text::truncate_chars(&r.created_at, 40)
                 ));
             }
         }

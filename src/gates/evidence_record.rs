@@ -11,7 +11,7 @@
 use serde_json::Value;
 
 use crate::dsse::{self, NotVerified, PublicKey};
-use crate::evidence::facts::{EvidenceRecord, JudgedRecord};
+use crate::gates::facts::{EvidenceRecord, JudgedRecord};
 use crate::policy::{ConditionCheck, EvidenceCondition};
 use crate::sigstore::{ArtifactSha256, Failure, Identity, TrustedRoots, Verified};
 
@@ -410,7 +410,7 @@ pub(crate) fn condition_holds(predicate: &Value, c: &EvidenceCondition) -> Resul
             c.pointer, c.predicate_type
         ));
     };
-    let shown = crate::evidence::truncate_chars(&value.to_string(), 80);
+    let shown = crate::text::truncate_chars(&value.to_string(), 80);
     match &c.check {
         ConditionCheck::Range { min, max } => {
             let Some(n) = value.as_f64() else {

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::*;
 use crate::dsse::PublicKey;
-use crate::evidence::facts::EvidenceRecord;
 use crate::gates::evidence_record::{Rules, judge, parse_file};
+use crate::gates::facts::EvidenceRecord;
 use crate::policy::{ConditionCheck, GateSpec};
 use crate::simulator::{DEMO_PUBLIC_KEY, signed_statement};
 

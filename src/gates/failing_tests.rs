@@ -32,7 +32,7 @@ pub struct AttestedFailures {
 
 /// `sha256:` and the first 32 hex digits of the name's sha256.
 pub fn hashed(name: &str) -> String {
-    let hex = crate::evidence::sha256_hex(name.as_bytes());
+    let hex = crate::digest::sha256_hex(name.as_bytes());
     format!("{HASH_PREFIX}{}", &hex[..32])
 }
 

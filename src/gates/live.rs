@@ -159,7 +159,7 @@ pub(super) fn health(f: &HealthFacts, g: &HealthGate) -> Decision {
         Some(Err(why)) => return fail(format!("{status}, no value"), why.clone()),
         None => return fail(status, "the value was not read".into()),
     };
-    let shown = crate::evidence::truncate_chars(&value.to_string(), 80);
+    let shown = crate::text::truncate_chars(&value.to_string(), 80);
     let figure = format!("{pointer} = {shown}");
     let why_not = match check {
         ConditionCheck::Equals(want) => {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::{GateStatus, evaluate};
-use crate::evidence::facts::Evidence;
+use crate::gates::facts::Fact;
 use crate::monitoring::{HealthFacts, MetricFacts, MetricResult, Series};
 use crate::policy::{ConditionCheck, Gate, GateSpec, HealthGate, PrometheusGate};
 
@@ -32,8 +32,8 @@ fn series(labels: &[(&str, &str)], value: f64) -> Series {
     }
 }
 
-fn metric(result: MetricResult) -> Evidence {
-    Evidence::Metric(MetricFacts {
+fn metric(result: MetricResult) -> Fact {
+    Fact::Metric(MetricFacts {
         endpoint: "http://p/api/v1/query".into(),
         result,
     })
@@ -153,8 +153,8 @@ fn health(status: u16, condition: Option<(&str, ConditionCheck)>) -> Gate {
     }
 }
 
-fn answer(status: u16, value: Option<Result<serde_json::Value, String>>) -> Evidence {
-    Evidence::Health(HealthFacts {
+fn answer(status: u16, value: Option<Result<serde_json::Value, String>>) -> Fact {
+    Fact::Health(HealthFacts {
         url: "http://s/healthz".into(),
         status,
         redirected_to: None,
@@ -173,7 +173,7 @@ fn health_checks_the_status_then_the_value() {
             max: Some(50.0),
         },
     ));
-    let cases: Vec<(&str, Gate, Evidence, GateStatus, &str)> = vec![
+    let cases: Vec<(&str, Gate, Fact, GateStatus, &str)> = vec![
         (
             "status only",
             health(200, None),
@@ -239,7 +239,7 @@ fn health_checks_the_status_then_the_value() {
 
 #[test]
 fn a_redirect_to_another_host_is_named() {
-    let e = Evidence::Health(HealthFacts {
+    let e = Fact::Health(HealthFacts {
         url: "http://s/healthz".into(),
         status: 302,
         redirected_to: Some("https://login.example.com/".into()),

@@ -2,7 +2,7 @@
 //! value at a JSON pointer against its bounds.
 
 use super::{Decision, pass_fail};
-use crate::evidence::BenchSummary;
+use crate::reports::BenchSummary;
 
 pub(super) fn benchmark(b: &BenchSummary, metric: &str, max: f64) -> Decision {
     let ok = b.worst <= max;

@@ -1,12 +1,13 @@
-//! Gates: pure decisions from evidence already read.
+//! Gates: pure decisions from facts already gathered.
 //!
-//! `evaluate(stage, gate, evidence)` compares one gate's figures with its thresholds and says
+//! `evaluate(stage, gate, fact)` compares one gate's figures with its thresholds and says
 //! pass or fail, with the figure, the threshold and a one-line reason. No I/O happens here (no
-//! files, no network, no clock): readers in `evidence` and clients gather [`Evidence`] first.
+//! files, no network, no clock): the report readers ([`crate::reports`]) and the clients gather
+//! each gate's [`Fact`] first ([`facts`]).
 //! One module per family of gate ([`regressions`]: the tests gate's quarantine, flaky tests and
 //! regressions against a baseline, [`failing_tests`]: a run's failing tests as our attestation
 //! records them); [`stage`] adds windows, freezes, approvals and hotfix rules;
-//! [`stop`] decides the repository-wide emergency stop; [`readiness`] whether AppTrust would
+//! [`emergency_stop`] decides the repository-wide emergency stop; [`readiness`] whether AppTrust would
 //! promote the version at all.
 //! Missing evidence is a failure, never a pass.
 
@@ -14,8 +15,10 @@ pub mod attestations;
 pub mod bake;
 mod checks;
 mod coverage;
+pub mod emergency_stop;
 mod evidence;
 pub mod evidence_record;
+pub mod facts;
 pub mod failing_tests;
 mod live;
 #[cfg(test)]
@@ -25,7 +28,6 @@ pub mod readiness;
 pub mod regressions;
 mod sarif;
 pub mod stage;
-pub mod stop;
 mod verdict;
 pub mod verify;
 mod version;
@@ -34,7 +36,7 @@ pub use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
 pub use regressions::{Baseline, GateContext, TestsReport};
 pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
 
-use crate::evidence::facts::Evidence;
+use crate::gates::facts::Fact;
 use crate::policy::{Gate, GateSpec};
 
 /// One gate's verdict plus the failures worth showing.
@@ -95,21 +97,16 @@ pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
 
 /// Decides one gate at a fixed instant (2026-01-01) without a baseline, for tests.
 #[cfg(test)]
-pub fn evaluate(stage: &str, gate: &Gate, evidence: &Evidence) -> GateEval {
+pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
     let ctx = GateContext {
         now: jiff::Timestamp::from_second(1_767_225_600).unwrap_or_default(),
         baseline: None,
     };
-    evaluate_in(stage, gate, evidence, ctx)
+    evaluate_in(stage, gate, fact, ctx)
 }
 
 /// Decides one gate; `ctx` is the instant (quarantine expiry) and a tests gate's baseline.
-pub fn evaluate_in(
-    stage: &str,
-    gate: &Gate,
-    evidence: &Evidence,
-    ctx: GateContext<'_>,
-) -> GateEval {
+pub fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) -> GateEval {
     if let (
         GateSpec::Junit {
             max_failures,
@@ -118,8 +115,8 @@ pub fn evaluate_in(
             quarantine,
             ..
         },
-        Evidence::Tests(j),
-    ) = (&gate.spec, evidence)
+        Fact::Tests(j),
+    ) = (&gate.spec, fact)
     {
         let spec = regressions::TestsSpec {
             max_failures: *max_failures,
@@ -127,26 +124,9 @@ pub fn evaluate_in(
             max_new_failures: *max_new_failures,
             quarantine,
         };
-        let ((status, figure, threshold, detail, findings, findings_total), report, mut warnings) =
-            regressions::decide(stage, &gate.name, j, spec, ctx);
-        warnings.extend(unmatched_paths(&gate.name, evidence));
-        return GateEval {
-            result: GateResult {
-                stage: stage.to_string(),
-                gate: gate.name.clone(),
-                kind: gate.spec.kind().to_string(),
-                status,
-                detail,
-                figure,
-                threshold,
-            },
-            findings,
-            findings_total,
-            evidence: Vec::new(),
-            attestations: Vec::new(),
-            warnings,
-            tests: Some(report),
-        };
+        let (decision, report, mut warnings) = regressions::decide(stage, &gate.name, j, spec, ctx);
+        warnings.extend(unmatched_paths(&gate.name, fact));
+        return from_decision(stage, gate, decision, warnings, Some(report));
     }
     if let (
         GateSpec::Evidence {
@@ -157,8 +137,8 @@ pub fn evaluate_in(
             records,
             ..
         },
-        Evidence::Attached(facts),
-    ) = (&gate.spec, evidence)
+        Fact::Attached(facts),
+    ) = (&gate.spec, fact)
     {
         let spec = evidence::Spec {
             required,
@@ -176,8 +156,8 @@ pub fn evaluate_in(
             identity,
             ..
         },
-        Evidence::Attestations(facts),
-    ) = (&gate.spec, evidence)
+        Fact::Attestations(facts),
+    ) = (&gate.spec, fact)
     {
         let spec = attestations::Spec {
             predicate_type,
@@ -186,9 +166,19 @@ pub fn evaluate_in(
         };
         return attestations::evaluate(stage, gate, spec, facts);
     }
-    let (status, figure, threshold, detail, findings, findings_total) =
-        decide(&gate.spec, evidence);
-    let warnings = unmatched_paths(&gate.name, evidence).into_iter().collect();
+    let warnings = unmatched_paths(&gate.name, fact).into_iter().collect();
+    from_decision(stage, gate, decide(&gate.spec, fact), warnings, None)
+}
+
+/// The evaluation of a gate decided from its figures alone (no records, no attestations).
+fn from_decision(
+    stage: &str,
+    gate: &Gate,
+    decision: Decision,
+    warnings: Vec<String>,
+    tests: Option<TestsReport>,
+) -> GateEval {
+    let (status, figure, threshold, detail, findings, findings_total) = decision;
     GateEval {
         result: GateResult {
             stage: stage.to_string(),
@@ -204,20 +194,20 @@ pub fn evaluate_in(
         evidence: Vec::new(),
         attestations: Vec::new(),
         warnings,
-        tests: None,
+        tests,
     }
 }
 
-/// The figure of a gate that had nothing to judge (its evidence could not be read); the
+/// The figure of a gate that had nothing to judge (its fact could not be gathered); the
 /// reason is its detail.
 pub const NO_EVIDENCE: &str = "no evidence";
 
 /// The warning for `paths` patterns that matched nothing while others did (the gate read the
 /// files the others matched); `None` when every pattern matched.
-fn unmatched_paths(gate: &str, evidence: &Evidence) -> Option<String> {
-    let (unmatched, read) = match evidence {
-        Evidence::Tests(t) => (&t.unmatched, t.files.len()),
-        Evidence::Sarif(s) => (&s.unmatched, s.files.len()),
+fn unmatched_paths(gate: &str, fact: &Fact) -> Option<String> {
+    let (unmatched, read) = match fact {
+        Fact::Tests(t) => (&t.unmatched, t.files.len()),
+        Fact::Sarif(s) => (&s.unmatched, s.files.len()),
         _ => return None,
     };
     if unmatched.is_empty() {
@@ -247,8 +237,8 @@ pub(crate) fn pass_fail(ok: bool) -> GateStatus {
     }
 }
 
-fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
-    if let Evidence::Unavailable(why) = evidence {
+fn decide(spec: &GateSpec, fact: &Fact) -> Decision {
+    if let Fact::Unavailable(why) = fact {
         return (
             GateStatus::Fail,
             NO_EVIDENCE.into(),
@@ -258,14 +248,14 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
             0,
         );
     }
-    match (spec, evidence) {
+    match (spec, fact) {
         (
             GateSpec::Coverage {
                 min_line,
                 min_branch,
                 ..
             },
-            Evidence::Coverage(c),
+            Fact::Coverage(c),
         ) => coverage::coverage(c, *min_line, *min_branch),
         (
             GateSpec::Sarif {
@@ -273,29 +263,29 @@ fn decide(spec: &GateSpec, evidence: &Evidence) -> Decision {
                 max_severity,
                 ..
             },
-            Evidence::Sarif(s),
+            Fact::Sarif(s),
         ) => sarif::sarif(s, max_level, max_severity, threshold_of(spec)),
-        (GateSpec::Benchmark { metric, max, .. }, Evidence::Benchmark(b)) => {
+        (GateSpec::Benchmark { metric, max, .. }, Fact::Benchmark(b)) => {
             measures::benchmark(b, metric, *max)
         }
         (
             GateSpec::Json {
                 pointer, max, min, ..
             },
-            Evidence::Json(v),
+            Fact::Json(v),
         ) => measures::json(*v, pointer, *min, *max, threshold_of(spec)),
-        (GateSpec::Integrity { .. }, Evidence::Integrity(f)) => version::integrity(f),
+        (GateSpec::Integrity { .. }, Fact::Integrity(f)) => version::integrity(f),
         (
             GateSpec::Checks {
                 required,
                 allow_neutral,
                 allow_skipped,
             },
-            Evidence::Checks(runs),
+            Fact::Checks(runs),
         ) => checks::checks(required, *allow_neutral, *allow_skipped, runs),
-        (GateSpec::Bake { min }, Evidence::Bake(f)) => bake::bake(f, *min),
-        (GateSpec::Prometheus(g), Evidence::Metric(f)) => live::prometheus(f, g),
-        (GateSpec::Health(g), Evidence::Health(f)) => live::health(f, g),
+        (GateSpec::Bake { min }, Fact::Bake(f)) => bake::bake(f, *min),
+        (GateSpec::Prometheus(g), Fact::Metric(f)) => live::prometheus(f, g),
+        (GateSpec::Health(g), Fact::Health(f)) => live::health(f, g),
         (spec, _) => (
             GateStatus::Fail,
             NO_EVIDENCE.into(),

@@ -7,13 +7,13 @@
 //! `max-new-failures` and a baseline, only the tests that did not also fail for the baseline
 //! version (its decision attestation, [`super::failing_tests`]); without a baseline, all of them
 //! against `max-failures`, saying why there was none. A failing test whose name the reader could
-//! not keep (past [`crate::evidence::MAX_FAILING_NAMES`]) can be neither excused nor known: it
+//! not keep (past [`crate::reports::MAX_FAILING_NAMES`]) can be neither excused nor known: it
 //! counts as new. Pure: the instant and the baseline are given.
 
 use super::failing_tests::AttestedFailures;
 use super::{Decision, Finding, GateStatus, Severity, pass_fail, plural, thousands};
-use crate::evidence::{TestFormat, TestSummary};
 use crate::policy::Quarantine;
+use crate::reports::{TestFormat, TestSummary};
 
 /// Names listed per list of the report (all are counted).
 pub const MAX_NAMES: usize = 50;

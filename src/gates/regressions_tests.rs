@@ -1,7 +1,7 @@
 //! Table-style tests of the tests gate's quarantine, flaky and regression decisions.
 
 use super::*;
-use crate::evidence::{FailedCase, FailureKind};
+use crate::reports::{FailedCase, FailureKind};
 
 fn summary(failing: &[&str], tests: u64) -> TestSummary {
     TestSummary {

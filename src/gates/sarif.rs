@@ -2,8 +2,8 @@
 //! bounds, and the findings behind a failure.
 
 use super::{Decision, pass_fail, plural, thousands};
-use crate::evidence::{SarifSummary, severity_bucket};
 use crate::gates::{Finding, Severity};
+use crate::reports::{SarifSummary, severity_bucket};
 
 pub(super) fn sarif(
     s: &SarifSummary,
@@ -74,10 +74,10 @@ pub(super) fn sarif(
             .iter()
             .any(|(n, count, max)| *n == name && max.is_some_and(|m| *count > m))
     };
-    let breaks = |f: &crate::evidence::Finding| {
+    let breaks = |f: &crate::reports::Finding| {
         broken(&f.level) || severity_bucket(f.security_severity).is_some_and(broken)
     };
-    let severity = |f: &crate::evidence::Finding| match f.level.as_str() {
+    let severity = |f: &crate::reports::Finding| match f.level.as_str() {
         "error" => Severity::Error,
         _ if breaks(f) => Severity::Error,
         "warning" => Severity::Warning,
@@ -85,7 +85,7 @@ pub(super) fn sarif(
     };
     // The results behind the broken bounds first (the annotations shown are the first ones),
     // each group in the reader's order (most severe first).
-    let mut ordered: Vec<&crate::evidence::Finding> = s.findings.iter().collect();
+    let mut ordered: Vec<&crate::reports::Finding> = s.findings.iter().collect();
     ordered.sort_by_key(|f| !breaks(f));
     let findings: Vec<Finding> = if ok {
         Vec::new()

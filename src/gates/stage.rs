@@ -1,15 +1,15 @@
-//! One stage's verdict: its gates over the gathered evidence, then windows and freezes, approvals
+//! One stage's verdict: its gates over the gathered facts, then windows and freezes, approvals
 //! and what a hotfix may skip.
 //!
-//! Pure: every fact (evidence, approvals, the instant) is gathered before this runs, so the
+//! Pure: every fact (report figures, approvals, the instant) is gathered before this runs, so the
 //! decision can be tested table-style without a server or a clock.
 
 use std::collections::BTreeMap;
 
-use crate::evidence::facts::{Evidence, GitHubFacts};
+use crate::gates::facts::{Fact, GitHubFacts};
 use crate::gates::{self, GateResult, GateStatus, StageVerdict};
 use crate::policy::schedule::{self, WindowDecision};
-use crate::policy::{OnWindowClosed, Policy, StagePolicy};
+use crate::policy::{Approvals, OnWindowClosed, Policy, StagePolicy};
 
 /// What the decision needs to know about the run.
 #[derive(Debug, Clone)]
@@ -60,41 +60,44 @@ fn row(
 /// Verdicts for every stage whose evidence was gathered (full stage name → verdict).
 pub fn decide_path(
     policy: &Policy,
-    evidence: &BTreeMap<String, Vec<Evidence>>,
+    gathered: &BTreeMap<String, Vec<Fact>>,
     github: &GitHubFacts,
-    facts: &RunFacts<'_>,
+    run: &RunFacts<'_>,
 ) -> BTreeMap<String, StageVerdict> {
-    evidence
+    gathered
         .iter()
-        .filter_map(|(stage, e)| {
+        .filter_map(|(stage, facts)| {
             let sp = policy.stage(stage)?;
-            Some((stage.clone(), decide(stage, sp, e, github, facts)))
+            Some((stage.clone(), decide(stage, sp, facts, github, run)))
         })
         .collect()
 }
 
-/// One stage's verdict from its policy and the gathered evidence (one entry per gate, in
-/// policy order).
+/// One stage's verdict from its policy and the gathered facts (one entry per gate, in policy
+/// order).
 pub fn decide(
     stage: &str,
     sp: &StagePolicy,
-    evidence: &[Evidence],
+    facts: &[Fact],
     github: &GitHubFacts,
-    facts: &RunFacts<'_>,
+    run: &RunFacts<'_>,
 ) -> StageVerdict {
     let mut v = StageVerdict::default();
-    let hotfix_skip = |what: &str| facts.hotfix && sp.hotfix_skips(what);
-    let why_skip = format!("skipped by hotfix: {}", facts.reason.unwrap_or_default());
-    for (gate, e) in sp.gates.iter().zip(evidence) {
-        let mut eval = if hotfix_skip(&gate.name) {
-            gates::skipped(stage, gate, &why_skip)
+    let skip = HotfixSkip {
+        sp,
+        run,
+        why: format!("skipped by hotfix: {}", run.reason.unwrap_or_default()),
+    };
+    for (gate, fact) in sp.gates.iter().zip(facts) {
+        let mut eval = if skip.skips(&gate.name) {
+            gates::skipped(stage, gate, &skip.why)
         } else {
-            gates::evaluate_in(stage, gate, e, facts.context(stage, &gate.name))
+            gates::evaluate_in(stage, gate, fact, run.context(stage, &gate.name))
         };
         // A bake time not reached yet is a closed window by another name: a scheduled run
         // that defers on closed windows defers until it is reached.
-        if let Some(at) = gates::bake::deferrable(gate, e, &eval)
-            .filter(|_| facts.scheduled && sp.on_window_closed == OnWindowClosed::Defer)
+        if let Some(at) = gates::bake::deferrable(gate, fact, &eval)
+            .filter(|_| run.scheduled && sp.on_window_closed == OnWindowClosed::Defer)
         {
             eval.result.status = GateStatus::Warn;
             v.deferred.get_or_insert(format!(
@@ -110,146 +113,183 @@ pub fn decide(
         v.tests.extend(eval.tests);
         v.gates.push(eval.result);
     }
-    // Windows and freezes.
     if !sp.windows.is_empty() || !sp.freezes.is_empty() {
-        let decision = schedule::evaluate(&sp.windows, &sp.freezes, facts.now);
-        let (status, figure, detail, closed) = match &decision {
-            WindowDecision::Open { window } => (
-                GateStatus::Pass,
-                "open".to_string(),
-                format!("inside the window {window}"),
-                false,
-            ),
-            WindowDecision::NoWindows => (
-                GateStatus::Pass,
-                "no window".to_string(),
-                "no promotion window configured".to_string(),
-                false,
-            ),
-            WindowDecision::Closed { description, .. } => (
-                GateStatus::Fail,
-                "closed".to_string(),
-                description.clone(),
-                true,
-            ),
-            WindowDecision::Frozen { reason, until } => (
-                GateStatus::Fail,
-                "frozen".to_string(),
-                format!("inside the freeze `{reason}` until {until}"),
-                true,
-            ),
-        };
-        let kind = if matches!(decision, WindowDecision::Frozen { .. }) {
-            "freezes"
-        } else {
-            "windows"
-        };
-        let status = if closed && hotfix_skip(kind) {
-            GateStatus::Skip
-        } else {
-            status
-        };
-        let detail = if status == GateStatus::Skip {
-            format!("{detail}; {why_skip}")
-        } else {
-            detail
-        };
-        // A deferral is not a failure: the gate shows as a warning and failed-gates stays empty.
-        let status = if closed
-            && status == GateStatus::Fail
-            && facts.scheduled
-            && sp.on_window_closed == OnWindowClosed::Defer
-        {
-            v.deferred = Some(detail.clone());
-            GateStatus::Warn
-        } else {
-            status
-        };
-        v.gates.push(row(
-            stage,
-            kind,
-            kind,
-            status,
-            figure,
-            "inside a window, outside freezes".into(),
-            detail,
-        ));
+        let (row, deferred) = window_row(stage, sp, run, &skip);
+        v.deferred = deferred;
+        v.gates.push(row);
     }
-    // Approvals.
     if let Some(a) = &sp.approvals {
-        let gate = if hotfix_skip("approvals") {
-            row(
+        v.gates.push(approvals_row(stage, a, github, run, &skip));
+    }
+    v
+}
+
+/// What a hotfix run may skip at this stage, and the detail a skipped row shows.
+struct HotfixSkip<'a> {
+    sp: &'a StagePolicy,
+    run: &'a RunFacts<'a>,
+    why: String,
+}
+
+impl HotfixSkip<'_> {
+    fn skips(&self, what: &str) -> bool {
+        self.run.hotfix && self.sp.hotfix_skips(what)
+    }
+}
+
+/// The `windows` (or `freezes`) row, and the deferral it asks for: a scheduled run outside its
+/// windows with `on-window-closed: defer`.
+fn window_row(
+    stage: &str,
+    sp: &StagePolicy,
+    run: &RunFacts<'_>,
+    skip: &HotfixSkip<'_>,
+) -> (GateResult, Option<String>) {
+    let decision = schedule::evaluate(&sp.windows, &sp.freezes, run.now);
+    let (status, figure, detail, closed) = match &decision {
+        WindowDecision::Open { window } => (
+            GateStatus::Pass,
+            "open".to_string(),
+            format!("inside the window {window}"),
+            false,
+        ),
+        WindowDecision::NoWindows => (
+            GateStatus::Pass,
+            "no window".to_string(),
+            "no promotion window configured".to_string(),
+            false,
+        ),
+        WindowDecision::Closed { description, .. } => (
+            GateStatus::Fail,
+            "closed".to_string(),
+            description.clone(),
+            true,
+        ),
+        WindowDecision::Frozen { reason, until } => (
+            GateStatus::Fail,
+            "frozen".to_string(),
+            format!("inside the freeze `{reason}` until {until}"),
+            true,
+        ),
+    };
+    let kind = if matches!(decision, WindowDecision::Frozen { .. }) {
+        "freezes"
+    } else {
+        "windows"
+    };
+    let status = if closed && skip.skips(kind) {
+        GateStatus::Skip
+    } else {
+        status
+    };
+    let detail = if status == GateStatus::Skip {
+        format!("{detail}; {}", skip.why)
+    } else {
+        detail
+    };
+    // A deferral is not a failure: the gate shows as a warning and failed-gates stays empty.
+    let mut deferred = None;
+    let status = if closed
+        && status == GateStatus::Fail
+        && run.scheduled
+        && sp.on_window_closed == OnWindowClosed::Defer
+    {
+        deferred = Some(detail.clone());
+        GateStatus::Warn
+    } else {
+        status
+    };
+    let row = row(
+        stage,
+        kind,
+        kind,
+        status,
+        figure,
+        "inside a window, outside freezes".into(),
+        detail,
+    );
+    (row, deferred)
+}
+
+/// The `approvals` row: distinct approvers of the stage's environment on this run, the actor's
+/// own approval not counted when the policy forbids it.
+fn approvals_row(
+    stage: &str,
+    a: &Approvals,
+    github: &GitHubFacts,
+    run: &RunFacts<'_>,
+    skip: &HotfixSkip<'_>,
+) -> GateResult {
+    if skip.skips("approvals") {
+        return row(
+            stage,
+            "approvals",
+            "approvals",
+            GateStatus::Skip,
+            "—".into(),
+            format!("≥ {}", a.min),
+            skip.why.clone(),
+        );
+    }
+    let list = match &github.approvals {
+        Err(why) => {
+            return row(
                 stage,
                 "approvals",
                 "approvals",
-                GateStatus::Skip,
-                "—".into(),
-                format!("≥ {}", a.min),
-                why_skip.clone(),
-            )
-        } else {
-            match &github.approvals {
-                Err(why) => row(
-                    stage,
-                    "approvals",
-                    "approvals",
-                    GateStatus::Fail,
-                    "unverified".into(),
-                    format!("≥ {} distinct", a.min),
-                    why.clone(),
-                ),
-                Ok(list) => {
-                    let mut people: Vec<&str> = list
-                        .iter()
-                        .filter(|ap| {
-                            ap.environments
-                                .iter()
-                                .any(|e| e.eq_ignore_ascii_case(&a.environment))
-                        })
-                        .filter(|ap| ap.state == "approved")
-                        .map(|ap| ap.user.as_str())
-                        .collect();
-                    people.sort_unstable();
-                    people.dedup();
-                    let self_approved = a.forbid_self_approval
-                        && facts.actor.is_some_and(|act| people.contains(&act));
-                    if a.forbid_self_approval {
-                        people.retain(|p| Some(*p) != facts.actor);
-                    }
-                    let n = people.len() as u32;
-                    let mut detail = if people.is_empty() {
-                        format!("no approval of environment `{}` on this run", a.environment)
-                    } else {
-                        format!("approved by {}", people.join(", "))
-                    };
-                    if self_approved {
-                        detail.push_str(" (the actor's own approval does not count)");
-                    }
-                    row(
-                        stage,
-                        "approvals",
-                        "approvals",
-                        if n >= a.min {
-                            GateStatus::Pass
-                        } else {
-                            GateStatus::Fail
-                        },
-                        format!("{n} distinct"),
-                        format!("≥ {} distinct", a.min),
-                        detail,
-                    )
-                }
-            }
-        };
-        v.gates.push(gate);
+                GateStatus::Fail,
+                "unverified".into(),
+                format!("≥ {} distinct", a.min),
+                why.clone(),
+            );
+        }
+        Ok(list) => list,
+    };
+    let mut people: Vec<&str> = list
+        .iter()
+        .filter(|ap| {
+            ap.environments
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(&a.environment))
+        })
+        .filter(|ap| ap.state == "approved")
+        .map(|ap| ap.user.as_str())
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    let self_approved =
+        a.forbid_self_approval && run.actor.is_some_and(|act| people.contains(&act));
+    if a.forbid_self_approval {
+        people.retain(|p| Some(*p) != run.actor);
     }
-    v
+    let n = people.len() as u32;
+    let mut detail = if people.is_empty() {
+        format!("no approval of environment `{}` on this run", a.environment)
+    } else {
+        format!("approved by {}", people.join(", "))
+    };
+    if self_approved {
+        detail.push_str(" (the actor's own approval does not count)");
+    }
+    row(
+        stage,
+        "approvals",
+        "approvals",
+        if n >= a.min {
+            GateStatus::Pass
+        } else {
+            GateStatus::Fail
+        },
+        format!("{n} distinct"),
+        format!("≥ {} distinct", a.min),
+        detail,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::facts::Approval;
+    use crate::gates::facts::Approval;
 
     const POLICY: &str = r#"
 version: 1
@@ -363,7 +403,7 @@ stages:
         ];
         for c in cases {
             let github = GitHubFacts {
-                checks: Evidence::Unavailable("not needed".into()),
+                checks: Fact::Unavailable("not needed".into()),
                 approvals: Ok(c.approvers.iter().map(|(u, s)| approval(u, s)).collect()),
             };
             let facts = RunFacts {
@@ -393,7 +433,7 @@ stages:
             .resolve_stages(&["PROD".to_string()], None)
             .expect("stages");
         let github = GitHubFacts {
-            checks: Evidence::Unavailable("not needed".into()),
+            checks: Fact::Unavailable("not needed".into()),
             approvals: Err("input `github-token` is empty".into()),
         };
         let facts = RunFacts {

@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::evidence::facts::{CheckRun, IntegrityFacts};
-use crate::evidence::{
+use crate::gates::facts::{CheckRun, IntegrityFacts};
+use crate::policy::{LevelBounds, SeverityBounds, TestsKey};
+use crate::reports::{
     BenchFormat, BenchSummary, CoverageFormat, CoverageSummary, FailedCase, FailureKind,
     FileResult, SarifSummary, TestCounts, TestFormat, TestSummary,
 };
-use crate::policy::{LevelBounds, SeverityBounds, TestsKey};
 
 fn gate(spec: GateSpec) -> Gate {
     Gate {
@@ -17,8 +17,8 @@ fn gate(spec: GateSpec) -> Gate {
     }
 }
 
-fn junit(tests: u64, failures: u64, errors: u64) -> Evidence {
-    Evidence::Tests(TestSummary {
+fn junit(tests: u64, failures: u64, errors: u64) -> Fact {
+    Fact::Tests(TestSummary {
         tests,
         failures,
         errors,
@@ -50,8 +50,8 @@ fn junit(tests: u64, failures: u64, errors: u64) -> Evidence {
     })
 }
 
-fn cov(line: Option<f64>, branch: Option<f64>) -> Evidence {
-    Evidence::Coverage(CoverageSummary {
+fn cov(line: Option<f64>, branch: Option<f64>) -> Fact {
+    Fact::Coverage(CoverageSummary {
         format: CoverageFormat::Cobertura,
         line_percent: line,
         branch_percent: branch,
@@ -63,8 +63,8 @@ fn cov(line: Option<f64>, branch: Option<f64>) -> Evidence {
     })
 }
 
-fn sarif(errors: u64, warnings: u64, high: u64, critical: u64) -> Evidence {
-    Evidence::Sarif(SarifSummary {
+fn sarif(errors: u64, warnings: u64, high: u64, critical: u64) -> Fact {
+    Fact::Sarif(SarifSummary {
         errors,
         warnings,
         high,
@@ -224,7 +224,7 @@ fn sarif_table() {
 
 #[test]
 fn sarif_findings_are_errors_only_when_they_are_or_break_a_bound() {
-    let finding = |rule: &str, level: &str, sev: Option<f64>| crate::evidence::Finding {
+    let finding = |rule: &str, level: &str, sev: Option<f64>| crate::reports::Finding {
         rule_id: rule.into(),
         level: level.into(),
         security_severity: sev,
@@ -249,7 +249,7 @@ fn sarif_findings_are_errors_only_when_they_are_or_break_a_bound() {
             },
         })
     };
-    let evidence = Evidence::Sarif(SarifSummary {
+    let evidence = Fact::Sarif(SarifSummary {
         errors: 1,
         warnings: 2,
         high: 1,
@@ -310,7 +310,7 @@ fn benchmark_json_and_remote_kinds() {
         max: 0.25,
     });
     let b = |worst| {
-        Evidence::Benchmark(BenchSummary {
+        Fact::Benchmark(BenchSummary {
             format: BenchFormat::Hyperfine,
             metric: "mean".into(),
             unit: "s",
@@ -334,11 +334,11 @@ fn benchmark_json_and_remote_kinds() {
         min: None,
     });
     assert_eq!(
-        evaluate("S", &json, &Evidence::Json(0.004)).result.status,
+        evaluate("S", &json, &Fact::Json(0.004)).result.status,
         GateStatus::Pass
     );
     assert_eq!(
-        evaluate("S", &json, &Evidence::Json(0.02)).result.status,
+        evaluate("S", &json, &Fact::Json(0.02)).result.status,
         GateStatus::Fail
     );
 
@@ -349,7 +349,7 @@ fn benchmark_json_and_remote_kinds() {
         ..IntegrityFacts::default()
     };
     assert_eq!(
-        evaluate("S", &integrity, &Evidence::Integrity(ok.clone()))
+        evaluate("S", &integrity, &Fact::Integrity(ok.clone()))
             .result
             .status,
         GateStatus::Pass
@@ -374,7 +374,7 @@ fn benchmark_json_and_remote_kinds() {
         },
     ] {
         assert_eq!(
-            evaluate("S", &integrity, &Evidence::Integrity(bad.clone()))
+            evaluate("S", &integrity, &Fact::Integrity(bad.clone()))
                 .result
                 .status,
             GateStatus::Fail,
@@ -454,9 +454,7 @@ fn checks_table() {
     ];
     for (g, runs, status) in table {
         assert_eq!(
-            evaluate("P", &g, &Evidence::Checks(runs.clone()))
-                .result
-                .status,
+            evaluate("P", &g, &Fact::Checks(runs.clone())).result.status,
             status,
             "{runs:?}"
         );
@@ -491,7 +489,7 @@ fn missing_evidence_fails_and_says_why() {
         let r = evaluate(
             "QA",
             &gate(spec),
-            &Evidence::Unavailable("no file matches `x`".into()),
+            &Fact::Unavailable("no file matches `x`".into()),
         );
         assert_eq!(r.result.status, GateStatus::Fail);
         assert_eq!(r.result.detail, "no file matches `x`");
@@ -504,7 +502,7 @@ fn missing_evidence_fails_and_says_why() {
             max: None,
             min: None,
         }),
-        &Evidence::Json(1.0),
+        &Fact::Json(1.0),
     );
     assert_eq!(r.result.status, GateStatus::Pass);
     let r = evaluate(
@@ -515,7 +513,7 @@ fn missing_evidence_fails_and_says_why() {
             max: None,
             min: None,
         }),
-        &Evidence::Checks(vec![]),
+        &Fact::Checks(vec![]),
     );
     assert_eq!(
         r.result.status,

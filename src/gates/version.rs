@@ -2,7 +2,7 @@
 //! local files matching.
 
 use super::{Decision, pass_fail, plural};
-use crate::evidence::facts::IntegrityFacts;
+use crate::gates::facts::IntegrityFacts;
 
 pub(super) fn integrity(f: &IntegrityFacts) -> Decision {
     let mut problems = Vec::new();

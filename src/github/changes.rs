@@ -4,11 +4,41 @@
 //! commits, newest first). Reads go through the shared HTTP layer (retries, redaction, bounded
 //! bodies); a failure is an error string for the caller's one warning.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::GitHubClient;
 use crate::http::percent_encode;
-use crate::promotion::changes::{Commit, MAX_COMMITS, MAX_PR_LOOKUPS, PullRequest};
+
+/// Commits listed at most (all are counted).
+pub const MAX_COMMITS: usize = 300;
+/// Commits whose pull requests are looked up at most (newest first).
+pub const MAX_PR_LOOKUPS: usize = 50;
+
+/// One commit between the two versions.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Commit {
+    /// Full SHA.
+    pub sha: String,
+    /// First line of its message.
+    pub title: String,
+    /// GitHub login of its author, else the git author name.
+    pub author: String,
+    /// Its page.
+    pub url: String,
+}
+
+/// One merged pull request between the two versions.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PullRequest {
+    /// Number.
+    pub number: u64,
+    /// Title.
+    pub title: String,
+    /// Author's login.
+    pub author: String,
+    /// Its page.
+    pub url: String,
+}
 
 /// Commits per compare page.
 const PAGE: usize = 100;
@@ -86,7 +116,7 @@ fn checked_sha(sha: &str) -> Result<&str, String> {
     } else {
         Err(format!(
             "`{}` is not a commit SHA",
-            crate::evidence::truncate_chars(sha, 80)
+            crate::text::truncate_chars(sha, 80)
         ))
     }
 }
@@ -188,7 +218,7 @@ fn commit(c: CommitBody) -> Commit {
         None => (String::new(), String::new()),
     };
     Commit {
-        title: crate::evidence::truncate_chars(message.lines().next().unwrap_or_default(), 200),
+        title: crate::text::truncate_chars(message.lines().next().unwrap_or_default(), 200),
         author: c
             .author
             .map(|u| u.login)

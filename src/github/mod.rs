@@ -1,15 +1,16 @@
-//! GitHub: the REST client ([`client`]), what the gates read from it ([`reads`], and [`stop`]
-//! for the emergency stop) and what the action reports to it ([`report`]: check run,
-//! deployments, failure issue, webhook).
+//! GitHub, the client only: the REST client ([`client`]), what the gates read from it
+//! ([`reads`]: check runs and approvals; [`stop_issues`] for the emergency stop;
+//! [`attestations`] for GitHub's artifact attestations), each answer as plain data.
 //!
-//! Built on the shared HTTP layer ([`crate::http`]); nothing here knows about JFrog.
+//! Built on the shared HTTP layer ([`crate::http`]); nothing here knows about JFrog, a gate, a
+//! decision or a report. The client is built once per run (`action/github.rs`); the GitHub-side
+//! reports are worded in [`crate::report::github`], which sends them through it.
 
 pub mod attestations;
 pub mod changes;
 pub mod client;
 pub mod reads;
-pub mod report;
-pub mod stop;
+pub mod stop_issues;
 
 pub use attestations::{AttestationScope, ListedBundle};
 pub use client::{ApiError, GitHubClient};

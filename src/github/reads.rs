@@ -4,7 +4,30 @@
 use serde::Deserialize;
 
 use super::GitHubClient;
-use crate::evidence::facts::{Approval, CheckRun};
+
+/// One GitHub check run, reduced to what the gate reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckRun {
+    /// Check name.
+    pub name: String,
+    /// `queued`, `in_progress`, `completed`.
+    pub status: String,
+    /// `success`, `failure`, `neutral`, `skipped`, … (empty while running).
+    pub conclusion: String,
+}
+
+/// One approval of a run's environment gate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Approval {
+    /// Reviewer login.
+    pub user: String,
+    /// `approved` or `rejected`.
+    pub state: String,
+    /// Environments the review covered.
+    pub environments: Vec<String>,
+    /// Reviewer comment.
+    pub comment: String,
+}
 
 #[derive(Deserialize)]
 struct CheckRunsPage {

@@ -2,7 +2,7 @@
 //! (already fetched): the newest successful entry into that stage, so a version that left and
 //! came back bakes from its return.
 
-use crate::apptrust::PromotionEntry;
+use crate::jfrog::apptrust::PromotionEntry;
 
 /// The instant of the version's last successful entry into `stage` (full or display name),
 /// or why it cannot be told.

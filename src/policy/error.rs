@@ -113,6 +113,38 @@ impl PolicyError {
     }
 }
 
+/// Why the policy file could not be read at all, before any of its text was judged: the
+/// caller can tell this (fix the path or the checkout) from a file that is there but invalid
+/// ([`PolicyErrors`]: fix the file).
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyReadError {
+    /// The `policy` input points outside the workspace (the file may come from a pull request).
+    #[error(
+        "input `policy`: `{path}` is outside the workspace; give a path relative to the repository root, such as .github/promotion-policy.yml"
+    )]
+    OutsideWorkspace {
+        /// The path as the input gave it.
+        path: String,
+    },
+    /// An explicit `policy` input names a file that is not there.
+    #[error(
+        "input `policy`: the file `{path}` does not exist in the workspace; fix the path, or check out the repository before this step"
+    )]
+    Missing {
+        /// The path as the input gave it.
+        path: String,
+    },
+    /// The file is there but cannot be read.
+    #[error("cannot read policy file `{path}`: {source}")]
+    Unreadable {
+        /// The path as the input (or the command line) gave it.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 /// Most problems reported for one file: enough for any real policy, and it bounds the work a
 /// hostile file can cause.
 pub const MAX_ERRORS: usize = 20;

@@ -38,7 +38,7 @@ mod validate;
 mod windows;
 mod yaml_error;
 
-pub use error::{ErrorKind, MAX_ERRORS, PolicyError, PolicyErrors};
+pub use error::{ErrorKind, MAX_ERRORS, PolicyError, PolicyErrors, PolicyReadError};
 pub use ics::load::{CalendarText, LoadMode};
 pub use ics::{CalendarEvent, CalendarFreeze, MAX_ICS_BYTES};
 pub use model::{
@@ -173,4 +173,8 @@ mod tests_attestations;
 #[cfg(test)]
 mod tests_collect;
 #[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
 mod tests_health;
+#[cfg(test)]
+mod tests_keys;

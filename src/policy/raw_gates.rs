@@ -10,6 +10,24 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, SeqAccess, Visitor};
 
+/// Gate kind keys (the kind fields of a `RawGate`), in documentation order (`tests` and its
+/// older name `junit` first).
+pub(crate) const GATE_KINDS: [&str; 13] = [
+    "tests",
+    "junit",
+    "coverage",
+    "sarif",
+    "checks",
+    "benchmark",
+    "json",
+    "integrity",
+    "evidence",
+    "attestations",
+    "bake",
+    "prometheus",
+    "health",
+];
+
 /// One glob pattern or a list of them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Paths(

@@ -6,7 +6,7 @@
 //! (`u64` → "a whole number ≥ 0") and says what to write instead.
 
 use super::error::{ErrorKind, PolicyError, backticked, closest};
-use super::validate;
+use super::raw_gates::GATE_KINDS;
 
 /// Serde message beginnings, used to split yaml_serde's `path: message` text.
 const MESSAGE_STARTS: [&str; 9] = [
@@ -131,7 +131,7 @@ fn unknown_name(msg: &str) -> Option<(ErrorKind, String, String)> {
             .unwrap_or_default();
         if hint.is_empty()
             && expected.iter().any(|e| e == "gates")
-            && validate::GATE_KINDS.contains(&field.as_str())
+            && GATE_KINDS.contains(&field.as_str())
         {
             hint = format!("Gates go in the `gates` list: `gates: [{{ {field}: … }}]`. ");
         }

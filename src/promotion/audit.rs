@@ -8,9 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use super::outcome::{Hop, HopAction, HopStatus, Outcome};
-use crate::apptrust::AppTrustApi;
+use super::outcome::{Hop, HopStatus, Outcome};
+
 use crate::gates::GateResult;
+use crate::jfrog::apptrust::AppTrustApi;
+use crate::lifecycle::HopAction;
 
 /// Who and why, for the properties.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +34,7 @@ pub struct AuditContext {
 pub fn gates_digest(gates: &[GateResult], stage: &str) -> String {
     let of_stage: Vec<&GateResult> = gates.iter().filter(|g| g.stage == stage).collect();
     let json = serde_json::to_string(&of_stage).unwrap_or_default();
-    crate::evidence::sha256_hex(json.as_bytes())
+    crate::digest::sha256_hex(json.as_bytes())
 }
 
 /// The properties for one hop. Keys are namespaced by action and display stage so the history of

@@ -11,41 +11,13 @@
 
 use serde::Serialize;
 
-use crate::apptrust::VersionSummary;
+use crate::jfrog::apptrust::VersionSummary;
 
 /// The version-level property holding a version's commit.
 pub const COMMIT_PROPERTY: &str = "promote-action.commit";
 
-/// Commits listed at most (all are counted).
-pub const MAX_COMMITS: usize = 300;
-/// Commits whose pull requests are looked up at most (newest first).
-pub const MAX_PR_LOOKUPS: usize = 50;
-
-/// One commit between the two versions.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Commit {
-    /// Full SHA.
-    pub sha: String,
-    /// First line of its message.
-    pub title: String,
-    /// GitHub login of its author, else the git author name.
-    pub author: String,
-    /// Its page.
-    pub url: String,
-}
-
-/// One merged pull request between the two versions.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct PullRequest {
-    /// Number.
-    pub number: u64,
-    /// Title.
-    pub title: String,
-    /// Author's login.
-    pub author: String,
-    /// Its page.
-    pub url: String,
-}
+/// GitHub's answers are the client's types; the change set holds them as GitHub gave them.
+pub use crate::github::changes::{Commit, MAX_COMMITS, MAX_PR_LOOKUPS, PullRequest};
 
 /// The change set of a promotion.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]

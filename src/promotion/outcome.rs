@@ -3,10 +3,11 @@
 //! Promotion builds an [`Outcome`]; the outputs file, the job summary, the annotations, the
 //! record and the exit status are all pure functions of it, so they can never disagree.
 
-use super::lifecycle::Lifecycle;
-use crate::apptrust::{Evaluation, PromotionEntry};
+use crate::error::Place;
 use crate::gates::{EvidenceRow, Finding, GateResult, GateStatus, TestsReport};
 use crate::inputs::Command;
+use crate::jfrog::apptrust::{Evaluation, PromotionEntry};
+use crate::lifecycle::{HopAction, Lifecycle};
 
 /// The `result` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -47,18 +48,6 @@ impl RunResult {
             RunResult::Failed => "failed",
         }
     }
-}
-
-/// What one hop was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum HopAction {
-    /// `/promote`.
-    Promote,
-    /// `/release`.
-    Release,
-    /// `/rollback`.
-    Rollback,
 }
 
 /// How one hop ended.
@@ -162,19 +151,6 @@ pub struct Failure {
     #[serde(skip)]
     #[schemars(skip)]
     pub places: Vec<Place>,
-}
-
-/// A problem at a line and column of a file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Place {
-    /// The file, relative to the workspace.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// What is wrong there and what to do.
-    pub message: String,
 }
 
 /// Everything a run decided and did.

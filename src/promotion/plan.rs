@@ -11,10 +11,11 @@
 
 use std::collections::BTreeMap;
 
-use super::lifecycle::Lifecycle;
 use super::outcome::{Hop, HopStatus, Outcome, RunResult};
-use crate::apptrust::{Evaluation, VersionContent};
 use crate::gates::{GateStatus, StageVerdict};
+use crate::jfrog::apptrust::Evaluation;
+use crate::jfrog::apptrust::VersionContent;
+use crate::lifecycle::Lifecycle;
 
 /// AppTrust's answer to the dry run of one hop: its gate decisions, one `dry_run` row standing
 /// for a refusal (`fail`) or a request it did not answer (`error`).

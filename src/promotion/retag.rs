@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::apptrust::{AppTrustApi, VersionSummary};
+use crate::jfrog::apptrust::{AppTrustApi, VersionSummary};
 
 /// Tag given to a rolled-back version.
 pub const QUARANTINE: &str = "quarantine";

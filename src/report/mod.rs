@@ -1,17 +1,20 @@
 //! Everything the action tells the runner and the people reading it.
 //!
 //! Renderers are pure (`Outcome` → `String`); the only I/O is appending to the files the runner
-//! names, in [`outputs::append_file`]. [`log`] renders the job-log lines, [`summary`] the job
+//! names, in [`outputs::append_file`]. [`job_log`] renders the job-log lines, [`summary`] the job
 //! summary (with [`stop_callout`] on top when an emergency stop blocked the run), [`outputs`]
 //! the step outputs, [`record`] the JSON audit record, [`local`] the summary of the local
 //! `gates` command; [`wording`] holds the sentences they share.
+//! [`github`] words the GitHub-side reports (check run, deployments, failure issue, webhook) and
+//! is the one part that sends, through the run's one GitHub client.
 
 pub mod attestation;
 pub mod attestation_table;
 mod changes;
 pub mod commands;
+pub mod github;
+pub mod job_log;
 pub mod local;
-pub mod log;
 pub mod markdown;
 pub mod outputs;
 pub mod record;

@@ -5,7 +5,7 @@
 
 use super::markdown::escape;
 use crate::gates::GateStatus;
-use crate::gates::stop::GATE;
+use crate::gates::emergency_stop::GATE;
 use crate::promotion::outcome::Outcome;
 
 /// The callout for the run's `emergency-stop` row, when it blocked the run or a hotfix passed it.

@@ -7,16 +7,15 @@
 use std::fmt::Write;
 
 use super::markdown::{code, cut, escape};
-use super::tables::{evaluations, findings, gate_tables};
+use super::tables::{MAX_ROWS, evaluations, findings, gate_tables};
 use super::wording;
 use crate::gates::GateStatus;
 use crate::inputs::Command;
-use crate::promotion::outcome::{HopAction, HopStatus, Outcome, RunResult};
+use crate::lifecycle::HopAction;
+use crate::promotion::outcome::{HopStatus, Outcome, RunResult};
 
 /// GitHub drops summaries above 1 MiB entirely; stay well below.
 pub const MAX_BYTES: usize = 1_000_000;
-/// Rows shown per details table.
-pub(super) const MAX_ROWS: usize = 50;
 
 /// Links and provenance shown with the summary.
 #[derive(Debug, Clone, Default)]
@@ -432,7 +431,7 @@ pub fn render(o: &Outcome, links: &Links) -> String {
 }
 
 /// Renders the whole summary, linking the version's AppTrust page when `version_url` is given
-/// (see `github::report::apptrust_version_url`).
+/// (see [`crate::report::apptrust_version_url`]).
 pub fn render_with(o: &Outcome, links: &Links, version_url: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", headline(o));

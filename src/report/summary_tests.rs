@@ -4,7 +4,7 @@
 use super::*;
 use crate::gates::{Finding, Severity};
 use crate::inputs::Command;
-use crate::promotion::lifecycle::Lifecycle;
+use crate::lifecycle::Lifecycle;
 use crate::promotion::outcome::Hop;
 
 fn outcome() -> Outcome {
@@ -149,8 +149,13 @@ fn hop(
     }
 }
 
-fn eval(stage: &str, gate: &str, decision: &str, explanation: &str) -> crate::apptrust::Evaluation {
-    crate::apptrust::Evaluation {
+fn eval(
+    stage: &str,
+    gate: &str,
+    decision: &str,
+    explanation: &str,
+) -> crate::jfrog::apptrust::Evaluation {
+    crate::jfrog::apptrust::Evaluation {
         gate: gate.into(),
         stage: stage.into(),
         decision: decision.into(),
@@ -552,7 +557,10 @@ fn a_run_that_never_read_the_version_does_not_claim_where_it_is() {
     let mut o = outcome();
     o.to_stage.clear();
     o.hops.clear();
-    o.fail(&crate::error::Error::Policy("bad policy".into()));
+    let unread = crate::policy::PolicyReadError::Missing {
+        path: "bad policy".into(),
+    };
+    o.fail(&crate::error::Error::PolicyRead(unread));
     let s = render(&o, &Links::default());
     assert!(s.contains("**Where the version is:** not read"), "{s}");
     assert!(!s.contains("no stage"), "{s}");

@@ -6,13 +6,15 @@
 use std::fmt::Write;
 
 use super::markdown::{code, cut, escape};
-use super::summary::MAX_ROWS;
 use crate::gates::{GateResult, GateStatus, NO_EVIDENCE, readiness};
 use crate::promotion::outcome::Outcome;
 
 /// Longest reason shown under a gate table: far above any reader's message, a bound only
 /// against a hostile report.
 const MAX_REASON_CHARS: usize = 4_000;
+
+/// Rows shown per details table (and history rows in the summary).
+pub(super) const MAX_ROWS: usize = 50;
 
 /// Evidence records shown per stage; the record file has them all.
 const MAX_EVIDENCE_ROWS: usize = 50;

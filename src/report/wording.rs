@@ -5,7 +5,8 @@
 //! Plain text: callers escape for markdown or neutralise for the log.
 
 use crate::gates::{GateResult, GateStatus};
-use crate::promotion::outcome::{HopAction, HopStatus, Outcome};
+use crate::lifecycle::HopAction;
+use crate::promotion::outcome::{HopStatus, Outcome};
 
 /// Failed gates named per stage in a plan's verdict before "and N more".
 const NAMED_PER_STAGE: usize = 3;
@@ -101,7 +102,7 @@ pub fn failed_reasons(o: &Outcome) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::inputs::Command;
-    use crate::promotion::lifecycle::Lifecycle;
+    use crate::lifecycle::Lifecycle;
     use crate::promotion::outcome::Hop;
 
     fn gate(stage: &str, name: &str, status: GateStatus) -> GateResult {

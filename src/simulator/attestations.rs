@@ -189,7 +189,8 @@ impl Simulator {
     /// attested: an image is attested by its manifest digest).
     pub fn attest_demo_image(&self, app: &str, version: &str) {
         let base = format!("{app}-internal-docker-nonprod-local/{app}/{version}");
-        let layer = super::sha256_hex(&super::seed_artifact_bytes(&format!("{base}/layer")));
+        let layer =
+            crate::digest::sha256_hex(&super::seed_artifact_bytes(&format!("{base}/layer")));
         self.set_artifacts(
             app,
             version,

@@ -18,7 +18,11 @@ mod state;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_control;
+#[cfg(test)]
 mod tests_evidence;
+#[cfg(test)]
+mod tests_faults;
 #[cfg(test)]
 mod tests_hops;
 mod views;
@@ -37,7 +41,7 @@ pub use faults::{ENUM_KEYS, EchoShape, Fault, FaultKind, MISSING_FIELDS};
 pub use monitoring::{HEALTH_PATH, Monitoring, PROMETHEUS_BASE};
 pub use seed::{
     APP_INVENTORY, APP_WEB, EVIDENCE_SLSA, EVIDENCE_TEST_RESULT, PROJECT, STAGE_DEV, STAGE_PROD,
-    STAGE_QA, STAGE_STAGING, seed_artifact_bytes, seed_predicate, sha256_hex,
+    STAGE_QA, STAGE_STAGING, seed_artifact_bytes, seed_predicate,
 };
 pub use state::{
     Application, Artifact, Evaluations, EvidenceRecord, Gate, InFlight, Project, PromotionRecord,

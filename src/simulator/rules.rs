@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::state::{
-    ApiError, Evaluations, Gate, InFlight, OpContext, OpOutcome, Operation, PatchBody, PromoteBody,
-    PromotionRecord, RELEASE_PRE, RELEASE_RELEASED, RollbackBody, STATUS_COMPLETED, State,
-    VersionState, display_stage, iso, now_real_millis,
+    ApiError, Evaluations, Gate, InFlight, OpContext, OpOutcome, Operation, PatchBody, Project,
+    PromoteBody, PromotionRecord, RELEASE_PRE, RELEASE_RELEASED, RollbackBody, STATUS_COMPLETED,
+    State, VersionState, display_stage, iso, now_real_millis,
 };
 
 impl State {
@@ -62,39 +62,9 @@ impl State {
     ) -> Result<OpOutcome, ApiError> {
         let project = self.project_of(app)?;
         let current = self.version(app, version)?.current_stage.clone();
-        let promotion_type = body
-            .promotion_type
-            .clone()
-            .unwrap_or_else(|| "copy".into())
-            .to_ascii_lowercase();
-        if !["copy", "move", "keep", "dry_run"].contains(&promotion_type.as_str()) {
-            return Err(ApiError::bad_request(format!(
-                "invalid promotion_type '{promotion_type}': expected copy, move, keep or dry_run"
-            )));
-        }
+        let promotion_type = promotion_type(body)?;
         let options = body.options()?;
-        let target = match op {
-            Operation::Promote => {
-                let target = body
-                    .target_stage
-                    .clone()
-                    .filter(|t| !t.is_empty())
-                    .ok_or_else(|| ApiError::bad_request("target_stage is required"))?;
-                if target == project.release_stage {
-                    return Err(ApiError::bad_request(format!(
-                        "'{target}' is the release stage: use release (POST …/release) to move a version to it"
-                    )));
-                }
-                if !project.promote_stages.contains(&target) {
-                    return Err(ApiError::bad_request(format!(
-                        "stage '{target}' is not part of the lifecycle of project '{}'",
-                        project.key
-                    )));
-                }
-                target
-            }
-            Operation::Release => project.release_stage.clone(),
-        };
+        let target = hop_target(&project, body, op)?;
         let v = self.version(app, version)?;
         if v.in_flight.is_some() {
             return Err(ApiError::conflict(format!(
@@ -107,67 +77,12 @@ impl State {
                 v.status
             )));
         }
-        match op {
-            Operation::Promote => {
-                let expected = if current.is_empty() {
-                    project.promote_stages.first().cloned()
-                } else {
-                    let idx = project.promote_stages.iter().position(|s| *s == current);
-                    idx.and_then(|i| project.promote_stages.get(i + 1).cloned())
-                };
-                if expected.as_deref() != Some(target.as_str()) {
-                    let why = if current == target {
-                        "the version is already at that stage".to_string()
-                    } else {
-                        match &expected {
-                            Some(n) => format!("the next stage is '{n}'"),
-                            None if current == project.release_stage => {
-                                "the version is already released".to_string()
-                            }
-                            None => "there is no next promote stage; use release".to_string(),
-                        }
-                    };
-                    return Err(ApiError::conflict(format!(
-                        "cannot promote from '{}' to '{target}': {why}",
-                        display_stage(&current)
-                    )));
-                }
-            }
-            Operation::Release => {
-                let last = project.promote_stages.last().cloned().unwrap_or_default();
-                if current != last {
-                    return Err(ApiError::conflict(format!(
-                        "cannot release from '{}' to '{target}': release is only allowed from '{last}'",
-                        display_stage(&current)
-                    )));
-                }
-            }
-        }
-
+        check_order(&project, &current, &target, op)?;
         let is_dry_run = promotion_type == "dry_run";
         // A dry run leaves no trace: the ids and the clock it uses are given back.
         let counters = (self.id_counter, self.last_millis);
-        let exit_id = self.next_id("eval");
-        let entry_id = self.next_id("eval");
         let failure = self.policy_failures.get(&target).cloned();
-        let passed = |stage: &str, id: String, what: &str| Gate {
-            stage: stage.to_string(),
-            eval_id: id,
-            decision: "pass".into(),
-            explanation: format!("all {what} policies passed"),
-        };
-        let evaluations = Evaluations {
-            exit_gate: passed(&current, exit_id, "exit gate"),
-            entry_gate: match &failure {
-                Some(expl) => Gate {
-                    stage: target.clone(),
-                    eval_id: entry_id,
-                    decision: "fail".into(),
-                    explanation: expl.clone(),
-                },
-                None => passed(&target, entry_id, "entry gate"),
-            },
-        };
+        let evaluations = self.evaluate(&current, &target, failure.as_deref());
         let now = self.next_millis();
         if is_dry_run {
             (self.id_counter, self.last_millis) = counters;
@@ -186,33 +101,28 @@ impl State {
             "timestamp": iso(now),
             "evaluations": evaluations,
         });
-        let set = |response: &mut Value, status: &str, message: String| {
-            if let Some(o) = response.as_object_mut() {
-                o.insert("status".into(), json!(status));
-                o.insert("message".into(), json!(message));
-            }
-        };
         let route = format!("from '{}' to '{target}'", display_stage(&current));
+        let mut record = PromotionRecord {
+            status: "FAILED".into(),
+            operation: op.as_str().into(),
+            source_stage: current,
+            target_stage: target,
+            promotion_type,
+            promoted_by: ctx.user.clone(),
+            created_millis: now,
+            message: None,
+            evaluations: Some(evaluations),
+            options,
+        };
         if failure.is_some() {
             let message = format!(
-                "{promotion_type} promotion from '{current}' to '{target}' failed due to policy violations"
+                "{} promotion from '{}' to '{}' failed due to policy violations",
+                record.promotion_type, record.source_stage, record.target_stage
             );
-            set(&mut response, "failed", message.clone());
+            set_status(&mut response, "failed", message.clone());
             if !is_dry_run {
-                let user = ctx.user.clone();
-                let v = self.version_mut(app, version)?;
-                v.history.push(PromotionRecord {
-                    status: "FAILED".into(),
-                    operation: op.as_str().into(),
-                    source_stage: current,
-                    target_stage: target,
-                    promotion_type,
-                    promoted_by: user,
-                    created_millis: now,
-                    message: Some(message),
-                    evaluations: Some(evaluations),
-                    options,
-                });
+                record.message = Some(message);
+                self.version_mut(app, version)?.history.push(record);
             }
             return Ok(OpOutcome {
                 http_status: 422,
@@ -220,7 +130,7 @@ impl State {
             });
         }
         if is_dry_run {
-            set(
+            set_status(
                 &mut response,
                 "success",
                 format!("dry run: {} {route} would succeed", op.as_str()),
@@ -230,28 +140,59 @@ impl State {
                 body: response,
             });
         }
-        let record = PromotionRecord {
-            status: if ctx.is_async { "PENDING" } else { "SUCCESS" }.into(),
-            operation: op.as_str().into(),
-            source_stage: current.clone(),
-            target_stage: target.clone(),
-            promotion_type: promotion_type.clone(),
-            promoted_by: ctx.user.clone(),
-            created_millis: now,
-            message: None,
-            evaluations: Some(evaluations),
-            options,
+        record.status = if ctx.is_async { "PENDING" } else { "SUCCESS" }.into();
+        self.apply(app, version, record, op, ctx, &route, response)
+    }
+
+    /// Both gate evaluations of a hop: the exit gate of `current` passes, the entry gate of
+    /// `target` fails when a policy failure was configured for it.
+    fn evaluate(&mut self, current: &str, target: &str, failure: Option<&str>) -> Evaluations {
+        let exit_id = self.next_id("eval");
+        let entry_id = self.next_id("eval");
+        let passed = |stage: &str, id: String, what: &str| Gate {
+            stage: stage.to_string(),
+            eval_id: id,
+            decision: "pass".into(),
+            explanation: format!("all {what} policies passed"),
         };
+        Evaluations {
+            exit_gate: passed(current, exit_id, "exit gate"),
+            entry_gate: match failure {
+                Some(expl) => Gate {
+                    stage: target.to_string(),
+                    eval_id: entry_id,
+                    decision: "fail".into(),
+                    explanation: expl.to_string(),
+                },
+                None => passed(target, entry_id, "entry gate"),
+            },
+        }
+    }
+
+    /// Applies an accepted hop: recorded, then moved now, or started (async) to settle later.
+    #[allow(clippy::too_many_arguments)] // one call site: the hop as `promote` checked it
+    fn apply(
+        &mut self,
+        app: &str,
+        version: &str,
+        record: PromotionRecord,
+        op: Operation,
+        ctx: &OpContext,
+        route: &str,
+        mut response: Value,
+    ) -> Result<OpOutcome, ApiError> {
+        let (now, target) = (record.created_millis, record.target_stage.clone());
+        let promotion_type = record.promotion_type.clone();
         let v = self.version_mut(app, version)?;
         v.history.push(record);
         if ctx.is_async {
             v.in_flight = Some(InFlight {
                 operation: op.as_str().into(),
-                target_stage: target.clone(),
+                target_stage: target,
                 completes_at_millis: now_real_millis() + ctx.async_delay_ms,
                 record_millis: Some(now),
             });
-            set(
+            set_status(
                 &mut response,
                 "in_progress",
                 format!("{promotion_type} {} {route} started", op.as_str()),
@@ -266,7 +207,7 @@ impl State {
             v.release_status = RELEASE_RELEASED.into();
         }
         self.promotions_applied += 1;
-        set(
+        set_status(
             &mut response,
             "success",
             format!("{promotion_type} {} {route} completed", op.as_str()),
@@ -386,4 +327,100 @@ fn validate_tag(tag: &str) -> Result<(), ApiError> {
         )));
     }
     Ok(())
+}
+
+/// `promotion_type`, lower-cased; `copy` when absent.
+fn promotion_type(body: &PromoteBody) -> Result<String, ApiError> {
+    let promotion_type = body
+        .promotion_type
+        .clone()
+        .unwrap_or_else(|| "copy".into())
+        .to_ascii_lowercase();
+    if !["copy", "move", "keep", "dry_run"].contains(&promotion_type.as_str()) {
+        return Err(ApiError::bad_request(format!(
+            "invalid promotion_type '{promotion_type}': expected copy, move, keep or dry_run"
+        )));
+    }
+    Ok(promotion_type)
+}
+
+/// The stage a promote (its `target_stage`, a promote stage of the project) or a release (the
+/// release stage) goes to.
+fn hop_target(project: &Project, body: &PromoteBody, op: Operation) -> Result<String, ApiError> {
+    match op {
+        Operation::Promote => {
+            let target = body
+                .target_stage
+                .clone()
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| ApiError::bad_request("target_stage is required"))?;
+            if target == project.release_stage {
+                return Err(ApiError::bad_request(format!(
+                    "'{target}' is the release stage: use release (POST …/release) to move a version to it"
+                )));
+            }
+            if !project.promote_stages.contains(&target) {
+                return Err(ApiError::bad_request(format!(
+                    "stage '{target}' is not part of the lifecycle of project '{}'",
+                    project.key
+                )));
+            }
+            Ok(target)
+        }
+        Operation::Release => Ok(project.release_stage.clone()),
+    }
+}
+
+/// Stage order: a promote goes to the next promote stage, a release only from the last one.
+fn check_order(
+    project: &Project,
+    current: &str,
+    target: &str,
+    op: Operation,
+) -> Result<(), ApiError> {
+    match op {
+        Operation::Promote => {
+            let expected = if current.is_empty() {
+                project.promote_stages.first().cloned()
+            } else {
+                let idx = project.promote_stages.iter().position(|s| *s == current);
+                idx.and_then(|i| project.promote_stages.get(i + 1).cloned())
+            };
+            if expected.as_deref() != Some(target) {
+                let why = if current == target {
+                    "the version is already at that stage".to_string()
+                } else {
+                    match &expected {
+                        Some(n) => format!("the next stage is '{n}'"),
+                        None if current == project.release_stage => {
+                            "the version is already released".to_string()
+                        }
+                        None => "there is no next promote stage; use release".to_string(),
+                    }
+                };
+                return Err(ApiError::conflict(format!(
+                    "cannot promote from '{}' to '{target}': {why}",
+                    display_stage(current)
+                )));
+            }
+        }
+        Operation::Release => {
+            let last = project.promote_stages.last().cloned().unwrap_or_default();
+            if current != last {
+                return Err(ApiError::conflict(format!(
+                    "cannot release from '{}' to '{target}': release is only allowed from '{last}'",
+                    display_stage(current)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sets the answer's `status` and `message`.
+fn set_status(response: &mut Value, status: &str, message: String) {
+    if let Some(o) = response.as_object_mut() {
+        o.insert("status".into(), json!(status));
+        o.insert("message".into(), json!(message));
+    }
 }

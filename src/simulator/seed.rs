@@ -4,6 +4,7 @@
 //! ([`seed_artifact_bytes`]), so a demo or test can write the same bytes to disk and have an
 //! integrity check against the simulator pass.
 
+use crate::digest::sha256_hex;
 use std::collections::BTreeMap;
 
 use super::state::{
@@ -346,36 +347,9 @@ pub fn base64url(data: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
 }
 
-/// SHA-256 (sha2 crate).
-pub fn sha256(data: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(data).into()
-}
-
-pub fn sha256_hex(data: &[u8]) -> String {
-    crate::evidence::hex(&sha256(data))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sha256_known_vectors() {
-        assert_eq!(
-            sha256_hex(b""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        let long = vec![b'a'; 1000];
-        assert_eq!(
-            sha256_hex(&long),
-            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"
-        );
-    }
 
     #[test]
     fn base64url_without_padding() {

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::*;
 use crate::dsse::{self, PublicKey, SigningKey, Statement};
 use crate::http::{ClientOptions, RequestRecorder};
-use crate::jfrog_evidence::{EvidenceClient, Subject};
+use crate::jfrog::evidence::{EvidenceClient, Subject};
 use crate::secret::Secret;
 
 const TOKEN: &str = "simulator-token";

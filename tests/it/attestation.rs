@@ -85,7 +85,7 @@ fn a_promotion_attaches_a_verified_statement_of_its_decision() {
     assert_eq!(p["run"]["run-attempt"], "2");
     assert_eq!(p["run"]["actor"], "alice");
     assert_eq!(p["run"]["workflow"], "promote");
-    let policy_sha = promote_action::evidence::sha256_hex(POLICY.as_bytes());
+    let policy_sha = promote_action::digest::sha256_hex(POLICY.as_bytes());
     assert_eq!(p["policy-sha256"], policy_sha.as_str());
     let a = attestation(&run);
     assert_eq!(a["attached"], true);

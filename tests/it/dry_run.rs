@@ -207,10 +207,10 @@ fn a_refused_dry_run_is_a_fail_row_never_hidden() {
 
 #[tokio::test]
 async fn the_dry_run_answer_is_read_with_its_evaluation_ids() {
-    use promote_action::apptrust::client::HttpAppTrust;
-    use promote_action::apptrust::{AppTrustApi, HopReply, HopRequest};
     use promote_action::http::ClientOptions;
     use promote_action::inputs::Secret;
+    use promote_action::jfrog::apptrust::client::HttpAppTrust;
+    use promote_action::jfrog::apptrust::{AppTrustApi, HopReply, HopRequest};
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/apptrust/api/v1/applications/inv/versions/1.0.0/promote"))

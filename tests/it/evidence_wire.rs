@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use promote_action::http::{ClientOptions, RemoteErrorKind, RequestRecorder};
 use promote_action::inputs::Secret;
-use promote_action::jfrog_evidence::{EvidenceClient, Subject};
+use promote_action::jfrog::evidence::{EvidenceClient, Subject};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

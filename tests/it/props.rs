@@ -3,10 +3,11 @@
 
 use proptest::prelude::*;
 
-use promote_action::apptrust::Evaluation;
 use promote_action::gates::{Finding, GateResult, GateStatus, Severity};
 use promote_action::inputs::Command;
-use promote_action::promotion::outcome::{Failure, Hop, HopAction, HopStatus, Outcome, RunResult};
+use promote_action::jfrog::apptrust::Evaluation;
+use promote_action::lifecycle::HopAction;
+use promote_action::promotion::outcome::{Failure, Hop, HopStatus, Outcome, RunResult};
 use promote_action::report::commands::{self, Level};
 use promote_action::report::{markdown, outputs, summary};
 

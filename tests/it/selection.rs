@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use promote_action::apptrust::client::HttpAppTrust;
-use promote_action::apptrust::{AppTrustApi, HopRequest};
 use promote_action::http::ClientOptions;
 use promote_action::inputs::{ArtifactProperty, OverwriteStrategy, Secret, Selection};
+use promote_action::jfrog::apptrust::client::HttpAppTrust;
+use promote_action::jfrog::apptrust::{AppTrustApi, HopRequest};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use promote_action::apptrust::client::HttpAppTrust;
-use promote_action::apptrust::{AppTrustApi, HopReply, HopRequest};
 use promote_action::http::{ClientOptions, RemoteErrorKind};
 use promote_action::inputs::Secret;
+use promote_action::jfrog::apptrust::client::HttpAppTrust;
+use promote_action::jfrog::apptrust::{AppTrustApi, HopReply, HopRequest};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -365,7 +365,7 @@ async fn versions_with_build_metadata_are_encoded_in_the_path() {
 
 #[tokio::test]
 async fn oidc_exchange_sends_what_setup_jfrog_cli_sends() {
-    use promote_action::apptrust::oidc::{ExchangeContext, exchange};
+    use promote_action::jfrog::apptrust::oidc::{ExchangeContext, exchange};
     let server = MockServer::start().await;
     let ctx = ExchangeContext {
         provider_name: "github-oidc".into(),
@@ -412,7 +412,8 @@ async fn oidc_exchange_sends_what_setup_jfrog_cli_sends() {
     // Without a repository, the AppTrust context keys are left out, the gh_* ones are "".
     let mut bare = ctx.clone();
     bare.repository = None;
-    let body = promote_action::apptrust::oidc::exchange_body(&Secret::new("t".into()), &bare);
+    let body =
+        promote_action::jfrog::apptrust::oidc::exchange_body(&Secret::new("t".into()), &bare);
     assert_eq!(body["gh_repo"], "");
     assert!(body.get("repo").is_none(), "{body}");
 }

@@ -4,12 +4,14 @@
 //! gate kind per item, unique gate names, `hotfix.skip` entries. Each failure is located in the
 //! source text (see `locate.rs`) so the error names line, column and key path, and recorded;
 //! validation goes on with the next gate, window or freeze, so one run reports every problem.
-//! The policy and stage level live here; gate settings in `gates.rs`, windows and freezes in
-//! `schedule.rs`, applications and the stage-name checks in `apps.rs`.
+//! The policy and stage level live here; gate settings in `gates.rs` (the `evidence` gate's in
+//! `evidence_gate.rs`), windows and freezes in `schedule.rs`, applications and the stage-name
+//! checks in `apps.rs`.
 
 mod apps;
 mod attestations;
 mod calendar;
+mod evidence_gate;
 mod gates;
 mod health;
 mod schedule;
@@ -22,8 +24,6 @@ use super::error::{ErrorKind, MAX_ERRORS, PolicyError, backticked, closest};
 use super::locate::{At, KeyPath, locate};
 use super::model::{Approvals, EmergencyStop, Gate, Policy, StagePolicy};
 use super::raw::{RawApprovals, RawHotfix};
-
-pub(crate) use gates::GATE_KINDS;
 
 /// Supported policy format version.
 pub(crate) const SUPPORTED_VERSION: u64 = 1;
