@@ -145,7 +145,8 @@ SIM_PID=""
 
 # What changes from run to run, made constant: hop timings, the simulator's port, the record's
 # temp dir and random suffix, the time of evidence the demo attaches while it runs, and how long
-# the seeded version has been in DEV (the bake figure grows with the real clock).
+# the seeded version has been in DEV (the bake figure grows with the real clock), and the
+# simulator's random evaluation ids.
 # shellcheck disable=SC2016 # the backticks are markdown, not shell
 for name in "${NAMES[@]}"; do
     sed -E \
@@ -153,6 +154,7 @@ for name in "${NAMES[@]}"; do
         -e 's#http://127\.0\.0\.1:[0-9]+#http://127.0.0.1:8080#g' \
         -e 's#record `[^`]*/(promote-action-record-[^`]*)-[0-9a-f]{8}\.json`#record `\1.json`#' \
         -e 's#[0-9]+d( [0-9]+h)? in DEV#549d 4h in DEV#g' \
+        -e 's#`eval-[0-9a-f]{16}`#`eval-5eed0a11c0ffee00`#g' \
         "$WORK/raw/$name.md" >"$WORK/$name.md"
 done
 # `demo --failing` attaches its failing test record while it runs: its time is the run's.
