@@ -35,37 +35,9 @@ pub(super) async fn promote<A: AppTrustApi>(
         lifecycle,
         ..
     } = *run;
-    let target = match &inputs.target_stage {
-        Some(t) => Some(
-            lifecycle
-                .resolve(t)
-                .map_err(|e| Error::Plan {
-                    message: format!("input `target-stage`: {e}"),
-                })?
-                .to_string(),
-        ),
-        None => None,
-    };
-    outcome.target_stage = target.clone();
-    let path = lifecycle
-        .path(&content.current_stage, target.as_deref())
-        .map_err(|e| Error::Plan {
-            message: e.to_string(),
-        })?;
-    if path.is_empty() {
-        outcome.result = RunResult::Unchanged;
-        let _ = writeln!(
-            log,
-            "promote-action: {} {} is already in {}; nothing to do",
-            inputs.application,
-            content.version,
-            lifecycle.display(&content.current_stage)
-        );
+    let Some(path) = resolve_path(run, &content, outcome, log)? else {
         return Ok(());
-    }
-    if outcome.target_stage.is_none() {
-        outcome.target_stage = path.last().cloned();
-    }
+    };
     let plan_only = inputs.command == Command::Plan;
     let options = WalkOptions {
         promotion_type: inputs.promotion_type.as_api().to_string(),
@@ -126,33 +98,7 @@ pub(super) async fn promote<A: AppTrustApi>(
         outcome.warnings.extend(warning);
     }
     if plan_only {
-        // Each stage's verdicts are printed as the plan reaches it; the attestations of the
-        // stages it reaches are kept for the summary and the record.
-        let mut attested = Vec::new();
-        let gate_check = |stage: &str| {
-            let v = verdicts.get(stage).cloned().unwrap_or_default();
-            let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
-            let lines =
-                report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
-            let _ = log.write_all(lines.as_bytes());
-            attested.extend(v.attestations.iter().cloned());
-            v
-        };
-        let kind = &options.promotion_type;
-        promotion::plan::plan(
-            lifecycle, &content, &path, kind, &dry_runs, gate_check, outcome,
-        );
-        outcome.attestations = attested;
-        if path.len() > 1 {
-            outcome.notes.push(format!(
-                "AppTrust's dry run covers the first hop only ({}): AppTrust judges a hop from the stage the version is in; the later hops are judged when a run reaches them.",
-                report::job_log::hop_name(lifecycle, &outcome.hops[0])
-            ));
-        }
-        for hop in &outcome.hops {
-            let _ = log.write_all(report::job_log::apptrust_lines(lifecycle, hop).as_bytes());
-            log_hop(lifecycle, hop, log);
-        }
+        report_plan(run, &content, &path, &dry_runs, &verdicts, outcome, log);
         return Ok(());
     }
     let result = verify::walk(
@@ -171,6 +117,92 @@ pub(super) async fn promote<A: AppTrustApi>(
         log_hop(lifecycle, hop, log);
     }
     result
+}
+
+/// The stages to walk, with the resolved target on `outcome`; `None` when the version is
+/// already where it should be, which is not an error: the run has nothing to do.
+fn resolve_path<A: AppTrustApi>(
+    run: &Run<'_, A>,
+    content: &VersionContent,
+    outcome: &mut Outcome,
+    log: &mut impl Write,
+) -> Result<Option<Vec<String>>, Error> {
+    let Run {
+        inputs, lifecycle, ..
+    } = *run;
+    let target = match &inputs.target_stage {
+        Some(t) => Some(
+            lifecycle
+                .resolve(t)
+                .map_err(|e| Error::Plan {
+                    message: format!("input `target-stage`: {e}"),
+                })?
+                .to_string(),
+        ),
+        None => None,
+    };
+    outcome.target_stage = target.clone();
+    let path = lifecycle
+        .path(&content.current_stage, target.as_deref())
+        .map_err(|e| Error::Plan {
+            message: e.to_string(),
+        })?;
+    if path.is_empty() {
+        outcome.result = RunResult::Unchanged;
+        let _ = writeln!(
+            log,
+            "promote-action: {} {} is already in {}; nothing to do",
+            inputs.application,
+            content.version,
+            lifecycle.display(&content.current_stage)
+        );
+        return Ok(None);
+    }
+    if outcome.target_stage.is_none() {
+        outcome.target_stage = path.last().cloned();
+    }
+    Ok(Some(path))
+}
+
+/// A plan sends nothing: it judges every stage as if the ones before had passed and logs each
+/// hop as the walk would have met it.
+fn report_plan<A: AppTrustApi>(
+    run: &Run<'_, A>,
+    content: &VersionContent,
+    path: &[String],
+    dry_runs: &BTreeMap<String, promotion::plan::DryRun>,
+    verdicts: &BTreeMap<String, StageVerdict>,
+    outcome: &mut Outcome,
+    log: &mut impl Write,
+) {
+    let lifecycle = run.lifecycle;
+    // The same kind the walk would send (`WalkOptions::promotion_type`).
+    let kind = run.inputs.promotion_type.as_api();
+    // Each stage's verdicts are printed as the plan reaches it; the attestations of the
+    // stages it reaches are kept for the summary and the record.
+    let mut attested = Vec::new();
+    let gate_check = |stage: &str| {
+        let v = verdicts.get(stage).cloned().unwrap_or_default();
+        let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
+        let lines = report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
+        let _ = log.write_all(lines.as_bytes());
+        attested.extend(v.attestations.iter().cloned());
+        v
+    };
+    promotion::plan::plan(
+        lifecycle, content, path, kind, dry_runs, gate_check, outcome,
+    );
+    outcome.attestations = attested;
+    if path.len() > 1 {
+        outcome.notes.push(format!(
+            "AppTrust's dry run covers the first hop only ({}): AppTrust judges a hop from the stage the version is in; the later hops are judged when a run reaches them.",
+            report::job_log::hop_name(lifecycle, &outcome.hops[0])
+        ));
+    }
+    for hop in &outcome.hops {
+        let _ = log.write_all(report::job_log::apptrust_lines(lifecycle, hop).as_bytes());
+        log_hop(lifecycle, hop, log);
+    }
 }
 
 /// What the run reads before deciding: the emergency stop, every stage's verdict and, for a

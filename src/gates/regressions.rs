@@ -14,6 +14,7 @@ use super::failing_tests::AttestedFailures;
 use super::{Decision, Finding, GateStatus, Severity, pass_fail, plural, thousands};
 use crate::policy::Quarantine;
 use crate::reports::{TestFormat, TestSummary};
+use globset::GlobMatcher;
 
 /// Names listed per list of the report (all are counted).
 pub const MAX_NAMES: usize = 50;
@@ -134,26 +135,7 @@ pub fn decide(
     spec: TestsSpec<'_>,
     ctx: GateContext<'_>,
 ) -> (Decision, TestsReport, Vec<String>) {
-    let mut warnings = Vec::new();
-    let mut active = Vec::new();
-    for (i, q) in spec.quarantine.iter().enumerate() {
-        if q.expired(ctx.now) {
-            warnings.push(format!(
-                "gate `{gate}`: quarantine entry `{}` ({}) expired after {}: it no longer excuses failures; fix the test or extend `until`",
-                q.test, q.reason, q.until
-            ));
-        } else {
-            if !j.probe_hits.get(i).copied().unwrap_or(true) {
-                warnings.push(format!(
-                    "gate `{gate}`: quarantine entry `{}` ({}) matches no test in the reports; remove it or fix the glob (it matches the full name as the summary prints it, `classname::name`)",
-                    q.test, q.reason
-                ));
-            }
-            if let Ok(g) = q.glob() {
-                active.push((q, g.compile_matcher()));
-            }
-        }
-    }
+    let (active, warnings) = active_quarantine(gate, j, spec.quarantine, ctx.now);
     let mut report = TestsReport {
         stage: stage.to_string(),
         gate: gate.to_string(),
@@ -170,100 +152,17 @@ pub fn decide(
             total: j.flaky_total,
         },
     };
-    // Which failing names count (not excused), in order.
-    let mut counted: Vec<&str> = Vec::new();
-    for name in &j.failing_names {
-        match active.iter().find(|(_, m)| m.is_match(name)) {
-            Some((q, _)) => {
-                report.quarantined_total += 1;
-                if report.quarantined.len() < MAX_NAMES {
-                    report.quarantined.push(Quarantined {
-                        test: name.clone(),
-                        entry: q.test.clone(),
-                        reason: q.reason.clone(),
-                        until: q.until.clone(),
-                    });
-                }
-            }
-            None => counted.push(name),
-        }
-    }
+    let counted = excuse(&mut report, &j.failing_names, &active);
     let unnamed = j.failed_total.saturating_sub(j.failing_names.len() as u64);
     let bad = counted.len() as u64 + unnamed;
-    let regression = match (spec.max_new_failures, ctx.baseline) {
-        (Some(max_new), Some(Baseline::Found { version, failing })) => {
-            Some((max_new, version.as_str(), failing))
-        }
-        (Some(_), Some(Baseline::Missing(why))) => {
-            report.baseline_note = Some(format!("no baseline: {why}; `max-failures` applies"));
-            None
-        }
-        (Some(_), None) => {
-            report.baseline_note = Some("no baseline was read; `max-failures` applies".to_string());
-            None
-        }
-        (None, _) => None,
-    };
-    let (ok_count, threshold, count_detail, new_names) = match regression {
-        Some((max_new, version, failing)) => {
-            compare(&mut report, &counted, unnamed, j, version, failing);
-            let new = report.new_failures.total;
-            let detail = if new > max_new {
-                format!(
-                    "{} (at most {max_new} allowed) not failing in {version}: {}{}",
-                    plural(new, "new failing test"),
-                    report.new_failures.names.join(", "),
-                    if report.known_failures.total > 0 {
-                        format!(
-                            "; {} failing in {version} too",
-                            thousands(report.known_failures.total)
-                        )
-                    } else {
-                        String::new()
-                    }
-                )
-            } else {
-                format!(
-                    "{} failed, {} new (at most {max_new}), {} failing in {version} too",
-                    thousands(bad),
-                    thousands(new),
-                    thousands(report.known_failures.total)
-                )
-            };
-            let names = report.new_failures.names.clone();
-            (
-                new <= max_new,
-                format!(
-                    "new failures ≤ {max_new} (vs {version}) · tests ≥ {}",
-                    spec.min_tests
-                ),
-                detail,
-                Some(names),
-            )
-        }
-        None => {
-            let detail = if bad > spec.max_failures {
-                format!(
-                    "{} failed ({}, {}), at most {} allowed",
-                    plural(bad, "test"),
-                    plural(j.failures, "failure"),
-                    plural(j.errors, "error"),
-                    spec.max_failures
-                )
-            } else {
-                format!("{}, {} failed", plural(j.tests, "test"), thousands(bad))
-            };
-            (
-                bad <= spec.max_failures,
-                format!(
-                    "failures ≤ {} · tests ≥ {}",
-                    spec.max_failures, spec.min_tests
-                ),
-                detail,
-                None,
-            )
-        }
-    };
+    let (ok_count, threshold, count_detail, new_names) =
+        match regression_baseline(&mut report, spec, ctx) {
+            Some((max_new, version, failing)) => {
+                compare(&mut report, &counted, unnamed, j, version, failing);
+                against_baseline(&report, bad, max_new, version, spec.min_tests)
+            }
+            None => against_max(j, bad, spec),
+        };
     let enough = j.tests >= spec.min_tests;
     let ok = ok_count && enough;
     let mut detail = if enough {
@@ -309,6 +208,156 @@ pub fn decide(
         (status, figure, threshold, detail, findings, total),
         report,
         warnings,
+    )
+}
+
+/// The quarantine entries that may excuse failures now, each with its compiled glob, and
+/// warnings for those that cannot: an expired entry would silently hide a regression, an entry
+/// matching nothing is likely a typo.
+fn active_quarantine<'q>(
+    gate: &str,
+    j: &TestSummary,
+    quarantine: &'q [Quarantine],
+    now: jiff::Timestamp,
+) -> (Vec<(&'q Quarantine, GlobMatcher)>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut active = Vec::new();
+    for (i, q) in quarantine.iter().enumerate() {
+        if q.expired(now) {
+            warnings.push(format!(
+                "gate `{gate}`: quarantine entry `{}` ({}) expired after {}: it no longer excuses failures; fix the test or extend `until`",
+                q.test, q.reason, q.until
+            ));
+        } else {
+            if !j.probe_hits.get(i).copied().unwrap_or(true) {
+                warnings.push(format!(
+                    "gate `{gate}`: quarantine entry `{}` ({}) matches no test in the reports; remove it or fix the glob (it matches the full name as the summary prints it, `classname::name`)",
+                    q.test, q.reason
+                ));
+            }
+            if let Ok(g) = q.glob() {
+                active.push((q, g.compile_matcher()));
+            }
+        }
+    }
+    (active, warnings)
+}
+
+/// Records on `report` the failing names an active entry excuses; returns the rest, the ones
+/// that count, in order.
+fn excuse<'n>(
+    report: &mut TestsReport,
+    failing_names: &'n [String],
+    active: &[(&Quarantine, GlobMatcher)],
+) -> Vec<&'n str> {
+    let mut counted: Vec<&str> = Vec::new();
+    for name in failing_names {
+        match active.iter().find(|(_, m)| m.is_match(name)) {
+            Some((q, _)) => {
+                report.quarantined_total += 1;
+                if report.quarantined.len() < MAX_NAMES {
+                    report.quarantined.push(Quarantined {
+                        test: name.clone(),
+                        entry: q.test.clone(),
+                        reason: q.reason.clone(),
+                        until: q.until.clone(),
+                    });
+                }
+            }
+            None => counted.push(name),
+        }
+    }
+    counted
+}
+
+/// `max-new-failures` and the baseline to compare against, when regression mode can apply;
+/// when it was asked for but has no baseline, notes on `report` why `max-failures` applies.
+fn regression_baseline<'c>(
+    report: &mut TestsReport,
+    spec: TestsSpec<'_>,
+    ctx: GateContext<'c>,
+) -> Option<(u64, &'c str, &'c AttestedFailures)> {
+    match (spec.max_new_failures, ctx.baseline) {
+        (Some(max_new), Some(Baseline::Found { version, failing })) => {
+            Some((max_new, version.as_str(), failing))
+        }
+        (Some(_), Some(Baseline::Missing(why))) => {
+            report.baseline_note = Some(format!("no baseline: {why}; `max-failures` applies"));
+            None
+        }
+        (Some(_), None) => {
+            report.baseline_note = Some("no baseline was read; `max-failures` applies".to_string());
+            None
+        }
+        (None, _) => None,
+    }
+}
+
+/// Whether the count passes, the threshold, the count's detail and, in regression mode, the
+/// new failures (they alone are findings then).
+type CountCheck = (bool, String, String, Option<Vec<String>>);
+
+/// Regression mode: only failures the baseline did not have count against `max-new-failures`.
+fn against_baseline(
+    report: &TestsReport,
+    bad: u64,
+    max_new: u64,
+    version: &str,
+    min_tests: u64,
+) -> CountCheck {
+    let new = report.new_failures.total;
+    let detail = if new > max_new {
+        format!(
+            "{} (at most {max_new} allowed) not failing in {version}: {}{}",
+            plural(new, "new failing test"),
+            report.new_failures.names.join(", "),
+            if report.known_failures.total > 0 {
+                format!(
+                    "; {} failing in {version} too",
+                    thousands(report.known_failures.total)
+                )
+            } else {
+                String::new()
+            }
+        )
+    } else {
+        format!(
+            "{} failed, {} new (at most {max_new}), {} failing in {version} too",
+            thousands(bad),
+            thousands(new),
+            thousands(report.known_failures.total)
+        )
+    };
+    let names = report.new_failures.names.clone();
+    (
+        new <= max_new,
+        format!("new failures ≤ {max_new} (vs {version}) · tests ≥ {min_tests}"),
+        detail,
+        Some(names),
+    )
+}
+
+/// Without a baseline every counted failure counts against `max-failures`.
+fn against_max(j: &TestSummary, bad: u64, spec: TestsSpec<'_>) -> CountCheck {
+    let detail = if bad > spec.max_failures {
+        format!(
+            "{} failed ({}, {}), at most {} allowed",
+            plural(bad, "test"),
+            plural(j.failures, "failure"),
+            plural(j.errors, "error"),
+            spec.max_failures
+        )
+    } else {
+        format!("{}, {} failed", plural(j.tests, "test"), thousands(bad))
+    };
+    (
+        bad <= spec.max_failures,
+        format!(
+            "failures ≤ {} · tests ≥ {}",
+            spec.max_failures, spec.min_tests
+        ),
+        detail,
+        None,
     )
 }
 

@@ -240,6 +240,119 @@ struct LcovRecord {
     open: bool,
 }
 
+impl LcovRecord {
+    /// Counts one `KEY:VALUE` line into the open record; keys that carry no count are skipped.
+    fn take(
+        &mut self,
+        path: &Path,
+        lineno: u64,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<(), ReportError> {
+        let num = |v: &[u8]| lcov_count(path, lineno, v);
+        match key {
+            b"LF" => self.lf = Some(num(value)?),
+            b"LH" => self.lh = Some(num(value)?),
+            b"BRF" => self.brf = Some(num(value)?),
+            b"BRH" => self.brh = Some(num(value)?),
+            b"DA" => {
+                // DA:<line>,<hits>[,<checksum>]
+                let mut parts = value.split(|&b| b == b',');
+                let _line = parts.next();
+                let hits = parts
+                    .next()
+                    .ok_or_else(|| lcov_bad(path, lineno, "DA without a hit count"))?;
+                self.da_total += 1;
+                // Hit counts may be negative/float in some producers; anything > 0 is a hit.
+                if std::str::from_utf8(hits)
+                    .ok()
+                    .and_then(|s| s.trim().parse::<f64>().ok())
+                    .is_some_and(|h| h > 0.0)
+                {
+                    self.da_hit += 1;
+                }
+            }
+            b"BRDA" => {
+                // BRDA:<line>,<block>,<branch>,<taken|->
+                let taken = value.rsplit(|&b| b == b',').next().unwrap_or(b"-");
+                self.brda_total += 1;
+                if taken != b"-" && taken != b"0" {
+                    self.brda_hit += 1;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// The whole file's found and hit counts, summed over closed records.
+#[derive(Default)]
+struct LcovTotals {
+    lf: u64,
+    lh: u64,
+    brf: u64,
+    brh: u64,
+    records: u64,
+}
+
+impl LcovTotals {
+    /// A record's own `LF`/`LH`/`BRF`/`BRH` win; the `DA`/`BRDA` lines counted in it stand in
+    /// for producers that leave the totals out.
+    fn close(&mut self, rec: &LcovRecord) {
+        self.lf += rec.lf.unwrap_or(rec.da_total);
+        self.lh += rec.lh.unwrap_or(rec.da_hit);
+        self.brf += rec.brf.unwrap_or(rec.brda_total);
+        self.brh += rec.brh.unwrap_or(rec.brda_hit);
+        self.records += 1;
+    }
+}
+
+fn lcov_bad(path: &Path, lineno: u64, detail: &str) -> ReportError {
+    ReportError::malformed(path, "LCOV", format!("line {lineno}: {detail}"))
+}
+
+fn lcov_count(path: &Path, lineno: u64, v: &[u8]) -> Result<u64, ReportError> {
+    std::str::from_utf8(v)
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .ok_or_else(|| {
+            lcov_bad(
+                path,
+                lineno,
+                &format!(
+                    "`{}` is not a count",
+                    String::from_utf8_lossy(&v[..v.len().min(40)])
+                ),
+            )
+        })
+}
+
+/// The first meaningful line decides whether this is LCOV at all, so that another format given
+/// as coverage is named as such rather than reported as a broken LCOV file.
+fn check_lcov_start(path: &Path, lineno: u64, text: &[u8]) -> Result<(), ReportError> {
+    let known = [
+        &b"TN:"[..],
+        b"SF:",
+        b"VER:",
+        b"FN:",
+        b"FNDA:",
+        b"DA:",
+        b"end_of_record",
+    ];
+    if known.iter().any(|k| text.starts_with(k)) {
+        return Ok(());
+    }
+    Err(ReportError::UnknownFormat {
+        path: path.to_path_buf(),
+        expected: EXPECTED,
+        detail: format!(
+            "line {lineno} starts with `{}`",
+            String::from_utf8_lossy(&text[..text.len().min(40)])
+        ),
+    })
+}
+
 fn read_lcov(
     path: &Path,
     mut reader: std::io::BufReader<std::fs::File>,
@@ -247,11 +360,7 @@ fn read_lcov(
     let mut line = Vec::with_capacity(256);
     let mut lineno: u64 = 0;
     let mut rec = LcovRecord::default();
-    let (mut lf, mut lh, mut brf, mut brh) = (0u64, 0u64, 0u64, 0u64);
-    let mut records = 0u64;
-    let bad = |lineno: u64, detail: &str| {
-        ReportError::malformed(path, "LCOV", format!("line {lineno}: {detail}"))
-    };
+    let mut totals = LcovTotals::default();
     loop {
         line.clear();
         let n = reader
@@ -265,95 +374,44 @@ fn read_lcov(
         if text.is_empty() || text.starts_with(b"#") {
             continue;
         }
-        if lineno == 1 || records == 0 && !rec.open {
-            // The first meaningful line decides whether this is LCOV at all.
-            let known = [
-                &b"TN:"[..],
-                b"SF:",
-                b"VER:",
-                b"FN:",
-                b"FNDA:",
-                b"DA:",
-                b"end_of_record",
-            ];
-            if !known.iter().any(|k| text.starts_with(k)) {
-                return Err(ReportError::UnknownFormat {
-                    path: path.to_path_buf(),
-                    expected: EXPECTED,
-                    detail: format!(
-                        "line {lineno} starts with `{}`",
-                        String::from_utf8_lossy(&text[..text.len().min(40)])
-                    ),
-                });
-            }
+        if lineno == 1 || totals.records == 0 && !rec.open {
+            check_lcov_start(path, lineno, text)?;
         }
         if text == b"end_of_record" {
-            lf += rec.lf.unwrap_or(rec.da_total);
-            lh += rec.lh.unwrap_or(rec.da_hit);
-            brf += rec.brf.unwrap_or(rec.brda_total);
-            brh += rec.brh.unwrap_or(rec.brda_hit);
+            totals.close(&rec);
             rec = LcovRecord::default();
-            records += 1;
             continue;
         }
         rec.open = true;
         let Some(colon) = text.iter().position(|&b| b == b':') else {
-            return Err(bad(lineno, "expected `KEY:VALUE` or `end_of_record`"));
+            return Err(lcov_bad(
+                path,
+                lineno,
+                "expected `KEY:VALUE` or `end_of_record`",
+            ));
         };
-        let (key, value) = (&text[..colon], &text[colon + 1..]);
-        let num = |v: &[u8]| -> Result<u64, ReportError> {
-            std::str::from_utf8(v)
-                .ok()
-                .and_then(|s| s.trim().parse::<u64>().ok())
-                .ok_or_else(|| {
-                    bad(
-                        lineno,
-                        &format!(
-                            "`{}` is not a count",
-                            String::from_utf8_lossy(&v[..v.len().min(40)])
-                        ),
-                    )
-                })
-        };
-        match key {
-            b"LF" => rec.lf = Some(num(value)?),
-            b"LH" => rec.lh = Some(num(value)?),
-            b"BRF" => rec.brf = Some(num(value)?),
-            b"BRH" => rec.brh = Some(num(value)?),
-            b"DA" => {
-                // DA:<line>,<hits>[,<checksum>]
-                let mut parts = value.split(|&b| b == b',');
-                let _line = parts.next();
-                let hits = parts
-                    .next()
-                    .ok_or_else(|| bad(lineno, "DA without a hit count"))?;
-                rec.da_total += 1;
-                // Hit counts may be negative/float in some producers; anything > 0 is a hit.
-                if std::str::from_utf8(hits)
-                    .ok()
-                    .and_then(|s| s.trim().parse::<f64>().ok())
-                    .is_some_and(|h| h > 0.0)
-                {
-                    rec.da_hit += 1;
-                }
-            }
-            b"BRDA" => {
-                // BRDA:<line>,<block>,<branch>,<taken|->
-                let taken = value.rsplit(|&b| b == b',').next().unwrap_or(b"-");
-                rec.brda_total += 1;
-                if taken != b"-" && taken != b"0" {
-                    rec.brda_hit += 1;
-                }
-            }
-            _ => {}
-        }
+        rec.take(path, lineno, &text[..colon], &text[colon + 1..])?;
     }
     if rec.open {
-        return Err(bad(
+        return Err(lcov_bad(
+            path,
             lineno,
             "the last record has no `end_of_record`; the file looks truncated",
         ));
     }
+    lcov_summary(path, &totals)
+}
+
+/// The summary of a complete file; an empty or self-contradicting one is refused rather than
+/// read as 0 % or over 100 %.
+fn lcov_summary(path: &Path, totals: &LcovTotals) -> Result<CoverageSummary, ReportError> {
+    let LcovTotals {
+        lf,
+        lh,
+        brf,
+        brh,
+        records,
+    } = *totals;
     if records == 0 {
         return Err(ReportError::malformed(
             path,

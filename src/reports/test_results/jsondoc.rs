@@ -102,28 +102,7 @@ pub(crate) fn read(
         match key.as_str() {
             "passes" | "pending" => {
                 mocha = true;
-                let skip = key == "pending";
-                for_each(&mut s, |s| {
-                    if t.probing() {
-                        s.capture_value(&mut raw)?;
-                        let test: MochaTest<'_> =
-                            parse_element(&raw, path, FORMAT, &"a mocha test")?;
-                        let name = if test.full_title.is_empty() {
-                            &test.title
-                        } else {
-                            &test.full_title
-                        };
-                        t.named("", &truncate_chars(name, MAX_MESSAGE_CHARS));
-                    } else {
-                        s.skip_value()?;
-                    }
-                    if skip {
-                        t.skip();
-                    } else {
-                        t.pass();
-                    }
-                    Ok(())
-                })?;
+                mocha_listed(&mut s, &mut raw, path, key == "pending", t)?;
             }
             "failures" => {
                 mocha = true;
@@ -141,25 +120,7 @@ pub(crate) fn read(
             }
             "examples" => {
                 rspec = true;
-                for_each(&mut s, |s| {
-                    s.capture_value(&mut raw)?;
-                    // RSpec writes `status` before any nested object: a passed or pending
-                    // example needs nothing else, so it is not parsed further.
-                    let valid = std::str::from_utf8(&raw).is_ok() && !t.probing();
-                    match quick_status(&status, &raw).filter(|_| valid) {
-                        Some(b"passed") => {
-                            t.pass();
-                            return Ok(());
-                        }
-                        Some(b"pending") => {
-                            t.skip();
-                            return Ok(());
-                        }
-                        _ => {}
-                    }
-                    let ex: Example<'_> = parse_element(&raw, path, FORMAT, &"an RSpec example")?;
-                    example(ex, t).map_err(|detail| s.error(detail))
-                })?;
+                rspec_examples(&mut s, &mut raw, path, &status, t)?;
             }
             "summary" if s.peek_value()? == b'{' => {
                 s.capture_value(&mut raw)?;
@@ -177,22 +138,7 @@ pub(crate) fn read(
     }
     s.finish()?;
     if rspec {
-        for _ in 0..outside {
-            if t.fail(FailureKind::Error) {
-                t.push(FailedCase {
-                    suite: String::new(),
-                    classname: String::new(),
-                    name: "(error outside of examples)".into(),
-                    kind: FailureKind::Error,
-                    message: first_message.clone().unwrap_or_else(|| {
-                        "an error occurred outside of examples (a spec file failed to load)".into()
-                    }),
-                    file: None,
-                    line: None,
-                    trace: String::new(),
-                });
-            }
-        }
+        errors_outside(t, outside, first_message);
         return Ok(TestFormat::Rspec);
     }
     if mocha {
@@ -202,6 +148,87 @@ pub(crate) fn read(
         path,
         "found a JSON object without `stats`/`passes`/`failures` (mocha) or `examples` (RSpec)",
     ))
+}
+
+/// mocha's passed and pending tests: only counted, unless the reader is probing for names
+/// (quarantine globs), when each is parsed for its title.
+fn mocha_listed<R: std::io::Read>(
+    s: &mut JsonScanner<R>,
+    raw: &mut Vec<u8>,
+    path: &Path,
+    skip: bool,
+    t: &mut Tally,
+) -> Result<(), ReportError> {
+    for_each(s, |s| {
+        if t.probing() {
+            s.capture_value(raw)?;
+            let test: MochaTest<'_> = parse_element(raw, path, FORMAT, &"a mocha test")?;
+            let name = if test.full_title.is_empty() {
+                &test.title
+            } else {
+                &test.full_title
+            };
+            t.named("", &truncate_chars(name, MAX_MESSAGE_CHARS));
+        } else {
+            s.skip_value()?;
+        }
+        if skip {
+            t.skip();
+        } else {
+            t.pass();
+        }
+        Ok(())
+    })
+}
+
+/// RSpec's `examples[]`, each one counted or, when failed, recorded.
+fn rspec_examples<R: std::io::Read>(
+    s: &mut JsonScanner<R>,
+    raw: &mut Vec<u8>,
+    path: &Path,
+    status: &memchr::memmem::Finder<'_>,
+    t: &mut Tally,
+) -> Result<(), ReportError> {
+    for_each(s, |s| {
+        s.capture_value(raw)?;
+        // RSpec writes `status` before any nested object: a passed or pending
+        // example needs nothing else, so it is not parsed further.
+        let valid = std::str::from_utf8(raw).is_ok() && !t.probing();
+        match quick_status(status, raw).filter(|_| valid) {
+            Some(b"passed") => {
+                t.pass();
+                return Ok(());
+            }
+            Some(b"pending") => {
+                t.skip();
+                return Ok(());
+            }
+            _ => {}
+        }
+        let ex: Example<'_> = parse_element(raw, path, FORMAT, &"an RSpec example")?;
+        example(ex, t).map_err(|detail| s.error(detail))
+    })
+}
+
+/// RSpec's errors outside of examples have no example to hang on: each becomes a failed case
+/// of its own, so that a spec file that failed to load still fails the gate.
+fn errors_outside(t: &mut Tally, outside: u64, first_message: Option<String>) {
+    for _ in 0..outside {
+        if t.fail(FailureKind::Error) {
+            t.push(FailedCase {
+                suite: String::new(),
+                classname: String::new(),
+                name: "(error outside of examples)".into(),
+                kind: FailureKind::Error,
+                message: first_message.clone().unwrap_or_else(|| {
+                    "an error occurred outside of examples (a spec file failed to load)".into()
+                }),
+                file: None,
+                line: None,
+                trace: String::new(),
+            });
+        }
+    }
 }
 
 fn unknown(path: &Path, detail: &str) -> ReportError {
