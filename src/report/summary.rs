@@ -494,5 +494,5 @@ fn truncate(mut body: String, footer: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "summary_tests.rs"]
+#[path = "tests_summary.rs"]
 mod tests;
