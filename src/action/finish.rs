@@ -2,9 +2,11 @@
 //! rendered from the one [`Outcome`] and written through the run's redactor; the exit status
 //! follows from it.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::Settings;
+use crate::gates::{AttestationRow, StageVerdict};
 use crate::http::RequestLog;
 use crate::inputs::{Inputs, RunContext};
 use crate::lifecycle::Lifecycle;
@@ -30,6 +32,23 @@ pub(super) fn audit_context(
 }
 
 /// Prints one hop to the log.
+/// One stage's verdict as the walk or the plan reaches it: its gate lines and one line per
+/// attestation printed before its hop, its attestations kept for the summary and the record.
+pub(super) fn reached_stage(
+    lifecycle: &Lifecycle,
+    verdicts: &BTreeMap<String, StageVerdict>,
+    stage: &str,
+    log: &mut impl Write,
+    attested: &mut Vec<AttestationRow>,
+) -> StageVerdict {
+    let v = verdicts.get(stage).cloned().unwrap_or_default();
+    let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
+    let lines = report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
+    let _ = log.write_all(lines.as_bytes());
+    attested.extend(v.attestations.iter().cloned());
+    v
+}
+
 pub(super) fn log_hop(lifecycle: &Lifecycle, hop: &Hop, log: &mut impl Write) {
     let _ = log.write_all(report::job_log::hop_line(lifecycle, hop).as_bytes());
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::finish::{audit_context, log_hop};
+use super::finish::{audit_context, log_hop, reached_stage};
 use super::run::Run;
 use super::{check_stop, dry_run, gather, probe, reads, verify};
 use crate::error::Error;
@@ -178,17 +178,9 @@ fn report_plan<A: AppTrustApi>(
     let lifecycle = run.lifecycle;
     // The same kind the walk would send (`WalkOptions::promotion_type`).
     let kind = run.inputs.promotion_type.as_api();
-    // Each stage's verdicts are printed as the plan reaches it; the attestations of the
-    // stages it reaches are kept for the summary and the record.
+    // Each stage's verdicts are printed as the plan reaches it.
     let mut attested = Vec::new();
-    let gate_check = |stage: &str| {
-        let v = verdicts.get(stage).cloned().unwrap_or_default();
-        let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
-        let lines = report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
-        let _ = log.write_all(lines.as_bytes());
-        attested.extend(v.attestations.iter().cloned());
-        v
-    };
+    let gate_check = |stage: &str| reached_stage(lifecycle, verdicts, stage, log, &mut attested);
     promotion::plan::plan(
         lifecycle, content, path, kind, dry_runs, gate_check, outcome,
     );

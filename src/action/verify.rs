@@ -100,17 +100,10 @@ pub(super) async fn walk<A: AppTrustApi>(
             .position(|s| verify_of(s).is_some())
             .map_or(path.len(), |i| start + i + 1);
         let segment = &path[start..end];
-        // Each stage's verdicts are printed as the walk reaches it, before its hop; the
-        // attestations of the stages it reaches are kept for the summary and the record.
+        // Each stage's verdicts are printed as the walk reaches it, before its hop.
         let mut attested = Vec::new();
         let gate_check = |stage: &str| {
-            let v = verdicts.get(stage).cloned().unwrap_or_default();
-            let _ = log.write_all(report::job_log::stage_verdicts(lifecycle, stage, &v).as_bytes());
-            let lines =
-                report::attestation_table::log_lines(lifecycle.display(stage), &v.attestations);
-            let _ = log.write_all(lines.as_bytes());
-            attested.extend(v.attestations.iter().cloned());
-            v
+            super::finish::reached_stage(lifecycle, verdicts, stage, log, &mut attested)
         };
         let walk = Walk {
             api: run.api,
