@@ -185,15 +185,26 @@ fn report_plan<A: AppTrustApi>(
         lifecycle, content, path, kind, dry_runs, gate_check, outcome,
     );
     outcome.attestations = attested;
-    if path.len() > 1 {
+    let later = dry_run::judged_from_here(path);
+    if !later.is_empty() {
+        let stages = |s: &[String]| {
+            let names: Vec<&str> = s.iter().map(|s| lifecycle.display(s)).collect();
+            match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => names.join(""),
+            }
+        };
+        let between = &path[..path.len() - 1];
         outcome.notes.push(format!(
-            "AppTrust's dry run covers the first hop only ({}): AppTrust judges a hop from the stage the version is in; the later hops are judged when a run reaches them.",
-            report::job_log::hop_name(lifecycle, &outcome.hops[0])
+            "AppTrust judges every hop from {}, where the version is now: for {} its answer is the stage's entry gate on today's evidence; the exit gates of {} are judged when a run reaches them.",
+            report::job_log::stage_name(lifecycle, &content.current_stage),
+            stages(later),
+            stages(between)
         ));
     }
     for hop in &outcome.hops {
         let _ = log.write_all(report::job_log::apptrust_lines(lifecycle, hop).as_bytes());
-        log_hop(lifecycle, hop, log);
+        let _ = log.write_all(report::job_log::plan_hop_line(lifecycle, hop).as_bytes());
     }
 }
 
@@ -243,10 +254,10 @@ async fn read_and_decide<A: AppTrustApi>(
     let apptrust = dry_run::ask(
         api,
         lifecycle,
-        &inputs.application,
-        &content.version,
+        (&inputs.application, &content.version),
         path,
         selection,
+        sequential,
     );
     let ((stop, verdicts), dry_runs) = reads::both(
         sequential,

@@ -56,7 +56,7 @@ pub fn stage_verdicts(lifecycle: &Lifecycle, stage: &str, v: &StageVerdict) -> S
     )
 }
 
-fn stage_name(lifecycle: &Lifecycle, s: &str) -> String {
+pub fn stage_name(lifecycle: &Lifecycle, s: &str) -> String {
     if s.is_empty() {
         "(no stage)".to_string()
     } else {
@@ -122,6 +122,17 @@ pub fn hop_line(lifecycle: &Lifecycle, hop: &Hop) -> String {
         name(&hop.from),
         name(&hop.to)
     )
+}
+
+/// A plan's hop: `promote-action: QA → STAGING: would be blocked by security scan`. The plan's
+/// message already says what would happen, so no status word stands before it.
+pub fn plan_hop_line(lifecycle: &Lifecycle, hop: &Hop) -> String {
+    let verdict = if hop.message.is_empty() {
+        "would pass".to_string()
+    } else {
+        commands::neutralise(&hop.message)
+    };
+    format!("promote-action: {}: {verdict}\n", hop_name(lifecycle, hop))
 }
 
 /// Category of a [`crate::gates::Finding`] about a report file a gate could not read: its

@@ -77,8 +77,12 @@ impl State {
                 v.status
             )));
         }
-        check_order(&project, &current, &target, op)?;
         let is_dry_run = promotion_type == "dry_run";
+        if is_dry_run {
+            check_ahead(&project, &current, &target)?;
+        } else {
+            check_order(&project, &current, &target, op)?;
+        }
         // A dry run leaves no trace: the ids and the clock it uses are given back.
         let counters = (self.id_counter, self.last_millis);
         let failure = self.policy_failures.get(&target).cloned();
@@ -413,6 +417,37 @@ fn check_order(
                 )));
             }
         }
+    }
+    Ok(())
+}
+
+/// What a dry run may ask about: any stage after the one the version is in, judged from where
+/// it is (its exit gate, then the target's entry gate). **[INFERRED]**: AppTrust's docs describe
+/// a dry run as "simulates the promotion" and say nothing of stage order; a `plan` asks about
+/// every hop of its path this way (`action::dry_run`), so a stage behind the version, or the
+/// one it is in, is refused as a real promotion would be.
+fn check_ahead(project: &Project, current: &str, target: &str) -> Result<(), ApiError> {
+    let order: Vec<&String> = project
+        .promote_stages
+        .iter()
+        .chain(std::iter::once(&project.release_stage))
+        .collect();
+    let at = |stage: &str| order.iter().position(|s| s.as_str() == stage);
+    let ahead = match (current.is_empty(), at(current), at(target)) {
+        (true, _, Some(_)) => true,
+        (false, Some(c), Some(t)) => t > c,
+        _ => false,
+    };
+    if !ahead {
+        let why = if current == target {
+            "the version is already at that stage"
+        } else {
+            "the stage is not ahead of the version"
+        };
+        return Err(ApiError::conflict(format!(
+            "cannot dry-run a promotion from '{}' to '{target}': {why}",
+            display_stage(current)
+        )));
     }
     Ok(())
 }

@@ -176,3 +176,57 @@ async fn a_dry_run_gives_the_verdict_and_leaves_no_trace() {
     assert_eq!(sim.state(), before);
     assert_eq!(sim.promotions_applied(), 0);
 }
+
+#[tokio::test]
+async fn a_dry_run_may_ask_about_any_stage_ahead_and_is_judged_from_where_the_version_is() {
+    let (sim, base) = start(SimConfig::default()).await;
+    sim.set_stage_policy_failure("STAGING", Some("no pentest evidence".into()));
+    let before = sim.state();
+    // 1.2.0 is in DEV: STAGING is two stages ahead; AppTrust judges DEV's exit and STAGING's entry.
+    let (status, body) = post(
+        &base,
+        "1.2.0",
+        "promote",
+        json!({"target_stage": STAGE_STAGING, "promotion_type": "dry_run"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["source_stage"], STAGE_DEV);
+    assert_eq!(body["evaluations"]["exit_gate"]["stage"], STAGE_DEV);
+    assert_eq!(body["evaluations"]["entry_gate"]["stage"], STAGE_STAGING);
+    assert_eq!(
+        body["evaluations"]["entry_gate"]["explanation"],
+        "no pentest evidence"
+    );
+    // The release from DEV, three stages ahead, passes.
+    let (status, body) = post(
+        &base,
+        "1.2.0",
+        "release",
+        json!({"promotion_type": "dry_run"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "success");
+    // Behind the version, or where it is: refused as a promotion would be.
+    for (version, target) in [("1.1.0", STAGE_QA), ("1.1.0", STAGE_STAGING)] {
+        let (status, body) = post(
+            &base,
+            version,
+            "promote",
+            json!({"target_stage": target, "promotion_type": "dry_run"}),
+        )
+        .await;
+        assert_eq!(status, 409, "{version} → {target}: {body}");
+    }
+    // A real promotion still goes one stage at a time.
+    let (status, body) = post(
+        &base,
+        "1.2.0",
+        "promote",
+        json!({"target_stage": STAGE_STAGING, "promotion_type": "move"}),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(sim.state(), before, "nothing changed");
+}

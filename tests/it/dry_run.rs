@@ -1,4 +1,4 @@
-//! AppTrust's own verdict in `plan` (issue 24 item 5): the plan's first hop is sent as
+//! AppTrust's own verdict in `plan` (issue 24 item 5): every hop of the plan is sent as
 //! `jf apptrust version-promote --dry-run` sends it (`promotion_type: dry_run`, the selection
 //! fields included), and AppTrust's gate decisions stand beside ours — in the log, the summary
 //! and the record. A dry run AppTrust refuses blocks the plan as AppTrust's `fail`.
@@ -42,8 +42,20 @@ fn apptrust_lines(run: &Run) -> Vec<&str> {
         .collect()
 }
 
+/// The dry runs' bodies, in path order (they are sent together, so the log's order is not).
+fn dry_runs_in_path_order(sim: &Sim) -> Vec<Value> {
+    let mut bodies = dry_runs(sim);
+    let rank = |b: &Value| match b["target_stage"].as_str() {
+        Some("bookverse-QA") => 0,
+        Some("bookverse-STAGING") => 1,
+        _ => 2,
+    };
+    bodies.sort_by_key(rank);
+    bodies
+}
+
 #[test]
-fn a_plan_asks_apptrust_about_its_first_hop_and_shows_the_answer_beside_our_gates() {
+fn a_plan_asks_apptrust_about_every_hop_and_shows_the_answers_beside_our_gates() {
     let sim = Sim::start();
     let run = plan(&sim, "1.2.0")
         .input("include-repos", "inventory-docker-qa-local")
@@ -51,16 +63,28 @@ fn a_plan_asks_apptrust_about_its_first_hop_and_shows_the_answer_beside_our_gate
         .run();
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.out("result"), "planned");
-    // One question, exactly the first hop's body with the type the CLI's --dry-run sends.
-    assert_eq!(
-        dry_runs(&sim),
-        [json!({
-            "target_stage": "bookverse-QA",
+    // One question per hop, exactly the body the walk would send, with the type the CLI's
+    // --dry-run sends; the release is asked through /release.
+    let base = "/apptrust/api/v1/applications/bookverse-inventory/versions/1.2.0";
+    let hop = |target: Option<&str>, op: &str| {
+        let mut body = json!({
             "promotion_type": "dry_run",
             "included_repository_keys": ["inventory-docker-qa-local"],
             "overwrite_strategy": "LATEST",
-            "_path": "/apptrust/api/v1/applications/bookverse-inventory/versions/1.2.0/promote",
-        })]
+            "_path": format!("{base}/{op}"),
+        });
+        if let Some(t) = target {
+            body["target_stage"] = json!(t);
+        }
+        body
+    };
+    assert_eq!(
+        dry_runs_in_path_order(&sim),
+        [
+            hop(Some("bookverse-QA"), "promote"),
+            hop(Some("bookverse-STAGING"), "promote"),
+            hop(None, "release"),
+        ]
     );
     assert_eq!(mutations(&sim), vec![], "nothing else was sent");
     assert_eq!(sim.sim.promotions_applied(), 0);
@@ -68,16 +92,29 @@ fn a_plan_asks_apptrust_about_its_first_hop_and_shows_the_answer_beside_our_gate
         sim.sim.version(APP, "1.2.0").expect("1.2.0").history.len() == 1,
         "a dry run leaves no history"
     );
+    // DEV's exit gate once, then each stage's entry gate, as the plan reaches it.
     let lines = apptrust_lines(&run);
-    assert_eq!(lines.len(), 2, "{}", run.stdout);
-    assert!(
-        lines[0].starts_with("DEV · AppTrust exit gate (evaluation "),
-        "{lines:?}"
+    let starts: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(" (evaluation").next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "DEV · AppTrust exit gate",
+            "QA · AppTrust entry gate",
+            "STAGING · AppTrust entry gate",
+            "PROD · AppTrust entry gate",
+        ],
+        "{}",
+        run.stdout
     );
-    assert!(lines[0].ends_with("→ pass"), "{lines:?}");
+    assert!(lines.iter().all(|l| l.ends_with("→ pass")), "{lines:?}");
     assert!(
-        lines[1].starts_with("QA · AppTrust entry gate (evaluation "),
-        "{lines:?}"
+        run.stdout
+            .contains("promote-action: QA → STAGING: would pass\n"),
+        "{}",
+        run.stdout
     );
     assert!(
         run.summary.contains("### AppTrust's verdict (dry run)"),
@@ -90,27 +127,120 @@ fn a_plan_asks_apptrust_about_its_first_hop_and_shows_the_answer_beside_our_gate
         "{}",
         run.summary
     );
+    for stage in ["QA", "STAGING", "PROD"] {
+        assert!(
+            run.summary
+                .contains(&format!("| {stage} | entry\\_gate | ✅ pass |")),
+            "{stage}: {}",
+            run.summary
+        );
+    }
+    assert!(
+        run.summary.contains(
+            "AppTrust judges every hop from DEV, where the version is now: for STAGING and PROD its answer is the stage's entry gate on today's evidence; the exit gates of QA and STAGING are judged when a run reaches them."
+        ),
+        "{}",
+        run.summary
+    );
+    let record = run.record.expect("record");
+    let hops = &record["outcome"]["hops"];
+    let gates = |i: usize| -> Vec<String> {
+        hops[i]["evaluations"]
+            .as_array()
+            .expect("evaluations")
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{}",
+                    e["gate"].as_str().unwrap_or(""),
+                    e["stage"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    let mut first = gates(0);
+    first.sort();
+    assert_eq!(
+        first,
+        ["entry_gate:bookverse-QA", "exit_gate:bookverse-DEV"]
+    );
+    assert_eq!(gates(1), ["entry_gate:bookverse-STAGING"]);
+    assert_eq!(gates(2), ["entry_gate:PROD"]);
+    assert!(
+        hops[2]["evaluations"][0]["eval_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{hops}"
+    );
+}
+
+#[test]
+fn one_question_at_a_time_asks_the_same() {
+    let sim = Sim::start();
+    let together = plan(&sim, "1.2.0").run();
+    let first = dry_runs_in_path_order(&sim);
+    let sim = Sim::start();
+    let apart = plan(&sim, "1.2.0")
+        .env("PROMOTE_ACTION_SEQUENTIAL_READS", "1")
+        .run();
+    assert_eq!((together.code, apart.code), (0, 0), "{}", apart.stdout);
+    assert_eq!(first.len(), 3);
+    assert_eq!(dry_runs(&sim), first, "same questions, in path order");
+    // The same rows, but for the evaluation ids each simulator makes up.
+    let without_ids = |run: &Run| -> Vec<String> {
+        apptrust_lines(run)
+            .iter()
+            .map(|l| {
+                l.split(" (evaluation")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(without_ids(&together), without_ids(&apart));
+    assert_eq!(without_ids(&apart).len(), 4);
+}
+
+#[test]
+fn a_later_stage_whose_apptrust_policy_fails_blocks_that_hop_only() {
+    let sim = Sim::start();
+    sim.sim
+        .set_stage_policy_failure("STAGING", Some("no pentest evidence".into()));
+    let run = plan(&sim, "1.2.0").run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.out("result"), "blocked");
+    assert_eq!(
+        run.out("to-stage"),
+        "bookverse-DEV",
+        "the version did not move"
+    );
+    assert!(
+        run.summary
+            .contains("| STAGING | entry\\_gate | ❌ fail | no pentest evidence |"),
+        "{}",
+        run.summary
+    );
     assert!(
         run.summary.contains("| QA | entry\\_gate | ✅ pass |"),
         "{}",
         run.summary
     );
     assert!(
-        run.summary
-            .contains("AppTrust's dry run covers the first hop only (DEV → QA)"),
+        run.stdout.contains(
+            "promote-action: QA → STAGING: AppTrust's dry run refuses it: no pentest evidence\n"
+        ),
         "{}",
-        run.summary
+        run.stdout
     );
-    let record = run.record.expect("record");
-    let evals = &record["outcome"]["hops"][0]["evaluations"];
-    assert_eq!(evals.as_array().map(Vec::len), Some(2), "{evals}");
     assert!(
-        evals[1]["eval_id"]
-            .as_str()
-            .is_some_and(|id| !id.is_empty()),
-        "{evals}"
+        run.stdout
+            .contains("promote-action: DEV → QA: would pass\n"),
+        "{}",
+        run.stdout
     );
-    assert_eq!(record["outcome"]["hops"][1]["evaluations"], json!([]));
+    assert_eq!(sim.sim.promotions_applied(), 0);
+    assert_eq!(mutations(&sim), vec![]);
 }
 
 #[test]
@@ -126,8 +256,9 @@ fn a_release_hop_is_asked_through_release_without_a_target() {
         })]
     );
     assert!(
-        !run.summary.contains("covers the first hop only"),
-        "one hop"
+        !run.summary.contains("AppTrust judges every hop from"),
+        "one hop: {}",
+        run.summary
     );
     assert_eq!(
         sim.sim.version(APP, "1.1.0").expect("1.1.0").current_stage,

@@ -190,7 +190,7 @@ fn plan_makes_no_mutating_request() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.out("result"), "planned");
     assert_eq!(run.out("to-stage"), "bookverse-DEV");
-    // Reads, and the one dry run that asks AppTrust about the first hop.
+    // Reads, and one dry run per hop (QA, STAGING, PROD) asking AppTrust's verdict.
     let requests = sim.sim.requests();
     assert!(
         requests
@@ -203,7 +203,7 @@ fn plan_makes_no_mutating_request() {
             .iter()
             .filter(|r| crate::common::is_dry_run(r))
             .count(),
-        1
+        3
     );
     assert_eq!(sim.sim.promotions_applied(), 0);
     assert!(run.summary.contains("would release"), "{}", run.summary);
