@@ -205,7 +205,7 @@ impl Redactor {
             inner
                 .mask_lines
                 .iter()
-                .any(|l| crate::report::commands::escape_data(l) == value)
+                .any(|l| crate::text::escape_data(l) == value)
         })
     }
 }

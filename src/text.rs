@@ -1,5 +1,14 @@
-//! Bounding text that comes from outside (report messages, remote answers) to a number of
-//! characters, never splitting one.
+//! Text that comes from outside (report messages, remote answers, secrets): bounded to a number
+//! of characters, never splitting one, and escaped as the data of a workflow command (the
+//! runner's rules, shared by the reports' commands and the redactor that recognises its own
+//! `::add-mask::` lines).
+
+/// Escapes the data part of a workflow command as `@actions/core` does (`%`, CR, LF).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
 
 /// `s` cut to at most `max` characters (on a char boundary).
 pub(crate) fn truncate_chars(s: &str, max: usize) -> String {

@@ -103,10 +103,12 @@ fn bake(live: &Live<'_>, stage: &str) -> Fact {
     let shown = lc.display(before).to_string();
     let entered = if live.current == before {
         match live.history {
-            Ok(history) => match monitoring::bake::last_entry(history, before, &shown) {
-                Ok(t) => Entered::At(t),
-                Err(why) => return Fact::Unavailable(why),
-            },
+            Ok(history) => {
+                match crate::jfrog::apptrust::history::last_entry(history, before, &shown) {
+                    Ok(t) => Entered::At(t),
+                    Err(why) => return Fact::Unavailable(why),
+                }
+            }
             Err(why) => return Fact::Unavailable(why.clone()),
         }
     } else if !lc.reached(live.current, before) {

@@ -185,23 +185,12 @@ fn decode_envelope(raw: RawEnvelope<'_>) -> Result<Envelope, EnvelopeError> {
 fn describe_json_error(e: serde_json::Error) -> EnvelopeError {
     let place = format!("line {} column {}", e.line(), e.column());
     match e.classify() {
-        serde_json::error::Category::Data => match duplicate_key(&e) {
+        serde_json::error::Category::Data => match super::statement::duplicate_key(&e) {
             Some(key) => EnvelopeError::NotEnvelope(format!("duplicate key `{key}` at {place}")),
             None => EnvelopeError::NotEnvelope(format!("a field has the wrong type at {place}")),
         },
         _ => EnvelopeError::NotJson(format!("invalid JSON at {place}")),
     }
-}
-
-/// The key serde refused because it came twice (`duplicate field `x``): a parser differential
-/// (another reader may take the other value), named as such rather than as a type error. Only
-/// our own field names can appear here, never untrusted text.
-pub(crate) fn duplicate_key(e: &serde_json::Error) -> Option<String> {
-    let text = e.to_string();
-    let rest = text.strip_prefix("duplicate field `")?;
-    let key = &rest[..rest.find('`')?];
-    (key.len() <= 40 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-        .then(|| key.to_string())
 }
 
 /// DSSE's Pre-Authentication Encoding, the exact bytes a signature covers:

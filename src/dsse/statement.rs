@@ -67,7 +67,7 @@ impl Statement {
         let statement: Statement = serde_json::from_slice(payload).map_err(|e| {
             let place = format!("line {} column {}", e.line(), e.column());
             match e.classify() {
-                serde_json::error::Category::Data => match super::envelope::duplicate_key(&e) {
+                serde_json::error::Category::Data => match duplicate_key(&e) {
                     Some(key) => {
                         StatementError::NotStatement(format!("duplicate key `{key}` at {place}"))
                     }
@@ -144,6 +144,18 @@ fn shorten(mut text: String, max: usize) -> String {
         text.truncate(end);
     }
     text
+}
+
+/// The key serde refused because it came twice (`duplicate field `x``): a parser differential
+/// (another reader may take the other value), named as such rather than as a type error. Only
+/// our own field names can appear here, never untrusted text. The envelope's reader names its
+/// duplicates the same way.
+pub(crate) fn duplicate_key(e: &serde_json::Error) -> Option<String> {
+    let text = e.to_string();
+    let rest = text.strip_prefix("duplicate field `")?;
+    let key = &rest[..rest.find('`')?];
+    (key.len() <= 40 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then(|| key.to_string())
 }
 
 #[cfg(test)]

@@ -11,11 +11,11 @@ use serde::de::DeserializeOwned;
 use super::error::{ErrorKind, MAX_ERRORS, PolicyError, backticked};
 use super::locate::{At, KeyPath, locate};
 use super::pieces::{items_at, key_position, value_at};
+use super::raw::RawVerify;
 use super::raw::{
     RawApprovals, RawEmergencyStop, RawFreeze, RawGate, RawHotfix, RawPolicy, RawStage, RawStages,
     RawWindow,
 };
-use super::raw_health::RawVerify;
 use super::shape::Shape;
 use super::windows::OnWindowClosed;
 use super::yaml_error::{from_message, from_yaml_error};

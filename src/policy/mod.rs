@@ -18,6 +18,7 @@
 //! ```
 
 mod assemble;
+mod condition;
 mod error;
 pub mod ics;
 mod locate;
@@ -43,10 +44,10 @@ pub use ics::load::{CalendarText, LoadMode};
 pub use ics::{CalendarEvent, CalendarFreeze, MAX_ICS_BYTES};
 pub use model::{
     ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
-    LevelBounds, Policy, Quarantine, RecordsRule, SeverityBounds, StagePolicy, TestsKey,
+    LevelBounds, Policy, Quarantine, RecordsRule, SeverityBounds, StagePolicy, TestsKey, Verify,
 };
 pub use model_health::{
-    HealthGate, JOB_LIMIT, OnVerifyFailure, PrometheusGate, Verify, human_duration, parse_duration,
+    HealthGate, JOB_LIMIT, OnVerifyFailure, PrometheusGate, human_duration, parse_duration,
 };
 pub use raw_attestations::{AttestationSubjects, SLSA_PROVENANCE_V1};
 pub use recurrence::Recurrence;

@@ -5,9 +5,12 @@
 //! filled in and gate names are unique within a stage. They are built only by
 //! [`crate::policy::parse`] (or the constructors here), never deserialized directly.
 
+use std::time::Duration;
+
 use serde::Serialize;
 
-use super::model_health::{HealthGate, PrometheusGate, Verify};
+pub use super::condition::ConditionCheck;
+use super::model_health::{HealthGate, OnVerifyFailure, PrometheusGate, ser_duration};
 use super::windows::{Freeze, OnWindowClosed, Window};
 
 /// A parsed and validated `.github/promotion-policy.yml`.
@@ -235,7 +238,7 @@ pub enum GateSpec {
     /// Bake time: the version has been in the stage before this one at least `min`.
     Bake {
         /// Shortest time in the stage before.
-        #[serde(serialize_with = "super::model_health::ser_duration")]
+        #[serde(serialize_with = "ser_duration")]
         min: std::time::Duration,
     },
     /// A PromQL instant query whose scalar, or every series, lies within the bounds.
@@ -338,21 +341,6 @@ pub struct EvidenceCondition {
     pub check: ConditionCheck,
 }
 
-/// The test of an evidence `where` condition.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ConditionCheck {
-    /// A number within the bounds (inclusive); at least one bound is set, `min ≤ max`.
-    Range {
-        /// Smallest allowed value.
-        min: Option<f64>,
-        /// Largest allowed value.
-        max: Option<f64>,
-    },
-    /// Exactly this JSON scalar (string, number, boolean or null).
-    Equals(serde_json::Value),
-}
-
 /// Maximum SARIF result counts per level; `None` = unbounded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LevelBounds {
@@ -386,4 +374,29 @@ pub struct Approvals {
     pub min: u32,
     /// Whether the actor who triggered the run is excluded from the count.
     pub forbid_self_approval: bool,
+}
+
+/// `verify`: after a promotion into the stage, evaluate `gates` every `every` until `watch_for`
+/// has passed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verify {
+    /// How long to watch.
+    #[serde(rename = "for", serialize_with = "ser_duration")]
+    pub watch_for: Duration,
+    /// Time between checks (at most `watch_for`).
+    #[serde(serialize_with = "ser_duration")]
+    pub every: Duration,
+    /// `prometheus` and `health` gates, with unique names.
+    pub gates: Vec<Gate>,
+    /// What a failed check does.
+    pub on_failure: OnVerifyFailure,
+}
+
+impl Verify {
+    /// How many checks a full watch makes: one every `every` from the promotion, the last at
+    /// `watch_for` (so `for: 10m, every: 1m` checks at 1 m … 10 m).
+    pub fn checks(&self) -> u64 {
+        let every = self.every.as_millis().max(1);
+        (self.watch_for.as_millis() / every).max(1) as u64
+    }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
-use super::model::{ConditionCheck, Gate};
+use super::condition::ConditionCheck;
 pub use super::raw_health::OnVerifyFailure;
 
 /// How long a job on a GitHub-hosted runner may run at most (also the default
@@ -53,31 +53,6 @@ pub struct HealthGate {
     pub status: u16,
     /// A condition on the JSON body: the pointer and what the value there must be.
     pub condition: Option<(String, ConditionCheck)>,
-}
-
-/// `verify`: after a promotion into the stage, evaluate `gates` every `every` until `watch_for`
-/// has passed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Verify {
-    /// How long to watch.
-    #[serde(rename = "for", serialize_with = "ser_duration")]
-    pub watch_for: Duration,
-    /// Time between checks (at most `watch_for`).
-    #[serde(serialize_with = "ser_duration")]
-    pub every: Duration,
-    /// `prometheus` and `health` gates, with unique names.
-    pub gates: Vec<Gate>,
-    /// What a failed check does.
-    pub on_failure: OnVerifyFailure,
-}
-
-impl Verify {
-    /// How many checks a full watch makes: one every `every` from the promotion, the last at
-    /// `watch_for` (so `for: 10m, every: 1m` checks at 1 m … 10 m).
-    pub fn checks(&self) -> u64 {
-        let every = self.every.as_millis().max(1);
-        (self.watch_for.as_millis() / every).max(1) as u64
-    }
 }
 
 /// Serializes a duration the way the policy writes it: `24h`, `1h 30m`, `90s`.
@@ -132,6 +107,7 @@ pub fn parse_duration(key: &str, s: &str) -> Result<Duration, (String, String)> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::model::Verify;
 
     #[test]
     fn durations_parse_in_every_documented_form() {

@@ -17,7 +17,7 @@ use super::raw_gates::{
     RawBenchmark, RawChecks, RawCoverage, RawEvidence, RawIntegrity, RawJson, RawJunit, RawSarif,
     default_one, default_true,
 };
-use super::raw_health::{RawBake, RawHealth, RawPrometheus, RawVerify};
+use super::raw_health::{OnVerifyFailure, RawBake, RawHealth, RawPrometheus};
 use super::windows::{OnWindowClosed, Weekday};
 
 // The top level is read key by key (`assemble.rs`, which also accepts the `x-` keys); this
@@ -446,4 +446,38 @@ pub struct RawHotfix {
     /// name of a gate of this stage (quote names containing ` #`, such as the default `"junit #2"`).
     #[serde(default)]
     pub skip: Vec<String>,
+}
+
+/// After promoting into this stage, watch it: every `every` until `for` has passed, evaluate
+/// `gates`; the first failure rolls the version back out of the stage (`on-failure: rollback`)
+/// or is only reported (`report`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a verify mapping (for, every, gates, on-failure)"
+)]
+#[schemars(rename = "Verify")]
+pub struct RawVerify {
+    /// How long to watch after the promotion, e.g. `10m`. The job must outlive it (GitHub
+    /// ends a job after 6 h, or its `timeout-minutes`).
+    #[serde(rename = "for")]
+    #[schemars(length(min = 1))]
+    pub watch_for: String,
+    /// Time between two evaluations, e.g. `1m`; at most `for`. Default `1m`.
+    #[serde(default = "default_every")]
+    #[schemars(length(min = 1))]
+    pub every: String,
+    /// `prometheus` and `health` gates evaluated at each check.
+    #[schemars(length(min = 1))]
+    pub gates: Vec<RawGate>,
+    /// What a failed check does: `rollback` (roll the version back out of the stage; result
+    /// `reverted`, exit 1) or `report` (say so, keep the version). Default `rollback`.
+    #[serde(default)]
+    pub on_failure: OnVerifyFailure,
+}
+
+/// Serde default: one minute.
+fn default_every() -> String {
+    "1m".to_string()
 }

@@ -9,8 +9,6 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::raw::RawGate;
-
 /// Bake time: the version has been in the stage before this one at least this long (when it
 /// entered that stage comes from AppTrust's promotion history; its last entry, if it came
 /// back).
@@ -101,40 +99,6 @@ fn scalar_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 /// Deserializes a present `equals` (even `null`) as `Some`.
 fn scalar<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
     serde_json::Value::deserialize(d).map(Some)
-}
-
-/// After promoting into this stage, watch it: every `every` until `for` has passed, evaluate
-/// `gates`; the first failure rolls the version back out of the stage (`on-failure: rollback`)
-/// or is only reported (`report`).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "kebab-case",
-    expecting = "a verify mapping (for, every, gates, on-failure)"
-)]
-#[schemars(rename = "Verify")]
-pub struct RawVerify {
-    /// How long to watch after the promotion, e.g. `10m`. The job must outlive it (GitHub
-    /// ends a job after 6 h, or its `timeout-minutes`).
-    #[serde(rename = "for")]
-    #[schemars(length(min = 1))]
-    pub watch_for: String,
-    /// Time between two evaluations, e.g. `1m`; at most `for`. Default `1m`.
-    #[serde(default = "default_every")]
-    #[schemars(length(min = 1))]
-    pub every: String,
-    /// `prometheus` and `health` gates evaluated at each check.
-    #[schemars(length(min = 1))]
-    pub gates: Vec<RawGate>,
-    /// What a failed check does: `rollback` (roll the version back out of the stage; result
-    /// `reverted`, exit 1) or `report` (say so, keep the version). Default `rollback`.
-    #[serde(default)]
-    pub on_failure: OnVerifyFailure,
-}
-
-/// Serde default: one minute.
-fn default_every() -> String {
-    "1m".to_string()
 }
 
 /// What a failed verification does.

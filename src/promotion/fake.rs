@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::outcome::Outcome;
-use super::walk::{Walk, WalkOptions};
+use super::walker::{Walk, WalkOptions};
 use crate::gates::{GateResult, GateStatus, StageVerdict};
 use crate::http::{RemoteError, RemoteErrorKind};
 use crate::inputs::Command;

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::outcome::Hop;
-use super::walk::Walk;
+use super::walker::Walk;
 use crate::http::{RemoteError, RemoteErrorKind};
 use crate::jfrog::apptrust::{AppTrustApi, HopReply, HopRequest, VersionContent};
 use crate::lifecycle::HopAction;

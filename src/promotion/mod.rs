@@ -15,5 +15,6 @@ pub mod outcome;
 pub mod plan;
 pub mod retag;
 mod walk;
+mod walker;
 
-pub use walk::{Walk, WalkOptions};
+pub use walker::{Walk, WalkOptions};

@@ -5,42 +5,14 @@
 //! fail (or whose window defers it) stops the walk before anything is sent; a hop AppTrust's
 //! policy rejects stops it after. How one hop learns the truth about its answer is [`super::hop`].
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::hop::HopEnd;
 use super::outcome::{Hop, HopStatus, Outcome, RunResult};
+use super::walker::Walk;
 use crate::gates::{GateStatus, StageVerdict};
 use crate::http::RemoteError;
 use crate::jfrog::apptrust::AppTrustApi;
-use crate::lifecycle::Lifecycle;
-
-/// Tunables of the walk.
-#[derive(Debug, Clone)]
-pub struct WalkOptions {
-    /// `copy`, `move` or `keep`.
-    pub promotion_type: String,
-    /// Repositories, overwrite strategy and artifact properties sent with every hop.
-    pub selection: crate::inputs::Selection,
-    /// How long to wait out "promotion already in progress".
-    pub in_progress_wait: Duration,
-    /// Poll interval while waiting.
-    pub poll: Duration,
-}
-
-/// What stays fixed while one version is walked: AppTrust, the lifecycle, the version and the
-/// knobs.
-pub struct Walk<'a, A> {
-    /// AppTrust.
-    pub api: &'a A,
-    /// The project's lifecycle.
-    pub lifecycle: &'a Lifecycle,
-    /// Application key.
-    pub app: &'a str,
-    /// The version walked.
-    pub version: &'a str,
-    /// Tunables.
-    pub options: &'a WalkOptions,
-}
 
 /// Whether the walk goes on after a stage.
 enum Step {

@@ -5,12 +5,7 @@
 //! `,`, so untrusted text can never start a command line of its own. Untrusted free text printed
 //! to the log goes through [`neutralise`].
 
-/// Escapes the data part of a command.
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
+pub use crate::text::escape_data;
 
 /// Escapes a property value.
 pub fn escape_property(s: &str) -> String {

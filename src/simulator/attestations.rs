@@ -9,10 +9,10 @@
 //! rel="next"`, and 404 `Not Found` for a digest with none, as GitHub does ([INFERRED] from
 //! cli/cli's client and GitHub's REST reference: the cursor's form is GitHub's own business).
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::Simulator;
+pub use super::state::GitHubAttestation;
 use super::state::{ApiError, Artifact, State};
 
 /// A real GitHub-instance attestation: SLSA provenance of the container image
@@ -37,17 +37,6 @@ pub const WHEEL_REPOSITORY: &str = "malancas/attest-demo";
 
 /// GitHub's default page size of the attestations list.
 pub(super) const DEFAULT_PER_PAGE: usize = 30;
-
-/// One attestation as GitHub stores it: for a digest, in a repository.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GitHubAttestation {
-    /// `owner/repo` it was made in.
-    pub repository: String,
-    /// The subject digest (lower-case hex).
-    pub sha256: String,
-    /// The Sigstore bundle's JSON.
-    pub bundle: String,
-}
 
 /// The two real attestations, stored under the repositories that made them.
 pub fn seeded_attestations() -> Vec<GitHubAttestation> {

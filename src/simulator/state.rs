@@ -301,6 +301,18 @@ pub struct OpOutcome {
     pub body: Value,
 }
 
+/// One attestation as GitHub stores it: for a digest, in a repository (served by
+/// `attestations.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GitHubAttestation {
+    /// `owner/repo` it was made in.
+    pub repository: String,
+    /// The subject digest (lower-case hex).
+    pub sha256: String,
+    /// The Sigstore bundle's JSON.
+    pub bundle: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
     pub projects: BTreeMap<String, Project>,
@@ -316,7 +328,7 @@ pub struct State {
     pub minted_tokens: BTreeMap<String, String>,
     /// GitHub's artifact attestations, served under `/github/` (see `attestations.rs`).
     #[serde(default)]
-    pub attestations: Vec<super::attestations::GitHubAttestation>,
+    pub attestations: Vec<GitHubAttestation>,
     pub promotions_applied: usize,
     /// What the monitoring endpoints answer.
     #[serde(default)]

@@ -6,6 +6,7 @@
 //! wrong guess is one place to change.
 
 pub mod client;
+pub mod history;
 pub mod oidc;
 pub mod wire;
 

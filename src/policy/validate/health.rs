@@ -4,9 +4,11 @@
 use super::Ctx;
 use crate::policy::error::{ErrorKind, PolicyError};
 use crate::policy::locate::{At, KeyPath};
+use crate::policy::model::Verify;
 use crate::policy::model::{ConditionCheck, GateSpec};
-use crate::policy::model_health::{HealthGate, JOB_LIMIT, PrometheusGate, Verify, parse_duration};
-use crate::policy::raw_health::{RawBake, RawHealth, RawPrometheus, RawVerify};
+use crate::policy::model_health::{HealthGate, JOB_LIMIT, PrometheusGate, parse_duration};
+use crate::policy::raw::RawVerify;
+use crate::policy::raw_health::{RawBake, RawHealth, RawPrometheus};
 
 impl Ctx<'_> {
     /// `bake`: a positive duration.

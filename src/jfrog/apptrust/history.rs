@@ -1,8 +1,8 @@
-//! When did the version enter the stage it bakes in? Read from AppTrust's promotion history
-//! (already fetched): the newest successful entry into that stage, so a version that left and
-//! came back bakes from its return.
+//! Reading AppTrust's promotion history (already fetched): when did the version enter a stage?
+//! The newest successful entry into it, so a version that left and came back counts from its
+//! return — the time the `bake` gate judges ([`crate::monitoring`] gathers it for the gates).
 
-use crate::jfrog::apptrust::PromotionEntry;
+use super::PromotionEntry;
 
 /// The instant of the version's last successful entry into `stage` (full or display name),
 /// or why it cannot be told.
