@@ -139,26 +139,47 @@ fn judge_gate(
     judge_with(records, &case)
 }
 
-#[test]
-fn each_record_gets_a_verdict_and_one_good_record_suffices() {
-    let mut tampered: serde_json::Value =
-        serde_json::from_str(&signed(&sha('a'), "FAILED")).expect("envelope");
-    tampered["payload"] = json!("e30=");
-    let tampered = tampered.to_string();
+/// A record's verdict table: name, records listed, `signed-by` given, `allow-unverified`,
+/// a `where` condition, the gate's status, and each record's verdict in order.
+type VerdictRow = (
+    &'static str,
+    Vec<Listed>,
+    bool,
+    bool,
+    bool,
+    GateStatus,
+    &'static [&'static str],
+);
+
+fn assert_verdicts(cases: Vec<VerdictRow>) {
+    for (name, records, signed_by, allow, condition, status, verdicts) in cases {
+        let eval = judge_gate(records, signed_by, allow, condition);
+        assert_eq!(eval.result.status, status, "{name}: {}", eval.result.detail);
+        let got: Vec<&str> = eval.evidence.iter().map(|r| r.verdict.as_str()).collect();
+        assert_eq!(got, verdicts, "{name}");
+    }
+}
+
+/// A passing envelope whose one signature is empty.
+fn empty_sig_envelope() -> String {
     let mut empty_sig: serde_json::Value =
         serde_json::from_str(&signed(&sha('a'), "PASSED")).expect("envelope");
     empty_sig["signatures"] = json!([{"keyid": "ci-key", "sig": ""}]);
-    let empty_sig = empty_sig.to_string();
-    type Row = (
-        &'static str,
-        Vec<Listed>,
-        bool,
-        bool,
-        bool,
-        GateStatus,
-        &'static [&'static str],
-    );
-    let cases: Vec<Row> = vec![
+    empty_sig.to_string()
+}
+
+/// A failing envelope whose payload was replaced after signing.
+fn tampered_envelope() -> String {
+    let mut tampered: serde_json::Value =
+        serde_json::from_str(&signed(&sha('a'), "FAILED")).expect("envelope");
+    tampered["payload"] = json!("e30=");
+    tampered.to_string()
+}
+
+#[test]
+fn each_signature_gets_a_verdict() {
+    let empty_sig = empty_sig_envelope();
+    assert_verdicts(vec![
         (
             "verified locally",
             vec![record(signed(&sha('a'), "PASSED"), false)],
@@ -204,6 +225,13 @@ fn each_record_gets_a_verdict_and_one_good_record_suffices() {
             GateStatus::Fail,
             &["unsigned"],
         ),
+    ]);
+}
+
+#[test]
+fn each_record_gets_a_verdict_and_one_good_record_suffices() {
+    let tampered = tampered_envelope();
+    assert_verdicts(vec![
         (
             "missing",
             vec![],
@@ -270,13 +298,7 @@ fn each_record_gets_a_verdict_and_one_good_record_suffices() {
             GateStatus::Pass,
             &["bad signature", "verified"],
         ),
-    ];
-    for (name, records, signed_by, allow, condition, status, verdicts) in cases {
-        let eval = judge_gate(records, signed_by, allow, condition);
-        assert_eq!(eval.result.status, status, "{name}: {}", eval.result.detail);
-        let got: Vec<&str> = eval.evidence.iter().map(|r| r.verdict.as_str()).collect();
-        assert_eq!(got, verdicts, "{name}");
-    }
+    ]);
 }
 
 #[test]
