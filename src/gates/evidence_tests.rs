@@ -168,10 +168,9 @@ fn empty_sig_envelope() -> String {
     empty_sig.to_string()
 }
 
-/// A failing envelope whose payload was replaced after signing.
-fn tampered_envelope() -> String {
-    let mut tampered: serde_json::Value =
-        serde_json::from_str(&signed(&sha('a'), "FAILED")).expect("envelope");
+/// `envelope` with its payload replaced after signing.
+fn tampered(envelope: &str) -> String {
+    let mut tampered: serde_json::Value = serde_json::from_str(envelope).expect("envelope");
     tampered["payload"] = json!("e30=");
     tampered.to_string()
 }
@@ -230,7 +229,7 @@ fn each_signature_gets_a_verdict() {
 
 #[test]
 fn each_record_gets_a_verdict_and_one_good_record_suffices() {
-    let tampered = tampered_envelope();
+    let tampered = tampered(&signed(&sha('a'), "FAILED"));
     assert_verdicts(vec![
         (
             "missing",
@@ -403,11 +402,9 @@ fn the_newest_record_that_verifies_decides_the_conditions() {
 
 #[test]
 fn a_newer_record_that_does_not_verify_never_decides() {
-    let mut tampered: serde_json::Value = serde_json::from_str(&scan(5)).expect("envelope");
-    tampered["payload"] = json!("e30=");
     let records = vec![
         dated(scan(0), true, "2026-01-01T00:00:00Z"),
-        dated(tampered.to_string(), true, "2026-02-01T00:00:00Z"),
+        dated(tampered(&scan(5)), true, "2026-02-01T00:00:00Z"),
     ];
     let eval = judge_with(records, &critical_at_most_zero(RecordsRule::Newest));
     assert_eq!(

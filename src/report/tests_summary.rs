@@ -130,6 +130,19 @@ fn eval(
     }
 }
 
+/// The QA unit-test gate that passed, as the blocked run and the plans show it.
+fn qa_unit_tests_passed() -> crate::gates::GateResult {
+    gate(
+        QA,
+        "unit tests",
+        "junit",
+        GateStatus::Pass,
+        "0 failed of 1,204",
+        "failures ≤ 0",
+        "",
+    )
+}
+
 /// DEV → PROD with every kind of gate passing, approvals and a window included.
 fn passing() -> Outcome {
     let mut o = OutcomeBuilder::inventory(Command::Promote)
@@ -234,15 +247,7 @@ fn blocked() -> Outcome {
         ))
         .build();
     o.gates = vec![
-        gate(
-            QA,
-            "unit tests",
-            "junit",
-            GateStatus::Pass,
-            "0 failed of 1,204",
-            "failures ≤ 0",
-            "",
-        ),
+        qa_unit_tests_passed(),
         gate(
             STAGING,
             "unit tests",
@@ -332,15 +337,7 @@ fn planned() -> Outcome {
         .hop(hop(QA, STAGING, HopAction::Promote, HopStatus::Planned))
         .build();
     o.gates = vec![
-        gate(
-            QA,
-            "unit tests",
-            "junit",
-            GateStatus::Pass,
-            "0 failed of 1,204",
-            "failures ≤ 0",
-            "",
-        ),
+        qa_unit_tests_passed(),
         gate(
             STAGING,
             "approvals",
