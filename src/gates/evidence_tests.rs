@@ -139,26 +139,46 @@ fn judge_gate(
     judge_with(records, &case)
 }
 
-#[test]
-fn each_record_gets_a_verdict_and_one_good_record_suffices() {
-    let mut tampered: serde_json::Value =
-        serde_json::from_str(&signed(&sha('a'), "FAILED")).expect("envelope");
-    tampered["payload"] = json!("e30=");
-    let tampered = tampered.to_string();
+/// A record's verdict table: name, records listed, `signed-by` given, `allow-unverified`,
+/// a `where` condition, the gate's status, and each record's verdict in order.
+type VerdictRow = (
+    &'static str,
+    Vec<Listed>,
+    bool,
+    bool,
+    bool,
+    GateStatus,
+    &'static [&'static str],
+);
+
+fn assert_verdicts(cases: Vec<VerdictRow>) {
+    for (name, records, signed_by, allow, condition, status, verdicts) in cases {
+        let eval = judge_gate(records, signed_by, allow, condition);
+        assert_eq!(eval.result.status, status, "{name}: {}", eval.result.detail);
+        let got: Vec<&str> = eval.evidence.iter().map(|r| r.verdict.as_str()).collect();
+        assert_eq!(got, verdicts, "{name}");
+    }
+}
+
+/// A passing envelope whose one signature is empty.
+fn empty_sig_envelope() -> String {
     let mut empty_sig: serde_json::Value =
         serde_json::from_str(&signed(&sha('a'), "PASSED")).expect("envelope");
     empty_sig["signatures"] = json!([{"keyid": "ci-key", "sig": ""}]);
-    let empty_sig = empty_sig.to_string();
-    type Row = (
-        &'static str,
-        Vec<Listed>,
-        bool,
-        bool,
-        bool,
-        GateStatus,
-        &'static [&'static str],
-    );
-    let cases: Vec<Row> = vec![
+    empty_sig.to_string()
+}
+
+/// `envelope` with its payload replaced after signing.
+fn tampered(envelope: &str) -> String {
+    let mut tampered: serde_json::Value = serde_json::from_str(envelope).expect("envelope");
+    tampered["payload"] = json!("e30=");
+    tampered.to_string()
+}
+
+#[test]
+fn each_signature_gets_a_verdict() {
+    let empty_sig = empty_sig_envelope();
+    assert_verdicts(vec![
         (
             "verified locally",
             vec![record(signed(&sha('a'), "PASSED"), false)],
@@ -204,6 +224,13 @@ fn each_record_gets_a_verdict_and_one_good_record_suffices() {
             GateStatus::Fail,
             &["unsigned"],
         ),
+    ]);
+}
+
+#[test]
+fn each_record_gets_a_verdict_and_one_good_record_suffices() {
+    let tampered = tampered(&signed(&sha('a'), "FAILED"));
+    assert_verdicts(vec![
         (
             "missing",
             vec![],
@@ -270,13 +297,7 @@ fn each_record_gets_a_verdict_and_one_good_record_suffices() {
             GateStatus::Pass,
             &["bad signature", "verified"],
         ),
-    ];
-    for (name, records, signed_by, allow, condition, status, verdicts) in cases {
-        let eval = judge_gate(records, signed_by, allow, condition);
-        assert_eq!(eval.result.status, status, "{name}: {}", eval.result.detail);
-        let got: Vec<&str> = eval.evidence.iter().map(|r| r.verdict.as_str()).collect();
-        assert_eq!(got, verdicts, "{name}");
-    }
+    ]);
 }
 
 #[test]
@@ -381,11 +402,9 @@ fn the_newest_record_that_verifies_decides_the_conditions() {
 
 #[test]
 fn a_newer_record_that_does_not_verify_never_decides() {
-    let mut tampered: serde_json::Value = serde_json::from_str(&scan(5)).expect("envelope");
-    tampered["payload"] = json!("e30=");
     let records = vec![
         dated(scan(0), true, "2026-01-01T00:00:00Z"),
-        dated(tampered.to_string(), true, "2026-02-01T00:00:00Z"),
+        dated(tampered(&scan(5)), true, "2026-02-01T00:00:00Z"),
     ];
     let eval = judge_with(records, &critical_at_most_zero(RecordsRule::Newest));
     assert_eq!(

@@ -157,7 +157,11 @@ fn spec_example_parses() {
     );
     assert_eq!(qa.on_window_closed, OnWindowClosed::Fail);
     assert!(qa.approvals.is_none() && qa.windows.is_empty() && qa.freezes.is_empty());
+}
 
+#[test]
+fn spec_example_staging_has_one_gate_of_each_kind() {
+    let p = ok(SPEC_EXAMPLE);
     let staging = &p.stages[1];
     let names: Vec<&str> = staging.gates.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(
@@ -237,7 +241,11 @@ fn spec_example_parses() {
             identity: None,
         }
     );
+}
 
+#[test]
+fn spec_example_prod_has_approvals_windows_and_freezes() {
+    let p = ok(SPEC_EXAMPLE);
     let prod = &p.stages[2];
     assert!(prod.gates.is_empty());
     assert_eq!(
@@ -298,7 +306,12 @@ fn spec_example_parses() {
     assert_eq!(prod.on_window_closed, OnWindowClosed::Defer);
     assert_eq!(prod.hotfix_skip, ["windows", "freezes"]);
     assert!(prod.hotfix_skips("windows") && !prod.hotfix_skips("approvals"));
+}
 
+#[test]
+fn spec_example_windows_and_freezes_drive_the_schedule() {
+    let p = ok(SPEC_EXAMPLE);
+    let prod = &p.stages[2];
     // Windows and freezes from the file drive the schedule.
     let d = evaluate(
         &prod.windows,

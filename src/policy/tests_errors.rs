@@ -45,9 +45,42 @@ fn pinned_messages() {
     insta::assert_snapshot!(e.to_string(), @r#".github/promotion-policy.yml: the policy file is empty at line 1 column 1 (at the top level). Write at least `version: 1` and a `stages` mapping (see the example policy), or delete the file to run without gates."#);
 }
 
-/// One row per error class: text, kind, key path, line, column, and a fragment of the message.
+/// One row per error class: text, kind, key path, line, column, and a fragment of the message;
+/// the rows are grouped by subject, one test a group, and every group is checked the same way.
+fn assert_error_rows(cases: &[ErrorCase]) {
+    let mut failures = Vec::new();
+    for (name, text, kind, path, pos, fragment) in cases {
+        match parse(FILE, text).map_err(|e| e.first().clone()) {
+            Ok(_) => failures.push(format!("{name}: parsed OK")),
+            Err(e) => {
+                let shown = e.to_string();
+                if e.kind != *kind
+                    || e.path != *path
+                    || (e.line, e.column) != *pos
+                    || !shown.contains(fragment)
+                    || !shown.starts_with(FILE)
+                    || !shown.contains(&format!("line {} column {}", e.line, e.column))
+                {
+                    failures.push(format!(
+                        "{name}: expected {kind:?} at {path:?} {pos:?} containing {fragment:?}\n   got {:?} at {:?} ({}, {}): {shown}",
+                        e.kind, e.path, e.line, e.column
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// The document, its keys, stages and gate lists.
 #[test]
-fn error_table() {
+fn document_and_key_errors() {
     #[rustfmt::skip]
     let cases: Vec<ErrorCase> = vec![
         ("empty", "".into(), ErrorKind::Empty, "", (1, 1), "empty"),
@@ -77,6 +110,15 @@ fn error_table() {
         ("two kinds", gate("junit: { paths: a }\nsarif: { paths: a, max-level: { error: 0 } }"), ErrorKind::InvalidValue, "stages.QA.gates[0].sarif", (6, 9), "two kind keys, `junit` and `sarif`"),
         ("empty name", gate("name: \"\"\njunit: { paths: a }"), ErrorKind::InvalidValue, "stages.QA.gates[0].name", (5, 15), "gate `name` is empty"),
         ("duplicate gate names", qa("gates:\n  - { name: t, junit: { paths: a } }\n  - { name: t, junit: { paths: b } }"), ErrorKind::DuplicateKey, "stages.QA.gates[1].name", (6, 17), "duplicate gate name `t` (also used by gates[0])"),
+    ];
+    assert_error_rows(&cases);
+}
+
+/// Each gate kind's own keys and thresholds.
+#[test]
+fn gate_threshold_errors() {
+    #[rustfmt::skip]
+    let cases: Vec<ErrorCase> = vec![
         ("junit missing paths", gate("junit: { max-failures: 0 }"), ErrorKind::MissingKey, "stages.QA.gates[0].junit", (5, 16), "missing field `paths`"),
         ("junit empty paths", gate("junit: { paths: [] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].junit.paths", (5, 25), "`paths` is empty"),
         ("junit negative", gate("junit: { paths: a, max-failures: -1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].junit.max-failures", (5, 42), "negative number -1"),
@@ -102,6 +144,15 @@ fn error_table() {
         ("json min > max", gate("json: { path: l.json, pointer: /a, min: 2, max: 1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].json.min", (5, 49), "greater than `max`"),
         ("evidence empty", gate("evidence: { required: [] }"), ErrorKind::InvalidValue, "stages.QA.gates[0].evidence.required", (5, 31), "`required` is empty"),
         ("evidence missing", gate("evidence: {}"), ErrorKind::MissingKey, "stages.QA.gates[0].evidence", (5, 19), "evidence gate has neither `required` nor `where`"),
+    ];
+    assert_error_rows(&cases);
+}
+
+/// Approvals, weekly windows, fixed freezes, `on-window-closed` and `hotfix`.
+#[test]
+fn approval_window_and_freeze_errors() {
+    #[rustfmt::skip]
+    let cases: Vec<ErrorCase> = vec![
         ("approvals zero", qa("approvals: { environment: prod, min: 0 }"), ErrorKind::InvalidValue, "stages.QA.approvals.min", (4, 42), "between 1 and 10"),
         ("approvals eleven", qa("approvals: { environment: prod, min: 11 }"), ErrorKind::InvalidValue, "stages.QA.approvals.min", (4, 42), "between 1 and 10"),
         ("approvals no env", qa("approvals: { min: 1 }"), ErrorKind::MissingKey, "stages.QA.approvals", (4, 16), "missing field `environment`"),
@@ -121,6 +172,15 @@ fn error_table() {
         ("on-window-closed", qa("on-window-closed: later"), ErrorKind::InvalidValue, "stages.QA.on-window-closed", (4, 23), "Valid values: `defer`, `fail`"),
         ("hotfix unknown", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [window, unit, units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `windows`? Valid entries for this stage: `windows`, `freezes`, `approvals`, `emergency-stop`, `unit`."),
         ("hotfix unknown gate", qa("gates:\n  - { name: unit, junit: { paths: a } }\nhotfix:\n  skip: [units]"), ErrorKind::InvalidValue, "stages.QA.hotfix.skip[0]", (7, 14), "Did you mean `unit`?"),
+    ];
+    assert_error_rows(&cases);
+}
+
+/// Recurring windows and freezes (rrule + duration + timezone).
+#[test]
+fn recurring_window_and_freeze_errors() {
+    #[rustfmt::skip]
+    let cases: Vec<ErrorCase> = vec![
         // Recurring windows and freezes (rrule + duration + timezone); the column of a bad rule
         // points at the offending part.
         ("rrule bad weekday", qa("windows:\n  - rrule: \"FREQ=MONTHLY;BYDAY=1XX\"\n    duration: 4h\n    timezone: Europe/Berlin"), ErrorKind::InvalidValue, "stages.QA.windows[0].rrule", (5, 30), "BYDAY \"1XX\" is not a weekday"),
@@ -158,6 +218,15 @@ fn error_table() {
         ("fixed freeze with timezone", qa("freezes:\n  - { from: 2026-12-20T00:00:00Z, to: 2027-01-04T00:00:00Z, timezone: UTC, reason: x }"), ErrorKind::InvalidValue, "stages.QA.freezes[0].timezone", (5, 65), "`timezone` is only used with `rrule`"),
         ("fixed freeze without to", qa("freezes:\n  - { from: 2026-12-20T00:00:00Z, reason: x }"), ErrorKind::MissingKey, "stages.QA.freezes[0]", (5, 9), "freeze has no `to`"),
         ("freeze without reason", qa("freezes:\n  - { rrule: \"FREQ=DAILY\", duration: 1h, timezone: UTC }"), ErrorKind::MissingKey, "stages.QA.freezes[0]", (5, 9), "missing field `reason`"),
+    ];
+    assert_error_rows(&cases);
+}
+
+/// The emergency stop, the `tests` gate and the evidence gate's keys.
+#[test]
+fn emergency_stop_tests_and_evidence_errors() {
+    #[rustfmt::skip]
+    let cases: Vec<ErrorCase> = vec![
         // Emergency stop.
         ("emergency-stop empty label", "version: 1\nemergency-stop: { label: \" \" }\n".to_string(), ErrorKind::InvalidValue, "emergency-stop.label", (2, 26), "`label` is empty"),
         ("emergency-stop label with a comma", "version: 1\nemergency-stop: { label: \"freeze,all\" }\n".to_string(), ErrorKind::InvalidValue, "emergency-stop.label", (2, 26), "commas as separators"),
@@ -187,34 +256,7 @@ fn error_table() {
         ("where typo", gate("evidence:\n  where:\n    - { predicate-type: t, pointer: /a, maximum: 0 }"), ErrorKind::UnknownKey, "stages.QA.gates[0].evidence.where[0]", (7, 49), "Did you mean `max`?"),
         ("json pointer bad tilde", gate("json: { path: l.json, pointer: /a~, max: 1 }"), ErrorKind::InvalidValue, "stages.QA.gates[0].json.pointer", (5, 40), "`~` that is not `~0` or `~1`"),
     ];
-    let mut failures = Vec::new();
-    for (name, text, kind, path, pos, fragment) in &cases {
-        match parse(FILE, text).map_err(|e| e.first().clone()) {
-            Ok(_) => failures.push(format!("{name}: parsed OK")),
-            Err(e) => {
-                let shown = e.to_string();
-                if e.kind != *kind
-                    || e.path != *path
-                    || (e.line, e.column) != *pos
-                    || !shown.contains(fragment)
-                    || !shown.starts_with(FILE)
-                    || !shown.contains(&format!("line {} column {}", e.line, e.column))
-                {
-                    failures.push(format!(
-                        "{name}: expected {kind:?} at {path:?} {pos:?} containing {fragment:?}\n   got {:?} at {:?} ({}, {}): {shown}",
-                        e.kind, e.path, e.line, e.column
-                    ));
-                }
-            }
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert_error_rows(&cases);
 }
 
 /// The error a user sees for a bad rule names the file, line and column of the offending part,

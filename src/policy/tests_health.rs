@@ -131,9 +131,18 @@ fn defaults_status_200_every_minute_and_rollback() {
     );
 }
 
+/// Each policy text is an error at the key path given, its message containing the fragment.
+fn assert_each_names_its_key(cases: Vec<(String, &str, &str)>) {
+    for (text, path, message) in cases {
+        let e = err(&text);
+        assert_eq!(e.path, path, "{text}\n{e}");
+        assert!(e.message.contains(message), "{text}\n{e}");
+    }
+}
+
 #[test]
-fn each_mistake_names_its_key() {
-    let cases: Vec<(String, &str, &str)> = vec![
+fn each_bake_and_prometheus_mistake_names_its_key() {
+    assert_each_names_its_key(vec![
         (
             prod_gate("bake: { min: soon }"),
             "stages.PROD.gates[0].bake.min",
@@ -193,6 +202,12 @@ fn each_mistake_names_its_key() {
             "stages.PROD.gates[0].prometheus.token-env",
             "names one of the runner's own variables",
         ),
+    ]);
+}
+
+#[test]
+fn each_health_mistake_names_its_key() {
+    assert_each_names_its_key(vec![
         (
             prod_gate("health: { url: 'https://h', status: 42 }"),
             "stages.PROD.gates[0].health.status",
@@ -223,6 +238,12 @@ fn each_mistake_names_its_key() {
             "stages.PROD.gates[0].health.equals",
             "",
         ),
+    ]);
+}
+
+#[test]
+fn each_verify_mistake_names_its_key() {
+    assert_each_names_its_key(vec![
         (
             prod_verify("{ for: 1m, every: 5m, gates: [ { health: { url: 'https://h' } } ] }"),
             "stages.PROD.verify.every",
@@ -250,12 +271,7 @@ fn each_mistake_names_its_key() {
             "stages.PROD.verify",
             "missing field `for`",
         ),
-    ];
-    for (text, path, message) in cases {
-        let e = err(&text);
-        assert_eq!(e.path, path, "{text}\n{e}");
-        assert!(e.message.contains(message), "{text}\n{e}");
-    }
+    ]);
 }
 
 #[test]

@@ -175,7 +175,8 @@ fn stage_lookup_before_resolution_uses_keys() {
 }
 
 /// The keys added for recurrences, the emergency stop, the `tests` gate and evidence
-/// verification: accepted forms, defaults, and how they serialize.
+/// verification: accepted forms, defaults, and how they serialize (this test and the three
+/// after it). First the `tests` gate.
 #[test]
 fn new_keys_parse_and_round_trip() {
     // `tests:` and `junit:` are one gate; the kind (and default name) follows the key.
@@ -205,7 +206,10 @@ fn new_keys_parse_and_round_trip() {
     );
     assert_eq!(p.stages[0].hotfix_skip, ["tests #2", "emergency-stop"]);
     assert!(p.emergency_stop.is_none());
+}
 
+#[test]
+fn new_evidence_keys_parse_with_their_defaults() {
     // Evidence: `where` types are required too (after the listed ones, once each); `equals`
     // takes any scalar; min and max combine.
     let p = ok(&gate(
@@ -264,7 +268,10 @@ fn new_keys_parse_and_round_trip() {
         GateSpec::Evidence { required, allow_unverified: false, signed_by, .. }
             if required == &["t"] && signed_by.is_empty()
     ));
+}
 
+#[test]
+fn new_duration_and_dtstart_forms_parse() {
     // Durations and anchors in every documented form.
     for (duration, hours) in [
         ("4h", 4.0),
@@ -299,7 +306,10 @@ fn new_keys_parse_and_round_trip() {
             Some(expected)
         );
     }
+}
 
+#[test]
+fn new_keys_round_trip_to_json() {
     // Serialized policy (as the record and debug output see it).
     let p = ok(EXAMPLE);
     let v = serde_json::to_value(&p).expect("serialize");

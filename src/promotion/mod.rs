@@ -14,6 +14,8 @@ mod hop;
 pub mod outcome;
 pub mod plan;
 pub mod retag;
+#[cfg(test)]
+pub(crate) mod test_outcomes;
 mod walk;
 mod walker;
 

@@ -4,32 +4,18 @@
 use super::*;
 use crate::gates::{Finding, Severity};
 use crate::inputs::Command;
-use crate::lifecycle::Lifecycle;
-use crate::promotion::outcome::Hop;
+use crate::promotion::test_outcomes::{DEV, OutcomeBuilder, PROD, QA, STAGING, hop};
+
+/// inventory 1.2.0 promoted DEV → QA.
+fn promoted_to_qa() -> OutcomeBuilder {
+    OutcomeBuilder::inventory(Command::Promote)
+        .stages(DEV, QA)
+        .result(RunResult::Promoted)
+        .hop(hop(DEV, QA, HopAction::Promote, HopStatus::Done).took(400))
+}
 
 fn outcome() -> Outcome {
-    let mut o = Outcome::new(Command::Promote, "inventory", "1.2.0");
-    o.lifecycle = Some(Lifecycle {
-        stages: ["bookverse-DEV", "bookverse-QA", "bookverse-STAGING", "PROD"]
-            .map(String::from)
-            .to_vec(),
-        release_stage: "PROD".into(),
-        project: Some("bookverse".into()),
-    });
-    o.from_stage = "bookverse-DEV".into();
-    o.to_stage = "bookverse-QA".into();
-    o.result = RunResult::Promoted;
-    o.hops.push(Hop {
-        from: "bookverse-DEV".into(),
-        to: "bookverse-QA".into(),
-        action: HopAction::Promote,
-        promotion_type: "copy".into(),
-        status: HopStatus::Done,
-        duration_ms: Some(400),
-        evaluations: vec![],
-        message: String::new(),
-    });
-    o
+    promoted_to_qa().build()
 }
 
 #[test]
@@ -129,26 +115,6 @@ fn gate(
     }
 }
 
-fn hop(
-    from: &str,
-    to: &str,
-    action: HopAction,
-    status: HopStatus,
-    ms: Option<u64>,
-    message: &str,
-) -> Hop {
-    Hop {
-        from: from.into(),
-        to: to.into(),
-        action,
-        promotion_type: "copy".into(),
-        status,
-        duration_ms: ms,
-        evaluations: vec![],
-        message: message.into(),
-    }
-}
-
 fn eval(
     stage: &str,
     gate: &str,
@@ -164,55 +130,44 @@ fn eval(
     }
 }
 
+/// The QA unit-test gate that passed, as the blocked run and the plans show it.
+fn qa_unit_tests_passed() -> crate::gates::GateResult {
+    gate(
+        QA,
+        "unit tests",
+        "junit",
+        GateStatus::Pass,
+        "0 failed of 1,204",
+        "failures ≤ 0",
+        "",
+    )
+}
+
 /// DEV → PROD with every kind of gate passing, approvals and a window included.
 fn passing() -> Outcome {
-    let mut o = outcome();
-    o.result = RunResult::Released;
-    o.to_stage = "PROD".into();
-    o.target_stage = Some("PROD".into());
-    o.hops = vec![
-        hop(
-            "bookverse-DEV",
-            "bookverse-QA",
-            HopAction::Promote,
-            HopStatus::Done,
-            Some(420),
-            "",
-        ),
-        hop(
-            "bookverse-QA",
-            "bookverse-STAGING",
-            HopAction::Promote,
-            HopStatus::Done,
-            Some(1_350),
-            "",
-        ),
-        hop(
-            "bookverse-STAGING",
-            "PROD",
-            HopAction::Release,
-            HopStatus::Done,
-            Some(2_100),
-            "",
-        ),
-    ];
-    o.hops[2].evaluations = vec![
-        eval(
-            "PROD",
-            "entry_gate",
-            "pass",
-            "all entry gate policies passed",
-        ),
-        eval(
-            "bookverse-STAGING",
-            "exit_gate",
-            "pass",
-            "all exit gate policies passed",
-        ),
-    ];
+    let mut o = OutcomeBuilder::inventory(Command::Promote)
+        .result(RunResult::Released)
+        .stages(DEV, PROD)
+        .target(PROD)
+        .hop(hop(DEV, QA, HopAction::Promote, HopStatus::Done).took(420))
+        .hop(hop(QA, STAGING, HopAction::Promote, HopStatus::Done).took(1_350))
+        .hop(
+            hop(STAGING, PROD, HopAction::Release, HopStatus::Done)
+                .took(2_100)
+                .evaluated(vec![
+                    eval(PROD, "entry_gate", "pass", "all entry gate policies passed"),
+                    eval(
+                        STAGING,
+                        "exit_gate",
+                        "pass",
+                        "all exit gate policies passed",
+                    ),
+                ]),
+        )
+        .build();
     o.gates = vec![
         gate(
-            "bookverse-QA",
+            QA,
             "unit tests",
             "junit",
             GateStatus::Pass,
@@ -221,7 +176,7 @@ fn passing() -> Outcome {
             "1,204 tests, 0 failed",
         ),
         gate(
-            "bookverse-QA",
+            QA,
             "line coverage",
             "coverage",
             GateStatus::Pass,
@@ -230,7 +185,7 @@ fn passing() -> Outcome {
             "line 81.4 %",
         ),
         gate(
-            "bookverse-STAGING",
+            STAGING,
             "security scan",
             "sarif",
             GateStatus::Warn,
@@ -239,7 +194,7 @@ fn passing() -> Outcome {
             "within bounds",
         ),
         gate(
-            "bookverse-STAGING",
+            STAGING,
             "required checks",
             "checks",
             GateStatus::Pass,
@@ -248,7 +203,7 @@ fn passing() -> Outcome {
             "every required check succeeded",
         ),
         gate(
-            "PROD",
+            PROD,
             "approvals",
             "approvals",
             GateStatus::Pass,
@@ -257,7 +212,7 @@ fn passing() -> Outcome {
             "approved by alice, bob",
         ),
         gate(
-            "PROD",
+            PROD,
             "windows",
             "windows",
             GateStatus::Pass,
@@ -272,44 +227,29 @@ fn passing() -> Outcome {
 /// Blocked before STAGING by a failing test, a security finding and AppTrust's own policy;
 /// the report texts are hostile on purpose.
 fn blocked() -> Outcome {
-    let mut o = outcome();
-    o.result = RunResult::Blocked;
-    o.target_stage = Some("PROD".into());
-    let mut stop = hop(
-        "bookverse-QA",
-        "bookverse-STAGING",
-        HopAction::Promote,
-        HopStatus::Blocked,
-        None,
-        "gates for STAGING failed; nothing was promoted to it",
-    );
-    stop.evaluations = vec![eval(
-        "bookverse-STAGING",
-        "entry_gate",
-        "fail",
-        "policy `no-critical-cves` failed: 1 critical CVE in inventory:1.2.0",
-    )];
-    o.hops.push(stop);
-    o.hops.push(hop(
-        "bookverse-STAGING",
-        "PROD",
-        HopAction::Release,
-        HopStatus::NotReached,
-        None,
-        "",
-    ));
+    let stop = hop(QA, STAGING, HopAction::Promote, HopStatus::Blocked)
+        .saying("gates for STAGING failed; nothing was promoted to it")
+        .evaluated(vec![eval(
+            STAGING,
+            "entry_gate",
+            "fail",
+            "policy `no-critical-cves` failed: 1 critical CVE in inventory:1.2.0",
+        )]);
+    let mut o = promoted_to_qa()
+        .result(RunResult::Blocked)
+        .target(PROD)
+        .hop(stop)
+        .hop(hop(
+            STAGING,
+            PROD,
+            HopAction::Release,
+            HopStatus::NotReached,
+        ))
+        .build();
     o.gates = vec![
+        qa_unit_tests_passed(),
         gate(
-            "bookverse-QA",
-            "unit tests",
-            "junit",
-            GateStatus::Pass,
-            "0 failed of 1,204",
-            "failures ≤ 0",
-            "",
-        ),
-        gate(
-            "bookverse-STAGING",
+            STAGING,
             "unit tests",
             "junit",
             GateStatus::Fail,
@@ -318,7 +258,7 @@ fn blocked() -> Outcome {
             "1 tests failed",
         ),
         gate(
-            "bookverse-STAGING",
+            STAGING,
             "line coverage",
             "coverage",
             GateStatus::Pass,
@@ -327,7 +267,7 @@ fn blocked() -> Outcome {
             "",
         ),
         gate(
-            "bookverse-STAGING",
+            STAGING,
             "security scan",
             "sarif",
             GateStatus::Fail,
@@ -336,7 +276,7 @@ fn blocked() -> Outcome {
             "1 error",
         ),
         gate(
-            "bookverse-STAGING",
+            STAGING,
             "integration tests",
             "tests",
             GateStatus::Fail,
@@ -345,7 +285,7 @@ fn blocked() -> Outcome {
             "reports/it/junit.xml is not valid test results: syntax error: tag not closed: `>` not found before end of input at byte 213; regenerate the report (was it truncated or written by a crashed step?)",
         ),
         gate(
-            "bookverse-STAGING",
+            STAGING,
             "freeze",
             "freezes",
             GateStatus::Skip,
@@ -377,58 +317,29 @@ fn blocked() -> Outcome {
 }
 
 fn rolled_back() -> Outcome {
-    let mut o = Outcome::new(Command::Rollback, "inventory", "1.2.0");
-    o.lifecycle = outcome().lifecycle;
-    o.result = RunResult::RolledBack;
-    o.from_stage = "PROD".into();
-    o.to_stage = "bookverse-STAGING".into();
-    o.hops = vec![hop(
-        "PROD",
-        "bookverse-STAGING",
-        HopAction::Rollback,
-        HopStatus::Done,
-        Some(640),
-        "INC-1234: checkout errors after release",
-    )];
-    o
+    OutcomeBuilder::inventory(Command::Rollback)
+        .result(RunResult::RolledBack)
+        .stages(PROD, STAGING)
+        .hop(
+            hop(PROD, STAGING, HopAction::Rollback, HopStatus::Done)
+                .took(640)
+                .saying("INC-1234: checkout errors after release"),
+        )
+        .build()
 }
 
 fn planned() -> Outcome {
-    let mut o = outcome();
-    o.command = Command::Plan;
-    o.result = RunResult::Planned;
-    o.to_stage = "bookverse-DEV".into();
-    o.target_stage = Some("bookverse-STAGING".into());
-    o.hops = vec![
-        hop(
-            "bookverse-DEV",
-            "bookverse-QA",
-            HopAction::Promote,
-            HopStatus::Planned,
-            None,
-            "",
-        ),
-        hop(
-            "bookverse-QA",
-            "bookverse-STAGING",
-            HopAction::Promote,
-            HopStatus::Planned,
-            None,
-            "",
-        ),
-    ];
+    let mut o = OutcomeBuilder::inventory(Command::Plan)
+        .result(RunResult::Planned)
+        .stages(DEV, DEV)
+        .target(STAGING)
+        .hop(hop(DEV, QA, HopAction::Promote, HopStatus::Planned))
+        .hop(hop(QA, STAGING, HopAction::Promote, HopStatus::Planned))
+        .build();
     o.gates = vec![
+        qa_unit_tests_passed(),
         gate(
-            "bookverse-QA",
-            "unit tests",
-            "junit",
-            GateStatus::Pass,
-            "0 failed of 1,204",
-            "failures ≤ 0",
-            "",
-        ),
-        gate(
-            "bookverse-STAGING",
+            STAGING,
             "approvals",
             "approvals",
             GateStatus::Pass,
@@ -441,21 +352,17 @@ fn planned() -> Outcome {
 }
 
 fn deferred() -> Outcome {
-    let mut o = outcome();
-    o.result = RunResult::Deferred;
-    o.from_stage = "bookverse-STAGING".into();
-    o.to_stage = "bookverse-STAGING".into();
-    o.target_stage = Some("PROD".into());
-    o.hops = vec![hop(
-        "bookverse-STAGING",
-        "PROD",
-        HopAction::Release,
-        HopStatus::NotReached,
-        None,
-        "deferred: outside the promotion window",
-    )];
+    let mut o = OutcomeBuilder::inventory(Command::Promote)
+        .result(RunResult::Deferred)
+        .stages(STAGING, STAGING)
+        .target(PROD)
+        .hop(
+            hop(STAGING, PROD, HopAction::Release, HopStatus::NotReached)
+                .saying("deferred: outside the promotion window"),
+        )
+        .build();
     o.gates = vec![gate(
-        "PROD",
+        PROD,
         "windows",
         "windows",
         GateStatus::Fail,
@@ -497,20 +404,14 @@ fn snapshot_plan() {
 fn plan_blocked() -> Outcome {
     let mut o = planned();
     o.result = RunResult::Blocked;
-    o.target_stage = Some("PROD".into());
+    o.target_stage = Some(PROD.into());
     o.hops[1].status = HopStatus::Blocked;
     o.hops[1].message = "would be blocked by security scan, unit tests".into();
-    o.hops.push(hop(
-        "bookverse-STAGING",
-        "PROD",
-        HopAction::Release,
-        HopStatus::Planned,
-        None,
-        "",
-    ));
+    o.hops
+        .push(hop(STAGING, PROD, HopAction::Release, HopStatus::Planned));
     o.gates.extend([
         gate(
-            "bookverse-STAGING",
+            STAGING,
             "security scan",
             "sarif",
             GateStatus::Fail,
@@ -519,7 +420,7 @@ fn plan_blocked() -> Outcome {
             "too many results: 1 error (max 0)",
         ),
         gate(
-            "bookverse-STAGING",
+            STAGING,
             "unit tests",
             "tests",
             GateStatus::Fail,
@@ -528,7 +429,7 @@ fn plan_blocked() -> Outcome {
             "no file matches `reports/junit/*.xml`: check the path in the policy (relative to the workspace) and that the step producing the report ran before this action",
         ),
         gate(
-            "PROD",
+            PROD,
             "windows",
             "windows",
             GateStatus::Pass,

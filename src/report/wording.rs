@@ -102,8 +102,7 @@ pub fn failed_reasons(o: &Outcome) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::inputs::Command;
-    use crate::lifecycle::Lifecycle;
-    use crate::promotion::outcome::Hop;
+    use crate::promotion::test_outcomes::{OutcomeBuilder, hop};
 
     fn gate(stage: &str, name: &str, status: GateStatus) -> GateResult {
         GateResult {
@@ -117,40 +116,20 @@ mod tests {
         }
     }
 
-    fn hop(to: &str, status: HopStatus) -> Hop {
-        Hop {
-            from: String::new(),
-            to: to.into(),
-            action: HopAction::Promote,
-            promotion_type: "copy".into(),
-            status,
-            duration_ms: None,
-            evaluations: Vec::new(),
-            message: String::new(),
-        }
-    }
-
     fn plan() -> Outcome {
-        let mut o = Outcome::new(Command::Plan, "app", "1.0");
-        o.lifecycle = Some(Lifecycle {
-            stages: vec!["p-QA".into(), "p-STAGING".into(), "PROD".into()],
-            release_stage: "PROD".into(),
-            project: Some("p".into()),
-        });
-        o.hops = vec![
-            hop("p-QA", HopStatus::Planned),
-            hop("p-STAGING", HopStatus::Blocked),
-            hop("PROD", HopStatus::Blocked),
-        ];
-        o.gates = vec![
-            gate("p-QA", "tests", GateStatus::Pass),
-            gate("p-STAGING", "scan", GateStatus::Fail),
-            gate("PROD", "a", GateStatus::Fail),
-            gate("PROD", "b", GateStatus::Fail),
-            gate("PROD", "c", GateStatus::Fail),
-            gate("PROD", "d", GateStatus::Fail),
-        ];
-        o
+        let to = |stage, status| hop("", stage, HopAction::Promote, status);
+        OutcomeBuilder::new(Command::Plan, "app", "1.0")
+            .lifecycle("p", &["p-QA", "p-STAGING", "PROD"])
+            .hop(to("p-QA", HopStatus::Planned))
+            .hop(to("p-STAGING", HopStatus::Blocked))
+            .hop(to("PROD", HopStatus::Blocked))
+            .gate(gate("p-QA", "tests", GateStatus::Pass))
+            .gate(gate("p-STAGING", "scan", GateStatus::Fail))
+            .gate(gate("PROD", "a", GateStatus::Fail))
+            .gate(gate("PROD", "b", GateStatus::Fail))
+            .gate(gate("PROD", "c", GateStatus::Fail))
+            .gate(gate("PROD", "d", GateStatus::Fail))
+            .build()
     }
 
     #[test]

@@ -2,16 +2,14 @@
 //! deployments and their statuses, the failure issue (found again, never duplicated, closed on
 //! success), the chat webhook, and degradation to warnings. Calls the library directly.
 
-use promote_action::gates::{Finding, GateResult, GateStatus, Severity};
 use promote_action::github::GitHubClient;
-use promote_action::inputs::{Command, Secret};
-use promote_action::lifecycle::HopAction;
-use promote_action::lifecycle::Lifecycle;
-use promote_action::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
+use promote_action::inputs::Secret;
 use promote_action::report::github::{ReportRequest, report};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::outcomes::{blocked, released, rolled_back};
 
 pub(crate) const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 pub(crate) const RUN: &str = "https://github.com/o/r/actions/runs/42";
@@ -38,111 +36,6 @@ pub(crate) fn request(webhook: Option<&Secret>) -> ReportRequest<'_> {
         notify_webhook: webhook,
         summary: SUMMARY,
     }
-}
-
-pub(crate) fn hop(from: &str, to: &str, action: HopAction, status: HopStatus) -> Hop {
-    Hop {
-        from: from.into(),
-        to: to.into(),
-        action,
-        promotion_type: "copy".into(),
-        status,
-        duration_ms: Some(10),
-        evaluations: vec![],
-        message: if status == HopStatus::Blocked {
-            "gates for STAGING failed; nothing was promoted to it".into()
-        } else {
-            String::new()
-        },
-    }
-}
-
-pub(crate) fn base(result: RunResult) -> Outcome {
-    let mut o = Outcome::new(Command::Promote, "inventory", "1.2.0");
-    o.lifecycle = Some(Lifecycle {
-        stages: ["bookverse-DEV", "bookverse-QA", "bookverse-STAGING", "PROD"]
-            .map(String::from)
-            .to_vec(),
-        release_stage: "PROD".into(),
-        project: Some("bookverse".into()),
-    });
-    o.result = result;
-    o.from_stage = "bookverse-DEV".into();
-    o.target_stage = Some("PROD".into());
-    o
-}
-
-/// Blocked before STAGING by a failing unit-test gate, with `n` failing tests on files.
-pub(crate) fn blocked(n: usize) -> Outcome {
-    let mut o = base(RunResult::Blocked);
-    o.to_stage = "bookverse-QA".into();
-    o.hops = vec![
-        hop(
-            "bookverse-DEV",
-            "bookverse-QA",
-            HopAction::Promote,
-            HopStatus::Done,
-        ),
-        hop(
-            "bookverse-QA",
-            "bookverse-STAGING",
-            HopAction::Promote,
-            HopStatus::Blocked,
-        ),
-        hop(
-            "bookverse-STAGING",
-            "PROD",
-            HopAction::Release,
-            HopStatus::NotReached,
-        ),
-    ];
-    o.gates = vec![GateResult {
-        stage: "bookverse-STAGING".into(),
-        gate: "unit tests".into(),
-        kind: "junit".into(),
-        status: GateStatus::Fail,
-        detail: format!("{n} tests failed, at most 0 allowed"),
-        figure: String::new(),
-        threshold: String::new(),
-    }];
-    o.findings = (0..n)
-        .map(|i| Finding {
-            category: "test",
-            severity: Severity::Error,
-            title: format!("tests.test_calc::test_{i}"),
-            message: format!("assert {i} == 0"),
-            file: Some("tests/test_calc.py".into()),
-            line: Some(i as u32 + 1),
-        })
-        .collect();
-    o.findings_total = n;
-    o
-}
-
-pub(crate) fn released() -> Outcome {
-    let mut o = base(RunResult::Released);
-    o.to_stage = "PROD".into();
-    o.hops = vec![
-        hop(
-            "bookverse-DEV",
-            "bookverse-QA",
-            HopAction::Promote,
-            HopStatus::Done,
-        ),
-        hop(
-            "bookverse-QA",
-            "bookverse-STAGING",
-            HopAction::Promote,
-            HopStatus::Done,
-        ),
-        hop(
-            "bookverse-STAGING",
-            "PROD",
-            HopAction::Release,
-            HopStatus::Done,
-        ),
-    ];
-    o
 }
 
 pub(crate) fn body(r: &Request) -> Value {
@@ -351,17 +244,7 @@ async fn a_rollback_marks_the_stage_it_left_inactive() {
         .expect(2)
         .mount(&server)
         .await;
-    let mut o = base(RunResult::RolledBack);
-    o.command = Command::Rollback;
-    o.target_stage = None;
-    o.from_stage = "PROD".into();
-    o.to_stage = "bookverse-STAGING".into();
-    o.hops = vec![hop(
-        "PROD",
-        "bookverse-STAGING",
-        HopAction::Rollback,
-        HopStatus::Done,
-    )];
+    let o = rolled_back();
     let mut req = request(None);
     req.deployment = true;
     req.check_run = false;

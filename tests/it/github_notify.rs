@@ -11,6 +11,7 @@ use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::github::*;
+use crate::outcomes::{blocked, released};
 
 fn issues_list(items: Value) -> Mock {
     Mock::given(method("GET"))

@@ -33,6 +33,7 @@ mod hostile_reports;
 mod latency;
 mod live_gates;
 mod local_gates;
+mod outcomes;
 mod parallel;
 mod plan;
 mod policy_file;

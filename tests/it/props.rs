@@ -11,6 +11,8 @@ use promote_action::promotion::outcome::{Failure, Hop, HopStatus, Outcome, RunRe
 use promote_action::report::commands::{self, Level};
 use promote_action::report::{markdown, outputs, summary};
 
+use crate::outcomes::hop;
+
 /// Strings made of the pieces that break naive writers, mixed with arbitrary unicode.
 fn nasty() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -144,12 +146,8 @@ proptest! {
         o.to_stage = "bookverse-DEV".into();
         o.target_stage = Some("bookverse-QA".into());
         o.result = if blocked { RunResult::Blocked } else { RunResult::Failed };
+        let status = if blocked { HopStatus::Blocked } else { HopStatus::Failed };
         o.hops.push(Hop {
-            from: "bookverse-DEV".into(),
-            to: "bookverse-QA".into(),
-            action: HopAction::Promote,
-            promotion_type: "copy".into(),
-            status: if blocked { HopStatus::Blocked } else { HopStatus::Failed },
             duration_ms: Some(3),
             evaluations: vec![Evaluation {
                 gate: "entry_gate".into(),
@@ -159,6 +157,7 @@ proptest! {
                 eval_id: String::new(),
             }],
             message: hop_message,
+            ..hop("bookverse-DEV", "bookverse-QA", HopAction::Promote, status)
         });
         o.gates.push(GateResult {
             stage: "bookverse-QA".into(),

@@ -95,43 +95,35 @@ mod tests {
     use crate::gates::{GateResult, GateStatus};
     use crate::inputs::Command;
     use crate::lifecycle::HopAction;
-    use crate::lifecycle::Lifecycle;
-    use crate::promotion::outcome::{Hop, HopStatus, RunResult};
+    use crate::promotion::outcome::{HopStatus, RunResult};
+    use crate::promotion::test_outcomes::{OutcomeBuilder, hop};
     use crate::report::apptrust_version_url;
 
     fn blocked() -> Outcome {
-        let mut o = Outcome::new(Command::Promote, "inventory", "1.2.0");
-        o.lifecycle = Some(Lifecycle {
-            stages: ["bookverse-DEV", "bookverse-QA", "PROD"]
-                .map(String::from)
-                .to_vec(),
-            release_stage: "PROD".into(),
-            project: Some("bookverse".into()),
-        });
-        o.result = RunResult::Blocked;
-        o.from_stage = "bookverse-DEV".into();
-        o.to_stage = "bookverse-DEV".into();
-        o.target_stage = Some("PROD".into());
-        o.hops.push(Hop {
-            from: "bookverse-DEV".into(),
-            to: "bookverse-QA".into(),
-            action: HopAction::Promote,
-            promotion_type: "copy".into(),
-            status: HopStatus::Blocked,
-            duration_ms: None,
-            evaluations: vec![],
-            message: "gates failed".into(),
-        });
-        o.gates.push(GateResult {
-            stage: "bookverse-QA".into(),
-            gate: "unit <tests>".into(),
-            kind: "junit".into(),
-            status: GateStatus::Fail,
-            detail: "1 failed".into(),
-            figure: String::new(),
-            threshold: String::new(),
-        });
-        o
+        OutcomeBuilder::new(Command::Promote, "inventory", "1.2.0")
+            .lifecycle("bookverse", &["bookverse-DEV", "bookverse-QA", "PROD"])
+            .result(RunResult::Blocked)
+            .stages("bookverse-DEV", "bookverse-DEV")
+            .target("PROD")
+            .hop(
+                hop(
+                    "bookverse-DEV",
+                    "bookverse-QA",
+                    HopAction::Promote,
+                    HopStatus::Blocked,
+                )
+                .saying("gates failed"),
+            )
+            .gate(GateResult {
+                stage: "bookverse-QA".into(),
+                gate: "unit <tests>".into(),
+                kind: "junit".into(),
+                status: GateStatus::Fail,
+                detail: "1 failed".into(),
+                figure: String::new(),
+                threshold: String::new(),
+            })
+            .build()
     }
 
     #[test]

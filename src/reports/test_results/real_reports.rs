@@ -92,9 +92,26 @@ fn runner_fixtures_match_the_runners_console_totals() {
 /// the numbers.
 type Row = (&'static str, TestFormat, u64, u64, u64, u64);
 
+fn assert_stated_totals(table: &[Row]) {
+    for (file, format, tests, failures, errors, skipped) in table {
+        let s = read(file);
+        assert_eq!(
+            (s.tests, s.failures, s.errors, s.skipped),
+            (*tests, *failures, *errors, *skipped),
+            "{file}"
+        );
+        assert_eq!(s.files.len(), 1, "{file}");
+        assert_eq!(s.files[0].format, *format, "{file}");
+        assert_eq!(s.files[0].counts, s.counts(), "{file}");
+        assert_eq!(s.failed_total, failures + errors, "{file}");
+        assert_eq!(s.failed.len() as u64, s.failed_total, "{file}");
+    }
+}
+
+/// The .NET formats: TRX, NUnit 2 and 3, xUnit.net v2.
 #[test]
-fn public_fixtures_match_their_stated_totals() {
-    let table: &[Row] = &[
+fn public_dotnet_fixtures_match_their_stated_totals() {
+    assert_stated_totals(&[
         // <Counters total="4" passed="3" failed="1">
         (
             "tests/public/trx-mstest-pickles.trx",
@@ -180,6 +197,13 @@ fn public_fixtures_match_their_stated_totals() {
             0,
             1,
         ),
+    ]);
+}
+
+/// Dart, Go, mocha, RSpec and the JUnit dialects.
+#[test]
+fn public_json_and_junit_fixtures_match_their_stated_totals() {
+    assert_stated_totals(&[
         // dorny/test-reporter's expected output: 6 tests, 1 passed, 4 failed (1 failure and
         // 3 errors in the events), 1 skipped
         ("tests/public/dart.json", TestFormat::Dart, 6, 1, 3, 1),
@@ -259,34 +283,47 @@ fn public_fixtures_match_their_stated_totals() {
             1,
             0,
         ),
-    ];
-    for (file, format, tests, failures, errors, skipped) in table {
-        let s = read(file);
-        assert_eq!(
-            (s.tests, s.failures, s.errors, s.skipped),
-            (*tests, *failures, *errors, *skipped),
-            "{file}"
+    ]);
+}
+
+/// One failed case a report must carry: its name, kind, the start of its message, and the
+/// test source file and line it names.
+struct Want {
+    file: &'static str,
+    name: &'static str,
+    kind: FailureKind,
+    message_starts: &'static str,
+    loc_file_ends: &'static str,
+    line: u32,
+}
+
+fn assert_annotations(table: &[Want]) {
+    for w in table {
+        let s = read(w.file);
+        let c = s
+            .failed
+            .iter()
+            .find(|c| c.name == w.name)
+            .unwrap_or_else(|| panic!("{}: no failed case {:?} in {:?}", w.file, w.name, s.failed));
+        assert_eq!(c.kind, w.kind, "{}", w.file);
+        assert!(
+            c.message.starts_with(w.message_starts),
+            "{}: {:?}",
+            w.file,
+            c.message
         );
-        assert_eq!(s.files.len(), 1, "{file}");
-        assert_eq!(s.files[0].format, *format, "{file}");
-        assert_eq!(s.files[0].counts, s.counts(), "{file}");
-        assert_eq!(s.failed_total, failures + errors, "{file}");
-        assert_eq!(s.failed.len() as u64, s.failed_total, "{file}");
+        assert!(!c.message.contains('\n'), "{}", w.file);
+        let f = c.file.as_deref().unwrap_or_default();
+        assert!(f.ends_with(w.loc_file_ends), "{}: file {f:?}", w.file);
+        assert_eq!(c.line, Some(w.line), "{}", w.file);
     }
 }
 
-/// One failed case per format, checked against the report and the test source it names.
+/// One failed case per format, checked against the report and the test source it names:
+/// first the reports the runners wrote here.
 #[test]
-fn annotations_carry_name_message_file_and_line() {
-    struct Want {
-        file: &'static str,
-        name: &'static str,
-        kind: FailureKind,
-        message_starts: &'static str,
-        loc_file_ends: &'static str,
-        line: u32,
-    }
-    let table = [
+fn runner_annotations_carry_name_message_file_and_line() {
+    assert_annotations(&[
         Want {
             file: "tests/go-test.json",
             name: "TestClampFails",
@@ -327,6 +364,13 @@ fn annotations_carry_name_message_file_and_line() {
             loc_file_ends: "spec/calc_spec.rb",
             line: 9,
         },
+    ]);
+}
+
+/// The public reports, one failed case each.
+#[test]
+fn public_annotations_carry_name_message_file_and_line() {
+    assert_annotations(&[
         Want {
             file: "tests/public/trx-mstest-pickles.trx",
             name: "FailToAddTwoNumbers",
@@ -391,26 +435,11 @@ fn annotations_carry_name_message_file_and_line() {
             loc_file_ends: "test/main_test.dart",
             line: 12,
         },
-    ];
-    for w in table {
-        let s = read(w.file);
-        let c = s
-            .failed
-            .iter()
-            .find(|c| c.name == w.name)
-            .unwrap_or_else(|| panic!("{}: no failed case {:?} in {:?}", w.file, w.name, s.failed));
-        assert_eq!(c.kind, w.kind, "{}", w.file);
-        assert!(
-            c.message.starts_with(w.message_starts),
-            "{}: {:?}",
-            w.file,
-            c.message
-        );
-        assert!(!c.message.contains('\n'), "{}", w.file);
-        let f = c.file.as_deref().unwrap_or_default();
-        assert!(f.ends_with(w.loc_file_ends), "{}: file {f:?}", w.file);
-        assert_eq!(c.line, Some(w.line), "{}", w.file);
-    }
+    ]);
+}
+
+#[test]
+fn trx_class_names_and_go_parents_of_failed_subtests() {
     // Class names come from TRX's <TestDefinitions>; a Go parent of a failed subtest says so.
     let s = read("tests/public/trx-nunit-netcoreapp3.1.trx");
     assert_eq!(
