@@ -1,7 +1,8 @@
 //! Gates: pure decisions from facts already gathered.
 //!
-//! `evaluate(stage, gate, fact)` compares one gate's figures with its thresholds and says
-//! pass or fail, with the figure, the threshold and a one-line reason. No I/O happens here (no
+//! `evaluate_in(stage, gate, fact, ctx)` ([`evaluate`]) compares one gate's figures with its
+//! thresholds and says pass or fail, with the figure, the threshold and a one-line reason; this
+//! file holds the words and shapes every gate family shares. No I/O happens here (no
 //! files, no network, no clock): the report readers ([`crate::reports`]) and the clients gather
 //! each gate's [`Fact`] first ([`facts`]).
 //! One module per family of gate ([`regressions`]: the tests gate's quarantine, flaky tests and
@@ -16,6 +17,7 @@ pub mod bake;
 mod checks;
 mod coverage;
 pub mod emergency_stop;
+mod evaluate;
 mod evidence;
 pub mod evidence_record;
 pub mod facts;
@@ -28,15 +30,19 @@ pub mod readiness;
 pub mod regressions;
 mod sarif;
 pub mod stage;
+mod stage_verdict;
 mod verdict;
 pub mod verify;
 mod version;
 
 pub use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
+#[cfg(test)]
+pub use evaluate::evaluate;
+pub use evaluate::evaluate_in;
 pub use regressions::{Baseline, GateContext, TestsReport};
-pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
+pub use stage_verdict::StageVerdict;
+pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity};
 
-use crate::gates::facts::Fact;
 use crate::policy::{Gate, GateSpec};
 
 /// One gate's verdict plus the failures worth showing.
@@ -95,132 +101,9 @@ pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
     }
 }
 
-/// Decides one gate at a fixed instant (2026-01-01) without a baseline, for tests.
-#[cfg(test)]
-pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
-    let ctx = GateContext {
-        now: jiff::Timestamp::from_second(1_767_225_600).unwrap_or_default(),
-        baseline: None,
-    };
-    evaluate_in(stage, gate, fact, ctx)
-}
-
-/// Decides one gate; `ctx` is the instant (quarantine expiry) and a tests gate's baseline.
-pub fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) -> GateEval {
-    if let (
-        GateSpec::Junit {
-            max_failures,
-            min_tests,
-            max_new_failures,
-            quarantine,
-            ..
-        },
-        Fact::Tests(j),
-    ) = (&gate.spec, fact)
-    {
-        let spec = regressions::TestsSpec {
-            max_failures: *max_failures,
-            min_tests: *min_tests,
-            max_new_failures: *max_new_failures,
-            quarantine,
-        };
-        let (decision, report, mut warnings) = regressions::decide(stage, &gate.name, j, spec, ctx);
-        warnings.extend(unmatched_paths(&gate.name, fact));
-        return from_decision(stage, gate, decision, warnings, Some(report));
-    }
-    if let (
-        GateSpec::Evidence {
-            required,
-            signed_by,
-            allow_unverified,
-            conditions,
-            records,
-            ..
-        },
-        Fact::Attached(facts),
-    ) = (&gate.spec, fact)
-    {
-        let spec = evidence::Spec {
-            required,
-            signed_by,
-            allow_unverified: *allow_unverified,
-            conditions,
-            records: *records,
-        };
-        return evidence::evaluate(stage, gate, spec, facts);
-    }
-    if let (
-        GateSpec::Attestations {
-            predicate_type,
-            subjects,
-            identity,
-            ..
-        },
-        Fact::Attestations(facts),
-    ) = (&gate.spec, fact)
-    {
-        let spec = attestations::Spec {
-            predicate_type,
-            subjects: *subjects,
-            identity,
-        };
-        return attestations::evaluate(stage, gate, spec, facts);
-    }
-    let warnings = unmatched_paths(&gate.name, fact).into_iter().collect();
-    from_decision(stage, gate, decide(&gate.spec, fact), warnings, None)
-}
-
-/// The evaluation of a gate decided from its figures alone (no records, no attestations).
-fn from_decision(
-    stage: &str,
-    gate: &Gate,
-    decision: Decision,
-    warnings: Vec<String>,
-    tests: Option<TestsReport>,
-) -> GateEval {
-    let (status, figure, threshold, detail, findings, findings_total) = decision;
-    GateEval {
-        result: GateResult {
-            stage: stage.to_string(),
-            gate: gate.name.clone(),
-            kind: gate.spec.kind().to_string(),
-            status,
-            detail,
-            figure,
-            threshold,
-        },
-        findings,
-        findings_total,
-        evidence: Vec::new(),
-        attestations: Vec::new(),
-        warnings,
-        tests,
-    }
-}
-
 /// The figure of a gate that had nothing to judge (its fact could not be gathered); the
 /// reason is its detail.
 pub const NO_EVIDENCE: &str = "no evidence";
-
-/// The warning for `paths` patterns that matched nothing while others did (the gate read the
-/// files the others matched); `None` when every pattern matched.
-fn unmatched_paths(gate: &str, fact: &Fact) -> Option<String> {
-    let (unmatched, read) = match fact {
-        Fact::Tests(t) => (&t.unmatched, t.files.len()),
-        Fact::Sarif(s) => (&s.unmatched, s.files.len()),
-        _ => return None,
-    };
-    if unmatched.is_empty() {
-        return None;
-    }
-    let quoted: Vec<String> = unmatched.iter().map(|p| format!("`{p}`")).collect();
-    Some(format!(
-        "gate `{gate}`: no file matches {} in `paths`; the gate read the {} its other patterns \
-         matched — remove the pattern or fix the step that writes those reports",
-        quoted.join(", "),
-        plural(read as u64, "file"),
-    ))
-}
 
 /// `1 test`, `2 tests`: a count and its noun, pluralised in English.
 pub(crate) fn plural(n: u64, noun: &str) -> String {
@@ -234,69 +117,6 @@ pub(crate) fn pass_fail(ok: bool) -> GateStatus {
         GateStatus::Pass
     } else {
         GateStatus::Fail
-    }
-}
-
-fn decide(spec: &GateSpec, fact: &Fact) -> Decision {
-    if let Fact::Unavailable(why) = fact {
-        return (
-            GateStatus::Fail,
-            NO_EVIDENCE.into(),
-            threshold_of(spec),
-            why.clone(),
-            Vec::new(),
-            0,
-        );
-    }
-    match (spec, fact) {
-        (
-            GateSpec::Coverage {
-                min_line,
-                min_branch,
-                ..
-            },
-            Fact::Coverage(c),
-        ) => coverage::coverage(c, *min_line, *min_branch),
-        (
-            GateSpec::Sarif {
-                max_level,
-                max_severity,
-                ..
-            },
-            Fact::Sarif(s),
-        ) => sarif::sarif(s, max_level, max_severity, threshold_of(spec)),
-        (GateSpec::Benchmark { metric, max, .. }, Fact::Benchmark(b)) => {
-            measures::benchmark(b, metric, *max)
-        }
-        (
-            GateSpec::Json {
-                pointer, max, min, ..
-            },
-            Fact::Json(v),
-        ) => measures::json(*v, pointer, *min, *max, threshold_of(spec)),
-        (GateSpec::Integrity { .. }, Fact::Integrity(f)) => version::integrity(f),
-        (
-            GateSpec::Checks {
-                required,
-                allow_neutral,
-                allow_skipped,
-            },
-            Fact::Checks(runs),
-        ) => checks::checks(required, *allow_neutral, *allow_skipped, runs),
-        (GateSpec::Bake { min }, Fact::Bake(f)) => bake::bake(f, *min),
-        (GateSpec::Prometheus(g), Fact::Metric(f)) => live::prometheus(f, g),
-        (GateSpec::Health(g), Fact::Health(f)) => live::health(f, g),
-        (spec, _) => (
-            GateStatus::Fail,
-            NO_EVIDENCE.into(),
-            threshold_of(spec),
-            format!(
-                "internal mismatch: the evidence gathered does not fit a `{}` gate",
-                spec.kind()
-            ),
-            Vec::new(),
-            0,
-        ),
     }
 }
 

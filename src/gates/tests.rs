@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::gates::facts::{CheckRun, IntegrityFacts};
+use crate::gates::facts::{CheckRun, Fact, IntegrityFacts};
 use crate::policy::{LevelBounds, SeverityBounds, TestsKey};
 use crate::reports::{
     BenchFormat, BenchSummary, CoverageFormat, CoverageSummary, FailedCase, FailureKind,

@@ -1,5 +1,5 @@
-//! What the decisions produce: one gate's result, the failing items behind it, and a stage's
-//! verdict — the values promotion acts on and every reporter renders.
+//! What the decisions produce: one gate's result and the failing items behind it — the values
+//! promotion acts on and every reporter renders (a whole stage's, in `stage_verdict.rs`).
 
 /// Verdict of one gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -85,25 +85,4 @@ pub struct EvidenceRow {
     pub verdict: String,
     /// The reason in full.
     pub reason: String,
-}
-
-/// What the gate checker says about entering one stage.
-#[derive(Debug, Clone, Default)]
-pub struct StageVerdict {
-    /// Gate results for the stage.
-    pub gates: Vec<GateResult>,
-    /// Failing tests and findings behind failed gates.
-    pub findings: Vec<Finding>,
-    /// Total failing items (may exceed `findings`).
-    pub findings_total: usize,
-    /// Set when a closed window defers a scheduled run: the reason and next opening.
-    pub deferred: Option<String>,
-    /// Evidence records judged by the stage's `evidence` gates.
-    pub evidence: Vec<EvidenceRow>,
-    /// Artifacts and records whose attestations the stage's `attestations` gates verified.
-    pub attestations: Vec<super::AttestationRow>,
-    /// Remarks that do not fail a gate (a bad evidence record beside a good one).
-    pub warnings: Vec<String>,
-    /// What the stage's tests gates found beyond their counts.
-    pub tests: Vec<super::TestsReport>,
 }

@@ -178,6 +178,16 @@ impl Inputs {
     }
 }
 
+/// Echoing a huge or multi-line value back into an error helps no one; keep the first line, cut.
+pub(crate) fn shorten(value: &str) -> String {
+    let first = value.lines().next().unwrap_or_default();
+    let mut out: String = first.chars().take(80).collect();
+    if out.len() < value.len() {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

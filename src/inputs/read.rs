@@ -4,7 +4,9 @@
 
 use serde::Deserialize;
 
-use super::{Command, DEFAULT_POLICY, InputError, Inputs, PolicySource, PromotionType, Selection};
+use super::{
+    Command, DEFAULT_POLICY, InputError, Inputs, PolicySource, PromotionType, Selection, shorten,
+};
 use crate::secret::Secret;
 
 /// Inputs as strings, straight from the environment.
@@ -67,16 +69,6 @@ fn parse_bool(
             accepted: "true, True, TRUE, false, False, FALSE",
         }),
     }
-}
-
-/// Echoing a huge or multi-line value back into an error helps no one; keep the first line, cut.
-pub(super) fn shorten(value: &str) -> String {
-    let first = value.lines().next().unwrap_or_default();
-    let mut out: String = first.chars().take(80).collect();
-    if out.len() < value.len() {
-        out.push('…');
-    }
-    out
 }
 
 /// Stage names, project keys and application keys travel in URL paths and JSON; control

@@ -87,7 +87,7 @@ impl Selection {
             Some(_) => {
                 return Err(InputError::Invalid {
                     input: "overwrite-strategy",
-                    value: super::read::shorten(overwrite.unwrap_or_default()),
+                    value: super::shorten(overwrite.unwrap_or_default()),
                     accepted: "disabled, latest, all (empty = AppTrust's default)",
                 });
             }
@@ -136,7 +136,7 @@ fn repos(input: &'static str, value: Option<&str>) -> Result<Vec<String>, InputE
     };
     let invalid = |v: &str| InputError::Invalid {
         input,
-        value: super::read::shorten(v),
+        value: super::shorten(v),
         accepted: "comma-separated repository keys (letters, digits, `-`, `_`, `.`), e.g. inventory-docker-qa-local,inventory-npm-qa-local",
     };
     if value.chars().count() > MAX_CHARS {
@@ -186,17 +186,14 @@ fn parse_properties(value: Option<&str>) -> Result<Vec<ArtifactProperty>, InputE
             continue;
         }
         let Some((key, values)) = entry.split_once('=') else {
-            return Err(bad(format!("`{}` has no `=`", super::read::shorten(entry))));
+            return Err(bad(format!("`{}` has no `=`", super::shorten(entry))));
         };
         let key = key.trim();
         if key.is_empty() {
-            return Err(bad(format!("`{}` has no key", super::read::shorten(entry))));
+            return Err(bad(format!("`{}` has no key", super::shorten(entry))));
         }
         if out.iter().any(|p| p.key == key) {
-            return Err(bad(format!(
-                "key `{}` is given twice",
-                super::read::shorten(key)
-            )));
+            return Err(bad(format!("key `{}` is given twice", super::shorten(key))));
         }
         let values = values.trim();
         let values = if values.is_empty() {

@@ -136,7 +136,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Simulator {
     /// The bookverse seed: project `bookverse`, apps `bookverse-inventory` and `bookverse-web`.
     pub fn seeded(config: SimConfig) -> Self {
-        Self::with_initial_state(seed::seeded_state(), config)
+        let state = State {
+            attestations: attestations::seeded_attestations(),
+            ..seed::seeded_state()
+        };
+        Self::with_initial_state(state, config)
     }
 
     pub fn with_initial_state(state: State, config: SimConfig) -> Self {

@@ -32,11 +32,10 @@ pub fn seed_artifact_bytes(path: &str) -> Vec<u8> {
     format!("bookverse simulator artifact: {path}\n").into_bytes()
 }
 
+/// The starting state of AppTrust and JFrog's evidence; GitHub's attestations are seeded beside
+/// it ([`super::attestations::seeded_attestations`], which builds on this file's artifacts).
 pub fn seeded_state() -> State {
-    let mut st = State {
-        attestations: super::attestations::seeded_attestations(),
-        ..State::default()
-    };
+    let mut st = State::default();
     st.trusted_keys.insert(
         super::evidence::DEMO_KEY_ALIAS.into(),
         super::evidence::DEMO_PUBLIC_KEY.into(),

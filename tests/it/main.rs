@@ -31,6 +31,7 @@ mod hostile_oidc;
 mod hostile_policies;
 mod hostile_reports;
 mod latency;
+mod layers;
 mod live_gates;
 mod local_gates;
 mod outcomes;

@@ -1,0 +1,29 @@
+//! What the gate checker says about entering one stage: every gate's result with the rows the
+//! gate families add (evidence records, attestations, the tests gate's report). Apart from
+//! `verdict.rs`, whose one-gate values the families build on, so that no family and this
+//! aggregate import each other.
+
+use super::attestations::AttestationRow;
+use super::regressions::TestsReport;
+use super::verdict::{EvidenceRow, Finding, GateResult};
+
+/// What the gate checker says about entering one stage.
+#[derive(Debug, Clone, Default)]
+pub struct StageVerdict {
+    /// Gate results for the stage.
+    pub gates: Vec<GateResult>,
+    /// Failing tests and findings behind failed gates.
+    pub findings: Vec<Finding>,
+    /// Total failing items (may exceed `findings`).
+    pub findings_total: usize,
+    /// Set when a closed window defers a scheduled run: the reason and next opening.
+    pub deferred: Option<String>,
+    /// Evidence records judged by the stage's `evidence` gates.
+    pub evidence: Vec<EvidenceRow>,
+    /// Artifacts and records whose attestations the stage's `attestations` gates verified.
+    pub attestations: Vec<AttestationRow>,
+    /// Remarks that do not fail a gate (a bad evidence record beside a good one).
+    pub warnings: Vec<String>,
+    /// What the stage's tests gates found beyond their counts.
+    pub tests: Vec<TestsReport>,
+}
