@@ -299,10 +299,7 @@ fn judge(stage: &StagePolicy, workspace: &Path) -> StageVerdict {
                     read.unwrap_or_else(|e| Fact::Unavailable(relative(workspace, &e.to_string())));
                 // No baseline here: regressions are judged against the version in the stage,
                 // which only a promotion reads; quarantine expiry is judged at this instant.
-                let ctx = gates::GateContext {
-                    now: jiff::Timestamp::now(),
-                    baseline: None,
-                };
+                let ctx = gates::GateContext::without_baseline(jiff::Timestamp::now());
                 gates::evaluate_in(&stage.key, gate, &evidence, ctx)
             }
             None => gates::skipped(&stage.key, gate, &remote_reason(&gate.spec)),

@@ -43,6 +43,17 @@ pub struct GateContext<'a> {
     pub baseline: Option<&'a Baseline>,
 }
 
+impl GateContext<'_> {
+    /// At `now` with no baseline: the context of every check that is not a promotion's
+    /// regression gate (a local run, a `verify` watch, a test at a fixed instant).
+    pub fn without_baseline(now: jiff::Timestamp) -> Self {
+        GateContext {
+            now,
+            baseline: None,
+        }
+    }
+}
+
 /// The settings of a tests gate.
 #[derive(Debug, Clone, Copy)]
 pub struct TestsSpec<'a> {

@@ -208,8 +208,7 @@ impl Trx {
             message: String::new(),
             stack: String::new(),
         };
-        x.attr_fast(e, b"testName", &mut o.name)?;
-        x.attr_fast(e, b"testId", &mut o.test_id)?;
+        x.attrs_fast(e, [(b"testName", &mut o.name), (b"testId", &mut o.test_id)])?;
         self.open.push(o);
         if empty {
             self.close_result(t);

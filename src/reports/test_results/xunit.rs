@@ -82,8 +82,7 @@ impl XmlHandler for Xunit {
             b"error" if self.open.is_none() => {
                 let detail = t.room();
                 if detail {
-                    x.attr_fast(e, b"name", &mut self.name)?;
-                    x.attr_fast(e, b"type", &mut self.classname)?;
+                    self.name_and_type(x, e)?;
                 }
                 self.failure.clear();
                 self.open = Some(Open {
@@ -171,6 +170,14 @@ fn declared(
 }
 
 impl Xunit {
+    /// The test's (or fixture error's) `name` and `type`, for the tally or its listed details.
+    fn name_and_type(&mut self, x: &XmlStream, e: &BytesStart<'_>) -> Result<(), ReportError> {
+        x.attrs_fast(
+            e,
+            [(b"name", &mut self.name), (b"type", &mut self.classname)],
+        )
+    }
+
     fn close_assembly(&mut self, t: &mut Tally) {
         if let Some((before, declared)) = self.assembly.take() {
             t.at_least(before, declared);
@@ -189,8 +196,7 @@ impl Xunit {
             "Pass" | "Skip" | "NotRun" => {
                 let passed = result.trim() == "Pass";
                 if t.probing() {
-                    x.attr_fast(e, b"name", &mut self.name)?;
-                    x.attr_fast(e, b"type", &mut self.classname)?;
+                    self.name_and_type(x, e)?;
                     t.named(&self.classname, &self.name);
                 }
                 if passed {
@@ -210,8 +216,7 @@ impl Xunit {
         };
         let detail = t.room();
         if detail {
-            x.attr_fast(e, b"name", &mut self.name)?;
-            x.attr_fast(e, b"type", &mut self.classname)?;
+            self.name_and_type(x, e)?;
         }
         self.failure.clear();
         self.open = Some(Open {
