@@ -169,3 +169,39 @@ fn policy_outside_the_workspace_is_not_echoed() {
     }
     assert_eq!(sim.sim.promotions_applied(), 0);
 }
+
+/// A policy file with two mistakes: the job summary shows them one per line, under the line
+/// naming the file (they ran together on one line).
+#[test]
+fn two_policy_mistakes_are_two_lines_of_the_summary() {
+    let sim = Sim::start();
+    let mut a = Action::new(&sim, APP);
+    a.fast()
+        .input("version", "1.2.0")
+        .input("target-stage", "PROD")
+        .input("policy", POLICY)
+        .file(
+            POLICY,
+            "version: 1\nstages:\n  QA:\n    gates:\n      - tests: { paths: a, min-tests: many }\n      - coverage: { path: c.xml, min-lin: 80 }\n",
+        );
+    let run = a.run();
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let lines: Vec<&str> = run.summary.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("**Error:**"))
+        .unwrap_or_else(|| panic!("no error in the summary:\n{}", run.summary));
+    assert!(
+        lines[at].ends_with(&format!("{POLICY}: 2 problems:")),
+        "{}",
+        lines[at]
+    );
+    for (n, key) in [(1, "min-tests"), (2, "min-lin")] {
+        let line = lines.get(at + 1 + n).copied().unwrap_or_default();
+        assert!(
+            line.starts_with(&format!("- {n}\\. ")) && line.contains(key),
+            "problem {n} is not a line of its own:\n{}",
+            run.summary
+        );
+    }
+}

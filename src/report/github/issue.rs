@@ -11,7 +11,7 @@ use super::ReportRequest;
 use super::text::{bounded, failed_gates, is_failure, stage_of, verdict_line, warning};
 use crate::github::{ApiError, GitHubClient};
 use crate::promotion::outcome::{Outcome, RunResult};
-use crate::report::markdown::{cut, escape};
+use crate::report::markdown::{cut, escape, escape_lines};
 
 /// Label of the failure issue; the issue is found again by this label and its exact title.
 pub const LABEL: &str = "promotion-failure";
@@ -47,7 +47,7 @@ pub(super) fn issue_body(req: &ReportRequest<'_>, o: &Outcome) -> String {
     if let Some(f) = &o.failure {
         head.push_str(&format!(
             "**Error:** {}\n\n",
-            escape(&cut(&f.message, 2000))
+            escape_lines(&cut(&f.message, 2000))
         ));
     }
     match req.run_url {
