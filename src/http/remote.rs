@@ -60,6 +60,21 @@ impl Reply {
         error_body::message(&self.text)
     }
 
+    /// The server's message cut to `max` characters, as `": message"` to follow a status; empty
+    /// when it said nothing.
+    pub(crate) fn quoted_message(&self, max: usize) -> String {
+        self.server_message()
+            .map(|m| format!(": {}", m.chars().take(max).collect::<String>()))
+            .unwrap_or_default()
+    }
+
+    /// The wait a rate-limited answer asked for (the one the retry refused, when it did);
+    /// `None` when the answer is no rate limit.
+    pub(crate) fn rate_limited_for(&self) -> Option<Duration> {
+        self.rate_limit_wait()
+            .map(|wait| self.wait_refused.unwrap_or(wait))
+    }
+
     /// This answer, marked as one the caller was asked to wait `wait` for and would not.
     fn refused(self, wait: Duration) -> Reply {
         Reply {

@@ -14,9 +14,8 @@
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat, trace_of};
+use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat};
 use crate::reports::parse::xml::XmlStream;
 use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
@@ -80,21 +79,7 @@ impl XmlHandler for Xunit {
         match local.as_ref() {
             b"test" => self.open_test(x, e, empty, t),
             b"error" if self.open.is_none() => {
-                let detail = t.room();
-                if detail {
-                    self.name_and_type(x, e)?;
-                }
-                self.failure.clear();
-                self.open = Some(Open {
-                    depth: x.depth() + usize::from(empty),
-                    kind: Some(FailureKind::Error),
-                    detail,
-                    fixture_error: true,
-                });
-                if empty {
-                    self.close(t);
-                }
-                Ok(())
+                self.open_failed(x, e, empty, (FailureKind::Error, true), t)
             }
             b"assembly" => {
                 let declared = declared(x, e, &mut self.scratch)?;
@@ -214,6 +199,19 @@ impl Xunit {
                 )));
             }
         };
+        self.open_failed(x, e, empty, (kind, false), t)
+    }
+
+    /// Opens a failed `<test>` or an assembly-level `<error>` (`fixture_error`), reading its
+    /// names when the list of failed cases has room for it.
+    fn open_failed(
+        &mut self,
+        x: &XmlStream,
+        e: &BytesStart<'_>,
+        empty: bool,
+        (kind, fixture_error): (FailureKind, bool),
+        t: &mut Tally,
+    ) -> Result<(), ReportError> {
         let detail = t.room();
         if detail {
             self.name_and_type(x, e)?;
@@ -223,7 +221,7 @@ impl Xunit {
             depth: x.depth() + usize::from(empty),
             kind: Some(kind),
             detail,
-            fixture_error: false,
+            fixture_error,
         });
         if empty {
             self.close(t);
@@ -242,21 +240,17 @@ impl Xunit {
         if !t.fail(kind) || !o.detail {
             return;
         }
-        let (file, line) = dotnet_location(&self.failure.stack).unzip();
         let suite = if o.fixture_error {
             String::new()
         } else {
             truncate_chars(&self.group, MAX_MESSAGE_CHARS)
         };
-        t.push(FailedCase {
+        t.push(FailedCase::dotnet(
             suite,
-            classname: truncate_chars(&self.classname, MAX_MESSAGE_CHARS),
-            name: truncate_chars(&self.name, MAX_MESSAGE_CHARS),
+            (&self.classname, &self.name),
             kind,
-            message: first_line(&self.failure.message),
-            file,
-            line,
-            trace: trace_of(&self.failure.stack),
-        });
+            first_line(&self.failure.message),
+            &self.failure.stack,
+        ));
     }
 }
