@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::action::report_files::{Workspace, read_reports};
 use crate::gates::facts::Fact;
-use crate::gates::{self, GateStatus, Severity, StageVerdict};
+use crate::gates::{self, GateStatus, StageVerdict};
 use crate::lifecycle::Lifecycle;
 use crate::policy::{GateSpec, Policy, StagePolicy};
 use crate::report::commands::{self, Level};
@@ -126,7 +126,9 @@ pub fn run(args: &[String], vars: &[(String, String)], out: &mut impl Write) -> 
                 None,
             ));
         }
-        text.push_str(&finding_annotations(&verdict));
+        text.push_str(&crate::report::job_log::finding_annotations(
+            &verdict.findings,
+        ));
     }
     let _ = out.write_all(text.as_bytes());
     let summary = crate::report::local::summary(&stage.key, &request.policy, &verdict);
@@ -144,31 +146,6 @@ pub fn run(args: &[String], vars: &[(String, String)], out: &mut impl Write) -> 
         }
     }
     if failed.is_empty() { 0 } else { 1 }
-}
-
-/// The failing tests and findings on their files, as a promotion annotates them: the runner
-/// shows the first ten of each level.
-fn finding_annotations(verdict: &StageVerdict) -> String {
-    let mut shown = [0usize; 3];
-    let mut out = String::new();
-    for f in &verdict.findings {
-        let (level, n) = match f.severity {
-            Severity::Error => (Level::Error, &mut shown[0]),
-            Severity::Warning => (Level::Warning, &mut shown[1]),
-            Severity::Notice => (Level::Notice, &mut shown[2]),
-        };
-        if *n < 10 {
-            *n += 1;
-            out.push_str(&commands::annotation(
-                level,
-                &f.title,
-                &f.message,
-                f.file.as_deref(),
-                f.line,
-            ));
-        }
-    }
-    out
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Request>, String> {
@@ -299,10 +276,7 @@ fn judge(stage: &StagePolicy, workspace: &Path) -> StageVerdict {
                     read.unwrap_or_else(|e| Fact::Unavailable(relative(workspace, &e.to_string())));
                 // No baseline here: regressions are judged against the version in the stage,
                 // which only a promotion reads; quarantine expiry is judged at this instant.
-                let ctx = gates::GateContext {
-                    now: jiff::Timestamp::now(),
-                    baseline: None,
-                };
+                let ctx = gates::GateContext::without_baseline(jiff::Timestamp::now());
                 gates::evaluate_in(&stage.key, gate, &evidence, ctx)
             }
             None => gates::skipped(&stage.key, gate, &remote_reason(&gate.spec)),

@@ -25,6 +25,8 @@ use std::sync::{Arc, RwLock};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use secrecy::{ExposeSecret, SecretString};
 
+mod json_escapes;
+
 /// A secret value: `Debug` prints `[REDACTED]`, and the value is exposed only where it is sent.
 #[derive(Clone)]
 pub struct Secret(SecretString);
@@ -148,15 +150,25 @@ impl Redactor {
         }
     }
 
-    /// `text` with every secret replaced by `***`; borrowed when there is none (the common case,
-    /// one pass over the text whatever the number of secrets).
+    /// `text` with every secret replaced by `***`, also one written with JSON `\uXXXX` escapes
+    /// ([`json_escapes`]); borrowed when there is none (the common case, one pass over the text
+    /// whatever the number of secrets, and a second only over text that has a `\u`).
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        self.read(|inner| match &inner.matcher {
-            Some(m) if m.is_match(text) => {
+        self.read(|inner| {
+            let Some(m) = &inner.matcher else {
+                return Cow::Borrowed(text);
+            };
+            let plain = if m.is_match(text) {
                 let masks = vec![MASK; inner.needles.len()];
                 Cow::Owned(m.replace_all(text, &masks))
+            } else {
+                Cow::Borrowed(text)
+            };
+            // JSON text may write a secret's characters as `\uXXXX` escapes.
+            match json_escapes::mask(m, &plain) {
+                Some(masked) => Cow::Owned(masked),
+                None => plain,
             }
-            _ => Cow::Borrowed(text),
         })
     }
 

@@ -330,10 +330,7 @@ async fn checks_loop(
 /// Decides a `verify` gate: `prometheus` and `health` read neither the clock (the facts were
 /// read at the check) nor a tests baseline.
 fn evaluate(stage: &str, g: &crate::policy::Gate, e: &Fact) -> gates::GateEval {
-    let ctx = gates::GateContext {
-        now: jiff::Timestamp::UNIX_EPOCH,
-        baseline: None,
-    };
+    let ctx = gates::GateContext::without_baseline(jiff::Timestamp::UNIX_EPOCH);
     gates::evaluate_in(stage, g, e, ctx)
 }
 

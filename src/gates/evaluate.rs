@@ -15,10 +15,9 @@ use crate::policy::{Gate, GateSpec};
 /// Decides one gate at a fixed instant (2026-01-01) without a baseline, for tests.
 #[cfg(test)]
 pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
-    let ctx = GateContext {
-        now: jiff::Timestamp::from_second(1_767_225_600).unwrap_or_default(),
-        baseline: None,
-    };
+    let ctx = GateContext::without_baseline(
+        jiff::Timestamp::from_second(1_767_225_600).unwrap_or_default(),
+    );
     evaluate_in(stage, gate, fact, ctx)
 }
 

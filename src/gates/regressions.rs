@@ -33,14 +33,23 @@ pub enum Baseline {
     Missing(String),
 }
 
-/// What a tests gate needs besides its evidence: the instant (quarantine expiry) and, in
-/// regression mode, the baseline.
+/// What a tests gate needs besides its evidence: now (quarantine expiry) and the baseline.
 #[derive(Debug, Clone, Copy)]
 pub struct GateContext<'a> {
     /// Now (the caller read the clock).
     pub now: jiff::Timestamp,
     /// The baseline of this gate, when regression mode asked for one.
     pub baseline: Option<&'a Baseline>,
+}
+
+impl GateContext<'_> {
+    /// At `now`, no baseline: a local run, a `verify` watch, a test at a fixed instant.
+    pub fn without_baseline(now: jiff::Timestamp) -> Self {
+        GateContext {
+            now,
+            baseline: None,
+        }
+    }
 }
 
 /// The settings of a tests gate.

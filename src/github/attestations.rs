@@ -105,12 +105,8 @@ impl GitHubClient {
 
 /// A failed read, worded with the permission it needs.
 fn status_error(scope: &AttestationScope, path: &str, reply: &crate::http::Reply) -> String {
-    let server = reply
-        .server_message()
-        .map(|m| format!(": {}", m.chars().take(200).collect::<String>()))
-        .unwrap_or_default();
-    if let Some(wait) = reply.rate_limit_wait() {
-        let wait = reply.wait_refused.unwrap_or(wait);
+    let server = reply.quoted_message(200);
+    if let Some(wait) = reply.rate_limited_for() {
         return format!(
             "GET {path}: GitHub rate limit reached (HTTP {}); retry after {} s",
             reply.status,

@@ -189,12 +189,8 @@ impl GitHubClient {
 }
 
 fn status_error(repo: &str, path: &str, reply: &crate::http::Reply) -> StopReadError {
-    let server = reply
-        .server_message()
-        .map(|m| format!(": {}", m.chars().take(200).collect::<String>()))
-        .unwrap_or_default();
-    if let Some(wait) = reply.rate_limit_wait() {
-        let wait = reply.wait_refused.unwrap_or(wait);
+    let server = reply.quoted_message(200);
+    if let Some(wait) = reply.rate_limited_for() {
         let at = jiff::Timestamp::now()
             .checked_add(jiff::SignedDuration::from_secs(wait.as_secs() as i64))
             .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())

@@ -60,6 +60,29 @@ impl Reply {
         error_body::message(&self.text)
     }
 
+    /// The server's message cut to `max` characters, as `": message"` to follow a status; empty
+    /// when it said nothing.
+    pub(crate) fn quoted_message(&self, max: usize) -> String {
+        self.server_message()
+            .map(|m| format!(": {}", m.chars().take(max).collect::<String>()))
+            .unwrap_or_default()
+    }
+
+    /// The wait a rate-limited answer asked for (the one the retry refused, when it did);
+    /// `None` when the answer is no rate limit.
+    pub(crate) fn rate_limited_for(&self) -> Option<Duration> {
+        self.rate_limit_wait()
+            .map(|wait| self.wait_refused.unwrap_or(wait))
+    }
+
+    /// This answer, marked as one the caller was asked to wait `wait` for and would not.
+    fn refused(self, wait: Duration) -> Reply {
+        Reply {
+            wait_refused: Some(wait),
+            ..self
+        }
+    }
+
     /// How long this answer says to wait before sending again, when it is a rate limit.
     pub fn rate_limit_wait(&self) -> Option<Duration> {
         retry::rate_limit_wait(self.status, &self.headers)
@@ -85,6 +108,22 @@ impl std::fmt::Debug for Remote {
             .field("token", &self.token)
             .finish()
     }
+}
+
+/// One request as sent: what, where, and how much of the answer to read. Copied into every
+/// attempt of a retried read.
+#[derive(Clone, Copy)]
+struct Call<'a> {
+    method: &'a Method,
+    path: &'a str,
+    body: Option<Body<'a>>,
+    limit: usize,
+    bounds: Bounds<'a>,
+}
+
+/// The answer without the budget it held: for callers that read no bounded body.
+fn unheld(outcome: Result<(Reply, Option<Hold>), RemoteError>) -> Result<Reply, RemoteError> {
+    outcome.map(|(reply, _)| reply)
 }
 
 /// `METHOD path` without the query, as errors and logs name a call.
@@ -166,21 +205,30 @@ impl Remote {
         path: &str,
         body: Option<Body<'_>>,
     ) -> Result<Reply, RemoteError> {
-        self.send_limited(method, path, body, self.options.max_body, Bounds::default())
-            .await
-            .map(|(reply, _)| reply)
+        unheld(self.once(self.call(&method, path, body)).await)
     }
 
-    /// [`Remote::send`] reading at most `limit` bytes of the answer within `bounds`.
-    async fn send_limited(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Body<'_>>,
-        limit: usize,
-        bounds: Bounds<'_>,
-    ) -> Result<(Reply, Option<Hold>), RemoteError> {
-        let op = operation(&method, path);
+    /// A call to `path` reading at most [`ClientOptions::max_body`] bytes, with no other bound.
+    fn call<'a>(&self, method: &'a Method, path: &'a str, body: Option<Body<'a>>) -> Call<'a> {
+        Call {
+            method,
+            path,
+            body,
+            limit: self.options.max_body,
+            bounds: Bounds::default(),
+        }
+    }
+
+    /// Sends `call` once, reading at most its `limit` bytes of the answer within its `bounds`.
+    async fn once(&self, call: Call<'_>) -> Result<(Reply, Option<Hold>), RemoteError> {
+        let Call {
+            method,
+            path,
+            body,
+            limit,
+            bounds,
+        } = call;
+        let op = operation(method, path);
         let mut req = self
             .http
             .request(method.clone(), format!("{}{}", self.base, path))
@@ -272,9 +320,11 @@ impl Remote {
 
     /// A read of at most `limit` bytes (a downloaded file), retried like [`Remote::get`].
     pub async fn get_limited(&self, path: &str, limit: usize) -> Result<Reply, RemoteError> {
-        self.read_with(Method::GET, path, None, limit, Bounds::default())
-            .await
-            .map(|(reply, _)| reply)
+        let call = Call {
+            limit,
+            ..self.call(&Method::GET, path, None)
+        };
+        unheld(self.retried(call).await)
     }
 
     /// A read of at most `limit` bytes within `bounds` (a byte budget shared with other reads,
@@ -286,7 +336,12 @@ impl Remote {
         limit: usize,
         bounds: Bounds<'_>,
     ) -> Result<(Reply, Option<Hold>), RemoteError> {
-        self.read_with(Method::GET, path, None, limit, bounds).await
+        let call = Call {
+            limit,
+            bounds,
+            ..self.call(&Method::GET, path, None)
+        };
+        self.retried(call).await
     }
 
     /// A read: sent again on 408/429/5xx and transport failures, waiting what the server asks
@@ -303,24 +358,14 @@ impl Remote {
         path: &str,
         body: Option<Body<'_>>,
     ) -> Result<Reply, RemoteError> {
-        self.read_with(method, path, body, self.options.max_body, Bounds::default())
-            .await
-            .map(|(reply, _)| reply)
+        unheld(self.retried(self.call(&method, path, body)).await)
     }
 
-    async fn read_with(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Body<'_>>,
-        limit: usize,
-        bounds: Bounds<'_>,
-    ) -> Result<(Reply, Option<Hold>), RemoteError> {
+    /// Sends `call` as a read (see [`Remote::get`]).
+    async fn retried(&self, call: Call<'_>) -> Result<(Reply, Option<Hold>), RemoteError> {
         let mut attempt = 0;
         loop {
-            let outcome = self
-                .send_limited(method.clone(), path, body, limit, bounds)
-                .await;
+            let outcome = self.once(call).await;
             let backoff = self.options.backoff * 2u32.saturating_pow(attempt);
             let asked = match &outcome {
                 Ok((reply, _)) if !retry::retryable(reply.status, &reply.headers) => {
@@ -337,13 +382,7 @@ impl Remote {
                 return outcome;
             }
             if let Some(wait) = asked.filter(|w| *w > self.options.max_retry_after) {
-                return outcome.map(|(reply, hold)| {
-                    let reply = Reply {
-                        wait_refused: Some(wait),
-                        ..reply
-                    };
-                    (reply, hold)
-                });
+                return outcome.map(|(reply, hold)| (reply.refused(wait), hold));
             }
             // The failed attempt's budget is given back before waiting.
             drop(outcome);
@@ -369,12 +408,7 @@ impl Remote {
                     resends += 1;
                     tokio::time::sleep(wait).await;
                 }
-                Some(wait) => {
-                    return Ok(Reply {
-                        wait_refused: Some(wait),
-                        ..reply
-                    });
-                }
+                Some(wait) => return Ok(reply.refused(wait)),
                 None => return Ok(reply),
             }
         }

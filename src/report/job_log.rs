@@ -9,7 +9,7 @@
 
 use super::commands::{self, Level};
 use super::wording;
-use crate::gates::{GateResult, GateStatus, Severity, StageVerdict};
+use crate::gates::{Finding, GateResult, GateStatus, Severity, StageVerdict};
 use crate::inputs::Command;
 use crate::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
@@ -159,25 +159,7 @@ pub fn closing(outcome: &Outcome) -> String {
         .findings
         .iter()
         .partition(|f| f.category == REPORT_CATEGORY);
-    let mut shown = [0usize; 3];
-    for f in reports.into_iter().chain(items) {
-        let (level, n) = match f.severity {
-            Severity::Error => (Level::Error, &mut shown[0]),
-            Severity::Warning => (Level::Warning, &mut shown[1]),
-            Severity::Notice => (Level::Notice, &mut shown[2]),
-        };
-        if *n == MAX_ANNOTATIONS {
-            continue;
-        }
-        *n += 1;
-        out.push_str(&commands::annotation(
-            level,
-            &f.title,
-            &f.message,
-            f.file.as_deref(),
-            f.line,
-        ));
-    }
+    out.push_str(&finding_annotations(reports.into_iter().chain(items)));
     out.push_str(&format!(
         "promote-action: result={} version={} from={} to={}\n",
         outcome.result.as_str(),
@@ -300,6 +282,33 @@ fn list(reasons: &[String]) -> String {
         out.push_str(&format!(
             "\n- and {} more (see the job summary)",
             reasons.len() - MAX_NAMED
+        ));
+    }
+    out
+}
+
+/// The failing tests and findings on their files, each at its own level: the runner shows the
+/// first [`MAX_ANNOTATIONS`] of each level, so no more are written. A promotion's log and the
+/// local `gates` command annotate them alike.
+pub(crate) fn finding_annotations<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> String {
+    let mut shown = [0usize; 3];
+    let mut out = String::new();
+    for f in findings {
+        let (level, n) = match f.severity {
+            Severity::Error => (Level::Error, &mut shown[0]),
+            Severity::Warning => (Level::Warning, &mut shown[1]),
+            Severity::Notice => (Level::Notice, &mut shown[2]),
+        };
+        if *n == MAX_ANNOTATIONS {
+            continue;
+        }
+        *n += 1;
+        out.push_str(&commands::annotation(
+            level,
+            &f.title,
+            &f.message,
+            f.file.as_deref(),
+            f.line,
         ));
     }
     out

@@ -26,6 +26,32 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Escapes text that may span lines (a policy file's list of problems): its first line as
+/// [`escape`] does, then each further non-blank line as a list item of its own. [`escape`]
+/// folds line breaks into spaces, which ran the problems together on one line. A line's own
+/// list number (`2.`) is escaped so that it stays text inside the bullet.
+pub fn escape_lines(s: &str) -> String {
+    if !s.trim_end().contains('\n') {
+        return escape(s);
+    }
+    let mut lines = s.lines().filter(|l| !l.trim().is_empty());
+    let mut out = escape(lines.next().unwrap_or(""));
+    for (i, line) in lines.enumerate() {
+        out.push_str(if i == 0 { "\n\n- " } else { "\n- " });
+        let line = escape(line.trim());
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        match line.as_bytes().get(digits) {
+            Some(b'.' | b')') if digits > 0 => {
+                out.push_str(&line[..digits]);
+                out.push('\\');
+                out.push_str(&line[digits..]);
+            }
+            _ => out.push_str(&line),
+        }
+    }
+    out
+}
+
 /// Text inside inline code: backticks cannot be escaped there, so they are replaced.
 pub fn code(s: &str) -> String {
     let cleaned: String = s
@@ -73,6 +99,24 @@ mod tests {
         ];
         for (input, expected) in table {
             assert_eq!(escape(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn each_further_line_is_a_list_item() {
+        let table = [
+            ("one line", "one line"),
+            ("trailing break\n", "trailing break "),
+            ("", ""),
+            (
+                "p.yml: 2 problems:\n1. bad <key>\n2. worse",
+                "p.yml: 2 problems:\n\n- 1\\. bad &lt;key&gt;\n- 2\\. worse",
+            ),
+            ("first\n\n  second  \r\nthird", "first\n\n- second\n- third"),
+            ("a\n10) b\n-x", "a\n\n- 10\\) b\n- -x"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(escape_lines(input), expected, "{input}");
         }
     }
 

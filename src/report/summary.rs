@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::markdown::{code, cut, escape};
+use super::markdown::{code, cut, escape, escape_lines};
 use super::tables::{MAX_ROWS, evaluations, findings, gate_tables};
 use super::wording;
 use crate::gates::GateStatus;
@@ -348,7 +348,7 @@ fn next_steps(o: &Outcome, out: &mut String) {
         }
         RunResult::Failed => {
             if let Some(f) = &o.failure {
-                let _ = writeln!(out, "**Error:** {}\n", escape(&f.message));
+                let _ = writeln!(out, "**Error:** {}\n", escape_lines(&f.message));
             }
             if o.to_stage.is_empty() && !o.stage_read {
                 let _ = writeln!(

@@ -13,9 +13,9 @@
 //! - `missing_fields`: remove the keys a client decides on ([`MISSING_FIELDS`]) at every depth.
 //! - `extra_fields`: add unknown keys to every JSON object.
 //! - `echo`: answer `code` with an error body quoting the request's bearer token, in one of the
-//!   shapes JFrog and GitHub send (`jfrog`, `message`, `graphql`, `text`, and `long`: the token
-//!   after 290 characters, where a shortened message would cut it) — a server that echoes
-//!   credentials, for the redaction tests.
+//!   shapes JFrog and GitHub send (`jfrog`, `message`, `graphql`, `text`, `long`: the token
+//!   after 290 characters, where a shortened message would cut it, and `escaped`: the token in
+//!   JSON `\uXXXX` escapes) — a server that echoes credentials, for the redaction tests.
 //! - `drip`: run the handler, then send its body `bytes` at a time every `every_ms`
 //!   milliseconds; with `endless`, never end it (after the body, whitespace forever).
 //!
@@ -152,6 +152,10 @@ pub enum EchoShape {
     Text,
     /// Plain text with the token after 290 characters of padding.
     Long,
+    /// `{"reason":"… <token> …"}`, a JSON body of no known error shape (quoted as text), with
+    /// every character of the token written as a JSON `\uXXXX` escape, as servers that escape
+    /// everything outside plain ASCII may.
+    Escaped,
 }
 
 impl FaultKind {
@@ -203,6 +207,15 @@ pub fn echo_response(code: u16, shape: EchoShape, token: &str) -> Response {
             "text/plain; charset=utf-8",
             format!("{} {message}", "x".repeat(290)),
         ),
+        EchoShape::Escaped => {
+            let escaped: String = token
+                .encode_utf16()
+                .map(|unit| format!("\\u{unit:04x}"))
+                .collect();
+            // The rest of the message is plain ASCII: no other escape is needed.
+            let text = message.replace(token, &escaped);
+            ("application/json", format!(r#"{{"reason":"{text}"}}"#))
+        }
     };
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = Response::new(Body::from(text));

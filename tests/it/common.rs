@@ -204,8 +204,7 @@ impl Action {
             .env("GITHUB_ACTOR", "alice")
             .env("GITHUB_EVENT_NAME", "workflow_dispatch")
             .env("GITHUB_SERVER_URL", "https://github.com")
-            .env("GITHUB_API_URL", "http://127.0.0.1:9")
-            .env("PROMOTE_ACTION_TEST_FAST", "1");
+            .env("GITHUB_API_URL", "http://127.0.0.1:9");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }

@@ -442,3 +442,53 @@ fn example_files_are_where_the_readme_says() {
         }
     }
 }
+
+/// `PROMOTE_ACTION_*` variables the test harness (`harness`, its text) sets on the binary that
+/// no source file (`sources`, their text) names: settings that change nothing.
+fn unread_settings(harness: &str, sources: &str) -> Vec<String> {
+    let set: BTreeSet<&str> = harness
+        .split(".env(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|name| name.starts_with("PROMOTE_ACTION_"))
+        .collect();
+    set.into_iter()
+        .filter(|name| !sources.contains(&format!("\"{name}\"")))
+        .map(|name| format!("tests/it/common.rs sets {name}, which nothing in src/ reads"))
+        .collect()
+}
+
+/// Every `.rs` file under `dir`, concatenated.
+fn sources_under(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            text.push_str(&sources_under(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            text.push_str(&std::fs::read_to_string(&path).expect("read source"));
+        }
+    }
+    text
+}
+
+#[test]
+fn every_setting_the_harness_gives_the_binary_is_read() {
+    assert_none(
+        "harness settings",
+        unread_settings(
+            &read("tests/it/common.rs"),
+            &sources_under(&repo().join("src")),
+        ),
+    );
+}
+
+#[test]
+fn unread_settings_detects_a_variable_nothing_reads() {
+    let harness =
+        r#"cmd.env("PROMOTE_ACTION_A", "1").env("PROMOTE_ACTION_B", "2").env("HOME", "/")"#;
+    assert_eq!(
+        unread_settings(harness, r#"num("PROMOTE_ACTION_A")"#),
+        ["tests/it/common.rs sets PROMOTE_ACTION_B, which nothing in src/ reads"]
+    );
+}

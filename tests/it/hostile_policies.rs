@@ -1,9 +1,9 @@
 //! The hostile-input catalogue, policy files: every broken, huge, deep or escaping policy file
 //! exits 2 naming the file, quickly, and never echoes what it should not.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use crate::common::{Action, Sim};
+use crate::common::{Action, Run, Sim};
 use crate::hostile::*;
 
 // ------------------------------------------------------------------ policy files
@@ -72,7 +72,9 @@ pub(crate) fn hostile_policies() -> Vec<(&'static str, String)> {
     ]
 }
 
-fn policy_case(class: &str, text: &str) -> Result<(), String> {
+/// The action run with `text` as its policy file: the simulator (for what it was sent), the
+/// run, and how long the run took.
+fn run_with_policy(text: &str) -> (Sim, Run, Duration) {
     let sim = Sim::start();
     let mut a = Action::new(&sim, APP);
     a.fast()
@@ -82,6 +84,11 @@ fn policy_case(class: &str, text: &str) -> Result<(), String> {
         .file(POLICY, text);
     let started = Instant::now();
     let run = a.run();
+    (sim, run, started.elapsed())
+}
+
+fn policy_case(class: &str, text: &str) -> Result<(), String> {
+    let (sim, run, took) = run_with_policy(text);
     let what = format!("policy {class}");
     sane(&run).map_err(|e| format!("{what}: {e}"))?;
     if run.code != 2 {
@@ -102,8 +109,8 @@ fn policy_case(class: &str, text: &str) -> Result<(), String> {
     if sim.sim.requests().iter().any(|r| r.method != "GET") || sim.sim.promotions_applied() != 0 {
         return Err(format!("{what}: a policy error changed something"));
     }
-    if started.elapsed() > WALL {
-        return Err(format!("{what}: took {:?}", started.elapsed()));
+    if took > WALL {
+        return Err(format!("{what}: took {took:?}"));
     }
     Ok(())
 }
@@ -168,4 +175,32 @@ fn policy_outside_the_workspace_is_not_echoed() {
         );
     }
     assert_eq!(sim.sim.promotions_applied(), 0);
+}
+
+/// A policy file with two mistakes: the job summary shows them one per line, under the line
+/// naming the file (they ran together on one line).
+#[test]
+fn two_policy_mistakes_are_two_lines_of_the_summary() {
+    let (_sim, run, _) = run_with_policy(
+        "version: 1\nstages:\n  QA:\n    gates:\n      - tests: { paths: a, min-tests: many }\n      - coverage: { path: c.xml, min-lin: 80 }\n",
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let lines: Vec<&str> = run.summary.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("**Error:**"))
+        .unwrap_or_else(|| panic!("no error in the summary:\n{}", run.summary));
+    assert!(
+        lines[at].ends_with(&format!("{POLICY}: 2 problems:")),
+        "{}",
+        lines[at]
+    );
+    for (n, key) in [(1, "min-tests"), (2, "min-lin")] {
+        let line = lines.get(at + 1 + n).copied().unwrap_or_default();
+        assert!(
+            line.starts_with(&format!("- {n}\\. ")) && line.contains(key),
+            "problem {n} is not a line of its own:\n{}",
+            run.summary
+        );
+    }
 }

@@ -136,13 +136,21 @@ fn assert_nowhere(sim: &Sim, gh: &Gh, run: &Run, secrets: &[String]) {
     }
 }
 
+/// Every secret of the run, as it is and with each character a JSON `\uXXXX` escape (the
+/// form an `escaped` echo quotes it in).
 fn secrets(gh: &Gh) -> Vec<String> {
-    vec![
+    let plain = [
         ACCESS.to_string(),
         GITHUB.to_string(),
         format!("{}{HOOK_PATH}", gh.server.uri()),
         HOOK_PATH.trim_start_matches('/').to_string(),
-    ]
+    ];
+    let escaped = plain.clone().map(|s| {
+        s.encode_utf16()
+            .map(|unit| format!("\\u{unit:04x}"))
+            .collect::<String>()
+    });
+    plain.into_iter().chain(escaped).collect()
 }
 
 /// A fault, given the webhook URL of the run (which the JFrog side quotes too).
@@ -207,6 +215,10 @@ fn secrets_echoed_in_every_error_shape_reach_nothing_written_signed_or_sent() {
         (
             "a 300-character error page with the token where a message is cut",
             Box::new(|_| echo(AQL, 401, EchoShape::Long).times(1)),
+        ),
+        (
+            "a 401 body of no known shape with the bearer token in JSON \\u escapes",
+            Box::new(|_| echo(GRAPHQL, 401, EchoShape::Escaped)),
         ),
         (
             "a message-shaped 400 on the attestation upload",

@@ -1,5 +1,7 @@
 //! Deployments: one per stage the run reached (or left, for a rollback), with `in_progress`
 //! then its final status, so the repository's environments show where each version is.
+//!
+//! [`Deployment`] words each request (pure); [`deployments`] only sends them.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -43,14 +45,12 @@ pub(super) async fn deployments(
     let mut warnings = Vec::new();
     for h in hops {
         let d = Deployment::of(o, h, sha, release_stage);
-        let (env, to, description, rollback) = (&d.env, &d.to, &d.description, d.rollback);
-        let what = format!("deployment to environment `{env}`");
-        let body = &d.body;
+        let what = format!("deployment to environment `{}`", d.env);
         let created = match client
             .call(
                 Method::POST,
                 &format!("/repos/{}/deployments", req.repo),
-                Some(body),
+                Some(&d.body),
             )
             .await
         {
@@ -76,22 +76,7 @@ pub(super) async fn deployments(
             ));
             continue;
         };
-        let (state, final_description) = final_status(o, h, env, to, rollback);
-        for (state, text) in [
-            ("in_progress", description.clone()),
-            (state, final_description),
-        ] {
-            let mut status = json!({
-                "state": state,
-                "description": cut(&text, MAX_DESCRIPTION - 1),
-                "environment": env,
-            });
-            if let Some(u) = req.run_url {
-                status["log_url"] = json!(u);
-            }
-            if let Some(u) = &env_url {
-                status["environment_url"] = json!(u);
-            }
+        for (state, status) in d.statuses(o, h, req.run_url, env_url.as_deref()) {
             if let Err(e) = client
                 .call(
                     Method::POST,
@@ -115,16 +100,16 @@ pub(super) async fn deployments(
 
 /// One deployment as GitHub is asked to create it: the environment, where the version went,
 /// the description and the request body.
-struct Deployment {
-    env: String,
+pub(super) struct Deployment {
+    pub(super) env: String,
     to: String,
     description: String,
     rollback: bool,
-    body: Value,
+    pub(super) body: Value,
 }
 
 impl Deployment {
-    fn of(o: &Outcome, h: &Hop, sha: &str, release_stage: Option<&str>) -> Deployment {
+    pub(super) fn of(o: &Outcome, h: &Hop, sha: &str, release_stage: Option<&str>) -> Deployment {
         let stage = deployment_stage(h);
         let env = o.display(stage).to_string();
         let production = h.action == HopAction::Release || release_stage == Some(stage);
@@ -175,6 +160,38 @@ impl Deployment {
             rollback,
             body,
         }
+    }
+}
+
+impl Deployment {
+    /// The two statuses set on the created deployment, in order: `in_progress`, then how the
+    /// hop ended; each with its state.
+    pub(super) fn statuses(
+        &self,
+        o: &Outcome,
+        h: &Hop,
+        run_url: Option<&str>,
+        env_url: Option<&str>,
+    ) -> [(&'static str, Value); 2] {
+        let (state, final_description) = final_status(o, h, &self.env, &self.to, self.rollback);
+        [
+            ("in_progress", self.description.clone()),
+            (state, final_description),
+        ]
+        .map(|(state, text)| {
+            let mut status = json!({
+                "state": state,
+                "description": cut(&text, MAX_DESCRIPTION - 1),
+                "environment": self.env,
+            });
+            if let Some(u) = run_url {
+                status["log_url"] = json!(u);
+            }
+            if let Some(u) = env_url {
+                status["environment_url"] = json!(u);
+            }
+            (state, status)
+        })
     }
 }
 

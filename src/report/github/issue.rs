@@ -1,5 +1,8 @@
 //! The failure issue: opened once per application and target stage (found again by label and
 //! exact title, never duplicated), commented on by later failures, closed by the next success.
+//!
+//! [`issue_title`], [`issue_body`] and [`render`] word every call (pure); [`issue`] looks the
+//! open issue up and sends what [`render`] says.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -8,7 +11,7 @@ use super::ReportRequest;
 use super::text::{bounded, failed_gates, is_failure, stage_of, verdict_line, warning};
 use crate::github::{ApiError, GitHubClient};
 use crate::promotion::outcome::{Outcome, RunResult};
-use crate::report::markdown::{cut, escape};
+use crate::report::markdown::{cut, escape, escape_lines};
 
 /// Label of the failure issue; the issue is found again by this label and its exact title.
 pub const LABEL: &str = "promotion-failure";
@@ -44,7 +47,7 @@ pub(super) fn issue_body(req: &ReportRequest<'_>, o: &Outcome) -> String {
     if let Some(f) = &o.failure {
         head.push_str(&format!(
             "**Error:** {}\n\n",
-            escape(&cut(&f.message, 2000))
+            escape_lines(&cut(&f.message, 2000))
         ));
     }
     match req.run_url {
@@ -91,28 +94,35 @@ async fn find_issue(
     }))
 }
 
-pub(super) async fn issue(
-    client: &GitHubClient,
-    req: &ReportRequest<'_>,
-    o: &Outcome,
-) -> Result<(), String> {
-    let resolved = matches!(o.result, RunResult::Promoted | RunResult::Released);
-    if !is_failure(o.result) && !resolved {
-        return Ok(());
-    }
-    let title = issue_title(o);
-    let what = format!("failure issue `{title}`");
-    let existing = find_issue(client, req, &title).await.map_err(|e| {
-        warning(
-            &format!("{what} could not be looked up"),
-            "issues: write",
-            "notify-issue",
-            &e,
-        )
-    })?;
-    let repo = req.repo;
-    if resolved {
-        let Some(n) = existing else { return Ok(()) };
+/// What is sent about the failure issue once the open one (if any) is known: the calls'
+/// bodies, worded here.
+#[derive(Debug, PartialEq)]
+pub(super) enum IssueUpdate {
+    /// Nothing to say: a run that neither failed nor promoted, or a success with no open issue.
+    Nothing,
+    /// A success closes the open issue `number`, with a comment saying so.
+    Resolve {
+        number: u64,
+        comment: Value,
+        close: Value,
+    },
+    /// Another failure is added to the open issue `number`.
+    Comment { number: u64, comment: Value },
+    /// The first failure opens the issue.
+    Open(Value),
+}
+
+/// Whether a run with this result resolves the failure issue.
+fn resolves(o: &Outcome) -> bool {
+    matches!(o.result, RunResult::Promoted | RunResult::Released)
+}
+
+/// Words the update to the failure issue of `o`, given the open one found by its title.
+pub(super) fn render(req: &ReportRequest<'_>, o: &Outcome, existing: Option<u64>) -> IssueUpdate {
+    if resolves(o) {
+        let Some(number) = existing else {
+            return IssueUpdate::Nothing;
+        };
         let comment = format!(
             "✅ Resolved: {}.{}",
             escape(&verdict_line(o)),
@@ -120,65 +130,73 @@ pub(super) async fn issue(
                 .map(|u| format!(" Workflow run: {u}"))
                 .unwrap_or_default()
         );
-        let fail = |e: ApiError| {
-            warning(
-                &format!("{what} (#{n}) was not closed"),
-                "issues: write",
-                "notify-issue",
-                &e,
-            )
+        return IssueUpdate::Resolve {
+            number,
+            comment: json!({ "body": comment }),
+            close: json!({ "state": "closed", "state_reason": "completed" }),
         };
-        client
-            .call(
-                Method::POST,
-                &format!("/repos/{repo}/issues/{n}/comments"),
-                Some(&json!({ "body": comment })),
-            )
-            .await
-            .map_err(fail)?;
-        client
-            .call(
-                Method::PATCH,
-                &format!("/repos/{repo}/issues/{n}"),
-                Some(&json!({ "state": "closed", "state_reason": "completed" })),
-            )
-            .await
-            .map_err(fail)?;
-        return Ok(());
+    }
+    if !is_failure(o.result) {
+        return IssueUpdate::Nothing;
     }
     let body = issue_body(req, o);
     match existing {
-        Some(n) => client
-            .call(
+        Some(number) => IssueUpdate::Comment {
+            number,
+            comment: json!({ "body": body }),
+        },
+        None => {
+            IssueUpdate::Open(json!({ "title": issue_title(o), "body": body, "labels": [LABEL] }))
+        }
+    }
+}
+
+pub(super) async fn issue(
+    client: &GitHubClient,
+    req: &ReportRequest<'_>,
+    o: &Outcome,
+) -> Result<(), String> {
+    if !is_failure(o.result) && !resolves(o) {
+        return Ok(());
+    }
+    let title = issue_title(o);
+    let what = format!("failure issue `{title}`");
+    let warn = |done: String, e: ApiError| warning(&done, "issues: write", "notify-issue", &e);
+    let existing = find_issue(client, req, &title)
+        .await
+        .map_err(|e| warn(format!("{what} could not be looked up"), e))?;
+    let repo = req.repo;
+    let send = |method: Method, path: String, body: Value| async move {
+        client.call(method, &path, Some(&body)).await.map(|_| ())
+    };
+    match render(req, o, existing) {
+        IssueUpdate::Nothing => Ok(()),
+        IssueUpdate::Resolve {
+            number: n,
+            comment,
+            close,
+        } => {
+            let fail = |e| warn(format!("{what} (#{n}) was not closed"), e);
+            send(
                 Method::POST,
-                &format!("/repos/{repo}/issues/{n}/comments"),
-                Some(&json!({ "body": body })),
+                format!("/repos/{repo}/issues/{n}/comments"),
+                comment,
             )
             .await
-            .map(|_| ())
-            .map_err(|e| {
-                warning(
-                    &format!("{what} (#{n}) was not updated"),
-                    "issues: write",
-                    "notify-issue",
-                    &e,
-                )
-            }),
-        None => client
-            .call(
-                Method::POST,
-                &format!("/repos/{repo}/issues"),
-                Some(&json!({ "title": title, "body": body, "labels": [LABEL] })),
-            )
+            .map_err(fail)?;
+            send(Method::PATCH, format!("/repos/{repo}/issues/{n}"), close)
+                .await
+                .map_err(fail)
+        }
+        IssueUpdate::Comment { number: n, comment } => send(
+            Method::POST,
+            format!("/repos/{repo}/issues/{n}/comments"),
+            comment,
+        )
+        .await
+        .map_err(|e| warn(format!("{what} (#{n}) was not updated"), e)),
+        IssueUpdate::Open(body) => send(Method::POST, format!("/repos/{repo}/issues"), body)
             .await
-            .map(|_| ())
-            .map_err(|e| {
-                warning(
-                    &format!("{what} was not opened"),
-                    "issues: write",
-                    "notify-issue",
-                    &e,
-                )
-            }),
+            .map_err(|e| warn(format!("{what} was not opened"), e)),
     }
 }

@@ -8,6 +8,9 @@
 //! becomes a warning string the caller prints with `::warning`. Mutations are sent once; only a
 //! rate-limited answer (which GitHub did not apply) is waited out and sent again, so a retry can
 //! never create a second issue or comment.
+//!
+//! Each report's file words it in pure functions (`render`, the titles and bodies, the
+//! warnings) and sends it in one thin async function, so the wording is tested without a client.
 
 mod check_run;
 mod deployments;
@@ -88,6 +91,9 @@ pub async fn report(
 }
 
 #[cfg(test)]
+mod tests_render;
+
+#[cfg(test)]
 mod tests {
     use super::issue::issue_body;
     use super::text::{bounded, cut_bytes};
@@ -99,7 +105,7 @@ mod tests {
     use crate::promotion::test_outcomes::{OutcomeBuilder, hop};
     use crate::report::apptrust_version_url;
 
-    fn blocked() -> Outcome {
+    pub(super) fn blocked() -> Outcome {
         OutcomeBuilder::new(Command::Promote, "inventory", "1.2.0")
             .lifecycle("bookverse", &["bookverse-DEV", "bookverse-QA", "PROD"])
             .result(RunResult::Blocked)

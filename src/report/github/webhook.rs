@@ -1,15 +1,18 @@
 //! The chat webhook (`notify-webhook`): one Slack-compatible `{"text": …}` message per blocked or
 //! failed run. The URL is a secret: it never appears in a message or a warning.
+//!
+//! [`webhook_text`], [`render`] and the warnings are worded here (pure); [`webhook`] only
+//! sends.
 
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::ReportRequest;
 use super::text::{failed_gates, stage_of};
 use crate::github::GitHubClient;
-use crate::http::{Body, ClientOptions, Remote, RemoteErrorKind, error::NO_ADVICE};
+use crate::http::{Body, ClientOptions, Remote, RemoteError, RemoteErrorKind, error::NO_ADVICE};
 use crate::promotion::outcome::{Outcome, RunResult};
 use crate::report::markdown::cut;
 use crate::secret::Secret;
@@ -58,14 +61,38 @@ pub fn webhook_text(o: &Outcome, run_url: Option<&str>) -> String {
     lines.join("\n")
 }
 
+/// The message's JSON payload.
+pub(super) fn render(o: &Outcome, run_url: Option<&str>) -> Value {
+    json!({ "text": webhook_text(o, run_url) })
+}
+
+const WHAT: &str = "the notify-webhook URL was not notified";
+
+/// The warning when the webhook could not be reached (no answer).
+fn unreached(e: &RemoteError) -> String {
+    let why = match e.kind {
+        RemoteErrorKind::Timeout => format!("no answer within {} s", WEBHOOK_TIMEOUT.as_secs()),
+        _ if e.what.contains("builder error") => "it is not a valid URL".to_string(),
+        _ => format!("it could not be reached ({})", e.what),
+    };
+    format!("{WHAT}: {why}; check the notify-webhook secret. The promotion itself is not affected.")
+}
+
+/// The warning when the webhook answered `status`, not 2xx. The answer body is not quoted: a
+/// chat service may echo the request path, the secret.
+fn refused(status: u16) -> String {
+    format!(
+        "{WHAT}: it answered HTTP {status}; check the notify-webhook secret (a revoked or mistyped webhook answers 403/404). The promotion itself is not affected."
+    )
+}
+
 pub(super) async fn webhook(
     client: &GitHubClient,
     url: &Secret,
     req: &ReportRequest<'_>,
     o: &Outcome,
 ) -> Result<(), String> {
-    let what = "the notify-webhook URL was not notified";
-    let body = json!({ "text": webhook_text(o, req.run_url) });
+    let body = render(o, req.run_url);
     // Through the HTTP layer like every other request, so its body and its errors pass the
     // run's redactor (the URL is itself a secret there).
     let options = ClientOptions {
@@ -78,24 +105,10 @@ pub(super) async fn webhook(
     let reply = remote
         .send(Method::POST, "", Some(Body::Json(&body)))
         .await
-        .map_err(|e| {
-            let why = match e.kind {
-                RemoteErrorKind::Timeout => {
-                    format!("no answer within {} s", WEBHOOK_TIMEOUT.as_secs())
-                }
-                _ if e.what.contains("builder error") => "it is not a valid URL".to_string(),
-                _ => format!("it could not be reached ({})", e.what),
-            };
-            format!(
-                "{what}: {why}; check the notify-webhook secret. The promotion itself is not affected."
-            )
-        })?;
+        .map_err(|e| unreached(&e))?;
     if reply.is_success() {
-        return Ok(());
+        Ok(())
+    } else {
+        Err(refused(reply.status))
     }
-    // The answer body is not quoted: a chat service may echo the request path, the secret.
-    Err(format!(
-        "{what}: it answered HTTP {}; check the notify-webhook secret (a revoked or mistyped webhook answers 403/404). The promotion itself is not affected.",
-        reply.status
-    ))
 }

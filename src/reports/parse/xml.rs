@@ -74,11 +74,6 @@ impl XmlStream {
         self.reader.buffer_position() + self.skipped
     }
 
-    /// The decoder for attribute values (UTF-8 only).
-    pub(crate) fn decoder(&self) -> quick_xml::encoding::Decoder {
-        self.reader.decoder()
-    }
-
     /// Number of currently open elements (1 inside the root element).
     pub(crate) fn depth(&self) -> usize {
         self.depth
@@ -243,105 +238,6 @@ impl XmlStream {
         }
     }
 
-    /// Decodes and unescapes attribute `key` of `e` into `out` (cleared first). Returns
-    /// whether the attribute was present.
-    pub(crate) fn attr_into(
-        &self,
-        e: &BytesStart<'_>,
-        key: &[u8],
-        out: &mut String,
-    ) -> Result<bool, ReportError> {
-        out.clear();
-        for attr in e.attributes() {
-            let attr = attr.map_err(|err| self.malformed(format!("bad attribute: {err}")))?;
-            if attr.key.local_name().as_ref() == key {
-                let value = attr
-                    .decode_and_unescape_value(self.reader.decoder())
-                    .map_err(|err| {
-                        self.malformed(format!(
-                            "attribute `{}`: {err}",
-                            String::from_utf8_lossy(key)
-                        ))
-                    })?;
-                out.push_str(&value);
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    /// [`Self::attr_into`] through the fast [`raw_attr`] scan when the value needs no decoding
-    /// (the common case); the full parser otherwise.
-    pub(crate) fn attr_fast(
-        &self,
-        e: &BytesStart<'_>,
-        key: &[u8],
-        out: &mut String,
-    ) -> Result<bool, ReportError> {
-        match raw_attr(e, key) {
-            Ok(Some(v)) => {
-                out.clear();
-                let s = std::str::from_utf8(v).map_err(|err| {
-                    self.malformed(format!(
-                        "attribute `{}` is not UTF-8: {err}",
-                        String::from_utf8_lossy(key)
-                    ))
-                })?;
-                out.push_str(s);
-                Ok(true)
-            }
-            Ok(None) => {
-                out.clear();
-                Ok(false)
-            }
-            Err(()) => self.attr_into(e, key, out),
-        }
-    }
-
-    /// Attribute `key` as text without copying it when it needs no decoding (borrowed from the
-    /// tag), else decoded into `scratch`; `None` when absent.
-    pub(crate) fn attr_str<'a>(
-        &self,
-        e: &'a BytesStart<'_>,
-        key: &[u8],
-        scratch: &'a mut String,
-    ) -> Result<Option<&'a str>, ReportError> {
-        match raw_attr(e, key) {
-            Ok(Some(v)) => std::str::from_utf8(v).map(Some).map_err(|err| {
-                self.malformed(format!(
-                    "attribute `{}` is not UTF-8: {err}",
-                    String::from_utf8_lossy(key)
-                ))
-            }),
-            Ok(None) => Ok(None),
-            Err(()) => Ok(if self.attr_into(e, key, scratch)? {
-                Some(scratch.as_str())
-            } else {
-                None
-            }),
-        }
-    }
-
-    /// Attribute `key` parsed as a number, `None` when absent. Unparseable numbers are
-    /// `Malformed`.
-    pub(crate) fn attr_num<T: std::str::FromStr>(
-        &self,
-        e: &BytesStart<'_>,
-        key: &[u8],
-        scratch: &mut String,
-    ) -> Result<Option<T>, ReportError> {
-        if !self.attr_into(e, key, scratch)? {
-            return Ok(None);
-        }
-        let trimmed = scratch.trim();
-        trimmed.parse::<T>().map(Some).map_err(|_| {
-            self.malformed(format!(
-                "attribute `{}` is `{trimmed}`, not a number",
-                String::from_utf8_lossy(key)
-            ))
-        })
-    }
-
     /// Appends the character content of `event` (text, CDATA or a reference) to `out`,
     /// keeping `out` under [`MAX_TEXT_BYTES`].
     pub(crate) fn append_text(
@@ -410,61 +306,6 @@ pub(crate) fn display_name(e: &BytesStart<'_>) -> String {
     String::from_utf8_lossy(e.local_name().as_ref()).into_owned()
 }
 
-/// The raw value of attribute `key` (compared by local name) in a start tag, found by a
-/// single scan instead of quick-xml's checked attribute iterator (which compares every
-/// attribute with every earlier one). `Ok(None)` when absent; `Err(())` when the tag needs the
-/// full parser: an unquoted or unterminated value, or a value with `&` that must be unescaped —
-/// callers then fall back to [`XmlStream::attr_into`], which decodes or reports it.
-pub(crate) fn raw_attr<'a>(e: &'a BytesStart<'_>, key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
-    // Plain loops for names and a word-at-a-time search for values: they are short, and a
-    // `memchr` call per piece costs more than it saves here (it showed up as a third of the
-    // TRX/NUnit/xUnit read time).
-    let raw = e.attributes_raw();
-    let n = raw.len();
-    let mut i = 0;
-    loop {
-        while i < n && raw[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i == n {
-            return Ok(None);
-        }
-        let name_start = i;
-        while i < n && raw[i] != b'=' && !raw[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let name = &raw[name_start..i];
-        while i < n && raw[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i == n || raw[i] != b'=' || name.is_empty() {
-            return Err(());
-        }
-        i += 1;
-        while i < n && raw[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let quote = match raw.get(i) {
-            Some(&q) if q == b'"' || q == b'\'' => q,
-            _ => return Err(()),
-        };
-        i += 1;
-        let value_start = i;
-        i = find_byte(raw, i, quote).ok_or(())?;
-        let value = &raw[value_start..i];
-        i += 1;
-        // `key` or `prefix:key`.
-        let matches = name.len() >= key.len()
-            && name.ends_with(key)
-            && (name.len() == key.len() || name[name.len() - key.len() - 1] == b':');
-        if matches {
-            if value.contains(&b'&') {
-                return Err(());
-            }
-            return Ok(Some(value));
-        }
-    }
-}
-
+mod attrs;
 #[cfg(test)]
 mod tests;

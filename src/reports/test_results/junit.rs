@@ -21,7 +21,6 @@
 
 use std::path::{Path, PathBuf};
 
-use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesStart, Event};
 use serde::Serialize;
 
@@ -307,23 +306,26 @@ impl Junit {
         self.name.clear();
         self.file.clear();
         self.line.clear();
-        let raw = std::str::from_utf8(&self.case_raw)
-            .map_err(|e| x.malformed(format!("<testcase> attributes are not UTF-8: {e}")))?;
-        for attr in Attributes::new(raw, 0) {
-            let attr =
-                attr.map_err(|err| x.malformed(format!("bad <testcase> attribute: {err}")))?;
-            let slot = match attr.key.local_name().as_ref() {
-                b"classname" => &mut self.classname,
-                b"name" => &mut self.name,
-                b"file" => &mut self.file,
-                b"line" => &mut self.line,
-                _ => continue,
-            };
-            let value = attr
-                .decode_and_unescape_value(x.decoder())
-                .map_err(|err| x.malformed(format!("<testcase> attribute: {err}")))?;
-            slot.push_str(&value);
-        }
+        let (classname, name, file, line) = (
+            &mut self.classname,
+            &mut self.name,
+            &mut self.file,
+            &mut self.line,
+        );
+        x.each_attr(
+            x.attrs_of(&self.case_raw, "<testcase>")?,
+            "<testcase> ",
+            |key| matches!(key, b"classname" | b"name" | b"file" | b"line"),
+            |key, value| {
+                match key {
+                    b"classname" => classname.push_str(value),
+                    b"name" => name.push_str(value),
+                    b"file" => file.push_str(value),
+                    _ => line.push_str(value),
+                }
+                true
+            },
+        )?;
         Ok((!self.file.is_empty(), !self.line.trim().is_empty()))
     }
 
@@ -403,15 +405,10 @@ impl Junit {
 /// attributes must be UTF-8, and any `&` reference in them must be a known one.
 fn check_attrs(x: &XmlStream, e: &BytesStart<'_>) -> Result<(), ReportError> {
     let raw = e.attributes_raw();
-    let text = std::str::from_utf8(raw)
-        .map_err(|err| x.malformed(format!("<testcase> attributes are not UTF-8: {err}")))?;
+    let attrs = x.attrs_of(raw, "<testcase>")?;
     if raw.contains(&b'&') {
-        for attr in Attributes::new(text, 0) {
-            let attr =
-                attr.map_err(|err| x.malformed(format!("bad <testcase> attribute: {err}")))?;
-            attr.decode_and_unescape_value(x.decoder())
-                .map_err(|err| x.malformed(format!("<testcase> attribute: {err}")))?;
-        }
+        // Decoding every value is what finds an unknown reference.
+        x.each_attr(attrs, "<testcase> ", |_| true, |_, _| true)?;
     }
     Ok(())
 }

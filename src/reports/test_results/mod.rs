@@ -190,6 +190,33 @@ pub struct FailedCase {
     pub trace: String,
 }
 
+impl FailedCase {
+    /// A failed .NET test (TRX, NUnit, xUnit.net): the names cut to
+    /// [`crate::reports::MAX_MESSAGE_CHARS`], the file and line from the first `in PATH:line N`
+    /// of `stack`, which is kept as its trace.
+    pub(crate) fn dotnet(
+        suite: String,
+        (classname, name): (&str, &str),
+        kind: FailureKind,
+        message: String,
+        stack: &str,
+    ) -> FailedCase {
+        use crate::reports::MAX_MESSAGE_CHARS;
+        use crate::text::truncate_chars;
+        let (file, line) = location::dotnet_location(stack).unzip();
+        FailedCase {
+            suite,
+            classname: truncate_chars(classname, MAX_MESSAGE_CHARS),
+            name: truncate_chars(name, MAX_MESSAGE_CHARS),
+            kind,
+            message,
+            file,
+            line,
+            trace: trace_of(stack),
+        }
+    }
+}
+
 /// Longest failure text kept per failed case for placing its annotation, in characters.
 pub(crate) const MAX_TRACE_CHARS: usize = 16 * 1024;
 

@@ -23,9 +23,8 @@
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict, trace_of};
+use super::{FailedCase, FailureKind, Tally, TestFormat, Verdict};
 use crate::reports::parse::xml::XmlStream;
 use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
@@ -295,17 +294,13 @@ impl Nunit {
         let Some(kind) = t.count(v).filter(|_| detail) else {
             return;
         };
-        let (file, line) = dotnet_location(&self.failure.stack).unzip();
-        t.push(FailedCase {
-            suite: self.suites.last().cloned().unwrap_or_default(),
-            classname: truncate_chars(&self.classname, MAX_MESSAGE_CHARS),
-            name: truncate_chars(&self.name, MAX_MESSAGE_CHARS),
+        t.push(FailedCase::dotnet(
+            self.suites.last().cloned().unwrap_or_default(),
+            (&self.classname, &self.name),
             kind,
-            message: first_line(&self.failure.message),
-            file,
-            line,
-            trace: trace_of(&self.failure.stack),
-        });
+            first_line(&self.failure.message),
+            &self.failure.stack,
+        ));
     }
 
     /// NUnit 3: a suite whose one-time teardown failed adds one error.

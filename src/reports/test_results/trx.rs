@@ -22,9 +22,8 @@ use std::collections::HashMap;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::location::dotnet_location;
 use super::xmldrive::{self, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, Verdict, trace_of};
+use super::{FailedCase, FailureKind, Tally, Verdict};
 use crate::reports::parse::xml::XmlStream;
 use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
@@ -208,8 +207,7 @@ impl Trx {
             message: String::new(),
             stack: String::new(),
         };
-        x.attr_fast(e, b"testName", &mut o.name)?;
-        x.attr_fast(e, b"testId", &mut o.test_id)?;
+        x.attrs_fast(e, [(b"testName", &mut o.name), (b"testId", &mut o.test_id)])?;
         self.open.push(o);
         if empty {
             self.close_result(t);
@@ -233,7 +231,6 @@ impl Trx {
         let Some(kind) = t.count(o.verdict).filter(|_| o.detail) else {
             return;
         };
-        let (file, line) = dotnet_location(&o.stack).unzip();
         let message = if o.message.trim().is_empty() {
             first_line(&o.stack)
         } else {
@@ -242,15 +239,12 @@ impl Trx {
         if !o.test_id.is_empty() {
             self.want_class.insert(o.test_id, t.failed.len());
         }
-        t.push(FailedCase {
-            suite: String::new(),
-            classname: String::new(),
-            name: truncate_chars(&o.name, MAX_MESSAGE_CHARS),
+        t.push(FailedCase::dotnet(
+            String::new(),
+            ("", &o.name),
             kind,
             message,
-            file,
-            line,
-            trace: trace_of(&o.stack),
-        });
+            &o.stack,
+        ));
     }
 }

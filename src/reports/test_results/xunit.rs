@@ -14,9 +14,8 @@
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::location::dotnet_location;
 use super::xmldrive::{self, FailureText, XmlHandler};
-use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat, trace_of};
+use super::{FailedCase, FailureKind, Tally, TestCounts, TestFormat};
 use crate::reports::parse::xml::XmlStream;
 use crate::reports::{MAX_MESSAGE_CHARS, ReportError, first_line};
 use crate::text::truncate_chars;
@@ -80,22 +79,7 @@ impl XmlHandler for Xunit {
         match local.as_ref() {
             b"test" => self.open_test(x, e, empty, t),
             b"error" if self.open.is_none() => {
-                let detail = t.room();
-                if detail {
-                    x.attr_fast(e, b"name", &mut self.name)?;
-                    x.attr_fast(e, b"type", &mut self.classname)?;
-                }
-                self.failure.clear();
-                self.open = Some(Open {
-                    depth: x.depth() + usize::from(empty),
-                    kind: Some(FailureKind::Error),
-                    detail,
-                    fixture_error: true,
-                });
-                if empty {
-                    self.close(t);
-                }
-                Ok(())
+                self.open_failed(x, e, empty, (FailureKind::Error, true), t)
             }
             b"assembly" => {
                 let declared = declared(x, e, &mut self.scratch)?;
@@ -171,6 +155,14 @@ fn declared(
 }
 
 impl Xunit {
+    /// The test's (or fixture error's) `name` and `type`, for the tally or its listed details.
+    fn name_and_type(&mut self, x: &XmlStream, e: &BytesStart<'_>) -> Result<(), ReportError> {
+        x.attrs_fast(
+            e,
+            [(b"name", &mut self.name), (b"type", &mut self.classname)],
+        )
+    }
+
     fn close_assembly(&mut self, t: &mut Tally) {
         if let Some((before, declared)) = self.assembly.take() {
             t.at_least(before, declared);
@@ -189,8 +181,7 @@ impl Xunit {
             "Pass" | "Skip" | "NotRun" => {
                 let passed = result.trim() == "Pass";
                 if t.probing() {
-                    x.attr_fast(e, b"name", &mut self.name)?;
-                    x.attr_fast(e, b"type", &mut self.classname)?;
+                    self.name_and_type(x, e)?;
                     t.named(&self.classname, &self.name);
                 }
                 if passed {
@@ -208,17 +199,29 @@ impl Xunit {
                 )));
             }
         };
+        self.open_failed(x, e, empty, (kind, false), t)
+    }
+
+    /// Opens a failed `<test>` or an assembly-level `<error>` (`fixture_error`), reading its
+    /// names when the list of failed cases has room for it.
+    fn open_failed(
+        &mut self,
+        x: &XmlStream,
+        e: &BytesStart<'_>,
+        empty: bool,
+        (kind, fixture_error): (FailureKind, bool),
+        t: &mut Tally,
+    ) -> Result<(), ReportError> {
         let detail = t.room();
         if detail {
-            x.attr_fast(e, b"name", &mut self.name)?;
-            x.attr_fast(e, b"type", &mut self.classname)?;
+            self.name_and_type(x, e)?;
         }
         self.failure.clear();
         self.open = Some(Open {
             depth: x.depth() + usize::from(empty),
             kind: Some(kind),
             detail,
-            fixture_error: false,
+            fixture_error,
         });
         if empty {
             self.close(t);
@@ -237,21 +240,17 @@ impl Xunit {
         if !t.fail(kind) || !o.detail {
             return;
         }
-        let (file, line) = dotnet_location(&self.failure.stack).unzip();
         let suite = if o.fixture_error {
             String::new()
         } else {
             truncate_chars(&self.group, MAX_MESSAGE_CHARS)
         };
-        t.push(FailedCase {
+        t.push(FailedCase::dotnet(
             suite,
-            classname: truncate_chars(&self.classname, MAX_MESSAGE_CHARS),
-            name: truncate_chars(&self.name, MAX_MESSAGE_CHARS),
+            (&self.classname, &self.name),
             kind,
-            message: first_line(&self.failure.message),
-            file,
-            line,
-            trace: trace_of(&self.failure.stack),
-        });
+            first_line(&self.failure.message),
+            &self.failure.stack,
+        ));
     }
 }

@@ -1,5 +1,6 @@
 //! Unit tests of `xml.rs`, apart so that the reader's own file stays short.
 
+use super::attrs::raw_attr;
 use super::*;
 
 #[test]
