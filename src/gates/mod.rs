@@ -11,51 +11,52 @@
 //! promote the version at all.
 //! Missing evidence is a failure, never a pass.
 
-pub mod attestations;
-pub mod bake;
+pub(crate) mod attestations;
+pub(crate) mod bake;
 mod checks;
 mod coverage;
-pub mod emergency_stop;
+pub(crate) mod emergency_stop;
 mod evidence;
-pub mod evidence_record;
-pub mod facts;
-pub mod failing_tests;
+pub(crate) mod evidence_record;
+pub(crate) mod facts;
+pub(crate) mod failing_tests;
 mod live;
 #[cfg(test)]
 mod live_tests;
 mod measures;
-pub mod readiness;
-pub mod regressions;
+pub(crate) mod readiness;
+pub(crate) mod regressions;
 mod sarif;
-pub mod stage;
+pub(crate) mod stage;
 mod verdict;
-pub mod verify;
+pub(crate) mod verify;
 mod version;
 
-pub use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
-pub use regressions::{Baseline, GateContext, TestsReport};
-pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity, StageVerdict};
+pub(crate) use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
+pub(crate) use regressions::{Baseline, GateContext, TestsReport};
+pub(crate) use verdict::{EvidenceRow, StageVerdict};
+pub use verdict::{Finding, GateResult, GateStatus, Severity};
 
 use crate::gates::facts::Fact;
 use crate::policy::{Gate, GateSpec};
 
 /// One gate's verdict plus the failures worth showing.
 #[derive(Debug, Clone)]
-pub struct GateEval {
+pub(crate) struct GateEval {
     /// The result row.
-    pub result: GateResult,
+    pub(crate) result: GateResult,
     /// Failing tests / findings behind it (first ones).
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// All failing items.
-    pub findings_total: usize,
+    pub(crate) findings_total: usize,
     /// Evidence records judged (evidence gates only).
-    pub evidence: Vec<EvidenceRow>,
+    pub(crate) evidence: Vec<EvidenceRow>,
     /// Artifacts or records whose attestations were verified (attestations gates only).
-    pub attestations: Vec<AttestationRow>,
+    pub(crate) attestations: Vec<AttestationRow>,
     /// Remarks that do not fail the gate.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// What a tests gate found beyond its counts (quarantine, flaky, regressions).
-    pub tests: Option<TestsReport>,
+    pub(crate) tests: Option<TestsReport>,
 }
 
 pub(crate) fn thousands(n: u64) -> String {
@@ -75,7 +76,7 @@ pub(crate) fn pct(p: f64) -> String {
 }
 
 /// A gate marked skipped (hotfix, or evaluation not reached).
-pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
+pub(crate) fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
     GateEval {
         result: GateResult {
             stage: stage.to_string(),
@@ -97,7 +98,7 @@ pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
 
 /// Decides one gate at a fixed instant (2026-01-01) without a baseline, for tests.
 #[cfg(test)]
-pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
+pub(crate) fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
     let ctx = GateContext {
         now: jiff::Timestamp::from_second(1_767_225_600).unwrap_or_default(),
         baseline: None,
@@ -106,7 +107,7 @@ pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
 }
 
 /// Decides one gate; `ctx` is the instant (quarantine expiry) and a tests gate's baseline.
-pub fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) -> GateEval {
+pub(crate) fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) -> GateEval {
     if let (
         GateSpec::Junit {
             max_failures,
@@ -200,7 +201,7 @@ fn from_decision(
 
 /// The figure of a gate that had nothing to judge (its fact could not be gathered); the
 /// reason is its detail.
-pub const NO_EVIDENCE: &str = "no evidence";
+pub(crate) const NO_EVIDENCE: &str = "no evidence";
 
 /// The warning for `paths` patterns that matched nothing while others did (the gate read the
 /// files the others matched); `None` when every pattern matched.

@@ -67,43 +67,43 @@ pub struct Finding {
 
 /// One evidence record as an `evidence` gate judged it, for the summary's evidence table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct EvidenceRow {
+pub(crate) struct EvidenceRow {
     /// Full stage name of the gate.
-    pub stage: String,
+    pub(crate) stage: String,
     /// Gate name.
-    pub gate: String,
+    pub(crate) gate: String,
     /// in-toto predicate type.
-    pub predicate_type: String,
+    pub(crate) predicate_type: String,
     /// Who signed it: key alias (the DSSE `keyid`) and the fingerprint of the key that verified
     /// it, or what is known when nothing verified.
-    pub signer: String,
+    pub(crate) signer: String,
     /// `pass` (counts for the gate), `warn` (failed, but another record of the type passed),
     /// `fail`.
-    pub status: GateStatus,
+    pub(crate) status: GateStatus,
     /// `verified`, `verified by JFrog`, `accepted unverified`, or why it failed: `missing`,
     /// `unsigned`, `bad signature`, `unknown key`, `wrong subject`, `condition failed`, …
-    pub verdict: String,
+    pub(crate) verdict: String,
     /// The reason in full.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// What the gate checker says about entering one stage.
 #[derive(Debug, Clone, Default)]
-pub struct StageVerdict {
+pub(crate) struct StageVerdict {
     /// Gate results for the stage.
-    pub gates: Vec<GateResult>,
+    pub(crate) gates: Vec<GateResult>,
     /// Failing tests and findings behind failed gates.
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// Total failing items (may exceed `findings`).
-    pub findings_total: usize,
+    pub(crate) findings_total: usize,
     /// Set when a closed window defers a scheduled run: the reason and next opening.
-    pub deferred: Option<String>,
+    pub(crate) deferred: Option<String>,
     /// Evidence records judged by the stage's `evidence` gates.
-    pub evidence: Vec<EvidenceRow>,
+    pub(crate) evidence: Vec<EvidenceRow>,
     /// Artifacts and records whose attestations the stage's `attestations` gates verified.
-    pub attestations: Vec<super::AttestationRow>,
+    pub(crate) attestations: Vec<super::AttestationRow>,
     /// Remarks that do not fail a gate (a bad evidence record beside a good one).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// What the stage's tests gates found beyond their counts.
-    pub tests: Vec<super::TestsReport>,
+    pub(crate) tests: Vec<super::TestsReport>,
 }

@@ -6,14 +6,14 @@
 //! where the version really is: a hop whose answer was lost is verified by re-reading, never
 //! retried blindly, so a version is never promoted twice.
 
-pub mod audit;
-pub mod changes;
+pub(crate) mod audit;
+pub(crate) mod changes;
 #[cfg(test)]
 pub(crate) mod fake;
 mod hop;
 pub mod outcome;
-pub mod plan;
-pub mod retag;
+pub(crate) mod plan;
+pub(crate) mod retag;
 mod walk;
 
-pub use walk::{Walk, WalkOptions};
+pub(crate) use walk::{Walk, WalkOptions};

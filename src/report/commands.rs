@@ -6,14 +6,14 @@
 //! to the log goes through [`neutralise`].
 
 /// Escapes the data part of a command.
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// Escapes a property value.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -49,7 +49,7 @@ pub fn annotation(
 }
 
 /// An annotation line pointing at a line and column of a file (`col=` only with `line=`).
-pub fn annotation_at(
+pub(crate) fn annotation_at(
     level: Level,
     title: &str,
     message: &str,
