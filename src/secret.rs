@@ -47,7 +47,7 @@ impl std::fmt::Debug for Secret {
 }
 
 /// What replaces a secret.
-pub const MASK: &str = "***";
+pub(crate) const MASK: &str = "***";
 /// Shorter values are not redacted: masking them would mangle ordinary text.
 const MIN_LEN: usize = 4;
 
@@ -95,7 +95,8 @@ fn forms(secret: &str) -> Vec<String> {
 
 impl Redactor {
     /// A redactor holding `secrets`.
-    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a Secret>) -> Redactor {
+    #[cfg(test)]
+    pub(crate) fn new<'a>(secrets: impl IntoIterator<Item = &'a Secret>) -> Redactor {
         let r = Redactor::default();
         for s in secrets {
             r.add(s.expose());
@@ -104,7 +105,7 @@ impl Redactor {
     }
 
     /// Adds a secret; every holder of this redactor scrubs it from now on.
-    pub fn add(&self, secret: &str) {
+    pub(crate) fn add(&self, secret: &str) {
         let secret = secret.trim();
         if secret.len() < MIN_LEN {
             return;
@@ -150,7 +151,7 @@ impl Redactor {
 
     /// `text` with every secret replaced by `***`; borrowed when there is none (the common case,
     /// one pass over the text whatever the number of secrets).
-    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+    pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         self.read(|inner| match &inner.matcher {
             Some(m) if m.is_match(text) => {
                 let masks = vec![MASK; inner.needles.len()];
@@ -161,7 +162,7 @@ impl Redactor {
     }
 
     /// [`Redactor::redact`] for an owned string, without a copy when there is nothing to mask.
-    pub fn redact_owned(&self, text: String) -> String {
+    pub(crate) fn redact_owned(&self, text: String) -> String {
         match self.redact(&text) {
             Cow::Borrowed(_) => text,
             Cow::Owned(clean) => clean,
@@ -169,7 +170,7 @@ impl Redactor {
     }
 
     /// Every string (keys too) of a JSON value, scrubbed in place.
-    pub fn redact_json(&self, value: &mut serde_json::Value) {
+    pub(crate) fn redact_json(&self, value: &mut serde_json::Value) {
         use serde_json::Value;
         match value {
             Value::String(s) => {
@@ -213,7 +214,7 @@ impl Redactor {
 /// The process log behind the redactor: complete lines are scrubbed and passed on, so a secret
 /// is never split across two writes; `::add-mask::` commands for registered secrets pass as they
 /// are (that is how the runner learns what to mask). Flushes what is left on drop.
-pub struct RedactingWriter<W: Write> {
+pub(crate) struct RedactingWriter<W: Write> {
     inner: W,
     redactor: Redactor,
     pending: Vec<u8>,
@@ -221,7 +222,7 @@ pub struct RedactingWriter<W: Write> {
 
 impl<W: Write> RedactingWriter<W> {
     /// Wraps `inner`.
-    pub fn new(inner: W, redactor: Redactor) -> Self {
+    pub(crate) fn new(inner: W, redactor: Redactor) -> Self {
         RedactingWriter {
             inner,
             redactor,
@@ -268,11 +269,11 @@ impl<W: Write> Drop for RedactingWriter<W> {
 /// [`Secret`] from the moment it is read. The action's inputs and the runner's tokens
 /// (`INPUT_*`, `ACTIONS_*`) are left out, so no policy can send them to another server.
 #[derive(Clone, Debug, Default)]
-pub struct SecretVars(std::collections::BTreeMap<String, Secret>);
+pub(crate) struct SecretVars(std::collections::BTreeMap<String, Secret>);
 
 impl SecretVars {
     /// Keeps every non-empty variable but the action's and the runner's own.
-    pub fn from_vars<I: IntoIterator<Item = (String, String)>>(vars: I) -> SecretVars {
+    pub(crate) fn from_vars<I: IntoIterator<Item = (String, String)>>(vars: I) -> SecretVars {
         SecretVars(
             vars.into_iter()
                 .filter(|(k, v)| {
@@ -287,7 +288,7 @@ impl SecretVars {
     }
 
     /// The variable's value, when it is set and may be used.
-    pub fn get(&self, name: &str) -> Option<&Secret> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Secret> {
         self.0.get(name)
     }
 }
