@@ -46,8 +46,8 @@
 //!   PKCS1-v1_5/SHA-256, the one RSA form JFrog's own verifier accepts. [`Verified::scheme`] says
 //!   which one matched.
 //! * **Fingerprint** = SHA-256 over the SubjectPublicKeyInfo DER. Displayed OpenSSH-style as
-//!   `SHA256:` + unpadded base64; [`Fingerprint::jfrog`] gives the padded base64 that
-//!   `jf evd verify` prints as `keyFingerprint`, [`Fingerprint::short_hex`] 16 hex digits.
+//!   `SHA256:` + unpadded base64; the same digest `jf evd verify` prints, padded, as
+//!   `keyFingerprint` (the unit tests hold the two forms to each other).
 //! * **Several PEM blocks** in a public key file are all loaded (a key ring; at most
 //!   [`MAX_PEM_BLOCKS`]); `EC PARAMETERS` blocks are skipped; one private key anywhere in it
 //!   rejects the whole file. A private key file must hold exactly one key.

@@ -7,7 +7,7 @@
 //! `max-new-failures` and a baseline, only the tests that did not also fail for the baseline
 //! version (its decision attestation, [`super::failing_tests`]); without a baseline, all of them
 //! against `max-failures`, saying why there was none. A failing test whose name the reader could
-//! not keep (past [`crate::reports::MAX_FAILING_NAMES`]) can be neither excused nor known: it
+//! not keep (past the test reader's `MAX_FAILING_NAMES`) can be neither excused nor known: it
 //! counts as new. Pure: the instant and the baseline are given.
 
 use super::failing_tests::AttestedFailures;

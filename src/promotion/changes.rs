@@ -18,6 +18,8 @@ pub(crate) const COMMIT_PROPERTY: &str = "promote-action.commit";
 
 /// GitHub's answers are the client's types; the change set holds them as GitHub gave them.
 pub(crate) use crate::github::changes::{Commit, PullRequest};
+#[cfg(doc)]
+use crate::github::changes::{MAX_COMMITS, MAX_PR_LOOKUPS};
 
 /// The change set of a promotion.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]

@@ -167,7 +167,7 @@ impl EvidenceClient {
     }
 
     /// One evidence file (its `downloadPath`), at most [`MAX_EVIDENCE_FILE`] bytes; a path that
-    /// would leave `/artifactory/` is refused before anything is sent ([`file_path`]).
+    /// would leave `/artifactory/` is refused before anything is sent ([`download::file_path`]).
     pub async fn download(&self, download_path: &str) -> Result<String, String> {
         self.download_bounded(download_path, crate::http::Bounds::default())
             .await

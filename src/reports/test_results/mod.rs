@@ -122,10 +122,10 @@ pub struct TestSummary {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) unmatched: Vec<String>,
     /// Full names of every failing test (failures and errors, by each test's last attempt), the
-    /// listed ones first, at most [`MAX_FAILING_NAMES`].
+    /// listed ones first, at most [`attempts::MAX_FAILING_NAMES`].
     #[serde(skip)]
     pub(crate) failing_names: Vec<String>,
-    /// Tests that passed after a failed attempt (the first [`MAX_FLAKY_LISTED`]).
+    /// Tests that passed after a failed attempt (the first [`attempts::MAX_FLAKY_LISTED`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) flaky: Vec<String>,
     /// All flaky tests.
@@ -253,7 +253,7 @@ impl Tally {
     }
 
     /// Whether another failed case would still be kept: listed whole (the first
-    /// [`MAX_LISTED`]) or by its full name (up to [`MAX_FAILING_NAMES`]).
+    /// [`MAX_LISTED`]) or by its full name (up to [`attempts::MAX_FAILING_NAMES`]).
     pub(crate) fn room(&self) -> bool {
         self.wants_case()
     }
