@@ -34,7 +34,7 @@ const DEMO_VERSION: &str = "1.2.0";
 
 /// Sample files written into the demo workspace: (relative path, content). Produced by
 /// `scripts/gen-demo-reports.sh` with pytest, coverage.py, bandit and hyperfine.
-pub const SAMPLE_FILES: &[(&str, &str)] = &[
+pub(crate) const SAMPLE_FILES: &[(&str, &str)] = &[
     (
         ".github/keys/bookverse-ci.pub",
         include_str!("../demo/keys/bookverse-ci.pub"),
@@ -62,7 +62,7 @@ pub const SAMPLE_FILES: &[(&str, &str)] = &[
 ];
 
 /// The same project with a failing test and a shell-injection finding (`demo --failing`).
-pub const FAILING_FILES: &[(&str, &str)] = &[
+pub(crate) const FAILING_FILES: &[(&str, &str)] = &[
     (
         ".github/keys/bookverse-ci.pub",
         include_str!("../demo/keys/bookverse-ci.pub"),
@@ -90,7 +90,7 @@ pub const FAILING_FILES: &[(&str, &str)] = &[
 ];
 
 /// Writes a sample workspace under `dir`.
-pub fn write_workspace(dir: &Path, files: &[(&str, &str)]) -> std::io::Result<()> {
+pub(crate) fn write_workspace(dir: &Path, files: &[(&str, &str)]) -> std::io::Result<()> {
     for (rel, content) in files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -102,10 +102,10 @@ pub fn write_workspace(dir: &Path, files: &[(&str, &str)]) -> std::io::Result<()
 }
 
 /// The signer `demo --identity-mismatch`'s policy asks for instead of the real one.
-pub const MISMATCHED_SIGNER: &str = "bookverse/inventory/.github/workflows/release.yml";
+pub(crate) const MISMATCHED_SIGNER: &str = "bookverse/inventory/.github/workflows/release.yml";
 
 /// `promote-action demo --help`.
-pub const HELP: &str =
+pub(crate) const HELP: &str =
     "promote-action demo — the whole product on this machine, no network, no credentials
 
 USAGE:
@@ -142,7 +142,7 @@ start)
 
 /// Which story the demo tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Scenario {
+pub(crate) enum Scenario {
     /// Every gate passes and the watch of PROD stays good: released.
     #[default]
     Passing,
@@ -156,7 +156,7 @@ pub enum Scenario {
 
 /// What `promote-action demo …` asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Request {
+pub(crate) enum Request {
     /// Print [`HELP`].
     Help,
     /// Run the demo.
@@ -164,7 +164,7 @@ pub enum Request {
 }
 
 /// Parses the arguments after `demo`; an unknown one is an error naming it.
-pub fn parse_args(args: &[String]) -> Result<Request, String> {
+pub(crate) fn parse_args(args: &[String]) -> Result<Request, String> {
     let mut scenario = Scenario::Passing;
     for a in args {
         let wanted = match a.as_str() {
@@ -189,7 +189,7 @@ pub fn parse_args(args: &[String]) -> Result<Request, String> {
 }
 
 /// The demo policy, with the attestation's signer replaced for `--identity-mismatch`.
-pub fn policy_text(scenario: Scenario) -> String {
+pub(crate) fn policy_text(scenario: Scenario) -> String {
     let policy = include_str!("../demo/promotion-policy.yml");
     match scenario {
         Scenario::IdentityMismatch => policy.replace(IMAGE_SIGNER_WORKFLOW, MISMATCHED_SIGNER),
@@ -199,7 +199,7 @@ pub fn policy_text(scenario: Scenario) -> String {
 
 /// Runs the demo; returns the exit status of the promotion. `vars` are the process's environment: `TMPDIR`, `RUNNER_TEMP`,
 /// `GITHUB_STEP_SUMMARY`, `GITHUB_OUTPUT` and `GITHUB_ACTIONS` are honoured.
-pub async fn run(vars: &[(String, String)], scenario: Scenario, out: &mut impl Write) -> u8 {
+pub(crate) async fn run(vars: &[(String, String)], scenario: Scenario, out: &mut impl Write) -> u8 {
     let host = |k: &str| {
         vars.iter()
             .find(|(n, _)| n == k)

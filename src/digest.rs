@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 
 /// Lower-case hex of a SHA-256 digest, the form JFrog and in-toto write digests in.
-pub fn hex(digest: &[u8]) -> String {
+pub(crate) fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -9,7 +9,7 @@ use crate::inputs::InputError;
 
 /// Anything that stops the action before it reaches a verdict.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// An `INPUT_*` value is missing or malformed.
     #[error(transparent)]
     Input(#[from] InputError),
@@ -35,46 +35,36 @@ pub enum Error {
         /// What is wrong and what to do.
         message: String,
     },
-    /// Writing an output file (`GITHUB_OUTPUT`, the summary, the record) failed.
-    #[error("cannot write {what} `{path}`: {source}")]
-    Output {
-        /// Which file (e.g. "GITHUB_OUTPUT").
-        what: &'static str,
-        /// Its path.
-        path: String,
-        /// The I/O error.
-        source: std::io::Error,
-    },
 }
 
 /// A problem at a line and column of a file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
     /// The file, relative to the workspace.
-    pub file: String,
+    pub(crate) file: String,
     /// 1-based line.
-    pub line: u32,
+    pub(crate) line: u32,
     /// 1-based column.
-    pub column: u32,
+    pub(crate) column: u32,
     /// What is wrong there and what to do.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl Error {
     /// The process exit status for this error, per SPEC.md.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_)
             | Error::PolicyRead(_)
             | Error::PolicyFile(_)
             | Error::GateSetup { .. }
             | Error::Plan { .. } => 2,
-            Error::Remote(_) | Error::Output { .. } => 3,
+            Error::Remote(_) => 3,
         }
     }
 
     /// A short title for the `::error` annotation.
-    pub fn title(&self) -> &'static str {
+    pub(crate) fn title(&self) -> &'static str {
         match self {
             Error::Input(_) => "promote-action: invalid input",
             Error::PolicyRead(_) | Error::PolicyFile(_) | Error::GateSetup { .. } => {
@@ -82,7 +72,6 @@ impl Error {
             }
             Error::Remote(_) => "promote-action: remote error",
             Error::Plan { .. } => "promote-action: cannot plan the promotion",
-            Error::Output { .. } => "promote-action: cannot write output",
         }
     }
 }
@@ -90,7 +79,7 @@ impl Error {
 impl Error {
     /// Each problem's place in a file (a policy error's line and column), so that each gets an
     /// annotation on that line; empty for errors that are not about a place in a file.
-    pub fn places(&self) -> Vec<Place> {
+    pub(crate) fn places(&self) -> Vec<Place> {
         match self {
             Error::PolicyFile(errors) => errors
                 .errors()

@@ -28,7 +28,7 @@ pub(crate) mod demo;
 pub mod digest;
 pub(crate) mod dsse;
 pub(crate) mod error;
-pub mod local_gates;
+pub(crate) mod local_gates;
 pub(crate) mod secret;
 pub mod sigstore;
 pub mod simulator;

@@ -33,7 +33,7 @@ pub enum HopAction {
 
 /// Why a stage path cannot be planned.
 #[derive(Debug, thiserror::Error, PartialEq)]
-pub enum StageError {
+pub(crate) enum StageError {
     /// The name matches no stage of the lifecycle.
     #[error("stage `{name}` is not in the lifecycle ({known}); {hint}")]
     Unknown {
@@ -61,7 +61,7 @@ pub enum StageError {
 
 impl Lifecycle {
     /// The name people see: the project prefix stripped.
-    pub fn display<'a>(&self, name: &'a str) -> &'a str {
+    pub(crate) fn display<'a>(&self, name: &'a str) -> &'a str {
         if let Some(p) = &self.project {
             if let Some(rest) = name
                 .strip_prefix(p.as_str())
@@ -76,7 +76,7 @@ impl Lifecycle {
     }
 
     /// Resolves a user-written stage name (display or full, any case) to the full API name.
-    pub fn resolve(&self, name: &str) -> Result<&str, StageError> {
+    pub(crate) fn resolve(&self, name: &str) -> Result<&str, StageError> {
         let wanted = name.trim();
         let found = self.stages.iter().find(|s| {
             s.eq_ignore_ascii_case(wanted) || self.display(s).eq_ignore_ascii_case(wanted)
@@ -108,7 +108,7 @@ impl Lifecycle {
     }
 
     /// `DEV → QA → STAGING → PROD`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         self.stages
             .iter()
             .map(|s| self.display(s))
@@ -117,12 +117,12 @@ impl Lifecycle {
     }
 
     /// Position of a full stage name; `None` for "" (never promoted) or unknown names.
-    pub fn index(&self, full: &str) -> Option<usize> {
+    pub(crate) fn index(&self, full: &str) -> Option<usize> {
         self.stages.iter().position(|s| s == full)
     }
 
     /// Whether a version in `current` ("" = never promoted) is in `stage` or past it.
-    pub fn reached(&self, current: &str, stage: &str) -> bool {
+    pub(crate) fn reached(&self, current: &str, stage: &str) -> bool {
         match (self.index(current), self.index(stage)) {
             (Some(c), Some(s)) => c >= s,
             _ => false,
@@ -130,7 +130,7 @@ impl Lifecycle {
     }
 
     /// `/release` for the release stage, `/promote` for every other.
-    pub fn action_into(&self, stage: &str) -> HopAction {
+    pub(crate) fn action_into(&self, stage: &str) -> HopAction {
         if self.is_release(stage) {
             HopAction::Release
         } else {
@@ -139,13 +139,17 @@ impl Lifecycle {
     }
 
     /// Whether a stage is the release stage.
-    pub fn is_release(&self, full: &str) -> bool {
+    pub(crate) fn is_release(&self, full: &str) -> bool {
         full == self.release_stage
     }
 
     /// The stages to enter, in order, to go from `current` ("" = never promoted) to the target
     /// (`None` = the next stage). Empty when already there.
-    pub fn path(&self, current: &str, target: Option<&str>) -> Result<Vec<String>, StageError> {
+    pub(crate) fn path(
+        &self,
+        current: &str,
+        target: Option<&str>,
+    ) -> Result<Vec<String>, StageError> {
         let start = if current.is_empty() {
             0
         } else {

@@ -49,7 +49,7 @@ impl std::fmt::Debug for Secret {
 }
 
 /// What replaces a secret.
-pub const MASK: &str = "***";
+pub(crate) const MASK: &str = "***";
 /// Shorter values are not redacted: masking them would mangle ordinary text.
 const MIN_LEN: usize = 4;
 
@@ -97,7 +97,8 @@ fn forms(secret: &str) -> Vec<String> {
 
 impl Redactor {
     /// A redactor holding `secrets`.
-    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a Secret>) -> Redactor {
+    #[cfg(test)]
+    pub(crate) fn new<'a>(secrets: impl IntoIterator<Item = &'a Secret>) -> Redactor {
         let r = Redactor::default();
         for s in secrets {
             r.add(s.expose());
@@ -106,7 +107,7 @@ impl Redactor {
     }
 
     /// Adds a secret; every holder of this redactor scrubs it from now on.
-    pub fn add(&self, secret: &str) {
+    pub(crate) fn add(&self, secret: &str) {
         let secret = secret.trim();
         if secret.len() < MIN_LEN {
             return;
@@ -153,7 +154,7 @@ impl Redactor {
     /// `text` with every secret replaced by `***`, also one written with JSON `\uXXXX` escapes
     /// ([`json_escapes`]); borrowed when there is none (the common case, one pass over the text
     /// whatever the number of secrets, and a second only over text that has a `\u`).
-    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+    pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         self.read(|inner| {
             let Some(m) = &inner.matcher else {
                 return Cow::Borrowed(text);
@@ -173,7 +174,7 @@ impl Redactor {
     }
 
     /// [`Redactor::redact`] for an owned string, without a copy when there is nothing to mask.
-    pub fn redact_owned(&self, text: String) -> String {
+    pub(crate) fn redact_owned(&self, text: String) -> String {
         match self.redact(&text) {
             Cow::Borrowed(_) => text,
             Cow::Owned(clean) => clean,
@@ -181,7 +182,7 @@ impl Redactor {
     }
 
     /// Every string (keys too) of a JSON value, scrubbed in place.
-    pub fn redact_json(&self, value: &mut serde_json::Value) {
+    pub(crate) fn redact_json(&self, value: &mut serde_json::Value) {
         use serde_json::Value;
         match value {
             Value::String(s) => {
@@ -225,7 +226,7 @@ impl Redactor {
 /// The process log behind the redactor: complete lines are scrubbed and passed on, so a secret
 /// is never split across two writes; `::add-mask::` commands for registered secrets pass as they
 /// are (that is how the runner learns what to mask). Flushes what is left on drop.
-pub struct RedactingWriter<W: Write> {
+pub(crate) struct RedactingWriter<W: Write> {
     inner: W,
     redactor: Redactor,
     pending: Vec<u8>,
@@ -233,7 +234,7 @@ pub struct RedactingWriter<W: Write> {
 
 impl<W: Write> RedactingWriter<W> {
     /// Wraps `inner`.
-    pub fn new(inner: W, redactor: Redactor) -> Self {
+    pub(crate) fn new(inner: W, redactor: Redactor) -> Self {
         RedactingWriter {
             inner,
             redactor,
@@ -280,11 +281,11 @@ impl<W: Write> Drop for RedactingWriter<W> {
 /// [`Secret`] from the moment it is read. The action's inputs and the runner's tokens
 /// (`INPUT_*`, `ACTIONS_*`) are left out, so no policy can send them to another server.
 #[derive(Clone, Debug, Default)]
-pub struct SecretVars(std::collections::BTreeMap<String, Secret>);
+pub(crate) struct SecretVars(std::collections::BTreeMap<String, Secret>);
 
 impl SecretVars {
     /// Keeps every non-empty variable but the action's and the runner's own.
-    pub fn from_vars<I: IntoIterator<Item = (String, String)>>(vars: I) -> SecretVars {
+    pub(crate) fn from_vars<I: IntoIterator<Item = (String, String)>>(vars: I) -> SecretVars {
         SecretVars(
             vars.into_iter()
                 .filter(|(k, v)| {
@@ -299,7 +300,7 @@ impl SecretVars {
     }
 
     /// The variable's value, when it is set and may be used.
-    pub fn get(&self, name: &str) -> Option<&Secret> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Secret> {
         self.0.get(name)
     }
 }

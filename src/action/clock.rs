@@ -11,7 +11,7 @@ use std::time::Duration;
 
 /// Real time, or a virtual time that waiting advances.
 #[derive(Debug, Clone, Default)]
-pub enum Clock {
+pub(crate) enum Clock {
     /// The system clock; waiting sleeps.
     #[default]
     Real,
@@ -21,25 +21,20 @@ pub enum Clock {
 
 impl Clock {
     /// A virtual clock starting at `at`.
-    pub fn virtual_at(at: jiff::Timestamp) -> Clock {
+    pub(crate) fn virtual_at(at: jiff::Timestamp) -> Clock {
         Clock::Virtual(Arc::new(Mutex::new(at)))
     }
 
     /// Now.
-    pub fn now(&self) -> jiff::Timestamp {
+    pub(crate) fn now(&self) -> jiff::Timestamp {
         match self {
             Clock::Real => jiff::Timestamp::now(),
             Clock::Virtual(t) => *t.lock().unwrap_or_else(|e| e.into_inner()),
         }
     }
 
-    /// Whether waiting takes no real time.
-    pub fn is_virtual(&self) -> bool {
-        matches!(self, Clock::Virtual(_))
-    }
-
     /// Waits `d`: sleeps on the real clock, moves the virtual one.
-    pub async fn sleep(&self, d: Duration) {
+    pub(crate) async fn sleep(&self, d: Duration) {
         match self {
             Clock::Real => tokio::time::sleep(d).await,
             Clock::Virtual(t) => {
@@ -60,7 +55,7 @@ impl Clock {
 /// cancelled run sends first); it never resolves where signals cannot be listened to. The
 /// handlers are installed by this call, not when the future is first polled, so a signal sent
 /// once the watch has said it started is never the default (killing) one.
-pub fn cancelled() -> impl std::future::Future<Output = ()> {
+pub(crate) fn cancelled() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

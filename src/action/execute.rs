@@ -16,7 +16,7 @@ use crate::jfrog::evidence::EvidenceClient;
 use crate::promotion::outcome::{Outcome, RunResult};
 
 /// Executes the command; never fails: errors are recorded in the outcome.
-pub async fn execute<A: AppTrustApi>(
+pub(crate) async fn execute<A: AppTrustApi>(
     inputs: &Inputs,
     ctx: &RunContext,
     api: &A,

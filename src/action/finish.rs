@@ -54,7 +54,7 @@ pub(super) fn log_hop(lifecycle: &Lifecycle, hop: &Hop, log: &mut impl Write) {
 }
 
 /// Writes outputs, summary, record and annotations; returns the exit status.
-pub fn finish(
+pub(crate) fn finish(
     inputs: Option<&Inputs>,
     ctx: &RunContext,
     outcome: &Outcome,

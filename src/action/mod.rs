@@ -14,7 +14,7 @@ mod auth;
 mod baseline;
 mod changes;
 mod check_stop;
-pub mod clock;
+pub(crate) mod clock;
 mod dry_run;
 mod evidence_read;
 mod execute;
@@ -31,13 +31,14 @@ mod run;
 mod settings;
 mod verify;
 
-pub use execute::execute;
-pub use finish::finish;
+pub(crate) use execute::execute;
+pub(crate) use finish::finish;
 /// The report files of a gate, found and read as a run does (also for the local `gates` command).
 pub(crate) use gather::workspace as report_files;
 pub use github::{github_client, report_run};
-pub use policy_file::read_calendar;
-pub use settings::Settings;
+
+pub(crate) use policy_file::read_calendar;
+pub(crate) use settings::Settings;
 
 use std::io::Write;
 
@@ -63,7 +64,7 @@ const SECRET_VARS: &[&str] = &[
 
 /// Runs the action; returns the exit status. `log` is the process stdout (workflow commands);
 /// everything printed to it passes through the run's redactor.
-pub async fn run_action(
+pub(crate) async fn run_action(
     vars: Vec<(String, String)>,
     settings: Settings,
     log: &mut impl Write,

@@ -64,7 +64,7 @@ pub(super) fn load_policy(
 /// Reads a calendar file named by a freeze's `ics`: relative to `workspace` and inside it
 /// (a symlink out of it is refused), a regular file of at most [`crate::policy::MAX_ICS_BYTES`],
 /// UTF-8.
-pub fn read_calendar(workspace: &std::path::Path, rel: &str) -> crate::policy::CalendarText {
+pub(crate) fn read_calendar(workspace: &std::path::Path, rel: &str) -> crate::policy::CalendarText {
     use crate::policy::CalendarText;
     use std::io::Read;
     let path = std::path::Path::new(rel);

@@ -10,34 +10,34 @@ use crate::jfrog::evidence::Limits;
 
 /// Knobs the binary sets and tests override.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// HTTP client options.
-    pub client: ClientOptions,
+    pub(crate) client: ClientOptions,
     /// How long to wait out "promotion already in progress".
-    pub in_progress_wait: Duration,
+    pub(crate) in_progress_wait: Duration,
     /// Poll interval while waiting.
-    pub poll: Duration,
+    pub(crate) poll: Duration,
     /// Fixed "now" for windows (tests, demo); `None` = the clock.
-    pub now: Option<jiff::Timestamp>,
+    pub(crate) now: Option<jiff::Timestamp>,
     /// Quarantine a rolled-back release and move `latest` (see `retag`).
-    pub retag_on_rollback: bool,
+    pub(crate) retag_on_rollback: bool,
     /// Print `::add-mask::` for the secret inputs before anything else. Always on in action
     /// mode; the demo turns it off outside GitHub Actions, where a terminal would show the lines
     /// of its (public) demo key instead of masking anything.
-    pub mask_secrets: bool,
+    pub(crate) mask_secrets: bool,
     /// Bounds of the evidence read: concurrency, bytes, deadline, minimum rate.
-    pub evidence: Limits,
+    pub(crate) evidence: Limits,
     /// The clock the verification watch waits on: virtual with `PROMOTE_ACTION_NOW` and in the
     /// demo (a watch takes no real time), else real.
-    pub clock: Clock,
+    pub(crate) clock: Clock,
     /// How long the job may run (`PROMOTE_ACTION_JOB_TIMEOUT_MINUTES`, default GitHub's 6 h):
     /// a verification watch ends before it.
-    pub job_limit: Duration,
+    pub(crate) job_limit: Duration,
     /// When the action started, for the time left in the job.
-    pub started: std::time::Instant,
+    pub(crate) started: std::time::Instant,
     /// Send the run's independent reads one after another instead of together
     /// (`PROMOTE_ACTION_SEQUENTIAL_READS=1`): what `bench/latency.sh` compares against.
-    pub sequential_reads: bool,
+    pub(crate) sequential_reads: bool,
 }
 
 impl Default for Settings {
@@ -60,7 +60,7 @@ impl Default for Settings {
 
 impl Settings {
     /// Now, on the run's clock (the fixed instant of `now`, moved on by the watch's waits).
-    pub fn instant(&self) -> jiff::Timestamp {
+    pub(crate) fn instant(&self) -> jiff::Timestamp {
         match (&self.clock, self.now) {
             (Clock::Virtual(_), _) => self.clock.now(),
             (Clock::Real, Some(t)) => t,
@@ -69,7 +69,7 @@ impl Settings {
     }
 
     /// Defaults, adjusted by the documented `PROMOTE_ACTION_*` tuning variables.
-    pub fn from_vars(vars: &[(String, String)]) -> Settings {
+    pub(crate) fn from_vars(vars: &[(String, String)]) -> Settings {
         let mut s = Settings::default();
         let get = |k: &str| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim());
         let num = |k: &str| get(k).and_then(|v| v.parse::<u64>().ok());

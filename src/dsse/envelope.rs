@@ -11,16 +11,16 @@ use super::b64;
 use super::statement::{Statement, StatementError};
 
 /// The largest evidence file parsed; larger ones are refused before any JSON parsing.
-pub const MAX_ENVELOPE_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_ENVELOPE_BYTES: usize = 16 * 1024 * 1024;
 /// The most signatures one envelope may carry; verification work is signatures × keys.
-pub const MAX_SIGNATURES: usize = 16;
+pub(crate) const MAX_SIGNATURES: usize = 16;
 /// DSSE `payloadType` of an in-toto Statement.
-pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
+pub(crate) const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 const SIGSTORE_BUNDLE_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle";
 
 /// A parsed evidence file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Evidence {
+pub(crate) enum Evidence {
     /// A plain DSSE envelope: verifiable here with the right public key.
     Dsse(Envelope),
     /// A Sigstore bundle (GitHub artifact attestations, cosign keyless): not verifiable with a
@@ -31,38 +31,38 @@ pub enum Evidence {
 /// A Sigstore bundle: named, its (unverified) statement readable, and its bytes kept for
 /// [`crate::sigstore::verify_bundle`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SigstoreBundle {
+pub(crate) struct SigstoreBundle {
     /// The bundle's `mediaType`, e.g. `application/vnd.dev.sigstore.bundle.v0.3+json`.
-    pub media_type: String,
+    pub(crate) media_type: String,
     /// The `dsseEnvelope` inside, if the bundle signs a DSSE envelope (not a bare message).
-    pub envelope: Option<Envelope>,
+    pub(crate) envelope: Option<Envelope>,
     /// The bundle's JSON as read.
-    pub json: Vec<u8>,
+    pub(crate) json: Vec<u8>,
 }
 
 /// A DSSE envelope with its payload and signatures decoded from base64.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Envelope {
+pub(crate) struct Envelope {
     /// `payloadType`, e.g. [`IN_TOTO_PAYLOAD_TYPE`].
-    pub payload_type: String,
+    pub(crate) payload_type: String,
     /// The decoded payload bytes (what the signatures cover, through [`pae`]).
-    pub payload: Vec<u8>,
+    pub(crate) payload: Vec<u8>,
     /// Zero or more signatures; zero is legal to parse and verifies as `Unsigned`.
-    pub signatures: Vec<Signature>,
+    pub(crate) signatures: Vec<Signature>,
 }
 
 /// One DSSE signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signature {
+pub(crate) struct Signature {
     /// The unauthenticated key hint (JFrog: the key alias); empty when absent.
-    pub keyid: String,
+    pub(crate) keyid: String,
     /// The decoded signature bytes.
-    pub sig: Vec<u8>,
+    pub(crate) sig: Vec<u8>,
 }
 
 /// Why an evidence file could not be read as a DSSE envelope or Sigstore bundle.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EnvelopeError {
+pub(crate) enum EnvelopeError {
     #[error("the evidence file is {size} bytes, over the {max}-byte limit; it is not read")]
     TooLarge { size: usize, max: usize },
     #[error("the evidence file is not JSON ({0})")]
@@ -116,7 +116,7 @@ struct RawEvidence<'a> {
 }
 
 /// Parses an evidence file: a DSSE envelope, or a Sigstore bundle (see [`Evidence`]).
-pub fn parse_evidence(bytes: &[u8]) -> Result<Evidence, EnvelopeError> {
+pub(crate) fn parse_evidence(bytes: &[u8]) -> Result<Evidence, EnvelopeError> {
     if bytes.len() > MAX_ENVELOPE_BYTES {
         return Err(EnvelopeError::TooLarge {
             size: bytes.len(),
@@ -195,7 +195,7 @@ fn describe_json_error(e: serde_json::Error) -> EnvelopeError {
 
 /// DSSE's Pre-Authentication Encoding, the exact bytes a signature covers:
 /// `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, lengths in ASCII decimal bytes.
-pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+pub(crate) fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
     let type_len = payload_type.len().to_string();
     let body_len = payload.len().to_string();
     let mut out = Vec::with_capacity(
@@ -217,12 +217,12 @@ pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
 
 impl Envelope {
     /// The PAE of this envelope's payload type and payload.
-    pub fn pae(&self) -> Vec<u8> {
+    pub(crate) fn pae(&self) -> Vec<u8> {
         pae(&self.payload_type, &self.payload)
     }
 
     /// The envelope as JSON (standard padded base64), the body of an evidence upload.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // Built by hand: base64 needs no JSON escaping, and a value tree would copy and re-scan
         // a payload that can be megabytes.
         let text = |s: &str| serde_json::Value::from(s).to_string();
@@ -247,7 +247,7 @@ impl Envelope {
 
     /// The in-toto Statement in the payload. Read it only from a verified envelope, unless the
     /// policy explicitly allows unverified evidence.
-    pub fn statement(&self) -> Result<Statement, StatementError> {
+    pub(crate) fn statement(&self) -> Result<Statement, StatementError> {
         if self.payload_type != IN_TOTO_PAYLOAD_TYPE {
             return Err(StatementError::WrongPayloadType {
                 found: self.payload_type.clone(),

@@ -4,36 +4,36 @@
 use std::fmt;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+#[cfg(test)]
+use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::STANDARD_NO_PAD;
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of a SubjectPublicKeyInfo DER. `Display` is OpenSSH-style `SHA256:<unpadded base64>`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Fingerprint([u8; 32]);
+pub(crate) struct Fingerprint([u8; 32]);
 
 impl Fingerprint {
     /// The fingerprint of a SubjectPublicKeyInfo DER.
-    pub fn of_spki(spki_der: &[u8]) -> Fingerprint {
+    pub(crate) fn of_spki(spki_der: &[u8]) -> Fingerprint {
         Fingerprint(Sha256::digest(spki_der).into())
     }
 
-    /// The raw digest.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
     /// Padded standard base64, exactly as `jf evd verify` prints `keyFingerprint`.
-    pub fn jfrog(&self) -> String {
+    #[cfg(test)]
+    pub(crate) fn jfrog(&self) -> String {
         STANDARD.encode(self.0)
     }
 
     /// The full digest in lowercase hex.
-    pub fn hex(&self) -> String {
+    #[cfg(test)]
+    pub(crate) fn hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The first 8 bytes in lowercase hex, for narrow table columns.
-    pub fn short_hex(&self) -> String {
+    #[cfg(test)]
+    pub(crate) fn short_hex(&self) -> String {
         self.hex()[..16].to_owned()
     }
 }

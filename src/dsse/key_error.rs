@@ -2,21 +2,21 @@
 //! command that fixes it, because the reader is a workflow author looking at a failed run.
 
 /// The largest key file read; a PEM key ring of [`MAX_PEM_BLOCKS`] RSA-8192 keys fits easily.
-pub const MAX_KEY_FILE_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_KEY_FILE_BYTES: usize = 256 * 1024;
 /// The most PEM blocks one key file may hold.
-pub const MAX_PEM_BLOCKS: usize = 64;
+pub(crate) const MAX_PEM_BLOCKS: usize = 64;
 
 /// A key that could not be loaded: `origin` names it (a file path, an input, a JFrog key alias).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{origin}: {kind}")]
-pub struct KeyError {
-    pub origin: String,
-    pub kind: KeyErrorKind,
+pub(crate) struct KeyError {
+    pub(crate) origin: String,
+    pub(crate) kind: KeyErrorKind,
 }
 
 /// What is wrong with a key file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum KeyErrorKind {
+pub(crate) enum KeyErrorKind {
     #[error("the key is empty")]
     Empty,
     #[error("the key file is {size} bytes, over the {max}-byte limit")]

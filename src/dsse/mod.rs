@@ -46,8 +46,8 @@
 //!   PKCS1-v1_5/SHA-256, the one RSA form JFrog's own verifier accepts. [`Verified::scheme`] says
 //!   which one matched.
 //! * **Fingerprint** = SHA-256 over the SubjectPublicKeyInfo DER. Displayed OpenSSH-style as
-//!   `SHA256:` + unpadded base64; [`Fingerprint::jfrog`] gives the padded base64 that
-//!   `jf evd verify` prints as `keyFingerprint`, [`Fingerprint::short_hex`] 16 hex digits.
+//!   `SHA256:` + unpadded base64; the same digest `jf evd verify` prints, padded, as
+//!   `keyFingerprint` (the unit tests hold the two forms to each other).
 //! * **Several PEM blocks** in a public key file are all loaded (a key ring; at most
 //!   [`MAX_PEM_BLOCKS`]); `EC PARAMETERS` blocks are skipped; one private key anywhere in it
 //!   rejects the whole file. A private key file must hold exactly one key.
@@ -74,21 +74,21 @@ mod spki_build;
 mod statement;
 mod verify;
 
-pub use envelope::{
+pub(crate) use envelope::{
     Envelope, Evidence, IN_TOTO_PAYLOAD_TYPE, MAX_ENVELOPE_BYTES, SigstoreBundle, parse_evidence,
 };
-pub use key_error::MAX_KEY_FILE_BYTES;
-pub use public_key::PublicKey;
-pub use signer::SigningKey;
-pub use statement::{MAX_STATEMENT_BYTES, Statement, StatementError};
-pub use verify::{NotVerified, verify_envelope};
+pub(crate) use key_error::MAX_KEY_FILE_BYTES;
+pub(crate) use public_key::PublicKey;
+pub(crate) use signer::SigningKey;
+pub(crate) use statement::{MAX_STATEMENT_BYTES, Statement, StatementError};
+pub(crate) use verify::{NotVerified, verify_envelope};
 // Named by the tests of the whole flow below.
 #[cfg(test)]
-pub use envelope::Signature;
+pub(crate) use envelope::Signature;
 #[cfg(test)]
-pub use statement::STATEMENT_TYPE_V1;
+pub(crate) use statement::STATEMENT_TYPE_V1;
 #[cfg(test)]
-pub use verify::SignatureScheme;
+pub(crate) use verify::SignatureScheme;
 
 #[cfg(test)]
 mod tests {

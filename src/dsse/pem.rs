@@ -8,10 +8,10 @@ use super::key_error::{KeyErrorKind, MAX_KEY_FILE_BYTES, MAX_PEM_BLOCKS};
 
 /// One decoded PEM block. The DER may be a private key, so it is wiped on drop.
 pub(crate) struct PemBlock {
-    pub label: String,
-    pub der: Zeroizing<Vec<u8>>,
+    pub(crate) label: String,
+    pub(crate) der: Zeroizing<Vec<u8>>,
     /// Legacy OpenSSL encryption (`Proc-Type: 4,ENCRYPTED` header in the block).
-    pub legacy_encrypted: bool,
+    pub(crate) legacy_encrypted: bool,
 }
 
 const BEGIN: &str = "-----BEGIN ";

@@ -17,7 +17,7 @@ pub(crate) const RSA_VERIFY_BITS: (usize, usize) = (2048, 8192);
 
 /// The key types evidence may be signed with (the ones `jf evd` signs with).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KeyAlgorithm {
+pub(crate) enum KeyAlgorithm {
     Ed25519,
     EcdsaP256,
     Rsa { bits: usize },
@@ -35,7 +35,7 @@ impl fmt::Display for KeyAlgorithm {
 
 /// A parsed public key with its fingerprint.
 #[derive(Clone)]
-pub struct PublicKey {
+pub(crate) struct PublicKey {
     algorithm: KeyAlgorithm,
     spki_der: Vec<u8>,
     fingerprint: Fingerprint,
@@ -60,7 +60,7 @@ pub(crate) enum Material {
 impl PublicKey {
     /// Every public key in a PEM file (`PUBLIC KEY` or `RSA PUBLIC KEY` blocks; see the module
     /// docs for the several-blocks rule). `origin` names the file in errors.
-    pub fn from_pem(origin: &str, pem_text: &[u8]) -> Result<Vec<PublicKey>, KeyError> {
+    pub(crate) fn from_pem(origin: &str, pem_text: &[u8]) -> Result<Vec<PublicKey>, KeyError> {
         let blocks = pem::blocks(pem_text).map_err(|k| k.at(origin))?;
         if let Some(private) = blocks.iter().find(|b| b.label.contains("PRIVATE KEY")) {
             let label = private.label.clone();
@@ -87,7 +87,7 @@ impl PublicKey {
     }
 
     /// A key from SubjectPublicKeyInfo DER.
-    pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, KeyErrorKind> {
+    pub(crate) fn from_spki_der(der: &[u8]) -> Result<PublicKey, KeyErrorKind> {
         let malformed = |e: spki::der::Error| KeyErrorKind::Malformed(e.to_string());
         let spki = spki::SubjectPublicKeyInfoRef::from_der(der).map_err(malformed)?;
         let key = spki.subject_public_key.as_bytes().ok_or_else(|| {
@@ -133,21 +133,17 @@ impl PublicKey {
         })
     }
 
-    pub fn algorithm(&self) -> KeyAlgorithm {
+    pub(crate) fn algorithm(&self) -> KeyAlgorithm {
         self.algorithm
     }
 
-    pub fn fingerprint(&self) -> &Fingerprint {
+    pub(crate) fn fingerprint(&self) -> &Fingerprint {
         &self.fingerprint
     }
 
-    /// The SubjectPublicKeyInfo DER the fingerprint is computed over.
-    pub fn spki_der(&self) -> &[u8] {
-        &self.spki_der
-    }
-
     /// The key as a `PUBLIC KEY` PEM block, e.g. to register it in JFrog or the simulator.
-    pub fn to_pem(&self) -> String {
+    #[cfg(test)]
+    pub(crate) fn to_pem(&self) -> String {
         pem_rfc7468::encode_string("PUBLIC KEY", pem_rfc7468::LineEnding::LF, &self.spki_der)
             .unwrap_or_default()
     }

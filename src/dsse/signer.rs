@@ -20,7 +20,7 @@ use super::spki_build::{self, EC_PUBLIC_KEY, ED25519, P256, RSA_ENCRYPTION};
 const RSA_SIGN_BITS: (usize, usize) = (2048, 4096);
 
 /// A private signing key. `Debug` shows its algorithm and public fingerprint, nothing secret.
-pub struct SigningKey {
+pub(crate) struct SigningKey {
     pair: Pair,
     public: PublicKey,
     rng: SystemRandom,
@@ -36,12 +36,12 @@ enum Pair {
 /// source fails (ECDSA and RSA blinding need randomness).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("signing with the evidence key failed (the system random source is unavailable)")]
-pub struct SignError;
+pub(crate) struct SignError;
 
 impl SigningKey {
     /// Loads the one private key in `pem_text` (see the module docs for accepted forms).
     /// `origin` names it in errors, e.g. "input `evidence-key`"; errors never quote the key.
-    pub fn from_pem(origin: &str, pem_text: &[u8]) -> Result<SigningKey, KeyError> {
+    pub(crate) fn from_pem(origin: &str, pem_text: &[u8]) -> Result<SigningKey, KeyError> {
         let blocks = pem::blocks(pem_text).map_err(|k| k.at(origin))?;
         Self::from_blocks(&blocks).map_err(|k| k.at(origin))
     }
@@ -102,17 +102,17 @@ impl SigningKey {
     }
 
     /// The public half, e.g. to print or to register in JFrog.
-    pub fn public_key(&self) -> &PublicKey {
+    pub(crate) fn public_key(&self) -> &PublicKey {
         &self.public
     }
 
-    pub fn fingerprint(&self) -> &Fingerprint {
+    pub(crate) fn fingerprint(&self) -> &Fingerprint {
         self.public.fingerprint()
     }
 
     /// Signs raw bytes: Ed25519; ECDSA P-256/SHA-256 (ASN.1 DER); RSASSA-PKCS1-v1_5/SHA-256 for
     /// RSA, the one RSA form JFrog's own verifier accepts (see the module docs).
-    pub fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+    pub(crate) fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
         match &self.pair {
             Pair::Ed25519(p) => Ok(p.sign(message).as_ref().to_vec()),
             Pair::EcdsaP256(p) => Ok(p
@@ -131,7 +131,7 @@ impl SigningKey {
 
     /// A DSSE envelope of `payload`, signed over its PAE, with `keyid` (the JFrog key alias, so
     /// JFrog can mark the record verified; empty when there is none).
-    pub fn sign(
+    pub(crate) fn sign(
         &self,
         payload_type: &str,
         payload: &[u8],

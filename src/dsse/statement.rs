@@ -7,39 +7,39 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// The largest statement payload parsed (a 10 MB predicate is refused, never parsed).
-pub const MAX_STATEMENT_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_STATEMENT_BYTES: usize = 4 * 1024 * 1024;
 /// `_type` of an in-toto Statement v1.
-pub const STATEMENT_TYPE_V1: &str = "https://in-toto.io/Statement/v1";
+pub(crate) const STATEMENT_TYPE_V1: &str = "https://in-toto.io/Statement/v1";
 /// `_type` of the older v0.1 Statement, same shape; still written by some tools, so accepted.
-pub const STATEMENT_TYPE_V01: &str = "https://in-toto.io/Statement/v0.1";
+pub(crate) const STATEMENT_TYPE_V01: &str = "https://in-toto.io/Statement/v0.1";
 
 /// An in-toto Statement: subjects by digest, and a typed predicate.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Statement {
+pub(crate) struct Statement {
     /// [`STATEMENT_TYPE_V1`] or [`STATEMENT_TYPE_V01`].
     #[serde(rename = "_type")]
-    pub statement_type: String,
+    pub(crate) statement_type: String,
     /// What the statement is about; never empty once parsed.
-    pub subject: Vec<Subject>,
+    pub(crate) subject: Vec<Subject>,
     /// URI naming the predicate's schema, e.g. `https://jfrog.com/evidence/test-results/v1`.
     #[serde(rename = "predicateType")]
-    pub predicate_type: String,
+    pub(crate) predicate_type: String,
     /// The predicate, `Null` when absent. Read conditions with `predicate.pointer("/a/b")`.
     #[serde(default)]
-    pub predicate: Value,
+    pub(crate) predicate: Value,
 }
 
 /// One subject: a name and its digests by algorithm (`sha256` → lowercase hex).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Subject {
+pub(crate) struct Subject {
     #[serde(default)]
-    pub name: String,
-    pub digest: BTreeMap<String, String>,
+    pub(crate) name: String,
+    pub(crate) digest: BTreeMap<String, String>,
 }
 
 /// Why a payload is not a usable in-toto Statement.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StatementError {
+pub(crate) enum StatementError {
     #[error("the statement is {size} bytes, over the {max}-byte limit; it is not parsed")]
     TooLarge { size: usize, max: usize },
     #[error(
@@ -57,7 +57,7 @@ pub enum StatementError {
 impl Statement {
     /// Parses a statement from an envelope payload, refusing payloads over
     /// [`MAX_STATEMENT_BYTES`] before parsing them.
-    pub fn parse(payload: &[u8]) -> Result<Statement, StatementError> {
+    pub(crate) fn parse(payload: &[u8]) -> Result<Statement, StatementError> {
         if payload.len() > MAX_STATEMENT_BYTES {
             return Err(StatementError::TooLarge {
                 size: payload.len(),
@@ -91,7 +91,7 @@ impl Statement {
     }
 
     /// A v1 statement about one subject, as our attestation writes it.
-    pub fn new(
+    pub(crate) fn new(
         subject_name: &str,
         sha256_hex: &str,
         predicate_type: &str,
@@ -109,7 +109,7 @@ impl Statement {
     }
 
     /// Whether any subject's sha256 is `sha256_hex` (hex compared without regard to case).
-    pub fn subject_matches(&self, sha256_hex: &str) -> bool {
+    pub(crate) fn subject_matches(&self, sha256_hex: &str) -> bool {
         self.subject.iter().any(|s| {
             s.digest
                 .get("sha256")
@@ -118,7 +118,7 @@ impl Statement {
     }
 
     /// The statement as compact JSON, ready to be signed as a DSSE payload.
-    pub fn to_json(&self) -> Vec<u8> {
+    pub(crate) fn to_json(&self) -> Vec<u8> {
         let subjects: Vec<Value> = self
             .subject
             .iter()

@@ -10,7 +10,7 @@ use super::rsa_pss;
 
 /// The signature algorithm that verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SignatureScheme {
+pub(crate) enum SignatureScheme {
     /// Ed25519 over the PAE (raw 64-byte signature).
     Ed25519,
     /// ECDSA P-256 over SHA-256 of the PAE (ASN.1 DER signature).
@@ -23,21 +23,21 @@ pub enum SignatureScheme {
 
 /// A signature that verified, and with which key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
+pub(crate) struct Verified {
     /// Position of the signature in the envelope.
-    pub signature_index: usize,
+    pub(crate) signature_index: usize,
     /// That signature's `keyid` (JFrog: key alias); unauthenticated, for display only.
-    pub keyid: String,
+    pub(crate) keyid: String,
     /// Position of the key in the slice given to [`verify_envelope`].
-    pub key_index: usize,
-    pub fingerprint: Fingerprint,
-    pub algorithm: KeyAlgorithm,
-    pub scheme: SignatureScheme,
+    pub(crate) key_index: usize,
+    pub(crate) fingerprint: Fingerprint,
+    pub(crate) algorithm: KeyAlgorithm,
+    pub(crate) scheme: SignatureScheme,
 }
 
 /// Why no signature verified.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NotVerified {
+pub(crate) enum NotVerified {
     #[error("unsigned: the envelope carries no signature")]
     Unsigned,
     #[error("no public key was given to verify with")]
@@ -65,7 +65,10 @@ fn show_keyids(ids: &[String]) -> String {
 /// Verifies `envelope` with any of `keys`: the first (signature, key) pair that verifies wins.
 /// Work is bounded by `MAX_SIGNATURES` × `keys.len()` checks, each only between a signature and
 /// a key of a compatible type (an RSA signature has the modulus length, and so on).
-pub fn verify_envelope(envelope: &Envelope, keys: &[PublicKey]) -> Result<Verified, NotVerified> {
+pub(crate) fn verify_envelope(
+    envelope: &Envelope,
+    keys: &[PublicKey],
+) -> Result<Verified, NotVerified> {
     if envelope.signatures.is_empty() {
         return Err(NotVerified::Unsigned);
     }

@@ -19,71 +19,71 @@ const MAX_NAMED: usize = 3;
 
 /// What an `attestations` gate was given to judge.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AttestationFacts {
+pub(crate) struct AttestationFacts {
     /// Where the bundles were looked for, as the summary says it (`GitHub's attestations API,
     /// repos/bookverse/inventory`).
-    pub source: String,
+    pub(crate) source: String,
     /// One per artifact (`subjects: artifacts`) or per Sigstore-bundle record (`evidence`), in
     /// the version's or JFrog's order.
-    pub checks: Vec<SubjectCheck>,
+    pub(crate) checks: Vec<SubjectCheck>,
     /// Docker layer and config blobs not looked up: an image is attested by its manifest's
     /// digest, never by its layers.
-    pub layers_skipped: usize,
+    pub(crate) layers_skipped: usize,
     /// `subjects: evidence`: records of the predicate type that are not Sigstore bundles (DSSE
     /// envelopes signed with a key, for the `evidence` gate).
-    pub other_records: usize,
+    pub(crate) other_records: usize,
 }
 
 /// One artifact or record and how its bundles fared.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SubjectCheck {
+pub(crate) struct SubjectCheck {
     /// The artifact's path, or the record's download path.
-    pub subject: String,
+    pub(crate) subject: String,
     /// The sha256 the bundle was verified against (`""` when there was none to look up).
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// For a record: what its statement is about (`artifact docker/app/1.0/manifest.json`).
-    pub about: Option<String>,
+    pub(crate) about: Option<String>,
     /// How many bundles were tried.
-    pub bundles: usize,
+    pub(crate) bundles: usize,
     /// The bundle that passed, or why none did (the most telling failure).
-    pub outcome: Result<Verified, Failure>,
+    pub(crate) outcome: Result<Verified, Failure>,
 }
 
 /// One artifact or record as the summary's attestation table and the record show it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct AttestationRow {
+pub(crate) struct AttestationRow {
     /// Full stage name of the gate.
-    pub stage: String,
+    pub(crate) stage: String,
     /// Gate name.
-    pub gate: String,
+    pub(crate) gate: String,
     /// The artifact's path, or the evidence record's download path.
-    pub subject: String,
+    pub(crate) subject: String,
     /// The sha256 verified against (`""` when none).
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// `pass` (counts), `warn` (failed, but another record passed), `fail`.
-    pub status: GateStatus,
+    pub(crate) status: GateStatus,
     /// `verified`, or the reason: `unsigned`, `bad signature`, `chain`, `no proof of time`,
     /// `expired at signing`, `identity mismatch`, `wrong subject`, `wrong predicate type`,
     /// `unknown bundle version`, `unreadable bundle`.
-    pub verdict: String,
+    pub(crate) verdict: String,
     /// What was verified, or the failure in full (an identity mismatch names the field).
-    pub reason: String,
+    pub(crate) reason: String,
     /// The workflow that signed, `owner/repo/.github/workflows/file.yml@ref`.
-    pub signer_workflow: Option<String>,
+    pub(crate) signer_workflow: Option<String>,
     /// The repository built from.
-    pub source_repo: Option<String>,
+    pub(crate) source_repo: Option<String>,
     /// The ref built from.
-    pub source_ref: Option<String>,
+    pub(crate) source_ref: Option<String>,
     /// The commit built from.
-    pub source_commit: Option<String>,
+    pub(crate) source_commit: Option<String>,
     /// `github-hosted` or `self-hosted`.
-    pub runner: Option<String>,
+    pub(crate) runner: Option<String>,
     /// The statement's predicate type.
-    pub predicate_type: Option<String>,
+    pub(crate) predicate_type: Option<String>,
     /// What proved the signing time: `log index N (time)` or `timestamp T`.
-    pub proof_of_time: Option<String>,
+    pub(crate) proof_of_time: Option<String>,
     /// The trusted root it chains to (`public-good`, `github`, or a `trusted-root` file's).
-    pub instance: Option<String>,
+    pub(crate) instance: Option<String>,
 }
 
 /// The settings of one `attestations` gate.

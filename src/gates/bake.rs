@@ -17,7 +17,7 @@ fn time_there(f: &BakeFacts) -> Duration {
 }
 
 /// When the bake time will be reached, when it has not been yet.
-pub fn ready_at(f: &BakeFacts, min: Duration) -> Option<jiff::Timestamp> {
+pub(crate) fn ready_at(f: &BakeFacts, min: Duration) -> Option<jiff::Timestamp> {
     let there = time_there(f);
     if there >= min {
         return None;
@@ -27,7 +27,7 @@ pub fn ready_at(f: &BakeFacts, min: Duration) -> Option<jiff::Timestamp> {
 }
 
 /// When a failed `bake` gate will pass, if waiting is all it needs.
-pub fn deferrable(
+pub(crate) fn deferrable(
     gate: &crate::policy::Gate,
     evidence: &crate::gates::facts::Fact,
     eval: &super::GateEval,

@@ -9,10 +9,10 @@ use crate::gates::{GateResult, GateStatus};
 use crate::policy::Policy;
 
 /// The issue type is the client's: the gate reads it as GitHub listed it.
-pub use crate::github::stop_issues::StopIssue;
+pub(crate) use crate::github::stop_issues::StopIssue;
 
 /// Gate name and kind of the row.
-pub const GATE: &str = "emergency-stop";
+pub(crate) const GATE: &str = "emergency-stop";
 
 /// Longest issue title quoted in the row, in characters: the row ends up in the `::error`.
 const MAX_TITLE: usize = 120;
@@ -21,11 +21,11 @@ const MAX_OTHERS: usize = 5;
 
 /// What the read found: the open issues with the label (pull requests excluded), newest first,
 /// or why they could not be read.
-pub type StopRead = Result<Vec<StopIssue>, String>;
+pub(crate) type StopRead = Result<Vec<StopIssue>, String>;
 
 /// How a hotfix run meets the stop.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HotfixRule {
+pub(crate) enum HotfixRule {
     /// Not a hotfix: the stop applies.
     NotHotfix,
     /// A hotfix, and every stage on the path lists `emergency-stop` in `hotfix.skip`.
@@ -46,7 +46,7 @@ pub enum HotfixRule {
 /// The fail-safe reading of "a hotfix passes only if `hotfix.skip` lists `emergency-stop`": the
 /// stop guards the whole run, so every stage the run would enter must allow it; a stage without
 /// a policy entry allows nothing.
-pub fn hotfix_rule(
+pub(crate) fn hotfix_rule(
     policy: &Policy,
     path: &[String],
     hotfix: bool,
@@ -71,7 +71,7 @@ pub fn hotfix_rule(
 }
 
 /// The `emergency-stop` row for `stage` (the first stage of the path).
-pub fn decide(stage: &str, label: &str, read: &StopRead, hotfix: &HotfixRule) -> GateResult {
+pub(crate) fn decide(stage: &str, label: &str, read: &StopRead, hotfix: &HotfixRule) -> GateResult {
     let threshold = format!("no open issue labelled `{label}`");
     let (status, figure, detail) = match (read, hotfix) {
         (Ok(issues), _) if issues.is_empty() => (

@@ -14,7 +14,7 @@ use crate::policy::{Gate, GateSpec};
 
 /// Decides one gate at a fixed instant (2026-01-01) without a baseline, for tests.
 #[cfg(test)]
-pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
+pub(crate) fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
     let ctx = GateContext::without_baseline(
         jiff::Timestamp::from_second(1_767_225_600).unwrap_or_default(),
     );
@@ -22,7 +22,7 @@ pub fn evaluate(stage: &str, gate: &Gate, fact: &Fact) -> GateEval {
 }
 
 /// Decides one gate; `ctx` is the instant (quarantine expiry) and a tests gate's baseline.
-pub fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) -> GateEval {
+pub(crate) fn evaluate_in(stage: &str, gate: &Gate, fact: &Fact, ctx: GateContext<'_>) -> GateEval {
     if let (
         GateSpec::Junit {
             max_failures,

@@ -17,42 +17,42 @@ use crate::sigstore::{ArtifactSha256, Failure, Identity, TrustedRoots, Verified}
 
 /// What one gate judges a record by.
 #[derive(Debug, Clone, Copy)]
-pub struct Rules<'a> {
+pub(crate) struct Rules<'a> {
     /// The manifest's sha256: what the statement must be about.
-    pub manifest_sha256: &'a str,
+    pub(crate) manifest_sha256: &'a str,
     /// The gate's `signed-by` keys; empty = trust JFrog's own `verified`.
-    pub keys: &'a [PublicKey],
+    pub(crate) keys: &'a [PublicKey],
     /// `allow-unverified`.
-    pub allow_unverified: bool,
+    pub(crate) allow_unverified: bool,
     /// The gate's `where` conditions (only those of the record's type are applied).
-    pub conditions: &'a [EvidenceCondition],
+    pub(crate) conditions: &'a [EvidenceCondition],
     /// How to verify a Sigstore-bundle record: `None` when the gate has no `identity`.
-    pub sigstore: Option<SigstoreRules<'a>>,
+    pub(crate) sigstore: Option<SigstoreRules<'a>>,
 }
 
 /// What a Sigstore-bundle record is verified against.
 #[derive(Debug, Clone, Copy)]
-pub struct SigstoreRules<'a> {
+pub(crate) struct SigstoreRules<'a> {
     /// Who must have signed.
-    pub identity: &'a Identity,
+    pub(crate) identity: &'a Identity,
     /// The trusted roots (built once per run).
-    pub roots: &'a TrustedRoots,
+    pub(crate) roots: &'a TrustedRoots,
     /// What a statement may be about: the version manifest, then each artifact of the version
     /// (a GitHub attestation names the artifact it was made for, never the manifest, which is
     /// created later).
-    pub subjects: &'a VersionSubjects,
+    pub(crate) subjects: &'a VersionSubjects,
 }
 
 /// The digests a record's statement may be about, each with the words that name it.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct VersionSubjects {
+pub(crate) struct VersionSubjects {
     digests: Vec<ArtifactSha256>,
     names: Vec<String>,
 }
 
 impl VersionSubjects {
     /// The manifest (when its sha256 is readable) and every artifact with a sha256, by path.
-    pub fn new<'p>(
+    pub(crate) fn new<'p>(
         manifest_sha256: &str,
         artifacts: impl IntoIterator<Item = (&'p str, &'p str)>,
     ) -> Self {
@@ -75,7 +75,7 @@ impl VersionSubjects {
 /// version's digests its statement names, with `predicate_type` (the record's listed type, or
 /// the gate's) and the identity. Returns what verified, the digest it is about and the words
 /// naming it.
-pub fn verify_record(
+pub(crate) fn verify_record(
     bundle: &[u8],
     predicate_type: &str,
     rules: &SigstoreRules<'_>,
@@ -108,7 +108,7 @@ pub fn verify_record(
 
 /// What a verified bundle vouches for, as a record's reason: the root it chains to, what it is
 /// about, where it was built and what proves when.
-pub fn verified_reason(v: &Verified, about: &str) -> String {
+pub(crate) fn verified_reason(v: &Verified, about: &str) -> String {
     let mut parts = vec![format!(
         "Sigstore bundle verified against the {} root",
         v.instance
@@ -133,10 +133,10 @@ pub fn verified_reason(v: &Verified, about: &str) -> String {
 
 /// A record's file, parsed once for every gate that judges it: the envelope or bundle, or why
 /// it could not be read (not downloaded, not an envelope, …).
-pub type ParsedFile = Result<dsse::Evidence, String>;
+pub(crate) type ParsedFile = Result<dsse::Evidence, String>;
 
 /// Parses a downloaded file (or carries the download error), naming the record's path.
-pub fn parse_file(record: &EvidenceRecord, file: Result<&[u8], String>) -> ParsedFile {
+pub(crate) fn parse_file(record: &EvidenceRecord, file: Result<&[u8], String>) -> ParsedFile {
     let bytes = file?;
     dsse::parse_evidence(bytes).map_err(|e| format!("{}: {e}", record.download_path))
 }
@@ -162,7 +162,11 @@ fn judged(
 }
 
 /// Judges `record` (its file parsed as `parsed`) by one gate's `rules`.
-pub fn judge(record: &EvidenceRecord, parsed: &ParsedFile, rules: &Rules<'_>) -> JudgedRecord {
+pub(crate) fn judge(
+    record: &EvidenceRecord,
+    parsed: &ParsedFile,
+    rules: &Rules<'_>,
+) -> JudgedRecord {
     let of_type: Vec<&EvidenceCondition> = rules
         .conditions
         .iter()

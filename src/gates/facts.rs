@@ -4,12 +4,12 @@
 //! them without doing any I/O. A fact that could not be gathered is
 //! [`Fact::Unavailable`] with the reason, so the decision fails naming it.
 
-pub use crate::github::reads::{Approval, CheckRun};
+pub(crate) use crate::github::reads::{Approval, CheckRun};
 use crate::reports::{BenchSummary, CoverageSummary, SarifSummary, TestSummary};
 
 /// What was gathered for one gate.
 #[derive(Debug, Clone)]
-pub enum Fact {
+pub(crate) enum Fact {
     /// Test-result totals (every format the `tests` gate reads).
     Tests(TestSummary),
     /// Coverage totals.
@@ -40,64 +40,64 @@ pub enum Fact {
 
 /// What the integrity gate needs to know.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct IntegrityFacts {
+pub(crate) struct IntegrityFacts {
     /// Content status (`COMPLETED`, …).
-    pub status: String,
+    pub(crate) status: String,
     /// Number of artifacts.
-    pub artifacts: usize,
+    pub(crate) artifacts: usize,
     /// Artifacts without a sha256.
-    pub missing_sha: Vec<String>,
+    pub(crate) missing_sha: Vec<String>,
     /// Local files checked against the content.
-    pub local_checked: usize,
+    pub(crate) local_checked: usize,
     /// Local files whose sha256 is not in the content: (file, sha256).
-    pub local_mismatches: Vec<(String, String)>,
+    pub(crate) local_mismatches: Vec<(String, String)>,
 }
 
 /// The evidence records attached to the version's manifest, as one gate judged them while they
 /// were read: each record's verdict and what the summary shows of it, never its file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AttachedFacts {
+pub(crate) struct AttachedFacts {
     /// The subject, `repo/path/name` of the version manifest.
-    pub subject: String,
+    pub(crate) subject: String,
     /// The manifest's sha256 (from Artifactory): what every record's statement must be about.
-    pub manifest_sha256: String,
+    pub(crate) manifest_sha256: String,
     /// How many records are attached, of every type.
-    pub total_records: usize,
+    pub(crate) total_records: usize,
     /// Every record of a type the gate requires, in JFrog's order, judged as it arrived.
-    pub records: Vec<JudgedRecord>,
+    pub(crate) records: Vec<JudgedRecord>,
 }
 
 /// One record as a gate judged it: whether it can be trusted, and what its `where` conditions
 /// said. The file itself was dropped once judged.
 #[derive(Debug, Clone, PartialEq)]
-pub struct JudgedRecord {
+pub(crate) struct JudgedRecord {
     /// in-toto predicate type (as JFrog lists it).
-    pub predicate_type: String,
+    pub(crate) predicate_type: String,
     /// Where its file is, under `/artifactory/`.
-    pub download_path: String,
+    pub(crate) download_path: String,
     /// When JFrog says it was attached (`createdAt`, as written).
-    pub created_at: String,
+    pub(crate) created_at: String,
     /// Who signed it, as shown: key alias and fingerprint, or what is known.
-    pub signer: String,
+    pub(crate) signer: String,
     /// Whether it counts: its signature verified (or `allow-unverified` accepted it), and its
     /// statement is about this manifest and of its listed type.
-    pub trusted: bool,
+    pub(crate) trusted: bool,
     /// `verified`, `verified by JFrog`, `accepted unverified`, or why it does not count.
-    pub verdict: String,
+    pub(crate) verdict: String,
     /// The verdict in full.
-    pub reason: String,
+    pub(crate) reason: String,
     /// The `where` conditions of its type on its predicate: how many held, or why one did not;
     /// `None` when not checked (the record is not trusted, or its type has no conditions).
-    pub conditions: Option<Result<usize, String>>,
+    pub(crate) conditions: Option<Result<usize, String>>,
 }
 
 /// Facts read from GitHub for the gates.
 #[derive(Debug, Clone)]
-pub struct GitHubFacts {
+pub(crate) struct GitHubFacts {
     /// Check runs on the commit (or why they could not be read).
-    pub checks: Fact,
+    pub(crate) checks: Fact,
     /// Approvals of this run (or why they could not be read).
-    pub approvals: Result<Vec<Approval>, String>,
+    pub(crate) approvals: Result<Vec<Approval>, String>,
 }
 
 impl Default for GitHubFacts {
@@ -115,17 +115,17 @@ pub struct EvidenceRecord {
     /// Where its file is, under `/artifactory/`.
     pub download_path: String,
     /// in-toto predicate type.
-    pub predicate_type: String,
+    pub(crate) predicate_type: String,
     /// JFrog's short name of the predicate type.
-    pub predicate_slug: String,
+    pub(crate) predicate_slug: String,
     /// JFrog's own verdict on the signature (checked against its trusted keys).
-    pub verified: bool,
+    pub(crate) verified: bool,
     /// Who attached it.
-    pub created_by: String,
+    pub(crate) created_by: String,
     /// When (as JFrog wrote it).
-    pub created_at: String,
+    pub(crate) created_at: String,
     /// The subject sha256 the record was attached to.
-    pub subject_sha256: String,
+    pub(crate) subject_sha256: String,
     /// Alias of the key JFrog matched, when any.
     pub signing_key_alias: Option<String>,
 }

@@ -12,32 +12,32 @@
 use serde::{Deserialize, Serialize};
 
 /// Longest name kept verbatim, in bytes.
-pub const MAX_NAME_BYTES: usize = 256;
+pub(crate) const MAX_NAME_BYTES: usize = 256;
 /// Bytes of verbatim names per gate before the rest are hashed.
-pub const VERBATIM_BYTES: usize = 64 * 1024;
+pub(crate) const VERBATIM_BYTES: usize = 64 * 1024;
 /// Most entries per gate.
-pub const MAX_ENTRIES: usize = 10_000;
+pub(crate) const MAX_ENTRIES: usize = 10_000;
 const HASH_PREFIX: &str = "sha256:";
 
 /// The failing tests of one gate of one run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct AttestedFailures {
+pub(crate) struct AttestedFailures {
     /// How many tests failed (failures and errors), named or not.
-    pub total: u64,
+    pub(crate) total: u64,
     /// Each failing test's full name, or `sha256:<32 hex>` of it.
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// Whether every failing test is in `names`.
-    pub complete: bool,
+    pub(crate) complete: bool,
 }
 
 /// `sha256:` and the first 32 hex digits of the name's sha256.
-pub fn hashed(name: &str) -> String {
+pub(crate) fn hashed(name: &str) -> String {
     let hex = crate::digest::sha256_hex(name.as_bytes());
     format!("{HASH_PREFIX}{}", &hex[..32])
 }
 
 /// Whether an entry is a hash rather than a name.
-pub fn is_hash(entry: &str) -> bool {
+pub(crate) fn is_hash(entry: &str) -> bool {
     entry.len() == HASH_PREFIX.len() + 32
         && entry.starts_with(HASH_PREFIX)
         && entry[HASH_PREFIX.len()..]
@@ -48,7 +48,7 @@ pub fn is_hash(entry: &str) -> bool {
 impl AttestedFailures {
     /// The bounded form of `names` (the run's failing tests, as many as were kept) out of
     /// `total` failing tests.
-    pub fn of(names: &[String], total: u64) -> AttestedFailures {
+    pub(crate) fn of(names: &[String], total: u64) -> AttestedFailures {
         let mut written = 0usize;
         let mut out = Vec::with_capacity(names.len().min(MAX_ENTRIES));
         for name in names.iter().take(MAX_ENTRIES) {
@@ -67,7 +67,7 @@ impl AttestedFailures {
     }
 
     /// A lookup of the entries: by name, and by hash.
-    pub fn index(&self) -> Index<'_> {
+    pub(crate) fn index(&self) -> Index<'_> {
         Index {
             entries: self.names.iter().map(String::as_str).collect(),
             any_hash: self.names.iter().any(|n| is_hash(n)),
@@ -76,14 +76,14 @@ impl AttestedFailures {
 }
 
 /// The entries of an [`AttestedFailures`], for membership tests.
-pub struct Index<'a> {
+pub(crate) struct Index<'a> {
     entries: std::collections::HashSet<&'a str>,
     any_hash: bool,
 }
 
 impl Index<'_> {
     /// Whether `name` is recorded, verbatim or hashed.
-    pub fn contains(&self, name: &str) -> bool {
+    pub(crate) fn contains(&self, name: &str) -> bool {
         self.entries.contains(name)
             || (self.any_hash && self.entries.contains(hashed(name).as_str()))
     }

@@ -12,56 +12,57 @@
 //! promote the version at all.
 //! Missing evidence is a failure, never a pass.
 
-pub mod attestations;
-pub mod bake;
+pub(crate) mod attestations;
+pub(crate) mod bake;
 mod checks;
 mod coverage;
-pub mod emergency_stop;
+pub(crate) mod emergency_stop;
 mod evaluate;
 mod evidence;
-pub mod evidence_record;
-pub mod facts;
-pub mod failing_tests;
+pub(crate) mod evidence_record;
+pub(crate) mod facts;
+pub(crate) mod failing_tests;
 mod live;
 #[cfg(test)]
 mod live_tests;
 mod measures;
-pub mod readiness;
-pub mod regressions;
+pub(crate) mod readiness;
+pub(crate) mod regressions;
 mod sarif;
-pub mod stage;
+pub(crate) mod stage;
 mod stage_verdict;
 mod verdict;
-pub mod verify;
+pub(crate) mod verify;
 mod version;
 
-pub use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
+pub(crate) use attestations::{AttestationFacts, AttestationRow, SubjectCheck};
 #[cfg(test)]
-pub use evaluate::evaluate;
-pub use evaluate::evaluate_in;
-pub use regressions::{Baseline, GateContext, TestsReport};
-pub use stage_verdict::StageVerdict;
-pub use verdict::{EvidenceRow, Finding, GateResult, GateStatus, Severity};
+pub(crate) use evaluate::evaluate;
+pub(crate) use evaluate::evaluate_in;
+pub(crate) use regressions::{Baseline, GateContext, TestsReport};
+pub(crate) use stage_verdict::StageVerdict;
+pub(crate) use verdict::EvidenceRow;
+pub use verdict::{Finding, GateResult, GateStatus, Severity};
 
 use crate::policy::{Gate, GateSpec};
 
 /// One gate's verdict plus the failures worth showing.
 #[derive(Debug, Clone)]
-pub struct GateEval {
+pub(crate) struct GateEval {
     /// The result row.
-    pub result: GateResult,
+    pub(crate) result: GateResult,
     /// Failing tests / findings behind it (first ones).
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// All failing items.
-    pub findings_total: usize,
+    pub(crate) findings_total: usize,
     /// Evidence records judged (evidence gates only).
-    pub evidence: Vec<EvidenceRow>,
+    pub(crate) evidence: Vec<EvidenceRow>,
     /// Artifacts or records whose attestations were verified (attestations gates only).
-    pub attestations: Vec<AttestationRow>,
+    pub(crate) attestations: Vec<AttestationRow>,
     /// Remarks that do not fail the gate.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// What a tests gate found beyond its counts (quarantine, flaky, regressions).
-    pub tests: Option<TestsReport>,
+    pub(crate) tests: Option<TestsReport>,
 }
 
 pub(crate) fn thousands(n: u64) -> String {
@@ -81,7 +82,7 @@ pub(crate) fn pct(p: f64) -> String {
 }
 
 /// A gate marked skipped (hotfix, or evaluation not reached).
-pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
+pub(crate) fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
     GateEval {
         result: GateResult {
             stage: stage.to_string(),
@@ -103,7 +104,7 @@ pub fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
 
 /// The figure of a gate that had nothing to judge (its fact could not be gathered); the
 /// reason is its detail.
-pub const NO_EVIDENCE: &str = "no evidence";
+pub(crate) const NO_EVIDENCE: &str = "no evidence";
 
 /// `1 test`, `2 tests`: a count and its noun, pluralised in English.
 pub(crate) fn plural(n: u64, noun: &str) -> String {

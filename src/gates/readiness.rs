@@ -8,23 +8,23 @@
 use super::{GateResult, GateStatus};
 
 /// Name and kind of the row the check adds to the first stage of the path.
-pub const GATE: &str = "version status";
+pub(crate) const GATE: &str = "version status";
 /// Kind of that row.
-pub const KIND: &str = "version-status";
+pub(crate) const KIND: &str = "version-status";
 
 /// The only content status AppTrust promotes.
 const READY: &str = "COMPLETED";
 
 /// Whether a version with this content status can be promoted. An empty status means AppTrust
 /// did not say; then AppTrust itself decides when asked.
-pub fn ready(status: &str) -> bool {
+pub(crate) fn ready(status: &str) -> bool {
     let s = status.trim();
     s.is_empty() || s.eq_ignore_ascii_case(READY)
 }
 
 /// What a status means and what to do about it, e.g. `IN_PROGRESS: AppTrust is still creating
 /// it; wait until its status is COMPLETED, then re-run`.
-pub fn why_not_ready(status: &str) -> String {
+pub(crate) fn why_not_ready(status: &str) -> String {
     let s = status.trim().to_ascii_uppercase();
     match s.as_str() {
         "DRAFT" | "STARTED" | "IN_PROGRESS" | "PENDING" | "CREATING" => format!(
@@ -41,7 +41,7 @@ pub fn why_not_ready(status: &str) -> String {
 
 /// The failing `version status` row for `stage` (the first stage of the path) when `status`
 /// cannot be promoted; `None` when it can.
-pub fn check(stage: &str, version: &str, status: &str) -> Option<GateResult> {
+pub(crate) fn check(stage: &str, version: &str, status: &str) -> Option<GateResult> {
     if ready(status) {
         return None;
     }

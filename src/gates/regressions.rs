@@ -7,7 +7,7 @@
 //! `max-new-failures` and a baseline, only the tests that did not also fail for the baseline
 //! version (its decision attestation, [`super::failing_tests`]); without a baseline, all of them
 //! against `max-failures`, saying why there was none. A failing test whose name the reader could
-//! not keep (past [`crate::reports::MAX_FAILING_NAMES`]) can be neither excused nor known: it
+//! not keep (past the test reader's `MAX_FAILING_NAMES`) can be neither excused nor known: it
 //! counts as new. Pure: the instant and the baseline are given.
 
 use super::failing_tests::AttestedFailures;
@@ -17,11 +17,11 @@ use crate::reports::{TestFormat, TestSummary};
 use globset::GlobMatcher;
 
 /// Names listed per list of the report (all are counted).
-pub const MAX_NAMES: usize = 50;
+pub(crate) const MAX_NAMES: usize = 50;
 
 /// The failing tests of the version now in a stage, for a regression comparison.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Baseline {
+pub(crate) enum Baseline {
     /// Read from the version's verified decision attestation.
     Found {
         /// The version now in the stage.
@@ -35,11 +35,11 @@ pub enum Baseline {
 
 /// What a tests gate needs besides its evidence: now (quarantine expiry) and the baseline.
 #[derive(Debug, Clone, Copy)]
-pub struct GateContext<'a> {
+pub(crate) struct GateContext<'a> {
     /// Now (the caller read the clock).
-    pub now: jiff::Timestamp,
+    pub(crate) now: jiff::Timestamp,
     /// The baseline of this gate, when regression mode asked for one.
-    pub baseline: Option<&'a Baseline>,
+    pub(crate) baseline: Option<&'a Baseline>,
 }
 
 impl GateContext<'_> {
@@ -54,24 +54,24 @@ impl GateContext<'_> {
 
 /// The settings of a tests gate.
 #[derive(Debug, Clone, Copy)]
-pub struct TestsSpec<'a> {
+pub(crate) struct TestsSpec<'a> {
     /// `max-failures`.
-    pub max_failures: u64,
+    pub(crate) max_failures: u64,
     /// `min-tests`.
-    pub min_tests: u64,
+    pub(crate) min_tests: u64,
     /// `max-new-failures`.
-    pub max_new_failures: Option<u64>,
+    pub(crate) max_new_failures: Option<u64>,
     /// `quarantine`.
-    pub quarantine: &'a [Quarantine],
+    pub(crate) quarantine: &'a [Quarantine],
 }
 
 /// Some names and how many there are in all.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct Listed {
+pub(crate) struct Listed {
     /// The first [`MAX_NAMES`].
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// All of them.
-    pub total: u64,
+    pub(crate) total: u64,
 }
 
 impl Listed {
@@ -85,49 +85,49 @@ impl Listed {
 
 /// A failing test a quarantine entry excused.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct Quarantined {
+pub(crate) struct Quarantined {
     /// The test's full name.
-    pub test: String,
+    pub(crate) test: String,
     /// The entry's glob.
-    pub entry: String,
+    pub(crate) entry: String,
     /// The entry's reason.
-    pub reason: String,
+    pub(crate) reason: String,
     /// The entry's last day.
-    pub until: String,
+    pub(crate) until: String,
 }
 
 /// What a tests gate found beyond its counts, for the summary, the record and our attestation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct TestsReport {
+pub(crate) struct TestsReport {
     /// Full stage name.
-    pub stage: String,
+    pub(crate) stage: String,
     /// Gate name.
-    pub gate: String,
+    pub(crate) gate: String,
     /// This run's failing tests, as the attestation records them.
     #[serde(skip)]
     #[schemars(skip)]
-    pub failing: AttestedFailures,
+    pub(crate) failing: AttestedFailures,
     /// The version compared against (regression mode, baseline found).
-    pub baseline_version: Option<String>,
+    pub(crate) baseline_version: Option<String>,
     /// Why there was no baseline, or what limits the comparison.
-    pub baseline_note: Option<String>,
+    pub(crate) baseline_note: Option<String>,
     /// Failing now, not failing for the baseline.
-    pub new_failures: Listed,
+    pub(crate) new_failures: Listed,
     /// Failing now and for the baseline.
-    pub known_failures: Listed,
+    pub(crate) known_failures: Listed,
     /// Failing for the baseline, passing now.
-    pub fixed: Listed,
+    pub(crate) fixed: Listed,
     /// Failures a quarantine entry excused (the first [`MAX_NAMES`]).
-    pub quarantined: Vec<Quarantined>,
+    pub(crate) quarantined: Vec<Quarantined>,
     /// All excused failures.
-    pub quarantined_total: u64,
+    pub(crate) quarantined_total: u64,
     /// Tests that passed on a rerun.
-    pub flaky: Listed,
+    pub(crate) flaky: Listed,
 }
 
 impl TestsReport {
     /// Whether the summary has anything to show about it.
-    pub fn worth_showing(&self) -> bool {
+    pub(crate) fn worth_showing(&self) -> bool {
         self.baseline_version.is_some()
             || self.baseline_note.is_some()
             || self.quarantined_total > 0
@@ -137,7 +137,7 @@ impl TestsReport {
 
 /// Decides a tests gate; returns the decision, the report and warnings (quarantine entries that
 /// expired or matched no test).
-pub fn decide(
+pub(crate) fn decide(
     stage: &str,
     gate: &str,
     j: &TestSummary,

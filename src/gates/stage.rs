@@ -13,19 +13,19 @@ use crate::policy::{Approvals, OnWindowClosed, Policy, StagePolicy};
 
 /// What the decision needs to know about the run.
 #[derive(Debug, Clone)]
-pub struct RunFacts<'a> {
+pub(crate) struct RunFacts<'a> {
     /// Now (the only clock read happens in the caller).
-    pub now: jiff::Timestamp,
+    pub(crate) now: jiff::Timestamp,
     /// Whether this is a scheduled run (`on-window-closed: defer` applies).
-    pub scheduled: bool,
+    pub(crate) scheduled: bool,
     /// Hotfix run.
-    pub hotfix: bool,
+    pub(crate) hotfix: bool,
     /// Hotfix reason.
-    pub reason: Option<&'a str>,
+    pub(crate) reason: Option<&'a str>,
     /// Who triggered the run.
-    pub actor: Option<&'a str>,
+    pub(crate) actor: Option<&'a str>,
     /// Regression baselines of tests gates, by (full stage name, gate name).
-    pub baselines: &'a BTreeMap<(String, String), gates::Baseline>,
+    pub(crate) baselines: &'a BTreeMap<(String, String), gates::Baseline>,
 }
 
 impl RunFacts<'_> {
@@ -58,7 +58,7 @@ fn row(
 }
 
 /// Verdicts for every stage whose evidence was gathered (full stage name → verdict).
-pub fn decide_path(
+pub(crate) fn decide_path(
     policy: &Policy,
     gathered: &BTreeMap<String, Vec<Fact>>,
     github: &GitHubFacts,
@@ -75,7 +75,7 @@ pub fn decide_path(
 
 /// One stage's verdict from its policy and the gathered facts (one entry per gate, in policy
 /// order).
-pub fn decide(
+pub(crate) fn decide(
     stage: &str,
     sp: &StagePolicy,
     facts: &[Fact],

@@ -9,21 +9,21 @@ use super::verdict::{EvidenceRow, Finding, GateResult};
 
 /// What the gate checker says about entering one stage.
 #[derive(Debug, Clone, Default)]
-pub struct StageVerdict {
+pub(crate) struct StageVerdict {
     /// Gate results for the stage.
-    pub gates: Vec<GateResult>,
+    pub(crate) gates: Vec<GateResult>,
     /// Failing tests and findings behind failed gates.
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// Total failing items (may exceed `findings`).
-    pub findings_total: usize,
+    pub(crate) findings_total: usize,
     /// Set when a closed window defers a scheduled run: the reason and next opening.
-    pub deferred: Option<String>,
+    pub(crate) deferred: Option<String>,
     /// Evidence records judged by the stage's `evidence` gates.
-    pub evidence: Vec<EvidenceRow>,
+    pub(crate) evidence: Vec<EvidenceRow>,
     /// Artifacts and records whose attestations the stage's `attestations` gates verified.
-    pub attestations: Vec<AttestationRow>,
+    pub(crate) attestations: Vec<AttestationRow>,
     /// Remarks that do not fail a gate (a bad evidence record beside a good one).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// What the stage's tests gates found beyond their counts.
-    pub tests: Vec<TestsReport>,
+    pub(crate) tests: Vec<TestsReport>,
 }

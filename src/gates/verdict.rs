@@ -67,22 +67,22 @@ pub struct Finding {
 
 /// One evidence record as an `evidence` gate judged it, for the summary's evidence table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct EvidenceRow {
+pub(crate) struct EvidenceRow {
     /// Full stage name of the gate.
-    pub stage: String,
+    pub(crate) stage: String,
     /// Gate name.
-    pub gate: String,
+    pub(crate) gate: String,
     /// in-toto predicate type.
-    pub predicate_type: String,
+    pub(crate) predicate_type: String,
     /// Who signed it: key alias (the DSSE `keyid`) and the fingerprint of the key that verified
     /// it, or what is known when nothing verified.
-    pub signer: String,
+    pub(crate) signer: String,
     /// `pass` (counts for the gate), `warn` (failed, but another record of the type passed),
     /// `fail`.
-    pub status: GateStatus,
+    pub(crate) status: GateStatus,
     /// `verified`, `verified by JFrog`, `accepted unverified`, or why it failed: `missing`,
     /// `unsigned`, `bad signature`, `unknown key`, `wrong subject`, `condition failed`, …
-    pub verdict: String,
+    pub(crate) verdict: String,
     /// The reason in full.
-    pub reason: String,
+    pub(crate) reason: String,
 }

@@ -9,34 +9,34 @@ use crate::policy::{Gate, Verify, human_duration};
 
 /// What one gate of a watch said so far.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GateWatch {
+pub(crate) struct GateWatch {
     /// Checks it passed.
-    pub passed: u64,
+    pub(crate) passed: u64,
     /// Checks in which it could not be evaluated (the monitoring API unreachable, an error
     /// answer), and the last reason.
-    pub inconclusive: (u64, Option<String>),
+    pub(crate) inconclusive: (u64, Option<String>),
     /// Its figure at the last check it passed.
-    pub last: Option<String>,
+    pub(crate) last: Option<String>,
     /// The check it failed: when, and what it said.
-    pub failed: Option<Failed>,
+    pub(crate) failed: Option<Failed>,
 }
 
 /// A failed check of one gate.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failed {
+pub(crate) struct Failed {
     /// Which check (1-based).
-    pub check: u64,
+    pub(crate) check: u64,
     /// Time into the watch.
-    pub at: Duration,
+    pub(crate) at: Duration,
     /// The figure then.
-    pub figure: String,
+    pub(crate) figure: String,
     /// The gate's reason then.
-    pub detail: String,
+    pub(crate) detail: String,
 }
 
 /// How a watch ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WatchEnd {
+pub(crate) enum WatchEnd {
     /// Every check was made (perhaps fewer than `for` asks, when the job's time cut it).
     Completed,
     /// A gate failed at this time into the watch.
@@ -47,30 +47,30 @@ pub enum WatchEnd {
 
 /// The verification of one stage, as the record keeps it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct Verification {
+pub(crate) struct Verification {
     /// Full stage name watched.
-    pub stage: String,
+    pub(crate) stage: String,
     /// `for`, as people write it.
     #[serde(rename = "for")]
-    pub watch_for: String,
+    pub(crate) watch_for: String,
     /// `every`.
-    pub every: String,
+    pub(crate) every: String,
     /// Checks a full watch makes.
-    pub checks_planned: u64,
+    pub(crate) checks_planned: u64,
     /// Checks made.
-    pub checks_made: u64,
+    pub(crate) checks_made: u64,
     /// `passed`, `failed` (rolled back), `reported` (failed, `on-failure: report`),
     /// `cancelled`, or `not verified` (no check could be evaluated).
-    pub ended: String,
+    pub(crate) ended: String,
     /// Time into the watch when it ended early (failure or cancellation).
-    pub at: Option<String>,
+    pub(crate) at: Option<String>,
     /// Why the watch was shorter than `for` (the job's time), when it was.
-    pub cut_short: Option<String>,
+    pub(crate) cut_short: Option<String>,
 }
 
 /// The rows of a watch: one per gate, named `verify: <gate>`. A failure is `fail` when it rolls
 /// the version back, `warn` when it is only reported.
-pub fn rows(
+pub(crate) fn rows(
     stage: &str,
     verify: &Verify,
     watches: &[GateWatch],
@@ -156,7 +156,7 @@ fn row(
 }
 
 /// The record's account of a watch.
-pub fn verification(
+pub(crate) fn verification(
     stage: &str,
     verify: &Verify,
     watches: &[GateWatch],

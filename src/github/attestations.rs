@@ -19,7 +19,7 @@ const PER_PAGE: usize = 100;
 
 /// Where attestations are looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AttestationScope {
+pub(crate) enum AttestationScope {
     /// One repository, `owner/repo`.
     Repo(String),
     /// Every repository of an organisation.
@@ -37,7 +37,7 @@ impl std::fmt::Display for AttestationScope {
 
 /// One attestation as listed: a bundle inline, or only a URL to it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListedBundle {
+pub(crate) enum ListedBundle {
     /// The bundle's JSON.
     Inline(Vec<u8>),
     /// GitHub gave no bundle inline, only this URL.
@@ -61,7 +61,7 @@ struct Listed {
 impl GitHubClient {
     /// Every attestation GitHub lists for the artifact `sha256` (64 hex digits) in `scope`;
     /// empty when it has none. `Err` says why they could not be read and what to grant.
-    pub async fn attestations(
+    pub(crate) async fn attestations(
         &self,
         scope: &AttestationScope,
         sha256: &str,

@@ -10,34 +10,34 @@ use super::GitHubClient;
 use crate::http::percent_encode;
 
 /// Commits listed at most (all are counted).
-pub const MAX_COMMITS: usize = 300;
+pub(crate) const MAX_COMMITS: usize = 300;
 /// Commits whose pull requests are looked up at most (newest first).
-pub const MAX_PR_LOOKUPS: usize = 50;
+pub(crate) const MAX_PR_LOOKUPS: usize = 50;
 
 /// One commit between the two versions.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Commit {
+pub(crate) struct Commit {
     /// Full SHA.
-    pub sha: String,
+    pub(crate) sha: String,
     /// First line of its message.
-    pub title: String,
+    pub(crate) title: String,
     /// GitHub login of its author, else the git author name.
-    pub author: String,
+    pub(crate) author: String,
     /// Its page.
-    pub url: String,
+    pub(crate) url: String,
 }
 
 /// One merged pull request between the two versions.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct PullRequest {
+pub(crate) struct PullRequest {
     /// Number.
-    pub number: u64,
+    pub(crate) number: u64,
     /// Title.
-    pub title: String,
+    pub(crate) title: String,
     /// Author's login.
-    pub author: String,
+    pub(crate) author: String,
     /// Its page.
-    pub url: String,
+    pub(crate) url: String,
 }
 
 /// Commits per compare page.
@@ -100,13 +100,13 @@ struct PullBody {
 }
 
 /// The comparison of two commits.
-pub struct Compared {
+pub(crate) struct Compared {
     /// `ahead`, `behind`, `diverged`, `identical`.
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// All commits in the range.
-    pub total: u64,
+    pub(crate) total: u64,
     /// The commits listed, oldest first.
-    pub commits: Vec<Commit>,
+    pub(crate) commits: Vec<Commit>,
 }
 
 /// A commit SHA fit for a path: hex only (it came from a version property).
@@ -145,7 +145,12 @@ impl GitHubClient {
     }
 
     /// The commits of `base...head` in `repo`, paged.
-    pub async fn compare(&self, repo: &str, base: &str, head: &str) -> Result<Compared, String> {
+    pub(crate) async fn compare(
+        &self,
+        repo: &str,
+        base: &str,
+        head: &str,
+    ) -> Result<Compared, String> {
         let (base, head) = (checked_sha(base)?, checked_sha(head)?);
         let mut out = Compared {
             status: None,
@@ -175,7 +180,7 @@ impl GitHubClient {
 
     /// The merged pull requests of `commits` (newest first, at most [`MAX_PR_LOOKUPS`] looked up),
     /// each once; returns them and how many commits were not looked up.
-    pub async fn merged_pulls(
+    pub(crate) async fn merged_pulls(
         &self,
         repo: &str,
         commits: &[Commit],
@@ -205,7 +210,7 @@ impl GitHubClient {
 }
 
 /// The repository part of a path, encoded once per segment (`owner/name`).
-pub fn repo_path(repo: &str) -> String {
+pub(crate) fn repo_path(repo: &str) -> String {
     repo.split('/')
         .map(percent_encode)
         .collect::<Vec<_>>()

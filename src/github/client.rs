@@ -29,13 +29,13 @@ pub struct GitHubClient {
 
 /// A failed GitHub call, kept apart from its wording so each caller can phrase advice.
 #[derive(Debug)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     /// HTTP status, `None` when GitHub did not answer.
-    pub status: Option<u16>,
+    pub(crate) status: Option<u16>,
     /// What happened.
-    pub message: String,
+    pub(crate) message: String,
     /// Still rate-limited after the resends: advice differs from a permission 403.
-    pub rate_limited: bool,
+    pub(crate) rate_limited: bool,
 }
 
 impl GitHubClient {
@@ -45,7 +45,7 @@ impl GitHubClient {
     }
 
     /// A client for `api_url` with `token` and the run's timeouts and retry settings.
-    pub fn with_options(
+    pub(crate) fn with_options(
         http: reqwest::Client,
         api_url: &str,
         token: Secret,
@@ -58,18 +58,18 @@ impl GitHubClient {
 
     /// The underlying HTTP client (its roots and timeouts), for calls that are not to GitHub,
     /// such as the notify webhook.
-    pub fn http(&self) -> &reqwest::Client {
+    pub(crate) fn http(&self) -> &reqwest::Client {
         self.remote.http()
     }
 
     /// The options in force (their redactor scrubs every body sent).
-    pub fn options(&self) -> &ClientOptions {
+    pub(crate) fn options(&self) -> &ClientOptions {
         self.remote.options()
     }
 
     /// A read with the shared retry policy; returns the body text of a 2xx answer, else a
     /// sentence naming the call, GitHub's answer and the fix.
-    pub async fn get(&self, path: &str) -> Result<String, String> {
+    pub(crate) async fn get(&self, path: &str) -> Result<String, String> {
         let reply = self
             .remote
             .get(path)
@@ -98,14 +98,14 @@ impl GitHubClient {
 
     /// A read with the shared retry policy, returning the whole answer (status, headers, body)
     /// for callers that word each failure themselves or follow `Link` pagination.
-    pub async fn get_reply(&self, path: &str) -> Result<Reply, RemoteError> {
+    pub(crate) async fn get_reply(&self, path: &str) -> Result<Reply, RemoteError> {
         self.remote.get(path).await
     }
 
     /// A mutation (or a read whose failure is worded by the caller): sent once (the HTTP layer
     /// scrubs the run's secrets from the body), and again only after a rate-limited answer.
     /// Returns the JSON answer (`null` when it is not JSON).
-    pub async fn call(
+    pub(crate) async fn call(
         &self,
         method: Method,
         path: &str,

@@ -6,12 +6,13 @@
 //! decision or a report. The client is built once per run (`action/github.rs`); the GitHub-side
 //! reports are worded in [`crate::report::github`], which sends them through it.
 
-pub mod attestations;
-pub mod changes;
-pub mod client;
-pub mod reads;
-pub mod stop_issues;
+pub(crate) mod attestations;
+pub(crate) mod changes;
+pub(crate) mod client;
+pub(crate) mod reads;
+pub(crate) mod stop_issues;
 
-pub use attestations::{AttestationScope, ListedBundle};
-pub use client::{ApiError, GitHubClient};
-pub use reads::head_sha;
+pub(crate) use attestations::{AttestationScope, ListedBundle};
+pub(crate) use client::ApiError;
+pub use client::GitHubClient;
+pub(crate) use reads::head_sha;

@@ -7,26 +7,26 @@ use super::GitHubClient;
 
 /// One GitHub check run, reduced to what the gate reads.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CheckRun {
+pub(crate) struct CheckRun {
     /// Check name.
-    pub name: String,
+    pub(crate) name: String,
     /// `queued`, `in_progress`, `completed`.
-    pub status: String,
+    pub(crate) status: String,
     /// `success`, `failure`, `neutral`, `skipped`, … (empty while running).
-    pub conclusion: String,
+    pub(crate) conclusion: String,
 }
 
 /// One approval of a run's environment gate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Approval {
+pub(crate) struct Approval {
     /// Reviewer login.
-    pub user: String,
+    pub(crate) user: String,
     /// `approved` or `rejected`.
-    pub state: String,
+    pub(crate) state: String,
     /// Environments the review covered.
-    pub environments: Vec<String>,
+    pub(crate) environments: Vec<String>,
     /// Reviewer comment.
-    pub comment: String,
+    pub(crate) comment: String,
 }
 
 #[derive(Deserialize)]
@@ -72,7 +72,7 @@ struct UserBody {
 
 impl GitHubClient {
     /// Every check run on `sha`, all pages, newest first per name as GitHub lists them.
-    pub async fn check_runs(&self, repo: &str, sha: &str) -> Result<Vec<CheckRun>, String> {
+    pub(crate) async fn check_runs(&self, repo: &str, sha: &str) -> Result<Vec<CheckRun>, String> {
         let mut out = Vec::new();
         for page in 1..=20 {
             let text = self
@@ -96,7 +96,11 @@ impl GitHubClient {
     }
 
     /// Approvals recorded on a workflow run.
-    pub async fn approvals(&self, repo: &str, run_id: &str) -> Result<Vec<Approval>, String> {
+    pub(crate) async fn approvals(
+        &self,
+        repo: &str,
+        run_id: &str,
+    ) -> Result<Vec<Approval>, String> {
         let text = self
             .get(&format!("/repos/{repo}/actions/runs/{run_id}/approvals"))
             .await?;
@@ -115,7 +119,7 @@ impl GitHubClient {
 }
 
 /// The commit to check: the PR head for `pull_request` events (not the merge commit).
-pub fn head_sha(
+pub(crate) fn head_sha(
     event_name: Option<&str>,
     event_json: Option<&str>,
     sha: Option<&str>,

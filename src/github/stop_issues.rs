@@ -14,27 +14,27 @@ use crate::http::percent_encode;
 
 /// One open issue carrying the stop label, as GitHub listed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StopIssue {
+pub(crate) struct StopIssue {
     /// Issue number.
-    pub number: u64,
+    pub(crate) number: u64,
     /// Title (untrusted text: anyone who may label issues wrote it).
-    pub title: String,
+    pub(crate) title: String,
     /// The issue's web page (`html_url`).
-    pub url: String,
+    pub(crate) url: String,
     /// Login of who opened it.
-    pub author: String,
+    pub(crate) author: String,
     /// When it was opened, as GitHub wrote it (RFC 3339).
-    pub opened_at: String,
+    pub(crate) opened_at: String,
 }
 
 /// Issues per page (GitHub's maximum).
 const PER_PAGE: usize = 100;
 /// Pages read at most: 1,000 open items with the label is far beyond any real stop.
-pub const MAX_PAGES: u32 = 10;
+pub(crate) const MAX_PAGES: u32 = 10;
 
 /// Why the open issues could not be read; each says what to do.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum StopReadError {
+pub(crate) enum StopReadError {
     /// 401: the token is not a token.
     #[error("GitHub refused the token (HTTP 401{server}): pass a valid `github-token`")]
     BadToken {
@@ -128,7 +128,7 @@ struct UserBody {
 impl GitHubClient {
     /// The open issues of `repo` labelled `label` (matched case-insensitively by GitHub), pull
     /// requests excluded, newest first.
-    pub async fn open_issues_labelled(
+    pub(crate) async fn open_issues_labelled(
         &self,
         repo: &str,
         label: &str,

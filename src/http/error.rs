@@ -11,13 +11,13 @@ use std::time::Duration;
 #[error("{operation} failed: {what}{hint}")]
 pub struct RemoteError {
     /// `METHOD path`, never with credentials.
-    pub operation: String,
+    pub(crate) operation: String,
     /// The failure class.
     pub kind: RemoteErrorKind,
     /// Human description (status and server message, or transport error).
-    pub what: String,
+    pub(crate) what: String,
     /// Advice prefixed with "; " (or empty).
-    pub hint: String,
+    pub(crate) hint: String,
 }
 
 /// Failure classes, used for retries and for deciding whether a POST may have taken effect.
@@ -38,7 +38,11 @@ pub enum RemoteErrorKind {
 
 impl RemoteError {
     /// A transport-level failure with the given advice.
-    pub fn transport(operation: impl Into<String>, what: impl Into<String>, hint: &str) -> Self {
+    pub(crate) fn transport(
+        operation: impl Into<String>,
+        what: impl Into<String>,
+        hint: &str,
+    ) -> Self {
         RemoteError {
             operation: operation.into(),
             kind: RemoteErrorKind::Transport,
@@ -48,7 +52,11 @@ impl RemoteError {
     }
 
     /// An answer that is not the documented shape.
-    pub fn decode(operation: impl Into<String>, what: impl Into<String>, hint: &str) -> Self {
+    pub(crate) fn decode(
+        operation: impl Into<String>,
+        what: impl Into<String>,
+        hint: &str,
+    ) -> Self {
         RemoteError {
             operation: operation.into(),
             kind: RemoteErrorKind::Decode,
@@ -70,13 +78,13 @@ impl RemoteError {
     }
 
     /// Whether AppTrust reported a promotion of this version already running.
-    pub fn in_progress(&self) -> bool {
+    pub(crate) fn in_progress(&self) -> bool {
         matches!(self.kind, RemoteErrorKind::Status(409))
             && self.what.to_ascii_lowercase().contains("in progress")
     }
 
     /// The HTTP status, when the server answered.
-    pub fn status(&self) -> Option<u16> {
+    pub(crate) fn status(&self) -> Option<u16> {
         match self.kind {
             RemoteErrorKind::Status(s) => Some(s),
             _ => None,
@@ -86,29 +94,29 @@ impl RemoteError {
 
 /// How one remote system words its failures: the advice appended to each class of error.
 #[derive(Debug, Clone, Copy)]
-pub struct Advice {
+pub(crate) struct Advice {
     /// No connection or a TLS failure.
-    pub transport: &'static str,
+    pub(crate) transport: &'static str,
     /// No answer within the timeout.
-    pub timeout: &'static str,
+    pub(crate) timeout: &'static str,
     /// The connection broke while the answer was read.
-    pub broken: &'static str,
+    pub(crate) broken: &'static str,
     /// The server asked to wait longer than the action waits; `{secs}` is replaced.
-    pub wait_too_long: &'static str,
+    pub(crate) wait_too_long: &'static str,
     /// Advice per non-success status.
-    pub status: fn(u16) -> &'static str,
+    pub(crate) status: fn(u16) -> &'static str,
 }
 
 impl Advice {
     /// The advice for a server that asked to wait `wait`.
-    pub fn wait_hint(&self, wait: Duration) -> String {
+    pub(crate) fn wait_hint(&self, wait: Duration) -> String {
         self.wait_too_long
             .replace("{secs}", &wait.as_secs().to_string())
     }
 }
 
 /// Advice for GitHub-side calls; the callers word permissions per feature themselves.
-pub const NO_ADVICE: Advice = Advice {
+pub(crate) const NO_ADVICE: Advice = Advice {
     transport: "",
     timeout: "",
     broken: "",

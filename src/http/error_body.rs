@@ -10,7 +10,7 @@ use serde_json::Value;
 const MAX: usize = 300;
 
 /// The best human message in an error body; `None` when the body says nothing useful.
-pub fn message(body: &str) -> Option<String> {
+pub(crate) fn message(body: &str) -> Option<String> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
         return None;

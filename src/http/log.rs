@@ -8,15 +8,15 @@ use std::sync::{Arc, Mutex};
 
 /// One request made, for the audit record.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct RequestLog {
+pub(crate) struct RequestLog {
     /// HTTP method.
-    pub method: String,
+    pub(crate) method: String,
     /// Path and query (no credentials ever travel in URLs).
-    pub path: String,
+    pub(crate) path: String,
     /// Status, or `None` when no answer came.
-    pub status: Option<u16>,
+    pub(crate) status: Option<u16>,
     /// Wall time in milliseconds.
-    pub duration_ms: u64,
+    pub(crate) duration_ms: u64,
 }
 
 /// A shared, append-only list of [`RequestLog`] entries; clones append to the same list.
@@ -25,12 +25,12 @@ pub struct RequestRecorder(Arc<Mutex<Vec<RequestLog>>>);
 
 impl RequestRecorder {
     /// Appends one entry.
-    pub fn push(&self, entry: RequestLog) {
+    pub(crate) fn push(&self, entry: RequestLog) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).push(entry);
     }
 
     /// Every entry so far, in the order sent.
-    pub fn entries(&self) -> Vec<RequestLog> {
+    pub(crate) fn entries(&self) -> Vec<RequestLog> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }

@@ -26,19 +26,19 @@ pub struct NetworkMeter(Arc<Mutex<Vec<Span>>>);
 
 /// What the meter saw, for the debug log and the record.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-pub struct NetworkSummary {
+pub(crate) struct NetworkSummary {
     /// Requests sent (each retry counts).
-    pub requests: usize,
+    pub(crate) requests: usize,
     /// The longest chain of requests each sent after the previous one was answered: the round
     /// trips the run waited for one after another.
-    pub critical_path: usize,
+    pub(crate) critical_path: usize,
     /// The HTTP versions the answers came over (`HTTP/1.1`, `HTTP/2`), in first-seen order.
-    pub http_versions: Vec<String>,
+    pub(crate) http_versions: Vec<String>,
 }
 
 impl NetworkMeter {
     /// Records one request that started at `start` and ended now.
-    pub fn record(&self, start: Instant, version: Option<reqwest::Version>) {
+    pub(crate) fn record(&self, start: Instant, version: Option<reqwest::Version>) {
         let span = Span {
             start,
             end: Instant::now(),
@@ -48,7 +48,7 @@ impl NetworkMeter {
     }
 
     /// The figures so far.
-    pub fn summary(&self) -> NetworkSummary {
+    pub(crate) fn summary(&self) -> NetworkSummary {
         let spans = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let mut http_versions: Vec<String> = Vec::new();
         for v in spans.iter().filter_map(|s| s.version) {
@@ -67,7 +67,7 @@ impl NetworkMeter {
 
 impl NetworkSummary {
     /// `14 requests over HTTP/1.1, 9 of them one after another (critical path)`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let over = if self.http_versions.is_empty() {
             String::new()
         } else {

@@ -7,25 +7,28 @@
 //! redactor on every body in and out, and the error type. Typed clients on top only build
 //! paths, read bodies and word their advice.
 
-pub mod error;
-pub mod error_body;
+pub(crate) mod error;
+pub(crate) mod error_body;
 mod log;
 mod meter;
 mod options;
 mod remote;
-pub mod retry;
-pub mod transfer;
+pub(crate) mod retry;
+pub(crate) mod transfer;
 
-pub use error::{Advice, RemoteError, RemoteErrorKind};
-pub use log::{RequestLog, RequestRecorder};
-pub use meter::{NetworkMeter, NetworkSummary};
-pub use options::{ClientOptions, build_client, build_client_same_host};
-pub use remote::{Body, Remote, Reply, operation};
-pub use transfer::{Bounds, ByteBudget, Hold, MinRate};
+pub use error::RemoteErrorKind;
+pub(crate) use error::{Advice, RemoteError};
+pub(crate) use log::RequestLog;
+pub use log::RequestRecorder;
+pub(crate) use meter::{NetworkMeter, NetworkSummary};
+pub use options::ClientOptions;
+pub(crate) use options::{build_client, build_client_same_host};
+pub(crate) use remote::{Body, Remote, Reply, operation};
+pub(crate) use transfer::{Bounds, ByteBudget, Hold, MinRate};
 
 /// Percent-encodes everything but RFC 3986 unreserved characters: for URL path segments
 /// (versions may carry `+` build metadata) and query values.
-pub fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -46,14 +46,14 @@ impl Default for ClientOptions {
 }
 
 /// Builds the shared reqwest client: UA, timeouts, rustls with webpki roots plus extra CAs.
-pub fn build_client(options: &ClientOptions) -> Result<reqwest::Client, String> {
+pub(crate) fn build_client(options: &ClientOptions) -> Result<reqwest::Client, String> {
     build_with(options, reqwest::redirect::Policy::default())
 }
 
 /// Like [`build_client`], following redirects only on the same host (and scheme, or from
 /// `http` up to `https`), at most five: for URLs a policy names (health endpoints, monitoring
 /// APIs), where a redirect elsewhere must be seen, not silently followed.
-pub fn build_client_same_host(options: &ClientOptions) -> Result<reqwest::Client, String> {
+pub(crate) fn build_client_same_host(options: &ClientOptions) -> Result<reqwest::Client, String> {
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         let Some(first) = attempt.previous().first().cloned() else {
             return attempt.stop();

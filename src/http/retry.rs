@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 /// How long a rate-limited answer asks us to wait: `Retry-After` first, then
 /// `x-ratelimit-reset` when `x-ratelimit-remaining` is 0; `None` when not rate-limited. A plain
 /// 403 is a permission error, not a rate limit; a bare 429 waits the minute GitHub documents.
-pub fn rate_limit_wait(status: u16, headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn rate_limit_wait(status: u16, headers: &HeaderMap) -> Option<Duration> {
     if status != 403 && status != 429 {
         return None;
     }
@@ -25,7 +25,7 @@ pub fn rate_limit_wait(status: u16, headers: &HeaderMap) -> Option<Duration> {
 
 /// What the server asked for in its headers (`Retry-After`, else the rate-limit reset), if
 /// anything.
-pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn server_wait(headers: &HeaderMap) -> Option<Duration> {
     let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(secs) = h("retry-after").and_then(|v| v.parse::<u64>().ok()) {
         return Some(Duration::from_secs(secs));
@@ -39,7 +39,7 @@ pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Whether a read answered with `status` is worth asking again.
-pub fn retryable(status: u16, headers: &HeaderMap) -> bool {
+pub(crate) fn retryable(status: u16, headers: &HeaderMap) -> bool {
     status == 408 || status == 429 || status >= 500 || rate_limit_wait(status, headers).is_some()
 }
 

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 /// Bytes downloads may hold at once, and read in all, for one run.
 #[derive(Debug)]
-pub struct ByteBudget {
+pub(crate) struct ByteBudget {
     held: Arc<Semaphore>,
     held_max: usize,
     spent: AtomicU64,
@@ -29,12 +29,12 @@ pub struct ByteBudget {
 
 /// Bytes reserved from a [`ByteBudget`]; given back when dropped.
 #[derive(Debug)]
-pub struct Hold(#[allow(dead_code)] OwnedSemaphorePermit);
+pub(crate) struct Hold(#[allow(dead_code)] OwnedSemaphorePermit);
 
 impl ByteBudget {
     /// A budget of `held_max` bytes at once and `total_max` bytes in all; `name` is how errors
     /// call it (with the setting that changes it).
-    pub fn new(held_max: usize, total_max: u64, name: impl Into<String>) -> Self {
+    pub(crate) fn new(held_max: usize, total_max: u64, name: impl Into<String>) -> Self {
         // Semaphore permits are counted in `u32` per acquisition.
         let held_max = held_max.clamp(1, u32::MAX as usize);
         ByteBudget {
@@ -48,7 +48,7 @@ impl ByteBudget {
 
     /// Waits until `bytes` (at most the whole budget) can be held. `None` only if the budget
     /// were closed, which it never is.
-    pub async fn reserve(&self, bytes: usize) -> Option<Hold> {
+    pub(crate) async fn reserve(&self, bytes: usize) -> Option<Hold> {
         let n = bytes.clamp(1, self.held_max) as u32;
         self.held.clone().acquire_many_owned(n).await.ok().map(Hold)
     }
@@ -64,12 +64,12 @@ impl ByteBudget {
     }
 
     /// Whether the run's total is spent (a download stopped for it).
-    pub fn exhausted(&self) -> bool {
+    pub(crate) fn exhausted(&self) -> bool {
         self.spent.load(Ordering::Relaxed) > self.total_max
     }
 
     /// Bytes read so far.
-    pub fn spent(&self) -> u64 {
+    pub(crate) fn spent(&self) -> u64 {
         self.spent.load(Ordering::Relaxed)
     }
 }
@@ -77,22 +77,22 @@ impl ByteBudget {
 /// The slowest a body may arrive: after `after`, at least `bytes_per_sec` per second on average
 /// since then.
 #[derive(Debug, Clone)]
-pub struct MinRate {
+pub(crate) struct MinRate {
     /// Bytes per second.
-    pub bytes_per_sec: u64,
+    pub(crate) bytes_per_sec: u64,
     /// Grace before the first check (connection set-up, a slow first byte).
-    pub after: Duration,
+    pub(crate) after: Duration,
     /// Names the setting in errors.
-    pub setting: &'static str,
+    pub(crate) setting: &'static str,
 }
 
 /// The bounds of one bounded read.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Bounds<'a> {
+pub(crate) struct Bounds<'a> {
     /// Byte budget shared with other reads.
-    pub budget: Option<&'a ByteBudget>,
+    pub(crate) budget: Option<&'a ByteBudget>,
     /// Minimum transfer rate.
-    pub min_rate: Option<&'a MinRate>,
+    pub(crate) min_rate: Option<&'a MinRate>,
 }
 
 /// Why a bounded read stopped short of the whole body.

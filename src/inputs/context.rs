@@ -10,49 +10,49 @@ use crate::secret::Secret;
 #[derive(Debug, Clone, Default)]
 pub struct RunContext {
     /// `owner/repo`.
-    pub repository: Option<String>,
+    pub(crate) repository: Option<String>,
     /// Run id.
-    pub run_id: Option<String>,
+    pub(crate) run_id: Option<String>,
     /// Commit SHA.
-    pub sha: Option<String>,
+    pub(crate) sha: Option<String>,
     /// Who triggered the run.
-    pub actor: Option<String>,
+    pub(crate) actor: Option<String>,
     /// Event name (`schedule`, `workflow_dispatch`, …).
-    pub event_name: Option<String>,
+    pub(crate) event_name: Option<String>,
     /// Path of the event payload.
-    pub event_path: Option<PathBuf>,
+    pub(crate) event_path: Option<PathBuf>,
     /// `https://github.com` or the GHES URL.
-    pub server_url: String,
+    pub(crate) server_url: String,
     /// REST API base URL.
-    pub api_url: String,
+    pub(crate) api_url: String,
     /// Ref.
-    pub git_ref: Option<String>,
+    pub(crate) git_ref: Option<String>,
     /// Short ref name (`main`, `v1.2.0`, `42/merge`).
-    pub ref_name: Option<String>,
+    pub(crate) ref_name: Option<String>,
     /// Attempt number of this run (`GITHUB_RUN_ATTEMPT`).
-    pub run_attempt: Option<String>,
+    pub(crate) run_attempt: Option<String>,
     /// Workflow name (`GITHUB_WORKFLOW`).
-    pub workflow: Option<String>,
+    pub(crate) workflow: Option<String>,
     /// Workspace directory (relative report paths are resolved against it).
-    pub workspace: PathBuf,
+    pub(crate) workspace: PathBuf,
     /// Directory for the record file.
-    pub runner_temp: Option<PathBuf>,
+    pub(crate) runner_temp: Option<PathBuf>,
     /// `GITHUB_OUTPUT` file.
-    pub output_file: Option<PathBuf>,
+    pub(crate) output_file: Option<PathBuf>,
     /// `GITHUB_STEP_SUMMARY` file.
-    pub summary_file: Option<PathBuf>,
+    pub(crate) summary_file: Option<PathBuf>,
     /// Whether the runner asked for debug logs.
-    pub debug: bool,
+    pub(crate) debug: bool,
     /// OIDC ID-token request URL (present only with `id-token: write`).
-    pub id_token_request_url: Option<String>,
+    pub(crate) id_token_request_url: Option<String>,
     /// OIDC ID-token request bearer token.
-    pub id_token_request_token: Option<Secret>,
+    pub(crate) id_token_request_token: Option<Secret>,
     /// PEM bundle file of extra CA certificates (`SSL_CERT_FILE`), for self-hosted JFrog.
-    pub extra_ca_file: Option<PathBuf>,
+    pub(crate) extra_ca_file: Option<PathBuf>,
     /// Job id.
-    pub job: Option<String>,
+    pub(crate) job: Option<String>,
     /// Variables a policy may name for a credential (`token-env`), as secrets.
-    pub secret_vars: crate::secret::SecretVars,
+    pub(crate) secret_vars: crate::secret::SecretVars,
 }
 
 impl RunContext {
@@ -96,7 +96,7 @@ impl RunContext {
     }
 
     /// Link to this workflow run, when known.
-    pub fn run_url(&self) -> Option<String> {
+    pub(crate) fn run_url(&self) -> Option<String> {
         Some(format!(
             "{}/{}/actions/runs/{}",
             self.server_url.trim_end_matches('/'),

@@ -16,7 +16,7 @@ use read::RawInputs;
 pub use selection::{ArtifactProperty, OverwriteStrategy, Selection};
 
 /// The default policy path; when it is absent the run has no gates (with a warning).
-pub const DEFAULT_POLICY: &str = ".github/promotion-policy.yml";
+pub(crate) const DEFAULT_POLICY: &str = ".github/promotion-policy.yml";
 
 /// An input that is missing or malformed. Names the input and what it accepts.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -64,7 +64,7 @@ pub enum Command {
 /// AppTrust promotion type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum PromotionType {
+pub(crate) enum PromotionType {
     /// Copy artifacts to the target stage repositories (AppTrust's default).
     Copy,
     /// Move artifacts.
@@ -75,7 +75,7 @@ pub enum PromotionType {
 
 impl PromotionType {
     /// The value AppTrust expects in `promotion_type`.
-    pub fn as_api(self) -> &'static str {
+    pub(crate) fn as_api(self) -> &'static str {
         match self {
             PromotionType::Copy => "copy",
             PromotionType::Move => "move",
@@ -86,70 +86,70 @@ impl PromotionType {
 
 /// The policy file to load and whether the user named it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct PolicySource {
+pub(crate) struct PolicySource {
     /// Path as given (relative to the workspace unless absolute).
-    pub path: String,
+    pub(crate) path: String,
     /// True when the `policy` input was set; an explicit path that is absent is an error.
-    pub explicit: bool,
+    pub(crate) explicit: bool,
 }
 
 /// Every input of SPEC.md, validated.
 #[derive(Debug, Clone)]
 pub struct Inputs {
     /// JFrog platform base URL without a trailing slash.
-    pub jfrog_url: String,
+    pub(crate) jfrog_url: String,
     /// JFrog access token.
-    pub access_token: Option<Secret>,
+    pub(crate) access_token: Option<Secret>,
     /// JFrog OIDC provider name (used when no access token is given).
-    pub oidc_provider_name: Option<String>,
+    pub(crate) oidc_provider_name: Option<String>,
     /// Audience for the GitHub ID token.
-    pub oidc_audience: Option<String>,
+    pub(crate) oidc_audience: Option<String>,
     /// JFrog project key.
-    pub project: Option<String>,
+    pub(crate) project: Option<String>,
     /// AppTrust application key.
-    pub application: String,
+    pub(crate) application: String,
     /// Application version; `None` = newest.
-    pub version: Option<String>,
+    pub(crate) version: Option<String>,
     /// What to do.
-    pub command: Command,
+    pub(crate) command: Command,
     /// Stage to reach; `None` = next stage.
-    pub target_stage: Option<String>,
+    pub(crate) target_stage: Option<String>,
     /// Policy file.
-    pub policy: PolicySource,
+    pub(crate) policy: PolicySource,
     /// AppTrust promotion type.
-    pub promotion_type: PromotionType,
+    pub(crate) promotion_type: PromotionType,
     /// `include-repos`, `exclude-repos`, `overwrite-strategy`, `properties`: sent with every
     /// promote and release.
-    pub selection: Selection,
+    pub(crate) selection: Selection,
     /// Emergency promotion.
-    pub hotfix: bool,
+    pub(crate) hotfix: bool,
     /// Justification for the audit trail.
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
     /// Rollback: the stage to roll back from.
-    pub from_stage: Option<String>,
+    pub(crate) from_stage: Option<String>,
     /// Rollback (or its plan): roll `from-stage` back until this version is its current one.
-    pub to_version: Option<String>,
+    pub(crate) to_version: Option<String>,
     /// Token for GitHub API calls.
-    pub github_token: Option<Secret>,
+    pub(crate) github_token: Option<Secret>,
     /// Create a check run.
-    pub check_run: bool,
+    pub(crate) check_run: bool,
     /// Create deployments.
-    pub deployment: bool,
+    pub(crate) deployment: bool,
     /// Open an issue on failure.
-    pub notify_issue: bool,
+    pub(crate) notify_issue: bool,
     /// Webhook to notify on failure (a secret: it embeds credentials).
-    pub notify_webhook: Option<Secret>,
+    pub(crate) notify_webhook: Option<Secret>,
     /// Write the job summary.
-    pub summary: bool,
+    pub(crate) summary: bool,
     /// PEM private key signing our attestation (checked to parse; a secret).
-    pub evidence_key: Option<Secret>,
+    pub(crate) evidence_key: Option<Secret>,
     /// Alias of its public key in JFrog (the DSSE keyid).
-    pub evidence_key_alias: Option<String>,
+    pub(crate) evidence_key_alias: Option<String>,
 }
 
 impl Inputs {
     /// Every secret value held, for masking and for leak checks.
-    pub fn secrets(&self) -> Vec<&Secret> {
+    pub(crate) fn secrets(&self) -> Vec<&Secret> {
         [
             self.access_token.as_ref(),
             self.github_token.as_ref(),

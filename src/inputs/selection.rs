@@ -27,7 +27,7 @@ pub enum OverwriteStrategy {
 
 impl OverwriteStrategy {
     /// The value the CLI sends (it validates the lower-case flag, then upper-cases it).
-    pub fn as_api(self) -> &'static str {
+    pub(crate) fn as_api(self) -> &'static str {
         match self {
             OverwriteStrategy::Disabled => "DISABLED",
             OverwriteStrategy::Latest => "LATEST",
@@ -64,7 +64,7 @@ const MAX_CHARS: usize = 8_192;
 
 impl Selection {
     /// Parses the four inputs (already trimmed, `None` when unset).
-    pub fn parse(
+    pub(crate) fn parse(
         include: Option<&str>,
         exclude: Option<&str>,
         overwrite: Option<&str>,
@@ -101,13 +101,14 @@ impl Selection {
     }
 
     /// Whether every input was left empty.
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         *self == Selection::default()
     }
 
     /// The body fields these inputs add to a promote or release request, as the CLI sends them:
     /// only those set.
-    pub fn body_fields(&self) -> Map<String, Value> {
+    pub(crate) fn body_fields(&self) -> Map<String, Value> {
         let mut m = Map::new();
         if !self.include_repos.is_empty() {
             m.insert("included_repository_keys".into(), json!(self.include_repos));

@@ -5,18 +5,18 @@ use std::collections::BTreeMap;
 
 /// How long the version has been in the stage before the gate's stage.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BakeFacts {
+pub(crate) struct BakeFacts {
     /// Display name of the stage the version bakes in (`STAGING`).
-    pub stage_before: String,
+    pub(crate) stage_before: String,
     /// When it entered that stage.
-    pub entered: Entered,
+    pub(crate) entered: Entered,
     /// The instant the gate is judged at (the run's clock).
-    pub now: jiff::Timestamp,
+    pub(crate) now: jiff::Timestamp,
 }
 
 /// When the version entered the stage it bakes in.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Entered {
+pub(crate) enum Entered {
     /// At this instant (its last successful entry in AppTrust's promotion history).
     At(jiff::Timestamp),
     /// It enters it in this run, on the way to the gate's stage.
@@ -25,16 +25,16 @@ pub enum Entered {
 
 /// A Prometheus instant query's answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MetricFacts {
+pub(crate) struct MetricFacts {
     /// The endpoint asked (no credentials, no query).
-    pub endpoint: String,
+    pub(crate) endpoint: String,
     /// What it answered.
-    pub result: MetricResult,
+    pub(crate) result: MetricResult,
 }
 
 /// The data of a successful answer.
 #[derive(Debug, Clone, PartialEq)]
-pub enum MetricResult {
+pub(crate) enum MetricResult {
     /// `resultType: scalar`.
     Scalar(f64),
     /// `resultType: vector`: each series with its labels (empty: no data).
@@ -43,16 +43,16 @@ pub enum MetricResult {
 
 /// One series of an instant vector.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
+pub(crate) struct Series {
     /// Its labels (`__name__` included when the query kept it).
-    pub labels: BTreeMap<String, String>,
+    pub(crate) labels: BTreeMap<String, String>,
     /// Its value at the query time (`NaN` and `±Inf` as Prometheus sent them).
-    pub value: f64,
+    pub(crate) value: f64,
 }
 
 impl Series {
     /// The series as PromQL writes a selector: `{code="500",service="cart"}`, `{}` for none.
-    pub fn selector(&self) -> String {
+    pub(crate) fn selector(&self) -> String {
         let name = self.labels.get("__name__").cloned().unwrap_or_default();
         let labels: Vec<String> = self
             .labels
@@ -66,16 +66,16 @@ impl Series {
 
 /// What a health endpoint answered.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HealthFacts {
+pub(crate) struct HealthFacts {
     /// The URL asked.
-    pub url: String,
+    pub(crate) url: String,
     /// The final status (a redirect to another host is not followed: its 3xx is the status).
-    pub status: u16,
+    pub(crate) status: u16,
     /// Where a redirect to another host pointed, when that is why the status is a 3xx.
-    pub redirected_to: Option<String>,
+    pub(crate) redirected_to: Option<String>,
     /// The value at the gate's pointer, or why there is none (not JSON, no such member); `None`
     /// when the gate has no pointer.
-    pub value: Option<Result<serde_json::Value, String>>,
+    pub(crate) value: Option<Result<serde_json::Value, String>>,
     /// How long the answer took, in milliseconds.
-    pub elapsed_ms: u64,
+    pub(crate) elapsed_ms: u64,
 }

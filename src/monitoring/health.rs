@@ -10,10 +10,10 @@ use crate::http::{Advice, ClientOptions, Remote, RemoteError};
 use crate::policy::HealthGate;
 
 /// Largest health answer read; a larger one fails the gate (a health document is small).
-pub const MAX_HEALTH_BODY: usize = 1024 * 1024;
+pub(crate) const MAX_HEALTH_BODY: usize = 1024 * 1024;
 
 /// How a health endpoint's failures are worded.
-pub const HEALTH_ADVICE: Advice = Advice {
+pub(crate) const HEALTH_ADVICE: Advice = Advice {
     transport: "; the endpoint is unreachable from the runner — check the gate's `url` and that the service is up",
     timeout: "; the endpoint did not answer in time",
     broken: "; the endpoint broke the connection",
@@ -24,7 +24,7 @@ pub const HEALTH_ADVICE: Advice = Advice {
 /// GETs the gate's URL. `http` must be a client from
 /// [`crate::http::build_client_same_host`]. An answer of any status is `Ok` (the gate judges
 /// it); no answer, or one too large, is `Err`.
-pub async fn probe(
+pub(crate) async fn probe(
     http: reqwest::Client,
     gate: &HealthGate,
     options: ClientOptions,

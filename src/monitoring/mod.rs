@@ -6,9 +6,9 @@
 //! Clients here do the I/O through the one HTTP layer ([`crate::http`]); [`facts`] holds what
 //! they found, which [`crate::gates`] judges without I/O.
 
-pub mod facts;
-pub mod health;
-pub mod prometheus;
+pub(crate) mod facts;
+pub(crate) mod health;
+pub(crate) mod prometheus;
 
-pub use facts::{BakeFacts, Entered, HealthFacts, MetricFacts, MetricResult, Series};
-pub use prometheus::{PrometheusClient, QueryError};
+pub(crate) use facts::{BakeFacts, Entered, HealthFacts, MetricFacts, MetricResult, Series};
+pub(crate) use prometheus::{PrometheusClient, QueryError};

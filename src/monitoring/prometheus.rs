@@ -16,7 +16,7 @@ use crate::policy::PrometheusGate;
 use crate::secret::Secret;
 
 /// How the monitoring API's failures are worded.
-pub const PROMETHEUS_ADVICE: Advice = Advice {
+pub(crate) const PROMETHEUS_ADVICE: Advice = Advice {
     transport: "; check the gate's `url` and that the runner can reach it",
     timeout: "; the server may be overloaded, or the query too expensive — re-run later or simplify it",
     broken: "; re-run the job",
@@ -46,7 +46,7 @@ const MAX_ANSWER: usize = 4 * 1024 * 1024;
 
 /// Why a query has no answer to judge.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum QueryError {
+pub(crate) enum QueryError {
     /// The server could not use the query (`bad_data`) or its result is not an instant value:
     /// the policy must change. Carries the server's own words.
     #[error("{0}")]
@@ -58,14 +58,14 @@ pub enum QueryError {
 
 /// One Prometheus-compatible API.
 #[derive(Debug, Clone)]
-pub struct PrometheusClient {
+pub(crate) struct PrometheusClient {
     remote: Remote,
     endpoint: String,
 }
 
 impl PrometheusClient {
     /// A client for the gate's API, authenticating with `token` when given.
-    pub fn new(
+    pub(crate) fn new(
         http: reqwest::Client,
         gate: &PrometheusGate,
         token: Option<Secret>,
@@ -87,7 +87,7 @@ impl PrometheusClient {
     }
 
     /// Evaluates `query` at the server's current time.
-    pub async fn query(&self, query: &str) -> Result<MetricFacts, QueryError> {
+    pub(crate) async fn query(&self, query: &str) -> Result<MetricFacts, QueryError> {
         let encoded = format!("query={}", percent_encode(query));
         let path = "/api/v1/query";
         let reply = if encoded.len() <= MAX_GET_QUERY {

@@ -7,7 +7,7 @@ use serde::Serialize;
 /// The test of an evidence `where` condition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ConditionCheck {
+pub(crate) enum ConditionCheck {
     /// A number within the bounds (inclusive); at least one bound is set, `min ≤ max`.
     Range {
         /// Smallest allowed value.

@@ -11,7 +11,7 @@ use std::fmt;
 /// What class of problem a [`PolicyError`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ErrorKind {
+pub(crate) enum ErrorKind {
     /// The text is not valid YAML.
     Syntax,
     /// The file is empty or holds only comments.
@@ -44,22 +44,22 @@ pub enum ErrorKind {
 /// .github/promotion-policy.yml: unknown field `max-failure` at line 7 column 11 (in `stages.QA.gates[0].junit`). Did you mean `max-failures`? Valid keys here: `paths`, `max-failures`, `min-tests`.
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub struct PolicyError {
+pub(crate) struct PolicyError {
     /// The class of problem.
-    pub kind: ErrorKind,
+    pub(crate) kind: ErrorKind,
     /// The file name as given to [`crate::policy::parse`] (for messages and annotations).
-    pub source_name: String,
+    pub(crate) source_name: String,
     /// 1-based line of the offending key or value.
-    pub line: usize,
+    pub(crate) line: usize,
     /// 1-based column of the offending key or value.
-    pub column: usize,
+    pub(crate) column: usize,
     /// Key path of the offending item, e.g. `stages.QA.gates[1].coverage.min-line`; empty for
     /// the document as a whole.
-    pub path: String,
+    pub(crate) path: String,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
     /// What to do about it (may be empty).
-    pub help: String,
+    pub(crate) help: String,
 }
 
 impl fmt::Display for PolicyError {
@@ -85,7 +85,7 @@ impl fmt::Display for PolicyError {
 impl PolicyError {
     /// What is wrong, where and what to do, without the file name: one item of a list of
     /// problems in the same file.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let full = self.to_string();
         full.strip_prefix(&format!("{}: ", self.source_name))
             .map(str::to_string)
@@ -117,7 +117,7 @@ impl PolicyError {
 /// caller can tell this (fix the path or the checkout) from a file that is there but invalid
 /// ([`PolicyErrors`]: fix the file).
 #[derive(Debug, thiserror::Error)]
-pub enum PolicyReadError {
+pub(crate) enum PolicyReadError {
     /// The `policy` input points outside the workspace (the file may come from a pull request).
     #[error(
         "input `policy`: `{path}` is outside the workspace; give a path relative to the repository root, such as .github/promotion-policy.yml"
@@ -147,7 +147,7 @@ pub enum PolicyReadError {
 
 /// Most problems reported for one file: enough for any real policy, and it bounds the work a
 /// hostile file can cause.
-pub const MAX_ERRORS: usize = 20;
+pub(crate) const MAX_ERRORS: usize = 20;
 
 /// Every problem found in one policy file (at least one), in file order.
 ///
@@ -182,24 +182,19 @@ impl PolicyErrors {
     }
 
     /// The first problem in file order.
-    pub fn first(&self) -> &PolicyError {
+    pub(crate) fn first(&self) -> &PolicyError {
         // Never empty: every constructor checks.
         &self.errors[0]
     }
 
     /// Every problem, in file order.
-    pub fn errors(&self) -> &[PolicyError] {
+    pub(crate) fn errors(&self) -> &[PolicyError] {
         &self.errors
     }
 
     /// How many problems were found.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.errors.len()
-    }
-
-    /// Always false (there is at least one problem); for clippy's `len_without_is_empty`.
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
     }
 }
 

@@ -20,7 +20,7 @@
 mod assemble;
 mod condition;
 mod error;
-pub mod ics;
+pub(crate) mod ics;
 mod locate;
 mod model;
 mod model_health;
@@ -29,9 +29,9 @@ mod raw;
 mod raw_attestations;
 mod raw_gates;
 mod raw_health;
-pub mod recurrence;
-pub mod rrule;
-pub mod schedule;
+pub(crate) mod recurrence;
+pub(crate) mod rrule;
+pub(crate) mod schedule;
 mod schema;
 mod shape;
 mod stages;
@@ -39,26 +39,29 @@ mod validate;
 mod windows;
 mod yaml_error;
 
-pub use error::{ErrorKind, MAX_ERRORS, PolicyError, PolicyErrors, PolicyReadError};
-pub use ics::load::{CalendarText, LoadMode};
-pub use ics::{CalendarEvent, CalendarFreeze, MAX_ICS_BYTES};
-pub use model::{
-    ApplicationPolicy, Approvals, ConditionCheck, EmergencyStop, EvidenceCondition, Gate, GateSpec,
-    LevelBounds, Policy, Quarantine, RecordsRule, SeverityBounds, StagePolicy, TestsKey, Verify,
+pub(crate) use error::{ErrorKind, PolicyError, PolicyErrors, PolicyReadError};
+pub(crate) use ics::MAX_ICS_BYTES;
+pub(crate) use ics::load::{CalendarText, LoadMode};
+pub(crate) use model::{
+    Approvals, ConditionCheck, EvidenceCondition, Gate, GateSpec, LevelBounds, Policy, Quarantine,
+    RecordsRule, SeverityBounds, StagePolicy, Verify,
 };
-pub use model_health::{
-    HealthGate, JOB_LIMIT, OnVerifyFailure, PrometheusGate, human_duration, parse_duration,
+pub(crate) use model_health::{
+    HealthGate, JOB_LIMIT, OnVerifyFailure, PrometheusGate, human_duration,
 };
-pub use raw_attestations::{AttestationSubjects, SLSA_PROVENANCE_V1};
-pub use recurrence::Recurrence;
-pub use schedule::{WindowDecision, evaluate};
-pub use schema::{json_schema, json_schema_string};
-pub use windows::{
-    Freeze, FreezePeriod, OnWindowClosed, RecurringFreeze, TimeOfDay, Weekday, WeeklyWindow, Window,
+pub(crate) use raw_attestations::AttestationSubjects;
+pub use schema::json_schema_string;
+pub(crate) use windows::OnWindowClosed;
+#[cfg(test)]
+pub(crate) use {
+    error::MAX_ERRORS,
+    model::{EmergencyStop, TestsKey},
+    raw_attestations::SLSA_PROVENANCE_V1,
+    recurrence::Recurrence,
+    schedule::{WindowDecision, evaluate},
+    schema::json_schema,
+    windows::{Freeze, Weekday, Window},
 };
-
-/// The policy file path used when the `policy` input is empty.
-pub const DEFAULT_POLICY_PATH: &str = ".github/promotion-policy.yml";
 
 /// Parses and validates a policy file, reporting every problem found, not only the first.
 ///
@@ -128,9 +131,9 @@ fn check_size(source_name: &str, text: &str) -> Result<(), PolicyError> {
 }
 
 /// Largest policy file accepted, in bytes.
-pub const MAX_POLICY_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_POLICY_BYTES: usize = 256 * 1024;
 /// Deepest `[`/`{` flow nesting accepted.
-pub const MAX_FLOW_DEPTH: usize = 32;
+pub(crate) const MAX_FLOW_DEPTH: usize = 32;
 
 /// Line and column where unquoted flow brackets first nest deeper than [`MAX_FLOW_DEPTH`].
 fn too_deep(text: &str) -> Option<(usize, usize)> {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-pub use super::condition::ConditionCheck;
+pub(crate) use super::condition::ConditionCheck;
 use super::model_health::{HealthGate, OnVerifyFailure, PrometheusGate, ser_duration};
 use super::windows::{Freeze, OnWindowClosed, Window};
 
@@ -17,35 +17,35 @@ use super::windows::{Freeze, OnWindowClosed, Window};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Policy {
     /// Name of the file the policy came from (as given to `parse`), used in later errors.
-    pub source_name: String,
+    pub(crate) source_name: String,
     /// Policy format version (always 1).
-    pub version: u32,
+    pub(crate) version: u32,
     /// The stop-the-line switch: an open issue with this label blocks promotions.
-    pub emergency_stop: Option<EmergencyStop>,
+    pub(crate) emergency_stop: Option<EmergencyStop>,
     /// Per-stage policies, in file order: the shared `stages`, or — after
     /// [`Policy::select_application`] — that application's effective stages.
-    pub stages: Vec<StagePolicy>,
+    pub(crate) stages: Vec<StagePolicy>,
     /// `applications`: each application's effective stages (shared ones merged with its own
     /// entries), in file order.
-    pub applications: Vec<ApplicationPolicy>,
+    pub(crate) applications: Vec<ApplicationPolicy>,
     /// The application whose stages [`Policy::stages`] holds, when one was selected.
-    pub application: Option<String>,
+    pub(crate) application: Option<String>,
     /// Likely mistakes that are not errors (stage names that look like misspellings).
     #[serde(skip)]
-    pub warnings: Vec<super::PolicyError>,
+    pub(crate) warnings: Vec<super::PolicyError>,
 }
 
 /// One entry of `applications`, merged over the shared stages.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ApplicationPolicy {
+pub(crate) struct ApplicationPolicy {
     /// The application key as written.
-    pub key: String,
+    pub(crate) key: String,
     /// 1-based line of the key in the file.
-    pub line: usize,
+    pub(crate) line: usize,
     /// 1-based column of the key in the file.
-    pub column: usize,
+    pub(crate) column: usize,
     /// The application's effective stages.
-    pub stages: Vec<StagePolicy>,
+    pub(crate) stages: Vec<StagePolicy>,
 }
 
 impl Policy {
@@ -53,7 +53,7 @@ impl Policy {
     /// entry under `applications` (the key as written, else without regard to case), or the
     /// shared stages when it has none. Returns a warning when it has none but a key nearly
     /// matches (a misspelt application key would silently fall back to the shared stages).
-    pub fn select_application(&mut self, application: &str) -> Option<String> {
+    pub(crate) fn select_application(&mut self, application: &str) -> Option<String> {
         let wanted = application.trim();
         let found = self
             .applications
@@ -81,64 +81,64 @@ impl Policy {
 /// release is blocked (rollbacks are not; a hotfix only if `hotfix.skip` lists
 /// `emergency-stop`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EmergencyStop {
+pub(crate) struct EmergencyStop {
     /// The issue label that stops the line (non-empty, trimmed).
-    pub label: String,
+    pub(crate) label: String,
 }
 
 /// The policy for one stage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StagePolicy {
+pub(crate) struct StagePolicy {
     /// The stage key as written in the file (`QA`, `bookverse-qa`, `PROD`).
-    pub key: String,
+    pub(crate) key: String,
     /// The key in normalized form (ASCII lowercase, trimmed), for case-insensitive comparison.
-    pub normalized_key: String,
+    pub(crate) normalized_key: String,
     /// The full API stage name (`bookverse-QA`), once [`Policy::resolve_stages`] has run.
-    pub full_name: Option<String>,
+    pub(crate) full_name: Option<String>,
     /// 1-based line of the stage key in the file.
-    pub line: usize,
+    pub(crate) line: usize,
     /// 1-based column of the stage key in the file.
-    pub column: usize,
+    pub(crate) column: usize,
     /// Key path of the stage entry (`stages.QA`, `applications.web.stages.QA`), for errors.
-    pub path: String,
+    pub(crate) path: String,
     /// Quality gates, in file order, with unique names.
-    pub gates: Vec<Gate>,
+    pub(crate) gates: Vec<Gate>,
     /// Required approvals, if any.
-    pub approvals: Option<Approvals>,
+    pub(crate) approvals: Option<Approvals>,
     /// Promotion windows; empty means "always open".
-    pub windows: Vec<Window>,
+    pub(crate) windows: Vec<Window>,
     /// Freeze periods during which the stage cannot be promoted to.
-    pub freezes: Vec<Freeze>,
+    pub(crate) freezes: Vec<Freeze>,
     /// What a scheduled run does outside every window.
-    pub on_window_closed: OnWindowClosed,
+    pub(crate) on_window_closed: OnWindowClosed,
     /// What a hotfix promotion may bypass: `windows`, `freezes`, `approvals`, `emergency-stop`
     /// or gate names.
-    pub hotfix_skip: Vec<String>,
+    pub(crate) hotfix_skip: Vec<String>,
     /// The watch after a promotion into this stage, if any.
-    pub verify: Option<Verify>,
+    pub(crate) verify: Option<Verify>,
 }
 
 impl StagePolicy {
     /// Whether a hotfix promotion may skip `what` (`windows`, `freezes`, `approvals`,
     /// `emergency-stop` or a gate name).
-    pub fn hotfix_skips(&self, what: &str) -> bool {
+    pub(crate) fn hotfix_skips(&self, what: &str) -> bool {
         self.hotfix_skip.iter().any(|s| s == what)
     }
 }
 
 /// One quality gate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Gate {
+pub(crate) struct Gate {
     /// Gate name: as written, or derived from the kind (`tests`, `junit`, `junit #2`, …).
-    pub name: String,
+    pub(crate) name: String,
     /// What the gate checks.
-    pub spec: GateSpec,
+    pub(crate) spec: GateSpec,
 }
 
 /// The kind of a gate and its validated settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum GateSpec {
+pub(crate) enum GateSpec {
     /// Test result reports (`tests:`, or `junit:` its older name): failures + errors at most
     /// `max_failures`, at least `min_tests` tests.
     Junit {
@@ -252,7 +252,7 @@ pub enum GateSpec {
     Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum RecordsRule {
+pub(crate) enum RecordsRule {
     /// The newest record that verifies decides (by JFrog's `createdAt`); older ones are ignored
     /// and the summary says so. A later scan that found problems is never outvoted by an
     /// earlier clean one.
@@ -264,7 +264,7 @@ pub enum RecordsRule {
 
 impl GateSpec {
     /// The gate kind as written in the policy file (`tests`, `junit`, `coverage`, …).
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             GateSpec::Junit {
                 key: TestsKey::Tests,
@@ -289,18 +289,18 @@ impl GateSpec {
 /// One `quarantine` entry of a tests gate, validated: the glob compiles, `until` is a date,
 /// `reason` is not empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Quarantine {
+pub(crate) struct Quarantine {
     /// Glob on the full test name (`classname::name`), as written.
-    pub test: String,
+    pub(crate) test: String,
     /// Last day the entry holds (UTC), `YYYY-MM-DD`.
-    pub until: String,
+    pub(crate) until: String,
     /// Why, and who owns the fix.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 impl Quarantine {
     /// The glob as a matcher: `*` crosses every separator (test names hold `::`, `.`, `/`).
-    pub fn glob(&self) -> Result<globset::Glob, globset::Error> {
+    pub(crate) fn glob(&self) -> Result<globset::Glob, globset::Error> {
         globset::GlobBuilder::new(&self.test)
             .literal_separator(false)
             .backslash_escape(true)
@@ -308,12 +308,12 @@ impl Quarantine {
     }
 
     /// The last day the entry holds, when `until` is a date.
-    pub fn last_day(&self) -> Option<jiff::civil::Date> {
+    pub(crate) fn last_day(&self) -> Option<jiff::civil::Date> {
         self.until.trim().parse().ok()
     }
 
     /// Whether the entry no longer holds at `now` (the day after `until`, UTC, has begun).
-    pub fn expired(&self, now: jiff::Timestamp) -> bool {
+    pub(crate) fn expired(&self, now: jiff::Timestamp) -> bool {
         let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
         self.last_day().is_none_or(|last| today > last)
     }
@@ -322,7 +322,7 @@ impl Quarantine {
 /// Which key a test-results gate was written with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum TestsKey {
+pub(crate) enum TestsKey {
     /// `tests:` (format detected from each file's content).
     Tests,
     /// `junit:`, the older name of the same gate.
@@ -332,70 +332,70 @@ pub enum TestsKey {
 /// One `where` condition of an evidence gate: the value at `pointer` in the predicate of the
 /// `predicate_type` record must satisfy `check`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EvidenceCondition {
+pub(crate) struct EvidenceCondition {
     /// The record's predicate type.
-    pub predicate_type: String,
+    pub(crate) predicate_type: String,
     /// RFC 6901 pointer into the predicate (`""` = the whole predicate).
-    pub pointer: String,
+    pub(crate) pointer: String,
     /// What the value must be.
-    pub check: ConditionCheck,
+    pub(crate) check: ConditionCheck,
 }
 
 /// Maximum SARIF result counts per level; `None` = unbounded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct LevelBounds {
+pub(crate) struct LevelBounds {
     /// Maximum `error` results.
-    pub error: Option<u64>,
+    pub(crate) error: Option<u64>,
     /// Maximum `warning` results.
-    pub warning: Option<u64>,
+    pub(crate) warning: Option<u64>,
     /// Maximum `note` results.
-    pub note: Option<u64>,
+    pub(crate) note: Option<u64>,
 }
 
 /// Maximum SARIF result counts per security-severity bucket; `None` = unbounded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SeverityBounds {
+pub(crate) struct SeverityBounds {
     /// Maximum critical results (security-severity ≥ 9.0).
-    pub critical: Option<u64>,
+    pub(crate) critical: Option<u64>,
     /// Maximum high results (7.0–8.9).
-    pub high: Option<u64>,
+    pub(crate) high: Option<u64>,
     /// Maximum medium results (4.0–6.9).
-    pub medium: Option<u64>,
+    pub(crate) medium: Option<u64>,
     /// Maximum low results (0.1–3.9).
-    pub low: Option<u64>,
+    pub(crate) low: Option<u64>,
 }
 
 /// Required approvals of the run's environment gate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Approvals {
+pub(crate) struct Approvals {
     /// GitHub environment whose deployment-protection approvals count.
-    pub environment: String,
+    pub(crate) environment: String,
     /// Minimum number of distinct approvers (1–10).
-    pub min: u32,
+    pub(crate) min: u32,
     /// Whether the actor who triggered the run is excluded from the count.
-    pub forbid_self_approval: bool,
+    pub(crate) forbid_self_approval: bool,
 }
 
 /// `verify`: after a promotion into the stage, evaluate `gates` every `every` until `watch_for`
 /// has passed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Verify {
+pub(crate) struct Verify {
     /// How long to watch.
     #[serde(rename = "for", serialize_with = "ser_duration")]
-    pub watch_for: Duration,
+    pub(crate) watch_for: Duration,
     /// Time between checks (at most `watch_for`).
     #[serde(serialize_with = "ser_duration")]
-    pub every: Duration,
+    pub(crate) every: Duration,
     /// `prometheus` and `health` gates, with unique names.
-    pub gates: Vec<Gate>,
+    pub(crate) gates: Vec<Gate>,
     /// What a failed check does.
-    pub on_failure: OnVerifyFailure,
+    pub(crate) on_failure: OnVerifyFailure,
 }
 
 impl Verify {
     /// How many checks a full watch makes: one every `every` from the promotion, the last at
     /// `watch_for` (so `for: 10m, every: 1m` checks at 1 m … 10 m).
-    pub fn checks(&self) -> u64 {
+    pub(crate) fn checks(&self) -> u64 {
         let every = self.every.as_millis().max(1);
         (self.watch_for.as_millis() / every).max(1) as u64
     }

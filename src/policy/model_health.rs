@@ -10,31 +10,31 @@ use std::time::Duration;
 use serde::{Serialize, Serializer};
 
 use super::condition::ConditionCheck;
-pub use super::raw_health::OnVerifyFailure;
+pub(crate) use super::raw_health::OnVerifyFailure;
 
 /// How long a job on a GitHub-hosted runner may run at most (also the default
 /// `timeout-minutes`): a `verify.for` longer than this cannot finish inside the job.
-pub const JOB_LIMIT: Duration = Duration::from_secs(6 * 3600);
+pub(crate) const JOB_LIMIT: Duration = Duration::from_secs(6 * 3600);
 
 /// `prometheus`: a PromQL instant query against a Prometheus-compatible HTTP API.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PrometheusGate {
+pub(crate) struct PrometheusGate {
     /// Base URL as written (no trailing slash); the query endpoint is derived from it.
-    pub url: String,
+    pub(crate) url: String,
     /// The PromQL expression.
-    pub query: String,
+    pub(crate) query: String,
     /// Largest value allowed (inclusive).
-    pub max: Option<f64>,
+    pub(crate) max: Option<f64>,
     /// Smallest value allowed (inclusive).
-    pub min: Option<f64>,
+    pub(crate) min: Option<f64>,
     /// Environment variable holding the bearer token, if any.
-    pub token_env: Option<String>,
+    pub(crate) token_env: Option<String>,
 }
 
 impl PrometheusGate {
     /// The instant-query endpoint: `<url>/api/v1/query`, or the URL itself when it already
     /// names that endpoint.
-    pub fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         let base = self.url.trim_end_matches('/');
         if base.ends_with("/api/v1/query") {
             base.to_string()
@@ -46,13 +46,13 @@ impl PrometheusGate {
 
 /// `health`: an HTTP(S) GET with an expected status and an optional JSON condition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HealthGate {
+pub(crate) struct HealthGate {
     /// The URL to GET.
-    pub url: String,
+    pub(crate) url: String,
     /// Expected status.
-    pub status: u16,
+    pub(crate) status: u16,
     /// A condition on the JSON body: the pointer and what the value there must be.
-    pub condition: Option<(String, ConditionCheck)>,
+    pub(crate) condition: Option<(String, ConditionCheck)>,
 }
 
 /// Serializes a duration the way the policy writes it: `24h`, `1h 30m`, `90s`.
@@ -62,7 +62,7 @@ pub(super) fn ser_duration<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S
 
 /// A duration for people: `2d 3h`, `1h 30m`, `10m`, `45s`, `0s` (whole seconds; the largest
 /// two units that are not zero).
-pub fn human_duration(d: Duration) -> String {
+pub(crate) fn human_duration(d: Duration) -> String {
     let secs = d.as_secs();
     let parts = [
         (secs / 86_400, "d"),
@@ -86,7 +86,7 @@ pub fn human_duration(d: Duration) -> String {
 
 /// Parses a policy duration: `24h`, `30m`, `1h30m`, `90s`, `2d` (a day is 24 hours) or ISO
 /// 8601 `PT24H`; zero and negative durations are refused. The error is (message, help).
-pub fn parse_duration(key: &str, s: &str) -> Result<Duration, (String, String)> {
+pub(crate) fn parse_duration(key: &str, s: &str) -> Result<Duration, (String, String)> {
     let t = s.trim();
     let help =
         format!("Write a duration such as `{key}: 24h`, `30m`, `1h30m`, `2d` or ISO 8601 `PT24H`.");

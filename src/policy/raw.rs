@@ -38,24 +38,24 @@ use super::windows::{OnWindowClosed, Weekday};
     dead_code,
     reason = "read piece by piece by `assemble.rs`; the whole struct only types errors and the schema"
 )]
-pub struct RawPolicy {
+pub(crate) struct RawPolicy {
     /// Policy format version. Must be `1`.
     #[schemars(range(min = 1, max = 1))]
-    pub version: u64,
+    pub(crate) version: u64,
     /// Stop the line: while an OPEN issue in the repository carries this label, every promote
     /// and release is blocked (rollbacks never are).
-    pub emergency_stop: Option<RawEmergencyStop>,
+    pub(crate) emergency_stop: Option<RawEmergencyStop>,
     /// Policy per stage. Keys are stage display names (`QA`) or full names (`bookverse-QA`),
     /// in any case; each stage may appear once.
     #[serde(default)]
-    pub stages: RawStages,
+    pub(crate) stages: RawStages,
     /// One policy for many applications: per application key (as in the `application` input),
     /// stage entries that override or extend `stages`. For a stage in both, each key the
     /// application writes replaces the shared one (`gates`, `windows`, `freezes` as a whole
     /// list); keys it does not write are inherited; `null` removes an inherited key. Stages
     /// only the application names are added; an application not listed uses `stages` as is.
     #[serde(default)]
-    pub applications: std::collections::BTreeMap<String, RawApplication>,
+    pub(crate) applications: std::collections::BTreeMap<String, RawApplication>,
 }
 
 /// One application's entry under `applications`.
@@ -70,11 +70,11 @@ pub struct RawPolicy {
     dead_code,
     reason = "read piece by piece by `assemble.rs`; the whole struct only types errors and the schema"
 )]
-pub struct RawApplication {
+pub(crate) struct RawApplication {
     /// Stage entries of this application, keyed like `stages`; each overrides (key by key) or
     /// adds to the shared stage of the same name.
     #[serde(default)]
-    pub stages: RawStages,
+    pub(crate) stages: RawStages,
 }
 
 /// The `stages` mapping, in file order; duplicate keys (also differing only in case) are errors.
@@ -83,9 +83,9 @@ pub struct RawApplication {
     dead_code,
     reason = "stages are read one by one by `assemble.rs`; this type checks keys and types errors"
 )]
-pub struct RawStages(
+pub(crate) struct RawStages(
     /// (stage key as written, stage policy) pairs.
-    pub Vec<(String, RawStage)>,
+    pub(crate) Vec<(String, RawStage)>,
 );
 
 impl JsonSchema for RawStages {
@@ -180,33 +180,33 @@ impl<'de> Visitor<'de> for StageKey<'_> {
     expecting = "a stage policy mapping (gates, approvals, windows, freezes, on-window-closed, hotfix)"
 )]
 #[schemars(rename = "Stage")]
-pub struct RawStage {
+pub(crate) struct RawStage {
     /// Quality gates evaluated in order; all must pass (`null` or absent: none; in an
     /// application's entry, `null` removes the shared gates). Each item has an optional `name` and
     /// exactly one kind key (`tests`, `junit`, `coverage`, `sarif`, `checks`, `benchmark`, `json`,
     /// `integrity`, `evidence`, `attestations`, `bake`, `prometheus`, `health`).
     #[serde(default)]
     #[schemars(extend("type" = ["array", "null"]))]
-    pub gates: Vec<RawGate>,
+    pub(crate) gates: Vec<RawGate>,
     /// Approvals required from the GitHub environment's reviewers.
-    pub approvals: Option<RawApprovals>,
+    pub(crate) approvals: Option<RawApprovals>,
     /// Promotion windows. When present, promotion happens only while one is open. A window does
     /// not cross midnight: write an overnight window as two windows.
     #[serde(default)]
     #[schemars(extend("type" = ["array", "null"]))]
-    pub windows: Vec<RawWindow>,
+    pub(crate) windows: Vec<RawWindow>,
     /// Freeze periods during which promotion into this stage is blocked (they win over windows).
     #[serde(default)]
     #[schemars(extend("type" = ["array", "null"]))]
-    pub freezes: Vec<RawFreeze>,
+    pub(crate) freezes: Vec<RawFreeze>,
     /// What a scheduled run does when no window is open: `defer` (exit 0, result=deferred) or
     /// `fail` (blocked, exit 1). Default `fail`.
-    pub on_window_closed: Option<OnWindowClosed>,
+    pub(crate) on_window_closed: Option<OnWindowClosed>,
     /// What a hotfix promotion (`hotfix: true`) may bypass.
-    pub hotfix: Option<RawHotfix>,
+    pub(crate) hotfix: Option<RawHotfix>,
     /// After promoting into this stage, watch it with `prometheus` / `health` gates and roll
     /// the version back out of it when one fails.
-    pub verify: Option<RawVerify>,
+    pub(crate) verify: Option<RawVerify>,
 }
 
 /// One quality gate: an optional `name` and exactly one kind key.
@@ -232,52 +232,52 @@ pub struct RawStage {
     { "required": ["health"] },
 ]))]
 #[schemars(rename = "Gate")]
-pub struct RawGate {
+pub(crate) struct RawGate {
     /// Gate name shown in outputs and summaries; must be unique in the stage. Default: the kind
     /// (`tests`, then `tests #2`, …).
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Test result reports, format detected from each file's content (JUnit dialects, TRX,
     /// NUnit, xUnit.net, Go test JSON, mocha, RSpec, Dart/Flutter JSON).
     #[serde(default, deserialize_with = "present")]
-    pub tests: Option<RawJunit>,
+    pub(crate) tests: Option<RawJunit>,
     /// JUnit XML test reports: the `tests` gate under its older name.
     #[serde(default, deserialize_with = "present")]
-    pub junit: Option<RawJunit>,
+    pub(crate) junit: Option<RawJunit>,
     /// Coverage report (cobertura, lcov or jacoco; detected).
     #[serde(default, deserialize_with = "present")]
-    pub coverage: Option<RawCoverage>,
+    pub(crate) coverage: Option<RawCoverage>,
     /// SARIF static-analysis reports.
     #[serde(default, deserialize_with = "present")]
-    pub sarif: Option<RawSarif>,
+    pub(crate) sarif: Option<RawSarif>,
     /// GitHub check runs on the commit.
     #[serde(default, deserialize_with = "present")]
-    pub checks: Option<RawChecks>,
+    pub(crate) checks: Option<RawChecks>,
     /// Benchmark report (hyperfine, pytest-benchmark or k6 summary; detected).
     #[serde(default, deserialize_with = "present")]
-    pub benchmark: Option<RawBenchmark>,
+    pub(crate) benchmark: Option<RawBenchmark>,
     /// A number in any JSON report, compared with bounds.
     #[serde(default, deserialize_with = "present")]
-    pub json: Option<RawJson>,
+    pub(crate) json: Option<RawJson>,
     /// AppTrust version content integrity (status COMPLETED, sha256 on every artifact, optional
     /// local files matched).
     #[serde(default, deserialize_with = "present")]
-    pub integrity: Option<RawIntegrity>,
+    pub(crate) integrity: Option<RawIntegrity>,
     /// Evidence (attestations) required on the AppTrust version.
     #[serde(default, deserialize_with = "present")]
-    pub evidence: Option<RawEvidence>,
+    pub(crate) evidence: Option<RawEvidence>,
     /// Who built it: Sigstore bundles (GitHub artifact attestations) verified offline with an
     /// identity policy, for every artifact of the version or among its evidence.
     #[serde(default, deserialize_with = "present")]
-    pub attestations: Option<RawAttestations>,
+    pub(crate) attestations: Option<RawAttestations>,
     /// Bake time: how long the version has been in the stage before this one.
     #[serde(default, deserialize_with = "present")]
-    pub bake: Option<RawBake>,
+    pub(crate) bake: Option<RawBake>,
     /// A PromQL instant query against a Prometheus-compatible API, compared with bounds.
     #[serde(default, deserialize_with = "present")]
-    pub prometheus: Option<RawPrometheus>,
+    pub(crate) prometheus: Option<RawPrometheus>,
     /// An HTTP(S) health endpoint: its status and, optionally, a value in its JSON body.
     #[serde(default, deserialize_with = "present")]
-    pub health: Option<RawHealth>,
+    pub(crate) health: Option<RawHealth>,
 }
 
 /// Deserializes a key that is present as `Some`, even when its value is empty (`integrity:`).
@@ -297,17 +297,17 @@ where
     expecting = "an approvals mapping (environment, min, forbid-self-approval)"
 )]
 #[schemars(rename = "Approvals")]
-pub struct RawApprovals {
+pub(crate) struct RawApprovals {
     /// GitHub environment (with required reviewers) whose approvals of this run count.
     #[schemars(length(min = 1))]
-    pub environment: String,
+    pub(crate) environment: String,
     /// Minimum number of distinct approvers, 1–10. Default 1.
     #[serde(default = "default_one")]
     #[schemars(range(min = 1, max = 10))]
-    pub min: u64,
+    pub(crate) min: u64,
     /// The actor who triggered the run does not count as an approver. Default true.
     #[serde(default = "default_true")]
-    pub forbid_self_approval: bool,
+    pub(crate) forbid_self_approval: bool,
 }
 
 /// A promotion window: weekly (`days`, `start`, `end`, `timezone`) or a calendar recurrence
@@ -324,42 +324,42 @@ pub struct RawApprovals {
     { "required": ["rrule", "duration"], "not": { "anyOf": [ { "required": ["days"] }, { "required": ["start"] }, { "required": ["end"] } ] } },
 ]))]
 #[schemars(rename = "Window")]
-pub struct RawWindow {
+pub(crate) struct RawWindow {
     /// Weekly window: days of the week on which it opens (`mon` … `sun`), no duplicates.
     #[schemars(length(min = 1))]
-    pub days: Option<Vec<Weekday>>,
+    pub(crate) days: Option<Vec<Weekday>>,
     /// Weekly window: opening time, `HH:MM` 24-hour wall clock in `timezone` (inclusive).
     /// Quote it in YAML.
     #[schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
-    pub start: Option<String>,
+    pub(crate) start: Option<String>,
     /// Weekly window: closing time, `HH:MM` (exclusive), later than `start`; `24:00` = end of
     /// the day.
     #[schemars(regex(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"))]
-    pub end: Option<String>,
+    pub(crate) end: Option<String>,
     /// IANA time zone, e.g. `America/New_York`, `Europe/London`, `UTC`.
     #[schemars(length(min = 1))]
-    pub timezone: String,
+    pub(crate) timezone: String,
     /// RFC 5545 recurrence rule saying when each opening starts, e.g.
     /// `FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10`. Every RFC 5545 part: FREQ (SECONDLY to YEARLY),
     /// INTERVAL, COUNT, UNTIL, BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY, BYDAY, BYHOUR,
     /// BYMINUTE, BYSECOND, BYSETPOS, WKST; at most 96 starts a day.
     #[schemars(length(min = 1))]
-    pub rrule: Option<String>,
+    pub(crate) rrule: Option<String>,
     /// How long each opening lasts, e.g. `4h`, `30m`, `1h30m`, `24h` or ISO 8601 `PT4H`; added
     /// to the wall-clock start time. Required with `rrule`.
     #[schemars(length(min = 1))]
-    pub duration: Option<String>,
+    pub(crate) duration: Option<String>,
     /// Anchor of the rule (RFC 5545 DTSTART): a wall-clock date-time in `timezone` without
     /// offset, e.g. `2026-01-05T09:00`. Default 1970-01-01T00:00; required with COUNT,
     /// INTERVAL > 1, or FREQ=WEEKLY without BYDAY. Days and times the rule does not give come
     /// from it.
     #[schemars(length(min = 1))]
-    pub dtstart: Option<String>,
+    pub(crate) dtstart: Option<String>,
     /// Occurrences to leave out (RFC 5545 EXDATE), wall clock in `timezone` without offset:
     /// `2026-12-25T10:00` removes the occurrence starting then, `2026-12-25` every occurrence
     /// starting that day. At most 1000.
     #[schemars(length(min = 1, max = 1000))]
-    pub exdate: Option<Vec<String>>,
+    pub(crate) exdate: Option<Vec<String>>,
 }
 
 /// A freeze: fixed (`from`, `to`), recurring (`rrule`, `duration`, `timezone`, optional
@@ -377,46 +377,46 @@ pub struct RawWindow {
     { "required": ["ics"], "not": { "anyOf": [ { "required": ["from"] }, { "required": ["to"] }, { "required": ["rrule"] }, { "required": ["duration"] }, { "required": ["dtstart"] }, { "required": ["exdate"] } ] } },
 ]))]
 #[schemars(rename = "Freeze")]
-pub struct RawFreeze {
+pub(crate) struct RawFreeze {
     /// Fixed freeze: start, an RFC 3339 timestamp with offset, e.g. `2026-12-20T00:00:00Z`.
     #[schemars(extend("format" = "date-time"))]
-    pub from: Option<String>,
+    pub(crate) from: Option<String>,
     /// Fixed freeze: end (exclusive), an RFC 3339 timestamp later than `from`.
     #[schemars(extend("format" = "date-time"))]
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     /// Recurring freeze: IANA time zone of the rule's wall-clock times. Calendar freeze: the
     /// zone whose days all-day events cover and in which floating times are read (default: the
     /// calendar's `X-WR-TIMEZONE`).
     #[schemars(length(min = 1))]
-    pub timezone: Option<String>,
+    pub(crate) timezone: Option<String>,
     /// RFC 5545 recurrence rule saying when each freeze starts, e.g. `FREQ=MONTHLY;BYDAY=-1FR`.
     /// Every RFC 5545 part (as for windows); at most 96 starts a day.
     #[schemars(length(min = 1))]
-    pub rrule: Option<String>,
+    pub(crate) rrule: Option<String>,
     /// How long each freeze lasts, e.g. `4h`, `30m`, `1h30m`, `24h` or ISO 8601 `PT4H`; added
     /// to the wall-clock start time. Required with `rrule`.
     #[schemars(length(min = 1))]
-    pub duration: Option<String>,
+    pub(crate) duration: Option<String>,
     /// Anchor of the rule (RFC 5545 DTSTART): a wall-clock date-time in `timezone` without
     /// offset, e.g. `2026-01-05T09:00`. Default 1970-01-01T00:00; required with COUNT,
     /// INTERVAL > 1, or FREQ=WEEKLY without BYDAY. Days and times the rule does not give come
     /// from it.
     #[schemars(length(min = 1))]
-    pub dtstart: Option<String>,
+    pub(crate) dtstart: Option<String>,
     /// Occurrences to leave out (RFC 5545 EXDATE), wall clock in `timezone` without offset:
     /// `2026-12-25T10:00` removes the occurrence starting then, `2026-12-25` every occurrence
     /// starting that day. At most 1000.
     #[schemars(length(min = 1, max = 1000))]
-    pub exdate: Option<Vec<String>>,
+    pub(crate) exdate: Option<Vec<String>>,
     /// Calendar freeze: an iCalendar (`.ics`) file in the workspace, e.g.
     /// `.github/holidays.ics`; every event (VEVENT) is a freeze, its SUMMARY the reason. Read
     /// when the action runs (and by `validate` when the file exists).
     #[schemars(length(min = 1))]
-    pub ics: Option<String>,
+    pub(crate) ics: Option<String>,
     /// Why promotion is frozen; shown in the summary and errors. Required for fixed and
     /// recurring freezes; for a calendar freeze, an optional prefix to each event's SUMMARY.
     #[schemars(length(min = 1))]
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
 /// The stop-the-line switch.
@@ -427,10 +427,10 @@ pub struct RawFreeze {
     expecting = "an emergency-stop mapping (label)"
 )]
 #[schemars(rename = "EmergencyStop")]
-pub struct RawEmergencyStop {
+pub(crate) struct RawEmergencyStop {
     /// Label of an open issue that stops every promote and release, e.g. `promotion-freeze`.
     #[schemars(length(min = 1))]
-    pub label: String,
+    pub(crate) label: String,
 }
 
 /// Hotfix settings.
@@ -441,11 +441,11 @@ pub struct RawEmergencyStop {
     expecting = "a hotfix mapping (skip)"
 )]
 #[schemars(rename = "Hotfix")]
-pub struct RawHotfix {
+pub(crate) struct RawHotfix {
     /// What a hotfix may bypass: `windows`, `freezes`, `approvals`, `emergency-stop`, or the
     /// name of a gate of this stage (quote names containing ` #`, such as the default `"junit #2"`).
     #[serde(default)]
-    pub skip: Vec<String>,
+    pub(crate) skip: Vec<String>,
 }
 
 /// After promoting into this stage, watch it: every `every` until `for` has passed, evaluate
@@ -458,23 +458,23 @@ pub struct RawHotfix {
     expecting = "a verify mapping (for, every, gates, on-failure)"
 )]
 #[schemars(rename = "Verify")]
-pub struct RawVerify {
+pub(crate) struct RawVerify {
     /// How long to watch after the promotion, e.g. `10m`. The job must outlive it (GitHub
     /// ends a job after 6 h, or its `timeout-minutes`).
     #[serde(rename = "for")]
     #[schemars(length(min = 1))]
-    pub watch_for: String,
+    pub(crate) watch_for: String,
     /// Time between two evaluations, e.g. `1m`; at most `for`. Default `1m`.
     #[serde(default = "default_every")]
     #[schemars(length(min = 1))]
-    pub every: String,
+    pub(crate) every: String,
     /// `prometheus` and `health` gates evaluated at each check.
     #[schemars(length(min = 1))]
-    pub gates: Vec<RawGate>,
+    pub(crate) gates: Vec<RawGate>,
     /// What a failed check does: `rollback` (roll the version back out of the stage; result
     /// `reverted`, exit 1) or `report` (say so, keep the version). Default `rollback`.
     #[serde(default)]
-    pub on_failure: OnVerifyFailure,
+    pub(crate) on_failure: OnVerifyFailure,
 }
 
 /// Serde default: one minute.

@@ -30,9 +30,9 @@ pub(crate) const GATE_KINDS: [&str; 13] = [
 
 /// One glob pattern or a list of them.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Paths(
+pub(crate) struct Paths(
     /// The patterns.
-    pub Vec<String>,
+    pub(crate) Vec<String>,
 );
 
 impl JsonSchema for Paths {
@@ -97,23 +97,23 @@ fn default_mean() -> String {
     expecting = "a tests gate mapping (paths, max-failures, min-tests, max-new-failures, quarantine)"
 )]
 #[schemars(rename = "Tests")]
-pub struct RawJunit {
+pub(crate) struct RawJunit {
     /// Glob pattern(s) of test result files (JUnit XML and the other formats the gate detects
     /// from each file's content), read as a union: a pattern matching nothing is a warning
     /// while another matched; no file at all fails the gate.
-    pub paths: Paths,
+    pub(crate) paths: Paths,
     /// Maximum failures + errors over all files. Default 0.
     #[serde(default)]
-    pub max_failures: u64,
+    pub(crate) max_failures: u64,
     /// Minimum number of tests over all files. Default 1.
     #[serde(default = "default_one")]
-    pub min_tests: u64,
+    pub(crate) min_tests: u64,
     /// Regressions only: at most this many failing tests that did not also fail for the version
     /// now in the stage (read from that version's decision attestation). Without such a
     /// baseline the gate says so and applies `max-failures`.
-    pub max_new_failures: Option<u64>,
+    pub(crate) max_new_failures: Option<u64>,
     /// Tests that may fail without failing the gate, each with an expiry and a reason.
-    pub quarantine: Option<Vec<RawQuarantine>>,
+    pub(crate) quarantine: Option<Vec<RawQuarantine>>,
 }
 
 /// One quarantined test (or glob of tests).
@@ -124,16 +124,16 @@ pub struct RawJunit {
     expecting = "a quarantine entry mapping (test, until, reason)"
 )]
 #[schemars(rename = "Quarantine")]
-pub struct RawQuarantine {
+pub(crate) struct RawQuarantine {
     /// Glob on the full test name as the job summary prints it (`classname::name`, or the name
     /// alone): `*` matches any run of characters (`::`, `.` and `/` included), `?` one, `[ab]`
     /// a class, `{a,b}` alternatives.
-    pub test: String,
+    pub(crate) test: String,
     /// Last day (`YYYY-MM-DD`, UTC) the entry holds; from the next day on it is ignored, with a
     /// warning naming it.
-    pub until: String,
+    pub(crate) until: String,
     /// Why the test is quarantined (who owns the fix), shown with every failure it excuses.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// Coverage gate settings; at least one of `min-line`, `min-branch`.
@@ -145,15 +145,15 @@ pub struct RawQuarantine {
 )]
 #[schemars(extend("anyOf" = [ { "required": ["min-line"] }, { "required": ["min-branch"] } ]))]
 #[schemars(rename = "Coverage")]
-pub struct RawCoverage {
+pub(crate) struct RawCoverage {
     /// Coverage report file (cobertura XML, lcov or jacoco XML; detected from the content).
-    pub path: String,
+    pub(crate) path: String,
     /// Minimum line coverage in percent (0–100).
     #[schemars(range(min = 0, max = 100))]
-    pub min_line: Option<f64>,
+    pub(crate) min_line: Option<f64>,
     /// Minimum branch coverage in percent (0–100).
     #[schemars(range(min = 0, max = 100))]
-    pub min_branch: Option<f64>,
+    pub(crate) min_branch: Option<f64>,
 }
 
 /// SARIF gate settings; at least one bound in `max-level` or `max-severity`.
@@ -165,14 +165,14 @@ pub struct RawCoverage {
 )]
 #[schemars(extend("anyOf" = [ { "required": ["max-level"] }, { "required": ["max-severity"] } ]))]
 #[schemars(rename = "Sarif")]
-pub struct RawSarif {
+pub(crate) struct RawSarif {
     /// Glob pattern(s) of SARIF files, read as a union: a pattern matching nothing is a warning
     /// while another matched; no file at all fails the gate.
-    pub paths: Paths,
+    pub(crate) paths: Paths,
     /// Maximum number of results per SARIF `level`.
-    pub max_level: Option<RawLevelBounds>,
+    pub(crate) max_level: Option<RawLevelBounds>,
     /// Maximum number of results per `properties.security-severity` bucket.
-    pub max_severity: Option<RawSeverityBounds>,
+    pub(crate) max_severity: Option<RawSeverityBounds>,
 }
 
 /// Maximum result counts per SARIF level.
@@ -183,13 +183,13 @@ pub struct RawSarif {
     expecting = "a mapping of SARIF levels (error, warning, note) to maximum counts"
 )]
 #[schemars(rename = "LevelBounds")]
-pub struct RawLevelBounds {
+pub(crate) struct RawLevelBounds {
     /// Maximum `error` results.
-    pub error: Option<u64>,
+    pub(crate) error: Option<u64>,
     /// Maximum `warning` results.
-    pub warning: Option<u64>,
+    pub(crate) warning: Option<u64>,
     /// Maximum `note` results.
-    pub note: Option<u64>,
+    pub(crate) note: Option<u64>,
 }
 
 /// Maximum result counts per security-severity bucket (CVSS-style score in
@@ -201,15 +201,15 @@ pub struct RawLevelBounds {
     expecting = "a mapping of severities (critical, high, medium, low) to maximum counts"
 )]
 #[schemars(rename = "SeverityBounds")]
-pub struct RawSeverityBounds {
+pub(crate) struct RawSeverityBounds {
     /// Maximum critical results (score ≥ 9.0).
-    pub critical: Option<u64>,
+    pub(crate) critical: Option<u64>,
     /// Maximum high results (7.0–8.9).
-    pub high: Option<u64>,
+    pub(crate) high: Option<u64>,
     /// Maximum medium results (4.0–6.9).
-    pub medium: Option<u64>,
+    pub(crate) medium: Option<u64>,
     /// Maximum low results (0.1–3.9).
-    pub low: Option<u64>,
+    pub(crate) low: Option<u64>,
 }
 
 /// Checks gate settings.
@@ -220,16 +220,16 @@ pub struct RawSeverityBounds {
     expecting = "a checks gate mapping (required, allow-neutral, allow-skipped)"
 )]
 #[schemars(rename = "Checks")]
-pub struct RawChecks {
+pub(crate) struct RawChecks {
     /// Names of check runs on the commit that must have concluded `success`.
     #[schemars(length(min = 1))]
-    pub required: Vec<String>,
+    pub(crate) required: Vec<String>,
     /// Count a `neutral` conclusion as success. Default false.
     #[serde(default)]
-    pub allow_neutral: bool,
+    pub(crate) allow_neutral: bool,
     /// Count a `skipped` conclusion as success. Default false.
     #[serde(default)]
-    pub allow_skipped: bool,
+    pub(crate) allow_skipped: bool,
 }
 
 /// Benchmark gate settings.
@@ -240,20 +240,20 @@ pub struct RawChecks {
     expecting = "a benchmark gate mapping (path, metric, max)"
 )]
 #[schemars(rename = "Benchmark")]
-pub struct RawBenchmark {
+pub(crate) struct RawBenchmark {
     /// Benchmark report (hyperfine JSON, pytest-benchmark JSON or k6 summary; detected).
-    pub path: String,
+    pub(crate) path: String,
     /// Metric to compare: `mean`, `median`, `p95`, … (the worst over the report's benchmarks,
     /// for hyperfine and pytest-benchmark). For k6 name the metric and its stat,
     /// `http_req_duration:p95` (a tagged sub-metric works too,
     /// `http_req_duration{expected_response:true}:p95`); a bare stat that several k6 trends
     /// have is refused naming them. Default `mean`.
     #[serde(default = "default_mean")]
-    pub metric: String,
+    pub(crate) metric: String,
     /// Maximum value of the metric, in seconds for hyperfine and pytest-benchmark, in the
     /// tool's unit (milliseconds) for k6.
     #[schemars(range(min = 0))]
-    pub max: f64,
+    pub(crate) max: f64,
 }
 
 /// JSON gate settings; at least one of `max`, `min`.
@@ -265,17 +265,17 @@ pub struct RawBenchmark {
 )]
 #[schemars(extend("anyOf" = [ { "required": ["max"] }, { "required": ["min"] } ]))]
 #[schemars(rename = "Json")]
-pub struct RawJson {
+pub(crate) struct RawJson {
     /// JSON file to read.
-    pub path: String,
+    pub(crate) path: String,
     /// RFC 6901 JSON pointer to a number, e.g. `/metrics/http_req_failed/rate` (`""` = the whole
     /// document).
     #[schemars(regex(pattern = r"^(/.*)?$"))]
-    pub pointer: String,
+    pub(crate) pointer: String,
     /// Maximum allowed value (inclusive).
-    pub max: Option<f64>,
+    pub(crate) max: Option<f64>,
     /// Minimum allowed value (inclusive).
-    pub min: Option<f64>,
+    pub(crate) min: Option<f64>,
 }
 
 /// Integrity gate settings.
@@ -286,10 +286,10 @@ pub struct RawJson {
     expecting = "an integrity gate mapping (files), or `{}`"
 )]
 #[schemars(rename = "Integrity")]
-pub struct RawIntegrity {
+pub(crate) struct RawIntegrity {
     /// Glob pattern(s) of local files whose sha256 must match an artifact of the version.
     #[serde(default)]
-    pub files: Paths,
+    pub(crate) files: Paths,
 }
 
 /// Evidence gate settings; at least one of `required`, `where`.
@@ -301,31 +301,31 @@ pub struct RawIntegrity {
 )]
 #[schemars(extend("anyOf" = [ { "required": ["required"] }, { "required": ["where"] } ]))]
 #[schemars(rename = "Evidence")]
-pub struct RawEvidence {
+pub(crate) struct RawEvidence {
     /// Predicate types (e.g. `https://in-toto.io/attestation/test-result/v0.1`) that must be
     /// present as evidence on the version. A type named only in `where` is required too.
     #[serde(default)]
     #[schemars(length(min = 1))]
-    pub required: Vec<String>,
+    pub(crate) required: Vec<String>,
     /// PEM public keys (workspace-relative paths, no `..`): each required record's DSSE
     /// signature must verify with one of them. Without it, JFrog's own `verified` must be true.
     #[serde(default)]
-    pub signed_by: Vec<String>,
+    pub(crate) signed_by: Vec<String>,
     /// Who must have signed a record that is a Sigstore bundle (GitHub artifact attestation,
     /// cosign keyless), verified offline as the `attestations` gate does. Without it such a
     /// record is "unverifiable here" unless `allow-unverified`.
-    pub identity: Option<crate::sigstore::Identity>,
+    pub(crate) identity: Option<crate::sigstore::Identity>,
     /// Accept a record by its presence alone, unverified (the summary says so). Default false.
     #[serde(default)]
-    pub allow_unverified: bool,
+    pub(crate) allow_unverified: bool,
     /// Which records of a type the `where` conditions judge: `newest` (default: the newest
     /// record that verifies decides, older ones are ignored) or `any` (one record that verifies
     /// and meets every condition of its type suffices).
     #[serde(default)]
-    pub records: crate::policy::RecordsRule,
+    pub(crate) records: crate::policy::RecordsRule,
     /// Conditions on what the evidence says: a value in a record's predicate vs a bound.
     #[serde(default, rename = "where")]
-    pub conditions: Vec<RawWhere>,
+    pub(crate) conditions: Vec<RawWhere>,
 }
 
 /// One `where` condition: the value at `pointer` in the predicate of the record of
@@ -341,22 +341,22 @@ pub struct RawEvidence {
     { "required": ["equals"], "not": { "anyOf": [ { "required": ["min"] }, { "required": ["max"] } ] } },
 ]))]
 #[schemars(rename = "EvidenceWhere")]
-pub struct RawWhere {
+pub(crate) struct RawWhere {
     /// Predicate type of the record whose predicate is read.
     #[schemars(length(min = 1))]
-    pub predicate_type: String,
+    pub(crate) predicate_type: String,
     /// RFC 6901 JSON pointer into the predicate, e.g. `/summary/critical` (`""` = the whole
     /// predicate).
     #[schemars(regex(pattern = r"^(/([^~]|~[01])*)*$"))]
-    pub pointer: String,
+    pub(crate) pointer: String,
     /// Smallest allowed number (inclusive); may be combined with `max`.
-    pub min: Option<f64>,
+    pub(crate) min: Option<f64>,
     /// Largest allowed number (inclusive); may be combined with `min`.
-    pub max: Option<f64>,
+    pub(crate) max: Option<f64>,
     /// The exact value required: a string, number, boolean or null.
     #[schemars(schema_with = "scalar_schema")]
     #[serde(default, deserialize_with = "scalar")]
-    pub equals: Option<serde_json::Value>,
+    pub(crate) equals: Option<serde_json::Value>,
 }
 
 /// Schema of a JSON scalar (for `equals`).

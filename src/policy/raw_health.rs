@@ -19,10 +19,10 @@ use serde::Deserialize;
     expecting = "a bake gate mapping (min)"
 )]
 #[schemars(rename = "Bake")]
-pub struct RawBake {
+pub(crate) struct RawBake {
     /// Shortest time in the stage before, e.g. `24h`, `30m`, `2d`, `1h30m` or ISO 8601 `PT24H`.
     #[schemars(length(min = 1))]
-    pub min: String,
+    pub(crate) min: String,
 }
 
 /// A PromQL instant query against a Prometheus-compatible HTTP API (Prometheus, Thanos, Mimir,
@@ -35,24 +35,24 @@ pub struct RawBake {
 )]
 #[schemars(extend("anyOf" = [ { "required": ["max"] }, { "required": ["min"] } ]))]
 #[schemars(rename = "Prometheus")]
-pub struct RawPrometheus {
+pub(crate) struct RawPrometheus {
     /// Base URL of the API, e.g. `https://prometheus.example.com` or, behind a path prefix,
     /// `https://mimir.example.com/prometheus`; `/api/v1/query` is added (a URL already ending
     /// in it is used as is).
     #[schemars(length(min = 1))]
-    pub url: String,
+    pub(crate) url: String,
     /// PromQL expression evaluated at the current time. Its result must be a scalar or an
     /// instant vector; every series is held to the bounds; no series at all fails the gate.
     #[schemars(length(min = 1))]
-    pub query: String,
+    pub(crate) query: String,
     /// Largest value allowed (inclusive), for the scalar or every series.
-    pub max: Option<f64>,
+    pub(crate) max: Option<f64>,
     /// Smallest value allowed (inclusive), for the scalar or every series.
-    pub min: Option<f64>,
+    pub(crate) min: Option<f64>,
     /// Name of an environment variable holding a bearer token for the API (set it from a
     /// secret in the step's `env`). The token is masked and never logged.
     #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
-    pub token_env: Option<String>,
+    pub(crate) token_env: Option<String>,
 }
 
 /// An HTTP(S) GET of a health endpoint: the status must be `status`; with `pointer`, the JSON
@@ -64,26 +64,26 @@ pub struct RawPrometheus {
     expecting = "a health gate mapping (url, status, pointer, equals, min, max)"
 )]
 #[schemars(rename = "Health")]
-pub struct RawHealth {
+pub(crate) struct RawHealth {
     /// `http://` or `https://` URL to GET. Redirects are followed only on the same host.
     #[schemars(length(min = 1))]
-    pub url: String,
+    pub(crate) url: String,
     /// Expected HTTP status. Default 200.
     #[serde(default = "default_status")]
     #[schemars(range(min = 100, max = 599))]
-    pub status: u16,
+    pub(crate) status: u16,
     /// RFC 6901 JSON pointer into the answer body, e.g. `/status`; needs `equals`, `min` or
     /// `max`.
     #[schemars(regex(pattern = r"^(/([^~]|~[01])*)*$"))]
-    pub pointer: Option<String>,
+    pub(crate) pointer: Option<String>,
     /// The exact value required at `pointer`: a string, number, boolean or null.
     #[schemars(schema_with = "scalar_schema")]
     #[serde(default, deserialize_with = "scalar")]
-    pub equals: Option<serde_json::Value>,
+    pub(crate) equals: Option<serde_json::Value>,
     /// Smallest number allowed at `pointer` (inclusive).
-    pub min: Option<f64>,
+    pub(crate) min: Option<f64>,
     /// Largest number allowed at `pointer` (inclusive).
-    pub max: Option<f64>,
+    pub(crate) max: Option<f64>,
 }
 
 /// Serde default: 200.
@@ -104,7 +104,7 @@ fn scalar<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::V
 /// What a failed verification does.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum OnVerifyFailure {
+pub(crate) enum OnVerifyFailure {
     /// Roll the version back out of the stage: result `reverted`, exit 1.
     #[default]
     Rollback,

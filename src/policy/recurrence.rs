@@ -21,39 +21,40 @@ use serde::{Serialize, Serializer};
 use super::rrule::{Freq, RRule, RRuleError, Until};
 
 /// Longest `duration` accepted (366 days): it bounds how far back an evaluation looks.
-pub const MAX_DURATION: SignedDuration = SignedDuration::from_hours(366 * 24);
+pub(crate) const MAX_DURATION: SignedDuration = SignedDuration::from_hours(366 * 24);
 
 /// The wall-clock anchor of a rule without `dtstart`.
 const DEFAULT_ANCHOR: DateTime = DateTime::constant(1970, 1, 1, 0, 0, 0, 0);
 
 /// An RRULE with a duration, a time zone and an optional anchor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Recurrence {
+pub(crate) struct Recurrence {
     /// The rule as written (`FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10`).
-    pub rrule: String,
+    pub(crate) rrule: String,
     /// How long each occurrence lasts (wall-clock time added to its start).
     #[serde(serialize_with = "ser_duration")]
-    pub duration: SignedDuration,
+    pub(crate) duration: SignedDuration,
     /// IANA time zone name as written.
-    pub timezone: String,
+    pub(crate) timezone: String,
     /// The anchor (RFC 5545 DTSTART), a wall-clock time in `timezone`; `None` = 1970-01-01
     /// 00:00.
     #[serde(serialize_with = "ser_opt_datetime")]
-    pub dtstart: Option<DateTime>,
+    pub(crate) dtstart: Option<DateTime>,
     /// Occurrences left out (`exdate`), sorted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub exdate: Vec<ExDate>,
+    pub(crate) exdate: Vec<ExDate>,
     /// The parsed rule.
     #[serde(skip)]
-    pub rule: Box<RRule>,
+    pub(crate) rule: Box<RRule>,
     /// The resolved time zone.
     #[serde(skip)]
-    pub tz: TimeZone,
+    pub(crate) tz: TimeZone,
 }
 
 impl Recurrence {
     /// Builds a recurrence, checking the same rules as the policy parser (errors as text).
-    pub fn new(
+    #[cfg(test)]
+    pub(crate) fn new(
         rrule: &str,
         duration: &str,
         timezone: &str,
@@ -80,7 +81,8 @@ impl Recurrence {
     }
 
     /// The same recurrence without the occurrences `exdate` names (see [`parse_exdate`]).
-    pub fn with_exdates(mut self, exdate: &[&str]) -> Result<Recurrence, String> {
+    #[cfg(test)]
+    pub(crate) fn with_exdates(mut self, exdate: &[&str]) -> Result<Recurrence, String> {
         let mut list = exdate
             .iter()
             .map(|s| parse_exdate(s).map_err(|(m, h)| format!("{m}. {h}")))
@@ -108,7 +110,7 @@ impl Recurrence {
 
     /// Occurrences as `[start, end)` instants that overlap `[lo, hi]`, ascending by start.
     /// Occurrences that vanish in a gap (start and end both skipped) are left out.
-    pub fn intervals(&self, lo: Timestamp, hi: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+    pub(crate) fn intervals(&self, lo: Timestamp, hi: Timestamp) -> Vec<(Timestamp, Timestamp)> {
         let wall = |t: Timestamp| t.to_zoned(self.tz.clone()).datetime();
         let day = SignedDuration::from_hours(24);
         // A day of margin on each side covers offset changes between instants and wall clock.
@@ -144,7 +146,7 @@ impl Recurrence {
     }
 
     /// `FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10 for 4h Europe/Berlin`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let from = self
             .dtstart
             .map(|d| format!(" from {}", d.strftime("%Y-%m-%dT%H:%M")))
@@ -163,7 +165,7 @@ impl Recurrence {
 
 /// The first instant at which the wall clock of `tz` shows `dt` or a later time: `dt` itself
 /// when unambiguous, the first of the two in a fold, the transition instant in a gap.
-pub fn first_instant(tz: &TimeZone, dt: DateTime) -> Option<Timestamp> {
+pub(crate) fn first_instant(tz: &TimeZone, dt: DateTime) -> Option<Timestamp> {
     match tz.to_ambiguous_timestamp(dt).offset() {
         AmbiguousOffset::Unambiguous { offset } => offset.to_timestamp(dt).ok(),
         AmbiguousOffset::Fold { before, after } => {
@@ -184,7 +186,7 @@ pub fn first_instant(tz: &TimeZone, dt: DateTime) -> Option<Timestamp> {
 
 /// Parses `4h`, `30m`, `1h30m`, `24h`, `90 minutes` or ISO 8601 `PT4H`; must be positive and at
 /// most [`MAX_DURATION`]. Errors are (message, help).
-pub fn parse_duration(s: &str) -> Result<SignedDuration, (String, String)> {
+pub(crate) fn parse_duration(s: &str) -> Result<SignedDuration, (String, String)> {
     let help = "Write hours and minutes such as `4h`, `30m`, `1h30m`, `24h` or ISO 8601 `PT4H` (days: `48h`).";
     let d: SignedDuration = s.trim().parse().map_err(|_| {
         (
@@ -211,7 +213,7 @@ pub fn parse_duration(s: &str) -> Result<SignedDuration, (String, String)> {
 /// Parses a wall-clock `dtstart`: `2026-01-05T09:00`, `2026-01-05T09:00:00` or `2026-01-05`
 /// (midnight), in the years 1900 to 2200 (which bounds how far a COUNT rule is walked). An
 /// offset or `Z` is refused: the time zone is the entry's `timezone`.
-pub fn parse_dtstart(s: &str) -> Result<DateTime, (String, String)> {
+pub(crate) fn parse_dtstart(s: &str) -> Result<DateTime, (String, String)> {
     let t = s.trim();
     let help = "Write a wall-clock date and time in the entry's `timezone`, without offset, e.g. `dtstart: \"2026-01-05T09:00\"` or `dtstart: 2026-01-05`.";
     let has_offset = t
@@ -245,11 +247,11 @@ pub fn parse_dtstart(s: &str) -> Result<DateTime, (String, String)> {
 }
 
 /// Most `exdate` entries one window or freeze may list.
-pub const MAX_EXDATES: usize = 1000;
+pub(crate) const MAX_EXDATES: usize = 1000;
 
 /// One `exdate` entry: a wall-clock occurrence start to leave out, or a whole day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ExDate {
+pub(crate) enum ExDate {
     /// Every occurrence starting on this day (`2026-12-25`).
     Day(Date),
     /// The occurrence starting exactly then (`2026-12-25T10:00`).
@@ -274,7 +276,7 @@ impl Serialize for ExDate {
 /// Parses an `exdate` entry: a wall-clock date-time (`2026-12-25T10:00`, `2026-12-25T10:00:00`,
 /// or RFC 5545's `20261225T100000`) or a date (`2026-12-25`, `20261225`) for the whole day. An
 /// offset or `Z` is refused: the time zone is the entry's `timezone`. Errors are (message, help).
-pub fn parse_exdate(s: &str) -> Result<ExDate, (String, String)> {
+pub(crate) fn parse_exdate(s: &str) -> Result<ExDate, (String, String)> {
     let t = s.trim();
     let help = "Write the wall-clock start of the occurrence to leave out, in the entry's `timezone` and without offset, e.g. `2026-12-25T10:00`, or a date such as `2026-12-25` to leave out every occurrence starting that day.";
     let bad = |what: &str| (format!("`exdate` {s:?} {what}"), help.to_string());
@@ -322,7 +324,7 @@ pub fn parse_exdate(s: &str) -> Result<ExDate, (String, String)> {
 
 /// Rules whose meaning depends on where they start need `dtstart`: COUNT (counted from the
 /// anchor), INTERVAL > 1 (which periods), and FREQ=WEEKLY without BYDAY (which weekday).
-pub fn check_anchor(text: &str, rule: &RRule, has_dtstart: bool) -> Result<(), RRuleError> {
+pub(crate) fn check_anchor(text: &str, rule: &RRule, has_dtstart: bool) -> Result<(), RRuleError> {
     if has_dtstart {
         return Ok(());
     }

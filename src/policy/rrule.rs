@@ -20,7 +20,7 @@ use jiff::civil::{Date, DateTime, Time, Weekday};
 
 /// How often the rule repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Freq {
+pub(crate) enum Freq {
     /// Every second (times `INTERVAL`).
     Secondly,
     /// Every minute.
@@ -39,23 +39,23 @@ pub enum Freq {
 
 impl Freq {
     /// Whether a period is shorter than a day (`HOURLY`, `MINUTELY`, `SECONDLY`).
-    pub fn is_sub_daily(self) -> bool {
+    pub(crate) fn is_sub_daily(self) -> bool {
         matches!(self, Freq::Hourly | Freq::Minutely | Freq::Secondly)
     }
 }
 
 /// One `BYDAY` entry: a weekday, optionally the n-th (or n-th from last) of the month or year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ByDay {
+pub(crate) struct ByDay {
     /// `Some(1)` = first, `Some(-1)` = last; `None` = every such weekday.
-    pub ordinal: Option<i8>,
+    pub(crate) ordinal: Option<i8>,
     /// The weekday.
-    pub weekday: Weekday,
+    pub(crate) weekday: Weekday,
 }
 
 /// `UNTIL`: an instant (`…Z`), or a wall-clock date-time in the rule's time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Until {
+pub(crate) enum Until {
     /// `UNTIL=20261231T230000Z`.
     Utc(DateTime),
     /// `UNTIL=20261231T230000`, or `UNTIL=20261231` (the whole day, inclusive).
@@ -64,55 +64,55 @@ pub enum Until {
 
 /// A parsed recurrence rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RRule {
+pub(crate) struct RRule {
     /// `FREQ`.
-    pub freq: Freq,
+    pub(crate) freq: Freq,
     /// `INTERVAL` (≥ 1).
-    pub interval: u32,
+    pub(crate) interval: u32,
     /// `COUNT`: at most this many occurrences, counted from the anchor.
-    pub count: Option<u32>,
+    pub(crate) count: Option<u32>,
     /// `UNTIL` (inclusive).
-    pub until: Option<Until>,
+    pub(crate) until: Option<Until>,
     /// `BYMONTH` (1–12), sorted.
-    pub by_month: Vec<i8>,
+    pub(crate) by_month: Vec<i8>,
     /// `BYWEEKNO` (±1–53; `FREQ=YEARLY` only).
-    pub by_week_no: Vec<i8>,
+    pub(crate) by_week_no: Vec<i8>,
     /// `BYYEARDAY` (±1–366).
-    pub by_year_day: Vec<i16>,
+    pub(crate) by_year_day: Vec<i16>,
     /// `BYMONTHDAY` (±1–31).
-    pub by_month_day: Vec<i8>,
+    pub(crate) by_month_day: Vec<i8>,
     /// `BYDAY`.
-    pub by_day: Vec<ByDay>,
+    pub(crate) by_day: Vec<ByDay>,
     /// `BYHOUR` (0–23), sorted.
-    pub by_hour: Vec<i8>,
+    pub(crate) by_hour: Vec<i8>,
     /// `BYMINUTE` (0–59), sorted.
-    pub by_minute: Vec<i8>,
+    pub(crate) by_minute: Vec<i8>,
     /// `BYSECOND` (0–59), sorted.
-    pub by_second: Vec<i8>,
+    pub(crate) by_second: Vec<i8>,
     /// `BYSETPOS` (±1–366).
-    pub by_set_pos: Vec<i16>,
+    pub(crate) by_set_pos: Vec<i16>,
     /// `WKST`: the first day of the week (default Monday).
-    pub wkst: Weekday,
+    pub(crate) wkst: Weekday,
 }
 
 /// Why a rule text is not a supported RRULE, and where in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RRuleError {
+pub(crate) struct RRuleError {
     /// Byte offset of the offending part in the rule text.
-    pub offset: usize,
+    pub(crate) offset: usize,
     /// The offending part as written (`BYDAY=1XX`), empty when the whole rule is at fault.
-    pub part: String,
+    pub(crate) part: String,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
     /// What to do about it.
-    pub help: String,
+    pub(crate) help: String,
 }
 
 /// Most occurrences `COUNT` may ask for.
-pub const MAX_COUNT: u32 = 100_000;
+pub(crate) const MAX_COUNT: u32 = 100_000;
 /// Most start times a rule may have in one day (one every quarter of an hour): it bounds how
 /// many occurrences an evaluation expands (with [`crate::policy::schedule::SEARCH_DAYS`]).
-pub const MAX_STARTS_PER_DAY: usize = 96;
+pub(crate) const MAX_STARTS_PER_DAY: usize = 96;
 /// Most periods one expansion walks: more than the days from the earliest allowed anchor
 /// (1900) to the latest (2200), so a safety net only.
 const MAX_PERIODS: u32 = 200_000;
@@ -128,7 +128,8 @@ const WEEKDAYS: [(&str, Weekday); 7] = [
 ];
 
 /// The two-letter RFC 5545 name of a weekday.
-pub fn weekday_code(w: Weekday) -> &'static str {
+#[cfg(test)]
+pub(crate) fn weekday_code(w: Weekday) -> &'static str {
     WEEKDAYS
         .iter()
         .find(|(_, d)| *d == w)
@@ -176,7 +177,7 @@ impl RRule {
     /// Occurrence start times (wall clock) in `[lo, hi)`, ascending, for a rule anchored at
     /// `anchor` (the RFC's DTSTART; days and times the rule does not give come from it). `until`
     /// is `UNTIL` as a wall-clock time (the caller converts a UTC `UNTIL` into its time zone).
-    pub fn occurrences(
+    pub(crate) fn occurrences(
         &self,
         anchor: DateTime,
         until: Option<DateTime>,
@@ -352,7 +353,7 @@ impl RRule {
     /// Most start times the rule can have in one day: what [`MAX_STARTS_PER_DAY`] bounds. For a
     /// sub-daily rule, a day holds at most its grid points, and each allowed hour (minute) at
     /// most the grid points that fit in an hour (minute).
-    pub fn starts_per_day(&self) -> usize {
+    pub(crate) fn starts_per_day(&self) -> usize {
         let n = |v: &Vec<i8>, all: usize| if v.is_empty() { all } else { v.len() };
         let fit = |span: usize| span.div_ceil(self.interval.max(1) as usize);
         let (h, m, s) = (&self.by_hour, &self.by_minute, &self.by_second);

@@ -35,7 +35,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::windows::{Freeze, WeeklyWindow, Window, ser_opt_timestamp, ser_timestamp};
 
 /// How far ahead `next_open` is searched.
-pub const SEARCH_DAYS: i64 = 400;
+pub(crate) const SEARCH_DAYS: i64 = 400;
 /// The first, short search; it grows sevenfold (to [`SEARCH_DAYS`] once that is near) only
 /// when nothing is found, so the usual evaluation expands a week of recurrences, not a year.
 const FIRST_SEARCH_DAYS: i64 = 8;
@@ -43,7 +43,7 @@ const FIRST_SEARCH_DAYS: i64 = 8;
 /// The result of evaluating windows and freezes at an instant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]
-pub enum WindowDecision {
+pub(crate) enum WindowDecision {
     /// A window is open and no freeze is in force.
     Open {
         /// The open window, e.g. `mon,tue 09:00-16:00 America/New_York`.
@@ -71,7 +71,8 @@ pub enum WindowDecision {
 
 impl WindowDecision {
     /// Whether promotion may proceed now (`Open` or `NoWindows`).
-    pub fn allows_promotion(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn allows_promotion(&self) -> bool {
         matches!(
             self,
             WindowDecision::Open { .. } | WindowDecision::NoWindows
@@ -80,7 +81,7 @@ impl WindowDecision {
 }
 
 /// Evaluates `windows` and `freezes` at `now`.
-pub fn evaluate(windows: &[Window], freezes: &[Freeze], now: Timestamp) -> WindowDecision {
+pub(crate) fn evaluate(windows: &[Window], freezes: &[Freeze], now: Timestamp) -> WindowDecision {
     let mut days = FIRST_SEARCH_DAYS;
     loop {
         let last = days >= SEARCH_DAYS;
@@ -309,7 +310,7 @@ fn containing(ivs: &[(Timestamp, Timestamp)], t: Timestamp) -> Option<(Timestamp
 }
 
 /// Whether the weekly window is open at `t` (wall-clock membership in the window's time zone).
-pub fn is_open(w: &WeeklyWindow, t: Timestamp) -> bool {
+pub(crate) fn is_open(w: &WeeklyWindow, t: Timestamp) -> bool {
     let z = t.to_zoned(w.tz.clone());
     let day = z.weekday();
     if !w.days.iter().any(|d| d.to_jiff() == day) {

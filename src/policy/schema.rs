@@ -8,7 +8,7 @@
 use super::raw::RawPolicy;
 
 /// The JSON Schema (draft 2020-12) of `.github/promotion-policy.yml`.
-pub fn json_schema() -> serde_json::Value {
+pub(crate) fn json_schema() -> serde_json::Value {
     schemars::schema_for!(RawPolicy).to_value()
 }
 

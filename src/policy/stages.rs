@@ -22,7 +22,7 @@ impl Policy {
     /// Errors on a key that names no stage (with the valid names and the closest one), on a key
     /// that matches several stages, and on two keys that name the same stage — every such key,
     /// not only the first.
-    pub fn resolve_stages(
+    pub(crate) fn resolve_stages(
         &mut self,
         lifecycle: &[String],
         project: Option<&str>,
@@ -68,7 +68,7 @@ impl Policy {
     ///
     /// Before [`Policy::resolve_stages`] has run, stage keys are compared with `full_name`
     /// directly (so `PROD` or a key written as a full name still matches).
-    pub fn stage(&self, full_name: &str) -> Option<&StagePolicy> {
+    pub(crate) fn stage(&self, full_name: &str) -> Option<&StagePolicy> {
         self.stages.iter().find(|s| match &s.full_name {
             Some(f) => f.eq_ignore_ascii_case(full_name),
             None => s.key.eq_ignore_ascii_case(full_name),

@@ -19,7 +19,7 @@ use super::recurrence::Recurrence;
     Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, Serialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum Weekday {
+pub(crate) enum Weekday {
     /// Monday.
     Mon,
     /// Tuesday.
@@ -38,7 +38,7 @@ pub enum Weekday {
 
 impl Weekday {
     /// The name as written in the policy file.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Weekday::Mon => "mon",
             Weekday::Tue => "tue",
@@ -51,7 +51,7 @@ impl Weekday {
     }
 
     /// The matching `jiff` weekday.
-    pub fn to_jiff(self) -> jiff::civil::Weekday {
+    pub(crate) fn to_jiff(self) -> jiff::civil::Weekday {
         match self {
             Weekday::Mon => jiff::civil::Weekday::Monday,
             Weekday::Tue => jiff::civil::Weekday::Tuesday,
@@ -67,14 +67,14 @@ impl Weekday {
 /// A wall-clock time of day with minute precision, `00:00` to `24:00` (the latter only as a
 /// window end, meaning midnight at the end of the day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TimeOfDay {
+pub(crate) struct TimeOfDay {
     /// Minutes since midnight, 0–1440.
     minutes: u16,
 }
 
 impl TimeOfDay {
     /// Parses `HH:MM` (24-hour, two digits each; `24:00` allowed).
-    pub fn parse(s: &str) -> Option<TimeOfDay> {
+    pub(crate) fn parse(s: &str) -> Option<TimeOfDay> {
         let b = s.as_bytes();
         if b.len() != 5
             || b[2] != b':'
@@ -96,7 +96,7 @@ impl TimeOfDay {
     }
 
     /// Minutes since midnight (0–1440).
-    pub fn minutes(self) -> u16 {
+    pub(crate) fn minutes(self) -> u16 {
         self.minutes
     }
 }
@@ -116,7 +116,7 @@ impl Serialize for TimeOfDay {
 /// A promotion window: weekly (`days`, `start`, `end`) or a recurrence (`rrule`, `duration`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum Window {
+pub(crate) enum Window {
     /// `days` + `start` + `end` + `timezone`.
     Weekly(WeeklyWindow),
     /// `rrule` + `duration` + `timezone` (+ `dtstart`).
@@ -125,12 +125,19 @@ pub enum Window {
 
 impl Window {
     /// Builds a weekly window, checking the same rules as the policy parser.
-    pub fn new(days: &[Weekday], start: &str, end: &str, timezone: &str) -> Result<Window, String> {
+    #[cfg(test)]
+    pub(crate) fn new(
+        days: &[Weekday],
+        start: &str,
+        end: &str,
+        timezone: &str,
+    ) -> Result<Window, String> {
         WeeklyWindow::new(days, start, end, timezone).map(Window::Weekly)
     }
 
     /// Builds a recurring window (`rrule`, `duration`, `timezone`, optional `dtstart`).
-    pub fn recurring(
+    #[cfg(test)]
+    pub(crate) fn recurring(
         rrule: &str,
         duration: &str,
         timezone: &str,
@@ -141,7 +148,7 @@ impl Window {
 
     /// Human description, e.g. `mon,tue 09:00-16:00 America/New_York` or
     /// `FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10 for 4h Europe/Berlin`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Window::Weekly(w) => w.describe(),
             Window::Recurring(r) => r.describe(),
@@ -149,7 +156,7 @@ impl Window {
     }
 
     /// The window's time zone.
-    pub fn tz(&self) -> &TimeZone {
+    pub(crate) fn tz(&self) -> &TimeZone {
         match self {
             Window::Weekly(w) => &w.tz,
             Window::Recurring(r) => &r.tz,
@@ -157,7 +164,7 @@ impl Window {
     }
 
     /// The time zone name as written.
-    pub fn timezone(&self) -> &str {
+    pub(crate) fn timezone(&self) -> &str {
         match self {
             Window::Weekly(w) => &w.timezone,
             Window::Recurring(r) => &r.timezone,
@@ -171,23 +178,24 @@ impl Window {
 /// A window never crosses midnight: an overnight window is written as two windows
 /// (`22:00`–`24:00` on one day and `00:00`–`06:00` on the next).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct WeeklyWindow {
+pub(crate) struct WeeklyWindow {
     /// Days on which the window opens.
-    pub days: Vec<Weekday>,
+    pub(crate) days: Vec<Weekday>,
     /// Opening wall-clock time (inclusive).
-    pub start: TimeOfDay,
+    pub(crate) start: TimeOfDay,
     /// Closing wall-clock time (exclusive), later than `start`.
-    pub end: TimeOfDay,
+    pub(crate) end: TimeOfDay,
     /// IANA time zone name as written.
-    pub timezone: String,
+    pub(crate) timezone: String,
     /// The resolved time zone.
     #[serde(skip)]
-    pub tz: TimeZone,
+    pub(crate) tz: TimeZone,
 }
 
 impl WeeklyWindow {
     /// Builds a window, checking the same rules as the policy parser.
-    pub fn new(
+    #[cfg(test)]
+    pub(crate) fn new(
         days: &[Weekday],
         start: &str,
         end: &str,
@@ -216,7 +224,7 @@ impl WeeklyWindow {
     }
 
     /// Human description, e.g. `mon,tue,wed,thu 09:00-16:00 America/New_York`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let days: Vec<&str> = self.days.iter().map(|d| d.as_str()).collect();
         format!(
             "{} {}-{} {}",
@@ -232,7 +240,7 @@ impl WeeklyWindow {
 /// or the events of a calendar file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum Freeze {
+pub(crate) enum Freeze {
     /// `from` + `to` + `reason`.
     Period(FreezePeriod),
     /// `rrule` + `duration` + `timezone` + `reason` (+ `dtstart`, `exdate`).
@@ -243,7 +251,8 @@ pub enum Freeze {
 
 impl Freeze {
     /// A fixed freeze from `from` (inclusive) to `to` (exclusive).
-    pub fn period(from: Timestamp, to: Timestamp, reason: &str) -> Freeze {
+    #[cfg(test)]
+    pub(crate) fn period(from: Timestamp, to: Timestamp, reason: &str) -> Freeze {
         Freeze::Period(FreezePeriod {
             from,
             to,
@@ -253,7 +262,7 @@ impl Freeze {
 
     /// Why the stage is frozen (for a calendar freeze, its `reason` or file; each event has
     /// its own).
-    pub fn reason(&self) -> &str {
+    pub(crate) fn reason(&self) -> &str {
         match self {
             Freeze::Period(p) => &p.reason,
             Freeze::Recurring(r) => &r.reason,
@@ -264,25 +273,25 @@ impl Freeze {
 
 /// A fixed freeze: `from` inclusive, `to` exclusive.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FreezePeriod {
+pub(crate) struct FreezePeriod {
     /// Start of the freeze (inclusive).
     #[serde(serialize_with = "ser_timestamp")]
-    pub from: Timestamp,
+    pub(crate) from: Timestamp,
     /// End of the freeze (exclusive), later than `from`.
     #[serde(serialize_with = "ser_timestamp")]
-    pub to: Timestamp,
+    pub(crate) to: Timestamp,
     /// Why the stage is frozen (shown to users).
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// A recurring freeze: each occurrence of the rule blocks promotion for `duration`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RecurringFreeze {
+pub(crate) struct RecurringFreeze {
     /// When each freeze starts and how long it lasts.
     #[serde(flatten)]
-    pub recurrence: Recurrence,
+    pub(crate) recurrence: Recurrence,
     /// Why the stage is frozen (shown to users).
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// What a scheduled run does when the stage's windows are closed.
@@ -290,7 +299,7 @@ pub struct RecurringFreeze {
     Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum OnWindowClosed {
+pub(crate) enum OnWindowClosed {
     /// Exit 0 with `result=deferred`; a later scheduled run retries.
     Defer,
     /// Block the promotion (exit 1).

@@ -16,22 +16,22 @@ use crate::lifecycle::HopAction;
 
 /// Who and why, for the properties.
 #[derive(Debug, Clone, Default)]
-pub struct AuditContext {
+pub(crate) struct AuditContext {
     /// `GITHUB_ACTOR`.
-    pub actor: Option<String>,
+    pub(crate) actor: Option<String>,
     /// Run URL.
-    pub run_url: Option<String>,
+    pub(crate) run_url: Option<String>,
     /// `reason` input.
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
     /// `hotfix` input.
-    pub hotfix: bool,
+    pub(crate) hotfix: bool,
     /// Now, RFC 3339.
-    pub now: String,
+    pub(crate) now: String,
 }
 
 /// sha256 of the gate results of one stage, as canonical JSON: lets an auditor check that the
 /// record file and the version agree.
-pub fn gates_digest(gates: &[GateResult], stage: &str) -> String {
+pub(crate) fn gates_digest(gates: &[GateResult], stage: &str) -> String {
     let of_stage: Vec<&GateResult> = gates.iter().filter(|g| g.stage == stage).collect();
     let json = serde_json::to_string(&of_stage).unwrap_or_default();
     crate::digest::sha256_hex(json.as_bytes())
@@ -39,7 +39,7 @@ pub fn gates_digest(gates: &[GateResult], stage: &str) -> String {
 
 /// The properties for one hop. Keys are namespaced by action and display stage so the history of
 /// every stage stays readable on the version (`promote-action.QA.by`, …).
-pub fn properties(
+pub(crate) fn properties(
     hop: &Hop,
     display: &str,
     gates: &[GateResult],
@@ -77,7 +77,7 @@ pub fn properties(
 /// Writes the properties of every completed hop in one PATCH (one request per run rather than
 /// per hop keeps the action at or below a shell script's request count); returns a warning when
 /// it failed.
-pub async fn record_hops<A: AppTrustApi>(
+pub(crate) async fn record_hops<A: AppTrustApi>(
     api: &A,
     outcome: &Outcome,
     ctx: &AuditContext,

@@ -14,42 +14,44 @@ use serde::Serialize;
 use crate::jfrog::apptrust::VersionSummary;
 
 /// The version-level property holding a version's commit.
-pub const COMMIT_PROPERTY: &str = "promote-action.commit";
+pub(crate) const COMMIT_PROPERTY: &str = "promote-action.commit";
 
 /// GitHub's answers are the client's types; the change set holds them as GitHub gave them.
-pub use crate::github::changes::{Commit, MAX_COMMITS, MAX_PR_LOOKUPS, PullRequest};
+pub(crate) use crate::github::changes::{Commit, PullRequest};
+#[cfg(doc)]
+use crate::github::changes::{MAX_COMMITS, MAX_PR_LOOKUPS};
 
 /// The change set of a promotion.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct ChangeSet {
+pub(crate) struct ChangeSet {
     /// Full name of the target stage.
-    pub stage: String,
+    pub(crate) stage: String,
     /// The repository's page (`GITHUB_SERVER_URL/GITHUB_REPOSITORY`), for the summary's links.
-    pub repository_url: Option<String>,
+    pub(crate) repository_url: Option<String>,
     /// The version now current in it (`None`: nothing there yet, a first promotion).
-    pub base_version: Option<String>,
+    pub(crate) base_version: Option<String>,
     /// Its commit, when recorded.
-    pub base_commit: Option<String>,
+    pub(crate) base_commit: Option<String>,
     /// The promoted version's commit.
-    pub head_commit: Option<String>,
+    pub(crate) head_commit: Option<String>,
     /// GitHub's comparison: `ahead`, `behind`, `diverged`, `identical`.
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// Commits in `base...head` (GitHub's `total_commits`).
-    pub commits: u64,
+    pub(crate) commits: u64,
     /// The commits listed (oldest first, at most [`MAX_COMMITS`]).
-    pub commit_list: Vec<Commit>,
+    pub(crate) commit_list: Vec<Commit>,
     /// Merged pull requests of the commits looked up.
-    pub pull_requests: Vec<PullRequest>,
+    pub(crate) pull_requests: Vec<PullRequest>,
     /// Commits whose pull requests were not looked up (past [`MAX_PR_LOOKUPS`]).
-    pub commits_not_looked_up: u64,
+    pub(crate) commits_not_looked_up: u64,
     /// Why the list is missing or partial (nothing there, no commit recorded, no token, …).
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 impl ChangeSet {
     /// The `changes` output: base version, base commit, head commit, the commit count, the
     /// pull requests.
-    pub fn output(&self) -> serde_json::Value {
+    pub(crate) fn output(&self) -> serde_json::Value {
         serde_json::json!({
             "stage": self.stage,
             "base_version": self.base_version,
@@ -64,7 +66,7 @@ impl ChangeSet {
 
 /// A recorded commit, when it is one: hex, 7 to 64 characters (it came from a version
 /// property, which anyone with write access to the version can set).
-pub fn commit_of(values: Option<&Vec<String>>) -> Option<String> {
+pub(crate) fn commit_of(values: Option<&Vec<String>>) -> Option<String> {
     let v = values?.first()?.trim();
     (v.len() >= 7 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
         .then(|| v.to_ascii_lowercase())
@@ -72,7 +74,7 @@ pub fn commit_of(values: Option<&Vec<String>>) -> Option<String> {
 
 /// The version now current in `stage`: the newest-created version there (the list is newest
 /// first), other than `candidate`.
-pub fn current_in<'a>(
+pub(crate) fn current_in<'a>(
     versions: &'a [VersionSummary],
     stage: &str,
     candidate: &str,

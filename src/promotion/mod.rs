@@ -6,17 +6,17 @@
 //! where the version really is: a hop whose answer was lost is verified by re-reading, never
 //! retried blindly, so a version is never promoted twice.
 
-pub mod audit;
-pub mod changes;
+pub(crate) mod audit;
+pub(crate) mod changes;
 #[cfg(test)]
 pub(crate) mod fake;
 mod hop;
 pub mod outcome;
-pub mod plan;
-pub mod retag;
+pub(crate) mod plan;
+pub(crate) mod retag;
 #[cfg(test)]
 pub(crate) mod test_outcomes;
 mod walk;
 mod walker;
 
-pub use walker::{Walk, WalkOptions};
+pub(crate) use walker::{Walk, WalkOptions};

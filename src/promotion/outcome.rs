@@ -35,7 +35,7 @@ pub enum RunResult {
 
 impl RunResult {
     /// The value written to the `result` output.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             RunResult::Promoted => "promoted",
             RunResult::Released => "released",
@@ -90,7 +90,7 @@ pub struct Hop {
 /// How one version's rollback of a `to-version` run went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum RollbackStatus {
+pub(crate) enum RollbackStatus {
     /// Rolled back and verified by re-reading the version.
     RolledBack,
     /// Would be rolled back (plan).
@@ -103,38 +103,38 @@ pub enum RollbackStatus {
 
 /// One version of a `to-version` rollback (newest first).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct VersionRollback {
+pub(crate) struct VersionRollback {
     /// The version.
-    pub version: String,
+    pub(crate) version: String,
     /// The stage it is rolled back from (full name).
-    pub from: String,
+    pub(crate) from: String,
     /// Where it stands after the run (full name, `""` = no stage), as last read.
-    pub now: String,
+    pub(crate) now: String,
     /// How it went.
-    pub status: RollbackStatus,
+    pub(crate) status: RollbackStatus,
     /// Wall time of the request and verification.
-    pub duration_ms: Option<u64>,
+    pub(crate) duration_ms: Option<u64>,
     /// The error, or what retagging did.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// The attestation of a run's decision, attached to the version in JFrog.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct Attestation {
+pub(crate) struct Attestation {
     /// Its predicate type.
-    pub predicate_type: String,
+    pub(crate) predicate_type: String,
     /// The subject: the version manifest's path.
-    pub subject: String,
+    pub(crate) subject: String,
     /// The DSSE keyid (`evidence-key-alias`).
-    pub keyid: String,
+    pub(crate) keyid: String,
     /// Fingerprint of the signing key's public half.
-    pub key_fingerprint: String,
+    pub(crate) key_fingerprint: String,
     /// Whether JFrog accepted it.
-    pub attached: bool,
+    pub(crate) attached: bool,
     /// JFrog's `verified` in its answer, when it said.
-    pub verified: Option<bool>,
+    pub(crate) verified: Option<bool>,
     /// Why it was not attached.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 /// The error that ended a failed run.
@@ -161,9 +161,9 @@ pub struct Outcome {
     /// The verdict.
     pub result: RunResult,
     /// Application key.
-    pub application: String,
+    pub(crate) application: String,
     /// Version acted on (`""` when it could not be resolved).
-    pub version: String,
+    pub(crate) version: String,
     /// Stage before the run.
     pub from_stage: String,
     /// Stage after the run (where the version really is).
@@ -171,9 +171,9 @@ pub struct Outcome {
     /// Whether `to_stage` was read from AppTrust. `false` when the run stopped before reading
     /// the version: then `to_stage` is `""` because it is unknown, not because the version was
     /// never promoted.
-    pub stage_read: bool,
+    pub(crate) stage_read: bool,
     /// Release status as last read (`pre_release`, `released`, `trusted_release`; `""` unknown).
-    pub release_status: String,
+    pub(crate) release_status: String,
     /// Requested target, full name when resolved.
     pub target_stage: Option<String>,
     /// The lifecycle, when it was read.
@@ -187,34 +187,34 @@ pub struct Outcome {
     /// Total failing items, including those not kept in `findings`.
     pub findings_total: usize,
     /// Evidence records judged by `evidence` gates.
-    pub evidence: Vec<EvidenceRow>,
+    pub(crate) evidence: Vec<EvidenceRow>,
     /// Artifacts and records whose attestations `attestations` gates verified: who built each,
     /// or why it failed.
-    pub attestations: Vec<crate::gates::AttestationRow>,
+    pub(crate) attestations: Vec<crate::gates::AttestationRow>,
     /// What tests gates found beyond their counts: quarantined, flaky, new and known failures.
-    pub tests: Vec<TestsReport>,
+    pub(crate) tests: Vec<TestsReport>,
     /// Promotion history (status command).
-    pub history: Vec<PromotionEntry>,
+    pub(crate) history: Vec<PromotionEntry>,
     /// A `to-version` rollback: each version rolled back (or to be), newest first.
-    pub rollbacks: Vec<VersionRollback>,
+    pub(crate) rollbacks: Vec<VersionRollback>,
     /// Promote and plan: what the promotion changes in its target stage.
-    pub changes: Option<super::changes::ChangeSet>,
+    pub(crate) changes: Option<super::changes::ChangeSet>,
     /// Remarks for the summary (missing default policy, …).
     pub warnings: Vec<String>,
     /// Neutral facts for the summary (retagging done, …).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// The error, for failed runs.
     pub failure: Option<Failure>,
     /// Whether this was a hotfix run, and why.
-    pub hotfix_reason: Option<String>,
+    pub(crate) hotfix_reason: Option<String>,
     /// sha256 of the policy file the gates came from, when one was read.
-    pub policy_sha256: Option<String>,
+    pub(crate) policy_sha256: Option<String>,
     /// Our own signed attestation of the decision, when `evidence-key` asked for one.
-    pub attestation: Option<Attestation>,
+    pub(crate) attestation: Option<Attestation>,
     /// The `verify` watches after promotions of this run.
-    pub verification: Vec<crate::gates::verify::Verification>,
+    pub(crate) verification: Vec<crate::gates::verify::Verification>,
     /// What the run cost on the network: requests sent and how many waited for one another.
-    pub network: Option<crate::http::NetworkSummary>,
+    pub(crate) network: Option<crate::http::NetworkSummary>,
 }
 
 impl Outcome {
@@ -253,7 +253,7 @@ impl Outcome {
     }
 
     /// Marks the run failed with an error.
-    pub fn fail(&mut self, error: &crate::error::Error) {
+    pub(crate) fn fail(&mut self, error: &crate::error::Error) {
         self.result = RunResult::Failed;
         self.failure = Some(Failure {
             title: error.title().to_string(),
@@ -264,7 +264,7 @@ impl Outcome {
     }
 
     /// Exit status per SPEC.md.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self.result {
             RunResult::Blocked | RunResult::Reverted => 1,
             RunResult::Failed => self.failure.as_ref().map_or(3, |f| f.exit_code),
@@ -273,7 +273,7 @@ impl Outcome {
     }
 
     /// Display form of a stage name.
-    pub fn display<'a>(&self, stage: &'a str) -> &'a str {
+    pub(crate) fn display<'a>(&self, stage: &'a str) -> &'a str {
         match &self.lifecycle {
             Some(l) => l.display(stage),
             None => stage,
@@ -282,7 +282,7 @@ impl Outcome {
 
     /// Where the version is, for people: the stage's display name, `no stage (never promoted)`,
     /// or `an unknown stage (the run stopped before reading the version)`.
-    pub fn whereabouts(&self) -> String {
+    pub(crate) fn whereabouts(&self) -> String {
         match (self.to_stage.is_empty(), self.stage_read) {
             (false, _) => self.display(&self.to_stage).to_string(),
             (true, true) => "no stage (never promoted)".to_string(),
@@ -293,7 +293,7 @@ impl Outcome {
     }
 
     /// Names of failed gates.
-    pub fn failed_gates(&self) -> Vec<&str> {
+    pub(crate) fn failed_gates(&self) -> Vec<&str> {
         self.gates
             .iter()
             .filter(|g| g.status == GateStatus::Fail)

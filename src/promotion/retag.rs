@@ -11,12 +11,12 @@ use std::collections::BTreeMap;
 use crate::jfrog::apptrust::{AppTrustApi, VersionSummary};
 
 /// Tag given to a rolled-back version.
-pub const QUARANTINE: &str = "quarantine";
+pub(crate) const QUARANTINE: &str = "quarantine";
 /// Tag of the current release.
-pub const LATEST: &str = "latest";
+pub(crate) const LATEST: &str = "latest";
 
 /// Pure: which version should carry `latest` once `rolled_back` is quarantined.
-pub fn next_latest<'a>(
+pub(crate) fn next_latest<'a>(
     versions: &'a [VersionSummary],
     rolled_back: &str,
 ) -> Option<&'a VersionSummary> {
@@ -41,15 +41,15 @@ pub fn next_latest<'a>(
 
 /// What retagging did, for the summary.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Retagged {
+pub(crate) struct Retagged {
     /// Remarks for the summary.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Failures (the rollback itself stands).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// Quarantines `version` and moves `latest` when it held it.
-pub async fn after_rollback<A: AppTrustApi>(
+pub(crate) async fn after_rollback<A: AppTrustApi>(
     api: &A,
     app: &str,
     version: &str,

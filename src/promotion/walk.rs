@@ -34,7 +34,7 @@ impl<A: AppTrustApi> Walk<'_, A> {
     /// Walks `path` (full stage names) from `from` (the stage the version is in), filling
     /// `outcome`. `gate_check` gives each stage's verdict when the walk reaches it. Returns `Err`
     /// only for remote failures; `outcome` is filled either way.
-    pub async fn run<G>(
+    pub(crate) async fn run<G>(
         &self,
         from: &str,
         path: &[String],

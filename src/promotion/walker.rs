@@ -9,28 +9,28 @@ use crate::lifecycle::Lifecycle;
 
 /// Tunables of the walk.
 #[derive(Debug, Clone)]
-pub struct WalkOptions {
+pub(crate) struct WalkOptions {
     /// `copy`, `move` or `keep`.
-    pub promotion_type: String,
+    pub(crate) promotion_type: String,
     /// Repositories, overwrite strategy and artifact properties sent with every hop.
-    pub selection: crate::inputs::Selection,
+    pub(crate) selection: crate::inputs::Selection,
     /// How long to wait out "promotion already in progress".
-    pub in_progress_wait: Duration,
+    pub(crate) in_progress_wait: Duration,
     /// Poll interval while waiting.
-    pub poll: Duration,
+    pub(crate) poll: Duration,
 }
 
 /// What stays fixed while one version is walked: AppTrust, the lifecycle, the version and the
 /// knobs.
-pub struct Walk<'a, A> {
+pub(crate) struct Walk<'a, A> {
     /// AppTrust.
-    pub api: &'a A,
+    pub(crate) api: &'a A,
     /// The project's lifecycle.
-    pub lifecycle: &'a Lifecycle,
+    pub(crate) lifecycle: &'a Lifecycle,
     /// Application key.
-    pub app: &'a str,
+    pub(crate) app: &'a str,
     /// The version walked.
-    pub version: &'a str,
+    pub(crate) version: &'a str,
     /// Tunables.
-    pub options: &'a WalkOptions,
+    pub(crate) options: &'a WalkOptions,
 }

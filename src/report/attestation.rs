@@ -10,11 +10,12 @@ use crate::inputs::{Command, RunContext};
 use crate::promotion::outcome::{Outcome, RunResult};
 
 /// The attestation's predicate type.
-pub const PREDICATE_TYPE: &str = "https://github.com/bookverse/promote-action/attestation/gates/v1";
+pub(crate) const PREDICATE_TYPE: &str =
+    "https://github.com/bookverse/promote-action/attestation/gates/v1";
 
 /// Whether a run is attested: it evaluated a policy's gates and promoted, released or was
 /// blocked. Plans, status, rollbacks, unchanged and deferred runs write none.
-pub fn wanted(o: &Outcome) -> bool {
+pub(crate) fn wanted(o: &Outcome) -> bool {
     o.command == Command::Promote
         && o.policy_sha256.is_some()
         && matches!(
@@ -27,7 +28,7 @@ pub fn wanted(o: &Outcome) -> bool {
 /// the failing tests of every tests gate (bounded, long and surplus names hashed:
 /// [`crate::gates::failing_tests`]) for a later promotion's regression mode, the run and the
 /// policy's digest.
-pub fn predicate(o: &Outcome, ctx: &RunContext, decided_at: &str) -> Value {
+pub(crate) fn predicate(o: &Outcome, ctx: &RunContext, decided_at: &str) -> Value {
     json!({
         "application": o.application,
         "version": o.version,

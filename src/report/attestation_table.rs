@@ -89,7 +89,7 @@ fn built_from(r: &AttestationRow) -> Option<String> {
 /// One log line per artifact or record of a stage: `PROD · provenance · dist/app.whl: verified —
 /// acme/app/.github/workflows/release.yml@refs/heads/main · acme/app@0123… · github-hosted ·
 /// log index 42 (…)`, or the reason it failed.
-pub fn log_lines(stage: &str, rows: &[AttestationRow]) -> String {
+pub(crate) fn log_lines(stage: &str, rows: &[AttestationRow]) -> String {
     let mut out = String::new();
     for r in rows.iter().take(MAX_LOG_LINES) {
         let what = if r.status == GateStatus::Pass {

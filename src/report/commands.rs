@@ -5,10 +5,10 @@
 //! `,`, so untrusted text can never start a command line of its own. Untrusted free text printed
 //! to the log goes through [`neutralise`].
 
-pub use crate::text::escape_data;
+pub(crate) use crate::text::escape_data;
 
 /// Escapes a property value.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -44,7 +44,7 @@ pub fn annotation(
 }
 
 /// An annotation line pointing at a line and column of a file (`col=` only with `line=`).
-pub fn annotation_at(
+pub(crate) fn annotation_at(
     level: Level,
     title: &str,
     message: &str,

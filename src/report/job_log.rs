@@ -23,7 +23,7 @@ const MAX_NAMED: usize = 10;
 
 /// One gate's verdict: `QA · line coverage: line coverage 61.0 % is below 80 % → fail`. A pass
 /// shows the figure and the bound it met; anything else shows why.
-pub fn verdict_line(stage: &str, g: &GateResult) -> String {
+pub(crate) fn verdict_line(stage: &str, g: &GateResult) -> String {
     let (what, status) = match g.status {
         GateStatus::Pass if g.threshold.is_empty() => (g.figure.clone(), "pass"),
         GateStatus::Pass => (format!("{}, needs {}", g.figure, g.threshold), "pass"),
@@ -40,7 +40,7 @@ pub fn verdict_line(stage: &str, g: &GateResult) -> String {
 
 /// The verdict lines of one stage: folded into a `::group::` when nothing failed, so the log
 /// opens on what matters; printed in full otherwise.
-pub fn stage_verdicts(lifecycle: &Lifecycle, stage: &str, v: &StageVerdict) -> String {
+pub(crate) fn stage_verdicts(lifecycle: &Lifecycle, stage: &str, v: &StageVerdict) -> String {
     if v.gates.is_empty() {
         return String::new();
     }
@@ -65,7 +65,7 @@ pub fn stage_name(lifecycle: &Lifecycle, s: &str) -> String {
 }
 
 /// `DEV → QA`.
-pub fn hop_name(lifecycle: &Lifecycle, hop: &Hop) -> String {
+pub(crate) fn hop_name(lifecycle: &Lifecycle, hop: &Hop) -> String {
     format!(
         "{} → {}",
         stage_name(lifecycle, &hop.from),
@@ -75,7 +75,7 @@ pub fn hop_name(lifecycle: &Lifecycle, hop: &Hop) -> String {
 
 /// AppTrust's decisions on a hop, one line each, as our gates' lines:
 /// `QA · AppTrust entry gate (eval 0007): all entry gate policies passed → pass`.
-pub fn apptrust_lines(lifecycle: &Lifecycle, hop: &Hop) -> String {
+pub(crate) fn apptrust_lines(lifecycle: &Lifecycle, hop: &Hop) -> String {
     // The exit gate of the stage left before the entry gate of the stage entered.
     let mut evaluations: Vec<_> = hop.evaluations.iter().collect();
     evaluations.sort_by_key(|e| e.gate != "exit_gate");
@@ -99,7 +99,7 @@ pub fn apptrust_lines(lifecycle: &Lifecycle, hop: &Hop) -> String {
 }
 
 /// `promote-action: DEV → QA: done (12 ms)`, with the hop's message when it has one.
-pub fn hop_line(lifecycle: &Lifecycle, hop: &Hop) -> String {
+pub(crate) fn hop_line(lifecycle: &Lifecycle, hop: &Hop) -> String {
     let name = |s: &str| stage_name(lifecycle, s);
     let status = match hop.status {
         HopStatus::Done => "done",
@@ -137,11 +137,11 @@ pub fn plan_hop_line(lifecycle: &Lifecycle, hop: &Hop) -> String {
 
 /// Category of a [`crate::gates::Finding`] about a report file a gate could not read: its
 /// annotation points at that file (`file=`) and says why, and comes before the failing tests.
-pub const REPORT_CATEGORY: &str = "report";
+pub(crate) const REPORT_CATEGORY: &str = "report";
 
 /// The closing lines of a run: warnings and failing items as annotations, the result line, and
 /// the error of a failed or blocked run.
-pub fn closing(outcome: &Outcome) -> String {
+pub(crate) fn closing(outcome: &Outcome) -> String {
     let mut out = String::new();
     for w in outcome.warnings.iter().take(MAX_ANNOTATIONS) {
         out.push_str(&commands::annotation(

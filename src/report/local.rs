@@ -15,7 +15,7 @@ use crate::promotion::outcome::Outcome;
 
 /// The markdown summary of one stage's local verdict. `stage` is the name shown (as the policy
 /// writes it), `policy` the policy file read.
-pub fn summary(stage: &str, policy: &str, verdict: &StageVerdict) -> String {
+pub(crate) fn summary(stage: &str, policy: &str, verdict: &StageVerdict) -> String {
     let mut o = Outcome::new(Command::Plan, "", "");
     o.gates = verdict.gates.clone();
     o.findings = verdict.findings.clone();

@@ -70,7 +70,7 @@ pub fn code(s: &str) -> String {
 }
 
 /// Cuts text to `max` characters with an ellipsis.
-pub fn cut(s: &str, max: usize) -> String {
+pub(crate) fn cut(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {

@@ -8,23 +8,23 @@
 //! [`github`] words the GitHub-side reports (check run, deployments, failure issue, webhook) and
 //! is the one part that sends, through the run's one GitHub client.
 
-pub mod attestation;
-pub mod attestation_table;
+pub(crate) mod attestation;
+pub(crate) mod attestation_table;
 mod changes;
 pub mod commands;
 pub mod github;
-pub mod job_log;
-pub mod local;
+pub(crate) mod job_log;
+pub(crate) mod local;
 pub mod markdown;
 pub mod outputs;
 pub mod record;
 mod rollback_list;
-pub mod stop_callout;
+pub(crate) mod stop_callout;
 pub mod summary;
 mod tables;
-pub mod terminal;
+pub(crate) mod terminal;
 mod test_changes;
-pub mod wording;
+pub(crate) mod wording;
 
 use crate::inputs::{Inputs, RunContext};
 use crate::promotion::outcome::Outcome;
@@ -32,7 +32,7 @@ use crate::promotion::outcome::Outcome;
 /// The job summary of a run, as written to `GITHUB_STEP_SUMMARY` and reused by the check run and
 /// the failure issue. `record` is the record file to link (`None` where a link to a file on the
 /// runner means nothing).
-pub fn run_summary(
+pub(crate) fn run_summary(
     inputs: Option<&Inputs>,
     ctx: &RunContext,
     outcome: &Outcome,
@@ -57,7 +57,11 @@ pub fn run_summary(
 
 /// The AppTrust UI page of a version. [INFERRED] from the JFrog platform UI's routes
 /// (`/ui/apptrust/applications/<app>/versions/<version>`); not a documented API.
-pub fn apptrust_version_url(jfrog_url: &str, application: &str, version: &str) -> Option<String> {
+pub(crate) fn apptrust_version_url(
+    jfrog_url: &str,
+    application: &str,
+    version: &str,
+) -> Option<String> {
     if jfrog_url.trim().is_empty() || application.is_empty() || version.is_empty() {
         return None;
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::promotion::outcome::Outcome;
 
 /// The outputs of SPEC.md, in order, then `changes` (issue 26), for an outcome. `record` is the record file path, if any.
-pub fn values(outcome: &Outcome, record: Option<&str>) -> Vec<(&'static str, String)> {
+pub(crate) fn values(outcome: &Outcome, record: Option<&str>) -> Vec<(&'static str, String)> {
     let gates = serde_json::to_string(&outcome.gates).unwrap_or_else(|_| "[]".into());
     vec![
         ("result", outcome.result.as_str().to_string()),
@@ -53,7 +53,7 @@ pub fn render(entries: &[(&str, String)]) -> String {
 }
 
 /// Appends text to a runner file (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`).
-pub fn append_file(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn append_file(path: &Path, text: &str) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

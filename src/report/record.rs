@@ -10,29 +10,29 @@ use crate::inputs::{Inputs, RunContext};
 use crate::promotion::outcome::Outcome;
 
 /// Schema version of the record; bump on incompatible change.
-pub const RECORD_VERSION: u32 = 1;
+pub(crate) const RECORD_VERSION: u32 = 1;
 
 /// The record document.
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
-pub struct Record<'a> {
+pub(crate) struct Record<'a> {
     /// Schema version.
-    pub record_version: u32,
+    pub(crate) record_version: u32,
     /// Tool and version.
-    pub tool: String,
+    pub(crate) tool: String,
     /// When the record was written (RFC 3339, UTC).
-    pub written_at: String,
+    pub(crate) written_at: String,
     /// Inputs, secrets shown only as set/unset.
-    pub inputs: serde_json::Value,
+    pub(crate) inputs: serde_json::Value,
     /// Run context.
-    pub run: serde_json::Value,
+    pub(crate) run: serde_json::Value,
     /// Decisions and final state.
-    pub outcome: &'a Outcome,
+    pub(crate) outcome: &'a Outcome,
     /// Requests made to AppTrust.
-    pub requests: &'a [RequestLog],
+    pub(crate) requests: &'a [RequestLog],
 }
 
 /// Inputs as JSON with every secret replaced by `"***"` (or null when unset).
-pub fn redacted_inputs(i: &Inputs) -> serde_json::Value {
+pub(crate) fn redacted_inputs(i: &Inputs) -> serde_json::Value {
     let secret = |s: &Option<crate::inputs::Secret>| {
         if s.is_some() {
             serde_json::json!("***")
@@ -80,7 +80,7 @@ const CONTAINER_WORKSPACE: &str = "/github/workspace";
 /// are not translated back), so the record goes into the workspace and the output is relative
 /// to it: later steps run with the workspace as working directory, and `actions/upload-artifact`
 /// resolves relative paths against it.
-pub fn location(ctx: &RunContext, outcome: &Outcome) -> (PathBuf, String) {
+pub(crate) fn location(ctx: &RunContext, outcome: &Outcome) -> (PathBuf, String) {
     let name = file_name(ctx, outcome);
     if ctx.workspace.starts_with(CONTAINER_WORKSPACE) {
         return (ctx.workspace.join(&name), name);
@@ -112,7 +112,7 @@ fn file_name(ctx: &RunContext, outcome: &Outcome) -> String {
 }
 
 /// Serialises the record.
-pub fn render(
+pub(crate) fn render(
     inputs: Option<&Inputs>,
     ctx: &RunContext,
     outcome: &Outcome,

@@ -9,7 +9,7 @@ use crate::gates::emergency_stop::GATE;
 use crate::promotion::outcome::Outcome;
 
 /// The callout for the run's `emergency-stop` row, when it blocked the run or a hotfix passed it.
-pub fn render(o: &Outcome) -> Option<String> {
+pub(crate) fn render(o: &Outcome) -> Option<String> {
     let row = o.gates.iter().find(|g| g.kind == GATE)?;
     let (head, tail) = match row.status {
         GateStatus::Fail if row.figure == "unverified" => (

@@ -21,17 +21,17 @@ pub const MAX_BYTES: usize = 1_000_000;
 #[derive(Debug, Clone, Default)]
 pub struct Links {
     /// Workflow run URL.
-    pub run_url: Option<String>,
+    pub(crate) run_url: Option<String>,
     /// Run id, for the link text.
-    pub run_id: Option<String>,
+    pub(crate) run_id: Option<String>,
     /// Commit SHA.
-    pub sha: Option<String>,
+    pub(crate) sha: Option<String>,
     /// Commit URL.
-    pub commit_url: Option<String>,
+    pub(crate) commit_url: Option<String>,
     /// Policy file and its digest.
-    pub policy: Option<String>,
+    pub(crate) policy: Option<String>,
     /// Record file.
-    pub record: Option<String>,
+    pub(crate) record: Option<String>,
 }
 
 fn stage_icon(status: HopStatus) -> &'static str {
@@ -432,7 +432,7 @@ pub fn render(o: &Outcome, links: &Links) -> String {
 
 /// Renders the whole summary, linking the version's AppTrust page when `version_url` is given
 /// (see [`crate::report::apptrust_version_url`]).
-pub fn render_with(o: &Outcome, links: &Links, version_url: Option<&str>) -> String {
+pub(crate) fn render_with(o: &Outcome, links: &Links, version_url: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", headline(o));
     out.push_str(&super::stop_callout::render(o).unwrap_or_default());

@@ -5,7 +5,7 @@
 //! to `GITHUB_STEP_SUMMARY` is never passed through here.
 
 /// Markdown summary → readable terminal text.
-pub fn plain(markdown: &str) -> String {
+pub(crate) fn plain(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     for line in markdown.lines() {
         let mut l = line.to_string();

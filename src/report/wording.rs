@@ -12,7 +12,7 @@ use crate::promotion::outcome::{HopStatus, Outcome};
 const NAMED_PER_STAGE: usize = 3;
 
 /// The failed gates of `stage`.
-pub fn failed_in<'a>(o: &'a Outcome, stage: &str) -> Vec<&'a GateResult> {
+pub(crate) fn failed_in<'a>(o: &'a Outcome, stage: &str) -> Vec<&'a GateResult> {
     o.gates
         .iter()
         .filter(|g| g.stage == stage && g.status == GateStatus::Fail)
@@ -20,7 +20,7 @@ pub fn failed_in<'a>(o: &'a Outcome, stage: &str) -> Vec<&'a GateResult> {
 }
 
 /// Why a run was reverted, in a few words: `PROD verification failed 4m into the watch`.
-pub fn reverted_because(o: &Outcome) -> String {
+pub(crate) fn reverted_because(o: &Outcome) -> String {
     match o.verification.iter().find(|v| v.ended == "failed") {
         Some(v) => format!(
             "{} verification failed {} into the watch",
@@ -32,7 +32,7 @@ pub fn reverted_because(o: &Outcome) -> String {
 }
 
 /// Why a run was deferred, in a few words: a bake time not reached yet, or a closed window.
-pub fn deferral(o: &Outcome) -> &'static str {
+pub(crate) fn deferral(o: &Outcome) -> &'static str {
     if o.hops.iter().any(|h| h.message.contains("bake time")) {
         "the bake time is not reached yet"
     } else {
@@ -42,7 +42,7 @@ pub fn deferral(o: &Outcome) -> &'static str {
 
 /// Every stage a plan judged, in path order: `QA would pass`, `STAGING would be blocked by
 /// security scan, performance`, `PROD would be deferred (…)`.
-pub fn plan_verdicts(o: &Outcome) -> Vec<String> {
+pub(crate) fn plan_verdicts(o: &Outcome) -> Vec<String> {
     o.hops
         .iter()
         .filter(|h| h.action != HopAction::Rollback)
@@ -79,7 +79,7 @@ pub fn plan_verdicts(o: &Outcome) -> Vec<String> {
 
 /// `gate: reason` for each failed gate, the stage first when the run judged several stages.
 /// Reasons are never cut: they are the "why" a reviewer needs.
-pub fn failed_reasons(o: &Outcome) -> Vec<String> {
+pub(crate) fn failed_reasons(o: &Outcome) -> Vec<String> {
     let failed: Vec<&GateResult> = o
         .gates
         .iter()

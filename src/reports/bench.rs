@@ -41,7 +41,7 @@ const EXPECTED: &str = "a benchmark report (hyperfine, pytest-benchmark or k6 su
 /// Which benchmark tool wrote the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum BenchFormat {
+pub(crate) enum BenchFormat {
     Hyperfine,
     PytestBenchmark,
     K6,
@@ -60,17 +60,17 @@ impl BenchFormat {
 /// One metric across the benchmarks of a file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BenchSummary {
-    pub format: BenchFormat,
+    pub(crate) format: BenchFormat,
     /// The metric as the format names it (`mean`, `p(95)`, `http_req_duration:p(95)`…).
-    pub metric: String,
+    pub(crate) metric: String,
     /// `"s"` for hyperfine and pytest-benchmark, `"ms"` for k6 time trends, `""` for other
     /// k6 metrics (rates, counts) picked by name.
-    pub unit: &'static str,
+    pub(crate) unit: &'static str,
     /// Per benchmark (command, test, or k6 metric) name → value, in file order.
-    pub entries: Vec<(String, f64)>,
+    pub(crate) entries: Vec<(String, f64)>,
     /// The largest value in `entries`.
-    pub worst: f64,
-    pub file: PathBuf,
+    pub(crate) worst: f64,
+    pub(crate) file: PathBuf,
 }
 
 /// Reads `metric` from the benchmark report at `path`.

@@ -36,7 +36,7 @@ use super::parse::xml::{self, Sniffed, XmlStream};
 /// Which coverage format a report was in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum CoverageFormat {
+pub(crate) enum CoverageFormat {
     Cobertura,
     Lcov,
     Jacoco,
@@ -45,17 +45,17 @@ pub enum CoverageFormat {
 /// Report-level totals of one coverage file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoverageSummary {
-    pub format: CoverageFormat,
+    pub(crate) format: CoverageFormat,
     /// Percent (0–100) of lines covered, full precision; `None` when no lines were measured.
-    pub line_percent: Option<f64>,
+    pub(crate) line_percent: Option<f64>,
     /// Percent (0–100) of branches covered, full precision; `None` when branches were not
     /// measured.
-    pub branch_percent: Option<f64>,
-    pub lines_covered: u64,
-    pub lines_valid: u64,
-    pub branches_covered: u64,
-    pub branches_valid: u64,
-    pub file: PathBuf,
+    pub(crate) branch_percent: Option<f64>,
+    pub(crate) lines_covered: u64,
+    pub(crate) lines_valid: u64,
+    pub(crate) branches_covered: u64,
+    pub(crate) branches_valid: u64,
+    pub(crate) file: PathBuf,
 }
 
 impl CoverageSummary {

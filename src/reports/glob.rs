@@ -25,7 +25,10 @@ use super::ReportError;
 
 /// Files under `workspace` matching any of `patterns`, sorted and deduplicated; every pattern
 /// must match something.
-pub fn expand_globs(workspace: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, ReportError> {
+pub(crate) fn expand_globs(
+    workspace: &Path,
+    patterns: &[String],
+) -> Result<Vec<PathBuf>, ReportError> {
     let m = expand_union(workspace, patterns)?;
     match m.unmatched.first() {
         Some(p) => Err(ReportError::NoMatch {
@@ -37,17 +40,17 @@ pub fn expand_globs(workspace: &Path, patterns: &[String]) -> Result<Vec<PathBuf
 
 /// What a list of patterns matched as a union.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Matched {
+pub(crate) struct Matched {
     /// Every file matched by any pattern, sorted and deduplicated.
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// The patterns that matched nothing, in policy order.
-    pub unmatched: Vec<String>,
+    pub(crate) unmatched: Vec<String>,
 }
 
 /// Files under `workspace` matching the union of `patterns`; an error only when the union of
 /// some patterns is empty (naming every pattern), a pattern is invalid, or a match is refused.
 /// No patterns at all match no files, without error.
-pub fn expand_union(workspace: &Path, patterns: &[String]) -> Result<Matched, ReportError> {
+pub(crate) fn expand_union(workspace: &Path, patterns: &[String]) -> Result<Matched, ReportError> {
     let mut m = Matched::default();
     for pattern in patterns {
         let before = m.files.len();

@@ -12,29 +12,35 @@ mod glob;
 mod json_pointer;
 mod parse;
 mod sarif;
-pub mod source_map;
+pub(crate) mod source_map;
 mod test_results;
 
 use std::io;
 use std::path::PathBuf;
 
-pub use bench::{BenchFormat, BenchSummary, read_benchmark};
-pub use coverage::{CoverageFormat, CoverageSummary, read_coverage};
-pub use glob::{Matched, expand_globs, expand_union};
+pub(crate) use bench::BenchSummary;
+pub use bench::read_benchmark;
+pub(crate) use coverage::CoverageSummary;
+pub use coverage::read_coverage;
+pub(crate) use glob::{expand_globs, expand_union};
 pub use json_pointer::read_json_pointer;
-pub use sarif::{Finding, SarifSummary, read_sarif, severity_bucket};
-pub use test_results::{
-    FailedCase, FailureKind, FileResult, JunitSummary, MAX_FAILING_NAMES, MAX_FLAKY_LISTED,
-    TestCounts, TestFormat, TestSummary, full_name, read_junit, read_test_results,
-    read_test_results_probing,
+pub use sarif::read_sarif;
+pub(crate) use sarif::{Finding, SarifSummary, severity_bucket};
+pub(crate) use test_results::{TestFormat, TestSummary, read_test_results_probing};
+pub use test_results::{read_junit, read_test_results};
+#[cfg(test)]
+pub(crate) use {
+    bench::BenchFormat,
+    coverage::CoverageFormat,
+    test_results::{FailedCase, FailureKind, FileResult, TestCounts},
 };
 
 /// How many failed test cases / SARIF findings a summary keeps verbatim; the totals keep
 /// counting past it.
-pub const MAX_LISTED: usize = 100;
+pub(crate) const MAX_LISTED: usize = 100;
 
 /// Longest message kept for a failed case or finding, in characters.
-pub const MAX_MESSAGE_CHARS: usize = 500;
+pub(crate) const MAX_MESSAGE_CHARS: usize = 500;
 
 /// Everything that can go wrong reading a report. Each message names the file (or pattern)
 /// and says what to do about it.
@@ -155,7 +161,7 @@ fn quoted_list(patterns: &[String]) -> String {
 impl ReportError {
     /// The report file the error is about; `None` for a glob that matched nothing or a bad
     /// pattern (then the fix is in the policy, not in a file).
-    pub fn path(&self) -> Option<&std::path::Path> {
+    pub(crate) fn path(&self) -> Option<&std::path::Path> {
         match self {
             ReportError::NoMatch { .. } | ReportError::BadPattern { .. } => None,
             ReportError::Io { path, .. }

@@ -55,7 +55,7 @@ const MAX_FILES: usize = 200_000;
 
 /// The files of the workspace, by path and by file name.
 #[derive(Debug, Default)]
-pub struct SourceIndex {
+pub(crate) struct SourceIndex {
     files: HashSet<String>,
     by_name: HashMap<String, Vec<String>>,
 }
@@ -64,7 +64,7 @@ impl SourceIndex {
     /// Lists the regular files under `workspace` (relative, `/`-separated), skipping
     /// [`SKIPPED_DIRS`], not following links. Unreadable directories are skipped: a place for
     /// an annotation is worth no failure.
-    pub fn scan(workspace: &Path) -> SourceIndex {
+    pub(crate) fn scan(workspace: &Path) -> SourceIndex {
         let mut index = SourceIndex::default();
         let walker = WalkDir::new(workspace)
             .follow_links(false)
@@ -102,7 +102,7 @@ impl SourceIndex {
 
     /// The workspace file a printed path (or bare file name) is, if any. `owner` is the type
     /// (or Go package) the frame is in, which places a bare file name.
-    pub fn resolve(&self, printed: &str, owner: Option<&str>) -> Option<String> {
+    pub(crate) fn resolve(&self, printed: &str, owner: Option<&str>) -> Option<String> {
         let p = normalise(printed);
         if p.is_empty() || DEPENDENCY_MARKERS.iter().any(|m| p.contains(m)) {
             return None;
@@ -220,7 +220,7 @@ fn place(
 
 /// Places every listed failed case of `summary` on the user's code (see the module header);
 /// the failure texts are dropped once used.
-pub fn place_tests(summary: &mut TestSummary, index: &SourceIndex) {
+pub(crate) fn place_tests(summary: &mut TestSummary, index: &SourceIndex) {
     for case in &mut summary.failed {
         let trace = std::mem::take(&mut case.trace);
         let placed = place(
@@ -238,7 +238,7 @@ pub fn place_tests(summary: &mut TestSummary, index: &SourceIndex) {
 
 /// Maps the file of every SARIF finding to the workspace (an absolute or `file://` location
 /// of the machine that ran the scan); a file not in the workspace stays as the log wrote it.
-pub fn place_findings(findings: &mut [Finding], index: &SourceIndex) {
+pub(crate) fn place_findings(findings: &mut [Finding], index: &SourceIndex) {
     for f in findings {
         if let Some(mapped) = f.file.as_deref().and_then(|p| index.resolve(p, None)) {
             f.file = Some(mapped);

@@ -8,14 +8,14 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The number of workers [`map_parallel`] uses for `n` items: one per core, at most `n`.
-pub fn workers(n: usize) -> usize {
+pub(crate) fn workers(n: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     cores.min(n).max(1)
 }
 
 /// `f` applied to every item, spread over [`workers`] threads, answers in the items' order.
 /// With one worker (one core, or one item) it runs on the calling thread.
-pub fn map_parallel<T, R, F>(items: &[T], f: F) -> Vec<R>
+pub(crate) fn map_parallel<T, R, F>(items: &[T], f: F) -> Vec<R>
 where
     T: Sync,
     R: Send,

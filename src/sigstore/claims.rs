@@ -13,23 +13,23 @@ use sigstore_crypto::CertificateInfo;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Claims {
     /// `.1.8` (or the deprecated `.1.1`): the OIDC issuer.
-    pub issuer: Option<String>,
+    pub(crate) issuer: Option<String>,
     /// The SAN, as issued (a URI or an e-mail address).
-    pub san: Option<String>,
+    pub(crate) san: Option<String>,
     /// `.1.9` build signer URI, else a SAN that names a workflow, normalised.
-    pub signer_workflow: Option<String>,
+    pub(crate) signer_workflow: Option<String>,
     /// The first two path segments of [`Self::signer_workflow`].
-    pub signer_repo: Option<String>,
+    pub(crate) signer_repo: Option<String>,
     /// `.1.12` (deprecated `.1.5`): the source repository, normalised.
-    pub source_repo: Option<String>,
+    pub(crate) source_repo: Option<String>,
     /// `.1.16`: the source repository's owner, normalised; else the owner of `source_repo`.
-    pub source_owner: Option<String>,
+    pub(crate) source_owner: Option<String>,
     /// `.1.14` (deprecated `.1.6`).
-    pub source_ref: Option<String>,
+    pub(crate) source_ref: Option<String>,
     /// `.1.13` (deprecated `.1.3`).
-    pub source_commit: Option<String>,
+    pub(crate) source_commit: Option<String>,
     /// `.1.11`: `github-hosted` or `self-hosted`.
-    pub runner: Option<String>,
+    pub(crate) runner: Option<String>,
 }
 
 impl Claims {

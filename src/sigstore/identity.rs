@@ -93,19 +93,20 @@ impl IdentityError {
     }
 
     /// The key at fault, for placing the error in the policy file; `None` for the mapping.
-    pub fn field(&self) -> Option<&'static str> {
+    pub(crate) fn field(&self) -> Option<&'static str> {
         self.field
     }
 
     /// What is wrong and how to write it, without the `identity:` prefix.
-    pub fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         &self.message
     }
 }
 
 impl Identity {
     /// An identity with only `owner`, for tests and builders.
-    pub fn owner(owner: &str) -> Self {
+    #[cfg(test)]
+    pub(crate) fn owner(owner: &str) -> Self {
         Self {
             issuer: default_issuer(),
             owner: Some(owner.to_owned()),
@@ -182,7 +183,7 @@ impl Identity {
 
     /// The keys given, as the summary shows a threshold: `signer-workflow acme/app/…/release.yml ·
     /// source-ref refs/heads/main · runner github-hosted` (the issuer only when not GitHub's).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut parts = Vec::new();
         if self.issuer != GITHUB_ACTIONS_ISSUER {
             parts.push(format!("issuer {}", self.issuer));

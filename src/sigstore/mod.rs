@@ -46,12 +46,14 @@ mod roots;
 mod subjects;
 mod verify;
 
-pub use batch::{map_parallel, workers};
-pub use identity::{GITHUB_ACTIONS_ISSUER, Identity, IdentityError, Runner};
-pub use outcome::{Failure, Mismatch, ProofOfTime, Reason, Verified};
-pub use roots::{RootError, TrustedRoots};
-pub use subjects::{subject_digests, verify_against_any};
-pub use verify::{ArtifactSha256, BUNDLE_MEDIA_TYPES, Expectations, verify_bundle};
+pub(crate) use batch::map_parallel;
+pub use identity::{GITHUB_ACTIONS_ISSUER, Identity, Runner};
+pub(crate) use outcome::{Failure, Reason, Verified};
+#[cfg(test)]
+pub(crate) use outcome::{Mismatch, ProofOfTime};
+pub use roots::TrustedRoots;
+pub(crate) use subjects::{subject_digests, verify_against_any};
+pub use verify::{ArtifactSha256, Expectations, verify_bundle};
 
 #[cfg(test)]
 mod tests;

@@ -15,26 +15,26 @@ pub struct Verified {
     /// from the user's `trusted-root` file.
     pub instance: String,
     /// The bundle's media type.
-    pub media_type: String,
+    pub(crate) media_type: String,
     /// OIDC issuer the certificate was issued for (`https://token.actions.githubusercontent.com`).
-    pub issuer: String,
+    pub(crate) issuer: String,
     /// The certificate's subject alternative name, as issued.
     pub san: String,
     /// The workflow that signed, `owner/repo/.github/workflows/file.yml@ref` (host dropped for
     /// github.com).
     pub signer_workflow: Option<String>,
     /// The repository the signing workflow lives in, `owner/repo`.
-    pub signer_repo: Option<String>,
+    pub(crate) signer_repo: Option<String>,
     /// The repository the artifact was built from, `owner/repo`.
-    pub source_repo: Option<String>,
+    pub(crate) source_repo: Option<String>,
     /// The ref the artifact was built from (`refs/heads/main`).
-    pub source_ref: Option<String>,
+    pub(crate) source_ref: Option<String>,
     /// The commit the artifact was built from.
-    pub source_commit: Option<String>,
+    pub(crate) source_commit: Option<String>,
     /// `github-hosted` or `self-hosted`.
-    pub runner: Option<String>,
+    pub(crate) runner: Option<String>,
     /// The in-toto statement's predicate type; `None` for a message-signature bundle.
-    pub predicate_type: Option<String>,
+    pub(crate) predicate_type: Option<String>,
     /// What proved the signing time.
     pub proof_of_time: ProofOfTime,
 }
@@ -106,7 +106,7 @@ pub enum Failure {
 /// The short name of a [`Failure`], for tables and JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Reason {
+pub(crate) enum Reason {
     Unsigned,
     BadSignature,
     Chain,
@@ -121,7 +121,7 @@ pub enum Reason {
 
 impl Reason {
     /// The words the summary uses: `bad signature`, `no proof of time`, …
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Unsigned => "unsigned",
             Self::BadSignature => "bad signature",
@@ -139,7 +139,7 @@ impl Reason {
 
 impl Failure {
     /// Which of the reasons this is.
-    pub fn reason(&self) -> Reason {
+    pub(crate) fn reason(&self) -> Reason {
         match self {
             Self::Unsigned(_) => Reason::Unsigned,
             Self::BadSignature(_) => Reason::BadSignature,
@@ -159,11 +159,11 @@ impl Failure {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
     /// The policy key, as written in the policy file (`signer-workflow`, `source-ref`, …).
-    pub field: &'static str,
+    pub(crate) field: &'static str,
     /// What the certificate says; `None` when it does not carry the claim.
-    pub found: Option<String>,
+    pub(crate) found: Option<String>,
     /// What the policy asks for.
-    pub wanted: String,
+    pub(crate) wanted: String,
 }
 
 impl std::fmt::Display for Mismatch {

@@ -30,8 +30,8 @@ const CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
 
 /// One Sigstore instance: its verifier and the certificate authorities that identify it.
 pub(crate) struct Instance {
-    pub name: String,
-    pub verifier: Verifier,
+    pub(crate) name: String,
+    pub(crate) verifier: Verifier,
     policy: VerificationPolicy,
     anchors: Vec<TrustAnchor<'static>>,
     /// The subject key identifiers of the authorities' certificates.
@@ -220,7 +220,7 @@ impl TrustedRoots {
     }
 
     /// The instances' names, in the order they are tried.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
         self.instances.iter().map(|i| i.name.as_str())
     }
 }

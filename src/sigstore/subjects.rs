@@ -13,7 +13,7 @@ use super::verify::{ArtifactSha256, Expectations, verify_bundle};
 
 /// The sha256 digests a bundle claims: its in-toto statement's subjects, or a message
 /// signature's digest. Empty when the bundle is unreadable or names none (a sha512-only subject).
-pub fn subject_digests(bundle: &[u8]) -> Vec<ArtifactSha256> {
+pub(crate) fn subject_digests(bundle: &[u8]) -> Vec<ArtifactSha256> {
     let Ok(value) = serde_json::from_slice::<Value>(bundle) else {
         return Vec::new();
     };
@@ -64,7 +64,7 @@ pub fn subject_digests(bundle: &[u8]) -> Vec<ArtifactSha256> {
 /// fails as `wrong subject`, saying what it is about. Returns the digest verified against.
 ///
 /// `candidates` must not be empty (then the bundle fails as `wrong subject`).
-pub fn verify_against_any(
+pub(crate) fn verify_against_any(
     bundle: &[u8],
     candidates: &[ArtifactSha256],
     predicate_type: Option<&str>,

@@ -18,7 +18,7 @@ use super::outcome::{Failure, ProofOfTime, Verified};
 use super::roots::{Instance, TrustedRoots};
 
 /// The media types of Sigstore bundle v0.1, v0.2 and v0.3 (and v0.3's alternative spelling).
-pub const BUNDLE_MEDIA_TYPES: [&str; 4] = [
+pub(crate) const BUNDLE_MEDIA_TYPES: [&str; 4] = [
     "application/vnd.dev.sigstore.bundle+json;version=0.1",
     "application/vnd.dev.sigstore.bundle+json;version=0.2",
     "application/vnd.dev.sigstore.bundle.v0.3+json",
@@ -38,7 +38,7 @@ impl ArtifactSha256 {
     }
 
     /// Lower-case hex.
-    pub fn to_hex(self) -> String {
+    pub(crate) fn to_hex(self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
 }

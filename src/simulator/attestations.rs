@@ -17,18 +17,18 @@ use super::state::{ApiError, Artifact, State};
 
 /// A real GitHub-instance attestation: SLSA provenance of the container image
 /// `ghcr.io/github/artifact-attestations-opa-provider` (RFC 3161 timestamp, private repository).
-pub const IMAGE_BUNDLE: &str =
+pub(crate) const IMAGE_BUNDLE: &str =
     include_str!("../../demo/attestations/artifact-attestations-opa-provider.sigstore.json");
 /// The image's manifest digest, the subject of [`IMAGE_BUNDLE`].
 pub const IMAGE_SHA256: &str = "d57f9212097b86c8d75158ea1d974721e7c6f8c33bd77838b242c8f6a2d21813";
 /// The repository whose workflow made [`IMAGE_BUNDLE`].
-pub const IMAGE_REPOSITORY: &str = "github/artifact-attestations-opa-provider";
+pub(crate) const IMAGE_REPOSITORY: &str = "github/artifact-attestations-opa-provider";
 /// The workflow that signed [`IMAGE_BUNDLE`] (without its `@ref`).
 pub const IMAGE_SIGNER_WORKFLOW: &str =
     "github/artifact-attestations-opa-provider/.github/workflows/docker.yaml";
 /// A real public-good attestation: SLSA provenance of a Python wheel, made by GitHub's reusable
 /// attest workflow for `malancas/attest-demo` (Rekor log entry).
-pub const WHEEL_BUNDLE: &str =
+pub(crate) const WHEEL_BUNDLE: &str =
     include_str!("../../demo/attestations/reusable-workflow-attestation.sigstore.json");
 /// The wheel's sha256, the subject of [`WHEEL_BUNDLE`].
 pub const WHEEL_SHA256: &str = "49a3aa6075e0f49f82843e74b5baa614ad2a588e6675612bf108a0a008c5ac25";
@@ -39,7 +39,7 @@ pub const WHEEL_REPOSITORY: &str = "malancas/attest-demo";
 pub(super) const DEFAULT_PER_PAGE: usize = 30;
 
 /// The two real attestations, stored under the repositories that made them.
-pub fn seeded_attestations() -> Vec<GitHubAttestation> {
+pub(crate) fn seeded_attestations() -> Vec<GitHubAttestation> {
     vec![
         GitHubAttestation {
             repository: IMAGE_REPOSITORY.into(),

@@ -16,7 +16,7 @@ use super::state::{ApiError, EvidenceRecord, State, VersionState, iso};
 use crate::dsse::{self, PublicKey, SigningKey, Statement};
 
 /// The key alias the seeded evidence is signed under.
-pub const DEMO_KEY_ALIAS: &str = "bookverse-ci";
+pub(crate) const DEMO_KEY_ALIAS: &str = "bookverse-ci";
 /// The demo key pair (`demo/keys/`), public on purpose: it signs the seeded evidence.
 pub const DEMO_PRIVATE_KEY: &str = include_str!("../../demo/keys/bookverse-ci.key");
 /// Its public half, registered as a trusted key and used by the demo policy's `signed-by`.
@@ -27,7 +27,7 @@ const MANIFEST: &str = "release-bundle.json.evd";
 const DEFAULT_PAGE: usize = 50;
 
 /// The short name JFrog gives a predicate type: its last path segment that is not a version.
-pub fn predicate_slug(predicate_type: &str) -> String {
+pub(crate) fn predicate_slug(predicate_type: &str) -> String {
     predicate_type
         .trim_end_matches('/')
         .rsplit('/')
@@ -70,7 +70,7 @@ pub fn signed_statement(
 
 impl State {
     /// `(repo, path, name)` of a version's manifest.
-    pub fn manifest_of(&self, app: &str, version: &str) -> (String, String, String) {
+    pub(crate) fn manifest_of(&self, app: &str, version: &str) -> (String, String, String) {
         let project = self
             .applications
             .get(app)
@@ -95,7 +95,7 @@ impl State {
     }
 
     /// `POST /artifactory/api/search/aql`: the one query shape `jf evd` sends.
-    pub fn aql(&self, query: &str) -> Result<Value, ApiError> {
+    pub(crate) fn aql(&self, query: &str) -> Result<Value, ApiError> {
         let bad = || {
             ApiError::bad_request(
                 "the simulator answers only items.find({\"repo\":…,\"path\":…,\"name\":…}).include(…)",
@@ -120,7 +120,7 @@ impl State {
     }
 
     /// `POST /onemodel/api/v1/graphql`: the `searchEvidence` subset, always a GraphQL answer.
-    pub fn graphql(&self, query: &str) -> Value {
+    pub(crate) fn graphql(&self, query: &str) -> Value {
         let error = |m: &str| json!({"errors": [{"message": m}]});
         if !query.contains("searchEvidence") {
             return error("the simulator answers only evidence { searchEvidence(…) } queries");
@@ -168,7 +168,7 @@ impl State {
     }
 
     /// The record whose file is at `download_path`, if it is an evidence file.
-    pub fn evidence_file(&self, download_path: &str) -> Option<EvidenceRecord> {
+    pub(crate) fn evidence_file(&self, download_path: &str) -> Option<EvidenceRecord> {
         self.versions
             .values()
             .flat_map(|m| m.values())
@@ -178,7 +178,7 @@ impl State {
     }
 
     /// `POST /evidence/api/v1/subject/<repo/path/name>`: checks and stores an evidence file.
-    pub fn attach_evidence(
+    pub(crate) fn attach_evidence(
         &mut self,
         subject_path: &str,
         file: &str,
@@ -264,7 +264,7 @@ impl State {
 /// the envelope still verifies), generated chunk by chunk as it is sent: large records cost the
 /// simulator nothing to hold. Files that are not a JSON object, or already larger, are as they
 /// are.
-pub fn padded_body(file: String, size: usize) -> (usize, axum::body::Body) {
+pub(crate) fn padded_body(file: String, size: usize) -> (usize, axum::body::Body) {
     const HEAD: &str = "{\"x-padding\":\"";
     const CHUNK: usize = 64 * 1024;
     // `{"x-padding":"AAAA…",` + the file without its `{`.
@@ -289,7 +289,7 @@ pub fn padded_body(file: String, size: usize) -> (usize, axum::body::Body) {
 
 /// An envelope of about `size` bytes whose payload is a statement about `record`'s subject with
 /// a predicate padded far over the statement limit, base64-encoded as it is sent.
-pub fn payload_body(record: &EvidenceRecord, size: usize) -> (usize, axum::body::Body) {
+pub(crate) fn payload_body(record: &EvidenceRecord, size: usize) -> (usize, axum::body::Body) {
     use base64::Engine as _;
     const CHUNK: usize = 48 * 1024;
     // Lengths that are multiples of 3 base64-encode without padding, so the pieces join.

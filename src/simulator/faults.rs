@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// Keys whose string values are enums in the AppTrust API.
-pub const ENUM_KEYS: &[&str] = &[
+pub(crate) const ENUM_KEYS: &[&str] = &[
     "status",
     "release_status",
     "decision",
@@ -46,7 +46,7 @@ pub const ENUM_KEYS: &[&str] = &[
 ];
 
 /// Keys removed by [`FaultKind::MissingFields`]: the ones a promotion decision depends on.
-pub const MISSING_FIELDS: &[&str] = &[
+pub(crate) const MISSING_FIELDS: &[&str] = &[
     "current_stage",
     "release_status",
     "status",
@@ -97,7 +97,7 @@ impl Fault {
         self.times = Some(times);
         self
     }
-    pub fn matches(&self, method: &str, target: &str) -> bool {
+    pub(crate) fn matches(&self, method: &str, target: &str) -> bool {
         self.method
             .as_deref()
             .is_none_or(|m| m.eq_ignore_ascii_case(method))
@@ -160,7 +160,7 @@ pub enum EchoShape {
 
 impl FaultKind {
     /// Short description for the request log.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             FaultKind::Status { code, .. } => format!("status {code}"),
             FaultKind::Delay { ms } => format!("delay {ms}ms"),
@@ -186,7 +186,7 @@ impl FaultKind {
 
 /// The answer of an `echo` fault: `token` (what the request authenticated with) quoted in
 /// `shape`.
-pub fn echo_response(code: u16, shape: EchoShape, token: &str) -> Response {
+pub(crate) fn echo_response(code: u16, shape: EchoShape, token: &str) -> Response {
     let message = format!("token {token} lacks read permission on this resource");
     let (content_type, text) = match shape {
         EchoShape::Jfrog => (
@@ -227,7 +227,7 @@ pub fn echo_response(code: u16, shape: EchoShape, token: &str) -> Response {
 
 /// `body` sent `bytes` at a time every `every_ms`; with `endless`, followed by whitespace
 /// forever (a body that never ends).
-pub fn drip_body(body: Bytes, bytes: usize, every_ms: u64, endless: bool) -> Body {
+pub(crate) fn drip_body(body: Bytes, bytes: usize, every_ms: u64, endless: bool) -> Body {
     let step = bytes.max(1);
     let pieces: Vec<Bytes> = (0..body.len())
         .step_by(step)
@@ -248,7 +248,7 @@ pub fn drip_body(body: Bytes, bytes: usize, every_ms: u64, endless: bool) -> Bod
 }
 
 /// Takes the first matching fault, counting down its remaining uses.
-pub fn take_matching(faults: &mut Vec<Fault>, method: &str, target: &str) -> Option<Fault> {
+pub(crate) fn take_matching(faults: &mut Vec<Fault>, method: &str, target: &str) -> Option<Fault> {
     let idx = faults.iter().position(|f| f.matches(method, target))?;
     let fault = faults[idx].clone();
     if let Some(n) = faults[idx].times.as_mut() {
@@ -260,7 +260,7 @@ pub fn take_matching(faults: &mut Vec<Fault>, method: &str, target: &str) -> Opt
     Some(fault)
 }
 
-pub fn status_response(code: u16, retry_after: Option<u64>, body: Option<&str>) -> Response {
+pub(crate) fn status_response(code: u16, retry_after: Option<u64>, body: Option<&str>) -> Response {
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (content_type, text) = match body {
         Some(b) if serde_json::from_str::<Value>(b).is_ok() => ("application/json", b.to_string()),
@@ -282,7 +282,7 @@ pub fn status_response(code: u16, retry_after: Option<u64>, body: Option<&str>) 
 
 /// Headers and a fragment, then a body error: hyper aborts the connection because the promised
 /// Content-Length was never delivered, so the client sees a transport error mid-response.
-pub fn broken_response(status: StatusCode) -> Response {
+pub(crate) fn broken_response(status: StatusCode) -> Response {
     let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
         Ok(Bytes::from_static(b"{\"application_key\":\"")),
         Err(std::io::Error::new(
@@ -303,7 +303,7 @@ pub fn broken_response(status: StatusCode) -> Response {
 
 /// Rewrites a buffered response body for the body-mangling kinds. Non-JSON bodies pass through
 /// the JSON transforms unchanged.
-pub fn rewrite_body(kind: &FaultKind, body: &[u8]) -> Vec<u8> {
+pub(crate) fn rewrite_body(kind: &FaultKind, body: &[u8]) -> Vec<u8> {
     match kind {
         FaultKind::MalformedJson => {
             b"{\"versions\": [ {\"version\": \"1.0.0\",, } <html>oops".to_vec()

@@ -34,24 +34,24 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use evidence::{
-    DEMO_KEY_ALIAS, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, predicate_slug, signed_statement,
-};
-pub use faults::{ENUM_KEYS, EchoShape, Fault, FaultKind, MISSING_FIELDS};
+pub(crate) use evidence::DEMO_KEY_ALIAS;
+pub use evidence::{DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, signed_statement};
+pub use faults::{EchoShape, Fault, FaultKind};
 pub use monitoring::{HEALTH_PATH, Monitoring, PROMETHEUS_BASE};
+pub(crate) use seed::seed_predicate;
 pub use seed::{
-    APP_INVENTORY, APP_WEB, EVIDENCE_SLSA, EVIDENCE_TEST_RESULT, PROJECT, STAGE_DEV, STAGE_PROD,
-    STAGE_QA, STAGE_STAGING, seed_artifact_bytes, seed_predicate,
+    APP_INVENTORY, EVIDENCE_SLSA, EVIDENCE_TEST_RESULT, STAGE_QA, STAGE_STAGING,
+    seed_artifact_bytes,
 };
-pub use state::{
-    Application, Artifact, Evaluations, EvidenceRecord, Gate, InFlight, Project, PromotionRecord,
-    Releasable, State, VersionState,
-};
+#[cfg(test)]
+pub(crate) use seed::{PROJECT, STAGE_DEV, STAGE_PROD};
+pub(crate) use state::{EvidenceRecord, Releasable, VersionState};
+pub use state::{PromotionRecord, State};
 
 /// The username AppTrust reports for OIDC-minted tokens.
-pub const OIDC_USERNAME: &str = "github-actions";
+pub(crate) const OIDC_USERNAME: &str = "github-actions";
 /// The username reported for the statically configured tokens.
-pub const ADMIN_USERNAME: &str = "admin";
+pub(crate) const ADMIN_USERNAME: &str = "admin";
 
 #[derive(Debug, Clone)]
 pub struct SimConfig {
@@ -78,7 +78,7 @@ impl Default for SimConfig {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum SimError {
+pub(crate) enum SimError {
     #[error("cannot access simulator state file {path}: {source}")]
     Io {
         path: PathBuf,
@@ -105,7 +105,7 @@ pub struct LoggedRequest {
     pub body: Option<String>,
     /// The injected fault applied to this request, if any (e.g. `status 503`).
     pub fault: Option<String>,
-    pub at: String,
+    pub(crate) at: String,
 }
 
 struct Shared {
@@ -155,7 +155,7 @@ impl Simulator {
         }
     }
 
-    pub fn from_state_file(path: &Path, config: SimConfig) -> Result<Self, SimError> {
+    pub(crate) fn from_state_file(path: &Path, config: SimConfig) -> Result<Self, SimError> {
         let text = std::fs::read_to_string(path).map_err(|source| SimError::Io {
             path: path.to_path_buf(),
             source,
@@ -167,7 +167,7 @@ impl Simulator {
         Ok(Self::with_initial_state(state, config))
     }
 
-    pub fn save_state(&self, path: &Path) -> Result<(), SimError> {
+    pub(crate) fn save_state(&self, path: &Path) -> Result<(), SimError> {
         let state = self.state();
         let text = serde_json::to_string_pretty(&state).map_err(|source| SimError::Json {
             path: path.to_path_buf(),
@@ -179,7 +179,7 @@ impl Simulator {
         })
     }
 
-    pub fn config(&self) -> &SimConfig {
+    pub(crate) fn config(&self) -> &SimConfig {
         &self.shared.config
     }
 
@@ -188,7 +188,7 @@ impl Simulator {
     }
 
     /// Serves on `listener` until this future is dropped.
-    pub async fn serve(&self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    pub(crate) async fn serve(&self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
         axum::serve(listener, self.router()).await
     }
 
@@ -212,7 +212,7 @@ impl Simulator {
         lock(&self.shared.faults).clear();
     }
 
-    pub fn faults(&self) -> Vec<Fault> {
+    pub(crate) fn faults(&self) -> Vec<Fault> {
         lock(&self.shared.faults).clone()
     }
 
@@ -248,7 +248,7 @@ impl Simulator {
         });
     }
 
-    pub fn clear_stage_policy_failure(&self, stage: &str) {
+    pub(crate) fn clear_stage_policy_failure(&self, stage: &str) {
         self.with_state(|s| {
             let stage = s.canonical_stage(stage);
             s.policy_failures.remove(&stage);
@@ -322,20 +322,6 @@ impl Simulator {
             );
             let _ = s.attach_evidence(&subject, &file, ADMIN_USERNAME);
         });
-    }
-
-    /// Attaches an evidence file (a DSSE envelope as JSON) as an upload would.
-    pub fn attach_evidence(
-        &self,
-        app: &str,
-        version: &str,
-        file: &str,
-    ) -> Result<serde_json::Value, String> {
-        self.with_state(|s| {
-            let (repo, path, name) = s.manifest_of(app, version);
-            s.attach_evidence(&format!("{repo}/{path}/{name}"), file, ADMIN_USERNAME)
-                .map_err(|e| e.message)
-        })
     }
 
     /// Stores an evidence file as it is, unchecked, as if JFrog held it: for tests of what a
@@ -428,14 +414,14 @@ impl Simulator {
     }
 
     /// Registers a public key (PEM) JFrog trusts for evidence under `alias`.
-    pub fn trust_key(&self, alias: &str, pem: &str) {
+    pub(crate) fn trust_key(&self, alias: &str, pem: &str) {
         self.with_state(|s| {
             s.trusted_keys.insert(alias.to_string(), pem.to_string());
         });
     }
 
     /// Back to the initial state (seed or loaded file), with no faults, log or minted tokens.
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         *lock(&self.shared.state) = self.shared.initial.clone();
         self.clear_faults();
         self.clear_requests();

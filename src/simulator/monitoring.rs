@@ -52,7 +52,12 @@ impl Default for Monitoring {
 impl Monitoring {
     /// The answer to one instant query `query` sent with bearer `token` (status, body); counts
     /// the queries that got data or no data.
-    pub fn answer(&mut self, query: &str, token: Option<&str>, now_secs: f64) -> (u16, Value) {
+    pub(crate) fn answer(
+        &mut self,
+        query: &str,
+        token: Option<&str>,
+        now_secs: f64,
+    ) -> (u16, Value) {
         if let Some(want) = &self.token {
             if token != Some(want.as_str()) {
                 return (

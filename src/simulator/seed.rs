@@ -12,13 +12,13 @@ use super::state::{
     RELEASE_PRE, RELEASE_RELEASED, Releasable, STATUS_COMPLETED, State, VersionState,
 };
 
-pub const PROJECT: &str = "bookverse";
-pub const STAGE_DEV: &str = "bookverse-DEV";
+pub(crate) const PROJECT: &str = "bookverse";
+pub(crate) const STAGE_DEV: &str = "bookverse-DEV";
 pub const STAGE_QA: &str = "bookverse-QA";
 pub const STAGE_STAGING: &str = "bookverse-STAGING";
-pub const STAGE_PROD: &str = "PROD";
+pub(crate) const STAGE_PROD: &str = "PROD";
 pub const APP_INVENTORY: &str = "bookverse-inventory";
-pub const APP_WEB: &str = "bookverse-web";
+pub(crate) const APP_WEB: &str = "bookverse-web";
 pub const EVIDENCE_TEST_RESULT: &str = "https://in-toto.io/attestation/test-result/v0.1";
 pub const EVIDENCE_SLSA: &str = "https://slsa.dev/provenance/v1";
 
@@ -34,7 +34,7 @@ pub fn seed_artifact_bytes(path: &str) -> Vec<u8> {
 
 /// The starting state of AppTrust and JFrog's evidence; GitHub's attestations are seeded beside
 /// it ([`super::attestations::seeded_attestations`], which builds on this file's artifacts).
-pub fn seeded_state() -> State {
+pub(crate) fn seeded_state() -> State {
     let mut st = State::default();
     st.trusted_keys.insert(
         super::evidence::DEMO_KEY_ALIAS.into(),
@@ -135,7 +135,7 @@ pub fn seeded_state() -> State {
 /// A version of `app` created at `created` (Unix ms) that was never promoted, with content
 /// status `status` (`COMPLETED`, `IN_PROGRESS`, `FAILED`, …) and no evidence: what a CI run that
 /// is still creating a version, or whose creation failed, leaves behind.
-pub fn unpromoted_version(
+pub(crate) fn unpromoted_version(
     app: &str,
     version: &str,
     created: i64,
@@ -230,7 +230,7 @@ fn build_version(
 }
 
 /// The predicate the seed attests for a predicate type (in-toto test-result, SLSA provenance).
-pub fn seed_predicate(predicate_type: &str, passed: bool) -> serde_json::Value {
+pub(crate) fn seed_predicate(predicate_type: &str, passed: bool) -> serde_json::Value {
     if predicate_type == EVIDENCE_SLSA {
         return serde_json::json!({
             "buildDefinition": {
@@ -331,7 +331,7 @@ fn seed_releasables(app: &str, version: &str) -> Vec<Releasable> {
 
 /// Random hex of `bytes` bytes (v4 UUIDs: the OS random source, through the uuid crate).
 /// `_counter` is kept for call-site compatibility; randomness does not depend on it.
-pub fn random_hex(_counter: u64, bytes: usize) -> String {
+pub(crate) fn random_hex(_counter: u64, bytes: usize) -> String {
     let mut out = String::new();
     while out.len() < bytes * 2 {
         out.push_str(&uuid::Uuid::new_v4().simple().to_string());
@@ -341,7 +341,7 @@ pub fn random_hex(_counter: u64, bytes: usize) -> String {
 }
 
 /// base64url without padding (JWT segments).
-pub fn base64url(data: &[u8]) -> String {
+pub(crate) fn base64url(data: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
 }

@@ -8,93 +8,93 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-pub const STATUS_COMPLETED: &str = "COMPLETED";
-pub const RELEASE_PRE: &str = "pre_release";
-pub const RELEASE_RELEASED: &str = "released";
+pub(crate) const STATUS_COMPLETED: &str = "COMPLETED";
+pub(crate) const RELEASE_PRE: &str = "pre_release";
+pub(crate) const RELEASE_RELEASED: &str = "released";
 
 /// An error the API reports as `{"errors":[{"status":N,"message":…}]}`. Domain rules carry their
 /// HTTP status because the simulator exists only to be spoken to over HTTP.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub status: u16,
-    pub message: String,
+    pub(crate) status: u16,
+    pub(crate) message: String,
 }
 
 impl ApiError {
-    pub fn new(status: u16, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: u16, message: impl Into<String>) -> Self {
         Self {
             status,
             message: message.into(),
         }
     }
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, message)
     }
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(404, message)
     }
-    pub fn conflict(message: impl Into<String>) -> Self {
+    pub(crate) fn conflict(message: impl Into<String>) -> Self {
         Self::new(409, message)
     }
-    pub fn body(&self) -> Value {
+    pub(crate) fn body(&self) -> Value {
         json!({"errors": [{"status": self.status, "message": self.message}]})
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Project {
-    pub key: String,
-    pub name: String,
+pub(crate) struct Project {
+    pub(crate) key: String,
+    pub(crate) name: String,
     /// Ordered project promote stages, without the release stage.
-    pub promote_stages: Vec<String>,
-    pub release_stage: String,
+    pub(crate) promote_stages: Vec<String>,
+    pub(crate) release_stage: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {
     pub application_key: String,
-    pub application_name: String,
-    pub project_key: String,
-    pub description: String,
-    pub maturity: String,
-    pub criticality: String,
-    pub labels: BTreeMap<String, String>,
-    pub user_owners: Vec<String>,
-    pub group_owners: Vec<String>,
-    pub signing_key: String,
-    pub created_millis: i64,
+    pub(crate) application_name: String,
+    pub(crate) project_key: String,
+    pub(crate) description: String,
+    pub(crate) maturity: String,
+    pub(crate) criticality: String,
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) user_owners: Vec<String>,
+    pub(crate) group_owners: Vec<String>,
+    pub(crate) signing_key: String,
+    pub(crate) created_millis: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Artifact {
     pub path: String,
-    pub sha256: String,
-    pub size: u64,
+    pub(crate) sha256: String,
+    pub(crate) size: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Releasable {
-    pub name: String,
-    pub version: String,
-    pub package_type: String,
-    pub sha256: String,
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) package_type: String,
+    pub(crate) sha256: String,
     pub artifacts: Vec<Artifact>,
 }
 
 /// One evidence record attached to a version's manifest, as JFrog stores it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceRecord {
-    pub id: String,
+    pub(crate) id: String,
     pub predicate_type: String,
-    pub predicate_slug: String,
-    pub created_millis: i64,
-    pub created_by: String,
+    pub(crate) predicate_slug: String,
+    pub(crate) created_millis: i64,
+    pub(crate) created_by: String,
     /// JFrog's verdict: a signature verified with the trusted key whose alias is its keyid.
     pub verified: bool,
     /// The alias of that key (the first signature's keyid when none verified).
     pub signing_key_alias: Option<String>,
     /// The subject sha256 the record was attached to.
-    pub subject_sha256: String,
+    pub(crate) subject_sha256: String,
     /// Where its file is, under `/artifactory/`.
     pub download_path: String,
     /// The file: the DSSE envelope (or Sigstore bundle) as uploaded.
@@ -102,25 +102,25 @@ pub struct EvidenceRecord {
     /// Served padded to this many bytes (an extra `x-padding` member generated as it is sent,
     /// never stored): a large record for memory and budget tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub padded_to: Option<usize>,
+    pub(crate) padded_to: Option<usize>,
     /// With `padded_to`: the padding is inside the payload (a statement far over the size limit,
     /// base64 like any payload) instead of beside it, so a reader must decode it to refuse it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub pad_payload: bool,
+    pub(crate) pad_payload: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Gate {
-    pub stage: String,
-    pub eval_id: String,
-    pub decision: String,
-    pub explanation: String,
+pub(crate) struct Gate {
+    pub(crate) stage: String,
+    pub(crate) eval_id: String,
+    pub(crate) decision: String,
+    pub(crate) explanation: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evaluations {
-    pub exit_gate: Gate,
-    pub entry_gate: Gate,
+    pub(crate) exit_gate: Gate,
+    pub(crate) entry_gate: Gate,
 }
 
 /// One promotion attempt as `GET …/promotions` reports it. The successful ones, oldest first, are
@@ -167,26 +167,26 @@ pub struct ArtifactProperty {
 
 /// Marks an accepted `async=true` operation that has not landed yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InFlight {
+pub(crate) struct InFlight {
     /// `promote`, `release` or `rollback`.
-    pub operation: String,
-    pub target_stage: String,
-    pub completes_at_millis: i64,
+    pub(crate) operation: String,
+    pub(crate) target_stage: String,
+    pub(crate) completes_at_millis: i64,
     /// `created_millis` of the PENDING record to flip (promote/release only).
-    pub record_millis: Option<i64>,
+    pub(crate) record_millis: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionState {
     pub application_key: String,
-    pub version: String,
-    pub created_millis: i64,
-    pub created_by: String,
+    pub(crate) version: String,
+    pub(crate) created_millis: i64,
+    pub(crate) created_by: String,
     /// Content status: `COMPLETED`, `IN_PROGRESS`, `STARTED`, `DRAFT`, `FAILED`.
-    pub status: String,
+    pub(crate) status: String,
     /// `""` means no tag.
     pub tag: String,
-    pub release_status: String,
+    pub(crate) release_status: String,
     /// `""` means never promoted.
     pub current_stage: String,
     pub properties: BTreeMap<String, Vec<String>>,
@@ -194,10 +194,10 @@ pub struct VersionState {
     pub history: Vec<PromotionRecord>,
     pub releasables: Vec<Releasable>,
     pub application_version_sha256: String,
-    pub evidence: Vec<EvidenceRecord>,
-    pub in_flight: Option<InFlight>,
-    pub modified_by: Option<String>,
-    pub modified_millis: Option<i64>,
+    pub(crate) evidence: Vec<EvidenceRecord>,
+    pub(crate) in_flight: Option<InFlight>,
+    pub(crate) modified_by: Option<String>,
+    pub(crate) modified_millis: Option<i64>,
 }
 
 impl VersionState {
@@ -234,24 +234,24 @@ impl Operation {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PromoteBody {
     #[serde(default)]
-    pub target_stage: Option<String>,
+    pub(crate) target_stage: Option<String>,
     #[serde(default)]
-    pub promotion_type: Option<String>,
+    pub(crate) promotion_type: Option<String>,
     #[serde(default)]
-    pub included_repository_keys: Vec<String>,
+    pub(crate) included_repository_keys: Vec<String>,
     #[serde(default)]
-    pub excluded_repository_keys: Vec<String>,
+    pub(crate) excluded_repository_keys: Vec<String>,
     #[serde(default)]
-    pub artifact_additional_properties: Vec<ArtifactProperty>,
+    pub(crate) artifact_additional_properties: Vec<ArtifactProperty>,
     #[serde(default)]
-    pub overwrite_strategy: Option<String>,
+    pub(crate) overwrite_strategy: Option<String>,
 }
 
 impl PromoteBody {
     /// The request's options, checked as AppTrust checks them ([INFERRED] where it is silent):
     /// a known overwrite strategy (any case), no repository both included and excluded, no
     /// property without a key.
-    pub fn options(&self) -> Result<HopOptions, ApiError> {
+    pub(crate) fn options(&self) -> Result<HopOptions, ApiError> {
         if let Some(s) = &self.overwrite_strategy {
             if !["DISABLED", "LATEST", "ALL"].contains(&s.to_ascii_uppercase().as_str()) {
                 return Err(ApiError::bad_request(format!(
@@ -289,16 +289,16 @@ impl PromoteBody {
 /// Who asked, whether to answer before applying, and how long the async work takes.
 #[derive(Debug, Clone)]
 pub struct OpContext {
-    pub user: String,
-    pub is_async: bool,
-    pub async_delay_ms: i64,
+    pub(crate) user: String,
+    pub(crate) is_async: bool,
+    pub(crate) async_delay_ms: i64,
 }
 
 /// A successful HTTP answer chosen by a rule (200, 202, or 422 for a policy failure).
 #[derive(Debug, Clone)]
 pub struct OpOutcome {
-    pub http_status: u16,
-    pub body: Value,
+    pub(crate) http_status: u16,
+    pub(crate) body: Value,
 }
 
 /// One attestation as GitHub stores it: for a digest, in a repository (served by
@@ -306,45 +306,45 @@ pub struct OpOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GitHubAttestation {
     /// `owner/repo` it was made in.
-    pub repository: String,
+    pub(crate) repository: String,
     /// The subject digest (lower-case hex).
     pub sha256: String,
     /// The Sigstore bundle's JSON.
-    pub bundle: String,
+    pub(crate) bundle: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
-    pub projects: BTreeMap<String, Project>,
+    pub(crate) projects: BTreeMap<String, Project>,
     pub applications: BTreeMap<String, Application>,
     /// application key → version → state.
     pub versions: BTreeMap<String, BTreeMap<String, VersionState>>,
     /// stage → explanation of why its entry gate fails.
-    pub policy_failures: BTreeMap<String, String>,
+    pub(crate) policy_failures: BTreeMap<String, String>,
     /// Public keys JFrog trusts for evidence (Trusted Keys): alias → PEM.
     #[serde(default)]
-    pub trusted_keys: BTreeMap<String, String>,
+    pub(crate) trusted_keys: BTreeMap<String, String>,
     /// OIDC-minted access tokens → username.
     pub minted_tokens: BTreeMap<String, String>,
     /// GitHub's artifact attestations, served under `/github/` (see `attestations.rs`).
     #[serde(default)]
     pub attestations: Vec<GitHubAttestation>,
-    pub promotions_applied: usize,
+    pub(crate) promotions_applied: usize,
     /// What the monitoring endpoints answer.
     #[serde(default)]
-    pub monitoring: super::monitoring::Monitoring,
+    pub(crate) monitoring: super::monitoring::Monitoring,
     /// Highest timestamp handed out; keeps `created_millis` unique per state.
-    pub last_millis: i64,
-    pub id_counter: u64,
+    pub(crate) last_millis: i64,
+    pub(crate) id_counter: u64,
 }
 
 /// Formats Unix milliseconds as ISO-8601 with millisecond precision, the way JFrog prints times.
-pub fn iso(ms: i64) -> String {
+pub(crate) fn iso(ms: i64) -> String {
     let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     ts.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
-pub fn now_real_millis() -> i64 {
+pub(crate) fn now_real_millis() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
@@ -359,27 +359,27 @@ pub(super) fn display_stage(stage: &str) -> &str {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PatchBody {
     #[serde(default)]
-    pub tag: Option<String>,
+    pub(crate) tag: Option<String>,
     #[serde(default)]
-    pub properties: Option<BTreeMap<String, Vec<String>>>,
+    pub(crate) properties: Option<BTreeMap<String, Vec<String>>>,
     #[serde(default)]
-    pub delete_properties: Option<Vec<String>>,
+    pub(crate) delete_properties: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RollbackBody {
     #[serde(default)]
-    pub from_stage: Option<String>,
+    pub(crate) from_stage: Option<String>,
 }
 
 /// Paging and filters shared by the list endpoints.
 #[derive(Debug, Clone)]
-pub struct ListQuery {
-    pub limit: usize,
-    pub offset: usize,
-    pub order_by: Option<String>,
-    pub order_asc: bool,
-    pub release_status: Option<String>,
-    pub tag: Option<String>,
-    pub created_by: Option<String>,
+pub(crate) struct ListQuery {
+    pub(crate) limit: usize,
+    pub(crate) offset: usize,
+    pub(crate) order_by: Option<String>,
+    pub(crate) order_asc: bool,
+    pub(crate) release_status: Option<String>,
+    pub(crate) tag: Option<String>,
+    pub(crate) created_by: Option<String>,
 }

@@ -12,24 +12,24 @@ use super::state::{
 
 impl State {
     /// A unique, increasing timestamp (real time unless two events share a millisecond).
-    pub fn next_millis(&mut self) -> i64 {
+    pub(crate) fn next_millis(&mut self) -> i64 {
         let t = now_real_millis().max(self.last_millis + 1);
         self.last_millis = t;
         t
     }
 
-    pub fn next_id(&mut self, prefix: &str) -> String {
+    pub(crate) fn next_id(&mut self, prefix: &str) -> String {
         self.id_counter += 1;
         format!("{prefix}-{}", seed::random_hex(self.id_counter, 8))
     }
 
-    pub fn application(&self, app: &str) -> Result<&Application, ApiError> {
+    pub(crate) fn application(&self, app: &str) -> Result<&Application, ApiError> {
         self.applications
             .get(app)
             .ok_or_else(|| ApiError::not_found(format!("Application '{app}' not found")))
     }
 
-    pub fn version(&self, app: &str, version: &str) -> Result<&VersionState, ApiError> {
+    pub(crate) fn version(&self, app: &str, version: &str) -> Result<&VersionState, ApiError> {
         self.application(app)?;
         self.versions
             .get(app)
@@ -64,7 +64,7 @@ impl State {
     }
 
     /// Maps `QA`, `qa` or `bookverse-QA` to the canonical stage name, when one exists.
-    pub fn canonical_stage(&self, stage: &str) -> String {
+    pub(crate) fn canonical_stage(&self, stage: &str) -> String {
         for p in self.projects.values() {
             for s in p
                 .promote_stages
@@ -82,7 +82,7 @@ impl State {
 
     /// Lands every async operation whose delay has elapsed. Called before every read so that
     /// callers never observe a stale in-flight marker.
-    pub fn settle(&mut self, now_ms: i64) {
+    pub(crate) fn settle(&mut self, now_ms: i64) {
         let mut landed = 0;
         for versions in self.versions.values_mut() {
             for v in versions.values_mut() {
@@ -117,7 +117,7 @@ impl State {
         self.promotions_applied += landed;
     }
 
-    pub fn lifecycle_json(&self, project_key: Option<&str>) -> Result<Value, ApiError> {
+    pub(crate) fn lifecycle_json(&self, project_key: Option<&str>) -> Result<Value, ApiError> {
         let code = json!({"category": "code", "stages": [
             {"name": "PR", "scope": "global"}, {"name": "COMMIT", "scope": "global"}]});
         let Some(key) = project_key.filter(|k| !k.is_empty()) else {
@@ -147,7 +147,7 @@ impl State {
         )
     }
 
-    pub fn application_json(&self, app: &str) -> Result<Value, ApiError> {
+    pub(crate) fn application_json(&self, app: &str) -> Result<Value, ApiError> {
         let a = self.application(app)?;
         let project_name = self
             .projects
@@ -169,7 +169,7 @@ impl State {
         }))
     }
 
-    pub fn applications_json(&self, project_key: Option<&str>) -> Value {
+    pub(crate) fn applications_json(&self, project_key: Option<&str>) -> Value {
         let apps: Vec<Value> = self
             .applications
             .values()
@@ -192,7 +192,7 @@ impl State {
         json!({"applications": apps, "total": apps.len()})
     }
 
-    pub fn versions_json(&self, app: &str, q: &ListQuery) -> Result<Value, ApiError> {
+    pub(crate) fn versions_json(&self, app: &str, q: &ListQuery) -> Result<Value, ApiError> {
         self.application(app)?;
         let wanted: Option<Vec<String>> = q.release_status.as_ref().map(|s| {
             s.split(',')
@@ -237,7 +237,7 @@ impl State {
         Ok(json!({"versions": page, "total": total, "limit": q.limit, "offset": q.offset}))
     }
 
-    pub fn version_json(&self, app: &str, version: &str) -> Result<Value, ApiError> {
+    pub(crate) fn version_json(&self, app: &str, version: &str) -> Result<Value, ApiError> {
         let v = self.version(app, version)?;
         let mut out = v.summary();
         if let Some(o) = out.as_object_mut() {
@@ -247,7 +247,7 @@ impl State {
         Ok(out)
     }
 
-    pub fn content_json(&self, app: &str, version: &str) -> Result<Value, ApiError> {
+    pub(crate) fn content_json(&self, app: &str, version: &str) -> Result<Value, ApiError> {
         let v = self.version(app, version)?;
         let project_key = self.application(app)?.project_key.clone();
         let artifacts_count: usize = v.releasables.iter().map(|r| r.artifacts.len()).sum();
@@ -290,7 +290,7 @@ impl State {
         }))
     }
 
-    pub fn promotions_json(
+    pub(crate) fn promotions_json(
         &self,
         app: &str,
         version: &str,
@@ -335,7 +335,7 @@ impl State {
         Ok(json!({"promotions": page, "total": total, "limit": q.limit, "offset": q.offset}))
     }
 
-    pub fn promotion_detail_json(
+    pub(crate) fn promotion_detail_json(
         &self,
         app: &str,
         version: &str,

@@ -26,7 +26,7 @@ use crate::lifecycle::Lifecycle;
 use crate::secret::Secret;
 
 /// How JFrog failures are explained to the user.
-pub const JFROG_ADVICE: Advice = Advice {
+pub(crate) const JFROG_ADVICE: Advice = Advice {
     transport: "; check that `jfrog-url` is right and reachable from the runner",
     timeout: "; JFrog may be overloaded — re-run the job (a re-run resumes from the version's current stage)",
     broken: "; re-run the job (a re-run resumes from the version's current stage)",
@@ -69,7 +69,7 @@ impl HttpAppTrust {
     }
 
     /// A client sharing an HTTP client and a request log with the other JFrog clients.
-    pub fn with_http(
+    pub(crate) fn with_http(
         http: reqwest::Client,
         base: &str,
         token: Secret,
@@ -82,7 +82,7 @@ impl HttpAppTrust {
     }
 
     /// Every request made so far (by every client sharing this one's log).
-    pub fn requests(&self) -> Vec<RequestLog> {
+    pub(crate) fn requests(&self) -> Vec<RequestLog> {
         self.recorder.entries()
     }
 

@@ -6,7 +6,7 @@ use super::PromotionEntry;
 
 /// The instant of the version's last successful entry into `stage` (full or display name),
 /// or why it cannot be told.
-pub fn last_entry(
+pub(crate) fn last_entry(
     history: &[PromotionEntry],
     stage: &str,
     display: &str,

@@ -8,7 +8,7 @@
 pub mod client;
 pub mod history;
 pub mod oidc;
-pub mod wire;
+pub(crate) mod wire;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -22,24 +22,24 @@ pub struct VersionContent {
     /// The version string.
     pub version: String,
     /// Full stage name, `""` if never promoted.
-    pub current_stage: String,
+    pub(crate) current_stage: String,
     /// `pre_release`, `released` or `trusted_release` (lower-cased).
     pub release_status: String,
     /// `COMPLETED`, `IN_PROGRESS`, … (upper-cased).
-    pub status: String,
+    pub(crate) status: String,
     /// Version tag, if any.
-    pub tag: Option<String>,
+    pub(crate) tag: Option<String>,
     /// Every artifact of the version with its sha256 (empty string when AppTrust gave none).
-    pub artifacts: Vec<Artifact>,
+    pub(crate) artifacts: Vec<Artifact>,
 }
 
 /// One artifact of a version's content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct Artifact {
+pub(crate) struct Artifact {
     /// Repository path.
-    pub path: String,
+    pub(crate) path: String,
     /// sha256 as AppTrust reports it.
-    pub sha256: Option<String>,
+    pub(crate) sha256: Option<String>,
 }
 
 /// One gate decision AppTrust reported with a promotion.
@@ -83,7 +83,7 @@ pub enum HopReply {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct RollbackReply {
     /// Stage rolled back from.
-    pub from_stage: String,
+    pub(crate) from_stage: String,
     /// Stage the version is in now (`""` when rolled back from the first stage).
     pub to_stage: String,
 }
@@ -94,13 +94,13 @@ pub struct PromotionEntry {
     /// `SUCCESS`, `FAILED`, … (upper-cased).
     pub status: String,
     /// Stage before.
-    pub source_stage: String,
+    pub(crate) source_stage: String,
     /// Stage after.
-    pub target_stage: String,
+    pub(crate) target_stage: String,
     /// Who promoted.
     pub promoted_by: String,
     /// When (ISO-8601 as AppTrust wrote it).
-    pub promoted: String,
+    pub(crate) promoted: String,
 }
 
 /// One item of the version list.
@@ -109,11 +109,11 @@ pub struct VersionSummary {
     /// Version string.
     pub version: String,
     /// Tag (empty when none).
-    pub tag: String,
+    pub(crate) tag: String,
     /// Release status, lower-cased.
-    pub release_status: String,
+    pub(crate) release_status: String,
     /// Current stage.
-    pub current_stage: String,
+    pub(crate) current_stage: String,
     /// Content status, upper-cased (`COMPLETED`, `IN_PROGRESS`, …; `""` when AppTrust gave none).
     pub status: String,
 }

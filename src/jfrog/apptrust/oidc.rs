@@ -99,10 +99,10 @@ async fn token_from(
 }
 
 /// The exact line users must add when the ID-token variables are missing.
-pub const MISSING_PERMISSION: &str = "OIDC needs the job permission `id-token: write`: add `permissions: { id-token: write, contents: read }` to the job (or set `access-token` instead of `oidc-provider-name`)";
+pub(crate) const MISSING_PERMISSION: &str = "OIDC needs the job permission `id-token: write`: add `permissions: { id-token: write, contents: read }` to the job (or set `access-token` instead of `oidc-provider-name`)";
 
 /// Requests the GitHub ID token.
-pub async fn github_id_token(
+pub(crate) async fn github_id_token(
     http: &reqwest::Client,
     options: &ClientOptions,
     request_url: &str,

@@ -13,34 +13,34 @@ use crate::lifecycle::Lifecycle;
 /// `GET /access/api/v2/lifecycle`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct LifecycleBody {
+pub(crate) struct LifecycleBody {
     /// The release stage (`PROD`).
-    pub release_stage: Option<String>,
+    pub(crate) release_stage: Option<String>,
     /// Stage categories.
-    pub categories: Vec<Category>,
+    pub(crate) categories: Vec<Category>,
 }
 
 /// One lifecycle category.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct Category {
+pub(crate) struct Category {
     /// `code` or `promote` (any case).
-    pub category: String,
+    pub(crate) category: String,
     /// Ordered stages.
-    pub stages: Vec<StageRef>,
+    pub(crate) stages: Vec<StageRef>,
 }
 
 /// A stage in a category.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct StageRef {
+pub(crate) struct StageRef {
     /// Full stage name.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 impl LifecycleBody {
     /// The ordered promote stages, the release stage last (appended if the server left it out).
-    pub fn into_lifecycle(self, project: Option<&str>) -> Option<Lifecycle> {
+    pub(crate) fn into_lifecycle(self, project: Option<&str>) -> Option<Lifecycle> {
         let mut stages: Vec<String> = self
             .categories
             .into_iter()
@@ -67,10 +67,10 @@ impl LifecycleBody {
 /// `GET …/versions`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct VersionList {
+pub(crate) struct VersionList {
     /// Items, newest first when ordered by `created` descending. `None` when the key is absent,
     /// which is an unexpected answer, not an empty application.
-    pub versions: Option<Vec<VersionItem>>,
+    pub(crate) versions: Option<Vec<VersionItem>>,
 }
 
 /// `GET …/versions/{v}`: the version with its properties ([INFERRED]: a list item plus
@@ -78,13 +78,13 @@ pub struct VersionList {
 /// a single string is read as one value, anything else is ignored.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct VersionBody {
+pub(crate) struct VersionBody {
     /// Property key → values; absent = none.
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub(crate) properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// A property's values as strings.
-pub fn property_values(v: serde_json::Value) -> Vec<String> {
+pub(crate) fn property_values(v: serde_json::Value) -> Vec<String> {
     match v {
         serde_json::Value::String(s) => vec![s],
         serde_json::Value::Array(items) => items
@@ -98,62 +98,62 @@ pub fn property_values(v: serde_json::Value) -> Vec<String> {
 /// One item of the version list.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct VersionItem {
+pub(crate) struct VersionItem {
     /// Version string.
-    pub version: String,
+    pub(crate) version: String,
     /// Tag.
-    pub tag: Option<String>,
+    pub(crate) tag: Option<String>,
     /// Release status, any case.
-    pub release_status: Option<String>,
+    pub(crate) release_status: Option<String>,
     /// Current stage.
-    pub current_stage: Option<String>,
+    pub(crate) current_stage: Option<String>,
     /// Content status (`COMPLETED`, `IN_PROGRESS`, …), any case.
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
 }
 
 /// `GET …/versions/{v}/content`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct ContentBody {
+pub(crate) struct ContentBody {
     /// Version string.
-    pub version: Option<String>,
+    pub(crate) version: Option<String>,
     /// Full stage name or empty.
-    pub current_stage: Option<String>,
+    pub(crate) current_stage: Option<String>,
     /// Release status, any case.
-    pub release_status: Option<String>,
+    pub(crate) release_status: Option<String>,
     /// Content status, any case.
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// Tag.
-    pub tag: Option<String>,
+    pub(crate) tag: Option<String>,
     /// Releasables with their artifacts.
-    pub releasables: Vec<Releasable>,
+    pub(crate) releasables: Vec<Releasable>,
 }
 
 /// One releasable.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct Releasable {
+pub(crate) struct Releasable {
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// sha256 of the releasable.
-    pub sha256: Option<String>,
+    pub(crate) sha256: Option<String>,
     /// Its artifacts.
-    pub artifacts: Vec<ArtifactBody>,
+    pub(crate) artifacts: Vec<ArtifactBody>,
 }
 
 /// One artifact.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct ArtifactBody {
+pub(crate) struct ArtifactBody {
     /// Repository path.
-    pub path: String,
+    pub(crate) path: String,
     /// sha256.
-    pub sha256: Option<String>,
+    pub(crate) sha256: Option<String>,
 }
 
 impl ContentBody {
     /// Normalised content; `requested` fills in a missing `version`.
-    pub fn into_content(self, requested: &str) -> VersionContent {
+    pub(crate) fn into_content(self, requested: &str) -> VersionContent {
         let mut artifacts = Vec::new();
         for r in self.releasables {
             if r.artifacts.is_empty() {
@@ -185,18 +185,18 @@ impl ContentBody {
 /// Promote/release response (success or policy failure).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct HopBody {
+pub(crate) struct HopBody {
     /// `success`, `failed`, `in_progress`, … (any case).
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// Message.
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// `{exit_gate: {...}, entry_gate: {...}}` (or a list of such objects).
-    pub evaluations: Option<Value>,
+    pub(crate) evaluations: Option<Value>,
 }
 
 impl HopBody {
     /// The evaluations as a flat list, whatever the nesting.
-    pub fn evaluations(&self) -> Vec<Evaluation> {
+    pub(crate) fn evaluations(&self) -> Vec<Evaluation> {
         let mut out = Vec::new();
         if let Some(v) = &self.evaluations {
             collect_evaluations(v, "", &mut out);
@@ -237,39 +237,39 @@ fn collect_evaluations(v: &Value, gate: &str, out: &mut Vec<Evaluation>) {
 /// Rollback response.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct RollbackBody {
+pub(crate) struct RollbackBody {
     /// Stage rolled back from.
-    pub rollback_from_stage: Option<String>,
+    pub(crate) rollback_from_stage: Option<String>,
     /// Stage rolled back to.
-    pub rollback_to_stage: Option<String>,
+    pub(crate) rollback_to_stage: Option<String>,
 }
 
 /// `GET …/promotions`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct PromotionsBody {
+pub(crate) struct PromotionsBody {
     /// Entries.
-    pub promotions: Vec<PromotionBody>,
+    pub(crate) promotions: Vec<PromotionBody>,
 }
 
 /// One promotion entry (docs and Terraform disagree on names; both are read).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct PromotionBody {
+pub(crate) struct PromotionBody {
     /// Status.
-    pub status: String,
+    pub(crate) status: String,
     /// Source stage.
-    pub source_stage: String,
+    pub(crate) source_stage: String,
     /// Target stage.
-    pub target_stage: String,
+    pub(crate) target_stage: String,
     /// Who (docs).
-    pub promoted_by: Option<String>,
+    pub(crate) promoted_by: Option<String>,
     /// Who (Terraform).
-    pub created_by: Option<String>,
+    pub(crate) created_by: Option<String>,
     /// When (docs).
-    pub promoted: Option<String>,
+    pub(crate) promoted: Option<String>,
     /// When (Terraform).
-    pub created: Option<String>,
+    pub(crate) created: Option<String>,
 }
 
 impl From<PromotionBody> for PromotionEntry {

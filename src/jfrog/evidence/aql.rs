@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::Subject;
 
 /// `items.find({"repo":…,"path":…,"name":…}).include("repo","path","name","sha256")`.
-pub fn find_file(subject: &Subject) -> String {
+pub(crate) fn find_file(subject: &Subject) -> String {
     let criteria = serde_json::json!({
         "repo": subject.repo,
         "path": subject.path,
@@ -31,7 +31,7 @@ struct Item {
 
 /// The sha256 of the subject in an AQL answer: `Ok(None)` when the file does not exist, `Err`
 /// (what was wrong) when the answer is not what AQL returns.
-pub fn sha256_of(body: &str, subject: &Subject) -> Result<Option<String>, String> {
+pub(crate) fn sha256_of(body: &str, subject: &Subject) -> Result<Option<String>, String> {
     let answer: Answer = serde_json::from_str(body)
         .map_err(|e| format!("the AQL answer is not the JSON Artifactory documents ({e})"))?;
     let items = answer

@@ -20,25 +20,25 @@ use crate::http::{Bounds, ByteBudget, Hold, MinRate, operation, percent_encode};
 
 /// The bounds of one run's evidence read (settings: `PROMOTE_ACTION_EVIDENCE_*`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Downloads in flight at once (`PROMOTE_ACTION_EVIDENCE_CONCURRENCY`, default 32: at 50 ms
     /// a request, 1,000 records take 32 rounds of 50 ms where 8 would take 125; memory is
     /// bounded by `held_bytes`, not by this).
-    pub concurrency: usize,
+    pub(crate) concurrency: usize,
     /// Bytes of files held at once, downloading or being judged (default 24 MiB; at least one
     /// whole file).
-    pub held_bytes: usize,
+    pub(crate) held_bytes: usize,
     /// Bytes of files read in all per run (`PROMOTE_ACTION_EVIDENCE_MAX_MIB`, default 1 GiB).
-    pub total_bytes: u64,
+    pub(crate) total_bytes: u64,
     /// The whole evidence read, AQL to the last file (`PROMOTE_ACTION_EVIDENCE_DEADLINE_S`,
     /// default 300 s).
-    pub deadline: Duration,
+    pub(crate) deadline: Duration,
     /// Slowest average a file may arrive at once `rate_grace` has passed, in bytes per second
     /// (`PROMOTE_ACTION_EVIDENCE_MIN_RATE`, default 32 KiB/s; 0 = no minimum).
-    pub min_rate: u64,
+    pub(crate) min_rate: u64,
     /// Grace before the rate is first checked (`PROMOTE_ACTION_EVIDENCE_RATE_GRACE_MS`,
     /// default 5 s).
-    pub rate_grace: Duration,
+    pub(crate) rate_grace: Duration,
 }
 
 impl Default for Limits {
@@ -60,7 +60,7 @@ const PREFIX: &str = "/artifactory/";
 /// The URL path of a record's file: [`PREFIX`] and each segment of `downloadPath`
 /// percent-encoded once. A path that could lead anywhere else is refused, saying why: a scheme,
 /// `//`, an empty, `.` or `..` segment (URL parsing would resolve it against the prefix).
-pub fn file_path(download_path: &str) -> Result<String, String> {
+pub(crate) fn file_path(download_path: &str) -> Result<String, String> {
     let shown = crate::text::truncate_chars(download_path, 120);
     let refuse = |why: &str| {
         format!(
@@ -148,7 +148,7 @@ impl EvidenceClient {
     /// it could not be read) as soon as it arrived; the file is dropped when `each` returns.
     /// `Err` when the whole read must stop: `deadline` passed (naming the record still awaited)
     /// or the run's byte budget is spent (naming it).
-    pub async fn download_each(
+    pub(crate) async fn download_each(
         &self,
         paths: &[&str],
         limits: &Limits,

@@ -12,10 +12,14 @@ use super::Subject;
 use crate::gates::facts::EvidenceRecord;
 
 /// Advice for an answer that is not a `searchEvidence` result.
-pub const HINT: &str = "; check that `jfrog-url` points at the JFrog platform root and that the platform has the evidence service (JFrog Enterprise+)";
+pub(crate) const HINT: &str = "; check that `jfrog-url` points at the JFrog platform root and that the platform has the evidence service (JFrog Enterprise+)";
 
 /// The request body for one page.
-pub fn search_request(subject: &Subject, first: usize, after: Option<&str>) -> serde_json::Value {
+pub(crate) fn search_request(
+    subject: &Subject,
+    first: usize,
+    after: Option<&str>,
+) -> serde_json::Value {
     let lit = |s: &str| serde_json::Value::String(s.to_string()).to_string();
     let after = after
         .map(|c| format!(", after: {}", lit(c)))
@@ -33,13 +37,13 @@ pub fn search_request(subject: &Subject, first: usize, after: Option<&str>) -> s
 
 /// One page of records.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Page {
+pub(crate) struct Page {
     /// `totalCount`.
-    pub total: usize,
+    pub(crate) total: usize,
     /// The records of this page.
-    pub records: Vec<EvidenceRecord>,
+    pub(crate) records: Vec<EvidenceRecord>,
     /// The cursor of the last edge, to ask for the next page.
-    pub last_cursor: Option<String>,
+    pub(crate) last_cursor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -108,7 +112,7 @@ struct NodeKey {
 }
 
 /// Reads a page; `Err` says what is wrong (GraphQL `errors`, no `data`, wrong shape).
-pub fn parse_page(body: &str) -> Result<Page, String> {
+pub(crate) fn parse_page(body: &str) -> Result<Page, String> {
     let answer: Answer = serde_json::from_str(body)
         .map_err(|e| format!("the GraphQL answer is not the JSON JFrog documents ({e})"))?;
     if !answer.errors.is_empty() {

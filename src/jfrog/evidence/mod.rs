@@ -8,11 +8,11 @@
 //! `/artifactory/`, concurrently, within a byte budget, a minimum rate and a deadline). Every wire shape is in [`aql`] and [`graphql`], so a wrong guess
 //! about one is one place to change (`../shared/reference/evidence-api.md`).
 
-pub mod aql;
+pub(crate) mod aql;
 mod download;
-pub mod graphql;
+pub(crate) mod graphql;
 
-pub use download::{Limits, file_path};
+pub(crate) use download::Limits;
 
 use reqwest::Method;
 
@@ -22,26 +22,26 @@ use crate::http::{
 use crate::jfrog::apptrust::client::JFROG_ADVICE;
 use crate::secret::Secret;
 
-pub use crate::gates::facts::EvidenceRecord;
+pub(crate) use crate::gates::facts::EvidenceRecord;
 
 /// Name of an application version's manifest, the subject of its evidence.
-pub const MANIFEST_NAME: &str = "release-bundle.json.evd";
+pub(crate) const MANIFEST_NAME: &str = "release-bundle.json.evd";
 /// Largest evidence file downloaded (the DSSE layer refuses larger envelopes anyway).
-pub const MAX_EVIDENCE_FILE: usize = crate::dsse::MAX_ENVELOPE_BYTES;
+pub(crate) const MAX_EVIDENCE_FILE: usize = crate::dsse::MAX_ENVELOPE_BYTES;
 /// Records asked for per GraphQL page.
-pub const PAGE_SIZE: usize = 100;
+pub(crate) const PAGE_SIZE: usize = 100;
 /// Most records read for one subject; more is refused rather than read without end.
-pub const MAX_RECORDS: usize = 5_000;
+pub(crate) const MAX_RECORDS: usize = 5_000;
 
 /// An Artifactory file that evidence is attached to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Subject {
     /// Repository key (`bookverse-application-versions`).
-    pub repo: String,
+    pub(crate) repo: String,
     /// Folder inside the repository (`bookverse-inventory/1.2.0`).
-    pub path: String,
+    pub(crate) path: String,
     /// File name (`release-bundle.json.evd`).
-    pub name: String,
+    pub(crate) name: String,
 }
 
 impl Subject {
@@ -60,7 +60,7 @@ impl Subject {
     }
 
     /// `repo/path/name`, as evidence names its subject.
-    pub fn full_path(&self) -> String {
+    pub(crate) fn full_path(&self) -> String {
         format!("{}/{}/{}", self.repo, self.path, self.name)
     }
 
@@ -167,7 +167,7 @@ impl EvidenceClient {
     }
 
     /// One evidence file (its `downloadPath`), at most [`MAX_EVIDENCE_FILE`] bytes; a path that
-    /// would leave `/artifactory/` is refused before anything is sent ([`file_path`]).
+    /// would leave `/artifactory/` is refused before anything is sent ([`download::file_path`]).
     pub async fn download(&self, download_path: &str) -> Result<String, String> {
         self.download_bounded(download_path, crate::http::Bounds::default())
             .await
@@ -177,7 +177,7 @@ impl EvidenceClient {
     /// Signs `statement` with `key` (keyid `alias`) and attaches it to the subject, sent once.
     /// The statement is scrubbed of the run's secrets before it is signed: a signature freezes
     /// its bytes, and base64 hides them from the HTTP layer's redaction of bodies.
-    pub async fn attach_signed(
+    pub(crate) async fn attach_signed(
         &self,
         subject: &Subject,
         mut statement: crate::dsse::Statement,

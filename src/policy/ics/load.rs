@@ -10,7 +10,7 @@ use crate::policy::windows::Freeze;
 
 /// What a reader found at a calendar path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CalendarText {
+pub(crate) enum CalendarText {
     /// The file's text.
     Text(String),
     /// No file there.
@@ -21,7 +21,7 @@ pub enum CalendarText {
 
 /// Which stages to load, and what a missing file means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoadMode {
+pub(crate) enum LoadMode {
     /// The action: the selected stages; a missing file is an error.
     Run,
     /// `validate`: every stage of every application; a missing file is only noted.
@@ -32,7 +32,7 @@ impl Policy {
     /// Reads the file of every calendar freeze through `read` (called once per path) and
     /// attaches its events. Returns notes (files `validate` could not check); errors name the
     /// calendar file and line, or the `ics` key for a file that is missing or unreadable.
-    pub fn load_calendars(
+    pub(crate) fn load_calendars(
         &mut self,
         mut read: impl FnMut(&str) -> CalendarText,
         mode: LoadMode,

@@ -36,64 +36,64 @@ pub(crate) mod load;
 mod values;
 
 /// Largest calendar file read, in bytes (public holiday calendars are tens of kilobytes).
-pub const MAX_ICS_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_ICS_BYTES: usize = 1024 * 1024;
 /// Most events one calendar may hold.
-pub const MAX_EVENTS: usize = 5000;
+pub(crate) const MAX_EVENTS: usize = 5000;
 /// Most starts a day all of a calendar's repeating events may have together: as many as a
 /// stage's 50 recurring freezes at their limit, so a calendar costs no more to evaluate.
-pub const MAX_STARTS_PER_DAY: usize = 50 * crate::policy::rrule::MAX_STARTS_PER_DAY;
+pub(crate) const MAX_STARTS_PER_DAY: usize = 50 * crate::policy::rrule::MAX_STARTS_PER_DAY;
 
 /// `freezes[].ics`: a calendar file whose events are freezes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CalendarFreeze {
+pub(crate) struct CalendarFreeze {
     /// The file, workspace-relative, as written.
-    pub ics: String,
+    pub(crate) ics: String,
     /// `timezone` as written: the zone of all-day dates and floating times.
-    pub timezone: Option<String>,
+    pub(crate) timezone: Option<String>,
     /// The resolved `timezone`.
     #[serde(skip)]
-    pub tz: Option<TimeZone>,
+    pub(crate) tz: Option<TimeZone>,
     /// `reason` as written: put before each event's SUMMARY.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
     /// Where `ics` is written in the policy file, for errors about the file as a whole.
     #[serde(skip)]
-    pub written_at: WrittenAt,
+    pub(crate) written_at: WrittenAt,
     /// The events, once the file is read (see [`crate::policy::Policy::load_calendars`]).
     #[serde(skip)]
-    pub events: Vec<CalendarEvent>,
+    pub(crate) events: Vec<CalendarEvent>,
     /// Whether the file has been read.
     #[serde(skip)]
-    pub loaded: bool,
+    pub(crate) loaded: bool,
 }
 
 /// Where a key is written: file, line, column and key path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WrittenAt {
+pub(crate) struct WrittenAt {
     /// The policy file.
-    pub file: String,
+    pub(crate) file: String,
     /// 1-based line.
-    pub line: usize,
+    pub(crate) line: usize,
     /// 1-based column.
-    pub column: usize,
+    pub(crate) column: usize,
     /// Key path, e.g. `stages.PROD.freezes[2].ics`.
-    pub path: String,
+    pub(crate) path: String,
 }
 
 /// One event of a calendar: why it freezes and when.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CalendarEvent {
+pub(crate) struct CalendarEvent {
     /// The freeze reason: SUMMARY (after the freeze's `reason`, if any).
-    pub reason: String,
+    pub(crate) reason: String,
     /// The line of its `BEGIN:VEVENT`.
-    pub line: usize,
+    pub(crate) line: usize,
     /// When it is in force.
-    pub times: EventTimes,
+    pub(crate) times: EventTimes,
 }
 
 /// When an event is in force.
 #[derive(Debug, Clone, PartialEq)]
-pub enum EventTimes {
+pub(crate) enum EventTimes {
     /// Once, from (inclusive) to (exclusive).
     Once(Timestamp, Timestamp),
     /// Each occurrence of a rule.
@@ -102,7 +102,7 @@ pub enum EventTimes {
 
 impl CalendarEvent {
     /// Its intervals that overlap `[lo, hi]`, ascending.
-    pub fn intervals(&self, lo: Timestamp, hi: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+    pub(crate) fn intervals(&self, lo: Timestamp, hi: Timestamp) -> Vec<(Timestamp, Timestamp)> {
         match &self.times {
             EventTimes::Once(s, e) => {
                 if *e > lo && *s <= hi {
@@ -118,15 +118,15 @@ impl CalendarEvent {
 
 /// A problem at a line of the calendar file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IcsError {
+pub(crate) struct IcsError {
     /// 1-based physical line.
-    pub line: usize,
+    pub(crate) line: usize,
     /// The property at fault (`DTSTART`), empty for the line as a whole.
-    pub property: String,
+    pub(crate) property: String,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
     /// What to do about it.
-    pub help: String,
+    pub(crate) help: String,
 }
 
 impl IcsError {
@@ -154,7 +154,7 @@ impl fmt::Display for IcsError {
 /// The events of a calendar file's text. `file` names it in reasons of events without
 /// SUMMARY; `timezone` is the freeze's zone for all-day dates and floating times (else the
 /// calendar's `X-WR-TIMEZONE`); `prefix` the freeze's `reason`.
-pub fn parse_calendar(
+pub(crate) fn parse_calendar(
     file: &str,
     text: &str,
     timezone: Option<(&str, &TimeZone)>,

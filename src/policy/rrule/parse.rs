@@ -14,7 +14,7 @@ const MAX_INTERVAL: i64 = 999_999;
 impl super::RRule {
     /// Parses `FREQ=MONTHLY;BYDAY=1SA;BYHOUR=10` (an `RRULE:` prefix is accepted; part names
     /// and values are case-insensitive).
-    pub fn parse(text: &str) -> Result<super::RRule, RRuleError> {
+    pub(crate) fn parse(text: &str) -> Result<super::RRule, RRuleError> {
         let mut b = Builder::default();
         let lead = text.len() - text.trim_start().len();
         let mut body = &text[lead..];
@@ -351,7 +351,7 @@ fn not_rfc(p: &Part<'_>) -> RRuleError {
 }
 
 /// `FREQ` value as written.
-pub fn freq_name(f: Freq) -> &'static str {
+pub(crate) fn freq_name(f: Freq) -> &'static str {
     match f {
         Freq::Secondly => "SECONDLY",
         Freq::Minutely => "MINUTELY",

@@ -42,43 +42,43 @@ const EXPECTED: &str = "a SARIF 2.1.0 log";
 /// Totals over every SARIF file read (suppressed results excluded from all but `suppressed`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SarifSummary {
-    pub errors: u64,
-    pub warnings: u64,
-    pub notes: u64,
-    pub nones: u64,
-    pub critical: u64,
-    pub high: u64,
-    pub medium: u64,
-    pub low: u64,
-    pub suppressed: u64,
+    pub(crate) errors: u64,
+    pub(crate) warnings: u64,
+    pub(crate) notes: u64,
+    pub(crate) nones: u64,
+    pub(crate) critical: u64,
+    pub(crate) high: u64,
+    pub(crate) medium: u64,
+    pub(crate) low: u64,
+    pub(crate) suppressed: u64,
     /// `tool.driver.name` of every run, deduplicated, in order of appearance.
-    pub tools: Vec<String>,
+    pub(crate) tools: Vec<String>,
     /// Up to [`MAX_LISTED`] error/warning results, most severe first.
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// All unsuppressed error and warning results.
-    pub findings_total: u64,
-    pub files: Vec<PathBuf>,
+    pub(crate) findings_total: u64,
+    pub(crate) files: Vec<PathBuf>,
     /// The gate's `paths` patterns that matched no file (the others did).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unmatched: Vec<String>,
+    pub(crate) unmatched: Vec<String>,
 }
 
 /// One error- or warning-level result, for annotations and the job summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    pub rule_id: String,
-    pub level: String,
-    pub security_severity: Option<f64>,
+pub(crate) struct Finding {
+    pub(crate) rule_id: String,
+    pub(crate) level: String,
+    pub(crate) security_severity: Option<f64>,
     /// First line of `message.text` (or `markdown`), at most [`MAX_MESSAGE_CHARS`] characters.
-    pub message: String,
-    pub file: Option<String>,
-    pub line: Option<u32>,
-    pub tool: String,
+    pub(crate) message: String,
+    pub(crate) file: Option<String>,
+    pub(crate) line: Option<u32>,
+    pub(crate) tool: String,
 }
 
 /// The bucket of a `security-severity` score: `critical` ≥ 9.0, `high` ≥ 7.0, `medium` ≥ 4.0,
 /// `low` > 0; `None` without a positive score.
-pub fn severity_bucket(score: Option<f64>) -> Option<&'static str> {
+pub(crate) fn severity_bucket(score: Option<f64>) -> Option<&'static str> {
     match score {
         Some(v) if v >= 9.0 => Some("critical"),
         Some(v) if v >= 7.0 => Some("high"),

@@ -30,12 +30,12 @@ use super::{FailedCase, FailureKind, MAX_LISTED, Tally, Verdict};
 /// Cases of a file remembered for recognising another attempt of the same test.
 pub(crate) const RECENT: usize = 256;
 /// Failing tests whose full name is kept (per gate).
-pub const MAX_FAILING_NAMES: usize = 10_000;
+pub(crate) const MAX_FAILING_NAMES: usize = 10_000;
 /// Flaky tests listed by name (all are counted).
-pub const MAX_FLAKY_LISTED: usize = 100;
+pub(crate) const MAX_FLAKY_LISTED: usize = 100;
 
 /// The full name of a test as the job summary prints it: `classname::name`, or the name alone.
-pub fn full_name(classname: &str, name: &str) -> String {
+pub(crate) fn full_name(classname: &str, name: &str) -> String {
     if classname.is_empty() {
         name.to_string()
     } else {
@@ -45,7 +45,7 @@ pub fn full_name(classname: &str, name: &str) -> String {
 
 impl FailedCase {
     /// The test's full name as the summary prints it.
-    pub fn full_name(&self) -> String {
+    pub(crate) fn full_name(&self) -> String {
         full_name(&self.classname, &self.name)
     }
 }

@@ -28,8 +28,7 @@ use serde::Serialize;
 
 use super::{MAX_LISTED, ReportError};
 
-pub use attempts::{MAX_FAILING_NAMES, MAX_FLAKY_LISTED, full_name};
-pub use junit::{JunitSummary, read_junit};
+pub use junit::read_junit;
 
 /// What the error for a file in no known format says was tried.
 pub(crate) const FORMATS_TRIED: &str = "test results in a known format (tried: JUnit XML, TRX, \
@@ -39,7 +38,7 @@ pub(crate) const FORMATS_TRIED: &str = "test results in a known format (tried: J
 /// The format a file was detected as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum TestFormat {
+pub(crate) enum TestFormat {
     Junit,
     Trx,
     Nunit2,
@@ -54,7 +53,7 @@ pub enum TestFormat {
 
 impl TestFormat {
     /// Human name, as used in messages and the job summary.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TestFormat::Junit => "JUnit XML",
             TestFormat::Trx => "TRX",
@@ -72,16 +71,17 @@ impl TestFormat {
 
 /// Test counts; `tests` includes every other category.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct TestCounts {
-    pub tests: u64,
-    pub failures: u64,
-    pub errors: u64,
-    pub skipped: u64,
+pub(crate) struct TestCounts {
+    pub(crate) tests: u64,
+    pub(crate) failures: u64,
+    pub(crate) errors: u64,
+    pub(crate) skipped: u64,
 }
 
 impl TestCounts {
     /// Tests that ran and passed.
-    pub fn passed(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn passed(&self) -> u64 {
         self.tests
             .saturating_sub(self.failures + self.errors + self.skipped)
     }
@@ -98,46 +98,46 @@ impl TestCounts {
 
 /// One report file, its detected format and its own counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FileResult {
-    pub path: PathBuf,
-    pub format: TestFormat,
+pub(crate) struct FileResult {
+    pub(crate) path: PathBuf,
+    pub(crate) format: TestFormat,
     #[serde(flatten)]
-    pub counts: TestCounts,
+    pub(crate) counts: TestCounts,
 }
 
 /// Totals over every file read by [`read_test_results`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TestSummary {
-    pub tests: u64,
-    pub failures: u64,
-    pub errors: u64,
-    pub skipped: u64,
+    pub(crate) tests: u64,
+    pub(crate) failures: u64,
+    pub(crate) errors: u64,
+    pub(crate) skipped: u64,
     /// Per file, in the order read.
-    pub files: Vec<FileResult>,
+    pub(crate) files: Vec<FileResult>,
     /// The first [`MAX_LISTED`] failed or errored cases, in file order.
-    pub failed: Vec<FailedCase>,
+    pub(crate) failed: Vec<FailedCase>,
     /// All failed plus errored cases (`failures + errors`).
-    pub failed_total: u64,
+    pub(crate) failed_total: u64,
     /// The gate's `paths` patterns that matched no file (the others did).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unmatched: Vec<String>,
+    pub(crate) unmatched: Vec<String>,
     /// Full names of every failing test (failures and errors, by each test's last attempt), the
-    /// listed ones first, at most [`MAX_FAILING_NAMES`].
+    /// listed ones first, at most [`attempts::MAX_FAILING_NAMES`].
     #[serde(skip)]
-    pub failing_names: Vec<String>,
-    /// Tests that passed after a failed attempt (the first [`MAX_FLAKY_LISTED`]).
+    pub(crate) failing_names: Vec<String>,
+    /// Tests that passed after a failed attempt (the first [`attempts::MAX_FLAKY_LISTED`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub flaky: Vec<String>,
+    pub(crate) flaky: Vec<String>,
     /// All flaky tests.
     #[serde(skip_serializing_if = "is_zero")]
-    pub flaky_total: u64,
+    pub(crate) flaky_total: u64,
     /// Attempts replaced by a later attempt of the same test (reruns), not counted.
     #[serde(skip_serializing_if = "is_zero")]
-    pub reruns: u64,
+    pub(crate) reruns: u64,
     /// For each quarantine glob given to [`read_test_results_probing`], whether any test
     /// matched it.
     #[serde(skip)]
-    pub probe_hits: Vec<bool>,
+    pub(crate) probe_hits: Vec<bool>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -146,12 +146,14 @@ fn is_zero(n: &u64) -> bool {
 
 impl TestSummary {
     /// Tests that ran and passed.
-    pub fn passed(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn passed(&self) -> u64 {
         self.counts().passed()
     }
 
     /// The totals as one value.
-    pub fn counts(&self) -> TestCounts {
+    #[cfg(test)]
+    pub(crate) fn counts(&self) -> TestCounts {
         TestCounts {
             tests: self.tests,
             failures: self.failures,
@@ -164,7 +166,7 @@ impl TestSummary {
 /// Whether a case failed an assertion or errored (crashed, failed in setup, did not build, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FailureKind {
+pub(crate) enum FailureKind {
     Failure,
     Error,
 }
@@ -173,21 +175,21 @@ pub enum FailureKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FailedCase {
     /// Enclosing suite (JUnit `<testsuite>`, NUnit fixture, Go package, …); may be empty.
-    pub suite: String,
-    pub classname: String,
-    pub name: String,
-    pub kind: FailureKind,
+    pub(crate) suite: String,
+    pub(crate) classname: String,
+    pub(crate) name: String,
+    pub(crate) kind: FailureKind,
     /// First non-empty line of the failure message, at most
     /// [`super::MAX_MESSAGE_CHARS`] characters.
-    pub message: String,
+    pub(crate) message: String,
     /// Source file of the failure, as the report names it (relative paths stay relative), or
     /// the workspace file it was mapped to ([`crate::reports::source_map`]).
-    pub file: Option<String>,
-    pub line: Option<u32>,
+    pub(crate) file: Option<String>,
+    pub(crate) line: Option<u32>,
     /// The failure's text as the report gives it (the stack trace), at most
     /// [`MAX_TRACE_CHARS`] characters: where the annotation is placed from. Not serialized.
     #[serde(skip)]
-    pub trace: String,
+    pub(crate) trace: String,
 }
 
 impl FailedCase {
@@ -278,7 +280,7 @@ impl Tally {
     }
 
     /// Whether another failed case would still be kept: listed whole (the first
-    /// [`MAX_LISTED`]) or by its full name (up to [`MAX_FAILING_NAMES`]).
+    /// [`MAX_LISTED`]) or by its full name (up to [`attempts::MAX_FAILING_NAMES`]).
     pub(crate) fn room(&self) -> bool {
         self.wants_case()
     }
@@ -324,7 +326,7 @@ pub fn read_test_results(files: &[PathBuf]) -> Result<TestSummary, ReportError> 
 
 /// [`read_test_results`], also telling which of `probe`'s globs (a quarantine's) matched the
 /// full name of any test, passing or failing ([`TestSummary::probe_hits`]).
-pub fn read_test_results_probing(
+pub(crate) fn read_test_results_probing(
     files: &[PathBuf],
     probe: Option<globset::GlobSet>,
 ) -> Result<TestSummary, ReportError> {

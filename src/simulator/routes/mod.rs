@@ -111,7 +111,7 @@ pub(super) fn answer_op(result: Result<OpOutcome, ApiError>) -> Response {
     }
 }
 
-pub fn router(sim: Simulator) -> Router {
+pub(crate) fn router(sim: Simulator) -> Router {
     let v = |suffix: &str| format!("{VERSION_PATH}{suffix}");
     let api = Router::new()
         .route("/apptrust/api/v1/system/ping", get(apptrust::ping))
