@@ -101,8 +101,19 @@ pub(super) async fn promote<A: AppTrustApi>(
         report_plan(run, &content, &path, &dry_runs, &verdicts, outcome, log);
         return Ok(());
     }
+    // Hops before a watch are logged before it; the rest once the audit is written.
+    let mut logged = 0;
     let result = verify::walk(
-        run, policy, &live, content, &path, &options, &verdicts, outcome, log,
+        run,
+        policy,
+        &live,
+        content,
+        &path,
+        &options,
+        &verdicts,
+        &mut logged,
+        outcome,
+        log,
     )
     .await;
     if let Some(row) = &stopped {
@@ -113,7 +124,7 @@ pub(super) async fn promote<A: AppTrustApi>(
     let audit = audit_context(inputs, ctx, settings);
     let warnings = audit::record_hops(api, outcome, &audit).await;
     outcome.warnings.extend(warnings);
-    for hop in &outcome.hops {
+    for hop in outcome.hops.iter().skip(logged) {
         log_hop(lifecycle, hop, log);
     }
     result

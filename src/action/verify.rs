@@ -8,14 +8,20 @@
 //! release stage; the audit properties are written with the run's other hops), and the run is
 //! `reverted`. With `report` it is only said. The watch waits on the run's clock (virtual in
 //! tests and the demo), never outlives the job (it is cut to end before the job's limit), and a
-//! cancelled run stops watching at once, leaving the version where it is.
+//! cancelled run stops watching at once, leaving the version where it is. From the first watch
+//! on, the runner's signal no longer kills the process (the watch listens for it), so the walk
+//! after a watch goes one hop at a time and stops before the next hop once it is cancelled.
 //!
 //! Before any hop the verify gates are asked once ([`preflight`]): a query the server cannot
 //! parse is a policy error while nothing has moved yet, and a plan shows what they say now.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::io::Write;
+use std::pin::Pin;
 use std::time::Duration;
+
+use futures_util::FutureExt;
 
 use super::clock::{self, Clock};
 use super::probe::{self, Live};
@@ -29,6 +35,10 @@ use crate::policy::{GateSpec, OnVerifyFailure, Policy, Verify, human_duration};
 use crate::promotion::outcome::{Hop, HopStatus, Outcome, RunResult};
 use crate::promotion::{Walk, WalkOptions, retag};
 use crate::report;
+
+/// The runner's request to stop, listened to from the first watch on: once the handlers are
+/// installed the signal no longer kills the process, so the walk itself must see it.
+type Cancel = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Time kept free at the end of the job for the rollback and the reports.
 const JOB_MARGIN: Duration = Duration::from_secs(5 * 60);
@@ -82,6 +92,7 @@ pub(super) async fn walk<A: AppTrustApi>(
     path: &[String],
     options: &WalkOptions,
     verdicts: &BTreeMap<String, StageVerdict>,
+    logged: &mut usize,
     outcome: &mut Outcome,
     log: &mut impl Write,
 ) -> Result<(), Error> {
@@ -93,12 +104,29 @@ pub(super) async fn walk<A: AppTrustApi>(
             .and_then(|s| s.verify.as_ref())
     };
     let mut start = 0;
+    let mut cancel: Option<Cancel> = None;
     while start < path.len() {
-        // The next segment ends at the first stage that is watched (or the end of the path).
-        let end = path[start..]
-            .iter()
-            .position(|s| verify_of(s).is_some())
-            .map_or(path.len(), |i| start + i + 1);
+        // After a watch, the runner's cancellation is seen between two hops (the one in flight
+        // completes, so the version is in a stage the run can name).
+        if let Some(c) = cancel.as_mut()
+            && c.as_mut().now_or_never().is_some()
+        {
+            let here = lifecycle.display(&outcome.to_stage).to_string();
+            outcome.warnings.push(format!(
+                "The run was cancelled after the verification: nothing more was promoted, the version stays in {here}"
+            ));
+            not_reached(outcome, &path[start..]);
+            return Ok(());
+        }
+        // The next segment ends at the first stage that is watched (or the end of the path);
+        // once a watch listens for the runner's cancellation, at every stage.
+        let end = match cancel {
+            Some(_) => start + 1,
+            None => path[start..]
+                .iter()
+                .position(|s| verify_of(s).is_some())
+                .map_or(path.len(), |i| start + i + 1),
+        };
         let segment = &path[start..end];
         // Each stage's verdicts are printed as the walk reaches it, before its hop.
         let mut attested = Vec::new();
@@ -127,8 +155,13 @@ pub(super) async fn walk<A: AppTrustApi>(
             h.status == HopStatus::Done && &h.to == stage && outcome.to_stage == *stage
         });
         if let (Some(v), true) = (verify_of(stage), entered_now) {
+            // The hops so far are told before the watch's lines, in the order they happened.
+            for hop in &outcome.hops[*logged..] {
+                super::finish::log_hop(lifecycle, hop, log);
+            }
+            *logged = outcome.hops.len();
             let kept = outcome.result;
-            match watch(run, live, v, stage, outcome, log).await? {
+            match watch(run, live, v, stage, &mut cancel, outcome, log).await? {
                 Watched::GoOn => outcome.result = kept,
                 Watched::Stop => {
                     not_reached(outcome, &path[end..]);
@@ -154,6 +187,7 @@ async fn watch<A: AppTrustApi>(
     live: &Live<'_>,
     v: &Verify,
     stage: &str,
+    cancel: &mut Option<Cancel>,
     outcome: &mut Outcome,
     log: &mut impl Write,
 ) -> Result<Watched, Error> {
@@ -163,8 +197,9 @@ async fn watch<A: AppTrustApi>(
     if let Some(why) = &cut_short {
         outcome.warnings.push(why.clone());
     }
-    // Listening before saying the watch started: a cancellation from then on is seen.
-    let cancel = clock::cancelled();
+    // Listening before saying the watch started: a cancellation from then on is seen, during
+    // this watch and for the rest of the run.
+    let cancel = cancel.get_or_insert_with(|| Box::pin(clock::cancelled()));
     let _ = writeln!(
         log,
         "promote-action: verifying {name} for {}: {checks} check{} of {} gate{}, one every {}",
@@ -267,7 +302,7 @@ async fn checks_loop(
     v: &Verify,
     stage: &str,
     checks: u64,
-    cancel: impl std::future::Future<Output = ()>,
+    cancel: &mut Cancel,
     log: &mut impl Write,
 ) -> Checked {
     let started = clock.now();
@@ -275,12 +310,11 @@ async fn checks_loop(
         Duration::try_from(clock.now().duration_since(started)).unwrap_or(Duration::ZERO)
     };
     let mut gates = vec![GateWatch::default(); v.gates.len()];
-    tokio::pin!(cancel);
     let name = live.lifecycle.display(stage).to_string();
     for check in 1..=checks {
         tokio::select! {
             _ = clock.sleep(v.every) => {}
-            _ = &mut cancel => {
+            _ = cancel.as_mut() => {
                 return Checked { gates, made: check - 1, end: WatchEnd::Cancelled(into(clock)) };
             }
         }
@@ -289,7 +323,7 @@ async fn checks_loop(
         for (g, w) in v.gates.iter().zip(gates.iter_mut()) {
             let asked = tokio::select! {
                 e = probe::evidence(live, stage, g) => e,
-                _ = &mut cancel => {
+                _ = cancel.as_mut() => {
                     return Checked { gates, made: check - 1, end: WatchEnd::Cancelled(into(clock)) };
                 }
             };

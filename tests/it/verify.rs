@@ -421,11 +421,90 @@ fn a_watched_stage_on_the_way_is_verified_before_the_walk_goes_on() {
         "bookverse-QA"
     );
     assert_eq!(record["outcome"]["verification"][0]["ended"], "passed");
-    // QA was watched, three checks.
-    let watch = run.stdout.find("verifying QA").expect("watched");
-    let after = run
-        .stdout
-        .find("[3/3 at 3m] QA · verify: health")
-        .expect("three checks");
-    assert!(watch < after, "{}", run.stdout);
+    // QA was watched, three checks, and the log tells it in order: the hop into QA, the
+    // watch, then the hops after it.
+    let at = |line: &str| {
+        run.stdout
+            .find(line)
+            .unwrap_or_else(|| panic!("{line}: {}", run.stdout))
+    };
+    let into_qa = at("promote-action: DEV → QA: done");
+    let watch = at("verifying QA");
+    let after = at("[3/3 at 3m] QA · verify: health");
+    let on = at("promote-action: QA → STAGING: done");
+    assert!(
+        into_qa < watch && watch < after && after < on,
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_cancel_after_a_watch_stops_the_walk_before_the_next_hop() {
+    // The real clock and a slow network: QA's one check is a second away, each request 700 ms.
+    let sim = Sim::with_latency(Duration::from_millis(700));
+    let policy = format!(
+        "version: 1\nstages:\n  QA:\n    verify:\n      for: 1s\n      every: 1s\n      gates:\n        - health: {{ url: '{}{HEALTH_PATH}' }}\n",
+        sim.url
+    );
+    let mut a = Action::new(&sim, APP_INVENTORY);
+    a.input("version", "1.2.0")
+        .input("target-stage", "PROD")
+        .file(POLICY, &policy);
+    let mut cmd = a.command();
+    cmd.env_remove("PROMOTE_ACTION_NOW")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        seen.push_str(&line);
+        seen.push('\n');
+        // The watch's one check is done: the walk goes on to STAGING next.
+        if line.starts_with("[1/1 at 1s] QA · verify: health") {
+            break;
+        }
+    }
+    assert!(seen.contains("[1/1 at 1s] QA"), "{seen}");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    for line in lines {
+        seen.push_str(&line.expect("line"));
+        seen.push('\n');
+    }
+    let mut output = child.wait_with_output().expect("binary ends");
+    output.stdout = seen.into_bytes();
+    let run = a.collect(output);
+    // Before this fix the signal was swallowed once the watch had listened, and the walk went
+    // on to release.
+    let now = sim
+        .sim
+        .version(APP_INVENTORY, "1.2.0")
+        .map(|v| v.current_stage)
+        .unwrap_or_default();
+    assert!(
+        now == "bookverse-QA" || now == "bookverse-STAGING",
+        "stopped between hops, not at {now}: {}",
+        run.stdout
+    );
+    assert_eq!(requests_to(&sim, "/release"), 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "The run was cancelled after the verification: nothing more was promoted, the version stays in {}",
+            now.trim_start_matches("bookverse-")
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.out("to-stage"), now);
+    let hops = &run.record.as_ref().expect("record")["outcome"]["hops"];
+    let last = hops.as_array().and_then(|h| h.last()).expect("hops");
+    assert_eq!(last["to"], "PROD");
+    assert_eq!(last["status"], "not-reached", "{hops}");
 }
