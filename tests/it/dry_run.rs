@@ -202,11 +202,11 @@ fn one_question_at_a_time_asks_the_same() {
     assert_eq!(without_ids(&apart).len(), 4);
 }
 
-#[test]
-fn a_later_stage_whose_apptrust_policy_fails_blocks_that_hop_only() {
+/// A plan of 1.2.0 (in DEV) to PROD where AppTrust's own policy fails `stage`'s entry gate:
+/// blocked, exit 1, the version where it was.
+fn blocked_by_apptrust(stage: &str, why: &str) -> (Sim, Run) {
     let sim = Sim::start();
-    sim.sim
-        .set_stage_policy_failure("STAGING", Some("no pentest evidence".into()));
+    sim.sim.set_stage_policy_failure(stage, Some(why.into()));
     let run = plan(&sim, "1.2.0").run();
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert_eq!(run.out("result"), "blocked");
@@ -215,6 +215,12 @@ fn a_later_stage_whose_apptrust_policy_fails_blocks_that_hop_only() {
         "bookverse-DEV",
         "the version did not move"
     );
+    (sim, run)
+}
+
+#[test]
+fn a_later_stage_whose_apptrust_policy_fails_blocks_that_hop_only() {
+    let (sim, run) = blocked_by_apptrust("STAGING", "no pentest evidence");
     assert!(
         run.summary
             .contains("| STAGING | entry\\_gate | ❌ fail | no pentest evidence |"),
@@ -268,17 +274,7 @@ fn a_release_hop_is_asked_through_release_without_a_target() {
 
 #[test]
 fn an_apptrust_policy_that_fails_the_dry_run_blocks_the_plan_as_apptrusts_fail() {
-    let sim = Sim::start();
-    sim.sim
-        .set_stage_policy_failure("QA", Some("SBOM evidence is missing".into()));
-    let run = plan(&sim, "1.2.0").run();
-    assert_eq!(run.code, 1, "{}", run.stdout);
-    assert_eq!(run.out("result"), "blocked");
-    assert_eq!(
-        run.out("to-stage"),
-        "bookverse-DEV",
-        "the version did not move"
-    );
+    let (sim, run) = blocked_by_apptrust("QA", "SBOM evidence is missing");
     let lines = apptrust_lines(&run);
     assert!(
         lines

@@ -61,6 +61,41 @@ fn rollbacks(sim: &Sim) -> usize {
     requests_to(sim, "/rollback")
 }
 
+/// Runs `a` on the real clock and sends it SIGTERM `after` the first log line starting with
+/// `line`, as the runner does when a run is cancelled.
+fn cancelled_after(a: &Action, line: &str, after: Duration) -> crate::common::Run {
+    let mut cmd = a.command();
+    cmd.env_remove("PROMOTE_ACTION_NOW")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = String::new();
+    for l in lines.by_ref() {
+        let l = l.expect("line");
+        seen.push_str(&l);
+        seen.push('\n');
+        if l.starts_with(line) {
+            break;
+        }
+    }
+    assert!(seen.contains(line), "{seen}");
+    std::thread::sleep(after);
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    for l in lines {
+        seen.push_str(&l.expect("line"));
+        seen.push('\n');
+    }
+    let mut output = child.wait_with_output().expect("binary ends");
+    output.stdout = seen.into_bytes();
+    a.collect(output)
+}
+
 fn gates(run: &crate::common::Run) -> serde_json::Value {
     serde_json::from_str(run.out("gates")).expect("gates output is JSON")
 }
@@ -271,36 +306,11 @@ fn the_watch_is_cut_to_end_before_the_job() {
 fn a_cancelled_watch_leaves_the_version_where_it_is() {
     // The real clock: the first check is a minute away when the runner cancels.
     let (sim, a) = release(&["0.002"], "for: 10m\n      every: 1m", "rollback");
-    let mut cmd = a.command();
-    cmd.env_remove("PROMOTE_ACTION_NOW")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let mut seen = String::new();
-    for line in lines.by_ref() {
-        let line = line.expect("line");
-        seen.push_str(&line);
-        seen.push('\n');
-        if line.starts_with("promote-action: verifying PROD") {
-            break;
-        }
-    }
-    assert!(seen.contains("verifying PROD"), "{seen}");
-    std::thread::sleep(Duration::from_millis(200));
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    for line in lines {
-        seen.push_str(&line.expect("line"));
-        seen.push('\n');
-    }
-    let mut output = child.wait_with_output().expect("binary ends");
-    output.stdout = seen.into_bytes();
-    let run = a.collect(output);
+    let run = cancelled_after(
+        &a,
+        "promote-action: verifying PROD",
+        Duration::from_millis(200),
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.out("result"), "released");
     assert_eq!(stage(&sim), "PROD", "left where it is");
@@ -451,36 +461,8 @@ fn a_cancel_after_a_watch_stops_the_walk_before_the_next_hop() {
     a.input("version", "1.2.0")
         .input("target-stage", "PROD")
         .file(POLICY, &policy);
-    let mut cmd = a.command();
-    cmd.env_remove("PROMOTE_ACTION_NOW")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let mut seen = String::new();
-    for line in lines.by_ref() {
-        let line = line.expect("line");
-        seen.push_str(&line);
-        seen.push('\n');
-        // The watch's one check is done: the walk goes on to STAGING next.
-        if line.starts_with("[1/1 at 1s] QA · verify: health") {
-            break;
-        }
-    }
-    assert!(seen.contains("[1/1 at 1s] QA"), "{seen}");
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    for line in lines {
-        seen.push_str(&line.expect("line"));
-        seen.push('\n');
-    }
-    let mut output = child.wait_with_output().expect("binary ends");
-    output.stdout = seen.into_bytes();
-    let run = a.collect(output);
+    // The watch's one check is done: the walk goes on to STAGING next.
+    let run = cancelled_after(&a, "[1/1 at 1s] QA · verify: health", Duration::ZERO);
     // Before this fix the signal was swallowed once the watch had listened, and the walk went
     // on to release.
     let now = sim
