@@ -25,7 +25,7 @@ const LAYERS: &[&[&str]] = &[
 ];
 
 /// A module path, `["jfrog", "apptrust", "client"]`.
-type Module = Vec<String>;
+pub(crate) type Module = Vec<String>;
 
 /// Which file each file imports.
 type Edges = BTreeMap<Module, BTreeSet<Module>>;
@@ -37,7 +37,7 @@ struct Source {
     code: String,
 }
 
-fn src_dir() -> PathBuf {
+pub(crate) fn src_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
 
@@ -106,7 +106,7 @@ fn without_tests(text: &str) -> String {
 fn test_children(text: &str) -> Vec<Result<String, String>> {
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     lines
-        .windows(3)
+        .windows(2)
         .filter(|w| w[0] == "#[cfg(test)]")
         .filter_map(|w| {
             if let Some(file) = w[1].strip_prefix("#[path = \"") {
@@ -267,14 +267,18 @@ fn layer_of(module: &[String]) -> Option<usize> {
     LAYERS.iter().position(|l| l.contains(&top.as_str()))
 }
 
-fn house() -> (BTreeMap<Module, Source>, Edges) {
+/// Every file under `src/` (`main.rs` too) by module: whether it is a `mod.rs`, its text and
+/// path; and the modules that are test files (`#[cfg(test)] mod x;`, with or without `#[path]`).
+pub(crate) type Texts = BTreeMap<Module, (bool, String, PathBuf)>;
+
+pub(crate) fn read_src() -> (Texts, BTreeSet<Module>) {
     let mut all = Vec::new();
     rs_files(&src_dir(), &mut all);
     let mut texts = BTreeMap::new();
     let mut tests = BTreeSet::new();
-    for path in &all {
-        let text = std::fs::read_to_string(path).expect("read source");
-        let (module, is_mod_file) = module_of(path);
+    for path in all {
+        let text = std::fs::read_to_string(&path).expect("read source");
+        let (module, is_mod_file) = module_of(&path);
         let parent = if is_mod_file {
             module.clone()
         } else {
@@ -284,26 +288,28 @@ fn house() -> (BTreeMap<Module, Source>, Edges) {
             let mut m = parent.clone();
             match child {
                 Ok(name) => m.push(name),
-                // `#[path]` is relative to the declaring file's folder.
-                Err(file) => {
-                    let dir: Vec<String> = module_of(path).0;
-                    m = if is_mod_file {
-                        dir
-                    } else {
-                        dir[..dir.len() - 1].to_vec()
-                    };
-                    m.push(file.trim_end_matches(".rs").to_string());
-                }
+                // `#[path]` names a file in the declaring file's folder.
+                Err(file) => m.push(file.trim_end_matches(".rs").to_string()),
             }
             tests.insert(m);
         }
-        texts.insert(module, (is_mod_file, text));
+        texts.insert(module, (is_mod_file, text, path));
     }
+    (texts, tests)
+}
+
+/// Whether `module` is a test file or inside one.
+pub(crate) fn is_test(module: &[String], tests: &BTreeSet<Module>) -> bool {
+    (1..=module.len()).any(|n| tests.contains(&module[..n]))
+}
+
+fn house() -> (BTreeMap<Module, Source>, Edges) {
+    let (texts, tests) = read_src();
     let files: BTreeMap<Vec<String>, Source> = texts
         .into_iter()
         .filter(|(m, _)| m.first().is_none_or(|t| t != "main"))
-        .filter(|(m, _)| !(1..=m.len()).any(|n| tests.contains(&m[..n])))
-        .map(|(module, (is_mod_file, text))| {
+        .filter(|(m, _)| !is_test(m, &tests))
+        .map(|(module, (is_mod_file, text, _))| {
             let code = without_tests(&text);
             let source = Source {
                 module: module.clone(),

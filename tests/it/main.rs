@@ -47,6 +47,7 @@ mod regressions;
 mod rollback_to;
 mod schemas;
 mod selection;
+mod sizes;
 mod test_results;
 mod tls;
 mod unread;
