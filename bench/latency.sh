@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # On a real network (issue 24): the simulator adds LATENCY (default 50 ms, a hosted runner's
 # round trip to JFrog SaaS) to every answer, and the same run measures, median of RUNS (5):
-#   - a 4-hop promotion, bookverse-inventory 1.3.0 from no stage to PROD, with the demo's policy
-#     and reports (8 gates, one signed evidence record) — ours; ours with every read one at a
+#   - a 4-hop promotion, bookverse-inventory 1.3.0 from no stage to PROD, with the demo's
+#     report and evidence gates and reports (7 gates, one signed evidence record) — ours; ours with every read one at a
 #     time (PROMOTE_ACTION_SEQUENTIAL_READS=1, PROMOTE_ACTION_EVIDENCE_CONCURRENCY=1); and the
 #     BookVerse-style bash + curl + jq script (bench/bookverse-promote.sh: no gates, serial);
 #   - the evidence gate over 1,000 records (a `plan` of 1.2.0 whose gate requires them signed
@@ -55,7 +55,37 @@ SERIAL=(PROMOTE_ACTION_SEQUENTIAL_READS=1 PROMOTE_ACTION_EVIDENCE_CONCURRENCY=1)
 
 # Workspaces: the demo's policy and reports; a policy whose only gate is the 1,000 records.
 mkdir -p "$WORK/demo/.github/keys" "$WORK/demo/reports/junit" "$WORK/ev/.github/keys"
-cp demo/promotion-policy.yml "$WORK/demo/.github/promotion-policy.yml"
+# The demo's gates that read reports and JFrog evidence. Its live gates (bake time, health,
+# Prometheus, the verify watch) and GitHub's attestations need services the bench does not run,
+# and would measure those services, not the promotion.
+cat >"$WORK/demo/.github/promotion-policy.yml" <<'YAML'
+version: 1
+stages:
+  QA:
+    gates:
+      - name: unit tests
+        junit: { paths: ["reports/junit/**/*.xml"], max-failures: 0, min-tests: 5 }
+      - name: coverage
+        coverage: { path: reports/coverage.xml, min-line: 80, min-branch: 70 }
+      - name: signed test evidence
+        evidence:
+          required: ["https://in-toto.io/attestation/test-result/v0.1"]
+          signed-by: [.github/keys/bookverse-ci.pub]
+          where:
+            - { predicate-type: "https://in-toto.io/attestation/test-result/v0.1", pointer: /result, equals: PASSED }
+  STAGING:
+    gates:
+      - name: security scan
+        sarif: { paths: ["reports/*.sarif"], max-level: { error: 0, warning: 10 }, max-severity: { critical: 0, high: 0 } }
+      - name: performance
+        benchmark: { path: reports/bench.json, metric: mean, max: 2.0 }
+      - name: artifact integrity
+        integrity: {}
+  PROD:
+    gates:
+      - name: artifact integrity
+        integrity: {}
+YAML
 cp demo/keys/bookverse-ci.pub "$WORK/demo/.github/keys/"
 cp demo/reports/junit/pytest.xml "$WORK/demo/reports/junit/"
 cp demo/reports/coverage.xml demo/reports/bandit.sarif demo/reports/bench.json "$WORK/demo/reports/"

@@ -31,13 +31,20 @@ pub(super) async fn read<A: AppTrustApi>(
             .map(|r| format!("{}/{r}", ctx.server_url.trim_end_matches('/'))),
         ..ChangeSet::default()
     };
-    let versions = match api.list_versions(app).await {
+    // The version list and the candidate's properties do not need each other.
+    let (versions, candidate_props) = super::reads::both(
+        run.settings.sequential_reads,
+        api.list_versions(app),
+        api.version_properties(app, candidate),
+    )
+    .await;
+    let versions = match versions {
         Ok(v) => v,
         Err(e) => return warn(set, e.to_string()),
     };
     // The candidate's own commit: recorded by an earlier promotion, else this run's. Unread,
     // it stays unknown: the run's commit would overwrite a recorded one.
-    set.head_commit = match api.version_properties(app, candidate).await {
+    set.head_commit = match candidate_props {
         Ok(p) => commit_of(p.get(COMMIT_PROPERTY)).or_else(|| run_commit(ctx)),
         Err(e) => {
             return warn(

@@ -75,7 +75,15 @@ pub(super) async fn promote<A: AppTrustApi>(
         let mask = settings.mask_secrets;
         probe::mask_tokens(policy, &path, ctx, &settings.client, mask, log);
     }
-    let (stop, mut verdicts, dry_runs) = read_and_decide(
+    // What the version would change in the target stage is read beside the decisions (neither
+    // needs the other), before anything moves (after, the candidate is there).
+    let changes = async {
+        match &outcome.target_stage {
+            Some(stage) => Some(super::changes::read(run, stage, &content.version).await),
+            None => None,
+        }
+    };
+    let decide = read_and_decide(
         run,
         policy,
         &path,
@@ -83,19 +91,18 @@ pub(super) async fn promote<A: AppTrustApi>(
         not_ready.is_some(),
         plan_only,
         &live,
-    )
-    .await?;
+    );
+    let (decided, changes) = reads::both(settings.sequential_reads, decide, changes).await;
+    let (stop, mut verdicts, dry_runs) = decided?;
+    if let Some((set, warning)) = changes {
+        outcome.changes = Some(set);
+        outcome.warnings.extend(warning);
+    }
     let stopped = stop.clone().filter(check_stop::stops);
     let first_rows: Vec<_> = not_ready.iter().chain(stop.iter()).cloned().collect();
     if !first_rows.is_empty() {
         let verdict: &mut StageVerdict = verdicts.entry(first).or_default();
         verdict.gates.splice(0..0, first_rows);
-    }
-    // What it changes in the target stage, before anything moves (after, the candidate is there).
-    if let Some(stage) = &outcome.target_stage {
-        let (set, warning) = super::changes::read(run, stage, &content.version).await;
-        outcome.changes = Some(set);
-        outcome.warnings.extend(warning);
     }
     if plan_only {
         report_plan(run, &content, &path, &dry_runs, &verdicts, outcome, log);

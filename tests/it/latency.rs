@@ -64,7 +64,8 @@ fn plan_network(env: &[(&str, &str)]) -> (u64, u64) {
 
 #[test]
 fn independent_reads_go_out_together_and_only_the_clock_can_tell() {
-    // Lifecycle + version, content, then AQL → GraphQL → five downloads beside the dry run.
+    // Lifecycle + version, content, then AQL → GraphQL → five downloads beside the dry run and
+    // the change set.
     let (requests, together) = plan_network(&[]);
     let (same, apart) = plan_network(&[
         ("PROMOTE_ACTION_SEQUENTIAL_READS", "1"),
@@ -78,5 +79,11 @@ fn independent_reads_go_out_together_and_only_the_clock_can_tell() {
     assert!(
         together + 5 <= apart,
         "together {together} of {requests} round trips waited for in sequence, apart {apart}"
+    );
+    // The change set's reads (the stage's version list beside the candidate's properties) go
+    // out with the gathering, not after it: four in sequence, where they made it six.
+    assert!(
+        together <= 4,
+        "together {together} of {requests} round trips waited for in sequence"
     );
 }
