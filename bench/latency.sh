@@ -147,7 +147,7 @@ row() { # label json name requests path peer-median
 echo
 echo "| at $LATENCY per round trip, median of $RUNS | wall | requests | one after another | faster than the script |"
 echo "|---|---:|---:|---:|---:|"
-row "4-hop promotion, ours (8 gates)" "$WORK/promote.json" ours "$p_req" "$p_path"
+row "4-hop promotion, ours (7 gates)" "$WORK/promote.json" ours "$p_req" "$p_path"
 row "4-hop promotion, ours one request at a time" "$WORK/promote.json" serial "$ps_req" "$ps_path"
 row "4-hop promotion, bash + curl + jq (no gates)" "$WORK/promote.json" peer "$peer_req" "$peer_req"
 row "evidence gate, 1,000 records, ours" "$WORK/evidence.json" ours "$e_req" "$e_path"
