@@ -10,7 +10,7 @@
 //!
 //! Pure: no I/O, no clock. The facts are gathered by `action::attestations_read`.
 
-use super::{GateEval, GateResult, GateStatus, plural};
+use super::{GateEval, GateResult, GateStatus, pass_fail, plural};
 use crate::policy::{AttestationSubjects, Gate};
 use crate::sigstore::{Failure, Identity, Verified};
 
@@ -174,25 +174,14 @@ pub(super) fn evaluate(
         failure_detail(spec.predicate_type, spec.subjects, facts, &failed)
     };
     GateEval {
-        result: GateResult {
-            stage: stage.to_string(),
-            gate: gate.name.clone(),
-            kind: gate.spec.kind().to_string(),
-            status: if ok {
-                GateStatus::Pass
-            } else {
-                GateStatus::Fail
-            },
+        attestations: rows,
+        warnings,
+        ..GateEval::from(GateResult {
             detail,
             figure,
             threshold: threshold(spec.predicate_type, spec.subjects, spec.identity),
-        },
-        findings: Vec::new(),
-        findings_total: 0,
-        evidence: Vec::new(),
-        attestations: rows,
-        warnings,
-        tests: None,
+            ..GateResult::of(stage, gate, pass_fail(ok))
+        })
     }
 }
 

@@ -96,21 +96,16 @@ fn from_decision(
 ) -> GateEval {
     let (status, figure, threshold, detail, findings, findings_total) = decision;
     GateEval {
-        result: GateResult {
-            stage: stage.to_string(),
-            gate: gate.name.clone(),
-            kind: gate.spec.kind().to_string(),
-            status,
+        findings,
+        findings_total,
+        warnings,
+        tests,
+        ..GateEval::from(GateResult {
             detail,
             figure,
             threshold,
-        },
-        findings,
-        findings_total,
-        evidence: Vec::new(),
-        attestations: Vec::new(),
-        warnings,
-        tests,
+            ..GateResult::of(stage, gate, status)
+        })
     }
 }
 

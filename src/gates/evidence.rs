@@ -9,7 +9,7 @@
 //! ignores older ones — a later scan that found problems is never outvoted by an earlier clean
 //! one — and `any` lets one record that meets every condition suffice.
 
-use super::{GateEval, thousands};
+use super::{GateEval, pass_fail, thousands};
 use crate::gates::facts::{AttachedFacts, JudgedRecord};
 use crate::gates::{EvidenceRow, GateResult, GateStatus};
 use crate::policy::{EvidenceCondition, Gate, RecordsRule};
@@ -128,25 +128,14 @@ pub(super) fn evaluate(
         if n == 1 { "" } else { "s" }
     );
     GateEval {
-        result: GateResult {
-            stage: stage.to_string(),
-            gate: gate.name.clone(),
-            kind: gate.spec.kind().to_string(),
-            status: if ok {
-                GateStatus::Pass
-            } else {
-                GateStatus::Fail
-            },
+        evidence: rows,
+        warnings,
+        ..GateEval::from(GateResult {
             detail,
             figure,
             threshold: threshold(&spec),
-        },
-        findings: Vec::new(),
-        findings_total: 0,
-        evidence: rows,
-        attestations: Vec::new(),
-        warnings,
-        tests: None,
+            ..GateResult::of(stage, gate, pass_fail(ok))
+        })
     }
 }
 

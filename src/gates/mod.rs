@@ -81,25 +81,29 @@ pub(crate) fn pct(p: f64) -> String {
     format!("{p:.1} %")
 }
 
+impl From<GateResult> for GateEval {
+    /// A verdict with nothing behind it: no findings, records, attestations or warnings.
+    fn from(result: GateResult) -> Self {
+        GateEval {
+            result,
+            findings: Vec::new(),
+            findings_total: 0,
+            evidence: Vec::new(),
+            attestations: Vec::new(),
+            warnings: Vec::new(),
+            tests: None,
+        }
+    }
+}
+
 /// A gate marked skipped (hotfix, or evaluation not reached).
 pub(crate) fn skipped(stage: &str, gate: &Gate, why: &str) -> GateEval {
-    GateEval {
-        result: GateResult {
-            stage: stage.to_string(),
-            gate: gate.name.clone(),
-            kind: gate.spec.kind().to_string(),
-            status: GateStatus::Skip,
-            detail: why.to_string(),
-            figure: "—".into(),
-            threshold: "—".into(),
-        },
-        findings: Vec::new(),
-        findings_total: 0,
-        evidence: Vec::new(),
-        attestations: Vec::new(),
-        warnings: Vec::new(),
-        tests: None,
-    }
+    GateEval::from(GateResult {
+        detail: why.to_string(),
+        figure: "—".into(),
+        threshold: "—".into(),
+        ..GateResult::of(stage, gate, GateStatus::Skip)
+    })
 }
 
 /// The figure of a gate that had nothing to judge (its fact could not be gathered); the

@@ -275,11 +275,7 @@ fn approvals_row(
         stage,
         "approvals",
         "approvals",
-        if n >= a.min {
-            GateStatus::Pass
-        } else {
-            GateStatus::Fail
-        },
+        gates::pass_fail(n >= a.min),
         format!("{n} distinct"),
         format!("≥ {} distinct", a.min),
         detail,

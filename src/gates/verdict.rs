@@ -1,6 +1,8 @@
 //! What the decisions produce: one gate's result and the failing items behind it — the values
 //! promotion acts on and every reporter renders (a whole stage's, in `stage_verdict.rs`).
 
+use crate::policy::Gate;
+
 /// Verdict of one gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -34,6 +36,22 @@ pub struct GateResult {
     /// Threshold, human readable.
     #[serde(skip)]
     pub threshold: String,
+}
+
+impl GateResult {
+    /// A policy gate's row at `stage`: its name and kind from the policy, with `status`; the
+    /// caller fills in the figure, threshold and reason.
+    pub(crate) fn of(stage: &str, gate: &Gate, status: GateStatus) -> Self {
+        GateResult {
+            stage: stage.to_string(),
+            gate: gate.name.clone(),
+            kind: gate.spec.kind().to_string(),
+            status,
+            detail: String::new(),
+            figure: String::new(),
+            threshold: String::new(),
+        }
+    }
 }
 
 /// How loud a failing item is: the level of the annotation that shows it.

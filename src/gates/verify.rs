@@ -145,13 +145,11 @@ fn row(
         (GateStatus::Warn, "not verified".to_string(), detail)
     };
     GateResult {
-        stage: stage.to_string(),
         gate: format!("verify: {}", gate.name),
-        kind: gate.spec.kind().to_string(),
-        status,
         detail,
         figure,
         threshold: threshold_of(&gate.spec),
+        ..GateResult::of(stage, gate, status)
     }
 }
 
