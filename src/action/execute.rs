@@ -13,6 +13,7 @@ use crate::github::GitHubClient;
 use crate::inputs::{Command, Inputs, RunContext};
 use crate::jfrog::apptrust::AppTrustApi;
 use crate::jfrog::evidence::EvidenceClient;
+use crate::lifecycle::Lifecycle;
 use crate::promotion::outcome::{Outcome, RunResult};
 
 /// Executes the command; never fails: errors are recorded in the outcome.
@@ -40,28 +41,54 @@ pub(crate) async fn execute<A: AppTrustApi>(
             "PROMOTE_ACTION_NOW is set: windows, freezes and bake times were evaluated at {now}, not at the current time"
         ));
     }
-    let others = Others { evidence, github };
-    if let Err(e) = execute_inner(inputs, ctx, api, others, settings, &mut outcome, log).await {
+    let handed = Handed {
+        inputs,
+        ctx,
+        settings,
+        api,
+        evidence,
+        github,
+    };
+    if let Err(e) = execute_inner(&handed, &mut outcome, log).await {
         outcome.fail(&e);
     }
     outcome
 }
 
-/// The remotes besides AppTrust: JFrog's evidence service and GitHub.
-struct Others<'a> {
+/// What a command is handed besides the lifecycle, which is read first.
+struct Handed<'a, A> {
+    inputs: &'a Inputs,
+    ctx: &'a RunContext,
+    settings: &'a Settings,
+    api: &'a A,
     evidence: &'a EvidenceClient,
     github: &'a Result<GitHubClient, String>,
 }
 
+impl<'a, A> Handed<'a, A> {
+    /// The run a command is handed once `lifecycle` is read.
+    fn run<'b>(&self, lifecycle: &'b Lifecycle) -> Run<'b, A>
+    where
+        'a: 'b,
+    {
+        Run {
+            inputs: self.inputs,
+            ctx: self.ctx,
+            settings: self.settings,
+            api: self.api,
+            evidence: self.evidence,
+            github: self.github,
+            lifecycle,
+        }
+    }
+}
+
 async fn execute_inner<A: AppTrustApi>(
-    inputs: &Inputs,
-    ctx: &RunContext,
-    api: &A,
-    others: Others<'_>,
-    settings: &Settings,
+    handed: &Handed<'_, A>,
     outcome: &mut Outcome,
     log: &mut impl Write,
 ) -> Result<(), Error> {
+    let (inputs, ctx, settings, api) = (handed.inputs, handed.ctx, handed.settings, handed.api);
     // Policy errors are input errors: report them before touching JFrog.
     let policy = match inputs.command {
         // A rollback to a version (or its plan) judges no gates.
@@ -74,15 +101,7 @@ async fn execute_inner<A: AppTrustApi>(
         // A stage rolled back to a version (or its plan): the versions are found in the stage.
         let lifecycle = api.lifecycle(inputs.project.as_deref()).await?;
         outcome.lifecycle = Some(lifecycle.clone());
-        let run = Run {
-            inputs,
-            ctx,
-            settings,
-            api,
-            evidence: others.evidence,
-            github: others.github,
-            lifecycle: &lifecycle,
-        };
+        let run = handed.run(&lifecycle);
         return super::rollback_to::rollback_to(&run, to, outcome, log).await;
     }
     // The lifecycle and the version do not need each other: both are read at once.
@@ -114,15 +133,7 @@ async fn execute_inner<A: AppTrustApi>(
     outcome.to_stage = content.current_stage.clone();
     outcome.stage_read = true;
     outcome.release_status = content.release_status.clone();
-    let run = Run {
-        inputs,
-        ctx,
-        settings,
-        api,
-        evidence: others.evidence,
-        github: others.github,
-        lifecycle: &lifecycle,
-    };
+    let run = handed.run(&lifecycle);
     match inputs.command {
         Command::Status => {
             outcome.history = api.promotions(&inputs.application, &version).await?;
