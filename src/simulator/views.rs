@@ -224,17 +224,7 @@ impl State {
             "version" => list.sort_by(|a, b| a.version.cmp(&b.version)),
             _ => list.sort_by_key(|v| v.created_millis),
         }
-        if !q.order_asc {
-            list.reverse();
-        }
-        let total = list.len();
-        let page: Vec<Value> = list
-            .into_iter()
-            .skip(q.offset)
-            .take(q.limit)
-            .map(VersionState::summary)
-            .collect();
-        Ok(json!({"versions": page, "total": total, "limit": q.limit, "offset": q.offset}))
+        Ok(page("versions", list, q, VersionState::summary))
     }
 
     pub(crate) fn version_json(&self, app: &str, version: &str) -> Result<Value, ApiError> {
@@ -299,40 +289,30 @@ impl State {
     ) -> Result<Value, ApiError> {
         let v = self.version(app, version)?;
         let project_key = self.application(app)?.project_key.clone();
-        let mut list: Vec<&PromotionRecord> = v.history.iter().collect();
-        if !q.order_asc {
-            list.reverse();
-        }
-        let total = list.len();
-        let page: Vec<Value> = list
-            .into_iter()
-            .skip(q.offset)
-            .take(q.limit)
-            .map(|r| {
-                let mut item = json!({
-                    "status": r.status,
-                    "project_key": project_key,
-                    "application_key": v.application_key,
-                    "application_version": v.version,
-                    "source_stage": r.source_stage,
-                    "target_stage": r.target_stage,
-                    "promotion_type": r.promotion_type,
-                    "promoted_by": r.promoted_by,
-                    "promoted": iso(r.created_millis),
-                    "created_millis": r.created_millis,
-                });
-                if let Some(o) = item.as_object_mut() {
-                    if let Some(e) = &r.evaluations {
-                        o.insert("evaluations".into(), json!(e));
-                    }
-                    if let Some(m) = r.message.as_ref().filter(|_| include_message) {
-                        o.insert("messages".into(), json!([{"text": m}]));
-                    }
+        let list: Vec<&PromotionRecord> = v.history.iter().collect();
+        Ok(page("promotions", list, q, |r| {
+            let mut item = json!({
+                "status": r.status,
+                "project_key": project_key,
+                "application_key": v.application_key,
+                "application_version": v.version,
+                "source_stage": r.source_stage,
+                "target_stage": r.target_stage,
+                "promotion_type": r.promotion_type,
+                "promoted_by": r.promoted_by,
+                "promoted": iso(r.created_millis),
+                "created_millis": r.created_millis,
+            });
+            if let Some(o) = item.as_object_mut() {
+                if let Some(e) = &r.evaluations {
+                    o.insert("evaluations".into(), json!(e));
                 }
-                item
-            })
-            .collect();
-        Ok(json!({"promotions": page, "total": total, "limit": q.limit, "offset": q.offset}))
+                if let Some(m) = r.message.as_ref().filter(|_| include_message) {
+                    o.insert("messages".into(), json!([{"text": m}]));
+                }
+            }
+            item
+        }))
     }
 
     pub(crate) fn promotion_detail_json(
@@ -367,4 +347,20 @@ impl State {
             "artifacts": artifacts,
         }))
     }
+}
+
+/// The page of `list` that `q` asks for, newest first unless `order_asc`, as the list endpoints
+/// answer: `{<key>: [items], total, limit, offset}`.
+fn page<T>(key: &str, mut list: Vec<T>, q: &ListQuery, item: impl FnMut(T) -> Value) -> Value {
+    if !q.order_asc {
+        list.reverse();
+    }
+    let total = list.len();
+    let page: Vec<Value> = list
+        .into_iter()
+        .skip(q.offset)
+        .take(q.limit)
+        .map(item)
+        .collect();
+    json!({key: page, "total": total, "limit": q.limit, "offset": q.offset})
 }

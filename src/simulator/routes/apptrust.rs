@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -112,53 +113,68 @@ pub(super) async fn patch_version(
     )
 }
 
-pub(super) async fn promote(
-    State(sim): State<Simulator>,
-    Path((app, version)): Path<(String, String)>,
-    Query(q): Q,
-    Extension(user): Extension<AuthUser>,
+/// What the operation endpoints (promote, release, rollback) read from a request, in the order
+/// the handler's own extractors would: the path, the query, the caller, then the body.
+pub(super) struct OpRequest {
+    app: String,
+    version: String,
+    q: HashMap<String, String>,
+    user: AuthUser,
     body: Bytes,
-) -> Response {
-    promote_like(&sim, &app, &version, &q, &user, &body, Operation::Promote)
 }
 
-pub(super) async fn release(
-    State(sim): State<Simulator>,
-    Path((app, version)): Path<(String, String)>,
-    Query(q): Q,
-    Extension(user): Extension<AuthUser>,
-    body: Bytes,
-) -> Response {
-    promote_like(&sim, &app, &version, &q, &user, &body, Operation::Release)
+impl FromRequest<Simulator> for OpRequest {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, sim: &Simulator) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Path((app, version)) = part::<Path<(String, String)>>(&mut parts, sim).await?;
+        let Query(q) = part::<Q>(&mut parts, sim).await?;
+        let Extension(user) = part::<Extension<AuthUser>>(&mut parts, sim).await?;
+        let body = Bytes::from_request(Request::from_parts(parts, body), sim)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(OpRequest {
+            app,
+            version,
+            q,
+            user,
+            body,
+        })
+    }
 }
 
-fn promote_like(
+/// One extractor of an [`OpRequest`], its rejection answered as the handler would answer it.
+async fn part<T: FromRequestParts<Simulator>>(
+    parts: &mut Parts,
     sim: &Simulator,
-    app: &str,
-    version: &str,
-    q: &HashMap<String, String>,
-    user: &AuthUser,
-    body: &[u8],
-    op: Operation,
-) -> Response {
+) -> Result<T, Response> {
+    T::from_request_parts(parts, sim)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+pub(super) async fn promote(State(sim): State<Simulator>, r: OpRequest) -> Response {
+    promote_like(&sim, &r, Operation::Promote)
+}
+
+pub(super) async fn release(State(sim): State<Simulator>, r: OpRequest) -> Response {
+    promote_like(&sim, &r, Operation::Release)
+}
+
+fn promote_like(sim: &Simulator, r: &OpRequest, op: Operation) -> Response {
     answer_op((|| {
-        let ctx = op_context(sim, q, user)?;
-        let body: PromoteBody = parse_body(body)?;
-        sim.with_state(|s| s.promote(app, version, &body, op, &ctx))
+        let ctx = op_context(sim, &r.q, &r.user)?;
+        let body: PromoteBody = parse_body(&r.body)?;
+        sim.with_state(|s| s.promote(&r.app, &r.version, &body, op, &ctx))
     })())
 }
 
-pub(super) async fn rollback(
-    State(sim): State<Simulator>,
-    Path((app, version)): Path<(String, String)>,
-    Query(q): Q,
-    Extension(user): Extension<AuthUser>,
-    body: Bytes,
-) -> Response {
+pub(super) async fn rollback(State(sim): State<Simulator>, r: OpRequest) -> Response {
     answer_op((|| {
-        let ctx = op_context(&sim, &q, &user)?;
-        let body: RollbackBody = parse_body(&body)?;
-        sim.with_state(|s| s.rollback(&app, &version, &body, &ctx))
+        let ctx = op_context(&sim, &r.q, &r.user)?;
+        let body: RollbackBody = parse_body(&r.body)?;
+        sim.with_state(|s| s.rollback(&r.app, &r.version, &body, &ctx))
     })())
 }
 
