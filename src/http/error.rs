@@ -37,18 +37,29 @@ pub enum RemoteErrorKind {
 }
 
 impl RemoteError {
+    /// A failure of `kind` in call `operation`: what happened, and the advice (prefixed with
+    /// "; ", or empty).
+    pub(crate) fn new(
+        kind: RemoteErrorKind,
+        operation: impl Into<String>,
+        what: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        RemoteError {
+            operation: operation.into(),
+            kind,
+            what: what.into(),
+            hint: hint.into(),
+        }
+    }
+
     /// A transport-level failure with the given advice.
     pub(crate) fn transport(
         operation: impl Into<String>,
         what: impl Into<String>,
         hint: &str,
     ) -> Self {
-        RemoteError {
-            operation: operation.into(),
-            kind: RemoteErrorKind::Transport,
-            what: what.into(),
-            hint: hint.to_string(),
-        }
+        Self::new(RemoteErrorKind::Transport, operation, what, hint)
     }
 
     /// An answer that is not the documented shape.
@@ -57,12 +68,7 @@ impl RemoteError {
         what: impl Into<String>,
         hint: &str,
     ) -> Self {
-        RemoteError {
-            operation: operation.into(),
-            kind: RemoteErrorKind::Decode,
-            what: what.into(),
-            hint: hint.to_string(),
-        }
+        Self::new(RemoteErrorKind::Decode, operation, what, hint)
     }
 
     /// Whether the request may have reached the server and taken effect even though no

@@ -303,12 +303,9 @@ impl Remote {
                     format!("the answer is larger than {limit} bytes"),
                     "; the server sent far more than this call expects",
                 ),
-                Stop::Budget(what) | Stop::TooSlow(what) => RemoteError {
-                    operation: op.to_string(),
-                    kind: RemoteErrorKind::Limit,
-                    what,
-                    hint: String::new(),
-                },
+                Stop::Budget(what) | Stop::TooSlow(what) => {
+                    RemoteError::new(RemoteErrorKind::Limit, op, what, "")
+                }
                 Stop::Transport(e) => self.transport_error(op, &e),
             })?;
         let text = String::from_utf8(bytes)
@@ -425,12 +422,12 @@ impl Remote {
             Some(wait) => self.advice.wait_hint(wait),
             None => (self.advice.status)(reply.status).to_string(),
         };
-        RemoteError {
-            operation: op.to_string(),
-            kind: RemoteErrorKind::Status(reply.status),
-            what: format!("HTTP {}{server}", reply.status),
+        RemoteError::new(
+            RemoteErrorKind::Status(reply.status),
+            op,
+            format!("HTTP {}{server}", reply.status),
             hint,
-        }
+        )
     }
 
     fn transport_error(&self, op: &str, e: &reqwest::Error) -> RemoteError {
@@ -444,19 +441,18 @@ impl Remote {
         }
         let what = self.options.redactor.redact_owned(what);
         if e.is_timeout() {
-            RemoteError {
-                operation: op.to_string(),
-                kind: RemoteErrorKind::Timeout,
-                what: format!("no answer within {} s", self.options.timeout.as_secs_f32()),
-                hint: self.advice.timeout.to_string(),
-            }
+            RemoteError::new(
+                RemoteErrorKind::Timeout,
+                op,
+                format!("no answer within {} s", self.options.timeout.as_secs_f32()),
+                self.advice.timeout,
+            )
         } else if e.is_body() || e.is_decode() {
-            RemoteError {
-                operation: op.to_string(),
-                kind: RemoteErrorKind::Transport,
-                what: format!("the connection broke while reading the answer ({what})"),
-                hint: self.advice.broken.to_string(),
-            }
+            RemoteError::transport(
+                op,
+                format!("the connection broke while reading the answer ({what})"),
+                self.advice.broken,
+            )
         } else {
             RemoteError::transport(op, what, self.advice.transport)
         }

@@ -244,12 +244,12 @@ fn worded_error(op: &str, status: u16, kind: &str, words: &str) -> Answer {
             },
         ),
     };
-    Answer::Remote(Some(RemoteError {
-        operation: op.to_string(),
-        kind: RemoteErrorKind::Status(status),
-        what: format!("{what} ({kind}){said}"),
-        hint: hint.to_string(),
-    }))
+    Answer::Remote(Some(RemoteError::new(
+        RemoteErrorKind::Status(status),
+        op,
+        format!("{what} ({kind}){said}"),
+        hint,
+    )))
 }
 
 #[cfg(test)]

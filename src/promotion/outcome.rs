@@ -4,7 +4,7 @@
 //! record and the exit status are all pure functions of it, so they can never disagree.
 
 use crate::error::Place;
-use crate::gates::{EvidenceRow, Finding, GateResult, GateStatus, TestsReport};
+use crate::gates::{EvidenceRow, Finding, GateResult, GateStatus, StageVerdict, TestsReport};
 use crate::inputs::Command;
 use crate::jfrog::apptrust::{Evaluation, PromotionEntry};
 use crate::lifecycle::{HopAction, Lifecycle};
@@ -250,6 +250,17 @@ impl Outcome {
             verification: Vec::new(),
             network: None,
         }
+    }
+
+    /// Takes in what a stage's gates said: their rows, the evidence records and tests reports
+    /// behind them, warnings and findings (whether it defers the run is the caller's to read).
+    pub(crate) fn add_verdict(&mut self, verdict: StageVerdict) {
+        self.gates.extend(verdict.gates);
+        self.evidence.extend(verdict.evidence);
+        self.tests.extend(verdict.tests);
+        self.warnings.extend(verdict.warnings);
+        self.findings.extend(verdict.findings);
+        self.findings_total += verdict.findings_total;
     }
 
     /// Marks the run failed with an error.

@@ -91,12 +91,7 @@ pub fn plan<G>(
         } else {
             (HopStatus::Planned, String::new())
         };
-        outcome.gates.extend(verdict.gates);
-        outcome.evidence.extend(verdict.evidence);
-        outcome.tests.extend(verdict.tests);
-        outcome.warnings.extend(verdict.warnings);
-        outcome.findings.extend(verdict.findings);
-        outcome.findings_total += verdict.findings_total;
+        outcome.add_verdict(verdict);
         outcome.hops.push(Hop {
             from: from.clone(),
             to: stage.clone(),

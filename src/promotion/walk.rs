@@ -99,12 +99,7 @@ impl<A: AppTrustApi> Walk<'_, A> {
             return None;
         }
         let gates_failed = verdict.gates.iter().any(|g| g.status == GateStatus::Fail);
-        outcome.gates.extend(verdict.gates);
-        outcome.evidence.extend(verdict.evidence);
-        outcome.tests.extend(verdict.tests);
-        outcome.warnings.extend(verdict.warnings);
-        outcome.findings.extend(verdict.findings);
-        outcome.findings_total += verdict.findings_total;
+        outcome.add_verdict(verdict);
         if gates_failed {
             hop.status = HopStatus::Blocked;
             hop.message = format!("gates for {shown} failed; nothing was promoted to it");

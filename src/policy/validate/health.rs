@@ -204,16 +204,7 @@ impl Ctx<'_> {
         required: bool,
         what: &str,
     ) -> Result<(Option<f64>, Option<f64>), PolicyError> {
-        for (k, v) in [("max", max), ("min", min)] {
-            if let Some(v) = v.filter(|v| !v.is_finite()) {
-                return Err(self.invalid(
-                    &p.key(k),
-                    At::Value,
-                    format!("`{k}` is {v}, but must be a finite number"),
-                    "Write a plain number.",
-                ));
-            }
-        }
+        self.finite(p, &[("max", max), ("min", min)])?;
         if required && min.is_none() && max.is_none() {
             return Err(self.err(
                 ErrorKind::MissingKey,
