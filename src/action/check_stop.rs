@@ -10,7 +10,6 @@ use crate::github::GitHubClient;
 use crate::inputs::{Inputs, RunContext};
 use crate::lifecycle::Lifecycle;
 use crate::policy::Policy;
-use crate::promotion::outcome::{HopStatus, Outcome};
 
 /// The `emergency-stop` row for `path` (full stage names, non-empty), or `None` when the policy
 /// has no `emergency-stop`.
@@ -52,21 +51,6 @@ async fn read(
         .open_issues_labelled(repo, label)
         .await
         .map_err(|e| e.to_string())
-}
-
-/// Names the stop on the hop it blocked, so the hop line and the summary say why.
-pub(super) fn name_on_blocked_hop(outcome: &mut Outcome, lifecycle: &Lifecycle, row: &GateResult) {
-    if let Some(hop) = outcome
-        .hops
-        .iter_mut()
-        .find(|h| h.status == HopStatus::Blocked && h.to == row.stage)
-    {
-        hop.message = format!(
-            "emergency stop: {}; nothing was promoted to {}",
-            row.detail,
-            lifecycle.display(&row.stage)
-        );
-    }
 }
 
 /// Whether `row` stops the run.

@@ -14,9 +14,8 @@ use crate::gates::stage::{self, RunFacts};
 use crate::gates::{Finding, GateResult, GateStatus, Severity, StageVerdict, readiness};
 use crate::inputs::Command;
 use crate::jfrog::apptrust::{AppTrustApi, VersionContent};
-use crate::lifecycle::Lifecycle;
 use crate::policy::Policy;
-use crate::promotion::outcome::{HopStatus, Outcome, RunResult};
+use crate::promotion::outcome::{Outcome, RunResult};
 use crate::promotion::{self, WalkOptions, audit};
 use crate::report;
 
@@ -124,9 +123,10 @@ pub(super) async fn promote<A: AppTrustApi>(
     )
     .await;
     if let Some(row) = &stopped {
-        check_stop::name_on_blocked_hop(outcome, lifecycle, row);
+        let why = format!("emergency stop: {}", row.detail);
+        outcome.name_on_blocked_hop(lifecycle, &row.stage, &why);
     } else if let Some(row) = &not_ready {
-        name_on_blocked_hop(outcome, lifecycle, row);
+        outcome.name_on_blocked_hop(lifecycle, &row.stage, &row.detail);
     }
     let audit = audit_context(inputs, ctx, settings);
     let warnings = audit::record_hops(api, outcome, &audit).await;
@@ -385,20 +385,4 @@ async fn decide<A: AppTrustApi>(
         verdict.findings_total += 1;
     }
     Ok(verdicts)
-}
-
-/// Names the not-ready version on the hop it blocked, so the hop line and the summary say what
-/// to wait for.
-fn name_on_blocked_hop(outcome: &mut Outcome, lifecycle: &Lifecycle, row: &GateResult) {
-    if let Some(hop) = outcome
-        .hops
-        .iter_mut()
-        .find(|h| h.status == HopStatus::Blocked && h.to == row.stage)
-    {
-        hop.message = format!(
-            "{}; nothing was promoted to {}",
-            row.detail,
-            lifecycle.display(&row.stage)
-        );
-    }
 }

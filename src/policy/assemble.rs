@@ -88,38 +88,24 @@ impl StageInput {
 
     /// An entry read in one piece; `shape` says which keys it writes.
     fn whole(key: &str, path: KeyPath, raw: RawStage, shape: &Shape) -> Self {
-        let field = |k: &str| shape.has(k).then(|| path.key(k));
         let mut s = StageInput::empty(key, path.clone());
-        s.gates = field("gates").map(|path| Field {
-            path,
-            value: indexed(raw.gates),
-        });
-        s.approvals = field("approvals").map(|path| Field {
-            path,
-            value: raw.approvals,
-        });
-        s.windows = field("windows").map(|path| Field {
-            path,
-            value: indexed(raw.windows),
-        });
-        s.freezes = field("freezes").map(|path| Field {
-            path,
-            value: indexed(raw.freezes),
-        });
-        s.on_window_closed = field("on-window-closed").map(|path| Field {
-            path,
-            value: raw.on_window_closed,
-        });
-        s.hotfix = field("hotfix").map(|path| Field {
-            path,
-            value: raw.hotfix,
-        });
-        s.verify = field("verify").map(|path| Field {
-            path,
-            value: raw.verify,
-        });
+        s.gates = field(shape, &path, "gates", indexed(raw.gates));
+        s.approvals = field(shape, &path, "approvals", raw.approvals);
+        s.windows = field(shape, &path, "windows", indexed(raw.windows));
+        s.freezes = field(shape, &path, "freezes", indexed(raw.freezes));
+        s.on_window_closed = field(shape, &path, "on-window-closed", raw.on_window_closed);
+        s.hotfix = field(shape, &path, "hotfix", raw.hotfix);
+        s.verify = field(shape, &path, "verify", raw.verify);
         s
     }
+}
+
+/// Key `k` of the entry at `path` with its value, when the entry writes `k`.
+fn field<T>(shape: &Shape, path: &KeyPath, k: &str, value: T) -> Option<Field<T>> {
+    shape.has(k).then(|| Field {
+        path: path.key(k),
+        value,
+    })
 }
 
 /// `(index, item)` pairs of a list read in one piece.

@@ -283,6 +283,21 @@ impl Outcome {
         }
     }
 
+    /// Says why the hop into `stage` was blocked, on the hop the walk recorded as blocked there
+    /// (if any), so the hop line and the summary say why: `<why>; nothing was promoted to …`.
+    pub(crate) fn name_on_blocked_hop(&mut self, lifecycle: &Lifecycle, stage: &str, why: &str) {
+        if let Some(hop) = self
+            .hops
+            .iter_mut()
+            .find(|h| h.status == HopStatus::Blocked && h.to == stage)
+        {
+            hop.message = format!(
+                "{why}; nothing was promoted to {}",
+                lifecycle.display(stage)
+            );
+        }
+    }
+
     /// Display form of a stage name.
     pub(crate) fn display<'a>(&self, stage: &'a str) -> &'a str {
         match &self.lifecycle {
