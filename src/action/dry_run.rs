@@ -7,7 +7,7 @@
 //! the first hop's answer is exactly what the run would meet (the current stage's exit gate, the
 //! next stage's entry gate), and a later hop's answer is its target's entry (or release) gate,
 //! judged on the version's evidence now; the exit gates of the stages in between are asked when
-//! a run reaches them, and the plan says so. **[INFERRED]** that AppTrust answers a dry run into
+//! a run reaches them, and the plan says so. **\[INFERRED\]** that AppTrust answers a dry run into
 //! a stage further ahead than the next one (its docs say only "simulates the promotion");
 //! [`LATER_HOPS`] is the one place to change if it refuses them. A refusal (any 4xx answer) is
 //! AppTrust's `fail`, never hidden; no answer (timeout, 5xx, another promotion running) is an
@@ -27,7 +27,7 @@ use crate::promotion::plan::DryRun;
 /// The `gate` of a row that stands for the whole dry run (AppTrust gave no gate decisions).
 pub const DRY_RUN_GATE: &str = "dry_run";
 
-/// Whether the hops after the first are asked too (see the module docs: **[INFERRED]**).
+/// Whether the hops after the first are asked too (see the module docs: **\[INFERRED\]**).
 const LATER_HOPS: bool = true;
 
 /// What AppTrust says about each hop of `path` (full stage names), keyed by the hop's target

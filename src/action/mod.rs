@@ -2,9 +2,9 @@
 //!
 //! [`run_action`] builds the run's one redactor (every line printed, file written and request
 //! sent passes through it; see [`crate::secret`]) and masks secrets first, then parses inputs,
-//! authenticates ([`auth`]), executes the command ([`execute`] → [`promote`] or [`rollback`],
+//! authenticates ([`auth`]), executes the command ([`execute`](mod@execute) → [`promote`] or [`rollback`],
 //! the emergency stop in [`check_stop`], gathering
-//! facts in [`gather`]), then reports ([`finish`]: outputs, summary, annotations, record; then the
+//! facts in [`gather`]), then reports ([`finish`](mod@finish): outputs, summary, annotations, record; then the
 //! GitHub-side reports).
 //! Every path, including input errors, ends in the same reporting so `result` is always written.
 

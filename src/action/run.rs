@@ -1,5 +1,5 @@
 //! What every command of a run is handed: the inputs, the run context, the settings, the clients
-//! and the lifecycle already read. Its own file so that [`super::execute`], which builds it, and
+//! and the lifecycle already read. Its own file so that [`super::execute`](mod@super::execute), which builds it, and
 //! the commands ([`super::promote`], [`super::rollback`]), which read it, do not import each
 //! other.
 

@@ -43,19 +43,19 @@
 //!   RSASSA-PKCS1-v1_5/SHA-256 signatures and `jf evd verify` accepts only those. We therefore
 //!   **verify** both RSASSA-PKCS1-v1_5/SHA-256 and RSASSA-PSS/SHA-256 with any salt length (as Go's
 //!   `VerifyPSS` with nil options; covers OpenSSL's `digest` and `max`), and **sign** with
-//!   PKCS1-v1_5/SHA-256, the one RSA form JFrog's own verifier accepts. [`Verified::scheme`] says
+//!   PKCS1-v1_5/SHA-256, the one RSA form JFrog's own verifier accepts. [`Verified::scheme`](verify::Verified::scheme) says
 //!   which one matched.
 //! * **Fingerprint** = SHA-256 over the SubjectPublicKeyInfo DER. Displayed OpenSSH-style as
 //!   `SHA256:` + unpadded base64; the same digest `jf evd verify` prints, padded, as
 //!   `keyFingerprint` (the unit tests hold the two forms to each other).
 //! * **Several PEM blocks** in a public key file are all loaded (a key ring; at most
-//!   [`MAX_PEM_BLOCKS`]); `EC PARAMETERS` blocks are skipped; one private key anywhere in it
+//!   [`MAX_PEM_BLOCKS`](key_error::MAX_PEM_BLOCKS)); `EC PARAMETERS` blocks are skipped; one private key anywhere in it
 //!   rejects the whole file. A private key file must hold exactly one key.
 //! * **Accepted key forms.** Public: `PUBLIC KEY` (SPKI) and `RSA PUBLIC KEY` (PKCS#1). Private:
 //!   `PRIVATE KEY` (PKCS#8 v1 or v2, incl. OpenSSL's Ed25519 without public key), and the forms
 //!   JFrog's key-pair page produces, `EC PRIVATE KEY` (SEC1) and `RSA PRIVATE KEY` (PKCS#1).
 //!   RSA: 2048–8192 bits to verify, 2048–4096 to sign (ring's limit). EC: P-256 only.
-//! * **Limits.** Envelope ≤ [`MAX_ENVELOPE_BYTES`] (16 MiB), ≤ [`MAX_SIGNATURES`] signatures,
+//! * **Limits.** Envelope ≤ [`MAX_ENVELOPE_BYTES`] (16 MiB), ≤ [`MAX_SIGNATURES`](envelope::MAX_SIGNATURES) signatures,
 //!   statement payload ≤ [`MAX_STATEMENT_BYTES`] (4 MiB: a 10 MB predicate is refused, not
 //!   parsed), key file ≤ [`MAX_KEY_FILE_BYTES`].
 //! * **Secrets.** Private key bytes decoded from PEM live in `Zeroizing` buffers; the ring key pair

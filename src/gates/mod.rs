@@ -4,7 +4,7 @@
 //! thresholds and says pass or fail, with the figure, the threshold and a one-line reason; this
 //! file holds the words and shapes every gate family shares. No I/O happens here (no
 //! files, no network, no clock): the report readers ([`crate::reports`]) and the clients gather
-//! each gate's [`Fact`] first ([`facts`]).
+//! each gate's [`Fact`](facts::Fact) first ([`facts`]).
 //! One module per family of gate ([`regressions`]: the tests gate's quarantine, flaky tests and
 //! regressions against a baseline, [`failing_tests`]: a run's failing tests as our attestation
 //! records them); [`stage`] adds windows, freezes, approvals and hotfix rules;

@@ -55,7 +55,7 @@ pub(crate) fn run_summary(
     summary::render_with(outcome, &links, version_url.as_deref())
 }
 
-/// The AppTrust UI page of a version. [INFERRED] from the JFrog platform UI's routes
+/// The AppTrust UI page of a version. \[INFERRED\] from the JFrog platform UI's routes
 /// (`/ui/apptrust/applications/<app>/versions/<version>`); not a documented API.
 pub(crate) fn apptrust_version_url(
     jfrog_url: &str,

@@ -6,7 +6,7 @@
 //! `GET /github/orgs/{org}/attestations/sha256:{digest}` (the demo points `GITHUB_API_URL` at
 //! `http://127.0.0.1:N/github`) answer `{"attestations":[{"bundle":{…},"repository_id":N}]}`,
 //! `per_page` at a time (default 30, at most 100) with an opaque `after` cursor in `Link:
-//! rel="next"`, and 404 `Not Found` for a digest with none, as GitHub does ([INFERRED] from
+//! rel="next"`, and 404 `Not Found` for a digest with none, as GitHub does (\[INFERRED\] from
 //! cli/cli's client and GitHub's REST reference: the cursor's form is GitHub's own business).
 
 use serde_json::{Value, json};

@@ -3,7 +3,7 @@
 //! served under `/artifactory/`), uploads that verify signatures against the trusted keys, and
 //! the demo key that signs the seeded records.
 //!
-//! Choices where JFrog's documentation is silent ([INFERRED]): AQL answers only the one query
+//! Choices where JFrog's documentation is silent (\[INFERRED\]): AQL answers only the one query
 //! shape `jf evd` sends (anything else is 400); GraphQL answers `{"errors":[…]}` with 200 to a
 //! query it does not understand, pages 50 records when `first` is absent and uses opaque edge
 //! cursors; an upload whose keyid names a trusted key whose signature does not verify is 400

@@ -422,7 +422,7 @@ fn check_order(
 }
 
 /// What a dry run may ask about: any stage after the one the version is in, judged from where
-/// it is (its exit gate, then the target's entry gate). **[INFERRED]**: AppTrust's docs describe
+/// it is (its exit gate, then the target's entry gate). **\[INFERRED\]**: AppTrust's docs describe
 /// a dry run as "simulates the promotion" and say nothing of stage order; a `plan` asks about
 /// every hop of its path this way (`action::dry_run`), so a stage behind the version, or the
 /// one it is in, is refused as a real promotion would be.

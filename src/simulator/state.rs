@@ -248,7 +248,7 @@ pub struct PromoteBody {
 }
 
 impl PromoteBody {
-    /// The request's options, checked as AppTrust checks them ([INFERRED] where it is silent):
+    /// The request's options, checked as AppTrust checks them (\[INFERRED\] where it is silent):
     /// a known overwrite strategy (any case), no repository both included and excluded, no
     /// property without a key.
     pub(crate) fn options(&self) -> Result<HopOptions, ApiError> {

@@ -1,7 +1,7 @@
 //! The AppTrust (and JFrog Access lifecycle) API as the action needs it.
 //!
 //! [`AppTrustApi`] carries only the calls the action makes; [`client::HttpAppTrust`] is the real
-//! implementation over reqwest. Everything the reference marks [INFERRED] (status codes of a
+//! implementation over reqwest. Everything the reference marks \[INFERRED\] (status codes of a
 //! policy rejection, enum casing, wire shapes) is decided in `client.rs` and `wire.rs` only, so a
 //! wrong guess is one place to change.
 
@@ -180,7 +180,7 @@ pub trait AppTrustApi {
         app: &str,
     ) -> impl Future<Output = Result<Vec<VersionSummary>, RemoteError>> + Send;
     /// A version's properties (our audit trail among them): `GET …/versions/{version}`, which
-    /// BookVerse reads for the tag; [INFERRED] to carry `properties` as the update answers them.
+    /// BookVerse reads for the tag; \[INFERRED\] to carry `properties` as the update answers them.
     fn version_properties(
         &self,
         app: &str,

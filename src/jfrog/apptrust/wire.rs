@@ -73,7 +73,7 @@ pub(crate) struct VersionList {
     pub(crate) versions: Option<Vec<VersionItem>>,
 }
 
-/// `GET …/versions/{v}`: the version with its properties ([INFERRED]: a list item plus
+/// `GET …/versions/{v}`: the version with its properties (\[INFERRED\]: a list item plus
 /// `properties`, the shape the update answers with). Values are lists of strings as documented;
 /// a single string is read as one value, anything else is ignored.
 #[derive(Debug, Default, Deserialize)]

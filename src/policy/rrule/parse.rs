@@ -1,4 +1,4 @@
-//! Parsing of RRULE text into [`RRule`], naming the offending part (and its offset) of a rule
+//! Parsing of RRULE text into [`RRule`](super::RRule), naming the offending part (and its offset) of a rule
 //! that is not RFC 5545 or not supported; the checks of parts against each other are in
 //! `check.rs`.
 

@@ -1,7 +1,7 @@
 //! HTTP surface of the simulator: the AppTrust/Access endpoints, the request pipeline (auth,
 //! faults, logging) and the `/_sim/` control API.
 //!
-//! Where the public documentation is silent we chose the following ([INFERRED]) behaviour, and
+//! Where the public documentation is silent we chose the following (\[INFERRED\]) behaviour, and
 //! the client and tests rely on it:
 //!
 //! - Auth: every endpoint, `ping` included, needs `Authorization: Bearer <token>` with a configured
