@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::layers::{is_test, read_src};
+use crate::layers::{is_test, read_src, rs_files};
 
 const MAX_FILE: usize = 500;
 const MAX_TEST_FILE: usize = 600;
@@ -47,30 +47,29 @@ fn long_functions(text: &str) -> Vec<String> {
 
 /// The name of the function a line declares, if it does.
 fn fn_name(line: &str) -> Option<&str> {
+    // Rust's order of qualifiers: visibility, `const`, `async`, `unsafe`.
     let mut rest = line;
     for prefix in [
         "pub(crate) ",
         "pub(super) ",
         "pub ",
-        "async ",
         "const ",
+        "async ",
         "unsafe ",
     ] {
         rest = rest.strip_prefix(prefix).unwrap_or(rest);
     }
-    let rest = rest.strip_prefix("async ").unwrap_or(rest);
     let name = rest.strip_prefix("fn ")?;
     let end = name.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
     Some(&name[..end])
 }
 
 fn it_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("tests/it")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect();
+    let mut files = Vec::new();
+    rs_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it"),
+        &mut files,
+    );
     files.sort();
     files
 }
